@@ -1,0 +1,83 @@
+// Evidence folders: `.local_tmp/<name>_<YYYYMMDDTHHMMSSZ>/`, built in a staging folder and renamed
+// into place only when complete (manifest included), so a reader never sees a half-written proof.
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic.ts";
+import { buildManifest, MANIFEST_NAME } from "./manifest.ts";
+import { utcStamp } from "./stamp.ts";
+
+export const DEFAULT_EVIDENCE_ROOT = ".local_tmp";
+const STAGING = ".staging";
+
+export interface EvidenceOptions {
+  /** Folder under which proofs appear; default `.local_tmp`. */
+  root?: string;
+  /** Clock for the stamp (ms); default Date.now. */
+  now?: () => number;
+}
+
+export class EvidenceFolder {
+  private constructor(
+    readonly root: string,
+    readonly name: string,
+    readonly stamp: string,
+    /** Where files are written until finalize(). */
+    readonly staging: string,
+  ) {}
+
+  static async create(name: string, opts: EvidenceOptions = {}): Promise<EvidenceFolder> {
+    if (!/^[a-z0-9_]+$/.test(name)) throw new TypeError(`Evidence name "${name}" must be [a-z0-9_]+`);
+    const root = opts.root ?? DEFAULT_EVIDENCE_ROOT;
+    const stamp = utcStamp((opts.now ?? Date.now)());
+    const staging = join(root, STAGING, `${name}_${stamp}_${crypto.randomUUID().slice(0, 8)}`);
+    await Deno.mkdir(staging, { recursive: true });
+    return new EvidenceFolder(root, name, stamp, staging);
+  }
+
+  path(rel: string): string {
+    return join(this.staging, rel);
+  }
+
+  write(rel: string, data: string | Uint8Array): Promise<void> {
+    return writeFileAtomic(this.path(rel), data);
+  }
+
+  writeJson(rel: string, value: unknown): Promise<void> {
+    return this.write(rel, JSON.stringify(value, null, 2) + "\n");
+  }
+
+  /**
+   * Writes the manifest and renames the staging folder to `<name>_<stamp>`, or `<name>_<stamp>_2`,
+   * `_3`... when another run took that second. Returns the final path.
+   */
+  async finalize(): Promise<string> {
+    await this.write(MANIFEST_NAME, await buildManifest(this.staging));
+    for (let seq = 1; seq < 1000; seq++) {
+      const final = join(this.root, `${this.name}_${this.stamp}${seq === 1 ? "" : `_${seq}`}`);
+      if (await exists(final)) continue;
+      try {
+        await Deno.rename(this.staging, final);
+        return final;
+      } catch (err) {
+        // Lost a race for this name (rename onto a non-empty folder fails): try the next one.
+        if (await exists(final)) continue;
+        throw err;
+      }
+    }
+    throw new RangeError(`Cannot find a free evidence folder name for ${this.name}_${this.stamp}`);
+  }
+
+  /** Drops an unfinished folder (nothing appears under the root). */
+  async abandon(): Promise<void> {
+    await Deno.remove(this.staging, { recursive: true }).catch(() => {});
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { EvidenceFolder } from "./folder.ts";
+import { checkManifest, MANIFEST_NAME } from "./manifest.ts";
+import { utcStamp } from "./stamp.ts";
+
+const FIXED = Date.UTC(2026, 10, 21, 1, 2, 3, 456);
+
+async function sha256sumCheck(dir: string): Promise<{ code: number; out: string }> {
+  const r = await new Deno.Command("sha256sum", {
+    args: ["-c", "--strict", MANIFEST_NAME],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  return { code: r.code, out: new TextDecoder().decode(r.stdout) + new TextDecoder().decode(r.stderr) };
+}
+
+Deno.test("utcStamp is YYYYMMDDTHHMMSSZ in UTC", () => {
+  assert.equal(utcStamp(FIXED), "20261121T010203Z");
+});
+
+Deno.test("evidence folder: staged, then appears complete with a manifest that sha256sum -c --strict accepts", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const ev = await EvidenceFolder.create("ops_probe", { root, now: () => FIXED });
+    await ev.write("a.txt", "alpha\n");
+    await ev.write("prom/q.json", '{"status":"success"}');
+    await ev.writeJson("run.json", { ok: true });
+    // Nothing named like a proof exists before finalize: atomic appearance.
+    const before = [];
+    for await (const e of Deno.readDir(root)) before.push(e.name);
+    assert.deepEqual(before, [".staging"]);
+    const dir = await ev.finalize();
+    assert.equal(dir, join(root, "ops_probe_20261121T010203Z"));
+    const manifest = await Deno.readTextFile(join(dir, MANIFEST_NAME));
+    assert.equal(manifest.trim().split("\n").length, 3);
+    assert.match(manifest, /^[0-9a-f]{64} {2}a\.txt$/m);
+    assert.match(manifest, /^[0-9a-f]{64} {2}prom\/q\.json$/m);
+    const r = await sha256sumCheck(dir);
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(await checkManifest(dir), []);
+    // Tampering is caught by both checkers.
+    await Deno.writeTextFile(join(dir, "a.txt"), "changed\n");
+    assert.notEqual((await sha256sumCheck(dir)).code, 0);
+    assert.deepEqual(await checkManifest(dir), ["checksum mismatch: a.txt"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("evidence folder: two runs in the same second get unique names", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const dirs = [];
+    for (let i = 0; i < 3; i++) {
+      const ev = await EvidenceFolder.create("twice", { root, now: () => FIXED });
+      await ev.write("x.txt", String(i));
+      dirs.push(await ev.finalize());
+    }
+    assert.deepEqual(dirs, [
+      join(root, "twice_20261121T010203Z"),
+      join(root, "twice_20261121T010203Z_2"),
+      join(root, "twice_20261121T010203Z_3"),
+    ]);
+    assert.equal(await Deno.readTextFile(join(dirs[2], "x.txt")), "2");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("evidence folder: abandon leaves no proof folder behind", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const ev = await EvidenceFolder.create("gone", { root, now: () => FIXED });
+    await ev.write("x.txt", "x");
+    await ev.abandon();
+    const names = [];
+    for await (const e of Deno.readDir(join(root, ".staging"))) names.push(e.name);
+    assert.deepEqual(names, []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

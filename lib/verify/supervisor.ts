@@ -1,0 +1,84 @@
+// Child processes of the local stack: started with logs to a file, probed until healthy, stopped
+// with SIGTERM (SIGKILL after a grace period).
+
+export interface ChildSpec {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: Record<string, string>;
+  logFile: string;
+}
+
+export interface Child {
+  readonly name: string;
+  readonly pid: number;
+  readonly exited: Promise<Deno.CommandStatus>;
+  stop(graceMs?: number): Promise<Deno.CommandStatus>;
+}
+
+export async function spawnChild(spec: ChildSpec): Promise<Child> {
+  const log = await Deno.open(spec.logFile, { create: true, append: true });
+  const proc = new Deno.Command(spec.cmd, {
+    args: spec.args,
+    env: spec.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Both streams into one log; the writer is shared, so each chunk lands whole.
+  const writer = log.writable.getWriter();
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    for await (const chunk of s) await writer.write(chunk);
+  };
+  const pumps = Promise.all([pump(proc.stdout), pump(proc.stderr)]).catch(() => {}).finally(() =>
+    writer.close().catch(() => {})
+  );
+  const exited = proc.status.then(async (s) => {
+    await pumps;
+    return s;
+  });
+  let stopping: Promise<Deno.CommandStatus> | null = null;
+  return {
+    name: spec.name,
+    pid: proc.pid,
+    exited,
+    stop(graceMs = 10_000) {
+      stopping ??= (async () => {
+        try {
+          proc.kill("SIGTERM");
+        } catch { /* already exited */ }
+        const timer = setTimeout(() => {
+          try {
+            proc.kill("SIGKILL");
+          } catch { /* already exited */ }
+        }, graceMs);
+        const s = await exited;
+        clearTimeout(timer);
+        return s;
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** True when an HTTP GET of the URL answers 2xx within a second. */
+export async function probe(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** True when something accepts TCP connections on host:port. */
+export async function portTaken(host: string, port: number): Promise<boolean> {
+  try {
+    const c = await Deno.connect({ hostname: host, port });
+    c.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
