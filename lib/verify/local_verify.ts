@@ -49,6 +49,17 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
     { workDir, logDir, eventsFile: ev.path("stack/ai_events.jsonl"), runId },
     say,
   );
+  let stopped = false;
+  const stopStarted = async () => {
+    if (stopped) return;
+    stopped = true;
+    await stopAll(stack.children, say);
+    if (prom) {
+      await prom.stop();
+      say("prometheus: stopped");
+      await Deno.copyFile(prom.logFile, ev.path("logs/prometheus.log")).catch(() => {});
+    }
+  };
   try {
     await Deno.mkdir(ev.path("stack"), { recursive: true });
     if (await isReady(promUrl)) {
@@ -82,17 +93,15 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
       signal: opts.signal,
     });
     say(`ops verify: ${ops.verdict} (${ops.dir})`);
+    // Stop what we started before sealing the folder: their logs are part of the evidence.
+    await stopStarted();
     const statuses = [...stack.statuses, promState];
-    return await finish(ev, { opts, started, activity, ops, statuses, promLog: prom?.logFile ?? null });
+    return await finish(ev, { opts, started, activity, ops, statuses });
   } catch (err) {
+    await stopStarted();
     await ev.abandon();
     throw err;
   } finally {
-    await stopAll(stack.children, say);
-    if (prom) {
-      await prom.stop();
-      say("prometheus: stopped");
-    }
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
 }
@@ -103,7 +112,6 @@ interface FinishInput {
   activity: { verdict: string; dir: string; summaryText: string };
   ops: { verdict: string; dir: string; summaryText: string };
   statuses: ComponentStatus[];
-  promLog: string | null;
 }
 
 async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyResult> {

@@ -1,0 +1,112 @@
+// LiveFeed configuration: defaults <- env file <- process env <- flags, validated once with zod
+// into one frozen object. A bad value is one line naming the key and what is allowed.
+import { z } from "zod";
+import { type Interval, INTERVALS, type Symbol, type Venue, VENUES } from "../market/types.ts";
+import { parseSymbol } from "../venues/symbols.ts";
+
+const csv = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"], "must be true or false").transform((v) =>
+  v === "true" || v === "1" || v === "yes"
+);
+const int = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(
+    z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
+  );
+
+export const FeedConfigSchema = z.object({
+  FEED_PROFILE: z.enum(["sim", "public"], "must be sim or public"),
+  VENUES_ENABLED: z.string().transform((s, ctx) => {
+    const list = csv(s);
+    const bad = list.filter((v) => !(VENUES as readonly string[]).includes(v));
+    if (bad.length || !list.length) {
+      ctx.addIssue({ code: "custom", message: `must be a comma list of ${VENUES.join(", ")}` });
+    }
+    return list as Venue[];
+  }),
+  SYMBOLS: z.string().transform((s, ctx) => {
+    try {
+      const list = csv(s).map(parseSymbol);
+      if (!list.length) throw new RangeError("empty");
+      return list as Symbol[];
+    } catch (err) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a comma list like BTC-USDT or BTCUSDT (${
+          err instanceof Error ? err.message : err
+        })`,
+      });
+      return [] as Symbol[];
+    }
+  }),
+  INTERVALS: z.string().transform((s, ctx) => {
+    const list = csv(s);
+    const bad = list.filter((v) => !(v in INTERVALS));
+    if (bad.length || !list.length) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a comma list of ${Object.keys(INTERVALS).join(", ")}`,
+      });
+    }
+    return list as Interval[];
+  }),
+  QUIET: bool,
+  STATUS_MIN_SECS: int(1, 86_400),
+  PARTITIONING_ENABLED: bool,
+  STORE_PATH: z.string().min(1, "must not be empty"),
+  PARQUET_DIR: z.string().min(1, "must not be empty"),
+  BAR_CLOSE_GRACE_MS: int(0, 600_000),
+  STALE_TIMEOUT_MS: int(100, 3_600_000),
+  BACKOFF_BASE_MS: int(1, 600_000),
+  BACKOFF_MAX_MS: int(1, 3_600_000),
+  FEED_CLOCK: z.enum(["sim", "wall"], "must be sim or wall"),
+  SIM_CLOCK_URL: z.string(),
+}).superRefine((c, ctx) => {
+  if (c.FEED_CLOCK === "sim" && !/^https?:\/\//.test(c.SIM_CLOCK_URL)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["SIM_CLOCK_URL"],
+      message: "must be an http(s) URL when FEED_CLOCK=sim",
+    });
+  }
+  if (c.BACKOFF_MAX_MS < c.BACKOFF_BASE_MS) {
+    ctx.addIssue({ code: "custom", path: ["BACKOFF_MAX_MS"], message: "must be at least BACKOFF_BASE_MS" });
+  }
+});
+
+export type FeedSettings = z.output<typeof FeedConfigSchema>;
+
+export interface FeedConfig {
+  readonly settings: Readonly<FeedSettings>;
+  /** Every key after layering (venue endpoints are read from here by the adapters). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly source: string;
+}
+
+export const FEED_KEYS: readonly string[] = Object.keys(FeedConfigSchema.shape);
+
+/**
+ * Layers the sources (later wins) and validates. Process env only overrides keys the env file
+ * (or schema) knows, so unrelated variables never leak in.
+ */
+export function resolveFeedConfig(
+  fileEnv: Record<string, string>,
+  processEnv: Record<string, string | undefined>,
+  flags: Record<string, string | undefined>,
+  source: string,
+): FeedConfig {
+  const known = new Set([
+    ...Object.keys(fileEnv),
+    ...Object.keys(FeedConfigSchema.shape),
+  ]);
+  const env: Record<string, string> = { ...fileEnv };
+  for (const k of known) if (processEnv[k] !== undefined) env[k] = processEnv[k]!;
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) env[k] = v;
+  const r = FeedConfigSchema.safeParse(env);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    const key = i.path.join(".") || "(config)";
+    const got = env[key] === undefined ? "missing" : `"${env[key]}"`;
+    throw new RangeError(`config ${source}: ${key} ${i.message} (value: ${got})`);
+  }
+  return Object.freeze({ settings: Object.freeze(r.data), env: Object.freeze(env), source });
+}

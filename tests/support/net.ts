@@ -1,0 +1,52 @@
+// Test support: free ports on loopback and project scripts as child processes.
+import { type Child, spawnChild } from "../../lib/verify/supervisor.ts";
+import { pollUntil } from "../../lib/verify/wait.ts";
+
+/** A port nobody listens on right now (the OS picks it), never a contract port. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Starts `deno run -A <script> ...args` from the repo root, logging to `logFile`. */
+export function spawnScript(
+  name: string,
+  script: string,
+  args: string[],
+  logFile: string,
+  env?: Record<string, string>,
+): Promise<Child> {
+  return spawnChild({ name, cmd: Deno.execPath(), args: ["run", "-A", script, ...args], env, logFile });
+}
+
+/** Waits until `url` answers 2xx, or throws naming the URL. */
+export async function waitHttpOk(url: string, timeoutMs = 20_000): Promise<void> {
+  const ok = await pollUntil(
+    async () => {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+        await res.body?.cancel();
+        return res.ok || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    timeoutMs,
+    100,
+  );
+  if (!ok) throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms`);
+}
+
+/** Runs a project script to completion and returns its exit code and output. */
+export async function runScript(script: string, args: string[], env?: Record<string, string>) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
