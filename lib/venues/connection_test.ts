@@ -1,0 +1,322 @@
+// Lifecycle tests against a real WebSocket server on 127.0.0.1:0 that behaves like a venue.
+// Timeouts are tens of ms; the only wall-clock guard fails a hung test instead of waiting forever.
+import assert from "node:assert/strict";
+import type { ConnectionPlan, VenueAdapter } from "./adapter.ts";
+import { type ConnectionEvent, type ConnectionOptions, startConnection } from "./connection.ts";
+import { ADAPTERS } from "./registry.ts";
+
+interface Script {
+  onOpen?: (ws: WebSocket, n: number) => void;
+  onMessage?: (ws: WebSocket, text: string, n: number) => void;
+}
+
+/** A loopback venue: records what each connection received and how it was closed. */
+function startVenue(script: Script) {
+  const received: string[][] = [];
+  const closeCodes: number[] = [];
+  const timers = new Set<ReturnType<typeof setInterval>>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    const n = received.length;
+    received.push([]);
+    socket.onopen = () => script.onOpen?.(socket, n);
+    socket.onmessage = (e) => {
+      received[n].push(String(e.data));
+      script.onMessage?.(socket, String(e.data), n);
+    };
+    socket.onclose = (e) => closeCodes.push(e.code);
+    socket.onerror = (e) => e.preventDefault();
+    return response;
+  });
+  return {
+    url: `ws://127.0.0.1:${server.addr.port}/ws`,
+    received,
+    closeCodes,
+    /** Repeats fn every ms while the socket is open (heartbeats); cleared on close. */
+    every(ws: WebSocket, ms: number, fn: () => void) {
+      const id = setInterval(() => ws.readyState === WebSocket.OPEN ? fn() : clear(), ms);
+      const clear = () => (clearInterval(id), timers.delete(id));
+      timers.add(id);
+      ws.addEventListener("close", clear);
+    },
+    async close() {
+      for (const id of timers) clearInterval(id);
+      await server.shutdown();
+    },
+  };
+}
+
+function send(ws: WebSocket, text: string) {
+  if (ws.readyState === WebSocket.OPEN) ws.send(text);
+}
+
+/** Collects sink events; `until` resolves when a predicate over all events holds. */
+function collector() {
+  const events: ConnectionEvent[] = [];
+  let waiter: { pred: (e: ConnectionEvent[]) => boolean; resolve: () => void } | null = null;
+  return {
+    events,
+    sink: (ev: ConnectionEvent) => {
+      events.push(ev);
+      if (waiter?.pred(events)) (waiter.resolve(), waiter = null);
+    },
+    until(pred: (e: ConnectionEvent[]) => boolean, what: string): Promise<void> {
+      if (pred(events)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const guard = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 5000);
+        waiter = { pred, resolve: () => (clearTimeout(guard), resolve()) };
+      });
+    },
+  };
+}
+
+const count = (evs: ConnectionEvent[], type: ConnectionEvent["type"]) =>
+  evs.filter((e) => e.type === type).length;
+
+function options(
+  adapter: VenueAdapter,
+  url: string,
+  subs: ConnectionPlan["subscriptions"],
+  sink: ConnectionOptions["sink"],
+  signal: AbortSignal,
+  extra: Partial<ConnectionOptions> = {},
+): ConnectionOptions {
+  return {
+    adapter,
+    plan: { venue: adapter.venue, name: adapter.venue, url, subscriptions: subs },
+    sink,
+    signal,
+    staleTimeoutMs: 5000,
+    backoffBaseMs: 10,
+    backoffMaxMs: 40,
+    checkEveryMs: 10,
+    effects: { random: () => 0 },
+    ...extra,
+  };
+}
+
+const okxTrade = (id: string, ts: string) =>
+  JSON.stringify({
+    arg: { channel: "trades", instId: "BTC-USDT" },
+    data: [{ instId: "BTC-USDT", tradeId: id, px: "30000", sz: "0.1", side: "buy", ts }],
+  });
+
+Deno.test("lifecycle: resubscribes after a server-side close; OKX first trade per subscribe flagged", async () => {
+  const venue = startVenue({
+    onMessage(ws, text, n) {
+      if (!text.includes('"subscribe"')) return;
+      if (n === 0) {
+        send(ws, okxTrade("1", "1000")); // the replayed latest trade, possibly hours old
+        send(ws, "{not json");
+        send(ws, okxTrade("2", "2000"));
+        ws.close(1001, "restart");
+      } else send(ws, okxTrade("3", "3000"));
+    },
+  });
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(options(ADAPTERS.okx, venue.url, subs, c.sink, ac.signal));
+  await c.until((e) => count(e, "events") === 3, "three trade frames");
+  ac.abort();
+  await conn.done;
+  await venue.close();
+
+  const sub = '{"op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"}]}';
+  assert.deepEqual(venue.received, [[sub], [sub]]);
+  const types = c.events.map((e) => e.type);
+  assert.deepEqual(types, [
+    "connect",
+    "events",
+    "frame_dropped",
+    "events",
+    "disconnect",
+    "connect",
+    "events",
+    "disconnect",
+  ]);
+  const batches = c.events.flatMap((e) =>
+    e.type === "events" ? [[e.events[0].kind === "trade" && e.events[0].tradeId, e.snapshot]] : []
+  );
+  assert.deepEqual(batches, [["1", true], ["2", false], ["3", true]]);
+  const cut = c.events[4];
+  // A planned cut (1001) of a link that delivered data reconnects at once.
+  assert.deepEqual(cut.type === "disconnect" && [cut.reason, cut.code, cut.retryInMs], ["closed", 1001, 0]);
+  const last = c.events[7];
+  assert.deepEqual(last.type === "disconnect" && [last.reason, last.retryInMs], ["aborted", null]);
+  assert.equal(conn.stats.framesIn, 4);
+  assert.equal(conn.stats.handled + conn.stats.dropped, conn.stats.framesIn);
+  assert.deepEqual(conn.stats.droppedByReason, { malformed_json: 1 });
+  assert.deepEqual([conn.stats.connects, conn.stats.reconnects, conn.stats.events], [2, 1, 3]);
+});
+
+Deno.test("lifecycle: Binance serverShutdown reconnects at once and subscribes again", async () => {
+  const venue = startVenue({
+    onMessage(ws, _text, n) {
+      send(ws, '{"result":null,"id":1}');
+      send(ws, '{"e":"trade","E":5,"s":"BTCUSDT","t":7,"p":"1.5","q":"2","T":4,"m":true,"M":true}');
+      if (n === 0) send(ws, '{"e":"serverShutdown","E":1770123456789}');
+    },
+  });
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal));
+  await c.until((e) => count(e, "events") === 2, "a trade on the second connection");
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  const sub = '{"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}';
+  assert.deepEqual(venue.received, [[sub], [sub]]);
+  const cut = c.events.find((e) => e.type === "disconnect");
+  assert.deepEqual(cut?.type === "disconnect" && [cut.reason, cut.retryInMs], ["shutdown", 0]);
+  assert.deepEqual(venue.closeCodes, [1000, 1000]); // we closed both cleanly
+  assert.deepEqual([conn.stats.byKind.shutdown, conn.stats.byKind.ack, conn.stats.reconnects], [1, 2, 1]);
+});
+
+Deno.test("lifecycle: a silent server is stale and gets reconnected", async () => {
+  const venue = startVenue({}); // accepts, never speaks
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(
+    options(ADAPTERS.kraken, venue.url, subs, c.sink, ac.signal, { staleTimeoutMs: 60, keepaliveMs: 10_000 }),
+  );
+  await c.until((e) => count(e, "connect") === 2, "a second connect");
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  const cut = c.events.find((e) => e.type === "disconnect");
+  assert.deepEqual(cut?.type === "disconnect" && [cut.reason, cut.retryInMs], ["stale", 0]);
+  const sub =
+    '{"method":"subscribe","params":{"channel":"trade","symbol":["BTC/USDT"],"snapshot":false},"req_id":1}';
+  assert.deepEqual(venue.received.slice(0, 2), [[sub], [sub]]);
+});
+
+Deno.test("lifecycle: Kraken heartbeats keep a quiet market alive (no stale reconnect)", async () => {
+  const venue = startVenue({
+    onOpen: (ws) => venue.every(ws, 10, () => send(ws, '{"channel":"heartbeat"}')),
+  });
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(
+    options(ADAPTERS.kraken, venue.url, subs, c.sink, ac.signal, {
+      staleTimeoutMs: 120,
+      keepaliveMs: 10_000,
+    }),
+  );
+  // 40 heartbeats at 10 ms span several stale timeouts of 120 ms (margin for a loaded machine).
+  await new Promise<void>((resolve) => {
+    const id = setInterval(() => conn.stats.byKind.heartbeat >= 40 && (clearInterval(id), resolve()), 5);
+  });
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  assert.deepEqual(c.events.map((e) => e.type), ["connect", "disconnect"]);
+  assert.deepEqual([conn.stats.connects, conn.stats.reconnects, conn.stats.byKind.data], [1, 0, 0]);
+});
+
+Deno.test("lifecycle: Bybit pings every keepalive period; pongs keep the link alive", async () => {
+  const venue = startVenue({
+    onMessage(ws, text) {
+      const m = JSON.parse(text);
+      if (m.op === "ping") {
+        send(ws, JSON.stringify({ success: true, ret_msg: "pong", conn_id: "x", op: "ping" }));
+      }
+    },
+  });
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(
+    options(ADAPTERS.bybit, venue.url, subs, c.sink, ac.signal, { staleTimeoutMs: 200, keepaliveMs: 20 }),
+  );
+  await new Promise<void>((resolve) => {
+    const id = setInterval(() => conn.stats.byKind.pong >= 10 && (clearInterval(id), resolve()), 5);
+  });
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  assert.equal(conn.stats.reconnects, 0);
+  assert.equal(venue.received[0][0], '{"op":"subscribe","args":["publicTrade.BTCUSDT"]}');
+  assert.equal(venue.received[0][1], '{"req_id":"ping-1","op":"ping"}');
+  assert.equal(venue.received[0].length, 1 + conn.stats.pingsSent);
+});
+
+Deno.test("lifecycle: backoff delays follow the injected random, capped, and never give up", async () => {
+  const venue = startVenue({ onOpen: (ws) => ws.close(1011, "unavailable") });
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(
+    options(ADAPTERS.bybit, venue.url, subs, c.sink, ac.signal, {
+      backoffBaseMs: 20,
+      backoffMaxMs: 60,
+      effects: { random: () => 0.5 },
+    }),
+  );
+  await c.until((e) => count(e, "disconnect") === 6, "six disconnects");
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  const delays = c.events.flatMap((e) =>
+    e.type === "disconnect" && e.reason === "closed" ? [e.retryInMs] : []
+  );
+  // floor(0.5 * min(60, 20 * 2^n)) for n = 0..5
+  assert.deepEqual(delays.slice(0, 6), [10, 20, 30, 30, 30, 30]);
+  assert.ok(c.events.every((e) => e.type !== "disconnect" || e.reason === "aborted" || e.code === 1011));
+});
+
+Deno.test("lifecycle: abort stops cleanly with a 1000 close and a final disconnect event", async () => {
+  const venue = startVenue({
+    onMessage: (ws) => send(ws, '{"channel":"heartbeat"}'),
+  });
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(options(ADAPTERS.kraken, venue.url, subs, c.sink, ac.signal));
+  await c.until((e) => count(e, "connect") === 1, "connect");
+  await new Promise<void>((resolve) => {
+    const id = setInterval(() => conn.stats.framesIn === 1 && (clearInterval(id), resolve()), 2);
+  });
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  assert.deepEqual(venue.closeCodes, [1000]);
+  assert.deepEqual(c.events.map((e) => e.type), ["connect", "disconnect"]);
+  assert.deepEqual([conn.stats.connects, conn.stats.reconnects], [1, 0]);
+});
+
+Deno.test("lifecycle: max connection age (Binance 24 h cut) on the injected clock reconnects at once", async () => {
+  const venue = startVenue({
+    onMessage: (ws) =>
+      send(ws, '{"e":"trade","E":5,"s":"BTCUSDT","t":7,"p":"1.5","q":"2","T":4,"m":true,"M":true}'),
+  });
+  let clock = 1_000_000;
+  const c = collector();
+  const ac = new AbortController();
+  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  const conn = startConnection(
+    options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal, {
+      maxConnectionMs: 23.5 * 3_600_000,
+      staleTimeoutMs: 24 * 3_600_000,
+      effects: { random: () => 0, now: () => clock },
+    }),
+  );
+  await c.until((e) => count(e, "events") === 1, "first trade");
+  const first = c.events[1];
+  assert.equal(first.type === "events" && first.receivedAtMs, 1_000_000); // receive time is the injected clock
+  clock += 23.5 * 3_600_000;
+  await c.until((e) => count(e, "events") === 2, "trade on the new connection");
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  const cut = c.events.find((e) => e.type === "disconnect");
+  assert.deepEqual(cut?.type === "disconnect" && [cut.reason, cut.retryInMs, cut.atMs], [
+    "max_age",
+    0,
+    85_600_000,
+  ]);
+  assert.equal(venue.received.length, 2);
+});
