@@ -1,0 +1,77 @@
+// The proof scripts' CLI contract: --help exits 0, bad input exits 2 with one line, a busy port or
+// a missing Prometheus is an environment error (2) that says what to do.
+import assert from "node:assert/strict";
+import { runScript } from "./support/net.ts";
+
+const SCRIPTS = [
+  "verify/local_verify.ts",
+  "verify/ops_verify.ts",
+  "verify/activity_demo.ts",
+  "scripts/prom.ts",
+];
+
+for (const script of SCRIPTS) {
+  Deno.test(`${script}: --help exits 0 with usage; an unknown flag exits 2 with one line`, async () => {
+    const help = await runScript(script, ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: \.\/tp /);
+    const bad = await runScript(script, ["--no-such-flag"]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stdout, "");
+    assert.equal(bad.stderr.trim().split("\n").length, 1);
+    assert.match(bad.stderr, /Unknown option '--no-such-flag' \(see --help\)/);
+  });
+}
+
+Deno.test("ops-verify: a non-numeric --wait-s is a usage error naming the flag", async () => {
+  const r = await runScript("verify/ops_verify.ts", ["--wait-s", "soon"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim(), 'ops-verify: --wait-s must be a whole number from 0 to 3600, got "soon"');
+});
+
+Deno.test("activity-demo: an invalid run id is refused before anything is written", async () => {
+  const r = await runScript("verify/activity_demo.ts", [
+    "--run-id",
+    "has space",
+    "--events",
+    "/nonexistent/x.jsonl",
+  ]);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.stderr.trim(),
+    'activity-demo: --run-id "has space" must be 1-64 characters of [A-Za-z0-9._:-]',
+  );
+});
+
+Deno.test("prom: a busy port exits 2 naming the port and how to see who holds it", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runScript("scripts/prom.ts", ["--port", String(port), "--work-dir", dir]);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr.trim(),
+      `prom: port ${port} (prometheus) on 127.0.0.1 is already in use; see who holds it: ss -ltnp 'sport = :${port}'`,
+    );
+  } finally {
+    l.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("prom: without Prometheus on PATH it exits 2 and says how to install it (never a fake)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runScript("scripts/prom.ts", ["--work-dir", dir, "--port", "1"], {
+      PATH: "/nonexistent",
+    });
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr.trim(),
+      /^prom: promtool is not installed: run \.\/tp prom \(it installs Prometheus/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
