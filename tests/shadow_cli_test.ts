@@ -1,0 +1,97 @@
+// scripts/shadow.ts as a black box: --help, bad flags, busy port (exit 2), and a real run against a
+// test feed on port 0 that decides live bars and stops cleanly on SIGTERM (exit 0).
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { validateEvent } from "../lib/events/ai_event.ts";
+import { fixtureClosedBars } from "./shadow_fixture.ts";
+import { readEvents, TestFeed, waitFor } from "./shadow_feed_server.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const dec = new TextDecoder();
+
+function cli(args: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/shadow.ts", ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+    env: { NO_COLOR: "1" },
+  });
+}
+
+Deno.test("shadow CLI: --help exits 0; an unknown flag and a busy port exit 2 with one line", async () => {
+  const help = await cli(["--help"]).output();
+  assert.equal(help.code, 0);
+  assert.match(dec.decode(help.stdout), /^Usage: \.\/tp shadow/);
+  const bad = await cli(["--bogus"]).output();
+  assert.equal(bad.code, 2);
+  assert.match(dec.decode(bad.stderr), /^shadow: Unknown option '--bogus'/);
+  const badPort = await cli(["--port", "x"]).output();
+  assert.equal(badPort.code, 2);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const busy = await cli(["--port", String(listener.addr.port), "--feed-url", "http://127.0.0.1:9"])
+      .output();
+    assert.equal(busy.code, 2);
+    assert.match(
+      dec.decode(busy.stderr),
+      new RegExp(`port ${listener.addr.port} \\(shadow_mvs\\).*already in use`),
+    );
+  } finally {
+    listener.close();
+  }
+});
+
+Deno.test("shadow CLI decides live bars from the feed and stops cleanly on SIGTERM", async () => {
+  const bars = fixtureClosedBars();
+  const feed = new TestFeed();
+  const dir = await Deno.makeTempDir();
+  const events = `${dir}/events.jsonl`;
+  try {
+    feed.publish(bars.slice(0, 100), false);
+    const child = cli([
+      "--config",
+      "config/strategy/refstrat_01.demo.json",
+      "--port",
+      "0",
+      "--feed-url",
+      feed.url,
+      "--events",
+      events,
+      "--run-id",
+      "cli-test",
+    ]).spawn();
+    const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    while (!out.includes("\n")) {
+      const r = await stdout.read();
+      if (r.done) break;
+      out += r.value;
+    }
+    assert.match(out, /^shadow_mvs: http:\/\/127\.0\.0\.1:\d+\//);
+    const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//)![0];
+    await waitFor("stream open", () => feed.clients === 1);
+    feed.publish(bars.slice(100, 110));
+    const deadline = Date.now() + 20_000;
+    while ((await readEvents(events)).filter((e) => e.type === "decision").length < 10) {
+      assert.ok(Date.now() < deadline, "timed out waiting for 10 decisions in the events file");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const health = await (await fetch(`${url}health`)).json();
+    assert.deepEqual([health.status, health.run_id, health.decisions.hold], ["ok", "cli-test", 10]);
+    child.kill("SIGTERM");
+    const status = await child.status;
+    for (let r = await stdout.read(); !r.done; r = await stdout.read()) out += r.value;
+    const stderr = await new Response(child.stderr).text();
+    assert.equal(status.code, 0, stderr);
+    assert.match(stderr, /"msg":"shadow_mvs stopped"/);
+    const evs = await readEvents(events);
+    const decisions = evs.filter((e) => e.type === "decision");
+    assert.deepEqual(decisions.map((d) => d.bar_open_time_ms), bars.slice(100, 110).map((b) => b.openTimeMs));
+    assert.ok(evs.every((e) => validateEvent(e).ok && e.run_id === "cli-test"));
+  } finally {
+    await feed.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
