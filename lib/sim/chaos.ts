@@ -1,0 +1,114 @@
+// Chaos: what to break, read from flags at start and from a JSON file re-read every second, and a
+// count + log line for every anomaly injected so tests can compare a client's view exactly.
+import { z } from "zod";
+import { type Venue, VENUES } from "../market/types.ts";
+import type { JsonlWriter } from "./jsonl_writer.ts";
+
+const Rate = z.number().min(0).max(1);
+const Scope = z.object({ venue: z.enum(VENUES).optional(), symbol: z.string().min(1).optional() }).strict();
+const Action = z.object({ nonce: z.string().min(1), venue: z.enum(VENUES).optional() }).strict();
+
+export const ChaosSchema = z.object({
+  /** Venues the rate-based chaos, drops and cuts apply to (all when absent). */
+  venues: z.array(z.enum(VENUES)).optional(),
+  /** Drop (close 1011) every connection after it has been open this many wall seconds. */
+  dropEveryS: z.number().positive().optional(),
+  /** Planned cut after this many wall seconds (Binance: serverShutdown first; close 1001). */
+  cutEveryS: z.number().positive().optional(),
+  /** Silent stall: data frames matching any entry are not sent; the socket stays open. */
+  stall: z.array(Scope).optional(),
+  malformedRate: Rate.optional(),
+  badValueRate: Rate.optional(),
+  duplicateRate: Rate.optional(),
+  reorderRate: Rate.optional(),
+  /** Delay every frame by a random 0..jitterMs wall ms (order kept). */
+  jitterMs: z.number().int().min(0).max(60_000).optional(),
+  /** One-shot actions: applied once each time `nonce` changes. */
+  dropNow: Action.optional(),
+  cutNow: Action.optional(),
+}).strict().refine(
+  (c) => (c.malformedRate ?? 0) + (c.badValueRate ?? 0) + (c.duplicateRate ?? 0) + (c.reorderRate ?? 0) <= 1,
+  { message: "malformedRate + badValueRate + duplicateRate + reorderRate must be at most 1" },
+);
+
+export type ChaosConfig = z.infer<typeof ChaosSchema>;
+
+/** Parses chaos JSON text; throws SyntaxError/RangeError with one line naming the problem. */
+export function parseChaos(text: string, source: string): ChaosConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SyntaxError(`Cannot parse chaos ${source}: ${err instanceof Error ? err.message : err}`);
+  }
+  const r = ChaosSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new RangeError(`Cannot use chaos ${source}: ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  return r.data;
+}
+
+/** Flags first, then the file's keys override them one by one. */
+export function mergeChaos(flags: ChaosConfig, file: ChaosConfig | null): ChaosConfig {
+  return file ? { ...flags, ...file } : flags;
+}
+
+export type FrameAnomaly = "malformed" | "bad_value" | "duplicate" | "reorder";
+
+/** Which anomaly (if any) a uniform draw `u` selects for a frame; at most one per frame. */
+export function pickAnomaly(u: number, c: ChaosConfig, isTrade: boolean): FrameAnomaly | null {
+  let edge = c.malformedRate ?? 0;
+  if (u < edge) return "malformed";
+  if (!isTrade) return null;
+  if (u < (edge += c.badValueRate ?? 0)) return "bad_value";
+  if (u < (edge += c.duplicateRate ?? 0)) return "duplicate";
+  if (u < (edge += c.reorderRate ?? 0)) return "reorder";
+  return null;
+}
+
+export function inScope(c: ChaosConfig, venue: Venue): boolean {
+  return !c.venues || c.venues.includes(venue);
+}
+
+export function isStalled(c: ChaosConfig, venue: Venue, symbol: string): boolean {
+  return (c.stall ?? []).some((s) => (!s.venue || s.venue === venue) && (!s.symbol || s.symbol === symbol));
+}
+
+export type ChaosKind =
+  | FrameAnomaly
+  | "reorder_lost"
+  | "stalled"
+  | "jitter"
+  | "drop"
+  | "cut"
+  | "config";
+
+export interface ChaosEvent {
+  readonly kind: ChaosKind;
+  readonly venue?: Venue;
+  readonly symbol?: string;
+  readonly connId?: string;
+  readonly tradeId?: string;
+  readonly [k: string]: unknown;
+}
+
+/** Counts every injected anomaly and appends it (with wall and simulated time) to the chaos log. */
+export class ChaosLog {
+  readonly counts: Record<string, number> = {};
+  readonly #writer: JsonlWriter | null;
+  readonly #now: () => { wallMs: number; simMs: number };
+
+  constructor(writer: JsonlWriter | null, now: () => { wallMs: number; simMs: number }) {
+    this.#writer = writer;
+    this.#now = now;
+  }
+
+  record(e: ChaosEvent): void {
+    this.counts[e.kind] = (this.counts[e.kind] ?? 0) + 1;
+    if (this.#writer) {
+      const { wallMs, simMs } = this.#now();
+      this.#writer.write([{ wallMs, simMs, ...e }]);
+    }
+  }
+}

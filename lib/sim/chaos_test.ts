@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { ChaosLog, isStalled, mergeChaos, parseChaos, pickAnomaly } from "./chaos.ts";
+import { ChaosFile } from "./chaos_file.ts";
+import { JsonlWriter } from "./jsonl_writer.ts";
+
+Deno.test("parseChaos accepts the documented keys and names the first bad one", () => {
+  const c = parseChaos(
+    '{"stall":[{"venue":"okx","symbol":"BTC-USDT"}],"malformedRate":0.1,"jitterMs":5}',
+    "t",
+  );
+  assert.deepEqual(c.stall, [{ venue: "okx", symbol: "BTC-USDT" }]);
+  assert.throws(() => parseChaos('{"malformedRate":2}', "t"), /Cannot use chaos t: malformedRate:/);
+  assert.throws(() => parseChaos('{"nope":1}', "t"), /Cannot use chaos t: \(root\)/);
+  assert.throws(() => parseChaos("{", "t"), SyntaxError);
+  assert.throws(() => parseChaos('{"malformedRate":0.6,"duplicateRate":0.6}', "t"), /at most 1/);
+});
+
+Deno.test("pickAnomaly partitions [0,1) by the rates; klines only get malformed", () => {
+  const c = { malformedRate: 0.1, badValueRate: 0.2, duplicateRate: 0.3, reorderRate: 0.1 };
+  assert.deepEqual(
+    [0, 0.09, 0.11, 0.29, 0.31, 0.59, 0.61, 0.69, 0.71, 0.99].map((u) => pickAnomaly(u, c, true)),
+    [
+      "malformed",
+      "malformed",
+      "bad_value",
+      "bad_value",
+      "duplicate",
+      "duplicate",
+      "reorder",
+      "reorder",
+      null,
+      null,
+    ],
+  );
+  assert.equal(pickAnomaly(0.15, c, false), null);
+  assert.equal(pickAnomaly(0.05, c, false), "malformed");
+});
+
+Deno.test("stall scopes match by venue and/or symbol; file keys override flags", () => {
+  const c = { stall: [{ venue: "okx" as const, symbol: "BTC-USDT" }, { venue: "kraken" as const }] };
+  assert.deepEqual(
+    [isStalled(c, "okx", "BTC-USDT"), isStalled(c, "okx", "ETH-USDT"), isStalled(c, "kraken", "ETH-USDT")],
+    [true, false, true],
+  );
+  assert.deepEqual(mergeChaos({ jitterMs: 5, malformedRate: 0.1 }, { jitterMs: 0 }), {
+    jitterMs: 0,
+    malformedRate: 0.1,
+  });
+  assert.deepEqual(mergeChaos({ jitterMs: 5 }, null), { jitterMs: 5 });
+});
+
+Deno.test("ChaosFile: missing = none, broken keeps the last good config and warns once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/chaos.json`;
+    const f = new ChaosFile(path);
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    assert.equal(f.read(warn), null);
+    await Deno.writeTextFile(path, '{"stall":[{"venue":"binance"}]}');
+    assert.deepEqual(f.read(warn), { stall: [{ venue: "binance" }] });
+    await Deno.writeTextFile(path, '{"stall": [');
+    assert.deepEqual(f.read(warn), { stall: [{ venue: "binance" }] });
+    assert.deepEqual(f.read(warn), { stall: [{ venue: "binance" }] });
+    assert.equal(warnings.length, 1);
+    assert.match(f.lastError!, /Cannot parse chaos file/);
+    await Deno.remove(path);
+    assert.equal(f.read(warn), null);
+    assert.equal(f.lastError, null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ChaosLog counts every record and appends whole JSON lines", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const w = JsonlWriter.open(`${dir}/chaos.jsonl`);
+    const log = new ChaosLog(w, () => ({ wallMs: 1, simMs: 2 }));
+    log.record({ kind: "malformed", venue: "binance", tradeId: "9" });
+    log.record({ kind: "malformed", venue: "okx" });
+    log.record({ kind: "drop", venue: "okx", connId: "c" });
+    w.close();
+    assert.deepEqual(log.counts, { malformed: 2, drop: 1 });
+    const lines = (await Deno.readTextFile(`${dir}/chaos.jsonl`)).split("\n");
+    assert.equal(lines.length, 4);
+    assert.deepEqual(JSON.parse(lines[0]), {
+      wallMs: 1,
+      simMs: 2,
+      kind: "malformed",
+      venue: "binance",
+      tradeId: "9",
+    });
+    assert.equal(lines[3], "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,149 @@
+// The simulator's HTTP face: WebSocket upgrades for the four venues, REST klines, /sim/clock and
+// /sim/health on one GET-only server; a wall-clock interval drives VenueSim.tick().
+import { getOnlyRouter, type Handler, json, serve, text } from "../http/serve.ts";
+import type { Logger } from "../log.ts";
+import type { Venue } from "../market/types.ts";
+import { SimConnection } from "./conn.ts";
+import { keyedRng, type Rng } from "./rng.ts";
+import { binanceKlines, bybitKlines, krakenOhlcRest, okxCandles } from "./rest_klines.ts";
+import type { VenueSim } from "./venue_sim.ts";
+
+/** Deno pings a server socket after idleTimeout/2 s without inbound frames: 40 -> a ping at 20 s. */
+export const WS_IDLE_TIMEOUT_S = 40;
+
+export interface SimServerOptions {
+  readonly hostname: string;
+  readonly port: number;
+  readonly log: Logger;
+  /** Wall ms between ticks (0: no timer, the caller ticks). */
+  readonly tickMs?: number;
+  /** Wall ms between chaos-file reads (0: never on its own). */
+  readonly chaosReloadMs?: number;
+}
+
+function connId(venue: Venue, n: number, rng: Rng): string {
+  const pick = (alphabet: string, len: number) =>
+    Array.from({ length: len }, () => alphabet[Math.floor(rng() * alphabet.length)]).join("");
+  switch (venue) {
+    case "bybit":
+      return `${pick("0123456789abcdefghijklmnopqrstuv", 20)}-${
+        pick("0123456789abcdefghijklmnopqrstuvwxyz", 5)
+      }`;
+    case "okx":
+      return pick("0123456789abcdef", 8);
+    case "kraken":
+      return pick("123456789", 1) + pick("0123456789", 18);
+    case "binance":
+      return `b${n}`;
+  }
+}
+
+export class SimServer {
+  readonly sim: VenueSim;
+  readonly #opts: SimServerOptions;
+  #server: Deno.HttpServer<Deno.NetAddr> | null = null;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #connSeq = 0;
+  #errors = 0;
+
+  constructor(sim: VenueSim, opts: SimServerOptions) {
+    this.sim = sim;
+    this.#opts = opts;
+  }
+
+  get port(): number {
+    return this.#server?.addr.port ?? 0;
+  }
+
+  /** Binds (PortBusyError when taken) and starts the tick and chaos-reload timers. */
+  start(): void {
+    this.sim.reloadChaos();
+    this.#server = serve({
+      name: "venue_sim",
+      hostname: this.#opts.hostname,
+      port: this.#opts.port,
+      handler: this.handler,
+    });
+    const tickMs = this.#opts.tickMs ?? 20;
+    const reloadMs = this.#opts.chaosReloadMs ?? 1000;
+    const guard = (what: string, f: () => void) => () => {
+      try {
+        f();
+      } catch (err) {
+        this.#errors++;
+        this.#opts.log("error", `${what} failed`, { error: String(err) });
+      }
+    };
+    if (tickMs > 0) this.#timers.push(setInterval(guard("tick", () => this.sim.tick()), tickMs));
+    if (reloadMs > 0) {
+      this.#timers.push(setInterval(guard("chaos reload", () => this.sim.reloadChaos()), reloadMs));
+    }
+  }
+
+  readonly handler: Handler = getOnlyRouter({
+    "/sim/clock": () => json(200, this.sim.clock.state()),
+    "/sim/health": () => json(200, { ...this.sim.health(), handlerErrors: this.#errors }),
+    "/binance/api/v3/klines": (req) => this.#rest("binance", req, binanceKlines),
+    "/bybit/v5/market/kline": (req) => this.#rest("bybit", req, bybitKlines),
+    "/okx/api/v5/market/candles": (req) => this.#rest("okx", req, okxCandles),
+    "/kraken/0/public/OHLC": (req) => this.#rest("kraken", req, krakenOhlcRest),
+  }, (req) => this.#upgrade(req));
+
+  #rest(venue: Venue, req: Request, f: (ctx: VenueSim, q: URLSearchParams) => Response): Response {
+    if (!this.sim.opts.venues.includes(venue)) return text(404, `venue ${venue} is not enabled\n`);
+    return f(this.sim, new URL(req.url).searchParams);
+  }
+
+  #upgrade(req: Request): Response {
+    const url = new URL(req.url);
+    const proto = this.sim.protocols.find((p) => p.accepts(url.pathname));
+    if (!proto) return text(404, "not found\n");
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return text(426, "this path speaks WebSocket only\n");
+    }
+    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: WS_IDLE_TIMEOUT_S });
+    const n = ++this.#connSeq;
+    const rng = keyedRng(this.sim.opts.seed, `conn|${n}`);
+    const c = new SimConnection(connId(proto.venue, n, rng), proto.venue, url.pathname, socket, {
+      chaos: () => this.sim.chaos(),
+      log: this.sim.chaosLog,
+      rng,
+      wallNow: () => this.sim.clock.wallNowMs(),
+    });
+    const safely = (what: string, f: () => void) => {
+      try {
+        f();
+      } catch (err) {
+        this.#errors++;
+        this.#opts.log("warn", `${what} failed`, { venue: c.venue, connId: c.id, error: String(err) });
+      }
+    };
+    socket.onopen = () =>
+      safely("open", () => {
+        this.sim.conns.add(c);
+        this.#opts.log("info", "connection open", { venue: c.venue, connId: c.id, path: c.path });
+        proto.onOpen(c, url);
+      });
+    socket.onmessage = (e) =>
+      safely("message", () => {
+        c.lastRecvWallMs = this.sim.clock.wallNowMs();
+        if (typeof e.data === "string") proto.onMessage(c, e.data);
+      });
+    socket.onclose = (e) => {
+      this.sim.conns.delete(c);
+      c.dispose();
+      this.#opts.log("info", "connection closed", { venue: c.venue, connId: c.id, code: e.code });
+    };
+    socket.onerror = () => {};
+    return response;
+  }
+
+  /** Stops timers, closes every socket (1001) and the listener. */
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    for (const c of this.sim.conns) c.close(1001, "simulator stopping");
+    if (this.#server) await this.#server.shutdown();
+    this.#server = null;
+  }
+}

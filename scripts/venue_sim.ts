@@ -1,0 +1,217 @@
+#!/usr/bin/env -S deno run -A
+// The venue simulator: Binance, Bybit, OKX and Kraken public market data (WS + REST klines) on one
+// loopback port, driven by a seeded market on a simulated clock, with chaos knobs.
+import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted, UsageError } from "../lib/cli/main.ts";
+import { bindHost, PORTS } from "../lib/config/ports.ts";
+import { jsonLogger } from "../lib/log.ts";
+import { type Venue, VENUES } from "../lib/market/types.ts";
+import { type ChaosConfig, parseChaos } from "../lib/sim/chaos.ts";
+import { minuteAligned } from "../lib/sim/clock.ts";
+import { instrument } from "../lib/sim/instruments.ts";
+import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
+import { SimServer } from "../lib/sim/sim_server.ts";
+import { VenueSim } from "../lib/sim/venue_sim.ts";
+
+const HELP = `Usage: deno task venue-sim [options]
+
+Simulated Binance / Bybit / OKX / Kraken public market data on one port (default ${PORTS.venue_sim}):
+WS /binance/ws, /binance/stream, /bybit/v5/public/spot, /okx/ws/v5/public, /okx/ws/v5/business,
+/kraken/v2; REST klines under /binance, /bybit, /okx, /kraken; GET /sim/clock, /sim/health.
+
+Market:
+  --seed N             random seed (default 1); same seed + same simulated range = same trades
+  --speed X            simulated seconds per wall second (default 1; 60 closes a 1m bar each second)
+  --start-ms MS        simulated epoch in ms (default: now, floored to the minute)
+  --symbols LIST       canonical symbols, comma-separated (default BTC-USDT,ETH-USDT)
+  --venues LIST        venues to serve (default ${VENUES.join(",")})
+  --trade-rate X       mean trades per simulated second per venue and symbol (default 1)
+  --duration-s N       stop by itself after N wall seconds (default: run until SIGINT/SIGTERM)
+Server:
+  --host HOST          bind address (default ${bindHost()})
+  --port N             port (default ${PORTS.venue_sim}; 0 picks a free one)
+  --quiet              log warnings and errors only
+Files (JSONL, appended as whole lines, flushed on exit):
+  --ground-truth FILE  every trade generated: venue, symbol, tradeId, price, size, side, venueTimeMs
+  --chaos-log FILE     every anomaly injected (kind, venue, symbol, connId, tradeId, ...)
+Chaos (all off by default; --chaos-file overrides these key by key, re-read every second):
+  --chaos-file FILE    JSON chaos config, e.g. {"stall":[{"venue":"okx","symbol":"BTC-USDT"}]}
+  --chaos-venues LIST  venues the rates, drops and cuts apply to (default all)
+  --drop-every-s X     close each connection (1011) after X wall seconds
+  --cut-every-s X      planned cut after X wall seconds (Binance serverShutdown, OKX notice; 1001)
+  --stall LIST         silent stall of venue[:symbol] entries, e.g. okx:BTC-USDT,kraken
+  --malformed-rate P   share of data frames sent truncated
+  --bad-value-rate P   share of trade frames with price "NaN" or size "-1"
+  --duplicate-rate P   share of trade frames sent twice
+  --reorder-rate P     share of trade frames sent after the next one
+  --jitter-ms N        delay each frame by 0..N wall ms (order kept)
+Exit: 0 stopped cleanly, 1 failure, 2 usage or environment (bad flag, port busy, unwritable file).`;
+
+function num(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function list(raw: string): string[] {
+  return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+function venuesFlag(name: string, raw: string): Venue[] {
+  const out = list(raw);
+  const bad = out.find((v) => !(VENUES as readonly string[]).includes(v));
+  if (bad !== undefined || out.length === 0) {
+    throw new UsageError(`--${name} takes venues from ${VENUES.join(",")}, got "${raw}"`);
+  }
+  return out as Venue[];
+}
+
+function chaosFromFlags(v: Record<string, string | boolean | undefined>): ChaosConfig {
+  const s = (k: string) => v[k] as string | undefined;
+  const stall = s("stall") === undefined ? undefined : list(s("stall")!).map((e) => {
+    const [venue, symbol] = e.split(":");
+    if (!(VENUES as readonly string[]).includes(venue)) {
+      throw new UsageError(`--stall entries are venue[:symbol], got "${e}"`);
+    }
+    return symbol ? { venue, symbol } : { venue };
+  });
+  const cfg = {
+    venues: s("chaos-venues") === undefined ? undefined : venuesFlag("chaos-venues", s("chaos-venues")!),
+    dropEveryS: num("drop-every-s", s("drop-every-s"), 0.001, 1e9),
+    cutEveryS: num("cut-every-s", s("cut-every-s"), 0.001, 1e9),
+    stall,
+    malformedRate: num("malformed-rate", s("malformed-rate"), 0, 1),
+    badValueRate: num("bad-value-rate", s("bad-value-rate"), 0, 1),
+    duplicateRate: num("duplicate-rate", s("duplicate-rate"), 0, 1),
+    reorderRate: num("reorder-rate", s("reorder-rate"), 0, 1),
+    jitterMs: s("jitter-ms") === undefined ? undefined : intFlag("jitter-ms", s("jitter-ms"), 0, 0, 60_000),
+  };
+  const defined = Object.fromEntries(Object.entries(cfg).filter(([, x]) => x !== undefined));
+  try {
+    return parseChaos(JSON.stringify(defined), "flags");
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+const str = { type: "string" } as const;
+
+export async function main(args: string[]): Promise<number> {
+  const parsed = parseFlags(args, {
+    help: HELP,
+    options: {
+      seed: str,
+      speed: str,
+      "start-ms": str,
+      symbols: str,
+      venues: str,
+      "trade-rate": str,
+      "duration-s": str,
+      host: str,
+      port: str,
+      quiet: { type: "boolean" },
+      "ground-truth": str,
+      "chaos-log": str,
+      "chaos-file": str,
+      "chaos-venues": str,
+      "drop-every-s": str,
+      "cut-every-s": str,
+      stall: str,
+      "malformed-rate": str,
+      "bad-value-rate": str,
+      "duplicate-rate": str,
+      "reorder-rate": str,
+      "jitter-ms": str,
+    },
+  });
+  if (!parsed) return EXIT.OK;
+  const v = parsed.values;
+  const symbols = list(v.symbols ?? "BTC-USDT,ETH-USDT").map((s) => s.toUpperCase());
+  for (const s of symbols) {
+    try {
+      instrument(s);
+    } catch (err) {
+      throw new UsageError(`--symbols: ${err instanceof Error ? err.message : err}`);
+    }
+  }
+  if (symbols.length === 0) throw new UsageError("--symbols needs at least one symbol");
+  const chaos = chaosFromFlags(v);
+  const log = jsonLogger("venue_sim", { quiet: v.quiet });
+  const opts = {
+    seed: intFlag("seed", v.seed, 1, 0, 0xffffffff),
+    speed: num("speed", v.speed, 0.001, 100_000) ?? 1,
+    startSimMs: intFlag("start-ms", v["start-ms"], minuteAligned(Date.now())),
+    symbols,
+    venues: v.venues === undefined ? [...VENUES] : venuesFlag("venues", v.venues),
+    tradeRate: num("trade-rate", v["trade-rate"], 0, 1000) ?? 1,
+    chaos,
+    chaosFile: v["chaos-file"],
+  };
+  const durationS = num("duration-s", v["duration-s"], 0.001, 1e9);
+  const port = intFlag("port", v.port, PORTS.venue_sim, 0, 65535);
+  const hostname = v.host ?? bindHost();
+  const open = (flag: string, path: string | undefined) => {
+    if (!path) return null;
+    try {
+      return JsonlWriter.open(path);
+    } catch (err) {
+      throw new UsageError(`--${flag}: ${err instanceof Error ? err.message : err}`);
+    }
+  };
+  const groundTruth = open("ground-truth", v["ground-truth"]);
+  let chaosLog: JsonlWriter | null = null;
+  try {
+    chaosLog = open("chaos-log", v["chaos-log"]);
+    if (opts.chaosFile) parseChaosFileOnce(opts.chaosFile);
+    const sim = new VenueSim({ ...opts, groundTruth, chaosLog, onWarn: (m, f) => log("warn", m, f) });
+    const server = new SimServer(sim, { hostname, port, log });
+    server.start();
+    log("info", "listening", {
+      url: `http://${hostname}:${server.port}`,
+      seed: opts.seed,
+      speed: opts.speed,
+      startSimMs: opts.startSimMs,
+      symbols,
+      venues: opts.venues,
+      chaos,
+    });
+    const signal = shutdownSignal();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = durationS === undefined ? new Promise<void>(() => {}) : new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, durationS * 1000);
+    });
+    await Promise.race([untilAborted(signal), timeout]);
+    clearTimeout(timer);
+    await server.stop();
+    log("info", "stopped", {
+      simNowMs: sim.simNow(),
+      tradesByVenue: sim.tradesByVenue,
+      chaos: sim.chaosLog.counts,
+    });
+    return EXIT.OK;
+  } finally {
+    groundTruth?.close();
+    chaosLog?.close();
+  }
+}
+
+/** A chaos file that exists must parse at start (later edits that break it are warned about, not fatal). */
+function parseChaosFileOnce(path: string): void {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw new UsageError(`--chaos-file: cannot read ${path}: ${err instanceof Error ? err.message : err}`);
+  }
+  if (text.trim() === "") return;
+  try {
+    parseChaos(text, `file ${path}`);
+  } catch (err) {
+    throw new UsageError(`--chaos-file: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+if (import.meta.main) Deno.exit(await run("venue-sim", main));
