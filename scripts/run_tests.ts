@@ -28,6 +28,8 @@ async function main(args: string[]): Promise<number> {
     args: ["test", "-A", "--no-check=remote", ...parsed.positionals],
     stdout: "piped",
     stderr: "inherit",
+    // ./tp test installs Chromium, so the browser test must run, not be skipped.
+    env: { WEB_E2E_REQUIRE: "1" },
   }).spawn();
   let tail = "";
   const dec = new TextDecoder();
