@@ -1,0 +1,56 @@
+#!/usr/bin/env -S deno run -A
+// task bench: every benchmark, one after another (each in its own process so timings and peak RSS
+// are not polluted by the others), each printing its table of value, target and ratio.
+import { EXIT, parseFlags, run } from "../lib/cli/main.ts";
+
+const BENCHES: Record<string, { file: string; what: string }> = {
+  exporter: {
+    file: "bench/exporter_bench.ts",
+    what: "exporter ingestion vs read+split+JSON.parse floor, RSS, render",
+  },
+  features: {
+    file: "bench/indicators_bench.ts",
+    what: "EMA/RSI/ATR update cost vs @debut/indicators, trading-signals",
+  },
+  feed: {
+    file: "bench/feed_bench.ts",
+    what: "feed pipeline vs JSON.parse floor, close lag, compute p99, soak RSS",
+  },
+};
+
+const HELP = `Usage: ./tp bench [--only NAME[,NAME]] [-- args for the benches]
+
+Runs the benchmarks (not tests: nothing here is asserted, every row prints its target and
+whether it met it). Benches: ${
+  Object.entries(BENCHES).map(([k, b]) => `\n  ${k.padEnd(9)} ${b.what}`).join("")
+}
+
+Each bench is also its own task (bench:exporter, bench:features, bench:feed) with its own --help.
+Exit: 0 every bench ran (whatever its numbers), 1 a bench crashed, 2 usage error.`;
+
+async function main(args: string[]): Promise<number> {
+  const flags = parseFlags(args, { help: HELP, options: { only: { type: "string" } } });
+  if (!flags) return EXIT.OK;
+  const names = flags.values.only ? flags.values.only.split(",") : Object.keys(BENCHES);
+  let failed = 0;
+  for (const name of names) {
+    const b = BENCHES[name];
+    if (!b) {
+      console.error(`bench: unknown bench "${name}" (known: ${Object.keys(BENCHES).join(", ")})`);
+      return EXIT.USAGE;
+    }
+    console.log(`\n== ${name}: ${b.what}`);
+    const st = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", b.file],
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!st.success) {
+      console.error(`bench: ${name} exited with code ${st.code}`);
+      failed++;
+    }
+  }
+  return failed ? EXIT.FAIL : EXIT.OK;
+}
+
+if (import.meta.main) Deno.exit(await run("bench", main));
