@@ -38,7 +38,15 @@ export const STACK: readonly ComponentSpec[] = [
     entry: "scripts/venue_sim.ts",
     args: (
       c,
-    ) => ["--speed", "60", "--seed", "7", "--ground-truth", join(c.workDir, "sim_ground_truth.jsonl")],
+    ) => [
+      "--speed",
+      "60",
+      "--seed",
+      "7",
+      "--quiet",
+      "--ground-truth",
+      join(c.workDir, "sim_ground_truth.jsonl"),
+    ],
     startTimeoutMs: 20_000,
   },
   {

@@ -1,0 +1,296 @@
+// The feed's core, pure and clock-injected: market events -> guard -> bar builders -> sequencer
+// -> features -> ClosedBar, with data-quality counters on the way. One stream per
+// (venue, symbol, interval); connection state is per venue.
+import type {
+  Bar,
+  ClosedBar,
+  Interval,
+  MarketEvent,
+  Symbol,
+  Trade,
+  Venue,
+  VenueKline,
+} from "../market/types.ts";
+import { INTERVALS } from "../market/types.ts";
+import { DqBook, type IntervalCounters, type SymbolCounters } from "../dq/dq_book.ts";
+import { DivergenceGauge } from "../dq/divergence.ts";
+import { barProblem, FeatureSet } from "../features/feature_set.ts";
+import { BarBuilder } from "./bar_builder.ts";
+import { BarSequencer } from "./bar_sequencer.ts";
+import { KlineCheck } from "./kline_check.ts";
+import { CONTIGUOUS_ID_VENUES, TradeGuard } from "./trade_guard.ts";
+
+export interface PipelineOptions {
+  /** Bar intervals to build, finest first. Default ["1m", "1h"]. */
+  readonly intervals?: readonly Interval[];
+  /** Default 2000 (BAR_CLOSE_GRACE_MS). */
+  readonly graceMs?: number;
+  /** Feed start (feed clock): the interval it falls inside was only partly seen, so it is a gap. */
+  readonly startMs?: number;
+  /** Hold bars behind a gap until it is backfilled or expires. Default true; replays use false. */
+  readonly awaitBackfill?: boolean;
+  /** A gap not backfilled this long after its interval ended is given up. Default 300000. */
+  readonly maxGapWaitMs?: number;
+  readonly idWindow?: number;
+  readonly maxSkewMs?: number;
+}
+
+/** What happened to one event; "late" means dropped by the finest interval's builder. */
+export type EventVerdict = "bar_input" | "kline" | "invalid" | "duplicate" | "late" | "ignored";
+
+export interface GapRef {
+  readonly venue: Venue;
+  readonly symbol: Symbol;
+  readonly interval: Interval;
+  readonly openTimeMs: number;
+}
+
+interface IntervalStream {
+  builder: BarBuilder;
+  seq: BarSequencer;
+  features: FeatureSet;
+  check: KlineCheck;
+  dq: IntervalCounters;
+}
+
+interface SymbolStream {
+  venue: Venue;
+  symbol: Symbol;
+  guard: TradeGuard;
+  dq: SymbolCounters;
+  intervals: Map<Interval, IntervalStream>;
+}
+
+export class BarPipeline {
+  readonly dq = new DqBook();
+  readonly divergence = new DivergenceGauge();
+  private readonly opts: PipelineOptions;
+  private readonly intervals: readonly Interval[];
+  private readonly onClosed: (bar: ClosedBar) => void;
+  private readonly streams = new Map<string, SymbolStream>();
+  private readonly downSince = new Map<Venue, number>();
+  private readonly lastUp = new Map<Venue, number>();
+  private nowMs = Number.NEGATIVE_INFINITY;
+
+  constructor(opts: PipelineOptions, onClosed: (bar: ClosedBar) => void) {
+    this.opts = opts;
+    this.intervals = opts.intervals ?? ["1m", "1h"];
+    this.onClosed = onClosed;
+  }
+
+  /** One normalised event from a venue mapper. Never throws on bad data: it is counted instead. */
+  event(e: MarketEvent): EventVerdict {
+    if (e.receivedAtMs > this.nowMs) this.nowMs = e.receivedAtMs;
+    const s = this.stream(e.venue, e.symbol);
+    return e.kind === "trade" ? this.trade(s, e) : this.kline(s, e);
+  }
+
+  /** The feed clock moved: close bars whose end + grace has passed, expire stale gaps. */
+  advance(nowMs: number): void {
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+    const wait = this.opts.maxGapWaitMs ?? 300_000;
+    for (const s of this.streams.values()) {
+      for (const st of s.intervals.values()) {
+        st.builder.advance(nowMs);
+        st.dq.abandoned_gaps += st.seq.expire(nowMs, wait);
+      }
+    }
+  }
+
+  connectionDown(venue: Venue, atMs: number): void {
+    if (!this.downSince.has(venue)) this.downSince.set(venue, atMs);
+    for (const s of this.venueStreams(venue)) {
+      for (const st of s.intervals.values()) st.builder.connectionDown(atMs);
+    }
+  }
+
+  connectionUp(venue: Venue, atMs: number): void {
+    if (!this.downSince.delete(venue)) return;
+    this.lastUp.set(venue, atMs);
+    for (const s of this.venueStreams(venue)) {
+      s.dq.reconnects++;
+      for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
+    }
+  }
+
+  /** The connection went quiet for too long (the lifecycle decides); counted per symbol. */
+  stall(venue: Venue): void {
+    for (const s of this.venueStreams(venue)) s.dq.stalls++;
+  }
+
+  /** A frame the mapper could not turn into events (malformed, invalid value). */
+  invalidFrame(venue: Venue): void {
+    this.dq.inc(venue, "*", "invalid");
+  }
+
+  /** A REST kline for a reported gap; false (counted) when it is bad or no such gap is open. */
+  backfill(k: VenueKline | Bar, nowMs: number): boolean {
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+    const s = this.stream(k.venue, k.symbol);
+    const st = s.intervals.get(k.interval);
+    if (!st || barProblem(k, Number.NEGATIVE_INFINITY) !== null) {
+      s.dq.invalid++;
+      return false;
+    }
+    const trades = "origin" in k ? k.trades : k.trades ?? 0;
+    const bar: Bar = { ...pick(k), trades, origin: "backfill" };
+    if (!st.seq.fill(bar)) return false;
+    st.dq.backfilled_bars++;
+    return true;
+  }
+
+  /** Gives up one gap (REST failed); the bars held behind it go on to the indicators. */
+  abandonGap(g: GapRef): boolean {
+    const st = this.streams.get(`${g.venue}|${g.symbol}`)?.intervals.get(g.interval);
+    if (!st || !st.seq.abandon(g.openTimeMs)) return false;
+    st.dq.abandoned_gaps++;
+    return true;
+  }
+
+  /** Gaps waiting for a backfill, per stream, oldest first. */
+  pendingGaps(): GapRef[] {
+    const out: GapRef[] = [];
+    for (const s of this.streams.values()) {
+      for (const [interval, st] of s.intervals) {
+        for (const openTimeMs of st.seq.openGaps()) {
+          out.push({ venue: s.venue, symbol: s.symbol, interval, openTimeMs });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Latest features of a stream (all null before its first bar), or null for an unknown stream. */
+  features(venue: Venue, symbol: Symbol, interval: Interval): FeatureSet | null {
+    return this.streams.get(`${venue}|${symbol}`)?.intervals.get(interval)?.features ?? null;
+  }
+
+  private trade(s: SymbolStream, t: Trade): EventVerdict {
+    const verdict = s.guard.check(t);
+    if (verdict === "invalid") {
+      s.dq.invalid++;
+      return "invalid";
+    }
+    if (verdict === "duplicate") {
+      s.dq.duplicates++;
+      return "duplicate";
+    }
+    s.dq.id_gaps = s.guard.counts.idGaps;
+    s.dq.ids_missing = s.guard.counts.idsMissing;
+    let late = false;
+    let first = true;
+    for (const st of s.intervals.values()) {
+      const r = st.builder.trade(t.price, t.size, t.venueTimeMs);
+      if (first && r === "late") late = true;
+      first = false;
+    }
+    if (late) s.dq.late_trades++;
+    return late ? "late" : "bar_input";
+  }
+
+  private kline(s: SymbolStream, k: VenueKline): EventVerdict {
+    const st = s.intervals.get(k.interval);
+    if (!st) return "ignored";
+    if (barProblem(k, Number.NEGATIVE_INFINITY) !== null) {
+      s.dq.invalid++;
+      return "invalid";
+    }
+    st.check.kline(k);
+    st.dq.kline_checked = st.check.counts.checked;
+    st.dq.kline_mismatches = st.check.counts.mismatches;
+    return "kline";
+  }
+
+  private venueStreams(venue: Venue): SymbolStream[] {
+    return [...this.streams.values()].filter((s) => s.venue === venue);
+  }
+
+  private stream(venue: Venue, symbol: Symbol): SymbolStream {
+    const key = `${venue}|${symbol}`;
+    let s = this.streams.get(key);
+    if (s) return s;
+    s = {
+      venue,
+      symbol,
+      guard: new TradeGuard({
+        idWindow: this.opts.idWindow,
+        maxSkewMs: this.opts.maxSkewMs,
+        contiguousIds: CONTIGUOUS_ID_VENUES.has(venue),
+      }),
+      dq: this.dq.symbol(venue, symbol),
+      intervals: new Map(),
+    };
+    for (const interval of this.intervals) {
+      s.intervals.set(interval, this.intervalStream(venue, symbol, interval));
+    }
+    this.streams.set(key, s);
+    return s;
+  }
+
+  private intervalStream(venue: Venue, symbol: Symbol, interval: Interval): IntervalStream {
+    const dq = this.dq.interval(venue, symbol, interval);
+    const features = new FeatureSet();
+    const check = new KlineCheck();
+    const seq = new BarSequencer(
+      (bar) => {
+        let f;
+        try {
+          f = features.update(bar);
+        } catch (err) {
+          // Only a non-finite bar gets here (e.g. a volume sum overflow): drop it, never crash.
+          if (!(err instanceof RangeError)) throw err;
+          this.dq.inc(venue, symbol, "invalid");
+          return;
+        }
+        const closed: ClosedBar = { ...bar, features: f, closedAtMs: this.nowMs };
+        this.divergence.observe(venue, symbol, interval, bar.openTimeMs, bar.c);
+        this.onClosed(closed);
+      },
+      INTERVALS[interval],
+      { awaitBackfill: this.opts.awaitBackfill },
+    );
+    // A stream first seen after a reconnect only trusts data from the reconnect on.
+    const start = Math.max(
+      this.opts.startMs ?? Number.NEGATIVE_INFINITY,
+      this.lastUp.get(venue) ?? -Infinity,
+    );
+    const builder = new BarBuilder({
+      venue,
+      symbol,
+      interval,
+      graceMs: this.opts.graceMs,
+      startMs: Number.isFinite(start) ? start : undefined,
+    }, {
+      bar: (bar) => {
+        if (bar.origin === "flat") dq.flat_bars++;
+        else dq.trade_bars++;
+        check.bar(bar);
+        dq.kline_checked = check.counts.checked;
+        dq.kline_mismatches = check.counts.mismatches;
+        seq.push(bar);
+      },
+      gap: (openTimeMs) => {
+        dq.gap_bars++;
+        seq.gap(openTimeMs);
+        if (this.opts.awaitBackfill === false) dq.abandoned_gaps++;
+      },
+    });
+    const down = this.downSince.get(venue);
+    if (down !== undefined) builder.connectionDown(down);
+    return { builder, seq, features, check, dq };
+  }
+}
+
+function pick(k: VenueKline | Bar) {
+  return {
+    venue: k.venue,
+    symbol: k.symbol,
+    interval: k.interval,
+    openTimeMs: k.openTimeMs,
+    o: k.o,
+    h: k.h,
+    l: k.l,
+    c: k.c,
+    v: k.v,
+  };
+}

@@ -1,0 +1,84 @@
+// The feature stage for one (venue, symbol, interval) stream: every indicator is updated once per
+// closed bar, in open-time order. Bad bars are refused before any indicator state changes.
+import type { Features } from "../market/types.ts";
+import { Atr } from "./atr.ts";
+import { Ema } from "./ema.ts";
+import { Rsi } from "./rsi.ts";
+import { Sma } from "./sma.ts";
+import { SessionVwap } from "./vwap.ts";
+
+/** The OHLCV part of a bar the features need. `Bar` satisfies it. */
+export interface OhlcvInput {
+  readonly openTimeMs: number;
+  readonly o: number;
+  readonly h: number;
+  readonly l: number;
+  readonly c: number;
+  readonly v: number;
+}
+
+export const FEATURE_KEYS = ["ema_12", "ema_26", "sma_20", "rsi_14", "atr_14", "vwap_session_utc"] as const;
+export type FeatureKey = typeof FEATURE_KEYS[number];
+
+/** Features with every value null: what a stream reports before its first bar. */
+export const EMPTY_FEATURES: Features = Object.freeze({
+  ema_12: null,
+  ema_26: null,
+  sma_20: null,
+  rsi_14: null,
+  atr_14: null,
+  vwap_session_utc: null,
+});
+
+/**
+ * Why a bar cannot enter the indicators, or null when it can: non-finite fields, negative volume,
+ * or an open time that does not move forward (indicators must see bars in open-time order).
+ */
+export function barProblem(bar: OhlcvInput, lastOpenTimeMs: number): string | null {
+  for (const f of ["openTimeMs", "o", "h", "l", "c", "v"] as const) {
+    const x = bar[f];
+    if (typeof x !== "number" || x - x !== 0) return `field "${f}" must be a finite number, got ${String(x)}`;
+  }
+  if (bar.v < 0) return `field "v" must be >= 0, got ${bar.v}`;
+  if (bar.openTimeMs <= lastOpenTimeMs) {
+    return `field "openTimeMs" must increase: ${bar.openTimeMs} after ${lastOpenTimeMs}`;
+  }
+  return null;
+}
+
+/** EMA(12), EMA(26), SMA(20), RSI(14), ATR(14) and session VWAP for one bar stream. */
+export class FeatureSet {
+  private readonly ema12 = new Ema(12);
+  private readonly ema26 = new Ema(26);
+  private readonly sma20 = new Sma(20);
+  private readonly rsi14 = new Rsi(14);
+  private readonly atr14 = new Atr(14);
+  private readonly vwap = new SessionVwap();
+  private lastOpenTimeMs = Number.NEGATIVE_INFINITY;
+  private latest: Features = EMPTY_FEATURES;
+
+  /** Updates every indicator with a closed bar. Throws RangeError (state unchanged) on a bad bar. */
+  update(bar: OhlcvInput): Features {
+    const problem = barProblem(bar, this.lastOpenTimeMs);
+    if (problem !== null) throw new RangeError(`features: ${problem}`);
+    this.lastOpenTimeMs = bar.openTimeMs;
+    return (this.latest = {
+      ema_12: this.ema12.update(bar.c),
+      ema_26: this.ema26.update(bar.c),
+      sma_20: this.sma20.update(bar.c),
+      rsi_14: this.rsi14.update(bar.c),
+      atr_14: this.atr14.update(bar.h, bar.l, bar.c),
+      vwap_session_utc: this.vwap.update(bar.openTimeMs, bar.h, bar.l, bar.c, bar.v),
+    });
+  }
+
+  /** Features after the latest bar (all null before the first). */
+  get features(): Features {
+    return this.latest;
+  }
+
+  /** Open time of the latest bar fed, or -Infinity. */
+  get lastOpenTime(): number {
+    return this.lastOpenTimeMs;
+  }
+}

@@ -1,0 +1,181 @@
+// Bars + features in an embedded DuckDB file, keyed by (venue, symbol, interval, open_time).
+// Durability: every write is its own autocommit statement (or one explicit transaction for a batch);
+// DuckDB writes and syncs its WAL at commit, so once upsertBar resolves the bar survives a SIGKILL.
+// CHECKPOINT folds the WAL into the file every `checkpointEvery` writes and on close.
+import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from "@duckdb/node-api";
+import type { ClosedBar, Interval, Symbol, Venue } from "../market/types.ts";
+import { barValues, CREATE_BARS, rowToBar, storeProblem, UPSERT_BAR } from "./bar_row.ts";
+import { dayKeyOf, ParquetExport } from "./parquet_export.ts";
+
+export interface BarStoreOptions {
+  /** PARTITIONING_ENABLED=true: mirror day files as hive-partitioned Parquet under this directory. */
+  readonly parquetDir?: string;
+  /** Run CHECKPOINT after this many writes. Default 1000. */
+  readonly checkpointEvery?: number;
+}
+
+export class BarStore {
+  private readonly instance: DuckDBInstance;
+  private readonly con: DuckDBConnection;
+  private readonly upsert: DuckDBPreparedStatement;
+  private readonly parquet: ParquetExport | null;
+  private readonly checkpointEvery: number;
+  private writesSinceCheckpoint = 0;
+  /** Parquet rewrites that failed (the DuckDB rows are committed regardless). */
+  parquetErrors = 0;
+  lastParquetError = "";
+  /** Every operation runs after the previous one: one prepared statement, writes in call order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    instance: DuckDBInstance,
+    con: DuckDBConnection,
+    upsert: DuckDBPreparedStatement,
+    opts: BarStoreOptions,
+  ) {
+    this.instance = instance;
+    this.con = con;
+    this.upsert = upsert;
+    this.parquet = opts.parquetDir ? new ParquetExport(opts.parquetDir) : null;
+    this.checkpointEvery = opts.checkpointEvery ?? 1000;
+  }
+
+  /** Opens (creating if needed) the DuckDB file; ":memory:" works for throwaway stores. */
+  static async open(path: string, opts: BarStoreOptions = {}): Promise<BarStore> {
+    const instance = await DuckDBInstance.create(path);
+    try {
+      const con = await instance.connect();
+      await con.run(CREATE_BARS);
+      const upsert = await con.prepare(UPSERT_BAR);
+      return new BarStore(instance, con, upsert, opts);
+    } catch (err) {
+      instance.closeSync();
+      throw err;
+    }
+  }
+
+  /** Stores one closed bar; resolves once it is committed. Throws RangeError for an invalid bar. */
+  upsertBar(bar: ClosedBar): Promise<void> {
+    const problem = storeProblem(bar);
+    if (problem !== null) return Promise.reject(new RangeError(`store: ${problem}`));
+    return this.enqueue(async () => {
+      this.upsert.bind(barValues(bar));
+      await this.upsert.run();
+      await this.afterWrite([bar]);
+    });
+  }
+
+  /** Stores a batch in one transaction: all of it or none of it. */
+  upsertBars(bars: readonly ClosedBar[]): Promise<void> {
+    for (const [i, b] of bars.entries()) {
+      const problem = storeProblem(b);
+      if (problem !== null) return Promise.reject(new RangeError(`store: bars[${i}]: ${problem}`));
+    }
+    if (bars.length === 0) return Promise.resolve();
+    return this.enqueue(async () => {
+      await this.con.run("BEGIN TRANSACTION");
+      try {
+        for (const b of bars) {
+          this.upsert.bind(barValues(b));
+          await this.upsert.run();
+        }
+        await this.con.run("COMMIT");
+      } catch (err) {
+        await this.con.run("ROLLBACK").catch(() => {});
+        throw err;
+      }
+      await this.afterWrite(bars);
+    });
+  }
+
+  /** The latest `limit` bars of a stream, oldest first, with their features. */
+  recentBars(venue: Venue, symbol: Symbol, interval: Interval, limit: number): Promise<ClosedBar[]> {
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      return Promise.reject(new RangeError(`limit must be >= 0`));
+    }
+    return this.enqueue(async () => {
+      const r = await this.con.runAndReadAll(
+        `SELECT * FROM (SELECT * FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3
+           ORDER BY open_time DESC LIMIT $4) ORDER BY open_time`,
+        [venue, symbol, interval, limit],
+      );
+      return r.getRowObjectsJS().map(rowToBar);
+    });
+  }
+
+  /** Number of stored bars, optionally for one venue / symbol / interval. */
+  countBars(filter: { venue?: Venue; symbol?: Symbol; interval?: Interval } = {}): Promise<number> {
+    return this.enqueue(async () => {
+      const r = await this.con.runAndReadAll(
+        `SELECT count(*) AS n FROM bars WHERE ($1 IS NULL OR venue = $1) AND ($2 IS NULL OR symbol = $2)
+           AND ($3 IS NULL OR interval = $3)`,
+        [filter.venue ?? null, filter.symbol ?? null, filter.interval ?? null],
+      );
+      return Number(r.getRowObjectsJS()[0].n);
+    });
+  }
+
+  /** Rewrites every Parquet day file of the table (after a crash between commit and rewrite). */
+  rebuildParquet(): Promise<string[]> {
+    const pq = this.parquet;
+    if (!pq) return Promise.resolve([]);
+    return this.enqueue(async () => {
+      const r = await this.con.runAndReadAll(
+        "SELECT DISTINCT venue, symbol, interval, open_time - (open_time % 86400000) AS day FROM bars",
+      );
+      for (const row of r.getRowObjectsJS()) {
+        pq.mark(
+          dayKeyOf(row.venue as Venue, row.symbol as Symbol, row.interval as Interval, Number(row.day)),
+        );
+      }
+      return await pq.flush(this.con);
+    });
+  }
+
+  checkpoint(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.con.run("CHECKPOINT");
+      this.writesSinceCheckpoint = 0;
+    });
+  }
+
+  /** Waits for queued work, checkpoints and closes. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => {});
+    try {
+      await this.con.run("CHECKPOINT");
+    } finally {
+      this.upsert.destroySync();
+      this.con.closeSync();
+      this.instance.closeSync();
+    }
+  }
+
+  private async afterWrite(bars: readonly ClosedBar[]): Promise<void> {
+    if (this.parquet) {
+      for (const b of bars) this.parquet.mark(dayKeyOf(b.venue, b.symbol, b.interval, b.openTimeMs));
+      try {
+        await this.parquet.flush(this.con);
+      } catch (err) {
+        // The bar is committed in DuckDB; a failed mirror stays dirty and is retried on the next write.
+        this.parquetErrors++;
+        this.lastParquetError = err instanceof Error ? err.message : String(err);
+      }
+    }
+    this.writesSinceCheckpoint += bars.length;
+    if (this.writesSinceCheckpoint >= this.checkpointEvery) {
+      await this.con.run("CHECKPOINT");
+      this.writesSinceCheckpoint = 0;
+    }
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("store: closed"));
+    const next = this.queue.then(job, job);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}
