@@ -1,6 +1,7 @@
 // The local stack that `task verify` brings up: which components exist, how each is started and
 // probed, and in which order. A component whose entry file does not exist yet is reported, not faked.
 import { join, resolve } from "node:path";
+import { EXPORTER_V8_FLAGS } from "../../exporter/config.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Child, portTaken, probe, spawnChild } from "./supervisor.ts";
 import { pollUntil } from "./wait.ts";
@@ -25,6 +26,8 @@ export interface ComponentSpec {
   probePath: string;
   /** Script that must exist for the component to be started. */
   entry: string;
+  /** Extra `deno run` flags (e.g. the exporter's V8 heap limits). */
+  denoFlags?: string[];
   args(ctx: StackContext): string[];
   env?(ctx: StackContext): Record<string, string>;
   startTimeoutMs: number;
@@ -78,6 +81,7 @@ export const STACK: readonly ComponentSpec[] = [
     port: PORTS.ai_live,
     probePath: "/health",
     entry: "exporter/main.ts",
+    denoFlags: [`--v8-flags=${EXPORTER_V8_FLAGS}`],
     args: (c) => ["--events", c.eventsFile],
     env: (c) => ({ PEAK_TRADE_AI_RUN_ID: c.runId, PEAK_TRADE_AI_COMPONENT: "ai_live_exporter" }),
     startTimeoutMs: 20_000,
@@ -165,7 +169,7 @@ export async function startStack(
     const child = await spawnChild({
       name: spec.name,
       cmd: Deno.execPath(),
-      args: ["run", "-A", spec.entry, ...spec.args(ctx)],
+      args: ["run", "-A", ...(spec.denoFlags ?? []), spec.entry, ...spec.args(ctx)],
       env: spec.env?.(ctx),
       logFile,
     });

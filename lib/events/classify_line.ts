@@ -1,0 +1,160 @@
+// Per-line hot path: JSON.parse plus cheap typeof/charCode checks decide; zod is never called here.
+// It accepts exactly what AiEventSchema accepts (same isId/tsToMs helpers; classify_line_test.ts checks
+// the two agree). The slow path (explainLine) only runs to describe a line this one rejected.
+import { type EventType, isId, rfc3339MinuteMs, rfc3339TailMs, tsToMs, validateEvent } from "./ai_event.ts";
+
+/** A line longer than this many UTF-8 bytes (newline excluded) is dropped as `oversize`. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** Why a line was not counted as an event: `parse_error` has its own metric, the rest are drop reasons. */
+export type RejectReason = "parse_error" | "invalid" | "unknown_type" | "oversize";
+
+/** Preallocated rejections (one instance per reason) so rejecting a line allocates nothing. */
+export class Rejected {
+  constructor(readonly reason: RejectReason) {}
+}
+export const PARSE_ERROR: Rejected = new Rejected("parse_error");
+export const INVALID: Rejected = new Rejected("invalid");
+export const UNKNOWN_TYPE: Rejected = new Rejected("unknown_type");
+export const OVERSIZE: Rejected = new Rejected("oversize");
+
+/** The fields the exporter reads from an accepted line (the parsed object itself, not a copy). */
+export interface FastEvent {
+  readonly ts: string | number;
+  readonly type: EventType;
+  readonly run_id: string;
+  readonly component: string;
+  readonly source: string;
+  readonly latency_ms?: number;
+}
+
+/** UTF-8 byte length of a string (lone surrogates count 3, as TextEncoder writes U+FFFD). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
+ * Classifies lines; holds only memos of the last valid id per field and of the last valid minute
+ * (pure speed-ups: the result never depends on them), plus facts about the last accepted event
+ * (`tsMs`, `sameIds`) so callers need not parse or compare again.
+ */
+export class LineClassifier {
+  tsMs = 0;
+  /**
+   * True when the accepted event has the same run_id, component and source as the previously
+   * accepted one (no id memo moved in between), so the state can skip its own string compares.
+   */
+  sameIds = false;
+  #idsMoved = true;
+  // Only ever hold ids that passed isId (undefined at start: "" must still be checked).
+  #run: string | undefined;
+  #comp: string | undefined;
+  #src: string | undefined;
+  /** The last valid `YYYY-MM-DDTHH:MM:` seen and its epoch ms: lines within a minute skip re-parsing it. */
+  #minute: string | undefined;
+  #minuteMs = 0;
+
+  classify(line: string): FastEvent | Rejected {
+    // A UTF-16 unit is 1-3 UTF-8 bytes: only measure exactly when the cheap bounds cannot decide.
+    if (
+      line.length * 3 > MAX_LINE_BYTES && (line.length > MAX_LINE_BYTES || utf8Length(line) > MAX_LINE_BYTES)
+    ) {
+      return OVERSIZE;
+    }
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      return PARSE_ERROR;
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return PARSE_ERROR;
+    return this.check(v as Record<string, unknown>);
+  }
+
+  /** The contract check on an already-parsed object. */
+  check(o: Record<string, unknown>): FastEvent | Rejected {
+    const type = o.type;
+    if (type !== "decision" && type !== "action" && type !== "heartbeat") {
+      return typeof type === "string" ? UNKNOWN_TYPE : INVALID;
+    }
+    const ts = o.ts;
+    let ms: number;
+    const minute = this.#minute;
+    if (typeof ts === "string" && minute !== undefined && ts.startsWith(minute)) {
+      ms = this.#minuteMs + rfc3339TailMs(ts);
+    } else {
+      ms = tsToMs(ts);
+      if (typeof ts === "string" && ms === ms) {
+        this.#minute = ts.slice(0, 17);
+        this.#minuteMs = rfc3339MinuteMs(ts);
+      }
+    }
+    if (ms !== ms) return INVALID; // NaN
+    const run = o.run_id, comp = o.component, src = o.source;
+    if (typeof run !== "string" || typeof comp !== "string" || typeof src !== "string") return INVALID;
+    if (run !== this.#run) {
+      if (!isId(run)) return INVALID;
+      this.#run = run;
+      this.#idsMoved = true;
+    }
+    if (comp !== this.#comp) {
+      if (!isId(comp)) return INVALID;
+      this.#comp = comp;
+      this.#idsMoved = true;
+    }
+    if (src !== this.#src) {
+      if (!isId(src)) return INVALID;
+      this.#src = src;
+      this.#idsMoved = true;
+    }
+    const lat = o.latency_ms;
+    if (lat !== undefined && !(typeof lat === "number" && lat >= 0 && lat !== Infinity)) return INVALID;
+    const sym = o.symbol, dec = o.decision, act = o.action;
+    if (
+      (sym !== undefined && typeof sym !== "string") || (dec !== undefined && typeof dec !== "string") ||
+      (act !== undefined && typeof act !== "string")
+    ) return INVALID;
+    this.tsMs = ms;
+    this.sameIds = !this.#idsMoved;
+    this.#idsMoved = false;
+    return o as unknown as FastEvent;
+  }
+}
+
+/** Classifies one line (string or UTF-8 bytes without the newline) with a fresh classifier. */
+export function classifyLine(line: string | Uint8Array): FastEvent | Rejected {
+  return new LineClassifier().classify(typeof line === "string" ? line : new TextDecoder().decode(line));
+}
+
+/** The precise, human reason a line was rejected, e.g. `field "run_id" is missing` (slow path: zod). */
+export function explainLine(line: string): string {
+  const r = classifyLine(line);
+  if (!(r instanceof Rejected)) return "valid";
+  if (r === OVERSIZE) return `line is longer than ${MAX_LINE_BYTES} bytes`;
+  if (r === PARSE_ERROR) {
+    try {
+      JSON.parse(line);
+      return "not a JSON object";
+    } catch (err) {
+      return `not JSON (${err instanceof SyntaxError ? err.message : String(err)})`;
+    }
+  }
+  if (r === UNKNOWN_TYPE) {
+    return `unknown type ${JSON.stringify((JSON.parse(line) as { type: string }).type)}`;
+  }
+  const v = validateEvent(JSON.parse(line));
+  return v.ok ? "valid" : v.message;
+}

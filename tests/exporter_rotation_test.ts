@@ -1,0 +1,125 @@
+// Rotation while a writer appends: rename rotation with the real emitter as a separate process, and
+// copytruncate with an in-process writer. Exact totals: every line counted once, none lost.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { appendLine } from "../lib/events/emitter.ts";
+import { Ingest } from "../lib/events/ingest.ts";
+import { ExporterState } from "../lib/events/metrics_state.ts";
+import { Tailer } from "../lib/events/tailer.ts";
+
+const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/** Waits (bounded, to fail instead of hang) until cond() holds. */
+async function until(what: string, cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 4000; i++) {
+    if (cond()) return;
+    await tick();
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function countLines(paths: string[]): Promise<number> {
+  let n = 0;
+  for (const p of paths) n += (await Deno.readTextFile(p)).split("\n").length - 1;
+  return n;
+}
+
+Deno.test("rename rotation x3 while the emitter (another process) appends: exact totals", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rotation_test_" });
+  const path = join(dir, "events.jsonl");
+  const state = new ExporterState();
+  const tailer = new Tailer({ path, sink: new Ingest(state), pollMs: 5 });
+  const stop = new AbortController();
+  const loop = tailer.run(stop.signal);
+  const N = 1500;
+  const writer = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", EMIT, "--out", path, "--n", String(N), "--interval-ms", "1", "--seed", "5"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const files = [path];
+  try {
+    for (let k = 1; k <= 3; k++) {
+      const seen = state.lines;
+      await until("lines after the previous rotation", () => state.lines > seen + 50 && tailer.filePresent);
+      await Deno.rename(path, `${path}.${k}`);
+      files.push(`${path}.${k}`);
+      await until(`rotation ${k}`, () => tailer.renames === k);
+    }
+    assert.equal((await writer.status).code, 0);
+    await until("all lines", () => state.lines >= N);
+    // A few more polls: nothing may be counted twice.
+    const polls = async () => {
+      for (let i = 0; i < 10; i++) await tick();
+    };
+    await polls();
+    assert.equal(await countLines(files), N);
+    assert.equal(state.lines, N);
+    assert.equal(state.accepted, N);
+    assert.equal(state.parseErrors + Object.values(state.dropped).reduce((a, b) => a + b, 0), 0);
+    assert.equal(tailer.renames, 3);
+    assert.equal(tailer.truncations, 0);
+  } finally {
+    stop.abort();
+    await loop;
+    tailer.close();
+    try {
+      writer.kill();
+    } catch {
+      // already exited
+    }
+    await writer.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("copytruncate x3 while a writer appends: exact totals", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rotation_test_" });
+  const path = join(dir, "events.jsonl");
+  const state = new ExporterState();
+  const tailer = new Tailer({ path, sink: new Ingest(state), pollMs: 5 });
+  const stop = new AbortController();
+  const loop = tailer.run(stop.signal);
+  const N = 3000;
+  let written = 0;
+  const writer = (async () => {
+    for (; written < N; written++) {
+      const ev = { ts: 1767225600000 + written, type: "decision", run_id: "w", component: "c", source: "s" };
+      await appendLine(path, JSON.stringify(ev) + "\n");
+      if (written % 20 === 0) await tick();
+    }
+  })();
+  const copies: string[] = [];
+  try {
+    for (let k = 1; k <= 3; k++) {
+      const seen = state.lines;
+      await until(`lines before truncation ${k}`, () => state.lines > seen + 100);
+      // copytruncate loses the lines written between copy and truncate unless the reader already has
+      // them: truncate only when the tailer has read to the end, in one synchronous step.
+      await until(`caught up before truncation ${k}`, () => {
+        if (written >= N || tailer.snapshot().offset !== Deno.statSync(path).size) return false;
+        Deno.copyFileSync(path, `${path}.${k}`);
+        Deno.truncateSync(path, 0);
+        copies.push(`${path}.${k}`);
+        return true;
+      });
+      await until(`truncation ${k}`, () => tailer.truncations === k);
+    }
+    await writer;
+    await until("all lines", () => state.lines >= N);
+    for (let i = 0; i < 10; i++) await tick();
+    assert.equal(await countLines([...copies, path]), N);
+    assert.equal(state.lines, N);
+    assert.equal(state.accepted, N);
+    assert.equal(state.runs.get("w")!.pairs.get("c")!.decisions, N);
+    assert.equal(state.dropped.truncated, 0);
+    assert.deepEqual([tailer.truncations, tailer.renames], [3, 0]);
+  } finally {
+    stop.abort();
+    await loop;
+    tailer.close();
+    await writer.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
