@@ -1,0 +1,227 @@
+// The shift-start checklist as pure functions: PromQL per check from the config, then query outcomes
+// and Alertmanager's answer in, one result per check out. An empty result is NO_DATA (never a pass),
+// a failed query or an unreachable Alertmanager is ERROR.
+import type { AlertsOutcome } from "../alerting/am_client.ts";
+import { unaddressedCritical } from "../alerting/am_client.ts";
+import type { QueryOutcome, Sample } from "../prom/client.ts";
+import { fmtNum, type GateResult } from "../verify/gates.ts";
+import type { OncallConfig } from "./config.ts";
+
+export const QUERY_KEYS = [
+  "up",
+  "latency_p99",
+  "bars_increase",
+  "bars_active",
+  "reconnects",
+  "gaps",
+  "nan",
+  "ai_event_age",
+] as const;
+export type QueryKey = typeof QUERY_KEYS[number];
+
+export function oncallQueries(cfg: OncallConfig): Record<QueryKey, string> {
+  const bars = `feed_bars_total{interval="${cfg.bars_interval}"}`;
+  return {
+    up: `up{job=~"${cfg.jobs.join("|")}"}`,
+    latency_p99:
+      `histogram_quantile(0.99, sum by (venue, le) (rate(feed_transport_latency_ms_bucket[${cfg.latency_window}])))`,
+    bars_increase: `increase(${bars}[${cfg.bars_window}])`,
+    bars_active: `max_over_time(${bars}[${cfg.active_lookback}])`,
+    reconnects: `sum by (venue) (increase(feed_reconnects_total[${cfg.reconnects_window}]))`,
+    gaps: `sum(increase(feed_gaps_total[${cfg.dq_window}]))`,
+    nan: `sum(increase(feed_nan_records_total[${cfg.dq_window}]))`,
+    ai_event_age: "max(clamp_min(time() - max by (source) (peaktrade_ai_last_event_timestamp_seconds), 0))",
+  };
+}
+
+export interface OncallInputs {
+  readonly queries: Readonly<Record<QueryKey, QueryOutcome>>;
+  readonly alerts: AlertsOutcome;
+}
+
+type Row = Omit<GateResult, "promql" | "want">;
+
+function error(key: string, o: QueryOutcome): Row {
+  return { key, status: "ERROR", value: null, detail: o.error ?? "query failed" };
+}
+function noData(key: string, detail: string): Row {
+  return { key, status: "NO_DATA", value: null, detail };
+}
+function judged(key: string, value: number, pass: boolean, detail: string): Row {
+  return { key, status: pass ? "PASS" : "FAIL", value, detail };
+}
+const finite = (s: readonly Sample[]) => s.filter((x) => Number.isFinite(x.value));
+const seriesKey = (m: Record<string, string>) => `${m.venue ?? ""}/${m.symbol ?? ""}`;
+
+/** One result per check, in checklist order. */
+export function evaluateOncall(cfg: OncallConfig, inputs: OncallInputs): GateResult[] {
+  const promql = oncallQueries(cfg);
+  const q = inputs.queries;
+  const out: (Row & { promql: string; want: string })[] = [];
+  const add = (row: Row, query: string, want: string) => out.push({ ...row, promql: query, want });
+
+  for (const job of cfg.jobs) {
+    const key = `up_${job}`;
+    if (!q.up.ok) add(error(key, q.up), promql.up, "=1");
+    else {
+      const s = q.up.samples.filter((x) => x.metric.job === job);
+      if (s.length === 0) add(noData(key, `job ${job} is not scraped (no up series)`), promql.up, "=1");
+      else {
+        const down = s.filter((x) => x.value !== 1).map((x) => x.metric.instance ?? "?");
+        const v = Math.min(...s.map((x) => x.value));
+        add(
+          judged(key, v, down.length === 0, down.length ? `down: ${down.join(",")}` : "up"),
+          promql.up,
+          "=1",
+        );
+      }
+    }
+  }
+
+  const lat = q.latency_p99;
+  const latWant = `<${fmtNum(cfg.feed_p99_latency_ms_max)}`;
+  if (!lat.ok) add(error("feed_p99_transport_latency_ms", lat), promql.latency_p99, latWant);
+  else {
+    const s = finite(lat.samples).sort((a, b) => b.value - a.value);
+    if (s.length === 0) {
+      add(
+        noData("feed_p99_transport_latency_ms", "no latency observations in the window"),
+        promql.latency_p99,
+        latWant,
+      );
+    } else {
+      const detail = `worst venue ${s[0].metric.venue ?? "?"}; ` +
+        s.map((x) => `${x.metric.venue ?? "?"}=${fmtNum(Math.round(x.value * 10) / 10)}`).join(",");
+      add(
+        judged("feed_p99_transport_latency_ms", s[0].value, s[0].value < cfg.feed_p99_latency_ms_max, detail),
+        promql.latency_p99,
+        latWant,
+      );
+    }
+  }
+
+  const barsQuery = `${promql.bars_increase} vs ${promql.bars_active}`;
+  if (!q.bars_active.ok) add(error("feed_symbols_stalled", q.bars_active), barsQuery, "=0");
+  else if (!q.bars_increase.ok) add(error("feed_symbols_stalled", q.bars_increase), barsQuery, "=0");
+  else {
+    const active = [...new Set(q.bars_active.samples.map((x) => seriesKey(x.metric)))].sort();
+    const rising = new Set(
+      q.bars_increase.samples.filter((x) => x.value > 0).map((x) => seriesKey(x.metric)),
+    );
+    const stalled = active.filter((k) => !rising.has(k));
+    if (active.length === 0) {
+      add(
+        noData(
+          "feed_symbols_stalled",
+          `no ${cfg.bars_interval} bar series in the last ${cfg.active_lookback}`,
+        ),
+        barsQuery,
+        "=0",
+      );
+    } else {
+      const detail = stalled.length
+        ? `stalled: ${stalled.join(",")} (of ${active.length} active)`
+        : `${active.length} active, all rising`;
+      add(judged("feed_symbols_stalled", stalled.length, stalled.length === 0, detail), barsQuery, "=0");
+    }
+  }
+
+  const rec = q.reconnects;
+  const recWant = `<=${fmtNum(cfg.reconnects_max_per_venue)}`;
+  if (!rec.ok) add(error("feed_reconnects_max_per_venue", rec), promql.reconnects, recWant);
+  else if (rec.samples.length === 0) {
+    add(
+      noData("feed_reconnects_max_per_venue", "no feed_reconnects_total series"),
+      promql.reconnects,
+      recWant,
+    );
+  } else {
+    const s = [...rec.samples].sort((a, b) => b.value - a.value);
+    const detail = s.map((x) => `${x.metric.venue ?? "?"}=${fmtNum(Math.round(x.value * 100) / 100)}`).join(
+      ",",
+    );
+    add(
+      judged("feed_reconnects_max_per_venue", s[0].value, s[0].value <= cfg.reconnects_max_per_venue, detail),
+      promql.reconnects,
+      recWant,
+    );
+  }
+
+  for (
+    const [key, qk, max, metric] of [
+      ["feed_gaps", "gaps", cfg.gaps_max, "feed_gaps_total"],
+      ["feed_nan_records", "nan", cfg.nan_max, "feed_nan_records_total"],
+    ] as const
+  ) {
+    const o = q[qk];
+    const want = `<=${fmtNum(max)}`;
+    if (!o.ok) add(error(key, o), promql[qk], want);
+    else if (o.samples.length === 0) add(noData(key, `no ${metric} series`), promql[qk], want);
+    else {
+      const v = o.samples[0].value;
+      add(judged(key, v, v <= max, `in the last ${cfg.dq_window}`), promql[qk], want);
+    }
+  }
+
+  const age = q.ai_event_age;
+  const ageWant = `<=${fmtNum(cfg.ai_event_age_max_s)}`;
+  if (!age.ok) add(error("ai_event_age_max_s", age), promql.ai_event_age, ageWant);
+  else if (finite(age.samples).length === 0) {
+    add(
+      noData("ai_event_age_max_s", "no peaktrade_ai_last_event_timestamp_seconds series"),
+      promql.ai_event_age,
+      ageWant,
+    );
+  } else {
+    const v = finite(age.samples)[0].value;
+    add(
+      judged("ai_event_age_max_s", v, v <= cfg.ai_event_age_max_s, "oldest source"),
+      promql.ai_event_age,
+      ageWant,
+    );
+  }
+
+  const am = inputs.alerts;
+  const amQuery = `GET ${am.url} (firing, severity=critical, not silenced/inhibited)`;
+  const amWant = `<=${cfg.critical_alerts_max}`;
+  if (!am.ok) {
+    add(
+      {
+        key: "critical_alerts_unaddressed",
+        status: "ERROR",
+        value: null,
+        detail: `alertmanager: ${am.error}`,
+      },
+      amQuery,
+      amWant,
+    );
+  } else {
+    const crit = unaddressedCritical(am.alerts);
+    const names = crit.map((a) => a.labels.alertname ?? "?").sort();
+    const detail = names.length ? names.join(",") : `none (${am.alerts.length} alerts in total)`;
+    add(
+      judged("critical_alerts_unaddressed", crit.length, crit.length <= cfg.critical_alerts_max, detail),
+      amQuery,
+      amWant,
+    );
+  }
+  return out;
+}
+
+/** The stdout table: check, value, threshold, status (and detail). */
+export function renderTable(results: readonly GateResult[]): string {
+  const rows = [["CHECK", "VALUE", "THRESHOLD", "STATUS", "DETAIL"]];
+  for (const r of results) {
+    rows.push([
+      r.key,
+      r.value === null ? "-" : fmtNum(Math.round(r.value * 1000) / 1000),
+      r.want,
+      r.status,
+      r.detail,
+    ]);
+  }
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell)).join("  ").trimEnd())
+    .join("\n") +
+    "\n";
+}

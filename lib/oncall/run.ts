@@ -1,0 +1,97 @@
+// ./tp oncall: ask Prometheus and Alertmanager once, judge the checklist, write the evidence folder
+// `.local_tmp/oncall_<UTC stamp>/` (raw answers, summary, run.json, manifest).
+import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
+import { EvidenceFolder } from "../evidence/folder.ts";
+import { collectVersions, runInfo } from "../evidence/run_info.ts";
+import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
+import { type GateResult, overallVerdict, renderSummary } from "../verify/gates.ts";
+import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "./checks.ts";
+import type { OncallConfig } from "./config.ts";
+
+export interface OncallOptions {
+  promUrl: string;
+  amUrl: string;
+  config: OncallConfig;
+  configPath: string;
+  evidenceRoot?: string;
+  now?: () => number;
+  fetch?: Fetch;
+  command?: string;
+  args?: string[];
+}
+
+export interface OncallResult {
+  verdict: "PASS" | "FAIL";
+  dir: string;
+  results: GateResult[];
+  table: string;
+}
+
+export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
+  const now = opts.now ?? Date.now;
+  const f = opts.fetch ?? fetch;
+  const started = now();
+  const ev = await EvidenceFolder.create("oncall", { root: opts.evidenceRoot, now });
+  try {
+    const promql = oncallQueries(opts.config);
+    const [outcomes, alerts, targets] = await Promise.all([
+      Promise.all(QUERY_KEYS.map((k) => instantQuery(opts.promUrl, promql[k], f))),
+      getAlerts(opts.amUrl, f),
+      activeTargets(opts.promUrl, f),
+    ]);
+    const queries = Object.fromEntries(QUERY_KEYS.map((k, i) => [k, outcomes[i]])) as Record<
+      QueryKey,
+      QueryOutcome
+    >;
+    const results = evaluateOncall(opts.config, { queries, alerts });
+    const verdict = overallVerdict(results);
+    const table = renderTable(results);
+
+    for (const [i, k] of QUERY_KEYS.entries()) {
+      await ev.write(`prom/${k}.json`, outcomes[i].raw || JSON.stringify({ error: outcomes[i].error }));
+    }
+    await ev.write("prom/targets.json", targets.raw);
+    await ev.write("alertmanager/alerts.json", alerts.raw);
+    await ev.writeJson("alertmanager/unaddressed_critical.json", criticalSummary(alerts));
+    const header = {
+      prometheus_url: opts.promUrl,
+      alertmanager_url: opts.amUrl,
+      alertmanager_reachable: alerts.ok ? "yes" : "no",
+      config: opts.configPath,
+      judged_at: new Date(now()).toISOString(),
+    };
+    await ev.write("ONCALL_SUMMARY.txt", renderSummary(header, results));
+    await ev.write("ONCALL_TABLE.txt", table);
+    await ev.writeJson("summary.json", { ...header, checks: results, verdict });
+    await ev.writeJson(
+      "run.json",
+      runInfo(opts.command ?? "oncall", opts.args ?? [], started, now(), await collectVersions(), {
+        promUrl: opts.promUrl,
+        amUrl: opts.amUrl,
+        configPath: opts.configPath,
+        thresholds: opts.config,
+      }),
+    );
+    const dir = await ev.finalize();
+    return { verdict, dir, results, table };
+  } catch (err) {
+    await ev.abandon();
+    throw err;
+  }
+}
+
+function criticalSummary(a: AlertsOutcome) {
+  if (!a.ok) return { reachable: false, error: a.error };
+  return {
+    reachable: true,
+    total: a.alerts.length,
+    alerts: a.alerts.map((x) => ({
+      alertname: x.labels.alertname,
+      severity: x.labels.severity,
+      state: x.status.state,
+      silencedBy: x.status.silencedBy,
+      inhibitedBy: x.status.inhibitedBy,
+      startsAt: x.startsAt,
+    })),
+  };
+}

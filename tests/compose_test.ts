@@ -1,0 +1,199 @@
+// The compose deployment agrees with the rest of the repository: validated by `docker-compose config`
+// (no Docker engine needed), ports from config/ports.json, job names and Prometheus config from the
+// same generator as the local stack, every mounted path present.
+import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
+import { parse } from "yaml";
+import { PORTS } from "../lib/config/ports.ts";
+import {
+  COMPOSE_FILE,
+  COMPOSE_PROM_CONFIG,
+  COMPOSE_RULES_MOUNT,
+  JOB_SERVICES,
+  renderComposePromConfig,
+} from "../lib/compose/prom_config.ts";
+import { loadScrapeConfig } from "../lib/prom/config.ts";
+import { findTool, runTool } from "../lib/prom/tools.ts";
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  entrypoint?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  profiles?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+/** Port Contract component -> compose service. */
+const SERVICE_OF: Record<keyof typeof PORTS, string> = {
+  venue_sim: "venue-sim",
+  live_connector: "feed",
+  shadow_mvs: "shadow",
+  ai_live: "exporter",
+  peak_trade_web: "web",
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+};
+
+async function composeConfig(file: string) {
+  try {
+    await findTool("docker-compose");
+  } catch {
+    throw new Error(
+      "docker-compose is not installed: ./tp test installs it (apt-get install docker-compose)",
+    );
+  }
+  return await runTool("docker-compose", ["-f", file, "config"]);
+}
+
+const mounts = (s: Service) =>
+  new Map((s.volumes ?? []).map((v) => {
+    const [host, target] = v.split(":");
+    return [target, host] as const;
+  }));
+
+Deno.test("docker-compose config accepts the file; services and profiles are the stack's", async () => {
+  const r = await composeConfig(COMPOSE_FILE);
+  assert.equal(r.code, 0, r.stderr);
+  const services = (parse(r.stdout) as { services: Record<string, Service> }).services;
+  const byProfile = (p: string | undefined) =>
+    Object.entries(services).filter(([, s]) => s.profiles?.[0] === p).map(([n]) => n).sort();
+  assert.deepEqual(byProfile(undefined), ["exporter", "feed", "prometheus", "shadow", "venue-sim", "web"]);
+  assert.deepEqual(byProfile("alerting"), ["alertmanager", "alertmanager-init"]);
+  assert.deepEqual(byProfile("ui"), ["grafana"]);
+  assert.deepEqual(byProfile("debug"), ["emit", "promtool"]);
+  assert.equal(Object.keys(services).length, 11);
+
+  // Ports: each contract component's service publishes exactly its contract port, on loopback only.
+  for (const [component, svc] of Object.entries(SERVICE_OF)) {
+    const p = PORTS[component as keyof typeof PORTS];
+    assert.deepEqual(services[svc].ports, [`127.0.0.1:${p}:${p}/tcp`], `${svc} ports`);
+  }
+  for (const [name, s] of Object.entries(services)) {
+    for (const p of s.ports ?? []) {
+      assert.match(p, /^127\.0\.0\.1:/, `${name} publishes ${p} beyond loopback`);
+    }
+  }
+
+  // Every service URL in commands and env names a service on its contract port.
+  const containerPort = new Map(
+    Object.entries(SERVICE_OF).map(([c, s]) => [s, PORTS[c as keyof typeof PORTS]]),
+  );
+  const urls = [...r.stdout.matchAll(/(?:https?|wss?):\/\/([a-z][a-z0-9-]*):(\d+)/g)];
+  assert.equal(urls.length, 14, "service URLs in commands and env");
+  for (const [url, host, port] of urls) {
+    assert.ok(services[host], `${url}: no service ${host}`);
+    assert.equal(
+      Number(port),
+      containerPort.get(host),
+      `${url}: ${host} listens on ${containerPort.get(host)}`,
+    );
+  }
+
+  // The Deno services: the project's image, a task that exists, bound beyond the container's loopback.
+  const tasks = new Set(Object.keys(JSON.parse(await Deno.readTextFile("deno.json")).tasks));
+  for (const name of ["venue-sim", "feed", "shadow", "exporter", "web", "emit"]) {
+    const s = services[name];
+    assert.equal(s.build?.dockerfile, "ops/compose/Dockerfile", name);
+    assert.equal(resolve(s.build!.context), resolve("."), name);
+    assert.deepEqual(s.command?.slice(0, 2), ["task", "-q"], name);
+    assert.ok(tasks.has(s.command![2]), `${name}: task ${s.command![2]} not in deno.json`);
+    assert.equal(s.environment?.TICKPROOF_BIND_HOST, "0.0.0.0", name);
+  }
+  const tp = await Deno.readTextFile("tp");
+  const denoVersion = /^DENO_VERSION=(\S+)$/m.exec(tp)![1];
+  assert.match(
+    await Deno.readTextFile("ops/compose/Dockerfile"),
+    new RegExp(`^FROM denoland/deno:${denoVersion}$`, "m"),
+  );
+
+  // Every bind-mounted host path exists.
+  for (const [name, s] of Object.entries(services)) {
+    for (const [target, host] of mounts(s)) {
+      if (!host.startsWith("/")) continue; // a named volume
+      await Deno.stat(host).catch(() => assert.fail(`${name}: ${host} (-> ${target}) does not exist`));
+    }
+  }
+});
+
+Deno.test("compose Prometheus: the committed config is the generated one, with service targets and rule mounts", async () => {
+  const want = await renderComposePromConfig();
+  if (Deno.env.get("TICKPROOF_UPDATE_GOLDEN") === "1") await Deno.writeTextFile(COMPOSE_PROM_CONFIG, want);
+  assert.equal(
+    await Deno.readTextFile(COMPOSE_PROM_CONFIG),
+    want,
+    `${COMPOSE_PROM_CONFIG} is stale (see its header)`,
+  );
+  const scrape = await loadScrapeConfig();
+  for (const job of scrape.jobs) {
+    assert.match(
+      want,
+      new RegExp(`job_name: "${job}"\\n.*\\n +- targets: \\["${JOB_SERVICES[job]}:${PORTS[job]}"\\]`),
+    );
+  }
+  assert.match(want, new RegExp(`targets: \\["alertmanager:${PORTS.alertmanager}"\\]`));
+
+  const r = await composeConfig(COMPOSE_FILE);
+  const services = (parse(r.stdout) as { services: Record<string, Service> }).services;
+  const prom = services.prometheus;
+  assert.ok(prom.command?.includes(`--web.listen-address=:${PORTS.prometheus}`));
+  const pm = mounts(prom);
+  assert.equal(pm.get("/etc/prometheus/prometheus.yml"), resolve(COMPOSE_PROM_CONFIG));
+  assert.equal(pm.get(COMPOSE_RULES_MOUNT), resolve(scrape.rules_dir));
+  // The debug promtool service checks exactly what Prometheus runs with (all but the TSDB volume).
+  const checked = new Map(pm);
+  checked.delete("/prometheus");
+  assert.deepEqual(mounts(services.promtool), checked);
+
+  // promtool accepts it once the rule paths point at the files the mount would show.
+  const tmp = await Deno.makeTempDir();
+  try {
+    const file = join(tmp, "prometheus.yml");
+    await Deno.writeTextFile(
+      file,
+      want.replaceAll(`${COMPOSE_RULES_MOUNT}/`, `${resolve(scrape.rules_dir)}/`),
+    );
+    const check = await runTool("promtool", ["check", "config", file]);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /SUCCESS: 2 rule files found/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("compose Alertmanager and Grafana: checked config, one node, provisioned dashboards mounted", async () => {
+  const r = await composeConfig(COMPOSE_FILE);
+  const services = (parse(r.stdout) as { services: Record<string, Service> }).services;
+  const am = services.alertmanager;
+  const amConfig = resolve("config/alertmanager/alertmanager.yml");
+  assert.equal(mounts(am).get("/etc/alertmanager/alertmanager.yml"), amConfig);
+  assert.ok(am.command?.includes(`--web.listen-address=:${PORTS.alertmanager}`));
+  assert.ok(am.command?.includes("--cluster.listen-address="));
+  assert.deepEqual(am.depends_on, { "alertmanager-init": { condition: "service_completed_successfully" } });
+  const init = services["alertmanager-init"];
+  assert.deepEqual(init.entrypoint, ["amtool", "check-config", "/etc/alertmanager/alertmanager.yml"]);
+  assert.equal(mounts(init).get("/etc/alertmanager/alertmanager.yml"), amConfig);
+
+  const g = mounts(services.grafana);
+  assert.equal(g.get("/etc/grafana/provisioning"), resolve("config/grafana/provisioning"));
+  const provider = parse(await Deno.readTextFile("config/grafana/provisioning/dashboards/tickproof.yml")) as {
+    providers: { options: { path: string } }[];
+  };
+  assert.equal(g.get(provider.providers[0].options.path), resolve("config/grafana/dashboards"));
+});
+
+Deno.test("docker-compose config rejects a broken file (the validation can fail)", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const file = join(tmp, "docker-compose.yml");
+    await Deno.writeTextFile(file, "services:\n  a:\n    image: busybox\n    depends_on: [nope]\n");
+    const r = await composeConfig(file);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /nope/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

@@ -1,0 +1,138 @@
+// Grafana provisioning and dashboards: shape, lint, every expression parses (promtool), and every
+// panel returns data from a real Prometheus scraping the contract series.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { startAlertStack } from "../lib/alerting/alert_stack.ts";
+import { PORTS } from "../lib/config/ports.ts";
+import { checkDashboardsAgainst } from "../lib/dashboards/check_live.ts";
+import { lintPanels } from "../lib/dashboards/lint.ts";
+import { DASHBOARD_DIR, DATASOURCE_PROVISIONING, loadDashboards } from "../lib/dashboards/panels.ts";
+import { runTool } from "../lib/prom/tools.ts";
+import { pollUntil } from "../lib/verify/wait.ts";
+import { startContractEndpoint } from "./contract_metrics_fixture.ts";
+
+const UID = "tickproof-prom";
+
+Deno.test("provisioning: one Prometheus datasource with the fixed uid at the compose address; a file provider", async () => {
+  const ds = parse(await Deno.readTextFile(DATASOURCE_PROVISIONING)) as {
+    datasources: { uid: string; type: string; url: string; isDefault: boolean }[];
+  };
+  assert.deepEqual(ds.datasources.map((d) => [d.uid, d.type, d.url, d.isDefault]), [
+    [UID, "prometheus", `http://prometheus:${PORTS.prometheus}`, true],
+  ]);
+  const prov = parse(await Deno.readTextFile("config/grafana/provisioning/dashboards/tickproof.yml")) as {
+    providers: { type: string; options: { path: string } }[];
+  };
+  assert.deepEqual(prov.providers.map((p) => [p.type, p.options.path]), [[
+    "file",
+    "/var/lib/grafana/dashboards",
+  ]]);
+});
+
+Deno.test("the three dashboards: titles, schema, panel types, units, datasource uid, counters only through rate", async () => {
+  const files = [];
+  for await (const e of Deno.readDir(DASHBOARD_DIR)) files.push(e.name);
+  assert.deepEqual(files.sort(), ["ai_live.json", "data_quality.json", "feed_overview.json"]);
+  const uids = new Set<string>();
+  for (const f of files) {
+    const d = JSON.parse(await Deno.readTextFile(join(DASHBOARD_DIR, f)));
+    assert.equal(d.schemaVersion, 39, f);
+    uids.add(d.uid);
+    const ids = d.panels.map((p: { id: number }) => p.id);
+    assert.equal(new Set(ids).size, ids.length, `${f}: panel ids unique`);
+  }
+  assert.equal(uids.size, 3);
+  const panels = await loadDashboards();
+  assert.deepEqual([...new Set(panels.map((p) => p.dashboard))].sort(), [
+    "tickproof / AI Live",
+    "tickproof / Data Quality",
+    "tickproof / Feed Overview",
+  ]);
+  assert.equal(panels.length, 28);
+  assert.equal(panels.flatMap((p) => p.queries).length, 32);
+  for (const p of panels) assert.match(p.type, /^(timeseries|stat)$/, p.title);
+  assert.deepEqual(lintPanels(panels, UID), []);
+  // The AI dashboard covers what the brief names: decisions, actions, freshness, latency, parse errors.
+  const ai = panels.filter((p) => p.file === "ai_live.json").flatMap((p) => p.queries.map((q) => q.expr))
+    .join("\n");
+  for (
+    const m of [
+      "peaktrade_ai_decisions_total",
+      "peaktrade_ai_actions_total",
+      "peaktrade_ai_last_event_timestamp_seconds",
+      "peaktrade_ai_decision_latency_ms_bucket",
+      "peaktrade_ai_events_parse_errors_total",
+    ]
+  ) assert.ok(ai.includes(m), m);
+});
+
+Deno.test("every panel expression parses (promtool check rules over them as recording rules); a typo does not", async () => {
+  const exprs = (await loadDashboards()).flatMap((p) => p.queries.map((q) => q.expr));
+  const tmp = await Deno.makeTempDir();
+  try {
+    const rules = (list: string[]) => ({
+      groups: [{ name: "panels", rules: list.map((expr, i) => ({ record: `dashboard:panel_${i}`, expr })) }],
+    });
+    const file = join(tmp, "panels.yml");
+    await Deno.writeTextFile(file, JSON.stringify(rules(exprs)));
+    const ok = await runTool("promtool", ["check", "rules", file]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, new RegExp(`SUCCESS: ${exprs.length} rules found`));
+    await Deno.writeTextFile(file, JSON.stringify(rules([...exprs, "sum(rate(feed_bars_total[5m])"])));
+    const bad = await runTool("promtool", ["check", "rules", file]);
+    assert.equal(bad.code, 1);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("checkDashboardsAgainst: every panel returns data from a real Prometheus scraping the contract series", async () => {
+  const tmp = await Deno.makeTempDir();
+  const ep = startContractEndpoint();
+  const rulesDir = join(tmp, "no_rules");
+  const stack = await startAlertStack({
+    workDir: tmp,
+    targets: { live_connector: ep.target, ai_live: ep.target },
+    rulesDir,
+    interval: "1s",
+    noAlertmanager: true,
+  });
+  try {
+    const checks = await pollUntil(
+      async () => {
+        const c = await checkDashboardsAgainst(stack.prom.url);
+        return c.every((x) => x.resultCount > 0) ? c : undefined;
+      },
+      30_000,
+      500,
+    );
+    const last = checks ?? await checkDashboardsAgainst(stack.prom.url);
+    const empty = last.filter((c) => c.resultCount === 0).map((c) =>
+      `${c.panel}: ${c.expr} ${c.error ?? ""}`
+    );
+    assert.deepEqual(empty, []);
+    assert.equal(last.length, 32);
+    assert.ok(last.every((c) => c.error === undefined));
+    // A broken expression comes back as Prometheus's bad_data, not as "no data".
+    const badDir = join(tmp, "bad_dash");
+    await Deno.mkdir(badDir);
+    await Deno.writeTextFile(
+      join(badDir, "bad.json"),
+      JSON.stringify({
+        uid: "b",
+        title: "B",
+        schemaVersion: 39,
+        panels: [{ id: 1, type: "stat", title: "typo", targets: [{ refId: "A", expr: "sum(rate(x[5m])" }] }],
+      }),
+    );
+    const bad = await checkDashboardsAgainst(stack.prom.url, badDir);
+    assert.equal(bad.length, 1);
+    assert.equal(bad[0].resultCount, 0);
+    assert.match(bad[0].error ?? "", /^bad_data: .*parse error/);
+  } finally {
+    await stack.stop();
+    await ep.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

@@ -1,0 +1,101 @@
+// The runbooks are checked like code: every `./tp <task>` exists, every PromQL block parses in a real
+// Prometheus, every alert's runbook_url and every internal link lands on a real heading.
+import assert from "node:assert/strict";
+import { dirname, join, normalize } from "node:path";
+import { startAlertStack } from "../lib/alerting/alert_stack.ts";
+import { loadAlertRules, splitRunbookUrl } from "../lib/alerting/rule_files.ts";
+import { fencedBlocks, headingAnchors } from "../lib/alerting/runbook_md.ts";
+import { instantQuery } from "../lib/prom/client.ts";
+import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
+
+const RUNBOOKS = [
+  "runbooks/ai_live_ops.md",
+  "runbooks/incident_handling.md",
+  "runbooks/livefeed.md",
+  "runbooks/oncall_checklist.md",
+];
+
+async function read(): Promise<Map<string, string>> {
+  const found = [];
+  for await (const e of Deno.readDir("runbooks")) {
+    if (e.name.endsWith(".md")) found.push(`runbooks/${e.name}`);
+  }
+  assert.deepEqual(found.sort(), RUNBOOKS);
+  return new Map(await Promise.all(RUNBOOKS.map(async (f) => [f, await Deno.readTextFile(f)] as const)));
+}
+
+Deno.test("every ./tp <task> shown in a sh block is a task in deno.json", async () => {
+  const tasks = new Set(Object.keys(JSON.parse(await Deno.readTextFile("deno.json")).tasks));
+  const shown = new Set<string>();
+  for (const [file, text] of await read()) {
+    for (const b of fencedBlocks(text, "sh")) {
+      for (const m of b.body.matchAll(/\.\/tp\s+([\w:-]+)/g)) {
+        assert.ok(tasks.has(m[1]), `${file}:${b.line}: ./tp ${m[1]} is not a task in deno.json`);
+        shown.add(m[1]);
+      }
+    }
+    // Commands are shown in sh blocks, never in untyped fences.
+    assert.deepEqual(fencedBlocks(text, "").map((b) => b.line), [], `${file}: a fence without a language`);
+  }
+  for (
+    const t of ["verify", "oncall", "alertmanager", "prom", "exporter", "ops-verify", "feed", "venue-sim"]
+  ) {
+    assert.ok(shown.has(t), `no runbook shows ./tp ${t}`);
+  }
+});
+
+Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own promql block", async () => {
+  const text = (await read()).get("runbooks/ai_live_ops.md")!;
+  const blocks = fencedBlocks(text, "promql").map((b) => b.body.trim());
+  for (const q of RUNBOOK_QUERIES) assert.ok(blocks.includes(q.promql), `missing: ${q.promql}`);
+  assert.equal(RUNBOOK_QUERIES.length, 10);
+});
+
+Deno.test("every promql block parses and runs in a real Prometheus", async () => {
+  const tmp = await Deno.makeTempDir();
+  const stack = await startAlertStack({
+    workDir: tmp,
+    // Nothing listens there: the queries only have to parse and evaluate, empty results are fine.
+    targets: { live_connector: "127.0.0.1:9" },
+    rulesDir: join(tmp, "no_rules"),
+    interval: "1s",
+    noAlertmanager: true,
+  });
+  try {
+    let n = 0;
+    for (const [file, text] of await read()) {
+      for (const b of fencedBlocks(text, "promql")) {
+        const r = await instantQuery(stack.prom.url, b.body);
+        assert.ok(r.ok, `${file}:${b.line}: ${r.error}`);
+        n++;
+      }
+    }
+    assert.equal(n, 30);
+    const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
+    assert.equal(typo.ok, false);
+    assert.match(typo.error ?? "", /^bad_data: /);
+  } finally {
+    await stack.stop();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("every alert's runbook_url and every internal link lands on a heading that exists", async () => {
+  const texts = await read();
+  const anchors = new Map([...texts].map(([f, t]) => [f, new Set(headingAnchors(t))]));
+  for (const a of await loadAlertRules()) {
+    const link = splitRunbookUrl(a.annotations.runbook_url ?? "")!;
+    assert.ok(anchors.get(link.file)?.has(link.anchor), `${a.name}: ${a.annotations.runbook_url}`);
+  }
+  let links = 0;
+  for (const [file, text] of texts) {
+    for (const m of text.matchAll(/\]\(([^)\s]*?\.md)?(?:#([^)\s]+))?\)/g)) {
+      if (!m[1] && !m[2]) continue;
+      const target = m[1] ? normalize(join(dirname(file), m[1])) : file;
+      assert.ok(texts.has(target), `${file}: link to missing ${target}`);
+      if (m[2]) assert.ok(anchors.get(target)!.has(m[2]), `${file}: ${target}#${m[2]} has no heading`);
+      links++;
+    }
+  }
+  assert.equal(links, 14, "internal links checked");
+});
