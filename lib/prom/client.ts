@@ -55,7 +55,7 @@ export async function instantQuery(baseUrl: string, promql: string, f: Fetch = f
     });
     return { promql, raw, ok: true, samples };
   } catch (err) {
-    return { promql, raw, ok: false, error: err instanceof Error ? err.message : String(err), samples: [] };
+    return { promql, raw, ok: false, error: errorText(err), samples: [] };
   }
 }
 
@@ -100,4 +100,11 @@ export async function isReady(baseUrl: string, f: Fetch = fetch): Promise<boolea
   } catch {
     return false;
   }
+}
+
+/** An error's message with its cause, which is where fetch puts "connection refused". */
+export function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause.message : err.cause ? String(err.cause) : "";
+  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
 }
