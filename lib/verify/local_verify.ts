@@ -6,7 +6,7 @@ import { EvidenceFolder } from "../evidence/folder.ts";
 import { renderScanReport, scanDirs, selfTest } from "../evidence/key_scan.ts";
 import { collectVersions, runInfo } from "../evidence/run_info.ts";
 import { utcStamp } from "../evidence/stamp.ts";
-import { isReady } from "../prom/client.ts";
+import { instantQuery, isReady } from "../prom/client.ts";
 import { type LocalProm, startLocalPrometheus } from "../prom/local.ts";
 import { exporterEventsFile, runActivityDemo } from "./activity_demo.ts";
 import { runOpsVerify } from "./ops_verify.ts";
@@ -93,10 +93,12 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
       signal: opts.signal,
     });
     say(`ops verify: ${ops.verdict} (${ops.dir})`);
+    const flow = await dataFlow(promUrl);
+    await ev.writeJson("stack/data_flow.json", flow);
     // Stop what we started before sealing the folder: their logs are part of the evidence.
     await stopStarted();
     const statuses = [...stack.statuses, promState];
-    return await finish(ev, { opts, started, activity, ops, statuses });
+    return await finish(ev, { opts, started, activity, ops, statuses, flow });
   } catch (err) {
     await stopStarted();
     await ev.abandon();
@@ -112,6 +114,7 @@ interface FinishInput {
   activity: { verdict: string; dir: string; summaryText: string };
   ops: { verdict: string; dir: string; summaryText: string };
   statuses: ComponentStatus[];
+  flow: Record<string, number | null>;
 }
 
 async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyResult> {
@@ -137,6 +140,9 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
     `  ops verify:    ${ops.verdict}   failed gates: ${failed}   (${ops.dir})`,
     `  key scan:      ${scan.clean ? "CLEAN" : "NOT CLEAN"}   (KEY_MATERIAL_SCAN.txt)`,
     "",
+    "Data flow seen by Prometheus (venue -> feed -> strategy -> events -> exporter):",
+    ...Object.entries(x.flow).map(([k, v]) => `  ${k.padEnd(28)} ${v === null ? "NO_DATA" : v}`),
+    "",
     "What ran (component, port, state):",
     ...statuses.map((s) =>
       `  ${s.name.padEnd(11)} :${String(s.port).padEnd(5)} ${s.state.padEnd(15)} ${s.detail}`
@@ -160,4 +166,19 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
   );
   const dir = await ev.finalize();
   return { verdict, dir, activityVerdict: activity.verdict, opsVerdict: ops.verdict, scanClean: scan.clean };
+}
+
+/** What flowed through the stack, end to end (informational: the gates judge; this shows). */
+async function dataFlow(promUrl: string): Promise<Record<string, number | null>> {
+  const queries: Record<string, string> = {
+    feed_bars_closed: "sum(feed_bars_total)",
+    feed_trades: "sum(feed_trades_total)",
+    strategy_decisions: 'sum(peaktrade_ai_decisions_total{component="shadow_mvs"})',
+    all_decisions: "sum(peaktrade_ai_decisions_total)",
+  };
+  const out: Record<string, number | null> = {};
+  for (const [k, q] of Object.entries(queries)) {
+    out[k] = (await instantQuery(promUrl, q)).samples[0]?.value ?? null;
+  }
+  return out;
 }
