@@ -6,19 +6,23 @@ import { EXIT, parseFlags, run, UsageError } from "../lib/cli/main.ts";
 import { type Venue, VENUES } from "../lib/market/types.ts";
 import { FEATURE_KEYS, FeatureSet } from "../lib/features/feature_set.ts";
 import { BarFileError, parseOhlcvFile } from "../lib/features/ohlcv_file.ts";
-import { BarPipeline } from "../lib/bars/bar_pipeline.ts";
-import { parseRecording, replayFrames } from "../lib/bars/frame_replay.ts";
-import { mapFrame } from "../lib/venues/registry.ts";
+import { replayVenueFile } from "../lib/feed/replay_cli.ts";
 
 const HELP = `Usage: deno task replay --bars FILE
-       deno task replay --venue V --input FILE [--grace-ms N]
+       deno task replay --venue V --input FILE [--grace-ms N] [--emit bars|trades] [--flush] [--store DB]
 
 --bars FILE    OHLCV bars {t,o,h,l,c,v} (t = open time, ms): a JSON array, an object with a "bars"
                array, or JSON lines. Prints one JSON line per bar: {"t", ema_12, ema_26, sma_20,
                rsi_14, atr_14, vwap_session_utc} (null during warm-up, TA-Lib conventions).
---venue V      ${VENUES.join("|")}: replay recorded frames of that venue through mapper, bar
---input FILE   builder and features. FILE is JSON lines {"receivedAtMs": ms, "raw": "<frame>"}.
+--venue V      ${VENUES.join("|")}: replay frames of that venue through the feed's pipeline (mapper,
+--input FILE   de-duplication, bars, features). FILE is JSON lines: the feed's --record output
+               {"venue","conn","receivedAtMs","frame"} (other venues' lines skipped), {"receivedAtMs",
+               "raw"}, or bare venue frames one per line (clock = newest venue time seen).
                Prints each ClosedBar as a JSON line; the frame/event tally goes to stderr.
+--emit WHAT    bars (default) or trades: one normalised trade per line {venue, symbol, tradeId,
+               price, size, side, venueTimeMs, receivedAtMs} (duplicates and invalid records left out).
+--flush        close the bars still open at the end of the input (default: they stay open).
+--store DB     upsert the closed bars (with features) into this DuckDB file instead of printing.
 --grace-ms N   bar close grace on the recorded clock (default 2000).
 
 Exit: 0 ok, 2 bad flags or bad input (one line naming the line/index and field).`;
@@ -31,6 +35,10 @@ export async function main(args: string[]): Promise<number> {
       venue: { type: "string" },
       input: { type: "string" },
       "grace-ms": { type: "string" },
+      // --venue mode (lib/feed/replay_cli.ts): what to print, closing open bars, storing.
+      emit: { type: "string" },
+      flush: { type: "boolean" },
+      store: { type: "string" },
     },
   });
   if (!parsed) return EXIT.OK;
@@ -49,7 +57,8 @@ export async function main(args: string[]): Promise<number> {
     if (!Number.isInteger(graceMs) || graceMs < 0) {
       throw new UsageError(`--grace-ms must be a whole number >= 0`);
     }
-    return await replayVenue(venue as Venue, input, graceMs);
+    const { emit, flush, store } = parsed.values;
+    return await replayVenueFile({ venue: venue as Venue, input, graceMs, emit, flush, store });
   }
   throw new UsageError("give --bars FILE or --venue V --input FILE (see --help)");
 }
@@ -79,26 +88,6 @@ async function replayBars(path: string): Promise<number> {
     lines.push(JSON.stringify(row));
   }
   await write(lines);
-  return EXIT.OK;
-}
-
-async function replayVenue(venue: Venue, path: string, graceMs: number): Promise<number> {
-  let frames;
-  try {
-    frames = parseRecording(await readInput(path));
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new UsageError(`${path}: ${err.message}`);
-    throw err;
-  }
-  const lines: string[] = [];
-  // No REST in a replay: gaps are reported, never waited for.
-  const pipeline = new BarPipeline(
-    { graceMs, awaitBackfill: false },
-    (bar) => lines.push(JSON.stringify(bar)),
-  );
-  const tally = replayFrames(frames, venue, mapFrame, pipeline);
-  await write(lines);
-  console.error(JSON.stringify({ tally, dq: pipeline.dq.snapshot() }));
   return EXIT.OK;
 }
 

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { mapBinance } from "../venues/binance.ts";
+import { BinanceProtocol } from "../sim/binance_ws.ts";
+import { MarketGenerator } from "../sim/market.ts";
+import { fastBinanceTrade, withBinanceFastPath } from "./binance_fast.ts";
+
+const T0 = 1_767_225_600_000;
+
+function simFrames(combined: boolean): string[] {
+  const gen = new MarketGenerator({
+    seed: 3,
+    startMs: T0,
+    symbols: ["BTC-USDT", "ETH-USDT"],
+    venues: ["binance"],
+    tradeRate: 20,
+  });
+  const proto = new BinanceProtocol({ simNow: () => 0 } as never);
+  const conn = { venue: "binance", combined } as never;
+  return gen.advanceTo(T0 + 60_000).map((t) => proto.tradeFrame(conn, `trade|${t.inst.symbol}`, t).build());
+}
+
+/** The fast path either declines (null) or gives exactly the generic mapper's trade. */
+function agrees(raw: string): "fast" | "declined" {
+  const fast = fastBinanceTrade(raw, T0 + 7);
+  if (fast === null) return "declined";
+  const slow = mapBinance(raw, T0 + 7);
+  assert.equal(slow.kind, "data", raw);
+  assert.deepEqual(fast, slow.events[0], raw);
+  return "fast";
+}
+
+Deno.test("fast path equals the generic mapper on every simulator trade frame, raw and combined", () => {
+  for (const combined of [false, true]) {
+    const frames = simFrames(combined);
+    assert.ok(frames.length > 2000);
+    for (const f of frames) assert.equal(agrees(f), "fast", f);
+  }
+});
+
+Deno.test("fast path on the shared Binance trade fixture (with b/a ids), when present", () => {
+  const dir = resolve(
+    fileURLToPath(new URL("../..", import.meta.url)),
+    Deno.env.get("TICKPROOF_SHARED_DIR") ?? "../shared",
+  );
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`${dir}/fixtures/venues/binance/trade.jsonl`);
+  } catch {
+    console.warn(`binance_fast_test: ${dir}/fixtures/venues is absent; fixture case skipped`);
+    return;
+  }
+  const frames = text.split("\n").filter((l) => l !== "");
+  // The 2019 fixture's receive time is far from our test time: compare with its own time.
+  for (const f of frames) {
+    const fast = fastBinanceTrade(f, 1554076800945);
+    assert.deepEqual(fast, mapBinance(f, 1554076800945).events[0]);
+  }
+});
+
+Deno.test("fast path declines anything outside the layout or any value the mapper refuses", () => {
+  const good = simFrames(false)[0];
+  const cases: [string, string][] = [
+    ["NaN price", good.replace(/"p":"[^"]+"/, '"p":"NaN"')],
+    ["negative size", good.replace(/"q":"[^"]+"/, '"q":"-1"')],
+    ["zero price", good.replace(/"p":"[^"]+"/, '"p":"0.00000000"')],
+    ["exponent", good.replace(/"p":"[^"]+"/, '"p":"1e3"')],
+    ["truncated", good.slice(0, good.length >> 1)],
+    ["extra field", good.replace(/}$/, ',"x":1}')],
+    ["reordered", good.replace('"e":"trade","E":', '"E":1,"e":"trade","E":')],
+    ["µs time", good.replace(/"T":(\d+)/, (_, d) => `"T":${d}000`)],
+    ["leading zero id", good.replace(/"t":(\d+)/, '"t":0$1')],
+    ["id above 2^53", good.replace(/"t":(\d+)/, '"t":90071992547409931')],
+    ["unknown symbol", good.replace(/"s":"[A-Z]+"/, '"s":"XYZ"')],
+    [
+      "escaped symbol",
+      good.replace(/"s":"BTCUSDT"/, '"s":"BTC\\u0055SDT"').replace(/"s":"ETHUSDT"/, '"s":"ETH\\u0055SDT"'),
+    ],
+    ["maker not a bool", good.replace(/"m":(true|false)/, '"m":1')],
+    ["aggTrade", good.replace('"e":"trade"', '"e":"aggTrade"')],
+  ];
+  for (const [name, raw] of cases) {
+    assert.notEqual(raw, good, name);
+    assert.equal(fastBinanceTrade(raw, T0 + 7), null, name);
+    // Through the wrapper they get the generic mapper's verdict.
+    assert.deepEqual(withBinanceFastPath(mapBinance)(raw, T0 + 7), mapBinance(raw, T0 + 7), name);
+  }
+  assert.equal(withBinanceFastPath(mapBinance)("{not json", 1).reason, "malformed_json");
+});

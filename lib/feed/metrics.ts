@@ -1,0 +1,310 @@
+// The feed's /metrics on an owned prom-client Registry. Counters and gauges are point-in-time values
+// read at scrape time (collect()) from the pipeline's DqBook, the connections' stats and the feed's
+// own counters; the three histograms are observed as things happen. Names are public API.
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Interval, Symbol, Venue } from "../market/types.ts";
+import type { DqRow } from "../dq/dq_book.ts";
+import type { DivergenceRow } from "../dq/divergence.ts";
+import type { ConnectionStats } from "../venues/connection_events.ts";
+import { FEATURE_KEYS, type FeatureKey } from "../features/feature_set.ts";
+import {
+  BAR_CLOSE_LAG_BUCKETS_MS,
+  FEATURE_COMPUTE_BUCKETS_MS,
+  TRANSPORT_LATENCY_BUCKETS_MS,
+} from "./buckets.ts";
+
+export interface ConnView {
+  readonly venue: Venue;
+  readonly name: string;
+  readonly up: boolean;
+  readonly stats: ConnectionStats;
+}
+
+/** Everything the scrape reads; plain data built by the service on demand. */
+export interface FeedState {
+  readonly dq: readonly DqRow[];
+  readonly divergence: readonly DivergenceRow[];
+  readonly connections: readonly ConnView[];
+  /** venue -> wall ms of the last frame (any kind). */
+  readonly lastMessageWallMs: Readonly<Partial<Record<Venue, number>>>;
+  readonly stalls: Readonly<Partial<Record<Venue, number>>>;
+  /** venue|symbol -> counts the DqBook does not hold. */
+  readonly trades: ReadonlyMap<string, number>;
+  readonly invalidValues: ReadonlyMap<string, number>;
+  readonly snapshotDuplicates: ReadonlyMap<string, number>;
+  readonly repaired: ReadonlyMap<string, number>;
+  /** venue|symbol|interval -> bars stored (durable). */
+  readonly barsStored: ReadonlyMap<string, number>;
+  readonly storeErrors: number;
+  readonly commitBacklog: number;
+}
+
+export interface FeedScope {
+  readonly venues: readonly Venue[];
+  readonly symbols: readonly Symbol[];
+  readonly intervals: readonly Interval[];
+}
+
+const FRAME_KINDS = ["data", "ack", "heartbeat", "pong", "status", "error", "shutdown", "dropped"] as const;
+const COMMON_DROPS = [
+  "malformed_json",
+  "unexpected_shape",
+  "invalid_value",
+  "unknown_channel",
+  "unknown_symbol",
+];
+
+export interface FeedMetrics {
+  readonly registry: Registry;
+  latency(venue: Venue, symbol: Symbol, ms: number): void;
+  closeLag(venue: Venue, symbol: Symbol, ms: number): void;
+  featureMs(feature: FeatureKey, symbol: Symbol, ms: number): void;
+}
+
+export function createFeedMetrics(scope: FeedScope, state: () => FeedState): FeedMetrics {
+  const registry = new Registry();
+  const vs = scope.venues.flatMap((venue) => scope.symbols.map((symbol) => ({ venue, symbol })));
+  const sumBy = (rows: readonly DqRow[], venue: Venue, symbol: Symbol, pick: (r: DqRow) => number) =>
+    rows.filter((r) => r.venue === venue && r.symbol === symbol).reduce((n, r) => n + pick(r), 0);
+  const finest = scope.intervals[0];
+
+  /** A counter per venue+symbol read from the state; configured pairs always present. */
+  const perSymbol = (
+    name: string,
+    help: string,
+    read: (s: FeedState, venue: Venue, symbol: Symbol) => number,
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ["venue", "symbol"] as const,
+      registers: [registry],
+      collect() {
+        const s = state();
+        this.reset();
+        const seen = new Set(vs.map((p) => `${p.venue}|${p.symbol}`));
+        for (const r of s.dq) if (r.symbol !== "*") seen.add(`${r.venue}|${r.symbol}`);
+        for (const key of seen) {
+          const [venue, symbol] = key.split("|") as [Venue, Symbol];
+          this.inc({ venue, symbol }, read(s, venue, symbol));
+        }
+      },
+    });
+  const dqSym = (f: "duplicates" | "late_trades") => (s: FeedState, v: Venue, sym: Symbol) =>
+    sumBy(s.dq, v, sym, (r) => r.counters[f]);
+  const dqIv =
+    (f: "gap_bars" | "kline_mismatches" | "backfilled_bars" | "abandoned_gaps", only?: Interval) =>
+    (s: FeedState, v: Venue, sym: Symbol) =>
+      sumBy(
+        s.dq,
+        v,
+        sym,
+        (r) =>
+          Object.entries(r.intervals).reduce(
+            (n, [iv, c]) => (only && iv !== only ? n : n + (c?.[f] ?? 0)),
+            0,
+          ),
+      );
+  const m = (map: ReadonlyMap<string, number>, k: string) => map.get(k) ?? 0;
+
+  const latency = new Histogram({
+    name: "feed_transport_latency_ms",
+    help: "Receive time minus venue event time per live trade, feed-clock ms (replayed trades excluded).",
+    labelNames: ["venue", "symbol"] as const,
+    buckets: [...TRANSPORT_LATENCY_BUCKETS_MS],
+    registers: [registry],
+  });
+  const lag = new Histogram({
+    name: "feed_bar_close_lag_ms",
+    help: "Close emitted minus bar end, feed-clock ms (bars built live; backfilled bars excluded).",
+    labelNames: ["venue", "symbol"] as const,
+    buckets: [...BAR_CLOSE_LAG_BUCKETS_MS],
+    registers: [registry],
+  });
+  const feature = new Histogram({
+    name: "feature_compute_ms",
+    help: "Time to update one feature with one closed bar, ms.",
+    labelNames: ["feature", "symbol"] as const,
+    buckets: [...FEATURE_COMPUTE_BUCKETS_MS],
+    registers: [registry],
+  });
+  for (const { venue, symbol } of vs) {
+    latency.zero({ venue, symbol });
+    lag.zero({ venue, symbol });
+  }
+  for (const symbol of scope.symbols) for (const f of FEATURE_KEYS) feature.zero({ feature: f, symbol });
+
+  new Counter({
+    name: "feed_bars_total",
+    help: "Closed bars stored (durable) and published.",
+    labelNames: ["venue", "symbol", "interval"] as const,
+    registers: [registry],
+    collect() {
+      const s = state();
+      this.reset();
+      for (const { venue, symbol } of vs) {
+        for (const interval of scope.intervals) this.inc({ venue, symbol, interval }, 0);
+      }
+      for (const [k, n] of s.barsStored) {
+        const [venue, symbol, interval] = k.split("|");
+        this.inc({ venue, symbol, interval }, n);
+      }
+    },
+  });
+  const perVenue = (name: string, help: string, read: (s: FeedState, v: Venue) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ["venue"] as const,
+      registers: [registry],
+      collect() {
+        const s = state();
+        this.reset();
+        for (const venue of scope.venues) this.inc({ venue }, read(s, venue));
+      },
+    });
+  const conns = (s: FeedState, v: Venue) => s.connections.filter((c) => c.venue === v);
+  perVenue(
+    "feed_reconnects_total",
+    "Connection losses followed by a reconnect attempt (drops, stale links, planned cuts, failed connects).",
+    (s, v) => conns(s, v).reduce((n, c) => n + c.stats.reconnects, 0),
+  );
+  perVenue(
+    "feed_stalls_total",
+    "Connections closed because nothing arrived for STALE_TIMEOUT_MS.",
+    (s, v) => s.stalls[v] ?? 0,
+  );
+  perSymbol(
+    "feed_gaps_total",
+    `Intervals that could not be built from trades (feed down), ${finest} bars.`,
+    dqIv("gap_bars", finest),
+  );
+  perSymbol(
+    "feed_nan_records_total",
+    "Frames dropped for NaN, Infinity or out-of-range values (invalid_value).",
+    (s, v, sym) => m(s.invalidValues, `${v}|${sym}`),
+  );
+  perSymbol(
+    "feed_duplicates_total",
+    "Live trades dropped as duplicates (replayed snapshot trades excluded).",
+    (s, v, sym) => dqSym("duplicates")(s, v, sym) - m(s.snapshotDuplicates, `${v}|${sym}`),
+  );
+  perSymbol(
+    "feed_late_trades_total",
+    "Trades that arrived after their bar had closed.",
+    dqSym("late_trades"),
+  );
+  perSymbol(
+    "feed_kline_mismatches_total",
+    "Bars that differ from the venue's own closed kline.",
+    dqIv("kline_mismatches"),
+  );
+  perSymbol(
+    "feed_backfilled_bars_total",
+    "Gap bars filled from the venue's REST klines.",
+    dqIv("backfilled_bars"),
+  );
+  perSymbol("feed_abandoned_gaps_total", "Gaps given up without a backfill.", dqIv("abandoned_gaps"));
+  perSymbol(
+    "feed_repaired_bars_total",
+    "Bars corrected from REST klines after a possible trade loss.",
+    (s, v, sym) => m(s.repaired, `${v}|${sym}`),
+  );
+  perSymbol("feed_trades_total", "Trades accepted into bars.", (s, v, sym) => m(s.trades, `${v}|${sym}`));
+
+  new Counter({
+    name: "feed_frames_total",
+    help: "Frames received, by classification (frames in = handled + dropped).",
+    labelNames: ["venue", "kind"] as const,
+    registers: [registry],
+    collect() {
+      const s = state();
+      this.reset();
+      for (const venue of scope.venues) {
+        for (const kind of FRAME_KINDS) {
+          this.inc({ venue, kind }, conns(s, venue).reduce((n, c) => n + c.stats.byKind[kind], 0));
+        }
+      }
+    },
+  });
+  new Counter({
+    name: "feed_frames_dropped_total",
+    help: "Frames dropped, by reason.",
+    labelNames: ["venue", "reason"] as const,
+    registers: [registry],
+    collect() {
+      const s = state();
+      this.reset();
+      for (const venue of scope.venues) {
+        const by: Record<string, number> = Object.fromEntries(COMMON_DROPS.map((r) => [r, 0]));
+        for (const c of conns(s, venue)) {
+          for (const [r, n] of Object.entries(c.stats.droppedByReason)) by[r] = (by[r] ?? 0) + n;
+        }
+        for (const [reason, n] of Object.entries(by)) this.inc({ venue, reason }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: "feed_connection_up",
+    help: "1 while the connection is open, else 0.",
+    labelNames: ["venue", "connection"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of state().connections) this.set({ venue: c.venue, connection: c.name }, c.up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "feed_last_message_timestamp_seconds",
+    help: "Wall-clock time of the last frame from the venue (0 before the first).",
+    labelNames: ["venue"] as const,
+    registers: [registry],
+    collect() {
+      const s = state();
+      this.reset();
+      for (const venue of scope.venues) this.set({ venue }, (s.lastMessageWallMs[venue] ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: "feed_divergence_bps",
+    help: "Largest disagreement between venues' latest closes, basis points (only with two or more venues).",
+    labelNames: ["symbol", "interval"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of state().divergence) {
+        if (r.bps !== null) this.set({ symbol: r.symbol, interval: r.interval }, r.bps);
+      }
+    },
+  });
+  new Gauge({
+    name: "feed_commit_backlog",
+    help: "Closed bars waiting to be stored.",
+    registers: [registry],
+    collect() {
+      this.set(state().commitBacklog);
+    },
+  });
+  new Counter({
+    name: "feed_store_errors_total",
+    help: "Closed bars that could not be stored (not published).",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(state().storeErrors);
+    },
+  });
+
+  const lat = new Map<string, ReturnType<typeof latency.labels>>();
+  return {
+    registry,
+    latency(venue, symbol, ms) {
+      const k = `${venue}|${symbol}`;
+      let child = lat.get(k);
+      if (!child) lat.set(k, child = latency.labels({ venue, symbol }));
+      child.observe(ms);
+    },
+    closeLag: (venue, symbol, ms) => lag.observe({ venue, symbol }, ms),
+    featureMs: (f, symbol, ms) => feature.observe({ feature: f, symbol }, ms),
+  };
+}

@@ -1,0 +1,147 @@
+// Starts a whole feed (clock, store, recorder, service, HTTP server, status line) and stops it in
+// order: connections, then the store queue, checkpoint and close. scripts/feed.ts and the end-to-end
+// tests both use it.
+import { dirname } from "node:path";
+import { serve } from "../http/serve.ts";
+import type { Logger } from "../log.ts";
+import { BarStore } from "../store/bar_store.ts";
+import { BarStreamHub } from "./bar_stream.ts";
+import type { FeedClock } from "./clock.ts";
+import { feedClockFor } from "./clock_wait.ts";
+import type { FeedConfig } from "./config.ts";
+import { feedHandler } from "./http.ts";
+import { Recorder } from "./recorder.ts";
+import { FeedService } from "./service.ts";
+import { bucketQuantile, formatStatus, histogramBuckets, type StatusNumbers } from "./status_line.ts";
+
+export interface RunOptions {
+  readonly config: FeedConfig;
+  readonly hostname: string;
+  readonly port: number;
+  readonly log: Logger;
+  readonly record?: string;
+  /** Aborting it while waiting for the simulator's clock makes startFeed resolve null. */
+  readonly signal: AbortSignal;
+  /** Status line sink (stdout in the CLI); called every STATUS_MIN_SECS. */
+  readonly status?: (line: string) => void;
+  readonly clock?: FeedClock;
+}
+
+export interface RunningFeed {
+  readonly port: number;
+  readonly service: FeedService;
+  readonly store: BarStore;
+  readonly recorder: Recorder | null;
+  stop(): Promise<void>;
+}
+
+export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
+  const s = opts.config.settings;
+  const clock = opts.clock ?? await feedClockFor(s.FEED_CLOCK, s.SIM_CLOCK_URL, opts.signal, opts.log);
+  if (clock === null) return null;
+  await Deno.mkdir(dirname(s.STORE_PATH), { recursive: true });
+  const store = await BarStore.open(s.STORE_PATH, {
+    parquetDir: s.PARTITIONING_ENABLED ? s.PARQUET_DIR : undefined,
+  });
+  let recorder: Recorder | null = null;
+  const hub = new BarStreamHub();
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  let service: FeedService;
+  try {
+    recorder = opts.record ? Recorder.open(opts.record) : null;
+    service = new FeedService({ config: opts.config, clock, store, hub, log: opts.log, recorder });
+    const svc = service;
+    server = serve({
+      name: "live_connector",
+      hostname: opts.hostname,
+      port: opts.port,
+      handler: feedHandler({
+        registry: svc.metrics.registry,
+        hub,
+        feedHealth: () => svc.feedHealth(),
+        recentBars: (v, sym, iv, limit) => store.recentBars(v, sym, iv, limit),
+        health: () => healthJson(opts.config, clock, svc, s.STORE_PATH, recorder),
+      }),
+    });
+  } catch (err) {
+    recorder?.close();
+    await store.close();
+    throw err;
+  }
+  service.start();
+  let statusTimer: ReturnType<typeof setInterval> | undefined;
+  if (opts.status) {
+    let prev: StatusNumbers | null = null;
+    let prevAt = Date.now();
+    statusTimer = setInterval(() => {
+      void statusNumbers(service).then((cur) => {
+        const now = Date.now();
+        opts.status!(formatStatus(prev, cur, (now - prevAt) / 1000));
+        prev = cur;
+        prevAt = now;
+      }).catch((err) => opts.log("error", "status line failed", { error: String(err) }));
+    }, s.STATUS_MIN_SECS * 1000);
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    port: server.addr.port,
+    service,
+    store,
+    recorder,
+    stop: () =>
+      stopping ??= (async () => {
+        clearInterval(statusTimer);
+        await service.stop();
+        hub.close();
+        await server.shutdown();
+        recorder?.close();
+        await store.close();
+      })(),
+  };
+}
+
+async function statusNumbers(service: FeedService): Promise<StatusNumbers> {
+  const st = service.state();
+  const buckets = await histogramBuckets(service.metrics.registry, "feed_transport_latency_ms");
+  return {
+    barsStored: service.committer.stored,
+    reconnects: st.connections.reduce((n, c) => n + c.stats.reconnects, 0),
+    gaps: service.pipeline.dq.totalInterval("gap_bars"),
+    p99LatencyMs: bucketQuantile(buckets, 0.99),
+  };
+}
+
+function healthJson(
+  config: FeedConfig,
+  clock: FeedClock,
+  service: FeedService,
+  storePath: string,
+  recorder: Recorder | null,
+): Record<string, unknown> {
+  const s = config.settings;
+  const wall = service.wallNow();
+  const fh = service.feedHealth();
+  return {
+    status: fh.feedOk ? "ok" : "degraded",
+    profile: s.FEED_PROFILE,
+    config: config.source,
+    clock: { kind: clock.kind, speed: clock.speed, nowMs: service.feedNow() },
+    connections: service.connections.map((c) => ({
+      venue: c.venue,
+      connection: c.name,
+      url: c.url,
+      up: c.up,
+      lastMessageAgeS: c.lastFrameWallMs > 0 ? (wall - c.lastFrameWallMs) / 1000 : null,
+      reconnects: c.stats.reconnects,
+    })),
+    stale: fh.stale,
+    store: { path: storePath, barsStored: service.committer.stored, backlog: service.committer.backlog },
+    gaps: {
+      pending: service.pipeline.pendingGaps().length,
+      backfilled: service.backfill.filled,
+      abandoned: service.backfill.abandoned,
+    },
+    repairedBars: service.committer.repaired,
+    recording: recorder ? { path: recorder.path, lines: recorder.lines } : null,
+  };
+}

@@ -1,0 +1,271 @@
+// The LiveFeed wiring: venue connections -> FeedIngest -> BarPipeline -> commit path (REST check,
+// features, DuckDB upsert) -> SSE hub, with gap backfill and the state /metrics and /health read.
+// Effects (clock, store, hub, fetch, recorder) are passed in; main owns the process.
+import { BarPipeline } from "../bars/bar_pipeline.ts";
+import type { Logger } from "../log.ts";
+import { type ClosedBar, INTERVALS, type Venue } from "../market/types.ts";
+import { ADAPTERS } from "../venues/registry.ts";
+import type { ConnectionEvent } from "../venues/connection.ts";
+import { Backfiller } from "./backfill.ts";
+import type { BarStreamHub, FeedHealth } from "./bar_stream.ts";
+import type { FeedClock } from "./clock.ts";
+import { BarCommitter, type BarSink } from "./commit.ts";
+import type { FeedConfig } from "./config.ts";
+import { type FeedConnection, startConnections } from "./connections.ts";
+import { FeedIngest } from "./ingest.ts";
+import { createFeedMetrics, type FeedMetrics, type FeedState } from "./metrics.ts";
+import type { Recorder } from "./recorder.ts";
+import { RestKlines } from "./rest_fetch.ts";
+import { SuspectBook } from "./suspects.ts";
+
+export interface FeedServiceOptions {
+  readonly config: FeedConfig;
+  readonly clock: FeedClock;
+  readonly store: BarSink;
+  readonly hub: BarStreamHub;
+  readonly log: Logger;
+  readonly recorder?: Recorder | null;
+  readonly wallNow?: () => number;
+  readonly fetch?: typeof fetch;
+}
+
+export class FeedService {
+  readonly pipeline: BarPipeline;
+  readonly ingest: FeedIngest;
+  readonly committer: BarCommitter;
+  readonly backfill: Backfiller;
+  readonly rest: RestKlines;
+  readonly suspects = new SuspectBook();
+  readonly metrics: FeedMetrics;
+  readonly stalls: Partial<Record<Venue, number>> = {};
+  readonly startedAtMs: number;
+  connections: FeedConnection[] = [];
+  private readonly opts: FeedServiceOptions;
+  private readonly ctrl = new AbortController();
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  readonly feedNow: () => number;
+  readonly wallNow: () => number;
+
+  constructor(opts: FeedServiceOptions) {
+    this.opts = opts;
+    const s = opts.config.settings;
+    const clock = opts.clock;
+    // Whole ms: stored times are integers, and the sim clock extrapolates fractions.
+    this.feedNow = () => Math.floor(clock.now());
+    this.wallNow = opts.wallNow ?? Date.now;
+    this.startedAtMs = this.feedNow();
+    this.metrics = createFeedMetrics(
+      { venues: s.VENUES_ENABLED, symbols: s.SYMBOLS, intervals: s.INTERVALS },
+      () => this.state(),
+    );
+    this.pipeline = new BarPipeline({
+      intervals: [...s.INTERVALS].sort((a, b) => INTERVALS[a] - INTERVALS[b]),
+      graceMs: s.BAR_CLOSE_GRACE_MS,
+      startMs: this.startedAtMs,
+      // Give REST five wall minutes, whatever the clock speed; our own retries give up sooner.
+      maxGapWaitMs: 300_000 * clock.speed,
+    }, (bar) => this.closed(bar));
+    const lookbackMs = Math.max(60_000, 2 * s.BAR_CLOSE_GRACE_MS);
+    this.ingest = new FeedIngest(this.pipeline, {
+      symbols: s.SYMBOLS,
+      lookbackMs,
+      latency: (v, sym, ms) => this.metrics.latency(v, sym, ms),
+      suspect: (v, sym, from, to) => this.suspect(v, sym, from, to),
+    });
+    const bases = Object.fromEntries(
+      s.VENUES_ENABLED.map((v) => [v, ADAPTERS[v].endpoints(opts.config.env).rest]),
+    );
+    this.rest = new RestKlines({ bases, now: this.feedNow, fetch: opts.fetch, signal: this.ctrl.signal });
+    this.backfill = new Backfiller({
+      pipeline: this.pipeline,
+      rest: this.rest,
+      now: this.feedNow,
+      log: opts.log,
+    });
+    this.committer = new BarCommitter({
+      store: opts.store,
+      publish: (b) => opts.hub.publish(b),
+      venueBar: async (b) => {
+        try {
+          const rows = await this.rest.klines(b.venue, b.symbol, b.interval, b.openTimeMs, b.openTimeMs);
+          return rows.find((k) => k.openTimeMs === b.openTimeMs) ?? null;
+        } catch {
+          return null;
+        }
+      },
+      suspects: this.suspects,
+      featureTimer: (f, sym, ms) => this.metrics.featureMs(f, sym, ms),
+      log: opts.log,
+    });
+  }
+
+  /** Connects every venue and starts the clock-driven work. */
+  start(): void {
+    const s = this.opts.config.settings;
+    const speed = this.opts.clock.speed;
+    this.connections = startConnections({
+      venues: s.VENUES_ENABLED,
+      symbols: s.SYMBOLS,
+      intervals: s.INTERVALS,
+      env: this.opts.config.env,
+      feedNow: this.feedNow,
+      wallNow: this.wallNow,
+      signal: this.ctrl.signal,
+      staleTimeoutMs: s.STALE_TIMEOUT_MS,
+      backoffBaseMs: s.BACKOFF_BASE_MS,
+      backoffMaxMs: s.BACKOFF_MAX_MS,
+      sink: (c, ev) => this.onConnection(c, ev),
+      tap: this.opts.recorder ? (v, c, t, f) => this.opts.recorder!.write(v, c, t, f) : undefined,
+    });
+    // Bars close on the feed clock: look often enough that grace is not overshot by much.
+    const advanceMs = Math.min(250, Math.max(5, Math.floor(s.BAR_CLOSE_GRACE_MS / speed / 4)));
+    this.every(advanceMs, () => this.pipeline.advance(this.feedNow()));
+    this.every(200, () => void this.backfill.tick());
+    this.every(10_000, () => this.suspects.prune(this.feedNow()));
+    this.every(5_000, () => this.opts.hub.heartbeat(this.feedHealth()));
+  }
+
+  /** Stops connections and timers, then waits for every queued bar to be stored. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+    this.ctrl.abort();
+    await Promise.all(this.connections.map((c) => c.done));
+    await this.backfill.tick();
+    await this.committer.drain();
+  }
+
+  private every(ms: number, f: () => void): void {
+    this.timers.push(setInterval(() => {
+      try {
+        f();
+      } catch (err) {
+        this.opts.log("error", "feed timer failed", { error: String(err) });
+      }
+    }, ms));
+  }
+
+  private closed(bar: ClosedBar): void {
+    if (bar.origin !== "backfill") {
+      this.metrics.closeLag(
+        bar.venue,
+        bar.symbol,
+        bar.closedAtMs - (bar.openTimeMs + INTERVALS[bar.interval]),
+      );
+    }
+    this.committer.push(bar);
+  }
+
+  private suspect(venue: Venue, symbol: string | null, fromMs: number, toMs: number): void {
+    this.suspects.mark(venue, symbol, fromMs, toMs);
+    this.committer.recheck(venue, symbol, fromMs, toMs);
+  }
+
+  private onConnection(c: FeedConnection, ev: ConnectionEvent): void {
+    const now = this.feedNow();
+    const log = this.opts.log;
+    switch (ev.type) {
+      case "events":
+        c.lastDataMs = now;
+        this.ingest.events(ev.events, ev.snapshot);
+        return;
+      case "frame_dropped":
+        this.ingest.dropped(c.venue, ev.reason, ev.sample, now);
+        return;
+      case "venue_error":
+        log("warn", "venue error", {
+          venue: c.venue,
+          connection: c.name,
+          reason: ev.reason,
+          detail: ev.detail,
+        });
+        return;
+      case "connect":
+        c.up = true;
+        if (c.trades) {
+          this.pipeline.connectionUp(c.venue, now);
+          // Trades between the open and the subscription taking effect are lost: check those bars.
+          this.suspect(
+            c.venue,
+            null,
+            now,
+            now + Math.max(60_000, this.opts.config.settings.BAR_CLOSE_GRACE_MS),
+          );
+        }
+        log("info", "connected", { venue: c.venue, connection: c.name, url: ev.url });
+        return;
+      case "disconnect": {
+        c.up = false;
+        if (ev.reason === "aborted") return;
+        if (ev.reason === "stale") {
+          this.stalls[c.venue] = (this.stalls[c.venue] ?? 0) + 1;
+          this.pipeline.stall(c.venue);
+        }
+        if (c.trades) {
+          // A link can die silently: trades may be missing since the last data frame (bounded by
+          // the stale timeout), so bars from then on are gaps and bars already closed get checked.
+          const silentMs = (this.opts.config.settings.STALE_TIMEOUT_MS + 1000) * this.opts.clock.speed;
+          const since = Math.min(now, Math.max(c.lastDataMs, now - silentMs));
+          this.pipeline.connectionDown(c.venue, since);
+          this.suspect(c.venue, null, since, now);
+        }
+        log("warn", "disconnected", {
+          venue: c.venue,
+          connection: c.name,
+          reason: ev.reason,
+          code: ev.code,
+          retryInMs: ev.retryInMs,
+        });
+      }
+    }
+  }
+
+  /** Plain numbers for /metrics, read at scrape time. */
+  state(): FeedState {
+    const key = (v: string, s: string) => `${v}|${s}`;
+    const trades = new Map<string, number>();
+    const invalidValues = new Map<string, number>();
+    const snapshotDuplicates = new Map<string, number>();
+    for (const [v, m] of this.ingest.streams) {
+      for (const [s, c] of m) {
+        trades.set(key(v, s), c.trades);
+        invalidValues.set(key(v, s), c.invalidValues);
+        snapshotDuplicates.set(key(v, s), c.snapshotDuplicates);
+      }
+    }
+    const lastMessageWallMs: Partial<Record<Venue, number>> = {};
+    for (const c of this.connections) {
+      lastMessageWallMs[c.venue] = Math.max(lastMessageWallMs[c.venue] ?? 0, c.lastFrameWallMs);
+    }
+    return {
+      dq: this.pipeline.dq.snapshot(),
+      divergence: this.pipeline.divergence.snapshot(),
+      connections: this.connections,
+      lastMessageWallMs,
+      stalls: this.stalls,
+      trades,
+      invalidValues,
+      snapshotDuplicates,
+      repaired: this.committer.repairedBy,
+      barsStored: this.committer.storedBy,
+      storeErrors: this.committer.storeErrors,
+      commitBacklog: this.committer.backlog,
+    };
+  }
+
+  /** What the SSE heartbeat says: every trade connection up and no symbol silent too long. */
+  feedHealth(): FeedHealth {
+    const s = this.opts.config.settings;
+    const now = this.feedNow();
+    const limit = s.STALE_TIMEOUT_MS * this.opts.clock.speed;
+    const stale: string[] = [];
+    for (const venue of s.VENUES_ENABLED) {
+      for (const symbol of s.SYMBOLS) {
+        const last = this.ingest.counters(venue, symbol).lastReceivedMs;
+        if (Number.isFinite(last) && now - last > limit) stale.push(`${venue}/${symbol}`);
+      }
+    }
+    const down = this.connections.some((c) => c.trades && !c.up);
+    return { feedOk: !down && stale.length === 0, nowMs: now, stale };
+  }
+}

@@ -1,0 +1,140 @@
+// The feed and replay CLIs as black boxes: spawn them, assert stdout, stderr and exit code apart.
+import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const FEED = join(ROOT, "scripts/feed.ts");
+const REPLAY = join(ROOT, "scripts/replay.ts");
+const SHARED = resolve(ROOT, Deno.env.get("TICKPROOF_SHARED_DIR") ?? "../shared", "fixtures/venues");
+const sharedPresent = (() => {
+  try {
+    return Deno.statSync(SHARED).isDirectory;
+  } catch {
+    return false;
+  }
+})();
+if (!sharedPresent) {
+  console.warn(
+    `feed_cli_test: fixtures dir ${SHARED} is absent; set TICKPROOF_SHARED_DIR. Fixture replay IGNORED.`,
+  );
+}
+
+async function cli(script: string, args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    cwd: ROOT,
+    env,
+    stdin: "null",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("feed: a bad config value is one line naming the key and what is allowed, exit 2", async () => {
+  const r = await cli(FEED, ["--intervals", "1m,5m", "--port", "0"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.equal(
+    r.stderr,
+    'feed: config config/env/live.env: INTERVALS must be a comma list of 1m, 1h (value: "1m,5m")\n',
+  );
+  const env = await cli(FEED, ["--port", "0"], { STALE_TIMEOUT_MS: "soon" });
+  assert.equal(env.code, 2);
+  assert.equal(
+    env.stderr,
+    'feed: config config/env/live.env: STALE_TIMEOUT_MS must be a whole number (value: "soon")\n',
+  );
+  const url = await cli(FEED, ["--port", "0"], { BYBIT_WS_URL: "http://127.0.0.1:1/x" });
+  assert.equal(url.code, 2);
+  assert.equal(
+    url.stderr,
+    'feed: config config/env/live.env: the bybit ws WebSocket URL must start with ws:// or wss://, got "http://127.0.0.1:1/x"\n',
+  );
+  const file = await cli(FEED, ["--env", "config/env/nope.env"]);
+  assert.equal(file.code, 2);
+  assert.match(file.stderr, /^feed: cannot read env file config\/env\/nope\.env: /);
+});
+
+Deno.test("feed: a busy port is exit 2 with the PortBusyError line, after the profile line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "feed_cli_" });
+  const holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (holder.addr as Deno.NetAddr).port;
+    const r = await cli(FEED, ["--port", String(port), "--store", join(dir, "f.duckdb")], {
+      FEED_CLOCK: "wall",
+    });
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stdout,
+      /^feed: profile sim \(config\/env\/live\.env\), venues: simulator at ws:\/\/127\.0\.0\.1:8765; clock wall; /,
+    );
+    assert.equal(
+      r.stderr,
+      `feed: port ${port} (live_connector) on 127.0.0.1 is already in use; see who holds it: ss -ltnp 'sport = :${port}'\n`,
+    );
+  } finally {
+    holder.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "replay --venue okx --input <shared fixture>: bare frames -> trades and flushed bars",
+  ignore: !sharedPresent,
+  fn: async () => {
+    const input = join(SHARED, "okx/trades.jsonl");
+    const frames = Deno.readTextFileSync(input).split("\n").filter((l) => l !== "");
+    const trades = await cli(REPLAY, ["--venue", "okx", "--input", input, "--emit", "trades"]);
+    assert.equal(trades.code, 0, trades.stderr);
+    const rows = trades.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const raw = frames.flatMap((f) => JSON.parse(f).data);
+    assert.equal(rows.length, raw.length);
+    assert.deepEqual(rows[0], {
+      venue: "okx",
+      symbol: "BTC-USDT",
+      tradeId: "338476307",
+      price: 30236,
+      size: 0.0002,
+      side: "buy",
+      venueTimeMs: 1652459224818,
+      receivedAtMs: 1652459224818,
+    });
+    rows.forEach((r, i) => {
+      assert.equal(r.tradeId, raw[i].tradeId);
+      assert.equal(r.price, Number(raw[i].px));
+      assert.equal(r.venueTimeMs, Number(raw[i].ts));
+    });
+    // Without --flush the open bars stay open; with it they close, built from every trade.
+    const open = await cli(REPLAY, ["--venue", "okx", "--input", input]);
+    assert.equal(open.code, 0);
+    const flushed = await cli(REPLAY, ["--venue", "okx", "--input", input, "--flush"]);
+    assert.equal(flushed.code, 0);
+    const openBars = open.stdout === "" ? [] : open.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const bars = flushed.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const last1m = bars.filter((b) => b.interval === "1m").at(-1);
+    assert.ok(
+      !openBars.some((b) => b.openTimeMs === last1m.openTimeMs),
+      "the last minute only closes with --flush",
+    );
+    const h1 = bars.filter((b) => b.interval === "1h");
+    assert.equal(h1.length, 1);
+    assert.equal(h1[0].trades, rows.length);
+    assert.equal(h1[0].o, rows[0].price);
+    assert.equal(h1[0].c, rows.at(-1).price);
+    assert.equal(h1[0].h, Math.max(...rows.map((r) => r.price)));
+    const tally = JSON.parse(flushed.stderr).tally;
+    assert.deepEqual(tally, {
+      frames: 69,
+      kinds: { data: 69 },
+      events: rows.length,
+      verdicts: { bar_input: rows.length },
+    });
+  },
+});
+
+Deno.test("replay: bad --emit is exit 2 with one line", async () => {
+  const r = await cli(REPLAY, ["--venue", "binance", "--input", "/dev/null", "--emit", "bars,trades"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'replay: --emit must be bars or trades, got "bars,trades"\n');
+});

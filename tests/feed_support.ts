@@ -1,0 +1,97 @@
+// Shared setup for the feed's end-to-end tests: the real venue simulator in-process on port 0 (real
+// timers, real WebSockets) and a feed config pointing every URL at it.
+import { join } from "node:path";
+import type { Venue } from "../lib/market/types.ts";
+import { type FeedConfig, resolveFeedConfig } from "../lib/feed/config.ts";
+import { parseEnvFile } from "../lib/feed/env_file.ts";
+import type { ChaosConfig } from "../lib/sim/chaos.ts";
+import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
+import { SimServer } from "../lib/sim/sim_server.ts";
+import { VenueSim } from "../lib/sim/venue_sim.ts";
+
+export const HOUR = 3_600_000;
+export const MINUTE = 60_000;
+/** 2026-01-01T00:00:00Z. */
+export const EPOCH = 1_767_225_600_000;
+const ENV_FILE = new URL("../config/env/live.env", import.meta.url).pathname;
+
+export interface RunningSim {
+  readonly sim: VenueSim;
+  readonly server: SimServer;
+  readonly port: number;
+  readonly truthPath: string;
+  readonly chaosPath: string;
+  stop(): Promise<void>;
+}
+
+export function startSim(dir: string, opts: {
+  venues: Venue[];
+  symbols: string[];
+  speed: number;
+  startSimMs: number;
+  tradeRate?: number;
+  seed?: number;
+  chaos?: ChaosConfig;
+  chaosFile?: string;
+}): RunningSim {
+  const truthPath = join(dir, "truth.jsonl");
+  const chaosPath = join(dir, "chaos.jsonl");
+  const groundTruth = JsonlWriter.open(truthPath);
+  const chaosLog = JsonlWriter.open(chaosPath);
+  const sim = new VenueSim({
+    seed: opts.seed ?? 11,
+    startSimMs: opts.startSimMs,
+    speed: opts.speed,
+    symbols: opts.symbols,
+    venues: opts.venues,
+    tradeRate: opts.tradeRate ?? 1,
+    chaos: opts.chaos,
+    chaosFile: opts.chaosFile,
+    groundTruth,
+    chaosLog,
+  });
+  const server = new SimServer(sim, {
+    hostname: "127.0.0.1",
+    port: 0,
+    log: () => {},
+    tickMs: 20,
+    chaosReloadMs: 100,
+  });
+  server.start();
+  return {
+    sim,
+    server,
+    port: server.port,
+    truthPath,
+    chaosPath,
+    stop: async () => {
+      await server.stop();
+      groundTruth.close();
+      chaosLog.close();
+    },
+  };
+}
+
+/** Every *_URL and SIM_CLOCK_URL of live.env pointed at a simulator on `port`, plus overrides. */
+export function simEnv(port: number, over: Record<string, string> = {}): Record<string, string> {
+  const file = parseEnvFile(Deno.readTextFileSync(ENV_FILE), ENV_FILE);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(file)) {
+    if (k.endsWith("_URL")) env[k] = v.replace("127.0.0.1:8765", `127.0.0.1:${port}`);
+  }
+  return { ...env, ...over };
+}
+
+export function feedConfig(port: number, over: Record<string, string>): FeedConfig {
+  const file = parseEnvFile(Deno.readTextFileSync(ENV_FILE), ENV_FILE);
+  return resolveFeedConfig(file, simEnv(port, over), {}, ENV_FILE);
+}
+
+/** Polls `cond` every 20 ms until it holds; throws naming `what` after `limitMs` of wall time. */
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, limitMs = 30_000) {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > limitMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
