@@ -1,11 +1,14 @@
 #!/usr/bin/env -S deno run -A
 // task bench: every benchmark, one after another (each in its own process so timings and peak RSS
 // are not polluted by the others), each printing its table of value, target and ratio.
+import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
 import { EXIT, parseFlags, run } from "../lib/cli/main.ts";
 
-const BENCHES: Record<string, { file: string; what: string }> = {
+const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[] }> = {
   exporter: {
     file: "bench/exporter_bench.ts",
+    // Measured as the exporter runs: with its heap limits.
+    denoFlags: [`--v8-flags=${EXPORTER_V8_FLAGS}`],
     what: "exporter ingestion vs read+split+JSON.parse floor, RSS, render",
   },
   features: {
@@ -41,7 +44,7 @@ async function main(args: string[]): Promise<number> {
     }
     console.log(`\n== ${name}: ${b.what}`);
     const st = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", b.file],
+      args: ["run", "-A", ...(b.denoFlags ?? []), b.file],
       stdout: "inherit",
       stderr: "inherit",
     }).output();
