@@ -7,16 +7,7 @@ import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "./support/net.ts";
-
-async function sha256sumCheck(dir: string): Promise<number> {
-  const r = await new Deno.Command("sha256sum", {
-    args: ["-c", "--strict", "MANIFEST_SHA256.txt"],
-    cwd: dir,
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return r.code;
-}
+import { sha256sumCheck } from "./support/sha256sum.ts";
 
 function countTypes(text: string) {
   const lines = text.trim().split("\n").map((l) => JSON.parse(l));
@@ -165,7 +156,7 @@ Deno.test({
         await Deno.readTextFile(join(res.dir, "exporter_metrics.txt")),
         /peaktrade_ai_decisions_total\{/,
       );
-      assert.equal(await sha256sumCheck(res.dir), 0);
+      assert.equal((await sha256sumCheck(res.dir)).code, 0);
     } finally {
       await exporter.stop();
       await prom.stop();

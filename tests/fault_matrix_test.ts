@@ -8,6 +8,7 @@ import { type LocalProm, startLocalPrometheus } from "../lib/prom/local.ts";
 import type { Child } from "../lib/verify/supervisor.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "./support/net.ts";
+import { sha256sumCheck } from "./support/sha256sum.ts";
 
 const REQUIRED_FILES = [
   "AI_LIVE_OPS_SUMMARY.txt",
@@ -124,13 +125,8 @@ Deno.test({
       const evDir = /^evidence: (.+)$/m.exec(r.stdout)?.[1];
       assert.ok(evDir, `no evidence line in: ${r.stdout}${r.stderr}`);
       for (const f of REQUIRED_FILES) await Deno.stat(join(evDir, f));
-      const check = await new Deno.Command("sha256sum", {
-        args: ["-c", "--strict", "MANIFEST_SHA256.txt"],
-        cwd: evDir,
-        stdout: "null",
-        stderr: "null",
-      }).output();
-      assert.equal(check.code, 0, `manifest check failed in ${evDir}`);
+      const check = await sha256sumCheck(evDir);
+      assert.equal(check.code, 0, `manifest check failed in ${evDir}: ${check.out}`);
       const text = (await Deno.readTextFile(join(evDir, "AI_LIVE_OPS_SUMMARY.txt"))).trim();
       const summary = Object.fromEntries(
         text.split("\n").map((l) => {

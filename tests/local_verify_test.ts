@@ -6,16 +6,7 @@ import { PORTS } from "../lib/config/ports.ts";
 import { EVIDENCE_DIR_RE } from "../lib/evidence/stamp.ts";
 import { portTaken } from "../lib/verify/supervisor.ts";
 import { runScript } from "./support/net.ts";
-
-async function manifestOk(dir: string): Promise<boolean> {
-  const r = await new Deno.Command("sha256sum", {
-    args: ["-c", "--strict", "MANIFEST_SHA256.txt"],
-    cwd: dir,
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return r.code === 0;
-}
+import { sha256sumCheck } from "./support/sha256sum.ts";
 
 Deno.test({
   name: "task verify: the full local stack comes up, the proof PASSes, and every folder is sealed",
@@ -64,7 +55,7 @@ Deno.test({
       assert.ok(summary.includes("heartbeat_rc=1"));
       assert.equal(summary.at(-1), "verdict=PASS");
       assert.match(await Deno.readTextFile(join(demo, "ACTIVITY_DEMO_SUMMARY.txt")), /^verdict=PASS$/m);
-      for (const d of [dir, ops, demo]) assert.equal(await manifestOk(d), true, `manifest of ${d}`);
+      for (const d of [dir, ops, demo]) assert.equal((await sha256sumCheck(d)).code, 0, `manifest of ${d}`);
       // Nothing is left running and no staging folder is left behind.
       for (const [n, port] of Object.entries(PORTS)) {
         assert.equal(await portTaken("127.0.0.1", port), false, `${n} still up`);

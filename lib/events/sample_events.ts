@@ -1,18 +1,10 @@
 // Seeded, realistic ai_event v1 samples for the emitter, fixtures and the benchmark: decisions with
 // latency (the majority, and always first), actions, heartbeats. Pure: time and randomness come in.
+import { mulberry32 } from "../util/mulberry32.ts";
 import { type AiEvent } from "./ai_event.ts";
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). Same seed, same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The emitter's seeded PRNG: same seed, same sequence. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export interface SampleIdentity {
   runId: string;

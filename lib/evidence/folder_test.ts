@@ -3,19 +3,9 @@ import { join } from "node:path";
 import { EvidenceFolder } from "./folder.ts";
 import { checkManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
+import { sha256sumCheck } from "../../tests/support/sha256sum.ts";
 
 const FIXED = Date.UTC(2026, 10, 21, 1, 2, 3, 456);
-
-async function sha256sumCheck(dir: string): Promise<{ code: number; out: string }> {
-  const r = await new Deno.Command("sha256sum", {
-    args: ["-c", "--strict", MANIFEST_NAME],
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  return { code: r.code, out: new TextDecoder().decode(r.stdout) + new TextDecoder().decode(r.stderr) };
-}
 
 Deno.test("utcStamp is YYYYMMDDTHHMMSSZ in UTC", () => {
   assert.equal(utcStamp(FIXED), "20261121T010203Z");

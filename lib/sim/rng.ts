@@ -1,5 +1,6 @@
 // Seeded, stateless-by-key randomness: every draw is a function of (seed, key), so the simulated
 // market for one simulated second never depends on how the run was chunked or when it was asked for.
+import { mulberry32, type Rng } from "../util/mulberry32.ts";
 
 /** 32-bit FNV-1a of a string, folded with a seed. */
 export function hash32(seed: number, key: string): number {
@@ -17,21 +18,7 @@ export function hash32(seed: number, key: string): number {
   return h >>> 0;
 }
 
-/** A small, fast PRNG (mulberry32) returning floats in [0, 1). */
-export interface Rng {
-  (): number;
-}
-
-export function mulberry32(state: number): Rng {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** A PRNG keyed by (seed, key): the same pair always yields the same sequence. */
 export function keyedRng(seed: number, key: string): Rng {
