@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { instantQuery } from "../lib/prom/client.ts";
 import { type LocalProm, startLocalPrometheus } from "../lib/prom/local.ts";
-import type { Child } from "../lib/verify/supervisor.ts";
+import type { Child } from "../lib/proc/child.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "./support/net.ts";
 import { sha256sumCheck } from "./support/sha256sum.ts";

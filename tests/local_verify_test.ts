@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PORTS } from "../lib/config/ports.ts";
 import { EVIDENCE_DIR_RE } from "../lib/evidence/stamp.ts";
-import { portTaken } from "../lib/verify/supervisor.ts";
+import { portTaken } from "../lib/proc/child.ts";
 import { runScript } from "./support/net.ts";
 import { sha256sumCheck } from "./support/sha256sum.ts";
 

@@ -3,7 +3,7 @@
 import { join, resolve } from "node:path";
 import { EXPORTER_V8_FLAGS } from "../../exporter/config.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
-import { type Child, portTaken, probe, spawnChild } from "./supervisor.ts";
+import { type Child, portTaken, probe, spawnChild } from "../proc/child.ts";
 import { pollUntil } from "./wait.ts";
 
 export interface StackContext {

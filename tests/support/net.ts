@@ -1,5 +1,5 @@
 // Test support: free ports on loopback and project scripts as child processes.
-import { type Child, spawnChild } from "../../lib/verify/supervisor.ts";
+import { type Child, spawnChild } from "../../lib/proc/child.ts";
 import { pollUntil } from "../../lib/verify/wait.ts";
 
 /** A port nobody listens on right now (the OS picks it), never a contract port. */

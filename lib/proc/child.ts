@@ -1,5 +1,5 @@
-// Child processes of the local stack: started with logs to a file, probed until healthy, stopped
-// with SIGTERM (SIGKILL after a grace period).
+// Child processes (the stack's components, Prometheus, Alertmanager): started with their output in
+// a log file, probed until healthy, stopped with SIGTERM (SIGKILL after a grace period).
 
 export interface ChildSpec {
   name: string;
@@ -81,4 +81,32 @@ export async function portTaken(host: string, port: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Polls `url` until it answers 2xx (true), the child exits (false) or the timeout passes (false).
+ */
+export async function waitHealthy(url: string, child: Child, timeoutMs: number): Promise<boolean> {
+  let exited = false;
+  void child.exited.then(() => exited = true);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !exited) {
+    if (await probe(url)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** Starts a daemon and waits for its readiness URL; on failure it is stopped and the error names the log. */
+export async function startDaemon(
+  spec: ChildSpec,
+  readyUrl: string,
+  readyTimeoutMs: number,
+): Promise<Child> {
+  const child = await spawnChild(spec);
+  if (await waitHealthy(readyUrl, child, readyTimeoutMs)) return child;
+  const status = await Promise.race([child.exited, new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+  await child.stop(3000);
+  const why = status ? `exited with code ${status.code}` : `was not ready within ${readyTimeoutMs} ms`;
+  throw new Error(`${spec.name} (${readyUrl}) ${why}; see ${spec.logFile}`);
 }
