@@ -12,6 +12,7 @@ import {
   renderAlertmanagerConfig,
 } from "./am_config.ts";
 import { type AmHandle, startAlertmanager } from "./launcher.ts";
+import { freePort } from "../http/free_port.ts";
 
 export interface AlertStackOptions {
   /** Configs, storage and logs go here (a temp folder). */
@@ -35,13 +36,7 @@ export interface AlertStack {
   stop(): Promise<void>;
 }
 
-/** A port that was free a moment ago (the OS picks it). */
-export function freePort(host = "127.0.0.1"): number {
-  const l = Deno.listen({ hostname: host, port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+export { freePort };
 
 export async function startAlertStack(opts: AlertStackOptions): Promise<AlertStack> {
   const host = opts.host ?? "127.0.0.1";

@@ -1,5 +1,7 @@
 // A throwaway real Prometheus for tests and demos: own config and TSDB in a temp dir, a free loopback
 // port (never a contract port), ready-waiting, and a clean stop that removes everything it made.
+import { freePort } from "../http/free_port.ts";
+import { startPrometheus as launch } from "../prom/launcher.ts";
 
 export interface ScrapeJob {
   readonly job: string;
@@ -30,13 +32,6 @@ export function prometheusConfig(jobs: readonly ScrapeJob[], scrapeIntervalS: nu
   return lines.join("\n") + "\n";
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes; then throws `what`. */
 export async function waitFor<T>(
   what: string,
@@ -55,57 +50,28 @@ export async function waitFor<T>(
 /** Starts `prometheus` scraping `jobs` every `scrapeIntervalS` and resolves once /-/ready answers 200. */
 export async function startPrometheus(
   jobs: readonly ScrapeJob[],
-  opts: { scrapeIntervalS?: number; binary?: string } = {},
+  opts: { scrapeIntervalS?: number } = {},
 ): Promise<RunningPrometheus> {
   const dir = await Deno.makeTempDir({ prefix: "tickproof_web_prom_" });
   const configFile = `${dir}/prometheus.yml`;
   await Deno.writeTextFile(configFile, prometheusConfig(jobs, opts.scrapeIntervalS ?? 1));
-  const port = freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = new Deno.Command(opts.binary ?? "prometheus", {
-    args: [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dir}/data`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderrTail = "";
-  const drained = (async () => {
-    const dec = new TextDecoder();
-    for await (const chunk of child.stderr) stderrTail = (stderrTail + dec.decode(chunk)).slice(-2000);
-  })().catch(() => {});
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
+  const prom = await launch({
+    host: "127.0.0.1",
+    port: freePort(),
+    configFile,
+    dataDir: `${dir}/data`,
+    logFile: `${dir}/prometheus.log`,
+    readyTimeoutMs: 20_000,
+    extraArgs: ["--log.level=warn"],
   });
-  const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    await status;
-    await drained;
-    await Deno.remove(dir, { recursive: true });
+  return {
+    url: prom.url,
+    dir,
+    stop: async () => {
+      await prom.stop();
+      await Deno.remove(dir, { recursive: true });
+    },
   };
-  try {
-    await waitFor("prometheus /-/ready", 20_000, async () => {
-      // Thrown outside the probe's catch: a Prometheus that exited will never become ready.
-      if (exited) return "exited";
-      const res = await fetch(`${url}/-/ready`);
-      await res.body?.cancel();
-      return res.ok ? "ready" : undefined;
-    }).then((state) => {
-      if (state === "exited") throw new Error("prometheus exited");
-    });
-  } catch (err) {
-    await stop();
-    throw new Error(
-      `prometheus did not become ready on ${url}: ${String(err)}; stderr: ${stderrTail.trim()}`,
-    );
-  }
-  return { url, dir, stop };
 }
 
 /** Waits until the instant `query` returns a first sample satisfying `ok`; returns its value. */

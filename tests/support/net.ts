@@ -1,14 +1,9 @@
 // Test support: free ports on loopback and project scripts as child processes.
+import { freePort } from "../../lib/http/free_port.ts";
 import { type Child, spawnChild } from "../../lib/proc/child.ts";
 import { pollUntil } from "../../lib/verify/wait.ts";
 
-/** A port nobody listens on right now (the OS picks it), never a contract port. */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+export { freePort };
 
 /** Starts `deno run -A <script> ...args` from the repo root, logging to `logFile`. */
 export function spawnScript(
