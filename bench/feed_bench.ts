@@ -1,15 +1,17 @@
 #!/usr/bin/env -S deno run -A
 // LiveFeed benchmark (not a test: nothing is asserted, every row prints its target and whether it
-// met it). `deno task bench:feed [--trades N] [--lag-s N] [--soak-s N]`.
+// met it). `deno task bench:feed [--trades N] [--lag-s N] [--soak-s N] [--throughput-only]`.
 //   1. Pipeline throughput, no network: Binance trade frames in the simulator's exact text ->
-//      map (fast path, and the generic mapper) -> FeedIngest -> bars -> features, beside bare
-//      JSON.parse of the same frames in the same run (the floor).
+//      map (fast path, and the generic mapper) -> FeedIngest -> bars -> features, with the per-trade
+//      transport-latency histogram the service observes, beside bare JSON.parse of the same frames
+//      in the same run (the floor).
 //   2. Bar close lag p99 and feature compute p99 from a run against the simulator (child process).
 //   3. Feed RSS over an accelerated soak against the simulator (child process), growth after warm-up.
 import { BarPipeline } from "../lib/bars/bar_pipeline.ts";
 import { EXIT, intFlag, parseFlags, run } from "../lib/cli/main.ts";
 import { fastBinanceTrade, withBinanceFastPath } from "../lib/feed/binance_fast.ts";
 import { FeedIngest } from "../lib/feed/ingest.ts";
+import { createFeedMetrics, type FeedState } from "../lib/feed/metrics.ts";
 import { BinanceProtocol } from "../lib/sim/binance_ws.ts";
 import { MarketGenerator } from "../lib/sim/market.ts";
 import { mapBinance } from "../lib/venues/binance.ts";
@@ -44,11 +46,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Trades per second through the whole offline pipeline with the given mapper. */
+/**
+ * Trades per second through the whole offline pipeline with the given mapper, including what the
+ * service does per trade beside the pipeline (the transport-latency histogram observation).
+ */
 function pipelineRate(frames: string[], times: Float64Array, map: typeof mapBinance): number {
   let closed = 0;
   const p = new BarPipeline({ intervals: ["1m", "1h"] }, () => closed++);
-  const ingest = new FeedIngest(p);
+  const metrics = createFeedMetrics(
+    { venues: ["binance"], symbols: ["BTC-USDT", "ETH-USDT"], intervals: ["1m", "1h"] },
+    () => ({}) as FeedState, // read only at scrape time, which the bench does not do
+  );
+  const ingest = new FeedIngest(p, { latency: (v, sym, ms) => metrics.latency(v, sym, ms) });
   const t0 = performance.now();
   for (let i = 0; i < frames.length; i++) {
     const r = map(frames[i], times[i] + 5);
@@ -116,9 +125,10 @@ export function throughputRows(n: number, repeats = 5): BenchRow[] {
 }
 
 export async function feedBenchRows(
-  opts: { trades: number; lagS: number; soakS: number },
+  opts: { trades: number; lagS: number; soakS: number; throughputOnly?: boolean },
 ): Promise<BenchRow[]> {
   const rows = throughputRows(opts.trades);
+  if (opts.throughputOnly) return rows;
   rows.push(...await simRun({ speed: 60, seconds: opts.lagS, measure: "lag" }));
   rows.push(...await simRun({ speed: 600, seconds: opts.soakS, measure: "soak" }));
   return rows;
@@ -135,22 +145,29 @@ export function printRows(rows: readonly BenchRow[]): void {
   }
 }
 
-const HELP = `Usage: deno task bench:feed [--trades N] [--lag-s N] [--soak-s N]
+const HELP = `Usage: deno task bench:feed [--trades N] [--lag-s N] [--soak-s N] [--throughput-only]
 
-  --trades N   frames for the throughput runs (default 400000; median of 5 runs)
-  --lag-s N    wall seconds against the simulator at 60x for close lag / feature p99 (default 20)
-  --soak-s N   wall seconds of the RSS soak against the simulator at 600x (default 60; 600 = 10 min)`;
+  --trades N          frames for the throughput runs (default 400000; median of 5 runs)
+  --lag-s N           wall seconds against the simulator at 60x for close lag / feature p99 (default 20)
+  --soak-s N          wall seconds of the RSS soak against the simulator at 600x (default 60; 600 = 10 min)
+  --throughput-only   run only the pipeline throughput part (no simulator)`;
 
 async function main(args: string[]): Promise<number> {
   const p = parseFlags(args, {
     help: HELP,
-    options: { trades: { type: "string" }, "lag-s": { type: "string" }, "soak-s": { type: "string" } },
+    options: {
+      trades: { type: "string" },
+      "lag-s": { type: "string" },
+      "soak-s": { type: "string" },
+      "throughput-only": { type: "boolean" },
+    },
   });
   if (!p) return EXIT.OK;
   const rows = await feedBenchRows({
     trades: intFlag("trades", p.values.trades, 400_000, 10_000, 10_000_000),
     lagS: intFlag("lag-s", p.values["lag-s"], 20, 5, 3600),
     soakS: intFlag("soak-s", p.values["soak-s"], 60, 10, 86_400),
+    throughputOnly: p.values["throughput-only"] === true,
   });
   printRows(rows);
   return EXIT.OK;

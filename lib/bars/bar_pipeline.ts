@@ -59,7 +59,12 @@ interface SymbolStream {
   guard: TradeGuard;
   dq: SymbolCounters;
   intervals: Map<Interval, IntervalStream>;
+  /** The same streams, finest first: the per-trade loop walks an array, not a Map iterator. */
+  builders: BarBuilder[];
 }
+
+/** One venue+symbol's stream, for callers that feed it trades without a lookup per trade. */
+export type TradeStream = Readonly<Pick<SymbolStream, "venue" | "symbol">>;
 
 export class BarPipeline {
   readonly dq = new DqBook();
@@ -68,6 +73,8 @@ export class BarPipeline {
   private readonly intervals: readonly Interval[];
   private readonly onClosed: (bar: ClosedBar) => void;
   private readonly streams = new Map<string, SymbolStream>();
+  /** venue -> symbol -> stream: the per-event lookup without building a key string. */
+  private readonly byVenue = new Map<Venue, Map<Symbol, SymbolStream>>();
   private readonly downSince = new Map<Venue, number>();
   private readonly lastUp = new Map<Venue, number>();
   private nowMs = Number.NEGATIVE_INFINITY;
@@ -83,6 +90,20 @@ export class BarPipeline {
     if (e.receivedAtMs > this.nowMs) this.nowMs = e.receivedAtMs;
     const s = this.stream(e.venue, e.symbol);
     return e.kind === "trade" ? this.trade(s, e) : this.kline(s, e);
+  }
+
+  /** The stream of a venue+symbol (created on first use, as event() would), for trade(). */
+  tradeStream(venue: Venue, symbol: Symbol): TradeStream {
+    return this.stream(venue, symbol);
+  }
+
+  /**
+   * event() for a trade of a stream from tradeStream() (its venue and symbol must be the trade's):
+   * the same verdict and counting, without looking the stream up again.
+   */
+  tradeOn(stream: TradeStream, t: Trade): EventVerdict {
+    if (t.receivedAtMs > this.nowMs) this.nowMs = t.receivedAtMs;
+    return this.trade(stream as SymbolStream, t);
   }
 
   /** The feed clock moved: close bars whose end + grace has passed, expire stale gaps. */
@@ -116,6 +137,23 @@ export class BarPipeline {
   /** The connection went quiet for too long (the lifecycle decides); counted per symbol. */
   stall(venue: Venue): void {
     for (const s of this.venueStreams(venue)) s.dq.stalls++;
+  }
+
+  /**
+   * One symbol went silent on an open connection (the feed decides and counts it): its intervals
+   * from `atMs` on are gaps to backfill, never flat bars.
+   */
+  symbolDown(venue: Venue, symbol: Symbol, atMs: number): void {
+    const s = this.streams.get(`${venue}|${symbol}`);
+    if (!s) return;
+    for (const st of s.intervals.values()) st.builder.connectionDown(atMs);
+  }
+
+  /** Data for that symbol is back; while the whole venue is down, connectionUp ends it instead. */
+  symbolUp(venue: Venue, symbol: Symbol, atMs: number): void {
+    const s = this.streams.get(`${venue}|${symbol}`);
+    if (!s || this.downSince.has(venue)) return;
+    for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
   }
 
   /** A frame the mapper could not turn into events (malformed, invalid value). */
@@ -177,13 +215,9 @@ export class BarPipeline {
     }
     s.dq.id_gaps = s.guard.counts.idGaps;
     s.dq.ids_missing = s.guard.counts.idsMissing;
-    let late = false;
-    let first = true;
-    for (const st of s.intervals.values()) {
-      const r = st.builder.trade(t.price, t.size, t.venueTimeMs);
-      if (first && r === "late") late = true;
-      first = false;
-    }
+    const builders = s.builders;
+    const late = builders.length > 0 && builders[0].trade(t.price, t.size, t.venueTimeMs) === "late";
+    for (let i = 1; i < builders.length; i++) builders[i].trade(t.price, t.size, t.venueTimeMs);
     if (late) s.dq.late_trades++;
     return late ? "late" : "bar_input";
   }
@@ -206,8 +240,9 @@ export class BarPipeline {
   }
 
   private stream(venue: Venue, symbol: Symbol): SymbolStream {
-    const key = `${venue}|${symbol}`;
-    let s = this.streams.get(key);
+    let byVenue = this.byVenue.get(venue);
+    if (!byVenue) this.byVenue.set(venue, byVenue = new Map());
+    let s = byVenue.get(symbol);
     if (s) return s;
     s = {
       venue,
@@ -219,11 +254,15 @@ export class BarPipeline {
       }),
       dq: this.dq.symbol(venue, symbol),
       intervals: new Map(),
+      builders: [],
     };
     for (const interval of this.intervals) {
-      s.intervals.set(interval, this.intervalStream(venue, symbol, interval));
+      const st = this.intervalStream(venue, symbol, interval);
+      s.intervals.set(interval, st);
+      s.builders.push(st.builder);
     }
-    this.streams.set(key, s);
+    this.streams.set(`${venue}|${symbol}`, s);
+    byVenue.set(symbol, s);
     return s;
   }
 

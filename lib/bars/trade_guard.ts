@@ -1,6 +1,7 @@
 // First stop for every trade of one venue+symbol: drop invalid records and duplicates (bounded
 // recent-id window), and count trade-id discontinuities where the venue's ids are contiguous.
 import type { Trade, Venue } from "../market/types.ts";
+import { IdWindow } from "./id_window.ts";
 
 /** Venues whose trade ids are numeric and contiguous per symbol (a jump means trades were missed). */
 export const CONTIGUOUS_ID_VENUES: ReadonlySet<Venue> = new Set<Venue>(["binance", "okx", "kraken"]);
@@ -50,19 +51,15 @@ export class TradeGuard {
   readonly counts: TradeGuardCounts = { invalid: 0, duplicates: 0, idGaps: 0, idsMissing: 0 };
   /** The reason the latest "invalid" verdict was given. */
   lastProblem = "";
-  private readonly window: number;
   private readonly contiguous: boolean;
   private readonly maxSkewMs: number;
-  private readonly seen = new Set<string>();
-  private readonly ring: string[];
-  private ringPos = 0;
+  private readonly seen: IdWindow;
   private maxId: number | bigint | null = null;
 
   constructor(opts: TradeGuardOptions = {}) {
-    this.window = opts.idWindow ?? 4096;
     this.contiguous = opts.contiguousIds ?? false;
     this.maxSkewMs = opts.maxSkewMs ?? 86_400_000;
-    this.ring = new Array<string>(this.window).fill("");
+    this.seen = new IdWindow(opts.idWindow ?? 4096);
   }
 
   check(t: Trade): TradeVerdict {
@@ -74,21 +71,17 @@ export class TradeGuard {
     }
     const id = t.tradeId;
     if (id === "") return "ok"; // venues without ids (Kraken v1) cannot be de-duplicated
-    if (this.seen.has(id)) {
+    if (!this.seen.admit(id)) {
       this.counts.duplicates++;
       return "duplicate";
     }
-    const old = this.ring[this.ringPos];
-    if (old !== "") this.seen.delete(old);
-    this.ring[this.ringPos] = id;
-    this.ringPos = (this.ringPos + 1) % this.window;
-    this.seen.add(id);
-    if (this.contiguous) this.trackId(id);
+    if (this.contiguous) this.trackId(id, this.seen.lastNumeric);
     return "ok";
   }
 
-  private trackId(raw: string): void {
-    const id = parseId(raw);
+  /** `num`: the id's value when the window already parsed it as a plain decimal, else -1. */
+  private trackId(raw: string, num: number): void {
+    const id = num >= 0 ? num : parseId(raw);
     if (id === null) return;
     const max = this.maxId;
     if (max === null) {

@@ -88,3 +88,38 @@ Deno.test("fast path declines anything outside the layout or any value the mappe
   }
   assert.equal(withBinanceFastPath(mapBinance)("{not json", 1).reason, "malformed_json");
 });
+
+Deno.test("fast path at the digit-count edges of ids, prices and times, and outside plain ASCII", () => {
+  const good = simFrames(false)[0];
+  const taken: [string, string][] = [
+    ["15-digit id", good.replace(/"t":(\d+)/, '"t":999999999999999')],
+    ["9-digit id", good.replace(/"t":(\d+)/, '"t":123456789')],
+    ["id 0", good.replace(/"t":(\d+)/, '"t":0')],
+    ["15 significant digits", good.replace(/"p":"[^"]+"/, '"p":"123456.789012345"')],
+    ["10 digits, no fraction", good.replace(/"p":"[^"]+"/, '"p":"1234567890"')],
+    ["leading zeros in a fraction", good.replace(/"q":"[^"]+"/, '"q":"0.00000000000001"')],
+    ["b and a ids", good.replace(/,"T":/, ',"b":88,"a":1234567890123,"T":')],
+  ];
+  for (const [name, raw] of taken) {
+    assert.notEqual(raw, good, name);
+    assert.equal(agrees(raw), "fast", name);
+  }
+  const declined: [string, string][] = [
+    ["16-digit id", good.replace(/"t":(\d+)/, '"t":1000000000000000')],
+    ["16 significant digits", good.replace(/"p":"[^"]+"/, '"p":"1234567.789012345"')],
+    ["two dots", good.replace(/"p":"[^"]+"/, '"p":"1.2.3"')],
+    [
+      "non-ASCII symbol",
+      good.replace(/"s":"BTCUSDT"/, '"s":"BTCÜSDT"').replace(/"s":"ETHUSDT"/, '"s":"ETHÜSDT"'),
+    ],
+    ["longer than the scan buffer", `{"stream":"${"x".repeat(2000)}@trade","data":${good}}`],
+  ];
+  for (const [name, raw] of declined) {
+    assert.notEqual(raw, good, name);
+    assert.equal(fastBinanceTrade(raw, T0 + 7), null, name);
+    assert.deepEqual(withBinanceFastPath(mapBinance)(raw, T0 + 7), mapBinance(raw, T0 + 7), name);
+  }
+  // A new symbol of the same length gets its own cache entry; the known one still maps to itself.
+  assert.equal(agrees(good.replace(/"s":"[A-Z]+"/, '"s":"XXXUSDT"')), "fast");
+  assert.equal(agrees(good), "fast");
+});

@@ -2,7 +2,7 @@
 // events -> BarPipeline, with the counters the pipeline's DqBook does not keep (accepted trades,
 // replayed duplicates, invalid values by symbol) and the signals that a bar may have lost a trade
 // (trade-id jumps, invalid frames, late trades) handed to the caller for a REST check.
-import type { BarPipeline, EventVerdict } from "../bars/bar_pipeline.ts";
+import type { BarPipeline, EventVerdict, TradeStream } from "../bars/bar_pipeline.ts";
 import type { SymbolCounters } from "../dq/dq_book.ts";
 import type { MarketEvent, Symbol, Trade, Venue } from "../market/types.ts";
 import { toVenueSymbol } from "../venues/symbols.ts";
@@ -21,6 +21,8 @@ export interface StreamCounters {
   lastReceivedMs: number;
   /** The pipeline's DqBook counters of this stream (looked up once, not per trade). */
   readonly dq: SymbolCounters;
+  /** The pipeline's stream, taken on this stream's first trade (when event() would create it). */
+  stream: TradeStream | null;
 }
 
 export interface IngestHooks {
@@ -43,6 +45,7 @@ const zero = (dq: SymbolCounters): StreamCounters => ({
   invalidValues: 0,
   lastTradeMs: Number.NEGATIVE_INFINITY,
   lastReceivedMs: Number.NEGATIVE_INFINITY,
+  stream: null,
 });
 
 export class FeedIngest {
@@ -95,7 +98,7 @@ export class FeedIngest {
     const c = this.counters(t.venue, t.symbol);
     const dq = c.dq;
     const gapsBefore = dq.id_gaps;
-    const v = pipeline.event(t);
+    const v = pipeline.tradeOn(c.stream ??= pipeline.tradeStream(t.venue, t.symbol), t);
     this.verdicts[v]++;
     if (v === "bar_input") {
       c.trades++;

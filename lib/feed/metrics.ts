@@ -12,6 +12,7 @@ import {
   FEATURE_COMPUTE_BUCKETS_MS,
   TRANSPORT_LATENCY_BUCKETS_MS,
 } from "./buckets.ts";
+import { HotSeriesByPair } from "./hot_histogram.ts";
 
 export interface ConnView {
   readonly venue: Venue;
@@ -107,12 +108,17 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
       );
   const m = (map: ReadonlyMap<string, number>, k: string) => map.get(k) ?? 0;
 
+  // Observed per trade: kept allocation-free in `lat`, copied into prom-client at scrape time.
+  const lat = new HotSeriesByPair(["venue", "symbol"], TRANSPORT_LATENCY_BUCKETS_MS);
   const latency = new Histogram({
     name: "feed_transport_latency_ms",
     help: "Receive time minus venue event time per live trade, feed-clock ms (replayed trades excluded).",
     labelNames: ["venue", "symbol"] as const,
     buckets: [...TRANSPORT_LATENCY_BUCKETS_MS],
     registers: [registry],
+    collect() {
+      lat.copyInto(this);
+    },
   });
   const lag = new Histogram({
     name: "feed_bar_close_lag_ms",
@@ -129,7 +135,7 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
     registers: [registry],
   });
   for (const { venue, symbol } of vs) {
-    latency.zero({ venue, symbol });
+    latency.zero(lat.get(venue, symbol).labels);
     lag.zero({ venue, symbol });
   }
   for (const symbol of scope.symbols) for (const f of FEATURE_KEYS) feature.zero({ feature: f, symbol });
@@ -295,15 +301,9 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
     },
   });
 
-  const lat = new Map<string, ReturnType<typeof latency.labels>>();
   return {
     registry,
-    latency(venue, symbol, ms) {
-      const k = `${venue}|${symbol}`;
-      let child = lat.get(k);
-      if (!child) lat.set(k, child = latency.labels({ venue, symbol }));
-      child.observe(ms);
-    },
+    latency: (venue, symbol, ms) => lat.get(venue, symbol).observe(ms),
     closeLag: (venue, symbol, ms) => lag.observe({ venue, symbol }, ms),
     featureMs: (f, symbol, ms) => feature.observe({ feature: f, symbol }, ms),
   };

@@ -17,6 +17,7 @@ import { createFeedMetrics, type FeedMetrics, type FeedState } from "./metrics.t
 import type { Recorder } from "./recorder.ts";
 import { RestKlines } from "./rest_fetch.ts";
 import { SuspectBook } from "./suspects.ts";
+import { registerSymbolWatchMetrics, SymbolWatch } from "./symbol_watch.ts";
 
 export interface FeedServiceOptions {
   readonly config: FeedConfig;
@@ -38,6 +39,8 @@ export class FeedService {
   readonly suspects = new SuspectBook();
   readonly metrics: FeedMetrics;
   readonly stalls: Partial<Record<Venue, number>> = {};
+  /** Per-symbol stalls on an open link (the venue stopped sending one symbol). */
+  readonly watch: SymbolWatch;
   readonly startedAtMs: number;
   connections: FeedConnection[] = [];
   private readonly opts: FeedServiceOptions;
@@ -58,6 +61,8 @@ export class FeedService {
       { venues: s.VENUES_ENABLED, symbols: s.SYMBOLS, intervals: s.INTERVALS },
       () => this.state(),
     );
+    this.watch = new SymbolWatch(s.VENUES_ENABLED, s.SYMBOLS, s.STALE_TIMEOUT_MS);
+    registerSymbolWatchMetrics(this.metrics.registry, this.watch);
     this.pipeline = new BarPipeline({
       intervals: [...s.INTERVALS].sort((a, b) => INTERVALS[a] - INTERVALS[b]),
       graceMs: s.BAR_CLOSE_GRACE_MS,
@@ -121,6 +126,7 @@ export class FeedService {
     const advanceMs = Math.min(250, Math.max(5, Math.floor(s.BAR_CLOSE_GRACE_MS / speed / 4)));
     this.every(advanceMs, () => this.pipeline.advance(this.feedNow()));
     this.every(200, () => void this.backfill.tick());
+    this.every(Math.max(20, Math.min(1000, Math.floor(s.STALE_TIMEOUT_MS / 4))), () => this.checkSymbols());
     this.every(10_000, () => this.suspects.prune(this.feedNow()));
     this.every(5_000, () => this.opts.hub.heartbeat(this.feedHealth()));
   }
@@ -167,6 +173,13 @@ export class FeedService {
     switch (ev.type) {
       case "events":
         c.lastDataMs = now;
+        // Before the pipeline sees them: a stalled symbol's data ends its down period first.
+        for (let i = 0; i < ev.events.length; i++) {
+          const e = ev.events[i];
+          if (this.watch.seen(e.venue, e.symbol, c.lastFrameWallMs, now)) {
+            this.symbolBack(e.venue, e.symbol, now);
+          }
+        }
         this.ingest.events(ev.events, ev.snapshot);
         return;
       case "frame_dropped":
@@ -182,8 +195,11 @@ export class FeedService {
         return;
       case "connect":
         c.up = true;
+        this.linkChanged(c.venue);
         if (c.trades) {
           this.pipeline.connectionUp(c.venue, now);
+          // Still silent after the reconnect: keep those symbols as gaps, not flat bars.
+          for (const sym of this.watch.stalledOf(c.venue)) this.pipeline.symbolDown(c.venue, sym, now);
           // Trades between the open and the subscription taking effect are lost: check those bars.
           this.suspect(
             c.venue,
@@ -196,6 +212,7 @@ export class FeedService {
         return;
       case "disconnect": {
         c.up = false;
+        this.linkChanged(c.venue);
         if (ev.reason === "aborted") return;
         if (ev.reason === "stale") {
           this.stalls[c.venue] = (this.stalls[c.venue] ?? 0) + 1;
@@ -218,6 +235,36 @@ export class FeedService {
         });
       }
     }
+  }
+
+  private linkChanged(venue: Venue): void {
+    const all = this.connections.filter((x) => x.venue === venue);
+    this.watch.link(venue, all.length > 0 && all.every((x) => x.up) ? this.wallNow() : null);
+  }
+
+  /** Symbols silent too long on an open link: bars from their last data on become gaps (REST backfill). */
+  private checkSymbols(): void {
+    const stalls = this.watch.check(this.wallNow());
+    if (stalls.length === 0) return;
+    const now = this.feedNow();
+    const s = this.opts.config.settings;
+    const silentMs = (s.STALE_TIMEOUT_MS + 1000) * this.opts.clock.speed;
+    for (const st of stalls) {
+      const since = Math.min(now, Math.max(st.lastFeedMs, now - silentMs));
+      this.pipeline.symbolDown(st.venue, st.symbol, since);
+      // Bars closed while we waited out the timeout were built without its trades: check them.
+      this.suspect(st.venue, st.symbol, since, now);
+      this.opts.log("warn", "symbol stalled", {
+        venue: st.venue,
+        symbol: st.symbol,
+        silentMs: Math.round(st.silentMs),
+      });
+    }
+  }
+
+  private symbolBack(venue: Venue, symbol: string, now: number): void {
+    this.pipeline.symbolUp(venue, symbol, now);
+    this.opts.log("info", "symbol data back", { venue, symbol });
   }
 
   /** Plain numbers for /metrics, read at scrape time. */
