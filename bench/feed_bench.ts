@@ -145,7 +145,7 @@ export function printRows(rows: readonly BenchRow[]): void {
   }
 }
 
-const HELP = `Usage: deno task bench:feed [--trades N] [--lag-s N] [--soak-s N] [--throughput-only]
+const HELP = `Usage: ./tp bench:feed [--trades N] [--lag-s N] [--soak-s N] [--throughput-only]
 
   --trades N          frames for the throughput runs (default 400000; median of 5 runs)
   --lag-s N           wall seconds against the simulator at 60x for close lag / feature p99 (default 20)

@@ -257,7 +257,7 @@ export function table(results: readonly IndicatorResult[]): string {
   return lines.join("\n");
 }
 
-const HELP = `Usage: deno task bench:features [--updates N] [--runs R] [--json]
+const HELP = `Usage: ./tp bench:features [--updates N] [--runs R] [--json]
 
 Times EMA(12), RSI(14) and ATR(14) updates of ours, @debut/indicators 1.4.2 and trading-signals
 8.3.0 (median of R runs of N updates, default 7 x 1000000) and checks each against the TA-Lib

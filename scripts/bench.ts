@@ -21,14 +21,15 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
   },
 };
 
-const HELP = `Usage: ./tp bench [--only NAME[,NAME]] [-- args for the benches]
+const HELP = `Usage: ./tp bench [--only NAME[,NAME]]
 
 Runs the benchmarks (not tests: nothing here is asserted, every row prints its target and
 whether it met it). Benches: ${
   Object.entries(BENCHES).map(([k, b]) => `\n  ${k.padEnd(9)} ${b.what}`).join("")
 }
 
-Each bench is also its own task (bench:exporter, bench:features, bench:feed) with its own --help.
+Each bench is also its own task (bench:exporter, bench:features, bench:feed) with its own --help;
+the feed's 10-minute RSS soak is ./tp bench:feed --soak-s 600 (./tp bench runs a 60 s soak).
 Exit: 0 every bench ran (whatever its numbers), 1 a bench crashed, 2 usage error.`;
 
 async function main(args: string[]): Promise<number> {

@@ -7,7 +7,7 @@ import { jsonLogger } from "../lib/log.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig, venuesLine } from "../lib/feed/load_config.ts";
 import { startFeed } from "../lib/feed/run.ts";
 
-const HELP = `Usage: deno task feed [options]
+const HELP = `Usage: ./tp feed [options]
 
 The LiveFeed service on ${bindHost()}:${PORTS.live_connector} (job live_connector): trades and klines from the
 enabled venues -> 1m/1h bars -> features -> DuckDB (+ Parquet), served on GET /metrics, /health,

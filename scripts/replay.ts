@@ -8,7 +8,7 @@ import { FEATURE_KEYS, FeatureSet } from "../lib/features/feature_set.ts";
 import { BarFileError, parseOhlcvFile } from "../lib/features/ohlcv_file.ts";
 import { replayVenueFile } from "../lib/feed/replay_cli.ts";
 
-const HELP = `Usage: deno task replay --bars FILE
+const HELP = `Usage: ./tp replay --bars FILE
        deno task replay --venue V --input FILE [--grace-ms N] [--emit bars|trades] [--flush] [--store DB]
 
 --bars FILE    OHLCV bars {t,o,h,l,c,v} (t = open time, ms): a JSON array, an object with a "bars"

@@ -3,7 +3,7 @@
 // `N passed, N failed` read from Deno's own summary. Exit code: deno test's (check failure -> 1).
 import { EXIT, parseFlags, run } from "../lib/cli/main.ts";
 
-const HELP = `Usage: deno task test [-- deno test args...]
+const HELP = `Usage: ./tp test [-- deno test args...]
 
 Runs fmt/lint/type checks (task check), then the whole test suite with deno test,
 and prints "N passed, N failed" from Deno's summary as the last line.

@@ -12,7 +12,7 @@ import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import { SimServer } from "../lib/sim/sim_server.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
 
-const HELP = `Usage: deno task venue-sim [options]
+const HELP = `Usage: ./tp venue-sim [options]
 
 Simulated Binance / Bybit / OKX / Kraken public market data on one port (default ${PORTS.venue_sim}):
 WS /binance/ws, /binance/stream, /bybit/v5/public/spot, /okx/ws/v5/public, /okx/ws/v5/business,

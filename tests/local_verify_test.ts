@@ -32,10 +32,10 @@ Deno.test({
       assert.equal(EVIDENCE_DIR_RE.exec(name)?.groups?.name, "ai_live_local_verify");
       const note = await Deno.readTextFile(join(dir, "OPERATOR_NOTE.txt"));
       assert.match(note, /^VERDICT: PASS$/m);
-      for (const c of ["venue-sim", "feed", "shadow", "exporter", "web", "prometheus"]) {
+      for (const c of ["venue-sim", "feed", "shadow", "exporter", "alertmanager", "web", "prometheus"]) {
         assert.match(
           note,
-          new RegExp(`^  ${c}\\s+:\\d+\\s+started\\s+pid \\d+$`, "m"),
+          new RegExp(`^  ${c}\\s*:\\d+\\s+started\\s+pid \\d+$`, "m"),
           `${c} not started by the proof`,
         );
       }

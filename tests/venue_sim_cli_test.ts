@@ -20,7 +20,7 @@ async function cli(args: string[]) {
 Deno.test("--help exits 0 with usage; a bad flag or value exits 2 with one line", async () => {
   const help = await cli(["--help"]);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^Usage: deno task venue-sim/);
+  assert.match(help.stdout, /^Usage: \.\/tp venue-sim/);
   const bad = await cli(["--nope"]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim().split("\n").length, 1);

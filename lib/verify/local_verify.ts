@@ -145,7 +145,7 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
     "",
     "What ran (component, port, state):",
     ...statuses.map((s) =>
-      `  ${s.name.padEnd(11)} :${String(s.port).padEnd(5)} ${s.state.padEnd(15)} ${s.detail}`
+      `  ${s.name.padEnd(12)} :${String(s.port).padEnd(5)} ${s.state.padEnd(15)} ${s.detail}`
     ),
     "",
     "Where to look:",

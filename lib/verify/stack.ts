@@ -87,6 +87,14 @@ export const STACK: readonly ComponentSpec[] = [
     startTimeoutMs: 20_000,
   },
   {
+    name: "alertmanager",
+    port: PORTS.alertmanager,
+    probePath: "/-/ready",
+    entry: "scripts/alertmanager.ts",
+    args: (c) => ["--work-dir", join(c.workDir, "alertmanager")],
+    startTimeoutMs: 20_000,
+  },
+  {
     name: "web",
     job: "peak_trade_web",
     port: PORTS.peak_trade_web,
