@@ -153,9 +153,9 @@ export async function benchExporter(opts: { lines?: number; keep?: boolean } = {
     const path = join(dir, "events.jsonl");
     const bytes = await writeBenchFile(path, lines);
     console.error(`bench: ${lines} lines, ${(bytes / 2 ** 20).toFixed(1)} MiB in ${path}`);
-    // Interleaved, best of two each: the machine is shared, so the best run is the least disturbed.
+    // Interleaved, best of five each: the machine is shared, so the best run is the least disturbed.
     let floor = 0, ingest = 0;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 5; k++) {
       const f = await floorRate(path);
       const g = await ingestRate(path);
       if (f.lines !== lines || g.lines !== lines) {
