@@ -3,7 +3,7 @@
 import { join, sep } from "node:path";
 import { HttpError } from "./http_util.ts";
 
-export const PROOF_DIR_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]*)_(\d{8}T\d{6}Z)$/;
+export const PROOF_DIR_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]*?)_(\d{8}T\d{6}Z)(?:_\d+)?$/;
 const MAX_FILES = 200;
 const MAX_DEPTH = 3;
 const MAX_SUMMARY_BYTES = 1 << 20;

@@ -1,7 +1,7 @@
 // Evidence listing (verdicts, newest first) and read-only file serving that never leaves the root:
 // "..", encoded dots and slashes, absolute paths, NUL, symlinks out of the root -> all 404.
 import assert from "node:assert/strict";
-import { listEvidence, parseVerdictJson, parseVerdictText, stampToIso } from "./evidence.ts";
+import { listEvidence, parseVerdictJson, parseVerdictText, PROOF_DIR_RE, stampToIso } from "./evidence.ts";
 import { testApp } from "./test_upstreams.ts";
 
 const A = "ai_live_ops_20260102T030405Z";
@@ -160,4 +160,12 @@ Deno.test("escapes are 404 over real HTTP too, with raw request targets the URL 
       await server.shutdown();
     }
   });
+});
+
+Deno.test("proof folder names: a second run in the same second (_2) is a proof folder too", () => {
+  const m = PROOF_DIR_RE.exec("ai_live_ops_verify_20261121T010203Z_2");
+  assert.equal(m?.[1], "ai_live_ops_verify");
+  assert.equal(m?.[2], "20261121T010203Z");
+  assert.equal(PROOF_DIR_RE.exec(".staging"), null);
+  assert.equal(PROOF_DIR_RE.exec("ai_live_ops_verify_20261121T010203Z_x"), null);
 });
