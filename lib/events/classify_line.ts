@@ -2,6 +2,7 @@
 // It accepts exactly what AiEventSchema accepts (same isId/tsToMs helpers; classify_line_test.ts checks
 // the two agree). The slow path (explainLine) only runs to describe a line this one rejected.
 import { type EventType, isId, rfc3339MinuteMs, rfc3339TailMs, tsToMs, validateEvent } from "./ai_event.ts";
+import { FlatScan } from "./flat_scan.ts";
 
 /** A line longer than this many UTF-8 bytes (newline excluded) is dropped as `oversize`. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -66,13 +67,33 @@ export class LineClassifier {
   /** The last valid `YYYY-MM-DDTHH:MM:` seen and its epoch ms: lines within a minute skip re-parsing it. */
   #minute: string | undefined;
   #minuteMs = 0;
+  readonly #flat = new FlatScan();
 
-  classify(line: string): FastEvent | Rejected {
+  /**
+   * Classifies one line. Optional `bytes`/`at`: the line's bytes in the reader's buffer, one byte per
+   * char, followed by a newline (see FlatScan.scan); only read during this call.
+   */
+  classify(line: string, bytes?: Uint8Array, at = 0): FastEvent | Rejected {
     // A UTF-16 unit is 1-3 UTF-8 bytes: only measure exactly when the cheap bounds cannot decide.
     if (
       line.length * 3 > MAX_LINE_BYTES && (line.length > MAX_LINE_BYTES || utf8Length(line) > MAX_LINE_BYTES)
     ) {
       return OVERSIZE;
+    }
+    // Flat lines (nearly all) skip JSON.parse; the scanner declines anything else, which then
+    // takes the JSON.parse path below. Both end in the same #verdict.
+    const f = this.#flat;
+    if (f.scan(line, bytes, at)) {
+      const r = this.#verdict(f.type, f.ts, f.run, f.comp, f.src, f.lat, f.sym, f.dec, f.act);
+      if (r !== undefined) return r;
+      return {
+        ts: f.ts as string | number,
+        type: f.type as EventType,
+        run_id: f.run as string,
+        component: f.comp as string,
+        source: f.src as string,
+        latency_ms: f.lat as number | undefined,
+      };
     }
     let v: unknown;
     try {
@@ -86,11 +107,35 @@ export class LineClassifier {
 
   /** The contract check on an already-parsed object. */
   check(o: Record<string, unknown>): FastEvent | Rejected {
-    const type = o.type;
+    const r = this.#verdict(
+      o.type,
+      o.ts,
+      o.run_id,
+      o.component,
+      o.source,
+      o.latency_ms,
+      o.symbol,
+      o.decision,
+      o.action,
+    );
+    return r !== undefined ? r : o as unknown as FastEvent;
+  }
+
+  /** The contract check on field values; undefined = accepted (tsMs and sameIds are then set). */
+  #verdict(
+    type: unknown,
+    ts: unknown,
+    run: unknown,
+    comp: unknown,
+    src: unknown,
+    lat: unknown,
+    sym: unknown,
+    dec: unknown,
+    act: unknown,
+  ): Rejected | undefined {
     if (type !== "decision" && type !== "action" && type !== "heartbeat") {
       return typeof type === "string" ? UNKNOWN_TYPE : INVALID;
     }
-    const ts = o.ts;
     let ms: number;
     const minute = this.#minute;
     if (typeof ts === "string" && minute !== undefined && ts.startsWith(minute)) {
@@ -103,7 +148,6 @@ export class LineClassifier {
       }
     }
     if (ms !== ms) return INVALID; // NaN
-    const run = o.run_id, comp = o.component, src = o.source;
     if (typeof run !== "string" || typeof comp !== "string" || typeof src !== "string") return INVALID;
     if (run !== this.#run) {
       if (!isId(run)) return INVALID;
@@ -120,9 +164,7 @@ export class LineClassifier {
       this.#src = src;
       this.#idsMoved = true;
     }
-    const lat = o.latency_ms;
     if (lat !== undefined && !(typeof lat === "number" && lat >= 0 && lat !== Infinity)) return INVALID;
-    const sym = o.symbol, dec = o.decision, act = o.action;
     if (
       (sym !== undefined && typeof sym !== "string") || (dec !== undefined && typeof dec !== "string") ||
       (act !== undefined && typeof act !== "string")
@@ -130,7 +172,7 @@ export class LineClassifier {
     this.tsMs = ms;
     this.sameIds = !this.#idsMoved;
     this.#idsMoved = false;
-    return o as unknown as FastEvent;
+    return undefined;
   }
 }
 

@@ -23,9 +23,9 @@ export class Ingest implements LineSink {
     this.#explainBudget = onReject ? explainLimit : 0;
   }
 
-  line(text: string): void {
+  line(text: string, bytes?: Uint8Array, at?: number): void {
     const c = this.#classifier;
-    const r = c.classify(text);
+    const r = c.classify(text, bytes, at);
     if (r instanceof Rejected) {
       this.state.reject(r);
       if (this.#explainBudget > 0) this.#explain(text);

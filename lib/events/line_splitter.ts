@@ -5,7 +5,11 @@ import { MAX_LINE_BYTES, OVERSIZE, type Rejected } from "./classify_line.ts";
 
 /** Where complete lines go. */
 export interface LineSink {
-  line(text: string): void;
+  /**
+   * One line. When given, `bytes[at, at + text.length)` are its bytes, one per char, and
+   * `bytes[at + text.length]` is its newline: the splitter's buffer, valid only during the call.
+   */
+  line(text: string, bytes?: Uint8Array, at?: number): void;
   reject(r: Rejected | "truncated"): void;
 }
 
@@ -87,7 +91,10 @@ export class LineSplitter {
           if (fwd >= 0) cut = from + piece + fwd;
         }
       }
-      emitLines(this.#dec.decode(buf.subarray(from, cut)), sink);
+      const text = this.#dec.decode(buf.subarray(from, cut));
+      // Same length in chars as in bytes: every char is one byte (a multi-byte or invalid sequence
+      // always decodes to fewer chars), so the bytes can go along and save the reader a copy.
+      emitLines(text, sink, text.length === cut - from ? buf : undefined, from);
       if (cut === to) return;
       from = cut + 1;
     }
@@ -108,14 +115,17 @@ export class LineSplitter {
   }
 }
 
-/** Calls sink.line for each "\n"-separated piece of `text` (text holds complete lines only). */
-function emitLines(text: string, sink: LineSink): void {
+/**
+ * Calls sink.line for each "\n"-separated piece of `text` (text holds complete lines only). With
+ * `bytes`, bytes[from + i] is the byte of text[i] and the byte after the text is a newline.
+ */
+function emitLines(text: string, sink: LineSink, bytes?: Uint8Array, from = 0): void {
   let i = 0;
   const n = text.length;
   while (true) {
     let j = text.indexOf("\n", i);
     if (j < 0) j = n;
-    sink.line(text.slice(i, j));
+    sink.line(text.slice(i, j), bytes, from + i);
     if (j === n) return;
     i = j + 1;
   }

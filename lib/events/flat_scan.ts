@@ -1,0 +1,308 @@
+// JSON-free fast path for the common event line: a FLAT JSON object (string, number, true, false, null
+// values) as JSON.stringify writes it. One pass over its bytes validates the whole line against the JSON
+// grammar and keeps only the fields the contract check reads; JSON.parse was ~60% of ingestion.
+// Anything it does not fully understand (nesting, escapes, control characters, a repeated known key,
+// trailing bytes) makes scan() return false and the caller uses JSON.parse, so for every line it
+// accepts the result equals JSON.parse's (flat_scan_test.ts checks that differentially).
+
+const QUOTE = 34, BSLASH = 92, COMMA = 44, COLON = 58, LBRACE = 123, RBRACE = 125;
+const MINUS = 45, PLUS = 43, DOT = 46, C0 = 48, C1 = 49, C9 = 57, E_LOW = 101, E_UP = 69;
+const SP = 32, TAB = 9, LF = 10, CR = 13;
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+// Known keys as bits (a second occurrence declines: JSON.parse would keep the last one).
+const K_TS = 1, K_TYPE = 2, K_RUN = 4, K_COMP = 8, K_SRC = 16, K_LAT = 32, K_SYM = 64, K_DEC = 128;
+const K_ACT = 256;
+
+// The scan reads bytes, not chars: typed-array reads beat charCodeAt (~1.5 ns a char here) over a
+// ~190-char line. The bytes are the reader's own (LineSplitter passes them when they map 1:1 to the
+// chars) or the line is copied into OWN with one native encodeInto; a line that is not plain ASCII
+// or does not fit then declines. A newline byte after the line stops every loop below (it is not
+// whitespace here: a line never contains one, so one inside a line declines).
+const MAX_FAST_CHARS = 4096;
+const OWN = new Uint8Array(MAX_FAST_CHARS + 1);
+const encoder = new TextEncoder();
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const L_TYPE = ascii("type"), L_RUN = ascii("run_id"), L_SRC = ascii("source"), L_SYM = ascii("symbol");
+const L_ACT = ascii("action"), L_DEC = ascii("decision"), L_COMP = ascii("component");
+const L_LAT = ascii("latency_ms"), L_HEART = ascii("heartbeat"), L_TRUE = ascii("true");
+const L_FALSE = ascii("false"), L_NULL = ascii("null");
+
+/** Whether b[p..] starts with the bytes of `lit`. */
+function matches(b: Uint8Array, p: number, lit: Uint8Array): boolean {
+  const n = lit.length;
+  for (let i = 0; i < n; i++) if (b[p + i] !== lit[i]) return false;
+  return true;
+}
+
+/** The key in b[start, start+len) (no escapes) as its bit, or 0 for any other key. */
+function keyOf(b: Uint8Array, start: number, len: number): number {
+  switch (len) {
+    case 2:
+      return b[start] === 116 && b[start + 1] === 115 ? K_TS : 0;
+    case 4:
+      return matches(b, start, L_TYPE) ? K_TYPE : 0;
+    case 6:
+      if (matches(b, start, L_RUN)) return K_RUN;
+      if (matches(b, start, L_SRC)) return K_SRC;
+      if (matches(b, start, L_SYM)) return K_SYM;
+      return matches(b, start, L_ACT) ? K_ACT : 0;
+    case 8:
+      return matches(b, start, L_DEC) ? K_DEC : 0;
+    case 9:
+      return matches(b, start, L_COMP) ? K_COMP : 0;
+    case 10:
+      return matches(b, start, L_LAT) ? K_LAT : 0;
+  }
+  return 0;
+}
+
+/** Index of the closing quote of a string whose body starts at p, or -1 (escape, control char, end). */
+function stringEnd(b: Uint8Array, p: number): number {
+  let c = b[p];
+  while (c !== QUOTE) {
+    // The newline after the line ends here too; bytes >= 0x80 (only possible in the caller's
+    // bytes, as one U+FFFD each) decline to keep the byte = char argument trivially true.
+    if (c === BSLASH || c < SP || c >= 0x80) return -1;
+    c = b[++p];
+  }
+  return p;
+}
+
+function skipWs(b: Uint8Array, p: number): number {
+  let c = b[p];
+  while (c === SP || c === TAB || c === CR) c = b[++p];
+  return p;
+}
+
+const MEMO_SLOTS = 8, MEMO_BYTES = 64;
+
+/**
+ * The last few strings read for one id field, with their bytes: a repeat (several writers' ids
+ * alternate in one file) is found by comparing bytes, with no slice. A new one is COPIED (a slice of
+ * 13+ chars would keep the whole decoded chunk alive, and the state keeps ids as map keys); its body
+ * has no quote, backslash or control char, so that JSON.parse is exact.
+ */
+class IdMemo {
+  readonly #strs: string[] = new Array(MEMO_SLOTS).fill("");
+  readonly #lens: number[] = new Array(MEMO_SLOTS).fill(-1);
+  readonly #bytes = new Uint8Array(MEMO_SLOTS * MEMO_BYTES);
+  #last = 0;
+  #next = 0;
+
+  /** The string in b[start, end), which is s[start - at, end - at). */
+  get(b: Uint8Array, s: string, start: number, end: number, at: number): string {
+    const len = end - start, bytes = this.#bytes, lens = this.#lens;
+    for (let k = 0, slot = this.#last; k < MEMO_SLOTS; k++, slot = (slot + 1) & (MEMO_SLOTS - 1)) {
+      if (lens[slot] !== len) continue;
+      const base = slot * MEMO_BYTES;
+      let i = 0;
+      while (i < len && b[start + i] === bytes[base + i]) i++;
+      if (i === len) {
+        this.#last = slot;
+        return this.#strs[slot];
+      }
+    }
+    const str = JSON.parse(s.slice(start - at - 1, end - at + 1)) as string;
+    if (len <= MEMO_BYTES) {
+      const slot = this.#next, base = slot * MEMO_BYTES;
+      this.#next = (slot + 1) & (MEMO_SLOTS - 1);
+      for (let i = 0; i < len; i++) bytes[base + i] = b[start + i];
+      lens[slot] = len;
+      this.#strs[slot] = str;
+      this.#last = slot;
+    }
+    return str;
+  }
+}
+
+/**
+ * Scans one line; after scan() returns true the fields hold what JSON.parse + property reads would
+ * give, in the contract check's terms: `undefined` = key absent, `null` = present with a value of a
+ * type the check refuses. `type` is the literal when it is one of the three types, "" for any other
+ * string. symbol/decision/action are only type-checked: "" stands for any string.
+ */
+export class FlatScan {
+  ts: string | number | null | undefined;
+  type: string | null | undefined;
+  run: string | null | undefined;
+  comp: string | null | undefined;
+  src: string | null | undefined;
+  lat: number | null | undefined;
+  sym: string | null | undefined;
+  dec: string | null | undefined;
+  act: string | null | undefined;
+  /** A number read by #number(), when asked for. */
+  #num = 0;
+  readonly #runMemo = new IdMemo();
+  readonly #compMemo = new IdMemo();
+  readonly #srcMemo = new IdMemo();
+
+  /** Where the line starts in B (chars of s are at B index - #at). */
+  #at = 0;
+
+  /**
+   * Scans line `s`. With `bytes`, bytes[at + i] is the byte of s[i] (each char one byte) and
+   * bytes[at + s.length] is a newline: the reader's own buffer, used without copying.
+   */
+  scan(s: string, bytes?: Uint8Array, at = 0): boolean {
+    this.ts =
+      this.type =
+      this.run =
+      this.comp =
+      this.src =
+      this.lat =
+        undefined;
+    this.sym = this.dec = this.act = undefined;
+    const n = s.length;
+    let b = bytes;
+    if (b === undefined) {
+      if (n > MAX_FAST_CHARS || encoder.encodeInto(s, OWN).written !== n) return false; // or not ASCII
+      b = OWN;
+      b[n] = LF;
+      at = 0;
+    }
+    this.#at = at;
+    let p = skipWs(b, at);
+    if (b[p] !== LBRACE) return false;
+    p = skipWs(b, p + 1);
+    let seen = 0;
+    if (b[p] === RBRACE) p++;
+    else {
+      for (;;) {
+        if (b[p] !== QUOTE) return false;
+        const ke = stringEnd(b, p + 1);
+        if (ke < 0) return false;
+        const key = keyOf(b, p + 1, ke - p - 1);
+        if (key !== 0) {
+          if ((seen & key) !== 0) return false;
+          seen |= key;
+        }
+        p = ke + 1;
+        if (b[p] <= SP) p = skipWs(b, p);
+        if (b[p] !== COLON) return false;
+        p++;
+        if (b[p] <= SP) p = skipWs(b, p);
+        p = this.#value(b, s, p, key);
+        if (p < 0) return false;
+        if (b[p] <= SP) p = skipWs(b, p);
+        const c = b[p];
+        if (c === COMMA) {
+          p++;
+          if (b[p] <= SP) p = skipWs(b, p);
+        } else if (c === RBRACE) {
+          p++;
+          break;
+        } else return false;
+      }
+    }
+    return skipWs(b, p) === at + n;
+  }
+
+  /** Reads the value at p for `key`; the index after it, or -1 to decline. */
+  #value(b: Uint8Array, s: string, p: number, key: number): number {
+    const c = b[p];
+    if (c === QUOTE) {
+      const start = p + 1, end = stringEnd(b, start);
+      if (end < 0) return -1;
+      const at = this.#at;
+      if (key === K_TS) this.ts = s.slice(start - at, end - at);
+      else if (key === K_TYPE) {
+        const len = end - start;
+        this.type = len === 8 && matches(b, start, L_DEC)
+          ? "decision"
+          : len === 6 && matches(b, start, L_ACT)
+          ? "action"
+          : len === 9 && matches(b, start, L_HEART)
+          ? "heartbeat"
+          : "";
+      } else if (key === K_RUN) this.run = this.#runMemo.get(b, s, start, end, at);
+      else if (key === K_COMP) this.comp = this.#compMemo.get(b, s, start, end, at);
+      else if (key === K_SRC) this.src = this.#srcMemo.get(b, s, start, end, at);
+      else if (key !== 0) this.#other(key, "");
+      return end + 1;
+    }
+    if (c === MINUS || (c >= C0 && c <= C9)) {
+      const want = key === K_TS || key === K_LAT;
+      const end = this.#number(b, s, p, want);
+      if (end < 0) return -1;
+      if (key === K_TS) this.ts = this.#num;
+      else if (key === K_LAT) this.lat = this.#num;
+      else if (key !== 0) this.#other(key, null);
+      return end;
+    }
+    let end: number;
+    if (c === 116 && matches(b, p, L_TRUE)) end = p + 4;
+    else if (c === 102 && matches(b, p, L_FALSE)) end = p + 5;
+    else if (c === 110 && matches(b, p, L_NULL)) end = p + 4;
+    else return -1; // nested object or array, or not JSON
+    if (key !== 0) this.#other(key, null);
+    return end;
+  }
+
+  /** A known key's value that is not a string (null) or a string the check only type-tests (""). */
+  #other(key: number, v: string | null): void {
+    if (key === K_TS) this.ts = null;
+    else if (key === K_TYPE) this.type = null;
+    else if (key === K_RUN) this.run = null;
+    else if (key === K_COMP) this.comp = null;
+    else if (key === K_SRC) this.src = null;
+    else if (key === K_LAT) this.lat = null;
+    else if (key === K_SYM) this.sym = v;
+    else if (key === K_DEC) this.dec = v;
+    else this.act = v;
+  }
+
+  /**
+   * A JSON number at p (exactly the grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); the index
+   * after it, or -1. With `want`, its value goes to #num, as JSON.parse would compute it.
+   */
+  #number(b: Uint8Array, s: string, p: number, want: boolean): number {
+    const start = p;
+    const neg = b[p] === MINUS;
+    if (neg) p++;
+    let c = b[p];
+    let m = 0, digits = 0, frac = 0;
+    if (c === C0) c = b[++p];
+    else if (c >= C1 && c <= C9) {
+      do {
+        m = m * 10 + (c - C0);
+        digits++;
+        c = b[++p];
+      } while (c >= C0 && c <= C9);
+    } else return -1;
+    if (c === DOT) {
+      c = b[++p];
+      const fs = p;
+      while (c >= C0 && c <= C9) {
+        m = m * 10 + (c - C0);
+        c = b[++p];
+      }
+      frac = p - fs;
+      if (frac === 0) return -1;
+      digits += frac;
+    }
+    let exp = false;
+    if (c === E_LOW || c === E_UP) {
+      exp = true;
+      c = b[++p];
+      if (c === PLUS || c === MINUS) c = b[++p];
+      const es = p;
+      while (c >= C0 && c <= C9) c = b[++p];
+      if (p === es) return -1;
+    }
+    if (want) {
+      // At most 15 significant digits (leading fraction zeros included) and no exponent: m < 2^53 and
+      // 10^frac are exact, so one division is the correctly rounded double, as JSON.parse gives.
+      // Otherwise let the engine's own string-to-number conversion do it.
+      let v: number;
+      if (exp || digits > 15) v = Number(s.slice(start - this.#at, p - this.#at));
+      else {
+        v = frac === 0 ? m : m / POW10[frac];
+        if (neg) v = -v;
+      }
+      this.#num = v;
+    }
+    return p;
+  }
+}
