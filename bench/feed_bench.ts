@@ -125,8 +125,9 @@ export function throughputRows(n: number, repeats = 5): BenchRow[] {
 }
 
 export async function feedBenchRows(
-  opts: { trades: number; lagS: number; soakS: number; throughputOnly?: boolean },
+  opts: { trades: number; lagS: number; soakS: number; throughputOnly?: boolean; soakOnly?: boolean },
 ): Promise<BenchRow[]> {
+  if (opts.soakOnly) return await simRun({ speed: 600, seconds: opts.soakS, measure: "soak" });
   const rows = throughputRows(opts.trades);
   if (opts.throughputOnly) return rows;
   rows.push(...await simRun({ speed: 60, seconds: opts.lagS, measure: "lag" }));
@@ -145,12 +146,13 @@ export function printRows(rows: readonly BenchRow[]): void {
   }
 }
 
-const HELP = `Usage: ./tp bench:feed [--trades N] [--lag-s N] [--soak-s N] [--throughput-only]
+const HELP = `Usage: ./tp bench:feed [--trades N] [--lag-s N] [--soak-s N] [--throughput-only] [--soak-only]
 
   --trades N          frames for the throughput runs (default 400000; median of 5 runs)
   --lag-s N           wall seconds against the simulator at 60x for close lag / feature p99 (default 20)
   --soak-s N          wall seconds of the RSS soak against the simulator at 600x (default 60; 600 = 10 min)
-  --throughput-only   run only the pipeline throughput part (no simulator)`;
+  --throughput-only   run only the pipeline throughput part (no simulator)
+  --soak-only         run only the RSS soak`;
 
 async function main(args: string[]): Promise<number> {
   const p = parseFlags(args, {
@@ -160,6 +162,7 @@ async function main(args: string[]): Promise<number> {
       "lag-s": { type: "string" },
       "soak-s": { type: "string" },
       "throughput-only": { type: "boolean" },
+      "soak-only": { type: "boolean" },
     },
   });
   if (!p) return EXIT.OK;
@@ -168,6 +171,7 @@ async function main(args: string[]): Promise<number> {
     lagS: intFlag("lag-s", p.values["lag-s"], 20, 5, 3600),
     soakS: intFlag("soak-s", p.values["soak-s"], 60, 10, 86_400),
     throughputOnly: p.values["throughput-only"] === true,
+    soakOnly: p.values["soak-only"] === true,
   });
   printRows(rows);
   return EXIT.OK;

@@ -53,6 +53,8 @@ export const FeedConfigSchema = z.object({
   STATUS_MIN_SECS: int(1, 86_400),
   PARTITIONING_ENABLED: bool,
   STORE_PATH: z.string().min(1, "must not be empty"),
+  STORE_MEMORY_LIMIT: z.string().regex(/^[1-9]\d*(MB|MiB|GB|GiB)$/, "must be a size like 128MB or 1GB"),
+  STORE_THREADS: int(1, 64),
   PARQUET_DIR: z.string().min(1, "must not be empty"),
   BAR_CLOSE_GRACE_MS: int(0, 600_000),
   STALE_TIMEOUT_MS: int(100, 3_600_000),

@@ -42,6 +42,8 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
   await Deno.mkdir(dirname(s.STORE_PATH), { recursive: true });
   const store = await BarStore.open(s.STORE_PATH, {
     parquetDir: s.PARTITIONING_ENABLED ? s.PARQUET_DIR : undefined,
+    memoryLimit: s.STORE_MEMORY_LIMIT,
+    threads: s.STORE_THREADS,
   });
   let recorder: Recorder | null = null;
   const hub = new BarStreamHub();

@@ -4,7 +4,7 @@
 // CHECKPOINT folds the WAL into the file every `checkpointEvery` writes and on close.
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import type { ClosedBar, Interval, Symbol, Venue } from "../market/types.ts";
-import { barValues, CREATE_BARS, rowToBar, storeProblem, UPSERT_BAR } from "./bar_row.ts";
+import { bindBar, CREATE_BARS, INSERT_BAR, rowToBar, storeProblem, UPSERT_BAR } from "./bar_row.ts";
 import { dayKeyOf, ParquetExport } from "./parquet_export.ts";
 
 export interface BarStoreOptions {
@@ -12,12 +12,20 @@ export interface BarStoreOptions {
   readonly parquetDir?: string;
   /** Run CHECKPOINT after this many writes. Default 1000. */
   readonly checkpointEvery?: number;
+  /**
+   * DuckDB memory_limit, e.g. "128MB" (STORE_MEMORY_LIMIT). DuckDB's default is 80% of the
+   * machine's RAM, which a long-running feed's block cache would slowly take.
+   */
+  readonly memoryLimit?: string;
+  /** DuckDB worker threads (STORE_THREADS); its default is one per core. */
+  readonly threads?: number;
 }
 
 export class BarStore {
   private readonly instance: DuckDBInstance;
   private readonly con: DuckDBConnection;
   private readonly upsert: DuckDBPreparedStatement;
+  private readonly insert: DuckDBPreparedStatement;
   private readonly parquet: ParquetExport | null;
   private readonly checkpointEvery: number;
   private writesSinceCheckpoint = 0;
@@ -32,23 +40,29 @@ export class BarStore {
     instance: DuckDBInstance,
     con: DuckDBConnection,
     upsert: DuckDBPreparedStatement,
+    insert: DuckDBPreparedStatement,
     opts: BarStoreOptions,
   ) {
     this.instance = instance;
     this.con = con;
     this.upsert = upsert;
+    this.insert = insert;
     this.parquet = opts.parquetDir ? new ParquetExport(opts.parquetDir) : null;
     this.checkpointEvery = opts.checkpointEvery ?? 1000;
   }
 
   /** Opens (creating if needed) the DuckDB file; ":memory:" works for throwaway stores. */
   static async open(path: string, opts: BarStoreOptions = {}): Promise<BarStore> {
-    const instance = await DuckDBInstance.create(path);
+    const config: Record<string, string> = {};
+    if (opts.memoryLimit !== undefined) config.memory_limit = opts.memoryLimit;
+    if (opts.threads !== undefined) config.threads = String(opts.threads);
+    const instance = await DuckDBInstance.create(path, config);
     try {
       const con = await instance.connect();
       await con.run(CREATE_BARS);
       const upsert = await con.prepare(UPSERT_BAR);
-      return new BarStore(instance, con, upsert, opts);
+      const insert = await con.prepare(INSERT_BAR);
+      return new BarStore(instance, con, upsert, insert, opts);
     } catch (err) {
       instance.closeSync();
       throw err;
@@ -60,8 +74,15 @@ export class BarStore {
     const problem = storeProblem(bar);
     if (problem !== null) return Promise.reject(new RangeError(`store: ${problem}`));
     return this.enqueue(async () => {
-      this.upsert.bind(barValues(bar));
-      await this.upsert.run();
+      try {
+        bindBar(this.insert, bar);
+        await this.insert.run();
+      } catch {
+        // Almost always the key exists (a restart, a corrected bar): replace it. Any other cause
+        // fails again here and is what the caller sees. A failed autocommit insert wrote nothing.
+        bindBar(this.upsert, bar);
+        await this.upsert.run();
+      }
       await this.afterWrite([bar]);
     });
   }
@@ -77,7 +98,7 @@ export class BarStore {
       await this.con.run("BEGIN TRANSACTION");
       try {
         for (const b of bars) {
-          this.upsert.bind(barValues(b));
+          bindBar(this.upsert, b);
           await this.upsert.run();
         }
         await this.con.run("COMMIT");
@@ -149,6 +170,7 @@ export class BarStore {
       await this.con.run("CHECKPOINT");
     } finally {
       this.upsert.destroySync();
+      this.insert.destroySync();
       this.con.closeSync();
       this.instance.closeSync();
     }
