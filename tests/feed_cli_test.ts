@@ -45,6 +45,12 @@ Deno.test("feed: a bad config value is one line naming the key and what is allow
     env.stderr,
     'feed: config config/env/live.env: STALE_TIMEOUT_MS must be a whole number (value: "soon")\n',
   );
+  const mem = await cli(FEED, ["--port", "0"], { STORE_MEMORY_LIMIT: "lots" });
+  assert.equal(mem.code, 2);
+  assert.equal(
+    mem.stderr,
+    'feed: config config/env/live.env: STORE_MEMORY_LIMIT must be a size like 128MB or 1GB (value: "lots")\n',
+  );
   const url = await cli(FEED, ["--port", "0"], { BYBIT_WS_URL: "http://127.0.0.1:1/x" });
   assert.equal(url.code, 2);
   assert.equal(

@@ -64,11 +64,13 @@ Deno.test("feed against the simulator: truth, HTTP face, restart, replay", async
     const base = `http://127.0.0.1:${feed.port}`;
     const end1h = EPOCH + 2 * HOUR;
     const a = feed;
-    // Run until the first whole hour after the start has closed and been stored everywhere.
+    // Run until the first whole hour after the start has closed and been stored everywhere, and the
+    // 1m bar opening at its end too (it closes a wall 0.1 s later: waiting for the 1h bars alone raced).
+    const m1Bars = (end1h - START) / MINUTE + 1;
     await waitFor(
-      "the 1h bar of the first whole hour",
+      "the 1h bar of the first whole hour and the 1m bar after it",
       () =>
-        [...a.service.committer.storedBy].filter(([k]) => k.endsWith("|1h")).every(([, n]) => n >= 2) &&
+        [...a.service.committer.storedBy].every(([k, n]) => n >= (k.endsWith("|1h") ? 2 : m1Bars)) &&
         a.service.committer.storedBy.size === VENUES.length * SYMBOLS.length * 2,
       50_000,
     );

@@ -44,11 +44,15 @@ export class Backfiller {
     const { pipeline, rest } = this.opts;
     // One request per stream covering all of its open gaps (venue page limits are far above this).
     const byStream = new Map<string, GapRef[]>();
+    const open = new Set<string>();
     for (const g of pipeline.pendingGaps()) {
       const key = `${g.venue}|${g.symbol}|${g.interval}`;
       const list = byStream.get(key) ?? byStream.set(key, []).get(key)!;
       list.push(g);
+      open.add(`${key}|${g.openTimeMs}`);
     }
+    // A gap the pipeline expired on its own (maxGapWaitMs) is gone: forget its round count too.
+    for (const key of this.rounds.keys()) if (!open.has(key)) this.rounds.delete(key);
     for (const gaps of byStream.values()) {
       const { venue, symbol, interval } = gaps[0];
       const first = gaps[0].openTimeMs;

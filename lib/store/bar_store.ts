@@ -56,7 +56,14 @@ export class BarStore {
     const config: Record<string, string> = {};
     if (opts.memoryLimit !== undefined) config.memory_limit = opts.memoryLimit;
     if (opts.threads !== undefined) config.threads = String(opts.threads);
-    const instance = await DuckDBInstance.create(path, config);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (err) {
+      // DuckDB only says "Failed to set config" for a bad setting: name what was asked for.
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new Error(`store: cannot open ${path} with ${JSON.stringify(config)}: ${msg}`);
+    }
     try {
       const con = await instance.connect();
       await con.run(CREATE_BARS);

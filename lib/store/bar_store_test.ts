@@ -107,6 +107,23 @@ Deno.test("BarStore: invalid bars are refused and nothing of their batch is stor
     }
   }));
 
+Deno.test("BarStore: memory_limit and threads reach DuckDB; a bad limit fails the open", () =>
+  withStore(async (dir) => {
+    const path = join(dir, "feed.duckdb");
+    await assert.rejects(
+      BarStore.open(path, { memoryLimit: "lots" }),
+      /^Error: store: cannot open .*feed\.duckdb with \{"memory_limit":"lots"\}: /,
+    );
+    const store = await BarStore.open(path, { memoryLimit: "64MB", threads: 1 });
+    try {
+      await store.upsertBar(bar(1));
+      await store.upsertBar(bar(1, { c: 5 })); // the key exists: replaced, not duplicated
+      assert.deepEqual((await store.recentBars("binance", "BTC-USDT", "1m", 5)).map((b) => b.c), [5]);
+    } finally {
+      await store.close();
+    }
+  }));
+
 Deno.test("BarStore with Parquet partitions: hive day files read back by any DuckDB give the exact rows", () =>
   withStore(async (dir) => {
     const pq = join(dir, "parquet");
