@@ -32,7 +32,7 @@ Flags (env var in brackets; flags win over env, env over defaults):
   --venues a,b             venues shown in the feed panel [${WEB_ENV.venues}] (default: all four)
   --symbols X-Y,..         symbols shown [${WEB_ENV.symbols}] (default: BTC-USDT,ETH-USDT)
   --interval 1m|1h         bar interval shown [${WEB_ENV.interval}] (default: 1m)
-  --divergence-query Q     PromQL for the divergence column [${WEB_ENV.divergenceQuery}]
+  --divergence-query Q     PromQL for the divergence column by symbol, $interval = --interval [${WEB_ENV.divergenceQuery}]
 Binds ${WEB_ENV.host} or 127.0.0.1. Exit: 0 after SIGINT/SIGTERM, 2 bad flags or port busy.`;
 
 async function main(args: string[]): Promise<number> {

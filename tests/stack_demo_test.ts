@@ -7,19 +7,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type AmAlert, getAlerts, waitForAlert } from "../lib/alerting/am_client.ts";
-import { type AlertStack, startAlertStack } from "../lib/alerting/alert_stack.ts";
 import { durationSeconds } from "../lib/alerting/demo_rules.ts";
 import { DEMO_RULES_DIR, loadAlertRules } from "../lib/alerting/rule_files.ts";
 import { checkDashboardsAgainst, type PanelCheck } from "../lib/dashboards/check_live.ts";
 import { loadDashboards } from "../lib/dashboards/panels.ts";
 import { instantQuery } from "../lib/prom/client.ts";
 import { runTool } from "../lib/prom/tools.ts";
-import { type Child, spawnChild } from "../lib/proc/child.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
-import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
-import { MINUTE, simEnv } from "./feed_support.ts";
+import { withDemoStack } from "../testing/demo_stack.ts";
+import { MINUTE } from "./feed_support.ts";
 import { compare, storedBars, truthBars } from "./feed_truth.ts";
-import { freePort, spawnScript, waitHttpOk } from "./support/net.ts";
 
 /** The feed's stale timeout here (live.env says 15 s): a shorter wait, the same mechanism. */
 const STALE_MS = 5000;
@@ -31,91 +28,6 @@ const STALLED = { venue: "okx", symbol: "BTC-USDT" };
 const PAIRS = ["binance", "bybit", "okx", "kraken"].flatMap((v) =>
   ["BTC-USDT", "ETH-USDT"].map((s) => `${v}/${s}`)
 ).sort();
-
-interface Stack {
-  readonly dir: string;
-  readonly chaosFile: string;
-  readonly simUrl: string;
-  readonly feedUrl: string;
-  readonly alerts: AlertStack;
-  readonly children: Child[];
-}
-
-async function startDemoStack(dir: string): Promise<Stack> {
-  const p = { sim: freePort(), feed: freePort(), shadow: freePort(), exporter: freePort() };
-  const chaosFile = join(dir, "chaos.json");
-  const events = join(dir, "ai_events.jsonl");
-  const simUrl = `http://127.0.0.1:${p.sim}`;
-  const feedUrl = `http://127.0.0.1:${p.feed}`;
-  const log = (n: string) => join(dir, `${n}.log`);
-  const children: Child[] = [];
-  let alerts: AlertStack | null = null;
-  try {
-    // All at once: the feed retries the simulator's clock and the shadow the feed until they answer.
-    const sim = spawnScript("venue-sim", "scripts/venue_sim.ts", [
-      ...["--port", String(p.sim), "--speed", "60", "--seed", "7", "--quiet", "--chaos-file", chaosFile],
-      ...["--ground-truth", join(dir, "truth.jsonl"), "--chaos-log", join(dir, "chaos.jsonl")],
-    ], log("venue-sim"));
-    const feed = spawnScript(
-      "feed",
-      "scripts/feed.ts",
-      ["--port", String(p.feed), "--quiet", "--store", join(dir, "feed.duckdb")],
-      log("feed"),
-      simEnv(p.sim, { STALE_TIMEOUT_MS: String(STALE_MS), PARQUET_DIR: join(dir, "parquet") }),
-    );
-    const shadow = spawnScript("shadow", "scripts/shadow.ts", [
-      ...["--config", "config/strategy/refstrat_01.demo.json", "--feed-url", feedUrl],
-      ...["--events", events, "--port", String(p.shadow), "--run-id", "stack_demo"],
-    ], log("shadow"));
-    const exporter = spawnChild({
-      name: "exporter",
-      cmd: Deno.execPath(),
-      args: [
-        ...["run", "-A", `--v8-flags=${EXPORTER_V8_FLAGS}`, "exporter/main.ts"],
-        ...["--events", events, "--port", String(p.exporter), "--poll-ms", "100", "--quiet"],
-      ],
-      logFile: log("exporter"),
-    });
-    for (const c of [sim, feed, shadow, exporter]) children.push(await c);
-    alerts = await startAlertStack({
-      workDir: join(dir, "alerting"),
-      targets: {
-        live_connector: `127.0.0.1:${p.feed}`,
-        shadow_mvs: `127.0.0.1:${p.shadow}`,
-        ai_live: `127.0.0.1:${p.exporter}`,
-      },
-      rulesDir: DEMO_RULES_DIR,
-      interval: "1s",
-      am: { timing: { groupWait: "1s", groupInterval: "1s", repeatInterval: "1h" } },
-    });
-    await Promise.all([
-      waitHttpOk(`${simUrl}/sim/health`, 30_000),
-      waitHttpOk(`${feedUrl}/health`, 40_000),
-      waitHttpOk(`http://127.0.0.1:${p.shadow}/health`, 40_000),
-      waitHttpOk(`http://127.0.0.1:${p.exporter}/health`, 30_000),
-    ]);
-    return { dir, chaosFile, simUrl, feedUrl, alerts, children };
-  } catch (err) {
-    await stopDemoStack({ alerts, children });
-    throw err;
-  }
-}
-
-async function stopDemoStack(s: { alerts: AlertStack | null; children: Child[] }): Promise<void> {
-  await s.alerts?.stop();
-  for (const c of [...s.children].reverse()) await c.stop();
-}
-
-/** The last lines of every log in `dir`, for a failure message. */
-async function logTails(dir: string): Promise<string> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (!e.name.endsWith(".log")) continue;
-    const text = await Deno.readTextFile(join(dir, e.name)).catch(() => "");
-    out.push(`--- ${e.name}\n${text.split("\n").slice(-15).join("\n")}`);
-  }
-  return out.join("\n");
-}
 
 async function promSeries(promUrl: string, q: string): Promise<string[]> {
   const r = await instantQuery(promUrl, q);
@@ -161,12 +73,8 @@ function watchFeedStalled(amUrl: string) {
 }
 
 Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStalled into Alertmanager and resolves", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "tp_stack_demo_" });
-  let stack: Stack | null = null;
-  try {
-    const s = stack = await startDemoStack(dir);
-    const promUrl = s.alerts.prom.url;
-    const amUrl = s.alerts.am!.url;
+  await withDemoStack("tp_stack_demo_", { staleMs: STALE_MS }, async (s, dir) => {
+    const { promUrl, amUrl } = s;
     // Every venue/symbol's 1m bars rising in Prometheus: the stack is flowing end to end.
     const rising = await pollUntil(
       async () => {
@@ -292,8 +200,7 @@ Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStal
     await t.step(
       "after stop: the stall window is backfilled bars, never flat ones; every bar equals the truth",
       async () => {
-        await stopDemoStack(s);
-        stack = null;
+        await s.stop();
         const stalledSimMs = Deno.readTextFileSync(join(dir, "chaos.jsonl")).split("\n").filter((l) => l)
           .map((l) => JSON.parse(l)).filter((e) => e.kind === "stalled").map((e) => e.simMs as number);
         assert.ok(stalledSimMs.length > 0);
@@ -312,11 +219,5 @@ Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStal
         assert.deepEqual(compare(bars, truthBars(join(dir, "truth.jsonl"))), []);
       },
     );
-  } catch (err) {
-    console.error(await logTails(dir));
-    throw err;
-  } finally {
-    if (stack) await stopDemoStack(stack);
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

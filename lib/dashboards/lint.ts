@@ -1,29 +1,12 @@
 // Dashboard lint: counters only through rate/increase, a unit on every panel, the provisioned
 // datasource everywhere. The PromQL scan is a small tokenizer, enough to find where each metric
 // name sits; whether an expression parses at all is Prometheus's job (see check_live.ts).
+import { LABEL_LISTS, PROMQL_KEYWORDS } from "./expr_refs.ts";
 import type { PanelInfo } from "./panels.ts";
 
 const COUNTER_SUFFIX = /_(total|count|sum|bucket)$/;
 /** Functions that turn a counter's range into something meaningful. */
 const COUNTER_FUNCS = new Set(["rate", "irate", "increase"]);
-const KEYWORDS = new Set([
-  "and",
-  "or",
-  "unless",
-  "by",
-  "without",
-  "on",
-  "ignoring",
-  "group_left",
-  "group_right",
-  "offset",
-  "bool",
-  "inf",
-  "nan",
-]);
-/** After these keywords a parenthesised list holds label names, not expressions. */
-const LABEL_LISTS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
-
 /** Metric names in `expr` that are counters used outside rate/irate/increase. */
 export function rawCounters(expr: string): string[] {
   const bad: string[] = [];
@@ -69,8 +52,8 @@ export function rawCounters(expr: string): string[] {
       const word = m[0];
       i += word.length;
       const next = /^\s*(.)/.exec(expr.slice(i))?.[1];
-      const isCall = next === "(" && !KEYWORDS.has(word.toLowerCase());
-      if (!isCall && !KEYWORDS.has(word.toLowerCase()) && COUNTER_SUFFIX.test(word)) {
+      const isCall = next === "(" && !PROMQL_KEYWORDS.has(word.toLowerCase());
+      if (!isCall && !PROMQL_KEYWORDS.has(word.toLowerCase()) && COUNTER_SUFFIX.test(word)) {
         const fn = stack.findLast((f) => f !== "");
         if (!fn || !COUNTER_FUNCS.has(fn)) bad.push(word);
       }

@@ -10,6 +10,7 @@ const DatasourceRef = z.object({ type: z.string().optional(), uid: z.string().op
 const TargetSchema = z.object({
   refId: z.string().default(""),
   expr: z.string().optional(),
+  legendFormat: z.string().optional(),
   datasource: DatasourceRef,
 })
   .loose();
@@ -47,6 +48,8 @@ export interface PanelQuery {
   readonly expr: string;
   /** Datasource uid of the target, else of the panel; "" when neither names one. */
   readonly datasourceUid: string;
+  /** Labels the legend reads from each result series (`{{venue}}`). */
+  readonly legendLabels: readonly string[];
 }
 
 export interface PanelInfo {
@@ -84,6 +87,7 @@ export function parseDashboard(text: string, file: string): PanelInfo[] {
         refId: t.refId,
         expr: t.expr!,
         datasourceUid: t.datasource?.uid ?? p.datasource?.uid ?? "",
+        legendLabels: [...(t.legendFormat ?? "").matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]),
       })),
     });
   };

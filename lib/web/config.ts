@@ -17,7 +17,7 @@ export interface WebConfig {
   readonly venues: readonly string[];
   readonly symbols: readonly string[];
   readonly interval: Interval;
-  /** PromQL for the divergence column; configurable because the feed names that gauge. */
+  /** PromQL for the divergence column, by symbol; `$interval` stands for the page's interval. */
   readonly divergenceQuery: string;
 }
 
@@ -37,7 +37,8 @@ export interface WebConfigInput {
   divergenceQuery?: string;
 }
 
-export const DEFAULT_DIVERGENCE_QUERY = 'max by (venue, symbol) ({__name__=~"feed_.+_divergence_bps"})';
+/** The feed's cross-venue divergence: per symbol and interval, not per venue (it compares venues). */
+export const DEFAULT_DIVERGENCE_QUERY = 'max by (symbol) (feed_divergence_bps{interval="$interval"})';
 
 /** Env var per field (VENUES_ENABLED and SYMBOLS are the feed's own, so one env file drives both). */
 export const WEB_ENV: Readonly<Record<keyof WebConfigInput, string>> = {

@@ -53,17 +53,21 @@ export async function fetchBars(
   return { source: got.report, bars: got.data ?? [] };
 }
 
+/**
+ * One PromQL per column, over the series the feed exports (lib/feed/metrics.ts): latency, bars, gaps and
+ * NaN per venue+symbol, reconnects per venue, divergence per symbol+interval (it compares venues, so it
+ * has no venue label). `$interval` in the divergence query is replaced by the page's interval.
+ */
 export function feedQueries(interval: string, divergenceQuery: string): Readonly<Record<FeedMetric, string>> {
-  // `interval=~"1m|"` matches series of that interval and series with no interval label at all.
-  const iv = `interval=~"${interval}|"`;
   return {
     p99LatencyMs:
       "histogram_quantile(0.99, sum by (venue, symbol, le) (rate(feed_transport_latency_ms_bucket[5m])))",
-    barsPerMinute: `sum by (venue, symbol) (rate(feed_bars_total{${iv}}[5m])) * 60`,
-    reconnects: "sum by (venue, symbol) (feed_reconnects_total)",
-    gaps: `sum by (venue, symbol) (feed_gaps_total{${iv}})`,
+    barsPerMinute: `sum by (venue, symbol) (rate(feed_bars_total{interval="${interval}"}[5m])) * 60`,
+    reconnects: "sum by (venue) (feed_reconnects_total)",
+    // The feed counts gaps in its finest interval's bars, whatever the page shows.
+    gaps: "sum by (venue, symbol) (feed_gaps_total)",
     nanRecords: "sum by (venue, symbol) (feed_nan_records_total)",
-    divergenceBps: divergenceQuery,
+    divergenceBps: divergenceQuery.replaceAll("$interval", interval),
   };
 }
 
@@ -130,15 +134,20 @@ export async function feedView(deps: UpstreamDeps, s: FeedSettings): Promise<Fee
   return { interval: s.interval, source: summarise(rows.map((r) => r.source)), queries, rows };
 }
 
-/** The pair's own series, else a venue-wide one (a metric without a symbol label), else null. */
+/**
+ * The pair's own series, else a venue-wide one (no symbol label, e.g. reconnects), else a symbol-wide
+ * one (no venue label, e.g. cross-venue divergence), else null.
+ */
 function pick(series: readonly Series[], venue: string, symbol: string): number | null {
   let venueWide: number | null = null;
+  let symbolWide: number | null = null;
   for (const s of series) {
-    if (s.labels.venue !== venue) continue;
-    if (s.labels.symbol === symbol) return s.value;
-    if (!s.labels.symbol) venueWide = s.value;
+    const v = s.labels.venue, sym = s.labels.symbol;
+    if (v === venue && sym === symbol) return s.value;
+    if (v === venue && !sym) venueWide = s.value;
+    if (!v && sym === symbol) symbolWide = s.value;
   }
-  return venueWide;
+  return venueWide ?? symbolWide;
 }
 
 /** The feed as one source: reachable if any pair answered (its slowest call), else the first failure. */

@@ -31,8 +31,10 @@ function feedTable(over: Record<string, Answer> = {}): Record<string, Answer> {
       value: "0",
     }]),
     [`${PROM} query:${q.nanRecords}`]: promVector([]),
+    // Divergence compares venues: one series per symbol (no venue label), shown on each venue's row.
     [`${PROM} query:${q.divergenceBps}`]: promVector([
-      { labels: { venue: "binance", symbol: "BTC-USDT" }, value: "3.75" },
+      { labels: { symbol: "BTC-USDT" }, value: "3.75" },
+      { labels: { symbol: "ETH-USDT" }, value: "1.5" },
     ]),
     [`${FEED} /api/bars?venue=binance&symbol=BTC-USDT&interval=1m&limit=1`]: bars.slice(-1),
     [`${FEED} /api/bars?venue=okx&symbol=ETH-USDT&interval=1m&limit=1`]: "refuse",
@@ -65,6 +67,8 @@ Deno.test("/api/feed: one row per pair (configured + seen in Prometheus) with la
   assert.equal(eth.source.ok, false);
   assert.equal(eth.lastBar, null);
   assert.equal(eth.metrics.p99LatencyMs, 30);
+  assert.equal(eth.metrics.divergenceBps, 1.5);
+  assert.equal(eth.metrics.reconnects, null, "okx has no reconnect series here");
   // The feed is reachable as a whole while any pair answers.
   assert.equal(body.source.ok, true);
 });
@@ -78,8 +82,13 @@ Deno.test("/api/feed with Prometheus down: rows from config and the feed, every 
   for (const name of Object.keys(q)) assert.equal(body.queries[name].report.ok, false, name);
 });
 
-Deno.test("feed queries keep the configured interval and accept series without an interval label", () => {
-  assert.equal(q.barsPerMinute, 'sum by (venue, symbol) (rate(feed_bars_total{interval=~"1m|"}[5m])) * 60');
+Deno.test("feed queries keep the configured interval, in the divergence query too", () => {
+  assert.equal(q.barsPerMinute, 'sum by (venue, symbol) (rate(feed_bars_total{interval="1m"}[5m])) * 60');
+  assert.equal(q.divergenceBps, 'max by (symbol) (feed_divergence_bps{interval="1m"})');
+  assert.equal(
+    feedQueries("1h", DEFAULT_DIVERGENCE_QUERY).divergenceBps,
+    'max by (symbol) (feed_divergence_bps{interval="1h"})',
+  );
   assert.equal(feedQueries("1h", "my_query").divergenceBps, "my_query");
 });
 

@@ -143,7 +143,7 @@ function renderFeed(f) {
         "reconn",
         "gaps",
         "NaN",
-        "div bps",
+        "div bps (symbol)",
         "feed",
       ],
       rows,
