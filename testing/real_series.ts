@@ -1,0 +1,107 @@
+// Every series the real components export, from their own registries and renderer without a network:
+// the feed (createFeedMetrics + the symbol watch), shadow_mvs, the AI exporter and peak_trade_web, each
+// given a little state so labelled series appear. A catalog (metric -> label names) for checkRefs.
+import { renderMetrics } from "../exporter/render_metrics.ts";
+import { catalogFromExposition } from "../lib/dashboards/expr_refs.ts";
+import { Ingest } from "../lib/events/ingest.ts";
+import { ExporterState } from "../lib/events/metrics_state.ts";
+import { createFeedMetrics, type FeedState } from "../lib/feed/metrics.ts";
+import { registerSymbolWatchMetrics, SymbolWatch } from "../lib/feed/symbol_watch.ts";
+import { type Symbol, type Venue, VENUES } from "../lib/market/types.ts";
+import {
+  ACTIONS,
+  createShadowMetrics,
+  EVENT_KINDS,
+  type ShadowStatus,
+  SKIP_REASONS,
+} from "../lib/shadow/shadow_metrics.ts";
+import { DECISIONS } from "../lib/strategy/refstrat_01.ts";
+import { emptyStats } from "../lib/venues/connection_events.ts";
+import { createWebMetrics } from "../lib/web/web_metrics.ts";
+
+const SYMBOLS: Symbol[] = ["BTC-USDT", "ETH-USDT"];
+const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]));
+
+async function feedText(): Promise<string> {
+  const venues = [...VENUES] as Venue[];
+  const state: FeedState = {
+    dq: [],
+    divergence: SYMBOLS.map((symbol) => ({ symbol, interval: "1m", openTimeMs: 0, bps: 1.5, venues })),
+    connections: venues.map((venue) => ({ venue, name: "0", up: true, stats: emptyStats() })),
+    lastMessageWallMs: {},
+    stalls: {},
+    trades: new Map(),
+    invalidValues: new Map(),
+    snapshotDuplicates: new Map(),
+    repaired: new Map(),
+    barsStored: new Map(),
+    storeErrors: 0,
+    commitBacklog: 0,
+  };
+  const feed = createFeedMetrics({ venues, symbols: SYMBOLS, intervals: ["1m", "1h"] }, () => state);
+  registerSymbolWatchMetrics(feed.registry, new SymbolWatch(venues, SYMBOLS, 1000));
+  return await feed.registry.metrics();
+}
+
+async function shadowText(): Promise<string> {
+  const status: ShadowStatus = {
+    startedMs: 0,
+    position: 0,
+    pnlRealised: 0,
+    pnlUnrealised: 0,
+    pnlTotal: 0,
+    decisions: zeros(DECISIONS) as ShadowStatus["decisions"],
+    actions: zeros(ACTIONS) as ShadowStatus["actions"],
+    barsConsumed: 0,
+    barsSkipped: zeros(SKIP_REASONS) as ShadowStatus["barsSkipped"],
+    historyBarsPrimed: 0,
+    connected: true,
+    feedOk: true,
+    feedReason: "",
+    lastBarReceivedMs: null,
+    lastDecidedOpenTimeMs: null,
+    reconnects: 0,
+    eventsWritten: zeros(EVENT_KINDS) as ShadowStatus["eventsWritten"],
+    eventWriteErrors: 0,
+  };
+  return await createShadowMetrics(() => status, () => 0).metrics();
+}
+
+function exporterText(): string {
+  const state = new ExporterState();
+  const ingest = new Ingest(state);
+  const ids = '"run_id":"r","component":"c","source":"s"';
+  ingest.line(`{"ts":"2026-01-01T00:00:01Z","type":"decision",${ids},"latency_ms":7}`);
+  ingest.line(`{"ts":"2026-01-01T00:00:02Z","type":"action",${ids}}`);
+  const tail = {
+    path: "events.jsonl",
+    filePresent: true,
+    caughtUp: true,
+    offset: 0,
+    lagBytes: 0,
+    partialBytes: 0,
+    bytesRead: 0,
+    renames: 0,
+    truncations: 0,
+    pollErrors: 0,
+  };
+  return renderMetrics(state, tail, { runId: "local", component: "ai_live_exporter" });
+}
+
+async function webText(): Promise<string> {
+  const web = createWebMetrics();
+  web.observeRequest("/api/feed", "GET", 200, 0.01);
+  web.observeUpstream("prometheus", true, 5);
+  return await web.registry.metrics();
+}
+
+/** Metric -> label names over every component, plus Prometheus's own `up{job,instance}`. */
+export async function realSeriesCatalog(): Promise<Map<string, Set<string>>> {
+  return catalogFromExposition(
+    await feedText(),
+    await shadowText(),
+    exporterText(),
+    await webText(),
+    'up{job="x",instance="x"} 1',
+  );
+}
