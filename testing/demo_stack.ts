@@ -36,6 +36,8 @@ export interface DemoStack {
   readonly alerts: AlertStack;
   readonly promUrl: string;
   readonly amUrl: string;
+  /** The component processes, e.g. to stop one and watch the views notice. */
+  readonly children: Readonly<Record<"sim" | "feed" | "shadow" | "exporter", Child>>;
   /** Set when `webEvidenceDir` was given. */
   readonly web: { readonly url: string; readonly config: WebConfig } | null;
   stop(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
       logFile: log("exporter"),
     });
     for (const c of [sim, feed, shadow, exporter]) children.push(await c);
+    const [simChild, feedChild, shadowChild, exporterChild] = children;
     const web = opts.webEvidenceDir !== undefined;
     alerts = await startAlertStack({
       workDir: join(dir, "alerting"),
@@ -155,6 +158,7 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
       alerts,
       promUrl,
       amUrl,
+      children: { sim: simChild, feed: feedChild, shadow: shadowChild, exporter: exporterChild },
       web: webHandle,
       stop,
     };

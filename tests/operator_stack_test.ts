@@ -4,7 +4,7 @@
 // series and labels the components really export (read from their own /metrics). (2) Every page column
 // has a value for each venue/symbol the stack produced, every AI query and dashboard panel has data,
 // every on-call check has data and the checklist passes. (3) The on-call CLI: table, evidence, an
-// unaddressed critical, a silence, Alertmanager gone.
+// unaddressed critical, a silence, Alertmanager gone. (4) A component stopped shows DOWN on the page.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createSilence } from "../lib/alerting/am_client.ts";
@@ -90,6 +90,8 @@ Deno.test("operator views on the real stack: real series only, every column, pan
         const missing = body!.rows.flatMap((r) => [
           ...(r.lastBar ? [] : [`${r.venue}/${r.symbol} lastBar`]),
           ...FEED_METRICS.filter((m) => r.metrics[m] === null).map((m) => `${r.venue}/${r.symbol} ${m}`),
+          // Bars close every simulated minute: the rate turns positive once two scrapes saw one.
+          ...((r.metrics.barsPerMinute ?? 0) > 0 ? [] : [`${r.venue}/${r.symbol} bars not rising`]),
         ]);
         return missing.join(", ");
       });
@@ -238,6 +240,21 @@ Deno.test("operator views on the real stack: real series only, every column, pan
         assert.match(noAm.stdout, /^critical_alerts_unaddressed +- +<=0 +ERROR +alertmanager: /m);
         assert.match(noAm.stdout, /^up_ai_live +1 +=1 +PASS/m);
         assert.match(noAm.stdout, /^verdict=FAIL/m);
+      },
+    );
+
+    await t.step(
+      "the exporter stopped: /api/stack shows ai_live DOWN with Prometheus's scrape error",
+      async () => {
+        await s.children.exporter.stop();
+        let jobs: { job: string; up: boolean | null; lastError: string }[] = [];
+        await waitReady("ai_live down in /api/stack", 30_000, async () => {
+          jobs = (await getJson(`${web.url}/api/stack`)).jobs;
+          return jobs.find((j) => j.job === "ai_live")?.up === false ? "" : JSON.stringify(jobs);
+        });
+        const down = jobs.find((j) => j.job === "ai_live")!;
+        assert.match(down.lastError, /connection refused/);
+        assert.deepEqual(jobs.filter((j) => j.up !== true).map((j) => j.job), ["ai_live"]);
       },
     );
   });
