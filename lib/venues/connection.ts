@@ -81,6 +81,7 @@ async function runLoop(opts: ConnectionOptions, stats: ConnectionStats): Promise
   while (next !== null || !opts.signal.aborted) {
     const cur: Session = ho.active = next ?? ho.open(false);
     next = null;
+    ho.resumeCut();
     const out = await cur.done;
     const successor = ho.settle();
     if (successor && successor.handedOver) {
@@ -121,7 +122,10 @@ class Handover implements SessionHooks {
   active: Session | null = null;
   private successor: { session: Session; handedOver: boolean } | null = null;
   private reason = "";
+  /** A cut announced to the successor before it took over: handled once it is the active one. */
+  private deferred: string | null = null;
   private linger: TimerId | undefined;
+  private overlapUntil = Number.NEGATIVE_INFINITY;
   private readonly enabled: boolean;
   private readonly lingerMs: number;
 
@@ -140,6 +144,10 @@ class Handover implements SessionHooks {
   }
 
   readonly planned = (s: Session, reason: string): boolean => {
+    if (this.successor?.session === s && this.successor.handedOver) {
+      this.deferred = reason;
+      return true;
+    }
     if (s !== this.active || !this.enabled || this.opts.signal.aborted) return false;
     if (this.successor) return true; // already handing over
     this.reason = reason;
@@ -166,7 +174,17 @@ class Handover implements SessionHooks {
     this.linger = this.fx.setTimeout(() => old?.finish({ reason: "handover", planned: true }), this.lingerMs);
   };
 
-  readonly overlap = (): boolean => this.successor !== null;
+  // The new link may lag the old one: its copies of the old link's last frames count as overlap too.
+  readonly overlap = (): boolean => this.successor !== null || this.fx.now() < this.overlapUntil;
+
+  /** Starts the handover of a cut the new active session was told about while it was a successor. */
+  resumeCut(): void {
+    const reason = this.deferred;
+    this.deferred = null;
+    if (reason !== null && this.active && !this.planned(this.active, reason)) {
+      this.active.finish({ reason, planned: true });
+    }
+  }
 
   /** The active session ended: hands back its successor (if any) and ends the overlap. */
   settle(): { session: Session; handedOver: boolean } | null {
@@ -174,6 +192,7 @@ class Handover implements SessionHooks {
     this.linger = undefined;
     const next = this.successor;
     this.successor = null;
+    if (next?.handedOver) this.overlapUntil = this.fx.now() + this.lingerMs;
     return next;
   }
 

@@ -61,10 +61,12 @@ Deno.test("handover: Binance serverShutdown subscribes a successor before the ol
       effects: linger.effects,
     }),
   );
-  await c.until((e) => count(e, "events") === 3, "trade 7 twice and trade 8");
+  await c.until((e) => count(e, "handover") === 1, "the handover");
   assert.equal(linger.pending(), 1, "the old link waits for the linger");
   assert.deepEqual(venue.closeCodes, [], "nothing closed before the linger");
   linger.fire();
+  // The successor's frames are held until the old link is gone, then delivered in order.
+  await c.until((e) => count(e, "events") === 3, "trade 7 twice and trade 8");
   while (venue.closeCodes.length === 0) await new Promise((r) => setTimeout(r, 5));
   ac.abort();
   await conn.done;

@@ -28,11 +28,19 @@ export interface Session {
   readonly done: Promise<Outcome>;
   /** Closes the socket (first call wins); `done` resolves once it has really closed. */
   finish(o: Omit<Outcome, "gotData">): void;
-  /** A standby session becomes the link: it emits "connect" now (or at open) when `announce`. */
+  /**
+   * A standby session becomes the link: it emits "connect" now (or at open) when `announce`, then
+   * what it received while on standby, in order.
+   */
   promote(announce: boolean): void;
 }
 
-/** Opens one socket. A standby session (a handover successor) emits no "connect" until promoted. */
+/**
+ * Opens one socket. A standby session (a handover successor) emits no "connect" and holds its data
+ * until promoted, so none overtakes a frame the old link still has in flight (a trade id seen early on
+ * the new link would count as an id gap). A failed successor's held data is dropped: the old link
+ * delivered all of it.
+ */
 export function openSession(
   opts: ConnectionOptions,
   fx: ConnectionEffects,
@@ -66,6 +74,7 @@ export function openSession(
       : [],
   );
   let ws: WebSocket | null = null;
+  let held: ConnectionEvent[] | null = standby ? [] : null;
 
   const settle = () => {
     if (ticker !== undefined) fx.clearTimeout(ticker);
@@ -93,6 +102,9 @@ export function openSession(
       waiting = false;
       if (a && openedAt >= 0) announceConnect();
       else announce = a;
+      const evs = held ?? [];
+      held = null;
+      for (const ev of evs) emit(ev);
     },
   };
   const markReady = () => {
@@ -151,7 +163,9 @@ export function openSession(
         const first = r.events[0];
         let snapshot = r.snapshot === true || hooks.overlap();
         if (first?.kind === "trade" && replayPending.delete(first.symbol)) snapshot = true;
-        emit({ type: "events", name, events: r.events, snapshot, receivedAtMs });
+        const ev: ConnectionEvent = { type: "events", name, events: r.events, snapshot, receivedAtMs };
+        if (held === null) emit(ev);
+        else held.push(ev);
         if (acksNeeded === null) markReady();
         return;
       }
