@@ -200,3 +200,40 @@ Deno.test("handover: the old link closing before the successor subscribed is rep
     [2, 1, 0, 0],
   );
 });
+
+Deno.test("handover: a cut announced to the successor before it took over is handed over next", async () => {
+  const venue = startVenue({
+    onMessage(ws, _text, n) {
+      send(ws, '{"result":null,"id":1}');
+      send(ws, binanceTrade(7 + n));
+      if (n <= 1) send(ws, '{"e":"serverShutdown","E":1770123456789}'); // the successor is told too
+    },
+  });
+  const linger = lingerControl();
+  const c = collector();
+  const ac = new AbortController();
+  const conn = startConnection(
+    options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal, {
+      handoverLingerMs: LINGER_MS,
+      effects: linger.effects,
+    }),
+  );
+  await c.until((e) => count(e, "handover") === 1, "the first handover");
+  // The successor got its own serverShutdown while the old link still lingers.
+  while (conn.stats.byKind.shutdown < 2) await new Promise((r) => setTimeout(r, 5));
+  linger.fire();
+  await c.until((e) => count(e, "handover") === 2, "the second handover, once the successor is the link");
+  linger.fire();
+  while (venue.closeCodes.length < 2) await new Promise((r) => setTimeout(r, 5));
+  ac.abort();
+  await conn.done;
+  await venue.close();
+  assert.deepEqual(venue.closeCodes, [1000, 1000, 1000]);
+  assert.ok(c.events.every((e) => e.type !== "handover" || e.ok));
+  assert.deepEqual([count(c.events, "connect"), count(c.events, "disconnect")], [1, 1]);
+  assert.deepEqual(trades(c.events).map(([id]) => id), ["7", "8", "9"]);
+  assert.deepEqual(
+    [conn.stats.connects, conn.stats.reconnects, conn.stats.handovers, conn.stats.handoverFailures],
+    [3, 0, 2, 0],
+  );
+});
