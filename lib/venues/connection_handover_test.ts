@@ -35,6 +35,20 @@ function lingerControl() {
   };
 }
 
+/** A Binance lifecycle on `url` whose handover linger the test fires. */
+function binanceLink(url: string) {
+  const linger = lingerControl();
+  const c = collector();
+  const ac = new AbortController();
+  const conn = startConnection(
+    options(ADAPTERS.binance, url, subs, c.sink, ac.signal, {
+      handoverLingerMs: LINGER_MS,
+      effects: linger.effects,
+    }),
+  );
+  return { linger, c, ac, conn };
+}
+
 const kinds = (evs: ConnectionEvent[]) => evs.map((e) => e.type);
 const trades = (evs: ConnectionEvent[]) =>
   evs.flatMap((e) =>
@@ -52,15 +66,7 @@ Deno.test("handover: Binance serverShutdown subscribes a successor before the ol
       else send(ws, binanceTrade(8));
     },
   });
-  const linger = lingerControl();
-  const c = collector();
-  const ac = new AbortController();
-  const conn = startConnection(
-    options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal, {
-      handoverLingerMs: LINGER_MS,
-      effects: linger.effects,
-    }),
-  );
+  const { linger, c, ac, conn } = binanceLink(venue.url);
   await c.until((e) => count(e, "handover") === 1, "the handover");
   assert.equal(linger.pending(), 1, "the old link waits for the linger");
   assert.deepEqual(venue.closeCodes, [], "nothing closed before the linger");
@@ -209,15 +215,7 @@ Deno.test("handover: a cut announced to the successor before it took over is han
       if (n <= 1) send(ws, '{"e":"serverShutdown","E":1770123456789}'); // the successor is told too
     },
   });
-  const linger = lingerControl();
-  const c = collector();
-  const ac = new AbortController();
-  const conn = startConnection(
-    options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal, {
-      handoverLingerMs: LINGER_MS,
-      effects: linger.effects,
-    }),
-  );
+  const { linger, c, ac, conn } = binanceLink(venue.url);
   await c.until((e) => count(e, "handover") === 1, "the first handover");
   // The successor got its own serverShutdown while the old link still lingers.
   while (conn.stats.byKind.shutdown < 2) await new Promise((r) => setTimeout(r, 5));
