@@ -154,7 +154,8 @@ class Handover implements SessionHooks {
     const next = { session: this.open(true), handedOver: false };
     this.successor = next;
     next.session.done.then((out) => {
-      if (this.successor !== next || next.handedOver) return; // promoted: the loop owns it now
+      // Promoted (the loop owns it now) or stopped (not a failure).
+      if (this.successor !== next || next.handedOver || this.opts.signal.aborted) return;
       // The successor could not subscribe: the old link is cut as before (and reconnects at once).
       this.successor = null;
       this.stats.handoverFailures++;
