@@ -38,6 +38,8 @@ Chaos (all off by default; --chaos-file overrides these key by key, re-read ever
   --chaos-venues LIST  venues the rates, drops and cuts apply to (default all)
   --drop-every-s X     close each connection (1011) after X wall seconds
   --cut-every-s X      planned cut after X wall seconds (Binance serverShutdown, OKX notice; 1001)
+  --cut-notice-s X     close a cut connection X wall seconds after its notice (default at once)
+  --max-age-s X        the venue's connection age limit: close 1001 without notice after X wall s
   --stall LIST         silent stall of venue[:symbol] entries, e.g. okx:BTC-USDT,kraken
   --malformed-rate P   share of data frames sent truncated
   --bad-value-rate P   share of trade frames with price "NaN" or size "-1"
@@ -81,6 +83,8 @@ function chaosFromFlags(v: Record<string, string | boolean | undefined>): ChaosC
     venues: s("chaos-venues") === undefined ? undefined : venuesFlag("chaos-venues", s("chaos-venues")!),
     dropEveryS: num("drop-every-s", s("drop-every-s"), 0.001, 1e9),
     cutEveryS: num("cut-every-s", s("cut-every-s"), 0.001, 1e9),
+    cutNoticeS: num("cut-notice-s", s("cut-notice-s"), 0, 1e9),
+    maxAgeS: num("max-age-s", s("max-age-s"), 0.001, 1e9),
     stall,
     malformedRate: num("malformed-rate", s("malformed-rate"), 0, 1),
     badValueRate: num("bad-value-rate", s("bad-value-rate"), 0, 1),
@@ -118,6 +122,8 @@ export async function main(args: string[]): Promise<number> {
       "chaos-venues": str,
       "drop-every-s": str,
       "cut-every-s": str,
+      "cut-notice-s": str,
+      "max-age-s": str,
       stall: str,
       "malformed-rate": str,
       "bad-value-rate": str,

@@ -193,6 +193,15 @@ export class FeedService {
           detail: ev.detail,
         });
         return;
+      case "handover":
+        // Make-before-break: no gap, no suspect range, no reconnect (a failed one reconnects next).
+        log(ev.ok ? "info" : "warn", ev.ok ? "connection handed over" : "handover failed", {
+          venue: c.venue,
+          connection: c.name,
+          reason: ev.reason,
+          detail: ev.detail,
+        });
+        return;
       case "connect":
         c.up = true;
         this.linkChanged(c.venue);

@@ -103,9 +103,9 @@ export class BinanceProtocol implements VenueProtocol {
     });
   }
 
-  cut(c: SimConnection): void {
+  cut(c: SimConnection): string {
     c.sendControl(JSON.stringify({ e: "serverShutdown", E: this.#ctx.simNow() }));
-    c.close(1001, "serverShutdown");
+    return "serverShutdown";
   }
 }
 

@@ -94,8 +94,8 @@ export class BybitProtocol implements VenueProtocol {
     });
   }
 
-  cut(c: SimConnection): void {
-    c.close(1001, "planned disconnect");
+  cut(_c: SimConnection): string {
+    return "planned disconnect";
   }
 }
 

@@ -13,8 +13,12 @@ export const ChaosSchema = z.object({
   venues: z.array(z.enum(VENUES)).optional(),
   /** Drop (close 1011) every connection after it has been open this many wall seconds. */
   dropEveryS: z.number().positive().optional(),
-  /** Planned cut after this many wall seconds (Binance: serverShutdown first; close 1001). */
+  /** Planned cut after this many wall seconds (Binance serverShutdown / OKX 64008 notice; close 1001). */
   cutEveryS: z.number().positive().optional(),
+  /** Wall seconds between a cut's notice and the close (real OKX: ~30 s); 0 or absent: at once. */
+  cutNoticeS: z.number().min(0).optional(),
+  /** The venue's own connection age limit (Binance 24 h): close 1001 without notice after this. */
+  maxAgeS: z.number().positive().optional(),
   /** Silent stall: data frames matching any entry are not sent; the socket stays open. */
   stall: z.array(Scope).optional(),
   malformedRate: Rate.optional(),
@@ -82,6 +86,7 @@ export type ChaosKind =
   | "jitter"
   | "drop"
   | "cut"
+  | "max_age"
   | "config";
 
 export interface ChaosEvent {

@@ -1,5 +1,6 @@
 // Connection-level chaos at run time: the effective config (flags + chaos file), one-shot drop/cut
-// actions keyed by nonce, and the periodic drop / planned cut of every connection in scope.
+// actions keyed by nonce, the periodic drop / planned cut (notice, then close after cutNoticeS) of
+// every connection in scope, and the venue's own maximum connection age.
 import type { Venue } from "../market/types.ts";
 import { type ChaosConfig, type ChaosLog, inScope, mergeChaos } from "./chaos.ts";
 import { ChaosFile } from "./chaos_file.ts";
@@ -12,6 +13,7 @@ export interface ChaosRuntimeDeps {
   readonly conns: ReadonlySet<SimConnection>;
   readonly protocol: (venue: Venue) => VenueProtocol;
   readonly log: ChaosLog;
+  readonly wallNow: () => number;
   readonly onWarn?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
@@ -61,16 +63,22 @@ export class ChaosRuntime {
     for (const c of this.#d.conns) if (!venue || c.venue === venue) this.#cut(c);
   }
 
-  /** Per tick: periodic drops and cuts, else the venue's own housekeeping (heartbeats, idle close). */
+  /**
+   * Per tick: announced cuts that are due, periodic drops and cuts, the maximum age, else the
+   * venue's own housekeeping (heartbeats, idle close).
+   */
   housekeeping(wallMs: number): void {
     const c0 = this.#current;
     for (const c of this.#d.conns) {
       if (!c.isOpen) continue;
       const scoped = inScope(c0, c.venue);
       const age = wallMs - c.openedWallMs;
-      if (scoped && c0.dropEveryS !== undefined && age >= c0.dropEveryS * 1000) this.#drop(c);
-      else if (scoped && c0.cutEveryS !== undefined && age >= c0.cutEveryS * 1000) this.#cut(c);
-      else this.#d.protocol(c.venue).onTick?.(c, wallMs);
+      if (c.cutAt !== null && wallMs >= c.cutAt.wallMs) c.close(1001, c.cutAt.reason);
+      else if (scoped && c0.dropEveryS !== undefined && age >= c0.dropEveryS * 1000) this.#drop(c);
+      else if (scoped && c0.maxAgeS !== undefined && age >= c0.maxAgeS * 1000) this.#maxAge(c);
+      else if (scoped && c.cutAt === null && c0.cutEveryS !== undefined && age >= c0.cutEveryS * 1000) {
+        this.#cut(c);
+      } else this.#d.protocol(c.venue).onTick?.(c, wallMs);
     }
   }
 
@@ -80,9 +88,18 @@ export class ChaosRuntime {
     c.close(1011, "chaos drop");
   }
 
+  /** Notice first; the close follows after cutNoticeS (at once without one). */
   #cut(c: SimConnection): void {
-    if (!c.isOpen) return;
-    this.#d.log.record({ kind: "cut", venue: c.venue, connId: c.id });
-    this.#d.protocol(c.venue).cut(c);
+    if (!c.isOpen || c.cutAt !== null) return;
+    const noticeMs = (this.#current.cutNoticeS ?? 0) * 1000;
+    this.#d.log.record({ kind: "cut", venue: c.venue, connId: c.id, noticeMs });
+    const reason = this.#d.protocol(c.venue).cut(c);
+    if (noticeMs === 0) c.close(1001, reason);
+    else c.cutAt = { wallMs: this.#d.wallNow() + noticeMs, reason };
+  }
+
+  #maxAge(c: SimConnection): void {
+    this.#d.log.record({ kind: "max_age", venue: c.venue, connId: c.id });
+    c.close(1001, "connection max age");
   }
 }

@@ -42,6 +42,8 @@ export class SimConnection {
   lastSendWallMs: number;
   lastRecvWallMs: number;
   framesSent = 0;
+  /** A planned cut was announced: the socket closes (1001) at this wall time. */
+  cutAt: { readonly wallMs: number; readonly reason: string } | null = null;
   readonly #ws: WebSocket;
   readonly #deps: ConnDeps;
   readonly #held = new Map<string, DataFrame>();

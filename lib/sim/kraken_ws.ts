@@ -120,8 +120,8 @@ export class KrakenProtocol implements VenueProtocol {
     });
   }
 
-  cut(c: SimConnection): void {
-    c.close(1001, "planned disconnect");
+  cut(_c: SimConnection): string {
+    return "planned disconnect";
   }
 
   onTick(c: SimConnection, wallNowMs: number): void {

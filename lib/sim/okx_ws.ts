@@ -89,10 +89,10 @@ export class OkxProtocol implements VenueProtocol {
       }));
   }
 
-  cut(c: SimConnection): void {
+  cut(c: SimConnection): string {
     const msg = "The connection will soon be closed for a service upgrade. Please reconnect.";
     c.sendControl(JSON.stringify({ event: "notice", code: "64008", msg, connId: c.id }));
-    c.close(1001, "service upgrade");
+    return "service upgrade";
   }
 
   onTick(c: SimConnection, wallNowMs: number): void {

@@ -23,8 +23,8 @@ export interface VenueProtocol {
   tradeFrame(c: SimConnection, key: string, t: SimTrade): DataFrame;
   /** The frame for a bar on subscription "kline|SYM|interval"; null when the venue sends none. */
   klineFrame(c: SimConnection, key: string, bar: SimBar, closed: boolean): DataFrame | null;
-  /** Planned cut (the venue's 24 h-style disconnect). */
-  cut(c: SimConnection): void;
+  /** Announces a planned cut (Binance serverShutdown, OKX 64008; others send nothing): the close reason. */
+  cut(c: SimConnection): string;
   /** Per-tick housekeeping on wall time (heartbeats, idle closes). */
   onTick?(c: SimConnection, wallNowMs: number): void;
 }

@@ -81,6 +81,7 @@ export class VenueSim implements SimContext {
       conns: this.conns,
       protocol: (v) => this.#protocol(v),
       log: this.chaosLog,
+      wallNow: () => this.clock.wallNowMs(),
       onWarn: opts.onWarn,
     });
   }

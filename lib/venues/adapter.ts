@@ -100,6 +100,11 @@ export interface VenueAdapter {
   readonly plan: (endpoints: VenueEndpoints, subs: readonly Subscription[]) => ConnectionPlan[];
   /** Messages to send right after open (and again after every reconnect). */
   readonly subscribeMessages: (plan: ConnectionPlan) => string[];
+  /**
+   * Acks that mean every subscription of the plan took effect (a handover successor is ready then);
+   * absent: the first data frame counts as subscribed.
+   */
+  readonly subscribeAcks?: (plan: ConnectionPlan) => number;
   readonly keepalive: Keepalive | null;
   /** The venue pushes its latest trade on subscribe, whatever its age (OKX): flag the first one. */
   readonly replaysFirstTrade: boolean;

@@ -144,6 +144,8 @@ export const binance: VenueAdapter = {
     }
     return out;
   },
+  // One {"result":null,"id":n} per SUBSCRIBE message.
+  subscribeAcks: (plan) => Math.ceil(plan.subscriptions.length / STREAMS_PER_MESSAGE),
   // The server pings every 20 s at the protocol level; Deno's WebSocket answers those itself.
   keepalive: null,
   replaysFirstTrade: false,

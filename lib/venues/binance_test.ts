@@ -106,6 +106,14 @@ Deno.test("binance: SUBSCRIBE messages carry lower-case stream names, 200 per me
   const many = Array.from({ length: 450 }, (_, i) => ({ channel: "trades" as const, symbol: `A${i}-USDT` }));
   const msgs = binance.subscribeMessages({ venue: "binance", name: "b", url: "", subscriptions: many });
   assert.deepEqual(msgs.map((m) => JSON.parse(m).params.length), [200, 200, 50]);
+  // One ack per SUBSCRIBE message: a handover successor is subscribed after that many.
+  assert.deepEqual([
+    binance.subscribeAcks?.(plan[0]),
+    binance.subscribeAcks?.({ ...plan[0], subscriptions: many }),
+  ], [
+    1,
+    3,
+  ]);
 });
 
 Deno.test("binance: REST klines URL and parser (closed rows only, bad rows rejected)", () => {

@@ -1,10 +1,14 @@
 // The one shared connection lifecycle (tardis-node style): connect, subscribe (again after every
 // reconnect), keepalive per adapter hooks, stale detection, capped backoff with full jitter that
-// never gives up, planned cuts as reconnects, explicit connect/disconnect events downstream, and
-// conservation counters. Effects (socket, clock, timers, random) are injected.
+// never gives up, explicit connect/disconnect events downstream, and conservation counters.
+// Planned cuts (a venue's shutdown notice, our own max age) hand over make-before-break: a successor
+// connects and subscribes while the old link still delivers, then the old one closes; downstream
+// sees no disconnect. If the successor cannot subscribe, the cut becomes an ordinary reconnect.
+// Effects (socket, clock, timers, random) are injected.
 import type { ConnectionPlan, VenueAdapter } from "./adapter.ts";
 import { backoffDelayMs } from "./backoff.ts";
 import { type ConnectionEvent, type ConnectionStats, emptyStats } from "./connection_events.ts";
+import { openSession, type Session, type SessionHooks } from "./connection_session.ts";
 
 export type { ConnectionEvent, ConnectionStats } from "./connection_events.ts";
 
@@ -35,10 +39,17 @@ export interface ConnectionOptions {
   readonly maxConnectionMs?: number | null;
   /** How often the watchdog looks at the clock; default a quarter of the shortest period. */
   readonly checkEveryMs?: number;
+  /** Planned cuts hand over make-before-break (default true); false: close, then reconnect. */
+  readonly makeBeforeBreak?: boolean;
+  /**
+   * How long the old connection keeps delivering after its successor subscribed (default 1000):
+   * frames it sent before the successor's ack may still be in flight. Duplicates drop by trade id.
+   */
+  readonly handoverLingerMs?: number;
   readonly effects?: Partial<ConnectionEffects>;
 }
 
-const DEFAULT_EFFECTS: ConnectionEffects = {
+export const DEFAULT_EFFECTS: ConnectionEffects = {
   connect: (url) => new WebSocket(url),
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -46,14 +57,7 @@ const DEFAULT_EFFECTS: ConnectionEffects = {
   random: Math.random,
 };
 
-interface Outcome {
-  readonly reason: string;
-  readonly code?: number;
-  readonly planned: boolean;
-  readonly gotData: boolean;
-}
-
-/** Starts the lifecycle; `done` resolves once `signal` aborts and the socket is closed. */
+/** Starts the lifecycle; `done` resolves once `signal` aborts and every socket is closed. */
 export function startConnection(
   opts: ConnectionOptions,
 ): { readonly stats: ConnectionStats; readonly done: Promise<void> } {
@@ -63,6 +67,7 @@ export function startConnection(
 
 async function runLoop(opts: ConnectionOptions, stats: ConnectionStats): Promise<void> {
   const fx: ConnectionEffects = { ...DEFAULT_EFFECTS, ...opts.effects };
+  const name = opts.plan.name;
   const emit = (ev: ConnectionEvent) => {
     try {
       opts.sink(ev);
@@ -70,28 +75,131 @@ async function runLoop(opts: ConnectionOptions, stats: ConnectionStats): Promise
       stats.sinkErrors++; // a faulty consumer must not kill the connection
     }
   };
+  const ho = new Handover(opts, fx, stats, emit);
   let attempt = 0;
-  while (!opts.signal.aborted) {
-    const out = await session(opts, fx, stats, emit);
+  let next: Session | null = null;
+  while (next !== null || !opts.signal.aborted) {
+    const cur: Session = ho.active = next ?? ho.open(false);
+    next = null;
+    ho.resumeCut();
+    const out = await cur.done;
+    const successor = ho.settle();
+    if (successor && successor.handedOver) {
+      // Lossless: the successor was subscribed before the old link closed. Nothing to report.
+      successor.session.promote(false);
+      next = successor.session;
+      attempt = 0;
+      continue;
+    }
     if (opts.signal.aborted) {
-      emit({ type: "disconnect", name: opts.plan.name, atMs: fx.now(), reason: "aborted", retryInMs: null });
+      if (successor) await successor.session.done;
+      emit({ type: "disconnect", name, atMs: fx.now(), reason: "aborted", retryInMs: null });
       break;
     }
     if (out.gotData) attempt = 0;
+    stats.reconnects++;
+    if (successor) {
+      // The old link closed before its successor subscribed: a real (short) outage, reported as
+      // before; the successor, already connecting, becomes the link.
+      emit({ type: "disconnect", name, atMs: fx.now(), reason: out.reason, ...code(out), retryInMs: 0 });
+      successor.session.promote(true);
+      next = successor.session;
+      continue;
+    }
     // A planned cut on a healthy link reconnects at once; anything else backs off.
     const delay = out.planned && out.gotData
       ? 0
       : backoffDelayMs(attempt++, opts.backoffBaseMs, opts.backoffMaxMs, fx.random);
-    stats.reconnects++;
-    emit({
-      type: "disconnect",
-      name: opts.plan.name,
-      atMs: fx.now(),
-      reason: out.reason,
-      ...(out.code === undefined ? {} : { code: out.code }),
-      retryInMs: delay,
-    });
+    emit({ type: "disconnect", name, atMs: fx.now(), reason: out.reason, ...code(out), retryInMs: delay });
     await sleep(delay, opts.signal, fx);
+  }
+}
+
+const code = (o: { code?: number }) => o.code === undefined ? {} : { code: o.code };
+
+/** The make-before-break state of one lifecycle: the active session and at most one successor. */
+class Handover implements SessionHooks {
+  active: Session | null = null;
+  private successor: { session: Session; handedOver: boolean } | null = null;
+  private reason = "";
+  /** A cut announced to the successor before it took over: handled once it is the active one. */
+  private deferred: string | null = null;
+  private linger: TimerId | undefined;
+  private overlapUntil = Number.NEGATIVE_INFINITY;
+  private readonly enabled: boolean;
+  private readonly lingerMs: number;
+
+  constructor(
+    private readonly opts: ConnectionOptions,
+    private readonly fx: ConnectionEffects,
+    private readonly stats: ConnectionStats,
+    private readonly emit: (ev: ConnectionEvent) => void,
+  ) {
+    this.enabled = opts.makeBeforeBreak ?? true;
+    this.lingerMs = opts.handoverLingerMs ?? 1000;
+  }
+
+  open(standby: boolean): Session {
+    return openSession(this.opts, this.fx, this.stats, this.emit, this, standby);
+  }
+
+  readonly planned = (s: Session, reason: string): boolean => {
+    if (this.successor?.session === s && this.successor.handedOver) {
+      this.deferred = reason;
+      return true;
+    }
+    if (s !== this.active || !this.enabled || this.opts.signal.aborted) return false;
+    if (this.successor) return true; // already handing over
+    this.reason = reason;
+    const next = { session: this.open(true), handedOver: false };
+    this.successor = next;
+    next.session.done.then((out) => {
+      // Promoted (the loop owns it now) or stopped (not a failure).
+      if (this.successor !== next || next.handedOver || this.opts.signal.aborted) return;
+      // The successor could not subscribe: the old link is cut as before (and reconnects at once).
+      this.successor = null;
+      this.stats.handoverFailures++;
+      this.event(false, out.reason);
+      this.active?.finish({ reason: this.reason, planned: true });
+    }).catch(() => {});
+    return true;
+  };
+
+  readonly ready = (s: Session): void => {
+    const next = this.successor;
+    if (next?.session !== s || next.handedOver) return;
+    next.handedOver = true;
+    this.stats.handovers++;
+    this.event(true, "subscribed");
+    const old = this.active;
+    this.linger = this.fx.setTimeout(() => old?.finish({ reason: "handover", planned: true }), this.lingerMs);
+  };
+
+  // The new link may lag the old one: its copies of the old link's last frames count as overlap too.
+  readonly overlap = (): boolean => this.successor !== null || this.fx.now() < this.overlapUntil;
+
+  /** Starts the handover of a cut the new active session was told about while it was a successor. */
+  resumeCut(): void {
+    const reason = this.deferred;
+    this.deferred = null;
+    if (reason !== null && this.active && !this.planned(this.active, reason)) {
+      this.active.finish({ reason, planned: true });
+    }
+  }
+
+  /** The active session ended: hands back its successor (if any) and ends the overlap. */
+  settle(): { session: Session; handedOver: boolean } | null {
+    if (this.linger !== undefined) this.fx.clearTimeout(this.linger);
+    this.linger = undefined;
+    const next = this.successor;
+    this.successor = null;
+    if (next?.handedOver) this.overlapUntil = this.fx.now() + this.lingerMs;
+    return next;
+  }
+
+  private event(ok: boolean, detail: string): void {
+    const name = this.opts.plan.name;
+    this.emit({ type: "handover", name, atMs: this.fx.now(), reason: this.reason, ok, detail });
   }
 }
 
@@ -107,154 +215,5 @@ function sleep(ms: number, signal: AbortSignal, fx: ConnectionEffects): Promise<
       resolve();
     }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** One socket from open to close. Resolves only after the socket has really closed. */
-function session(
-  opts: ConnectionOptions,
-  fx: ConnectionEffects,
-  stats: ConnectionStats,
-  emit: (ev: ConnectionEvent) => void,
-): Promise<Outcome> {
-  const { adapter, plan } = opts;
-  const keepalive = adapter.keepalive;
-  const keepaliveMs = opts.keepaliveMs ?? keepalive?.everyMs ?? Infinity;
-  const maxAgeMs = opts.maxConnectionMs === undefined ? adapter.maxConnectionMs : opts.maxConnectionMs;
-  const connectTimeoutMs = opts.connectTimeoutMs ?? opts.staleTimeoutMs;
-  const checkEveryMs = opts.checkEveryMs ??
-    Math.max(5, Math.floor(Math.min(opts.staleTimeoutMs, keepaliveMs, connectTimeoutMs) / 4));
-  const name = plan.name;
-
-  return new Promise((resolve) => {
-    const startedAt = fx.now();
-    let openedAt = -1, lastAliveMs = startedAt, lastFrameMs = startedAt, lastPingMs = startedAt;
-    let pings = 0, gotData = false, outcome: Outcome | null = null;
-    let ticker: TimerId | undefined, closeWait: TimerId | undefined;
-    // OKX pushes its latest trade on subscribe whatever its age: flag the first per symbol.
-    const replayPending = new Set(
-      adapter.replaysFirstTrade
-        ? plan.subscriptions.filter((s) => s.channel === "trades").map((s) => s.symbol)
-        : [],
-    );
-    let ws: WebSocket;
-    try {
-      ws = fx.connect(plan.url);
-    } catch (err) {
-      // A malformed URL throws synchronously: treat like a failed attempt (config checks catch it earlier).
-      return resolve({
-        reason: `connect_failed: ${err instanceof Error ? err.message : err}`,
-        planned: false,
-        gotData,
-      });
-    }
-
-    const settle = () => {
-      if (ticker !== undefined) fx.clearTimeout(ticker);
-      if (closeWait !== undefined) fx.clearTimeout(closeWait);
-      opts.signal.removeEventListener("abort", onAbort);
-      resolve(outcome!);
-    };
-    const finish = (o: Omit<Outcome, "gotData">) => {
-      if (outcome) return;
-      outcome = { ...o, gotData };
-      if (ws.readyState === WebSocket.CLOSED) return settle();
-      ws.close(1000);
-      // Some peers never answer the close handshake: don't wait for them forever.
-      closeWait = fx.setTimeout(settle, Math.max(1000, checkEveryMs));
-    };
-    const onAbort = () => finish({ reason: "aborted", planned: false });
-    const send = (text: string) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(text);
-    };
-
-    ws.onopen = () => {
-      openedAt =
-        lastAliveMs =
-        lastFrameMs =
-        lastPingMs =
-          fx.now();
-      stats.connects++;
-      emit({ type: "connect", name, url: plan.url, atMs: openedAt });
-      for (const msg of adapter.subscribeMessages(plan)) send(msg);
-    };
-    ws.onmessage = (ev: MessageEvent) => {
-      const receivedAtMs = fx.now();
-      stats.framesIn++;
-      lastFrameMs = receivedAtMs;
-      const r = typeof ev.data === "string"
-        ? adapter.map(ev.data, receivedAtMs)
-        : { kind: "dropped" as const, events: [], reason: "binary_frame" };
-      stats.byKind[r.kind]++;
-      if (r.kind === "dropped") {
-        stats.dropped++;
-        const reason = r.reason ?? "unknown";
-        stats.droppedByReason[reason] = (stats.droppedByReason[reason] ?? 0) + 1;
-        const sample = typeof ev.data === "string" ? ev.data.slice(0, 200) : "<binary>";
-        return emit({ type: "frame_dropped", name, reason, sample });
-      }
-      stats.handled++;
-      switch (r.kind) {
-        case "data": {
-          gotData = true;
-          lastAliveMs = receivedAtMs;
-          stats.events += r.events.length;
-          const first = r.events[0];
-          let snapshot = r.snapshot === true;
-          if (first?.kind === "trade" && replayPending.delete(first.symbol)) snapshot = true;
-          return emit({ type: "events", name, events: r.events, snapshot, receivedAtMs });
-        }
-        case "error":
-          return emit({
-            type: "venue_error",
-            name,
-            reason: r.reason ?? "venue_error",
-            detail: r.detail ?? "",
-          });
-        case "shutdown":
-          return finish({ reason: "shutdown", planned: true });
-        default: // ack, heartbeat, pong, status: the link is alive even when the market is quiet
-          lastAliveMs = receivedAtMs;
-      }
-    };
-    ws.onerror = (ev) => ev.preventDefault(); // the close event that follows carries the outcome
-    ws.onclose = (ev: CloseEvent) => {
-      // 1000/1001 from the server are planned cuts (restarts, 24 h limits): reconnect like any close.
-      if (!outcome) {
-        outcome = {
-          reason: openedAt < 0 ? "connect_failed" : "closed",
-          code: ev.code,
-          planned: ev.code === 1000 || ev.code === 1001,
-          gotData,
-        };
-      }
-      settle();
-    };
-
-    const tick = () => {
-      const now = fx.now();
-      if (openedAt < 0) {
-        if (now - startedAt >= connectTimeoutMs) return finish({ reason: "connect_timeout", planned: false });
-      } else {
-        if (now - lastAliveMs >= opts.staleTimeoutMs) return finish({ reason: "stale", planned: false });
-        if (maxAgeMs !== null && now - openedAt >= maxAgeMs) {
-          return finish({ reason: "max_age", planned: true });
-        }
-        if (keepalive) {
-          const since = keepalive.mode === "interval"
-            ? now - lastPingMs
-            : now - Math.max(lastFrameMs, lastPingMs);
-          if (since >= keepaliveMs) {
-            lastPingMs = now;
-            stats.pingsSent++;
-            send(keepalive.message(++pings));
-          }
-        }
-      }
-      ticker = fx.setTimeout(tick, checkEveryMs);
-    };
-    ticker = fx.setTimeout(tick, checkEveryMs);
-    if (opts.signal.aborted) onAbort();
-    else opts.signal.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -20,7 +20,8 @@ export type ConnectionEvent =
     readonly events: readonly MarketEvent[];
     /**
      * Replayed on subscribe (Kraken snapshot frames; OKX's first trade per instrument after each
-     * subscribe, which can be hours old): dedup by id, keep out of latency/staleness metrics.
+     * subscribe, which can be hours old), or delivered while two connections overlap during a
+     * handover: dedup by id, keep out of latency/staleness metrics.
      */
     readonly snapshot: boolean;
     readonly receivedAtMs: number;
@@ -31,7 +32,20 @@ export type ConnectionEvent =
     readonly reason: string;
     readonly sample: string;
   }
-  | { readonly type: "venue_error"; readonly name: string; readonly reason: string; readonly detail: string };
+  | { readonly type: "venue_error"; readonly name: string; readonly reason: string; readonly detail: string }
+  | {
+    /**
+     * A planned cut ("shutdown" or "max_age") handed over make-before-break. ok: the successor was
+     * subscribed before the old connection closed (no disconnect follows); not ok: it could not
+     * subscribe (detail says why) and the old connection is cut and reconnected as usual.
+     */
+    readonly type: "handover";
+    readonly name: string;
+    readonly atMs: number;
+    readonly reason: string;
+    readonly ok: boolean;
+    readonly detail: string;
+  };
 
 /** Live counters (read them at scrape time). Invariant: framesIn = handled + dropped. */
 export interface ConnectionStats {
@@ -43,6 +57,10 @@ export interface ConnectionStats {
   events: number;
   connects: number;
   reconnects: number;
+  /** Planned cuts handed over make-before-break (not counted as reconnects). */
+  handovers: number;
+  /** Handovers whose successor could not subscribe (the cut then counts as a reconnect). */
+  handoverFailures: number;
   pingsSent: number;
   sinkErrors: number;
 }
@@ -57,6 +75,8 @@ export function emptyStats(): ConnectionStats {
     events: 0,
     connects: 0,
     reconnects: 0,
+    handovers: 0,
+    handoverFailures: 0,
     pingsSent: 0,
     sinkErrors: 0,
   };

@@ -1,99 +1,9 @@
 // Lifecycle tests against a real WebSocket server on 127.0.0.1:0 that behaves like a venue.
 // Timeouts are tens of ms; the only wall-clock guard fails a hung test instead of waiting forever.
 import assert from "node:assert/strict";
-import type { ConnectionPlan, VenueAdapter } from "./adapter.ts";
-import { type ConnectionEvent, type ConnectionOptions, startConnection } from "./connection.ts";
+import { startConnection } from "./connection.ts";
 import { ADAPTERS } from "./registry.ts";
-
-interface Script {
-  onOpen?: (ws: WebSocket, n: number) => void;
-  onMessage?: (ws: WebSocket, text: string, n: number) => void;
-}
-
-/** A loopback venue: records what each connection received and how it was closed. */
-function startVenue(script: Script) {
-  const received: string[][] = [];
-  const closeCodes: number[] = [];
-  const timers = new Set<ReturnType<typeof setInterval>>();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    const { socket, response } = Deno.upgradeWebSocket(req);
-    const n = received.length;
-    received.push([]);
-    socket.onopen = () => script.onOpen?.(socket, n);
-    socket.onmessage = (e) => {
-      received[n].push(String(e.data));
-      script.onMessage?.(socket, String(e.data), n);
-    };
-    socket.onclose = (e) => closeCodes.push(e.code);
-    socket.onerror = (e) => e.preventDefault();
-    return response;
-  });
-  return {
-    url: `ws://127.0.0.1:${server.addr.port}/ws`,
-    received,
-    closeCodes,
-    /** Repeats fn every ms while the socket is open (heartbeats); cleared on close. */
-    every(ws: WebSocket, ms: number, fn: () => void) {
-      const id = setInterval(() => ws.readyState === WebSocket.OPEN ? fn() : clear(), ms);
-      const clear = () => (clearInterval(id), timers.delete(id));
-      timers.add(id);
-      ws.addEventListener("close", clear);
-    },
-    async close() {
-      for (const id of timers) clearInterval(id);
-      await server.shutdown();
-    },
-  };
-}
-
-function send(ws: WebSocket, text: string) {
-  if (ws.readyState === WebSocket.OPEN) ws.send(text);
-}
-
-/** Collects sink events; `until` resolves when a predicate over all events holds. */
-function collector() {
-  const events: ConnectionEvent[] = [];
-  let waiter: { pred: (e: ConnectionEvent[]) => boolean; resolve: () => void } | null = null;
-  return {
-    events,
-    sink: (ev: ConnectionEvent) => {
-      events.push(ev);
-      if (waiter?.pred(events)) (waiter.resolve(), waiter = null);
-    },
-    until(pred: (e: ConnectionEvent[]) => boolean, what: string): Promise<void> {
-      if (pred(events)) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const guard = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 5000);
-        waiter = { pred, resolve: () => (clearTimeout(guard), resolve()) };
-      });
-    },
-  };
-}
-
-const count = (evs: ConnectionEvent[], type: ConnectionEvent["type"]) =>
-  evs.filter((e) => e.type === type).length;
-
-function options(
-  adapter: VenueAdapter,
-  url: string,
-  subs: ConnectionPlan["subscriptions"],
-  sink: ConnectionOptions["sink"],
-  signal: AbortSignal,
-  extra: Partial<ConnectionOptions> = {},
-): ConnectionOptions {
-  return {
-    adapter,
-    plan: { venue: adapter.venue, name: adapter.venue, url, subscriptions: subs },
-    sink,
-    signal,
-    staleTimeoutMs: 5000,
-    backoffBaseMs: 10,
-    backoffMaxMs: 40,
-    checkEveryMs: 10,
-    effects: { random: () => 0 },
-    ...extra,
-  };
-}
+import { collector, count, options, send, startVenue } from "../../tests/support/loopback_venue.ts";
 
 const okxTrade = (id: string, ts: string) =>
   JSON.stringify({
@@ -150,7 +60,7 @@ Deno.test("lifecycle: resubscribes after a server-side close; OKX first trade pe
   assert.deepEqual([conn.stats.connects, conn.stats.reconnects, conn.stats.events], [2, 1, 3]);
 });
 
-Deno.test("lifecycle: Binance serverShutdown reconnects at once and subscribes again", async () => {
+Deno.test("lifecycle: without make-before-break, Binance serverShutdown reconnects at once and subscribes again", async () => {
   const venue = startVenue({
     onMessage(ws, _text, n) {
       send(ws, '{"result":null,"id":1}');
@@ -161,7 +71,9 @@ Deno.test("lifecycle: Binance serverShutdown reconnects at once and subscribes a
   const c = collector();
   const ac = new AbortController();
   const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
-  const conn = startConnection(options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal));
+  const conn = startConnection(
+    options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal, { makeBeforeBreak: false }),
+  );
   await c.until((e) => count(e, "events") === 2, "a trade on the second connection");
   ac.abort();
   await conn.done;
@@ -288,7 +200,7 @@ Deno.test("lifecycle: abort stops cleanly with a 1000 close and a final disconne
   assert.deepEqual([conn.stats.connects, conn.stats.reconnects], [1, 0]);
 });
 
-Deno.test("lifecycle: max connection age (Binance 24 h cut) on the injected clock reconnects at once", async () => {
+Deno.test("lifecycle: without make-before-break, max connection age (Binance 24 h) reconnects at once", async () => {
   const venue = startVenue({
     onMessage: (ws) =>
       send(ws, '{"e":"trade","E":5,"s":"BTCUSDT","t":7,"p":"1.5","q":"2","T":4,"m":true,"M":true}'),
@@ -301,6 +213,7 @@ Deno.test("lifecycle: max connection age (Binance 24 h cut) on the injected cloc
     options(ADAPTERS.binance, venue.url, subs, c.sink, ac.signal, {
       maxConnectionMs: 23.5 * 3_600_000,
       staleTimeoutMs: 24 * 3_600_000,
+      makeBeforeBreak: false,
       effects: { random: () => 0, now: () => clock },
     }),
   );

@@ -165,6 +165,8 @@ export const okx: VenueAdapter = {
     }
     return out;
   },
+  // One {"event":"subscribe","arg":{...}} per arg.
+  subscribeAcks: (plan) => plan.subscriptions.length,
   // The server closes after 30 s without traffic: ping when idle for 20 s.
   keepalive: { mode: "idle", everyMs: 20_000, message: () => "ping" },
   replaysFirstTrade: true,

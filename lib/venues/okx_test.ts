@@ -96,6 +96,12 @@ Deno.test("okx: trades go to /public, candles to /business; text ping when idle;
   assert.deepEqual(okx.subscribeMessages(plans[1]), [
     '{"op":"subscribe","args":[{"channel":"candle1H","instId":"BTC-USDT"}]}',
   ]);
+  // One ack per arg: a handover successor is subscribed after that many.
+  const args = [{ channel: "trades", symbol: "BTC-USDT" }, {
+    channel: "trades",
+    symbol: "ETH-USDT",
+  }] as const;
+  assert.equal(okx.subscribeAcks?.({ ...plans[0], subscriptions: args }), 2);
   assert.deepEqual([okx.keepalive?.mode, okx.keepalive?.message(1), okx.replaysFirstTrade], [
     "idle",
     "ping",
