@@ -118,6 +118,11 @@ export class BarPipeline {
     }
   }
 
+  /** End of a replay's data at `lastMs`: closes every interval opening at or before it, none after. */
+  flush(lastMs: number): void {
+    for (const s of this.streams.values()) for (const st of s.intervals.values()) st.builder.flush(lastMs);
+  }
+
   connectionDown(venue: Venue, atMs: number): void {
     if (!this.downSince.has(venue)) this.downSince.set(venue, atMs);
     for (const s of this.venueStreams(venue)) {
