@@ -84,6 +84,9 @@ Deno.test("replay --venue binance: concatenated captures -> every trade once, se
     assert.equal(bnb.intervals["1m"].gap_bars, Math.floor(gapTo / M) - Math.floor(gapFrom / M) + 1);
     assert.equal(bnb.intervals["1h"].gap_bars, Math.floor(gapTo / H) - Math.floor(gapFrom / H));
     assert.equal(bnb.intervals["1h"].flat_bars, 0);
+    assert.deepEqual(b.tally.gapIntervals, {
+      "BNB-BTC": { "1m": bnb.intervals["1m"].gap_bars, "1h": bnb.intervals["1h"].gap_bars },
+    });
 
     // --flush: the counters count exactly the bars printed (none after a session's last data).
     const f = await replayCli(input, "--flush");

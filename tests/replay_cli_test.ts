@@ -156,6 +156,7 @@ Deno.test("replay --venue binance: recorded frames -> mapper -> bars -> features
       trades: { "BTC-USDT": 160 },
       recordingGaps: 0,
       gapSpans: [],
+      gapIntervals: {},
       dropped: { duplicate: 1, malformed_json: 1 },
     });
     assert.equal(dq.find((x: { symbol: string }) => x.symbol === "BTC-USDT").counters.duplicates, 1);

@@ -1,26 +1,25 @@
 // `replay --venue V --input FILE`: the feed's pipeline offline (mapper -> FeedIngest -> bars ->
-// features). Input lines are the feed's recordings {"venue","conn","receivedAtMs","frame"}, the
-// older {"receivedAtMs","raw"} shape, or bare venue frames (captures of other tools). A bare frame
-// has no receive time: its events are stamped with their own venue time, and the clock is the
-// newest venue time seen in the session. Several captures in one file are separate sessions
-// (lib/feed/replay_sessions.ts), each with its own pipeline; duplicates are found across all of
-// them. No REST: gaps are counted, never waited for. Open bars stay open at the end unless `flush`.
+// features) over the feed's recordings or bare venue frames (lib/feed/replay_input.ts). The clock is
+// the recorded receive time, or the newest venue time seen in the session for bare frames. Several
+// captures in one file are separate sessions (lib/feed/replay_sessions.ts), each with its own
+// pipeline; duplicates are found across all of them. No REST: gaps are counted, never waited for.
+// Open bars stay open at the end unless `flush`.
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import { recordProblem } from "../bars/trade_guard.ts";
 import type { DqRow } from "../dq/dq_book.ts";
-import {
-  type ClosedBar,
-  type Interval,
-  INTERVALS,
-  type MarketEvent,
-  type Trade,
-  type Venue,
-} from "../market/types.ts";
-import type { MapResult } from "../venues/adapter.ts";
-import { mapFrame } from "../venues/registry.ts";
+import { type ClosedBar, type Interval, INTERVALS, type Trade, type Venue } from "../market/types.ts";
 import { FeedIngest } from "./ingest.ts";
+import { frameOf, timeOf, venueLines } from "./replay_input.ts";
 import { timeline } from "./replay_sessions.ts";
-import { count, emptyTally, LISTED, mergeDq, type ReplayTally, type SessionSpan } from "./replay_tally.ts";
+import {
+  count,
+  emptyTally,
+  gapIntervals,
+  LISTED,
+  mergeDq,
+  type ReplayTally,
+  type SessionSpan,
+} from "./replay_tally.ts";
 
 export type { ReplayTally } from "./replay_tally.ts";
 
@@ -50,76 +49,21 @@ export interface ReplayResult {
   readonly dq: DqRow[];
 }
 
-interface Line {
-  readonly raw: string;
-  /** Recorded receive time, or null for a bare frame. */
-  readonly receivedAtMs: number | null;
-  /** From the feed's own recorder (its start interval was a gap live, so it is one here too). */
-  readonly feedRecording: boolean;
-  readonly venue?: string;
-}
-
-/** Classifies one input line; bare frames (anything else, even broken JSON) are frames themselves. */
-export function readLine(line: string): Line {
-  if (line.startsWith("{") && line.includes('"receivedAtMs"')) {
-    let o: unknown;
-    try {
-      o = JSON.parse(line);
-    } catch { /* a bare frame that happens to mention receivedAtMs */ }
-    if (o !== null && typeof o === "object") {
-      const r = o as Record<string, unknown>;
-      const t = r.receivedAtMs;
-      if (typeof t === "number" && Number.isFinite(t)) {
-        const venue = typeof r.venue === "string" ? r.venue : undefined;
-        if (typeof r.frame === "string") return { raw: r.frame, receivedAtMs: t, feedRecording: true, venue };
-        if (typeof r.raw === "string") return { raw: r.raw, receivedAtMs: t, feedRecording: false, venue };
-      }
-    }
-  }
-  return { raw: line, receivedAtMs: null, feedRecording: false };
-}
-
-interface Frame {
-  readonly line: Line;
-  readonly r: MapResult;
-  readonly events: readonly MarketEvent[];
-  /** Receive time, or the newest venue time of a bare frame's events; NaN when it has none. */
-  readonly timeMs: number;
-}
-
-/** Maps every line of the venue; bare frames' events get their own venue time as receive time. */
-function readFrames(text: string, venue: Venue, tally: ReplayTally): Frame[] {
-  const frames: Frame[] = [];
-  for (const text1 of text.split("\n")) {
-    if (text1.trim() === "") continue;
-    const line = readLine(text1);
-    if (line.venue !== undefined && line.venue !== venue) {
-      tally.otherVenue = (tally.otherVenue ?? 0) + 1;
-      continue;
-    }
-    if (line.receivedAtMs !== null) {
-      const r = mapFrame(venue, line.raw, line.receivedAtMs);
-      frames.push({ line, r, events: r.events, timeMs: line.receivedAtMs });
-      continue;
-    }
-    const r = mapFrame(venue, line.raw, 0);
-    let timeMs = Number.NaN;
-    for (const e of r.events) if (e.venueTimeMs > 0 && !(e.venueTimeMs <= timeMs)) timeMs = e.venueTimeMs;
-    const events = r.events.map((e) => ({ ...e, receivedAtMs: e.venueTimeMs }));
-    frames.push({ line, r, events, timeMs });
-  }
-  return frames;
-}
-
 export function replayText(text: string, opts: ReplayOptions): ReplayResult {
   const intervals = [...(opts.intervals ?? ["1m", "1h"])].sort((a, b) => INTERVALS[a] - INTERVALS[b]);
   const graceMs = opts.graceMs ?? 2000;
   const venue = opts.venue;
   const tally = emptyTally();
-  const frames = readFrames(text, venue, tally);
-  const recorded = frames.some((f) => f.line.receivedAtMs !== null);
+  // First pass: only each frame's time (sessions and gaps need the frames after it); the second pass
+  // maps again rather than holding every event of the file.
+  const times: number[] = [];
+  let recorded = false;
+  for (const line of venueLines(text, venue, tally)) {
+    recorded ||= line.receivedAtMs !== null;
+    times.push(timeOf(line, venue));
+  }
   const maxSilenceMs = opts.maxSilenceMs ?? (recorded ? RECORDED_SILENCE_MS : BARE_SILENCE_MS);
-  const steps = timeline(frames, maxSilenceMs);
+  const steps = timeline(times, maxSilenceMs);
   const onBar = (bar: ClosedBar) => opts.onBar?.(bar);
   const books: DqRow[][] = [];
   /** Trade ids seen per symbol, across sessions (ids are unique per venue and symbol). */
@@ -132,28 +76,29 @@ export function replayText(text: string, opts: ReplayOptions): ReplayResult {
     if (opts.flush && Number.isFinite(clock)) p.flush(clock);
     books.push(p.dq.snapshot());
   };
-  /** A valid trade seen for the first time: printed and counted; false when left out (counted). */
-  const keep = (t: Trade): boolean => {
+  /** A valid trade seen for the first time is printed and counted; the others are counted by reason. */
+  const keep = (t: Trade): "kept" | "invalid" | "duplicate" => {
     if (recordProblem(t) !== null) {
       count(tally.dropped, "invalid");
-      return false;
+      return "invalid";
     }
     if (t.tradeId !== "") { // venues without ids (Kraken v1) cannot be de-duplicated
       let ids = seen.get(t.symbol);
       if (!ids) seen.set(t.symbol, ids = new Set());
       if (ids.has(t.tradeId)) {
         count(tally.dropped, "duplicate");
-        return false;
+        return "duplicate";
       }
       ids.add(t.tradeId);
     }
     count(tally.trades, t.symbol);
     opts.onTrade?.(t);
-    return true;
+    return "kept";
   };
-  for (let i = 0; i < frames.length; i++) {
-    const f = frames[i];
-    const step = steps[i];
+  let i = 0;
+  for (const line of venueLines(text, venue)) {
+    const f = frameOf(line, venue);
+    const step = steps[i++];
     if (pipeline === null || step.session !== tally.sessions - 1) {
       if (pipeline !== null) endSession(pipeline);
       const startMs = f.line.feedRecording ? f.timeMs : undefined;
@@ -192,7 +137,7 @@ export function replayText(text: string, opts: ReplayOptions): ReplayResult {
         // Far from the session's clock: printed if valid and new, but its bars were decided long ago.
         keep(e);
         count(tally.verdicts, "straggler");
-      } else if (keep(e) || recordProblem(e) !== null) {
+      } else if (keep(e) !== "duplicate") {
         count(tally.verdicts, ingest!.trade(e, snapshot)); // the guard counts invalid records too
       } else {
         pipeline.dq.inc(venue, e.symbol, "duplicates");
@@ -201,7 +146,9 @@ export function replayText(text: string, opts: ReplayOptions): ReplayResult {
     }
   }
   if (pipeline !== null) endSession(pipeline);
-  return { tally, dq: mergeDq(books) };
+  const dq = mergeDq(books);
+  tally.gapIntervals = gapIntervals(dq);
+  return { tally, dq };
 }
 
 /** One normalised trade as a replay output line. */

@@ -4,11 +4,6 @@
 // replayed on subscribe, frames out of order). Time jumping forward by more than the limit, with no
 // frame in between, is a recording gap: nothing shows the connection was alive then.
 
-export interface FrameTime {
-  /** The frame's time (receive time, or newest event time of a bare frame); NaN when it has none. */
-  readonly timeMs: number;
-}
-
 export interface TimelineStep {
   /** Session index (0-based) this frame belongs to. */
   readonly session: number;
@@ -26,17 +21,18 @@ export interface TimelineStep {
  */
 export const LOOKAHEAD_FRAMES = 8;
 
-export function timeline(frames: readonly FrameTime[], maxSilenceMs: number): TimelineStep[] {
+/** `times`: each frame's time (receive time, or newest event time of a bare frame); NaN when none. */
+export function timeline(times: readonly number[], maxSilenceMs: number): TimelineStep[] {
   const out: TimelineStep[] = [];
   let session = 0;
   let clock = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < frames.length; i++) {
-    const t = frames[i].timeMs;
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i];
     if (t !== t || clock === Number.NEGATIVE_INFINITY) {
       if (t === t) clock = t;
       out.push({ session, clockMs: clock });
     } else if (t < clock - maxSilenceMs) {
-      if (comesBack(frames, i + 1, clock, maxSilenceMs)) {
+      if (comesBack(times, i + 1, clock, maxSilenceMs)) {
         out.push({ session, clockMs: clock, straggler: true });
       } else {
         session++;
@@ -44,7 +40,7 @@ export function timeline(frames: readonly FrameTime[], maxSilenceMs: number): Ti
         out.push({ session, clockMs: clock });
       }
     } else if (t > clock + maxSilenceMs) {
-      if (comesBack(frames, i + 1, clock, maxSilenceMs)) {
+      if (comesBack(times, i + 1, clock, maxSilenceMs)) {
         out.push({ session, clockMs: clock, straggler: true }); // one frame from the future
         continue;
       }
@@ -59,10 +55,10 @@ export function timeline(frames: readonly FrameTime[], maxSilenceMs: number): Ti
 }
 
 /** Whether one of the next few timed frames is back within the limit of the clock. */
-function comesBack(frames: readonly FrameTime[], from: number, clock: number, maxSilenceMs: number): boolean {
+function comesBack(times: readonly number[], from: number, clock: number, maxSilenceMs: number): boolean {
   let seen = 0;
-  for (let j = from; j < frames.length && seen < LOOKAHEAD_FRAMES; j++) {
-    const t = frames[j].timeMs;
+  for (let j = from; j < times.length && seen < LOOKAHEAD_FRAMES; j++) {
+    const t = times[j];
     if (t !== t) continue;
     if (Math.abs(t - clock) <= maxSilenceMs) return true;
     seen++;

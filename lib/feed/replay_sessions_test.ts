@@ -3,7 +3,7 @@ import { LOOKAHEAD_FRAMES, timeline } from "./replay_sessions.ts";
 
 const MIN = 60_000;
 const steps = (times: number[]) =>
-  timeline(times.map((timeMs) => ({ timeMs })), MIN).map((
+  timeline(times, MIN).map((
     s,
   ) => [s.session, s.clockMs, s.gapFromMs ?? null, s.straggler ?? false]);
 

@@ -30,6 +30,8 @@ export interface ReplayTally {
   recordingGaps: number;
   /** The first LISTED recording gaps [fromMs, toMs). */
   gapSpans: [number, number][];
+  /** Intervals decided as gaps (no bar), per symbol and interval: recording gaps, session starts. */
+  gapIntervals: Record<string, Record<string, number>>;
   /** Left out, by reason: "duplicate" (venue, symbol, trade id seen before), "invalid" (a trade with a
    * bad field), and the mapper's drop reasons per frame (invalid_value, malformed_json, ...). */
   dropped: Record<string, number>;
@@ -46,6 +48,7 @@ export function emptyTally(): ReplayTally {
     trades: {},
     recordingGaps: 0,
     gapSpans: [],
+    gapIntervals: {},
     dropped: {},
   };
 }
@@ -80,4 +83,15 @@ export function mergeDq(books: readonly DqRow[][]): DqRow[] {
   }
   return [...rows.values()]
     .sort((a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol)) as unknown as DqRow[];
+}
+
+/** The gap intervals of merged DqBook rows, per symbol and interval (non-zero only). */
+export function gapIntervals(rows: readonly DqRow[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    for (const [iv, c] of Object.entries(r.intervals)) {
+      if (c && c.gap_bars > 0) (out[r.symbol] ??= {})[iv] = c.gap_bars;
+    }
+  }
+  return out;
 }
