@@ -105,6 +105,15 @@ Deno.test("replay --venue binance: concatenated captures -> every trade once, se
     }
     assert.deepEqual(printed, counted);
     assert.ok(f.lines.length > b.lines.length, "--flush closes the bars still open at each session's end");
+
+    const usage = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", SCRIPT, "--venue", "binance", "--input", input, "--max-silence-ms", "0"],
+    }).output();
+    assert.equal(usage.code, 2);
+    assert.equal(
+      new TextDecoder().decode(usage.stderr),
+      "replay: --max-silence-ms must be a whole number > 0\n",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
