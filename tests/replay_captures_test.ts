@@ -119,7 +119,7 @@ Deno.test("replay --venue binance: concatenated captures -> every trade once, se
   }
 });
 
-Deno.test("replay: a symbol quiet for two months gets flat bars while the recording is alive, gaps where it holds nothing", () => {
+Deno.test("replay: a symbol quiet for two months: flat bars only while other frames show the recording alive, none across the stretch with no frame", () => {
   const agg = fixture("binance", "aggTrade.jsonl");
   const ftm = agg[0]; // FTMUSDT, T 1628952396572
   const xmr = agg.find((l) => l.includes('"XMRBTC"'))!;
