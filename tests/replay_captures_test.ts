@@ -84,6 +84,7 @@ Deno.test("replay --venue binance: concatenated captures -> every trade once, se
     assert.equal(bnb.intervals["1m"].gap_bars, Math.floor(gapTo / M) - Math.floor(gapFrom / M) + 1);
     assert.equal(bnb.intervals["1h"].gap_bars, Math.floor(gapTo / H) - Math.floor(gapFrom / H));
     assert.equal(bnb.intervals["1h"].flat_bars, 0);
+    assert.equal(bnb.counters.reconnects, 0, "a recording gap is not a reconnect");
     assert.deepEqual(b.tally.gapIntervals, {
       "BNB-BTC": { "1m": bnb.intervals["1m"].gap_bars, "1h": bnb.intervals["1h"].gap_bars },
     });

@@ -130,11 +130,12 @@ export class BarPipeline {
     }
   }
 
-  connectionUp(venue: Venue, atMs: number): void {
+  /** `reconnect` false: data resumed without a reconnect (a replay's recording gap ended). */
+  connectionUp(venue: Venue, atMs: number, reconnect = true): void {
     if (!this.downSince.delete(venue)) return;
     this.lastUp.set(venue, atMs);
     for (const s of this.venueStreams(venue)) {
-      s.dq.reconnects++;
+      if (reconnect) s.dq.reconnects++;
       for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
     }
   }

@@ -113,7 +113,7 @@ export function replayText(text: string, opts: ReplayOptions): ReplayResult {
       tally.recordingGaps++;
       if (tally.gapSpans.length < LISTED) tally.gapSpans.push([step.gapFromMs, f.timeMs]);
       pipeline.connectionDown(venue, step.gapFromMs);
-      pipeline.connectionUp(venue, f.timeMs);
+      pipeline.connectionUp(venue, f.timeMs, false);
     }
     clock = step.clockMs;
     if (Number.isFinite(clock)) {
