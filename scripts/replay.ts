@@ -9,7 +9,8 @@ import { BarFileError, parseOhlcvFile } from "../lib/features/ohlcv_file.ts";
 import { replayVenueFile } from "../lib/feed/replay_cli.ts";
 
 const HELP = `Usage: ./tp replay --bars FILE
-       deno task replay --venue V --input FILE [--grace-ms N] [--emit bars|trades] [--flush] [--store DB]
+       deno task replay --venue V --input FILE [--grace-ms N] [--max-silence-ms N] [--emit bars|trades]
+                        [--flush] [--store DB]
 
 --bars FILE    OHLCV bars {t,o,h,l,c,v} (t = open time, ms): a JSON array, an object with a "bars"
                array, or JSON lines. Prints one JSON line per bar: {"t", ema_12, ema_26, sma_20,
@@ -17,13 +18,21 @@ const HELP = `Usage: ./tp replay --bars FILE
 --venue V      ${VENUES.join("|")}: replay frames of that venue through the feed's pipeline (mapper,
 --input FILE   de-duplication, bars, features). FILE is JSON lines: the feed's --record output
                {"venue","conn","receivedAtMs","frame"} (other venues' lines skipped), {"receivedAtMs",
-               "raw"}, or bare venue frames one per line (clock = newest venue time seen).
-               Prints each ClosedBar as a JSON line; the frame/event tally goes to stderr.
---emit WHAT    bars (default) or trades: one normalised trade per line {venue, symbol, tradeId,
-               price, size, side, venueTimeMs, receivedAtMs} (duplicates and invalid records left out).
---flush        close the bars still open at the end of the input (default: they stay open).
+               "raw"}, or bare venue frames one per line (captures of other tools: a bare frame's
+               receive time is its own event time). Time going back starts a new capture session
+               (its own bars; duplicates are found across sessions). Prints each ClosedBar as a JSON
+               line; the tally (sessions, trades per symbol, recording gaps, dropped by reason) and
+               the data-quality counters go to stderr as one JSON line.
+--emit WHAT    bars (default) or trades: every normalised trade, in input order, one per line {venue,
+               symbol, tradeId, price, size, side, venueTimeMs, receivedAtMs}, whether or not the bars
+               could use it; only duplicates (venue, symbol, trade id) and invalid records are left out.
+--flush        close the bars still open at the end of each session (none after its last data).
 --store DB     upsert the closed bars (with features) into this DuckDB file instead of printing.
 --grace-ms N   bar close grace on the recorded clock (default 2000).
+--max-silence-ms N
+               a stretch longer than N with no frame at all is a recording gap: its intervals are
+               gaps (counted), never flat bars (default 60000 for bare frames; 3601000 for recordings
+               with receive times, longer than any stale timeout the feed can run with).
 
 Exit: 0 ok, 2 bad flags or bad input (one line naming the line/index and field).`;
 
@@ -35,6 +44,7 @@ export async function main(args: string[]): Promise<number> {
       venue: { type: "string" },
       input: { type: "string" },
       "grace-ms": { type: "string" },
+      "max-silence-ms": { type: "string" },
       // --venue mode (lib/feed/replay_cli.ts): what to print, closing open bars, storing.
       emit: { type: "string" },
       flush: { type: "boolean" },
@@ -57,8 +67,13 @@ export async function main(args: string[]): Promise<number> {
     if (!Number.isInteger(graceMs) || graceMs < 0) {
       throw new UsageError(`--grace-ms must be a whole number >= 0`);
     }
+    const silence = parsed.values["max-silence-ms"];
+    const maxSilenceMs = silence === undefined ? undefined : Number(silence);
+    if (maxSilenceMs !== undefined && (!Number.isInteger(maxSilenceMs) || maxSilenceMs <= 0)) {
+      throw new UsageError(`--max-silence-ms must be a whole number > 0`);
+    }
     const { emit, flush, store } = parsed.values;
-    return await replayVenueFile({ venue: venue as Venue, input, graceMs, emit, flush, store });
+    return await replayVenueFile({ venue: venue as Venue, input, graceMs, maxSilenceMs, emit, flush, store });
   }
   throw new UsageError("give --bars FILE or --venue V --input FILE (see --help)");
 }

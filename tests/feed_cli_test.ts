@@ -135,6 +135,13 @@ Deno.test({
       kinds: { data: 69 },
       events: rows.length,
       verdicts: { bar_input: rows.length },
+      sessions: 1,
+      spans: [{ fromMs: rows[0].venueTimeMs, toMs: rows.at(-1).venueTimeMs, frames: 69 }],
+      trades: { "BTC-USDT": rows.length },
+      recordingGaps: 0,
+      gapSpans: [],
+      gapIntervals: {},
+      dropped: {},
     });
   },
 });

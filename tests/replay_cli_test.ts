@@ -151,6 +151,13 @@ Deno.test("replay --venue binance: recorded frames -> mapper -> bars -> features
       kinds: { data: 161, dropped: 1 },
       events: 161,
       verdicts: { bar_input: 160, duplicate: 1 },
+      sessions: 1,
+      spans: [{ fromMs: bars[0].t + 1005, toMs: bars[39].t + 4005, frames: 162 }],
+      trades: { "BTC-USDT": 160 },
+      recordingGaps: 0,
+      gapSpans: [],
+      gapIntervals: {},
+      dropped: { duplicate: 1, malformed_json: 1 },
     });
     assert.equal(dq.find((x: { symbol: string }) => x.symbol === "BTC-USDT").counters.duplicates, 1);
     assert.equal(dq.find((x: { symbol: string }) => x.symbol === "*").counters.invalid, 1);

@@ -102,6 +102,12 @@ export class BarBuilder {
     while (this.nextOpen + this.len + this.graceMs <= nowMs) this.decide();
   }
 
+  /** End of the data (a replay's last frame at `lastMs`): decides every interval opening at or before it. */
+  flush(lastMs: number): void {
+    if (this.nextOpen !== this.nextOpen) return;
+    while (this.nextOpen <= lastMs) this.decide();
+  }
+
   connectionDown(atMs: number): void {
     if (this.downSince !== this.downSince) this.downSince = atMs;
   }

@@ -133,3 +133,16 @@ Deno.test("BarBuilder: 1h bars use hour boundaries", () => {
   assert.equal(bars.length, 1);
   assert.deepEqual([bars[0].openTimeMs, bars[0].interval, bars[0].c, bars[0].v], [T0, "1h", 101, 3]);
 });
+
+Deno.test("BarBuilder: flush decides every interval opening at or before the last data, none after", () => {
+  const { b, bars, gaps } = setup({ graceMs: 2000 });
+  b.trade(100, 1, T0 + 5);
+  b.flush(T0 + 2 * M + 30_000); // the data ends inside the third minute
+  assert.deepEqual(bars.map((x) => [x.openTimeMs - T0, x.origin]), [[0, "trades"], [M, "flat"], [
+    2 * M,
+    "flat",
+  ]]);
+  assert.deepEqual(gaps, []);
+  b.flush(T0 + 2 * M + 59_999); // nothing more opened
+  assert.equal(bars.length, 3);
+});

@@ -118,6 +118,11 @@ export class BarPipeline {
     }
   }
 
+  /** End of a replay's data at `lastMs`: closes every interval opening at or before it, none after. */
+  flush(lastMs: number): void {
+    for (const s of this.streams.values()) for (const st of s.intervals.values()) st.builder.flush(lastMs);
+  }
+
   connectionDown(venue: Venue, atMs: number): void {
     if (!this.downSince.has(venue)) this.downSince.set(venue, atMs);
     for (const s of this.venueStreams(venue)) {
@@ -125,11 +130,12 @@ export class BarPipeline {
     }
   }
 
-  connectionUp(venue: Venue, atMs: number): void {
+  /** `reconnect` false: data resumed without a reconnect (a replay's recording gap ended). */
+  connectionUp(venue: Venue, atMs: number, reconnect = true): void {
     if (!this.downSince.delete(venue)) return;
     this.lastUp.set(venue, atMs);
     for (const s of this.venueStreams(venue)) {
-      s.dq.reconnects++;
+      if (reconnect) s.dq.reconnects++;
       for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
     }
   }

@@ -26,18 +26,28 @@ export interface TradeGuardCounts {
   idsMissing: number;
 }
 
-/** Why a trade is unusable, or null when it is fine. Cheap checks only: this runs per trade. */
-export function tradeProblem(t: Trade, maxSkewMs: number): string | null {
+/**
+ * Why the record itself is bad (NaN, non-positive price, size or time), or null. Venue time may carry
+ * a fraction: Kraken stamps trades to the microsecond.
+ */
+export function recordProblem(t: Trade): string | null {
   if (!(t.price > 0) || t.price === Infinity) return `price must be a finite number > 0, got ${t.price}`;
   if (!(t.size > 0) || t.size === Infinity) return `size must be a finite number > 0, got ${t.size}`;
-  if (!Number.isSafeInteger(t.venueTimeMs) || t.venueTimeMs <= 0) {
-    return `venueTimeMs must be a positive integer, got ${t.venueTimeMs}`;
+  if (!(t.venueTimeMs > 0) || t.venueTimeMs > Number.MAX_SAFE_INTEGER) {
+    return `venueTimeMs must be a finite number > 0, got ${t.venueTimeMs}`;
   }
+  if (typeof t.tradeId !== "string") return `tradeId must be a string`;
+  return null;
+}
+
+/** Why a trade is unusable for bars, or null when it is fine. Cheap checks only: this runs per trade. */
+export function tradeProblem(t: Trade, maxSkewMs: number): string | null {
+  const bad = recordProblem(t);
+  if (bad !== null) return bad;
   if (t.receivedAtMs - t.receivedAtMs !== 0) return `receivedAtMs must be finite, got ${t.receivedAtMs}`;
   if (Math.abs(t.receivedAtMs - t.venueTimeMs) > maxSkewMs) {
     return `venueTimeMs ${t.venueTimeMs} is more than ${maxSkewMs} ms from receivedAtMs ${t.receivedAtMs}`;
   }
-  if (typeof t.tradeId !== "string") return `tradeId must be a string`;
   return null;
 }
 

@@ -57,7 +57,7 @@ Deno.test("TradeGuard rejects invalid records with a reason and counts them", ()
     { size: -1 },
     { size: Number.NaN },
     { venueTimeMs: Number.NaN },
-    { venueTimeMs: 1.5 },
+    { venueTimeMs: -1.5 },
     { receivedAtMs: Number.NaN },
     { venueTimeMs: T0 + 3_600_000 },
   ];
@@ -65,4 +65,6 @@ Deno.test("TradeGuard rejects invalid records with a reason and counts them", ()
   assert.equal(g.counts.invalid, bad.length);
   assert.match(g.lastProblem, /more than 60000 ms from receivedAtMs/);
   assert.equal(g.check(trade("1")), "ok"); // an invalid record never enters the id window
+  // Kraken stamps trades to the microsecond: a fractional venue time is a valid record.
+  assert.equal(g.check(trade("2", { venueTimeMs: T0 + 0.535 })), "ok");
 });

@@ -1,6 +1,7 @@
 // The I/O around replayText for `replay --venue V --input FILE`: read the input, then write closed
-// bars or trades as JSON lines to stdout, or upsert the bars into a DuckDB store; the tally (frames by
-// kind, events by verdict) and the data-quality counters go to stderr as one JSON line.
+// bars or trades as JSON lines to stdout, or upsert the bars into a DuckDB store; the tally (sessions,
+// trades per symbol, recording gaps, dropped by reason, frames by kind, events by bar-stage verdict)
+// and the data-quality counters go to stderr as one JSON line.
 import { UsageError } from "../cli/main.ts";
 import type { ClosedBar, Venue } from "../market/types.ts";
 import { BarStore } from "../store/bar_store.ts";
@@ -10,6 +11,8 @@ export interface ReplayCliOptions {
   readonly venue: Venue;
   readonly input: string;
   readonly graceMs: number;
+  /** See ReplayOptions.maxSilenceMs. */
+  readonly maxSilenceMs?: number;
   /** "bars" (default) or "trades". */
   readonly emit?: string;
   readonly flush?: boolean;
@@ -37,6 +40,7 @@ export async function replayVenueFile(opts: ReplayCliOptions): Promise<number> {
   const r = replayText(text, {
     venue: opts.venue,
     graceMs: opts.graceMs,
+    maxSilenceMs: opts.maxSilenceMs,
     flush: opts.flush,
     onBar: (b) => opts.store !== undefined ? bars.push(b) : emit === "bars" && lines.push(JSON.stringify(b)),
     onTrade: emit === "trades" ? (t) => lines.push(tradeLine(t)) : undefined,

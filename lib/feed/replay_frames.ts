@@ -1,39 +1,47 @@
 // `replay --venue V --input FILE`: the feed's pipeline offline (mapper -> FeedIngest -> bars ->
-// features). Input lines are the feed's recordings {"venue","conn","receivedAtMs","frame"}, the
-// older {"receivedAtMs","raw"} shape, or bare venue frames (the shared fixtures). The clock is the
-// recorded receive time, or the newest venue time seen for bare frames. No REST: gaps are reported,
-// never waited for. Open bars stay open at the end unless `flush`.
+// features) over the feed's recordings or bare venue frames (lib/feed/replay_input.ts). The clock is
+// the recorded receive time, or the newest venue time seen in the session for bare frames. Several
+// captures in one file are separate sessions (lib/feed/replay_sessions.ts), each with its own
+// pipeline; duplicates are found across all of them. No REST: gaps are counted, never waited for.
+// Open bars stay open at the end unless `flush`.
 import { BarPipeline } from "../bars/bar_pipeline.ts";
+import { recordProblem } from "../bars/trade_guard.ts";
 import type { DqRow } from "../dq/dq_book.ts";
-import {
-  type ClosedBar,
-  type Interval,
-  INTERVALS,
-  type MarketEvent,
-  type Trade,
-  type Venue,
-} from "../market/types.ts";
-import { mapFrame } from "../venues/registry.ts";
+import { type ClosedBar, type Interval, INTERVALS, type Trade, type Venue } from "../market/types.ts";
 import { FeedIngest } from "./ingest.ts";
+import { frameOf, timeOf, venueLines } from "./replay_input.ts";
+import { timeline } from "./replay_sessions.ts";
+import {
+  count,
+  emptyTally,
+  gapIntervals,
+  LISTED,
+  mergeDq,
+  type ReplayTally,
+  type SessionSpan,
+} from "./replay_tally.ts";
+
+export type { ReplayTally } from "./replay_tally.ts";
+
+/** Default silence limit for bare frames: a minute with no frame at all is a hole in the capture. */
+export const BARE_SILENCE_MS = 60_000;
+/**
+ * Default for recordings with receive times: longer than the largest STALE_TIMEOUT_MS (1 h) + 1 s, so
+ * the live feed had declared its link dead too (the recording's frames and heartbeats show it alive).
+ */
+export const RECORDED_SILENCE_MS = 3_601_000;
 
 export interface ReplayOptions {
   readonly venue: Venue;
   readonly graceMs?: number;
   readonly intervals?: readonly Interval[];
-  /** Close the bars still open at the end of the input (never inventing bars after the last data). */
+  /** Close the bars still open at the end of each session (never inventing bars after its last data). */
   readonly flush?: boolean;
+  /** A stretch longer than this with no frame is a recording gap (default by input shape, above). */
+  readonly maxSilenceMs?: number;
   readonly onBar?: (bar: ClosedBar) => void;
-  /** Trades accepted into the bars (duplicates and invalid records left out), in input order. */
+  /** Every valid trade, first time seen, in input order, whether or not the bars could use it. */
   readonly onTrade?: (trade: Trade) => void;
-}
-
-export interface ReplayTally {
-  frames: number;
-  kinds: Record<string, number>;
-  events: number;
-  verdicts: Record<string, number>;
-  /** Recorded lines of another venue (left out); present only when non-zero. */
-  otherVenue?: number;
 }
 
 export interface ReplayResult {
@@ -41,89 +49,106 @@ export interface ReplayResult {
   readonly dq: DqRow[];
 }
 
-interface Line {
-  readonly raw: string;
-  /** Recorded receive time, or null for a bare frame. */
-  readonly receivedAtMs: number | null;
-  /** From the feed's own recorder (its start interval was a gap live, so it is one here too). */
-  readonly feedRecording: boolean;
-  readonly venue?: string;
-}
-
-/** Classifies one input line; bare frames (anything else, even broken JSON) are frames themselves. */
-export function readLine(line: string): Line {
-  if (line.startsWith("{") && line.includes('"receivedAtMs"')) {
-    let o: unknown;
-    try {
-      o = JSON.parse(line);
-    } catch { /* a bare frame that happens to mention receivedAtMs */ }
-    if (o !== null && typeof o === "object") {
-      const r = o as Record<string, unknown>;
-      const t = r.receivedAtMs;
-      if (typeof t === "number" && Number.isFinite(t)) {
-        const venue = typeof r.venue === "string" ? r.venue : undefined;
-        if (typeof r.frame === "string") return { raw: r.frame, receivedAtMs: t, feedRecording: true, venue };
-        if (typeof r.raw === "string") return { raw: r.raw, receivedAtMs: t, feedRecording: false, venue };
-      }
-    }
-  }
-  return { raw: line, receivedAtMs: null, feedRecording: false };
-}
-
 export function replayText(text: string, opts: ReplayOptions): ReplayResult {
   const intervals = [...(opts.intervals ?? ["1m", "1h"])].sort((a, b) => INTERVALS[a] - INTERVALS[b]);
   const graceMs = opts.graceMs ?? 2000;
-  const tally: ReplayTally = { frames: 0, kinds: {}, events: 0, verdicts: {} };
+  const venue = opts.venue;
+  const tally = emptyTally();
+  // First pass: only each frame's time (sessions and gaps need the frames after it); the second pass
+  // maps again rather than holding every event of the file.
+  const times: number[] = [];
+  let recorded = false;
+  for (const line of venueLines(text, venue, tally)) {
+    recorded ||= line.receivedAtMs !== null;
+    times.push(timeOf(line, venue));
+  }
+  const maxSilenceMs = opts.maxSilenceMs ?? (recorded ? RECORDED_SILENCE_MS : BARE_SILENCE_MS);
+  const steps = timeline(times, maxSilenceMs);
+  const onBar = (bar: ClosedBar) => opts.onBar?.(bar);
+  const books: DqRow[][] = [];
+  /** Trade ids seen per symbol, across sessions (ids are unique per venue and symbol). */
+  const seen = new Map<string, Set<string>>();
   let pipeline: BarPipeline | null = null;
   let ingest: FeedIngest | null = null;
+  let span: SessionSpan = { fromMs: Number.NaN, toMs: Number.NaN, frames: 0 };
   let clock = Number.NEGATIVE_INFINITY;
-  let flushing = false;
-  const onClosed = (bar: ClosedBar) => {
-    // While flushing, intervals after the last data were never seen: no bars for them.
-    if (flushing && bar.openTimeMs > clock) return;
-    opts.onBar?.(bar);
+  const endSession = (p: BarPipeline) => {
+    if (opts.flush && Number.isFinite(clock)) p.flush(clock);
+    books.push(p.dq.snapshot());
   };
-  const count = (rec: Record<string, number>, k: string) => (rec[k] = (rec[k] ?? 0) + 1);
-  for (const text1 of text.split("\n")) {
-    if (text1.trim() === "") continue;
-    const line = readLine(text1);
-    if (line.venue !== undefined && line.venue !== opts.venue) {
-      tally.otherVenue = (tally.otherVenue ?? 0) + 1;
-      continue;
+  /** A valid trade seen for the first time is printed and counted; the others are counted by reason. */
+  const keep = (t: Trade): "kept" | "invalid" | "duplicate" => {
+    if (recordProblem(t) !== null) {
+      count(tally.dropped, "invalid");
+      return "invalid";
     }
-    if (pipeline === null) {
-      const startMs = line.feedRecording && line.receivedAtMs !== null ? line.receivedAtMs : undefined;
-      pipeline = new BarPipeline({ intervals, graceMs, startMs, awaitBackfill: false }, onClosed);
+    if (t.tradeId !== "") { // venues without ids (Kraken v1) cannot be de-duplicated
+      let ids = seen.get(t.symbol);
+      if (!ids) seen.set(t.symbol, ids = new Set());
+      if (ids.has(t.tradeId)) {
+        count(tally.dropped, "duplicate");
+        return "duplicate";
+      }
+      ids.add(t.tradeId);
+    }
+    count(tally.trades, t.symbol);
+    opts.onTrade?.(t);
+    return "kept";
+  };
+  let i = 0;
+  for (const line of venueLines(text, venue)) {
+    const f = frameOf(line, venue);
+    const step = steps[i++];
+    if (pipeline === null || step.session !== tally.sessions - 1) {
+      if (pipeline !== null) endSession(pipeline);
+      const startMs = f.line.feedRecording ? f.timeMs : undefined;
+      pipeline = new BarPipeline({ intervals, graceMs, startMs, awaitBackfill: false }, onBar);
       ingest = new FeedIngest(pipeline);
+      tally.sessions++;
+      span = { fromMs: Number.NaN, toMs: Number.NaN, frames: 0 };
+      if (tally.spans.length < LISTED) tally.spans.push(span);
     }
-    const recorded = line.receivedAtMs !== null;
-    if (recorded && line.receivedAtMs! > clock) clock = line.receivedAtMs!;
-    const r = mapFrame(opts.venue, line.raw, recorded ? line.receivedAtMs! : Math.max(clock, 0));
-    let events: readonly MarketEvent[] = r.events;
-    if (!recorded && events.length > 0) {
-      for (const e of events) if (e.venueTimeMs > clock) clock = e.venueTimeMs;
-      const t = clock;
-      events = events.map((e) => ({ ...e, receivedAtMs: t }));
+    if (step.gapFromMs !== undefined) {
+      // Nothing shows the connection alive in between: gap intervals there, never flat bars.
+      tally.recordingGaps++;
+      if (tally.gapSpans.length < LISTED) tally.gapSpans.push([step.gapFromMs, f.timeMs]);
+      pipeline.connectionDown(venue, step.gapFromMs);
+      pipeline.connectionUp(venue, f.timeMs, false);
     }
-    if (Number.isFinite(clock)) pipeline.advance(clock);
+    clock = step.clockMs;
+    if (Number.isFinite(clock)) {
+      pipeline.advance(clock);
+      if (!(span.fromMs <= clock)) span.fromMs = clock;
+      span.toMs = clock;
+    }
     tally.frames++;
-    count(tally.kinds, r.kind);
-    if (r.kind === "dropped") ingest!.dropped(opts.venue, r.reason ?? "unknown", line.raw, clock);
-    const snapshot = r.snapshot === true;
-    for (const e of events) {
+    span.frames++;
+    count(tally.kinds, f.r.kind);
+    if (f.r.kind === "dropped") {
+      count(tally.dropped, f.r.reason ?? "unknown");
+      ingest!.dropped(venue, f.r.reason ?? "unknown", f.line.raw, Number.isFinite(clock) ? clock : 0);
+    }
+    const snapshot = f.r.snapshot === true;
+    for (const e of f.events) {
       tally.events++;
-      const v = e.kind === "trade" ? ingest!.trade(e, snapshot) : pipeline.event(e);
-      count(tally.verdicts, v);
-      if (e.kind === "trade" && (v === "bar_input" || v === "late")) opts.onTrade?.(e);
+      if (e.kind !== "trade") {
+        count(tally.verdicts, step.straggler ? "straggler" : pipeline.event(e));
+      } else if (step.straggler) {
+        // Far from the session's clock: printed if valid and new, but its bars were decided long ago.
+        keep(e);
+        count(tally.verdicts, "straggler");
+      } else if (keep(e) !== "duplicate") {
+        count(tally.verdicts, ingest!.trade(e, snapshot)); // the guard counts invalid records too
+      } else {
+        pipeline.dq.inc(venue, e.symbol, "duplicates");
+        count(tally.verdicts, "duplicate");
+      }
     }
   }
-  if (pipeline !== null && opts.flush && Number.isFinite(clock)) {
-    // Move the clock just past the end of the coarsest interval holding the last data.
-    const len = INTERVALS[intervals[intervals.length - 1]];
-    flushing = true;
-    pipeline.advance(clock - (clock % len) + len + graceMs);
-  }
-  return { tally, dq: pipeline?.dq.snapshot() ?? [] };
+  if (pipeline !== null) endSession(pipeline);
+  const dq = mergeDq(books);
+  tally.gapIntervals = gapIntervals(dq);
+  return { tally, dq };
 }
 
 /** One normalised trade as a replay output line. */
