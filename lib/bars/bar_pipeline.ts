@@ -177,6 +177,24 @@ export class BarPipeline {
     return true;
   }
 
+  /**
+   * Intervals missing since before this run (the store's holes at start): gaps like the builder's,
+   * held ahead of every live bar, so call it before the first event. Returns how many were added.
+   */
+  restoreGaps(
+    venue: Venue,
+    symbol: Symbol,
+    interval: Interval,
+    openTimesMs: readonly number[],
+    atMs: number,
+  ): number {
+    const st = this.stream(venue, symbol).intervals.get(interval);
+    if (!st || this.opts.awaitBackfill === false) return 0;
+    for (const t of openTimesMs) st.seq.gap(t, atMs);
+    st.dq.gap_bars += openTimesMs.length;
+    return openTimesMs.length;
+  }
+
   /** Gives up one gap (REST failed); the bars held behind it go on to the indicators. */
   abandonGap(g: GapRef): boolean {
     const st = this.streams.get(`${g.venue}|${g.symbol}`)?.intervals.get(g.interval);
@@ -288,11 +306,10 @@ export class BarPipeline {
       INTERVALS[interval],
       { awaitBackfill: this.opts.awaitBackfill },
     );
-    // A stream first seen after a reconnect only trusts data from the reconnect on.
-    const start = Math.max(
-      this.opts.startMs ?? Number.NEGATIVE_INFINITY,
-      this.lastUp.get(venue) ?? -Infinity,
-    );
+    // A stream first seen after a reconnect only trusts data from the reconnect on; its intervals
+    // from the feed start on are still decided (as gaps), so none is skipped.
+    const up = this.lastUp.get(venue);
+    const start = this.opts.startMs ?? up ?? Number.NEGATIVE_INFINITY;
     const builder = new BarBuilder({
       venue,
       symbol,
@@ -314,6 +331,10 @@ export class BarPipeline {
         if (this.opts.awaitBackfill === false) dq.abandoned_gaps++;
       },
     });
+    if (up !== undefined && up > start) {
+      builder.connectionDown(start);
+      builder.connectionUp(up);
+    }
     const down = this.downSince.get(venue);
     if (down !== undefined) builder.connectionDown(down);
     return { builder, seq, features, check, dq };
