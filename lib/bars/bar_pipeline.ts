@@ -111,9 +111,11 @@ export class BarPipeline {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
     const wait = this.opts.maxGapWaitMs ?? 300_000;
     for (const s of this.streams.values()) {
+      // While the venue is down its gaps wait (REST may be down too); connectionUp restarts the wait.
+      const down = this.downSince.has(s.venue);
       for (const st of s.intervals.values()) {
         st.builder.advance(nowMs);
-        st.dq.abandoned_gaps += st.seq.expire(nowMs, wait);
+        if (!down) st.dq.abandoned_gaps += st.seq.expire(nowMs, wait);
       }
     }
   }
@@ -132,7 +134,10 @@ export class BarPipeline {
     this.lastUp.set(venue, atMs);
     for (const s of this.venueStreams(venue)) {
       if (!first) s.dq.reconnects++;
-      for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
+      for (const st of s.intervals.values()) {
+        st.builder.connectionUp(atMs);
+        st.seq.renew(atMs);
+      }
     }
   }
 

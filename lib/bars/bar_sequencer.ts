@@ -6,8 +6,8 @@ import type { Bar } from "../market/types.ts";
 interface Slot {
   readonly openTimeMs: number;
   bar: Bar | null; // null: a gap still waiting for its backfill
-  /** A gap's wait for its backfill counts from here: its interval's end, or when it became known. */
-  readonly waitFromMs: number;
+  /** A gap's wait for its backfill counts from here: its interval's end, when it became known or askable. */
+  waitFromMs: number;
 }
 
 export interface SequencerCounts {
@@ -85,6 +85,11 @@ export class BarSequencer {
     this.counts.abandoned += dropped;
     if (dropped > 0) this.drain();
     return dropped;
+  }
+
+  /** The venue is reachable again: every open gap's wait starts again at `atMs` at the earliest. */
+  renew(atMs: number): void {
+    for (const s of this.slots) if (s.bar === null && s.waitFromMs < atMs) s.waitFromMs = atMs;
   }
 
   /** Open times of gaps still waiting for a backfill, oldest first. */
