@@ -128,12 +128,10 @@ export class BarPipeline {
   }
 
   connectionUp(venue: Venue, atMs: number): void {
-    // The feed marks every venue down from its start until the first connect: that is no reconnect.
-    const first = !this.lastUp.has(venue) && this.downSince.get(venue) === this.opts.startMs;
     if (!this.downSince.delete(venue)) return;
     this.lastUp.set(venue, atMs);
     for (const s of this.venueStreams(venue)) {
-      if (!first) s.dq.reconnects++;
+      s.dq.reconnects++;
       for (const st of s.intervals.values()) {
         st.builder.connectionUp(atMs);
         st.seq.renew(atMs);

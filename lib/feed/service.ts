@@ -72,8 +72,6 @@ export class FeedService {
       // Give REST five wall minutes, whatever the clock speed; our own retries give up sooner.
       maxGapWaitMs: 300_000 * clock.speed,
     }, (bar) => this.closed(bar));
-    // Nothing is received until a venue's trade link is up: intervals before that are gaps (REST).
-    for (const v of s.VENUES_ENABLED) this.pipeline.connectionDown(v, this.startedAtMs);
     const lookbackMs = Math.max(60_000, 2 * s.BAR_CLOSE_GRACE_MS);
     this.ingest = new FeedIngest(this.pipeline, {
       symbols: s.SYMBOLS,
