@@ -33,6 +33,8 @@ export function startSim(dir: string, opts: {
   seed?: number;
   chaos?: ChaosConfig;
   chaosFile?: string;
+  /** The simulator's wall clock (default Date.now): a test moves simulated time by shifting it. */
+  wallNow?: () => number;
 }): RunningSim {
   const truthPath = join(dir, "truth.jsonl");
   const chaosPath = join(dir, "chaos.jsonl");
@@ -47,6 +49,7 @@ export function startSim(dir: string, opts: {
     tradeRate: opts.tradeRate ?? 1,
     chaos: opts.chaos,
     chaosFile: opts.chaosFile,
+    wallNow: opts.wallNow,
     groundTruth,
     chaosLog,
   });

@@ -16,7 +16,10 @@ export interface BarBuilderOptions {
   readonly interval: Interval;
   /** A bar closes once the clock passes its end by this much (late trades still count). Default 2000. */
   readonly graceMs?: number;
-  /** Data before this instant was not received (feed start): the interval containing it is a gap. */
+  /**
+   * Data before this instant was not received (feed start): the interval containing it is a gap,
+   * and so is every interval from it up to the first trade's (none is skipped on a slow start).
+   */
   readonly startMs?: number;
 }
 
@@ -37,6 +40,7 @@ export class BarBuilder {
   readonly counts: BarBuilderCounts = { tradeBars: 0, flatBars: 0, gaps: 0, lateTrades: 0 };
   private readonly len: number;
   private readonly sink: BarSink;
+  private readonly firstOpen: number;
   /** Open time of the earliest interval not yet decided; NaN until the first trade. */
   private nextOpen = Number.NaN;
   private lastClose = Number.NaN;
@@ -61,12 +65,13 @@ export class BarBuilder {
     this.len = INTERVALS[opts.interval];
     this.sink = sink;
     if (opts.startMs !== undefined) this.downs.push([Number.NEGATIVE_INFINITY, opts.startMs]);
+    this.firstOpen = opts.startMs === undefined ? Infinity : opts.startMs - (opts.startMs % this.len);
   }
 
   /** Adds a (validated, de-duplicated) trade. Trades for an interval already decided are late. */
   trade(price: number, size: number, venueTimeMs: number): TradeResult {
     const open = venueTimeMs - (venueTimeMs % this.len);
-    if (this.nextOpen !== this.nextOpen) this.nextOpen = open;
+    if (this.nextOpen !== this.nextOpen) this.nextOpen = Math.min(open, this.firstOpen);
     if (open < this.nextOpen) {
       this.counts.lateTrades++;
       return "late";
@@ -138,7 +143,8 @@ export class BarBuilder {
   private decide(): void {
     const open = this.nextOpen;
     const end = open + this.len;
-    if (this.overlapsDown(open, end)) {
+    // No close known yet (nothing traded since the start): no flat bar to make, REST must tell.
+    if (this.overlapsDown(open, end) || (this.n === 0 && this.lastClose !== this.lastClose)) {
       this.counts.gaps++;
       if (this.n > 0) this.lastClose = this.c; // best guess for a later flat bar until backfill
       this.sink.gap(open);

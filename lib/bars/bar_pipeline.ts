@@ -111,9 +111,11 @@ export class BarPipeline {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
     const wait = this.opts.maxGapWaitMs ?? 300_000;
     for (const s of this.streams.values()) {
+      // While the venue is down its gaps wait (REST may be down too); connectionUp restarts the wait.
+      const down = this.downSince.has(s.venue);
       for (const st of s.intervals.values()) {
         st.builder.advance(nowMs);
-        st.dq.abandoned_gaps += st.seq.expire(nowMs, wait);
+        if (!down) st.dq.abandoned_gaps += st.seq.expire(nowMs, wait);
       }
     }
   }
@@ -136,7 +138,10 @@ export class BarPipeline {
     this.lastUp.set(venue, atMs);
     for (const s of this.venueStreams(venue)) {
       if (reconnect) s.dq.reconnects++;
-      for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
+      for (const st of s.intervals.values()) {
+        st.builder.connectionUp(atMs);
+        st.seq.renew(atMs);
+      }
     }
   }
 
@@ -181,6 +186,24 @@ export class BarPipeline {
     if (!st.seq.fill(bar)) return false;
     st.dq.backfilled_bars++;
     return true;
+  }
+
+  /**
+   * Intervals missing since before this run (the store's holes at start): gaps like the builder's,
+   * held ahead of every live bar, so call it before the first event. Returns how many were added.
+   */
+  restoreGaps(
+    venue: Venue,
+    symbol: Symbol,
+    interval: Interval,
+    openTimesMs: readonly number[],
+    atMs: number,
+  ): number {
+    const st = this.stream(venue, symbol).intervals.get(interval);
+    if (!st || this.opts.awaitBackfill === false) return 0;
+    for (const t of openTimesMs) st.seq.gap(t, atMs);
+    st.dq.gap_bars += openTimesMs.length;
+    return openTimesMs.length;
   }
 
   /** Gives up one gap (REST failed); the bars held behind it go on to the indicators. */
@@ -294,11 +317,10 @@ export class BarPipeline {
       INTERVALS[interval],
       { awaitBackfill: this.opts.awaitBackfill },
     );
-    // A stream first seen after a reconnect only trusts data from the reconnect on.
-    const start = Math.max(
-      this.opts.startMs ?? Number.NEGATIVE_INFINITY,
-      this.lastUp.get(venue) ?? -Infinity,
-    );
+    // A stream first seen after a reconnect only trusts data from the reconnect on; its intervals
+    // from the feed start on are still decided (as gaps), so none is skipped.
+    const up = this.lastUp.get(venue);
+    const start = this.opts.startMs ?? up ?? Number.NEGATIVE_INFINITY;
     const builder = new BarBuilder({
       venue,
       symbol,
@@ -320,6 +342,10 @@ export class BarPipeline {
         if (this.opts.awaitBackfill === false) dq.abandoned_gaps++;
       },
     });
+    if (up !== undefined && up > start) {
+      builder.connectionDown(start);
+      builder.connectionUp(up);
+    }
     const down = this.downSince.get(venue);
     if (down !== undefined) builder.connectionDown(down);
     return { builder, seq, features, check, dq };

@@ -6,6 +6,8 @@ import type { Bar } from "../market/types.ts";
 interface Slot {
   readonly openTimeMs: number;
   bar: Bar | null; // null: a gap still waiting for its backfill
+  /** A gap's wait for its backfill counts from here: its interval's end, when it became known or askable. */
+  waitFromMs: number;
 }
 
 export interface SequencerCounts {
@@ -36,17 +38,20 @@ export class BarSequencer {
 
   /** A closed bar from the builder. */
   push(bar: Bar): void {
-    this.slots.push({ openTimeMs: bar.openTimeMs, bar });
+    this.slots.push({ openTimeMs: bar.openTimeMs, bar, waitFromMs: 0 });
     this.drain();
   }
 
-  /** A gap from the builder. */
-  gap(openTimeMs: number): void {
+  /**
+   * A gap from the builder (or one found in the store at start). `knownAtMs`: when it became known;
+   * after a long outage its wait starts then, not at its interval's end (else it expires unasked).
+   */
+  gap(openTimeMs: number, knownAtMs = Number.NEGATIVE_INFINITY): void {
     if (!this.awaitBackfill) {
       this.counts.abandoned++;
       return;
     }
-    this.slots.push({ openTimeMs, bar: null });
+    this.slots.push({ openTimeMs, bar: null, waitFromMs: Math.max(openTimeMs + this.intervalMs, knownAtMs) });
   }
 
   /** A backfilled bar for an open gap; false (and counted) when no such gap is waiting. */
@@ -72,16 +77,19 @@ export class BarSequencer {
     return true;
   }
 
-  /** Gives up on every gap whose interval ended at least `maxWaitMs` before `nowMs`. */
+  /** Gives up on every gap waiting at least `maxWaitMs` (from its interval's end or when it was known). */
   expire(nowMs: number, maxWaitMs: number): number {
     const before = this.slots.length;
-    this.slots = this.slots.filter((s) =>
-      s.bar !== null || s.openTimeMs + this.intervalMs + maxWaitMs > nowMs
-    );
+    this.slots = this.slots.filter((s) => s.bar !== null || s.waitFromMs + maxWaitMs > nowMs);
     const dropped = before - this.slots.length;
     this.counts.abandoned += dropped;
     if (dropped > 0) this.drain();
     return dropped;
+  }
+
+  /** The venue is reachable again: every open gap's wait starts again at `atMs` at the earliest. */
+  renew(atMs: number): void {
+    for (const s of this.slots) if (s.bar === null && s.waitFromMs < atMs) s.waitFromMs = atMs;
   }
 
   /** Open times of gaps still waiting for a backfill, oldest first. */

@@ -13,6 +13,13 @@ const int = (min: number, max: number) =>
     z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
   );
 
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** A duration like 90m, 12h or 7d, in ms. */
+const duration = (max: string, maxMs: number) =>
+  z.string().regex(/^\d+(ms|s|m|h|d)$/, "must be a duration like 90m, 12h or 7d").transform((v) =>
+    Number(v.match(/^\d+/)![0]) * UNIT_MS[v.replace(/^\d+/, "")]
+  ).pipe(z.number().min(1, "must be more than 0").max(maxMs, `must be at most ${max}`));
+
 export const FeedConfigSchema = z.object({
   FEED_PROFILE: z.enum(["sim", "public"], "must be sim or public"),
   VENUES_ENABLED: z.string().transform((s, ctx) => {
@@ -60,6 +67,8 @@ export const FeedConfigSchema = z.object({
   STALE_TIMEOUT_MS: int(100, 3_600_000),
   BACKOFF_BASE_MS: int(1, 600_000),
   BACKOFF_MAX_MS: int(1, 3_600_000),
+  /** Restart/outage backfill asks REST this far back at most; older missing bars are reported. */
+  BACKFILL_MAX_LOOKBACK: duration("365d", 365 * 86_400_000).default(7 * 86_400_000),
   FEED_CLOCK: z.enum(["sim", "wall"], "must be sim or wall"),
   SIM_CLOCK_URL: z.string(),
 }).superRefine((c, ctx) => {

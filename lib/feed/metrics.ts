@@ -38,6 +38,8 @@ export interface FeedState {
   readonly barsStored: ReadonlyMap<string, number>;
   readonly storeErrors: number;
   readonly commitBacklog: number;
+  /** venue|symbol|interval -> bars missing beyond BACKFILL_MAX_LOOKBACK (not recovered). */
+  readonly beyondLookback: ReadonlyMap<string, number>;
 }
 
 export interface FeedScope {
@@ -140,23 +142,31 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   }
   for (const symbol of scope.symbols) for (const f of FEATURE_KEYS) feature.zero({ feature: f, symbol });
 
-  new Counter({
-    name: "feed_bars_total",
-    help: "Closed bars stored (durable) and published.",
-    labelNames: ["venue", "symbol", "interval"] as const,
-    registers: [registry],
-    collect() {
-      const s = state();
-      this.reset();
-      for (const { venue, symbol } of vs) {
-        for (const interval of scope.intervals) this.inc({ venue, symbol, interval }, 0);
-      }
-      for (const [k, n] of s.barsStored) {
-        const [venue, symbol, interval] = k.split("|");
-        this.inc({ venue, symbol, interval }, n);
-      }
-    },
-  });
+  /** A counter per venue+symbol+interval read from a `venue|symbol|interval` map; configured streams always present. */
+  const perStream = (name: string, help: string, read: (s: FeedState) => ReadonlyMap<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ["venue", "symbol", "interval"] as const,
+      registers: [registry],
+      collect() {
+        const s = state();
+        this.reset();
+        for (const { venue, symbol } of vs) {
+          for (const interval of scope.intervals) this.inc({ venue, symbol, interval }, 0);
+        }
+        for (const [k, n] of read(s)) {
+          const [venue, symbol, interval] = k.split("|");
+          this.inc({ venue, symbol, interval }, n);
+        }
+      },
+    });
+  perStream("feed_bars_total", "Closed bars stored (durable) and published.", (s) => s.barsStored);
+  perStream(
+    "feed_gaps_beyond_lookback_total",
+    "Bars missing from the store at start that are older than BACKFILL_MAX_LOOKBACK (not recovered).",
+    (s) => s.beyondLookback,
+  );
   const perVenue = (name: string, help: string, read: (s: FeedState, v: Venue) => number) =>
     new Counter({
       name,

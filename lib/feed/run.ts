@@ -12,6 +12,7 @@ import type { FeedConfig } from "./config.ts";
 import { feedHandler } from "./http.ts";
 import { Recorder } from "./recorder.ts";
 import { FeedService } from "./service.ts";
+import { findStoreHoles, restoreHoles } from "./store_holes.ts";
 import { bucketQuantile, formatStatus, histogramBuckets, type StatusNumbers } from "./status_line.ts";
 
 export interface RunOptions {
@@ -52,6 +53,13 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
   try {
     recorder = opts.record ? Recorder.open(opts.record) : null;
     service = new FeedService({ config: opts.config, clock, store, hub, log: opts.log, recorder });
+    // Restart backfill: the store's holes (the time the feed was down, and what a previous run
+    // could not fill) become gaps before the first live event, so they are held ahead of live bars.
+    const streams = s.VENUES_ENABLED.flatMap((venue) =>
+      s.SYMBOLS.flatMap((symbol) => s.INTERVALS.map((interval) => ({ venue, symbol, interval })))
+    );
+    const found = await findStoreHoles(store, streams, service.startedAtMs, s.BACKFILL_MAX_LOOKBACK);
+    restoreHoles(service.pipeline, found, service.feedNow(), service.beyondLookback, opts.log);
     const svc = service;
     server = serve({
       name: "live_connector",
@@ -109,8 +117,17 @@ async function statusNumbers(service: FeedService): Promise<StatusNumbers> {
     barsStored: service.committer.stored,
     reconnects: st.connections.reduce((n, c) => n + c.stats.reconnects, 0),
     gaps: service.pipeline.dq.totalInterval("gap_bars"),
+    backfilled: service.backfill.filled,
+    notRecovered: notRecovered(service),
     p99LatencyMs: bucketQuantile(buckets, 0.99),
   };
+}
+
+/** Gaps given up (expired or unserved) plus bars beyond the lookback, every interval. */
+function notRecovered(service: FeedService): number {
+  let n = service.pipeline.dq.totalInterval("abandoned_gaps");
+  for (const v of service.beyondLookback.values()) n += v;
+  return n;
 }
 
 function healthJson(
@@ -142,6 +159,11 @@ function healthJson(
       pending: service.pipeline.pendingGaps().length,
       backfilled: service.backfill.filled,
       abandoned: service.backfill.abandoned,
+      // Missing bars this run will not recover: given up, or older than BACKFILL_MAX_LOOKBACK.
+      beyondLookback: Object.fromEntries(service.beyondLookback),
+      notRecovered: notRecovered(service),
+      restFailures: service.backfill.failedRounds,
+      restRateLimited: service.rest.rateLimited,
     },
     repairedBars: service.committer.repaired,
     recording: recorder ? { path: recorder.path, lines: recorder.lines } : null,

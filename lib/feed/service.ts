@@ -42,6 +42,8 @@ export class FeedService {
   /** Per-symbol stalls on an open link (the venue stopped sending one symbol). */
   readonly watch: SymbolWatch;
   readonly startedAtMs: number;
+  /** venue|symbol|interval -> bars missing from the store beyond BACKFILL_MAX_LOOKBACK at start. */
+  readonly beyondLookback = new Map<string, number>();
   connections: FeedConnection[] = [];
   private readonly opts: FeedServiceOptions;
   private readonly ctrl = new AbortController();
@@ -80,11 +82,18 @@ export class FeedService {
     const bases = Object.fromEntries(
       s.VENUES_ENABLED.map((v) => [v, ADAPTERS[v].endpoints(opts.config.env).rest]),
     );
-    this.rest = new RestKlines({ bases, now: this.feedNow, fetch: opts.fetch, signal: this.ctrl.signal });
+    this.rest = new RestKlines({
+      bases,
+      now: this.feedNow,
+      fetch: opts.fetch,
+      signal: this.ctrl.signal,
+      wallNow: this.wallNow,
+    });
     this.backfill = new Backfiller({
       pipeline: this.pipeline,
       rest: this.rest,
       now: this.feedNow,
+      wallNow: this.wallNow,
       log: opts.log,
     });
     this.committer = new BarCommitter({
@@ -306,6 +315,7 @@ export class FeedService {
       barsStored: this.committer.storedBy,
       storeErrors: this.committer.storeErrors,
       commitBacklog: this.committer.backlog,
+      beyondLookback: this.beyondLookback,
     };
   }
 

@@ -1,4 +1,5 @@
-// The --quiet status line, every STATUS_MIN_SECS: bars/s, p99 transport latency, reconnects, gaps.
+// The --quiet status line, every STATUS_MIN_SECS: bars/s, p99 transport latency, reconnects, gaps,
+// backfilled and not recovered bars.
 // Pure helpers; the runner reads the numbers and prints.
 import type { Registry } from "prom-client";
 
@@ -6,6 +7,9 @@ export interface StatusNumbers {
   readonly barsStored: number;
   readonly reconnects: number;
   readonly gaps: number;
+  /** Gap bars filled from REST, and missing bars given up or beyond BACKFILL_MAX_LOOKBACK. */
+  readonly backfilled: number;
+  readonly notRecovered: number;
   /** p99 transport latency in ms, null before the first trade. */
   readonly p99LatencyMs: number | null;
 }
@@ -34,7 +38,10 @@ export async function histogramBuckets(
     .map((v) => ({ le: v.labels.le === "+Inf" ? Infinity : Number(v.labels.le), count: v.value }));
 }
 
-/** One line, e.g. `feed status: 12.50 bars/s, p99 transport 45 ms, reconnects 0, gaps 2`. */
+/**
+ * One line, e.g. `feed status: 12.50 bars/s, p99 transport 45 ms, reconnects 0, gaps 2, backfilled 2,
+ * not recovered 0`.
+ */
 export function formatStatus(prev: StatusNumbers | null, cur: StatusNumbers, elapsedS: number): string {
   const bars = prev === null ? cur.barsStored : cur.barsStored - prev.barsStored;
   const rate = elapsedS > 0 ? bars / elapsedS : 0;
@@ -45,5 +52,6 @@ export function formatStatus(prev: StatusNumbers | null, cur: StatusNumbers, ela
     : `${cur.p99LatencyMs} ms`;
   return `feed status: ${
     rate.toFixed(2)
-  } bars/s, p99 transport ${p99}, reconnects ${cur.reconnects}, gaps ${cur.gaps}`;
+  } bars/s, p99 transport ${p99}, reconnects ${cur.reconnects}, gaps ${cur.gaps}, backfilled ${cur.backfilled}, ` +
+    `not recovered ${cur.notRecovered}`;
 }

@@ -52,9 +52,12 @@ Deno.test("status line: quantile from cumulative buckets over label sets, and th
   assert.equal(bucketQuantile(buckets, 1), Infinity);
   assert.equal(bucketQuantile([{ le: 1, count: 0 }], 0.99), null);
   const line = formatStatus(
-    { barsStored: 10, reconnects: 0, gaps: 0, p99LatencyMs: null },
-    { barsStored: 35, reconnects: 2, gaps: 1, p99LatencyMs: 250 },
+    { barsStored: 10, reconnects: 0, gaps: 0, backfilled: 0, notRecovered: 0, p99LatencyMs: null },
+    { barsStored: 35, reconnects: 2, gaps: 1, backfilled: 1, notRecovered: 3, p99LatencyMs: 250 },
     10,
   );
-  assert.equal(line, "feed status: 2.50 bars/s, p99 transport 250 ms, reconnects 2, gaps 1");
+  assert.equal(
+    line,
+    "feed status: 2.50 bars/s, p99 transport 250 ms, reconnects 2, gaps 1, backfilled 1, not recovered 3",
+  );
 });

@@ -132,15 +132,59 @@ export class BarStore {
     });
   }
 
-  /** Number of stored bars, optionally for one venue / symbol / interval. */
-  countBars(filter: { venue?: Venue; symbol?: Symbol; interval?: Interval } = {}): Promise<number> {
+  /** Number of stored bars, optionally for one venue / symbol / interval and open times in [fromMs, toMs). */
+  countBars(
+    filter: { venue?: Venue; symbol?: Symbol; interval?: Interval; fromMs?: number; toMs?: number } = {},
+  ): Promise<number> {
     return this.enqueue(async () => {
       const r = await this.con.runAndReadAll(
         `SELECT count(*) AS n FROM bars WHERE ($1 IS NULL OR venue = $1) AND ($2 IS NULL OR symbol = $2)
-           AND ($3 IS NULL OR interval = $3)`,
-        [filter.venue ?? null, filter.symbol ?? null, filter.interval ?? null],
+           AND ($3 IS NULL OR interval = $3) AND ($4 IS NULL OR open_time >= $4)
+           AND ($5 IS NULL OR open_time < $5)`,
+        [
+          filter.venue ?? null,
+          filter.symbol ?? null,
+          filter.interval ?? null,
+          filter.fromMs ?? null,
+          filter.toMs ?? null,
+        ],
       );
       return Number(r.getRowObjectsJS()[0].n);
+    });
+  }
+
+  /** Open times of a stream's first and last stored bars, or null when it has none. */
+  span(
+    venue: Venue,
+    symbol: Symbol,
+    interval: Interval,
+  ): Promise<{ firstMs: number; lastMs: number } | null> {
+    return this.enqueue(async () => {
+      const r = await this.con.runAndReadAll(
+        `SELECT min(open_time) AS f, max(open_time) AS l FROM bars
+           WHERE venue = $1 AND symbol = $2 AND interval = $3`,
+        [venue, symbol, interval],
+      );
+      const row = r.getRowObjectsJS()[0];
+      return row.f === null ? null : { firstMs: Number(row.f), lastMs: Number(row.l) };
+    });
+  }
+
+  /** Stored open times of a stream in [fromMs, toMs), ascending (the restart scan looks for holes). */
+  openTimes(
+    venue: Venue,
+    symbol: Symbol,
+    interval: Interval,
+    fromMs: number,
+    toMs: number,
+  ): Promise<number[]> {
+    return this.enqueue(async () => {
+      const r = await this.con.runAndReadAll(
+        `SELECT open_time AS t FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3
+           AND open_time >= $4 AND open_time < $5 ORDER BY open_time`,
+        [venue, symbol, interval, fromMs, toMs],
+      );
+      return r.getRowObjectsJS().map((row) => Number(row.t));
     });
   }
 
