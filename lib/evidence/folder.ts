@@ -1,6 +1,6 @@
 // Evidence folders: `.local_tmp/<name>_<YYYYMMDDTHHMMSSZ>/`, built in a staging folder and renamed
 // into place only when complete (manifest included), so a reader never sees a half-written proof.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { writeFileAtomic } from "./atomic.ts";
 import { buildManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
@@ -37,6 +37,22 @@ export class EvidenceFolder {
     return join(this.staging, rel);
   }
 
+  /** `<root>/<name>_<stamp>`: where finalize() puts the folder unless another run took that second. */
+  get intended(): string {
+    return join(this.root, `${this.name}_${this.stamp}`);
+  }
+
+  /**
+   * A path inside the staging folder as it will read once sealed, for messages and notes: the
+   * staging folder is gone after the rename, so naming it would send a reader nowhere.
+   */
+  shown(path: string): string {
+    for (const base of [resolve(this.staging), this.staging]) {
+      if (path === base || path.startsWith(`${base}/`)) return this.intended + path.slice(base.length);
+    }
+    return path;
+  }
+
   write(rel: string, data: string | Uint8Array): Promise<void> {
     return writeFileAtomic(this.path(rel), data);
   }
@@ -46,8 +62,8 @@ export class EvidenceFolder {
   }
 
   /**
-   * Writes the manifest and renames the staging folder to `<name>_<stamp>`, or `<name>_<stamp>_2`,
-   * `_3`... when another run took that second. Returns the final path.
+   * Writes the manifest and renames the staging folder to `<name>_<stamp>` (`intended`), or
+   * `<name>_<stamp>_2`, `_3`... when another run took that second. Returns the final path.
    */
   async finalize(): Promise<string> {
     await this.write(MANIFEST_NAME, await buildManifest(this.staging));
