@@ -13,7 +13,8 @@ import { exporterEventsFile, runActivityDemo } from "./activity_demo.ts";
 import { runOpsVerify } from "./ops_verify.ts";
 import { assertPortsUsable } from "./preflight.ts";
 import { type ComponentStatus, STACK, startStack, stopAll } from "./stack.ts";
-import { type JudgedGate, stackGateLines } from "./stack_gates.ts";
+import { renderOperatorNote, wholeVerdict } from "./operator_note.ts";
+import type { JudgedGate } from "./stack_gates.ts";
 import { dataFlow, judgeStack, stackVerdict, writeStackEvidence } from "./stack_judge.ts";
 
 export interface LocalVerifyOptions {
@@ -168,40 +169,18 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
     selfTest(),
   );
   await ev.write("KEY_MATERIAL_SCAN.txt", scan.text);
-  const stack = stackVerdict(x.stackGates);
-  const verdict = activity.verdict === "PASS" && ops.verdict === "PASS" && stack === "PASS" && scan.clean
-    ? "PASS"
-    : "FAIL";
-  const failed = ops.summaryText.match(/^failed_gates=(.*)$/m)?.[1] ?? "unknown";
-  const stackFailed = x.stackGates.filter((g) => g.result.status !== "PASS").map((g) => g.result.key);
-  const note = [
-    `tickproof local verify — ${new Date(x.started).toISOString()}`,
-    "",
-    `VERDICT: ${verdict}`,
-    `  activity demo: ${activity.verdict}   (${activity.dir})`,
-    `  ops verify:    ${ops.verdict}   failed gates: ${failed}   (${ops.dir})`,
-    `  stack gates:   ${stack}   failed gates: ${stackFailed.join(",") || "none"}   (stack/STACK_GATES.tsv)`,
-    `  key scan:      ${scan.clean ? "CLEAN" : "NOT CLEAN"}   (KEY_MATERIAL_SCAN.txt)`,
-    "",
-    "Stack gates (hard; source, want and raw answer per gate in stack/STACK_GATES.tsv):",
-    ...stackGateLines(x.stackGates),
-    "",
-    "Data flow seen by Prometheus (venue -> feed -> strategy -> events -> exporter; informational):",
-    ...Object.entries(x.flow).map(([k, v]) => `  ${k.padEnd(28)} ${v === null ? "NO_DATA" : v}`),
-    "",
-    "What ran (component, port, state):",
-    ...statuses.map((s) =>
-      `  ${s.name.padEnd(12)} :${String(s.port).padEnd(5)} ${s.state.padEnd(15)} ${s.detail}`
-    ),
-    "",
-    "Where to look:",
-    `  - ops gates with values: ${ops.dir}/AI_LIVE_OPS_SUMMARY.txt (raw Prometheus answers in prom/)`,
-    `  - activity demo: ${activity.dir}/ACTIVITY_DEMO_SUMMARY.txt`,
-    "  - child logs: logs/ in this folder; events: stack/ai_events.jsonl (a copy, when started here)",
-    "  - integrity: sha256sum -c --strict MANIFEST_SHA256.txt (in each folder)",
-    "",
-  ];
-  await ev.write("OPERATOR_NOTE.txt", note.join("\n"));
+  const verdict = wholeVerdict(activity.verdict, ops.verdict, x.stackGates, scan.clean);
+  const note = renderOperatorNote({
+    started: x.started,
+    verdict,
+    activity,
+    ops,
+    stackGates: x.stackGates,
+    scanClean: scan.clean,
+    flow: x.flow,
+    statuses,
+  });
+  await ev.write("OPERATOR_NOTE.txt", note);
   await ev.writeJson(
     "run.json",
     runInfo(x.opts.command ?? "verify", x.opts.args ?? [], x.started, Date.now(), await collectVersions(), {
@@ -217,7 +196,7 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
     activityVerdict: activity.verdict,
     opsVerdict: ops.verdict,
     scanClean: scan.clean,
-    stackVerdict: stack,
+    stackVerdict: stackVerdict(x.stackGates),
   };
 }
 

@@ -56,10 +56,14 @@ export async function judgeStack(opts: JudgeStackOptions): Promise<JudgedGate[]>
   return [componentsGate(opts.statuses), ...last];
 }
 
-/** Writes each raw answer and `stack/STACK_GATES.tsv` into the evidence folder. */
+/** Writes each raw answer, `stack/STACK_GATES.tsv` and `stack/stack_gates.json` into the evidence folder. */
 export async function writeStackEvidence(ev: EvidenceFolder, gates: readonly JudgedGate[]): Promise<void> {
   for (const g of gates) await ev.write(rawFile(g.result.key), g.raw);
   await ev.write("stack/STACK_GATES.tsv", renderStackGatesTsv(gates));
+  await ev.writeJson("stack/stack_gates.json", {
+    gates: gates.map((g) => ({ ...g.result, raw: rawFile(g.result.key) })),
+    verdict: stackVerdict(gates),
+  });
 }
 
 export function stackVerdict(gates: readonly JudgedGate[]): "PASS" | "FAIL" {
