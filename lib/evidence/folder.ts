@@ -22,6 +22,8 @@ export class EvidenceFolder {
     readonly stamp: string,
     /** Where files are written until finalize(). */
     readonly staging: string,
+    /** First `_N` suffix free when the folder was created (1 = none); finalize() tries it first. */
+    private readonly firstSeq: number,
   ) {}
 
   static async create(name: string, opts: EvidenceOptions = {}): Promise<EvidenceFolder> {
@@ -30,16 +32,21 @@ export class EvidenceFolder {
     const stamp = utcStamp((opts.now ?? Date.now)());
     const staging = join(root, STAGING, `${name}_${stamp}_${crypto.randomUUID().slice(0, 8)}`);
     await Deno.mkdir(staging, { recursive: true });
-    return new EvidenceFolder(root, name, stamp, staging);
+    let seq = 1;
+    while (seq < 1000 && await exists(finalName(root, name, stamp, seq))) seq++;
+    return new EvidenceFolder(root, name, stamp, staging, seq);
   }
 
   path(rel: string): string {
     return join(this.staging, rel);
   }
 
-  /** `<root>/<name>_<stamp>`: where finalize() puts the folder unless another run took that second. */
+  /**
+   * `<root>/<name>_<stamp>[_N]`, the first name free at create(): where finalize() puts the folder
+   * unless a concurrent run takes it first.
+   */
   get intended(): string {
-    return join(this.root, `${this.name}_${this.stamp}`);
+    return finalName(this.root, this.name, this.stamp, this.firstSeq);
   }
 
   /**
@@ -67,8 +74,8 @@ export class EvidenceFolder {
    */
   async finalize(): Promise<string> {
     await this.write(MANIFEST_NAME, await buildManifest(this.staging));
-    for (let seq = 1; seq < 1000; seq++) {
-      const final = join(this.root, `${this.name}_${this.stamp}${seq === 1 ? "" : `_${seq}`}`);
+    for (let seq = this.firstSeq; seq < 1000; seq++) {
+      const final = finalName(this.root, this.name, this.stamp, seq);
       if (await exists(final)) continue;
       try {
         await Deno.rename(this.staging, final);
@@ -86,6 +93,10 @@ export class EvidenceFolder {
   async abandon(): Promise<void> {
     await Deno.remove(this.staging, { recursive: true }).catch(() => {});
   }
+}
+
+function finalName(root: string, name: string, stamp: string, seq: number): string {
+  return join(root, `${name}_${stamp}${seq === 1 ? "" : `_${seq}`}`);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -88,3 +88,16 @@ Deno.test("evidence folder: paths inside staging are shown as they read once sea
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("evidence folder: a second run in the same second is shown and sealed as _2", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const first = await EvidenceFolder.create("ops_probe", { root, now: () => FIXED });
+    await first.finalize();
+    const second = await EvidenceFolder.create("ops_probe", { root, now: () => FIXED });
+    assert.equal(second.intended, join(root, "ops_probe_20261121T010203Z_2"));
+    assert.equal(await second.finalize(), second.intended);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -1,6 +1,6 @@
 // task verify: the one-command proof. Brings up what is not running, runs the activity demo and
 // ops verify, scans every folder for key material, and writes the top-level evidence folder.
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { EvidenceFolder } from "../evidence/folder.ts";
 import { renderScanReport, scanDirs, selfTest } from "../evidence/key_scan.ts";
@@ -164,7 +164,7 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
   );
   const dirs = [ev.staging, activity.dir, ops.dir];
   const scan = renderScanReport(
-    [`${ev.name}_${ev.stamp}`, activity.dir, ops.dir],
+    [basename(ev.intended), activity.dir, ops.dir],
     await scanDirs(dirs, "."),
     selfTest(),
   );
