@@ -146,13 +146,15 @@ export async function startStack(
   for (const spec of specs) {
     const url = `http://${host}:${spec.port}${spec.probePath}`;
     if (await probe(url)) {
+      // Named, so a port answered by some other program is visible in the note, not assumed ours.
+      const holder = describeHolder(await portHolder(spec.port));
       statuses.push({
         name: spec.name,
         port: spec.port,
         state: "already_running",
-        detail: `answering ${url}`,
+        detail: `answering ${url}; held by ${holder}`,
       });
-      say(`${spec.name}: already running on :${spec.port}, using it`);
+      say(`${spec.name}: already running on :${spec.port} (${holder}), using it`);
       continue;
     }
     if (!(await exists(spec.entry))) {

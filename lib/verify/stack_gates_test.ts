@@ -111,3 +111,36 @@ Deno.test("httpGate: 2xx with the expected body passes; another status fails wit
   assert.equal(gone.result.status, "ERROR");
   assert.equal(gone.result.value, null);
 });
+
+Deno.test("startStack: a port already answering the health path is used, and its holder is named", async () => {
+  const ctrl = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ctrl.signal, onListen: () => {} },
+    () => new Response("ok"),
+  );
+  try {
+    const port = server.addr.port;
+    const { statuses, children } = await startStack(
+      { workDir: "/nonexistent", logDir: "/nonexistent", eventsFile: "/nonexistent", runId: "t" },
+      () => {},
+      [{
+        name: "web",
+        port,
+        probePath: "/health",
+        entry: "scripts/web.ts",
+        args: () => [],
+        startTimeoutMs: 1000,
+      }],
+    );
+    assert.deepEqual(children, []);
+    assert.equal(statuses[0].state, "already_running");
+    assert.match(
+      statuses[0].detail,
+      new RegExp(`^answering http://127\\.0\\.0\\.1:${port}/health; held by pid ${Deno.pid} `),
+    );
+    assert.equal(componentsGate(statuses).result.status, "PASS");
+  } finally {
+    ctrl.abort();
+    await server.finished;
+  }
+});
