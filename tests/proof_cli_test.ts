@@ -1,6 +1,9 @@
 // The proof scripts' CLI contract: --help exits 0, bad input exits 2 with one line, a busy port or
-// a missing Prometheus is an environment error (2) that says what to do.
+// a missing Prometheus is an environment error (2) that says what to do, and verify never starts
+// around a contract port held by something that is not its component.
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { PORTS } from "../lib/config/ports.ts";
 import { runScript } from "./support/net.ts";
 
 const SCRIPTS = [
@@ -74,4 +77,41 @@ Deno.test("prom: without Prometheus on PATH it exits 2 and says how to install i
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name:
+    "verify: the feed's port held by a process that never answers HTTP exits 2 naming port and holder; nothing starts",
+  sanitizeResources: false,
+  fn: async () => {
+    // What was seen: port 8000 held by something silent, and the proof said PASS without a feed.
+    const port = PORTS.live_connector;
+    let l: Deno.Listener;
+    try {
+      l = Deno.listen({ hostname: "127.0.0.1", port });
+    } catch (err) {
+      throw new Error(`this test holds the feed's contract port ${port} itself: free it first (${err})`);
+    }
+    const root = await Deno.makeTempDir({ prefix: "tp_verify_held_" });
+    try {
+      const out = join(root, "evidence");
+      const r = await runScript("verify/local_verify.ts", ["--out-root", out, "--wait-s", "5"]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.equal(r.stdout, "");
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^verify: port ${port} \\(feed\\) on 127\\.0\\.0\\.1 is held by pid ${Deno.pid} \\(.+\\), ` +
+            "which does not answer /health; stop it or free the port, then run ./tp verify again " +
+            "\\(nothing was started\\)$",
+          "m",
+        ),
+      );
+      // Before anything starts: no evidence folder, no staging, no child.
+      await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
+    } finally {
+      l.close();
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });

@@ -7,16 +7,21 @@ const HELP = `Usage: ./tp verify [options]
 
 The one-command proof. Starts every part of the local stack that is not already running (as
 child processes, logs in the evidence folder; says so), runs the activity demo and ops verify
-against the real Prometheus on :9092, scans the evidence for key material, stops what it started,
-and writes .local_tmp/ai_live_local_verify_<UTC stamp>/ with OPERATOR_NOTE.txt, KEY_MATERIAL_SCAN.txt,
-LATEST_DIRS.txt, run.json and MANIFEST_SHA256.txt.
+against the real Prometheus on :9092, judges the rest of the stack with hard stack gates (feed up,
+bars closed and trades seen per enabled venue, strategy decisions from real bars, Alertmanager
+ready, web page answering), scans the evidence for key material, stops what it started, and
+writes .local_tmp/ai_live_local_verify_<UTC stamp>/ with OPERATOR_NOTE.txt, stack/STACK_GATES.tsv,
+KEY_MATERIAL_SCAN.txt, LATEST_DIRS.txt, run.json and MANIFEST_SHA256.txt. A contract port held by
+something that does not answer that component's health path stops the proof before it starts
+anything (exit 2, naming the port and its holder).
 
 Options:
   --out-root DIR   where evidence folders appear (default .local_tmp)
   --wait-s N       how long each stage waits for Prometheus (default 60)
   -h, --help       this help
 
-Exit: 0 PASS, 1 FAIL (a gate failed; OPERATOR_NOTE.txt says which), 2 usage or environment error.`;
+Exit: 0 PASS, 1 FAIL (a gate failed; OPERATOR_NOTE.txt says which), 2 usage or environment error
+(e.g. a contract port held by something else).`;
 
 async function main(args: string[]): Promise<number> {
   const flags = parseFlags(args, {

@@ -1,6 +1,6 @@
 // Evidence folders: `.local_tmp/<name>_<YYYYMMDDTHHMMSSZ>/`, built in a staging folder and renamed
 // into place only when complete (manifest included), so a reader never sees a half-written proof.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { writeFileAtomic } from "./atomic.ts";
 import { buildManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
@@ -22,6 +22,8 @@ export class EvidenceFolder {
     readonly stamp: string,
     /** Where files are written until finalize(). */
     readonly staging: string,
+    /** First `_N` suffix free when the folder was created (1 = none); finalize() tries it first. */
+    private readonly firstSeq: number,
   ) {}
 
   static async create(name: string, opts: EvidenceOptions = {}): Promise<EvidenceFolder> {
@@ -30,11 +32,32 @@ export class EvidenceFolder {
     const stamp = utcStamp((opts.now ?? Date.now)());
     const staging = join(root, STAGING, `${name}_${stamp}_${crypto.randomUUID().slice(0, 8)}`);
     await Deno.mkdir(staging, { recursive: true });
-    return new EvidenceFolder(root, name, stamp, staging);
+    let seq = 1;
+    while (seq < 1000 && await exists(finalName(root, name, stamp, seq))) seq++;
+    return new EvidenceFolder(root, name, stamp, staging, seq);
   }
 
   path(rel: string): string {
     return join(this.staging, rel);
+  }
+
+  /**
+   * `<root>/<name>_<stamp>[_N]`, the first name free at create(): where finalize() puts the folder
+   * unless a concurrent run takes it first.
+   */
+  get intended(): string {
+    return finalName(this.root, this.name, this.stamp, this.firstSeq);
+  }
+
+  /**
+   * A path inside the staging folder as it will read once sealed, for messages and notes: the
+   * staging folder is gone after the rename, so naming it would send a reader nowhere.
+   */
+  shown(path: string): string {
+    for (const base of [resolve(this.staging), this.staging]) {
+      if (path === base || path.startsWith(`${base}/`)) return this.intended + path.slice(base.length);
+    }
+    return path;
   }
 
   write(rel: string, data: string | Uint8Array): Promise<void> {
@@ -46,13 +69,13 @@ export class EvidenceFolder {
   }
 
   /**
-   * Writes the manifest and renames the staging folder to `<name>_<stamp>`, or `<name>_<stamp>_2`,
-   * `_3`... when another run took that second. Returns the final path.
+   * Writes the manifest and renames the staging folder to `<name>_<stamp>` (`intended`), or
+   * `<name>_<stamp>_2`, `_3`... when another run took that second. Returns the final path.
    */
   async finalize(): Promise<string> {
     await this.write(MANIFEST_NAME, await buildManifest(this.staging));
-    for (let seq = 1; seq < 1000; seq++) {
-      const final = join(this.root, `${this.name}_${this.stamp}${seq === 1 ? "" : `_${seq}`}`);
+    for (let seq = this.firstSeq; seq < 1000; seq++) {
+      const final = finalName(this.root, this.name, this.stamp, seq);
       if (await exists(final)) continue;
       try {
         await Deno.rename(this.staging, final);
@@ -70,6 +93,10 @@ export class EvidenceFolder {
   async abandon(): Promise<void> {
     await Deno.remove(this.staging, { recursive: true }).catch(() => {});
   }
+}
+
+function finalName(root: string, name: string, stamp: string, seq: number): string {
+  return join(root, `${name}_${stamp}${seq === 1 ? "" : `_${seq}`}`);
 }
 
 async function exists(path: string): Promise<boolean> {

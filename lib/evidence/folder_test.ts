@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { EvidenceFolder } from "./folder.ts";
 import { checkManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
@@ -69,6 +69,34 @@ Deno.test("evidence folder: abandon leaves no proof folder behind", async () => 
     const names = [];
     for await (const e of Deno.readDir(join(root, ".staging"))) names.push(e.name);
     assert.deepEqual(names, []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("evidence folder: paths inside staging are shown as they read once sealed", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const ev = await EvidenceFolder.create("ops_probe", { root, now: () => FIXED });
+    const final = join(root, "ops_probe_20261121T010203Z");
+    assert.equal(ev.intended, final);
+    assert.equal(ev.shown(ev.path("logs/feed.log")), join(final, "logs/feed.log"));
+    assert.equal(ev.shown(resolve(ev.path("logs"))), join(final, "logs"));
+    assert.equal(ev.shown("/elsewhere/x.log"), "/elsewhere/x.log");
+    assert.equal(await ev.finalize(), final);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("evidence folder: a second run in the same second is shown and sealed as _2", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const first = await EvidenceFolder.create("ops_probe", { root, now: () => FIXED });
+    await first.finalize();
+    const second = await EvidenceFolder.create("ops_probe", { root, now: () => FIXED });
+    assert.equal(second.intended, join(root, "ops_probe_20261121T010203Z_2"));
+    assert.equal(await second.finalize(), second.intended);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -1,16 +1,21 @@
 // task verify: the one-command proof. Brings up what is not running, runs the activity demo and
 // ops verify, scans every folder for key material, and writes the top-level evidence folder.
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { EvidenceFolder } from "../evidence/folder.ts";
 import { renderScanReport, scanDirs, selfTest } from "../evidence/key_scan.ts";
 import { collectVersions, runInfo } from "../evidence/run_info.ts";
 import { utcStamp } from "../evidence/stamp.ts";
-import { instantQuery, isReady } from "../prom/client.ts";
+import { DEFAULT_ENV_FILE, loadFeedConfig } from "../feed/load_config.ts";
+import { isReady } from "../prom/client.ts";
 import { type LocalProm, startLocalPrometheus } from "../prom/local.ts";
 import { exporterEventsFile, runActivityDemo } from "./activity_demo.ts";
 import { runOpsVerify } from "./ops_verify.ts";
-import { type ComponentStatus, startStack, stopAll } from "./stack.ts";
+import { assertPortsUsable } from "./preflight.ts";
+import { type ComponentStatus, STACK, startStack, stopAll } from "./stack.ts";
+import { renderOperatorNote, wholeVerdict } from "./operator_note.ts";
+import type { JudgedGate } from "./stack_gates.ts";
+import { dataFlow, judgeStack, stackVerdict, writeStackEvidence } from "./stack_judge.ts";
 
 export interface LocalVerifyOptions {
   evidenceRoot?: string;
@@ -28,12 +33,19 @@ export interface LocalVerifyResult {
   activityVerdict: string;
   opsVerdict: string;
   scanClean: boolean;
+  stackVerdict: "PASS" | "FAIL";
 }
 
 export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVerifyResult> {
   const say = opts.say ?? ((l: string) => console.error(`verify: ${l}`));
   const root = opts.evidenceRoot ?? ".local_tmp";
   const started = Date.now();
+  const host = bindHost();
+  // Nothing starts while a contract port is held by something that is not its component.
+  await assertPortsUsable(host, [
+    ...STACK.map((s) => ({ name: s.name, port: s.port, probePath: s.probePath })),
+    { name: "prometheus", port: PORTS.prometheus, probePath: "/-/ready" },
+  ]);
   const ev = await EvidenceFolder.create("ai_live_local_verify", { root });
   const stamp = utcStamp(started);
   const workDir = resolve(join(root, ".work", `local_verify_${stamp}_${crypto.randomUUID().slice(0, 6)}`));
@@ -41,12 +53,22 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
   await Deno.mkdir(workDir, { recursive: true });
   await Deno.mkdir(logDir, { recursive: true });
   const runId = `local_verify_${stamp}`;
-  const promUrl = `http://${bindHost()}:${PORTS.prometheus}`;
-  const exporterUrl = `http://${bindHost()}:${PORTS.ai_live}`;
+  // The live events file sits outside the evidence staging folder, so every path the children and
+  // the activity demo record still exists after the proof is sealed; the evidence keeps a copy.
+  const liveEvents = resolve(join(root, "events", `${runId}_${crypto.randomUUID().slice(0, 6)}.jsonl`));
+  await Deno.mkdir(join(root, "events"), { recursive: true });
+  const promUrl = `http://${host}:${PORTS.prometheus}`;
+  const exporterUrl = `http://${host}:${PORTS.ai_live}`;
   let prom: LocalProm | null = null;
   let promState: ComponentStatus;
   const stack = await startStack(
-    { workDir, logDir, eventsFile: ev.path("stack/ai_events.jsonl"), runId },
+    {
+      workDir,
+      logDir,
+      logDirShown: ev.shown(resolve(logDir)),
+      eventsFile: liveEvents,
+      runId,
+    },
     say,
   );
   let stopped = false;
@@ -68,10 +90,12 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
     } else {
       prom = await startLocalPrometheus({ workDir: join(workDir, "prometheus") });
       promState = { name: "prometheus", port: PORTS.prometheus, state: "started", detail: `pid ${prom.pid}` };
-      say(`prometheus: not running; started it (pid ${prom.pid}, config ${prom.configFile})`);
       await Deno.copyFile(prom.configFile, ev.path("stack/prometheus.yml"));
+      say(
+        `prometheus: not running; started it (pid ${prom.pid}, config ${ev.intended}/stack/prometheus.yml)`,
+      );
     }
-    const eventsFile = (await exporterEventsFile(exporterUrl)) ?? ev.path("stack/ai_events.jsonl");
+    const eventsFile = (await exporterEventsFile(exporterUrl)) ?? liveEvents;
     say(`activity demo: emitting events for run ${runId}_demo into ${eventsFile}`);
     const activity = await runActivityDemo({
       promUrl,
@@ -93,12 +117,26 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
       signal: opts.signal,
     });
     say(`ops verify: ${ops.verdict} (${ops.dir})`);
+    const statuses = [...stack.statuses, promState];
+    const stackGates = await judgeStack({
+      targets: {
+        promUrl,
+        alertmanagerUrl: `http://${host}:${PORTS.alertmanager}`,
+        webUrl: `http://${host}:${PORTS.peak_trade_web}`,
+        venues: enabledVenues(),
+      },
+      statuses,
+      waitMs: opts.waitMs,
+      signal: opts.signal,
+    });
+    await writeStackEvidence(ev, stackGates);
     const flow = await dataFlow(promUrl);
     await ev.writeJson("stack/data_flow.json", flow);
+    say(`stack gates: ${stackVerdict(stackGates)} (${ev.intended}/stack/STACK_GATES.tsv)`);
     // Stop what we started before sealing the folder: their logs are part of the evidence.
     await stopStarted();
-    const statuses = [...stack.statuses, promState];
-    return await finish(ev, { opts, started, activity, ops, statuses, flow });
+    await Deno.copyFile(liveEvents, ev.path("stack/ai_events.jsonl")).catch(() => {});
+    return await finish(ev, { opts, started, activity, ops, statuses, flow, stackGates });
   } catch (err) {
     await stopStarted();
     await ev.abandon();
@@ -115,47 +153,34 @@ interface FinishInput {
   ops: { verdict: string; dir: string; summaryText: string };
   statuses: ComponentStatus[];
   flow: Record<string, number | null>;
+  stackGates: JudgedGate[];
 }
 
 async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyResult> {
   const { activity, ops, statuses } = x;
   await ev.write(
     "LATEST_DIRS.txt",
-    `activity_demo=${activity.dir}\nops_verify=${ops.dir}\nlocal_verify=${ev.root}/${ev.name}_${ev.stamp}\n`,
+    `activity_demo=${activity.dir}\nops_verify=${ops.dir}\nlocal_verify=${ev.intended}\n`,
   );
   const dirs = [ev.staging, activity.dir, ops.dir];
   const scan = renderScanReport(
-    [`${ev.name}_${ev.stamp}`, activity.dir, ops.dir],
+    [basename(ev.intended), activity.dir, ops.dir],
     await scanDirs(dirs, "."),
     selfTest(),
   );
   await ev.write("KEY_MATERIAL_SCAN.txt", scan.text);
-  const verdict = activity.verdict === "PASS" && ops.verdict === "PASS" && scan.clean ? "PASS" : "FAIL";
-  const failed = ops.summaryText.match(/^failed_gates=(.*)$/m)?.[1] ?? "unknown";
-  const note = [
-    `tickproof local verify — ${new Date(x.started).toISOString()}`,
-    "",
-    `VERDICT: ${verdict}`,
-    `  activity demo: ${activity.verdict}   (${activity.dir})`,
-    `  ops verify:    ${ops.verdict}   failed gates: ${failed}   (${ops.dir})`,
-    `  key scan:      ${scan.clean ? "CLEAN" : "NOT CLEAN"}   (KEY_MATERIAL_SCAN.txt)`,
-    "",
-    "Data flow seen by Prometheus (venue -> feed -> strategy -> events -> exporter):",
-    ...Object.entries(x.flow).map(([k, v]) => `  ${k.padEnd(28)} ${v === null ? "NO_DATA" : v}`),
-    "",
-    "What ran (component, port, state):",
-    ...statuses.map((s) =>
-      `  ${s.name.padEnd(12)} :${String(s.port).padEnd(5)} ${s.state.padEnd(15)} ${s.detail}`
-    ),
-    "",
-    "Where to look:",
-    `  - ops gates with values: ${ops.dir}/AI_LIVE_OPS_SUMMARY.txt (raw Prometheus answers in prom/)`,
-    `  - activity demo: ${activity.dir}/ACTIVITY_DEMO_SUMMARY.txt`,
-    "  - child logs: logs/ in this folder; events file: stack/ai_events.jsonl (when started here)",
-    "  - integrity: sha256sum -c --strict MANIFEST_SHA256.txt (in each folder)",
-    "",
-  ];
-  await ev.write("OPERATOR_NOTE.txt", note.join("\n"));
+  const verdict = wholeVerdict(activity.verdict, ops.verdict, x.stackGates, scan.clean);
+  const note = renderOperatorNote({
+    started: x.started,
+    verdict,
+    activity,
+    ops,
+    stackGates: x.stackGates,
+    scanClean: scan.clean,
+    flow: x.flow,
+    statuses,
+  });
+  await ev.write("OPERATOR_NOTE.txt", note);
   await ev.writeJson(
     "run.json",
     runInfo(x.opts.command ?? "verify", x.opts.args ?? [], x.started, Date.now(), await collectVersions(), {
@@ -165,20 +190,21 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
     }),
   );
   const dir = await ev.finalize();
-  return { verdict, dir, activityVerdict: activity.verdict, opsVerdict: ops.verdict, scanClean: scan.clean };
+  return {
+    verdict,
+    dir,
+    activityVerdict: activity.verdict,
+    opsVerdict: ops.verdict,
+    scanClean: scan.clean,
+    stackVerdict: stackVerdict(x.stackGates),
+  };
 }
 
-/** What flowed through the stack, end to end (informational: the gates judge; this shows). */
-async function dataFlow(promUrl: string): Promise<Record<string, number | null>> {
-  const queries: Record<string, string> = {
-    feed_bars_closed: "sum(feed_bars_total)",
-    feed_trades: "sum(feed_trades_total)",
-    strategy_decisions: 'sum(peaktrade_ai_decisions_total{component="shadow_mvs"})',
-    all_decisions: "sum(peaktrade_ai_decisions_total)",
-  };
-  const out: Record<string, number | null> = {};
-  for (const [k, q] of Object.entries(queries)) {
-    out[k] = (await instantQuery(promUrl, q)).samples[0]?.value ?? null;
+/** The feed's enabled venues as the feed the proof starts reads them (env file, then process env). */
+function enabledVenues(): readonly string[] {
+  try {
+    return loadFeedConfig(DEFAULT_ENV_FILE, Deno.env.toObject(), {}).settings.VENUES_ENABLED;
+  } catch {
+    return []; // the feed cannot start either; feed_up says so
   }
-  return out;
 }

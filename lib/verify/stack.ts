@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { EXPORTER_V8_FLAGS } from "../../exporter/config.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Child, portTaken, probe, spawnChild } from "../proc/child.ts";
+import { describeHolder, portHolder } from "../proc/port_holder.ts";
 import { pollUntil } from "./wait.ts";
 
 export interface StackContext {
@@ -11,6 +12,8 @@ export interface StackContext {
   workDir: string;
   /** Child logs (inside the evidence folder). */
   logDir: string;
+  /** The same folder as it will be named once the evidence is sealed (what messages show). */
+  logDirShown?: string;
   /** The AI events file the exporter tails and the strategy writes. */
   eventsFile: string;
   /** Run id the started components report under. */
@@ -143,13 +146,15 @@ export async function startStack(
   for (const spec of specs) {
     const url = `http://${host}:${spec.port}${spec.probePath}`;
     if (await probe(url)) {
+      // Named, so a port answered by some other program is visible in the note, not assumed ours.
+      const holder = describeHolder(await portHolder(spec.port));
       statuses.push({
         name: spec.name,
         port: spec.port,
         state: "already_running",
-        detail: `answering ${url}`,
+        detail: `answering ${url}; held by ${holder}`,
       });
-      say(`${spec.name}: already running on :${spec.port}, using it`);
+      say(`${spec.name}: already running on :${spec.port} (${holder}), using it`);
       continue;
     }
     if (!(await exists(spec.entry))) {
@@ -163,17 +168,15 @@ export async function startStack(
       continue;
     }
     if (await portTaken(host, spec.port)) {
-      statuses.push({
-        name: spec.name,
-        port: spec.port,
-        state: "failed",
-        detail:
-          `port ${spec.port} is held by something that does not answer ${spec.probePath}; see ss -ltnp 'sport = :${spec.port}'`,
-      });
-      say(`${spec.name}: port ${spec.port} is taken by something else; not starting it`);
+      // Taken after the preflight looked: still a failure that names the port and its holder.
+      const holder = describeHolder(await portHolder(spec.port));
+      const detail = `port ${spec.port} is held by ${holder}, which does not answer ${spec.probePath}`;
+      statuses.push({ name: spec.name, port: spec.port, state: "failed", detail });
+      say(`${spec.name}: FAIL: ${detail}; not starting it`);
       continue;
     }
     const logFile = resolve(join(ctx.logDir, `${spec.name}.log`));
+    const logShown = join(ctx.logDirShown ?? ctx.logDir, `${spec.name}.log`);
     const child = await spawnChild({
       name: spec.name,
       cmd: Deno.execPath(),
@@ -183,7 +186,7 @@ export async function startStack(
     });
     let exitedEarly: Deno.CommandStatus | null = null;
     void child.exited.then((s) => exitedEarly = s);
-    say(`${spec.name}: not running; started it (pid ${child.pid}, log ${logFile})`);
+    say(`${spec.name}: not running; started it (pid ${child.pid}, log ${logShown})`);
     const up = await pollUntil(
       async () => exitedEarly ? false : (await probe(url)) || undefined,
       spec.startTimeoutMs,
@@ -197,8 +200,8 @@ export async function startStack(
       const why = exitedEarly
         ? `exited with code ${(exitedEarly as Deno.CommandStatus).code}`
         : "never became healthy";
-      statuses.push({ name: spec.name, port: spec.port, state: "failed", detail: `${why}; see ${logFile}` });
-      say(`${spec.name}: failed to start (${why}); see ${logFile}`);
+      statuses.push({ name: spec.name, port: spec.port, state: "failed", detail: `${why}; see ${logShown}` });
+      say(`${spec.name}: failed to start (${why}); see ${logShown}`);
     }
   }
   return { statuses, children };
