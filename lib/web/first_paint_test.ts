@@ -21,12 +21,14 @@ function alert(summary: string) {
 }
 
 Deno.test("first paint: panels filled by the server, markup from upstreams escaped, dead Prometheus named", async () => {
+  const base = await Deno.makeTempDir({ prefix: "tickproof_first_paint_" });
   const { handler } = testApp({
     [ALERTS]: [alert(`<img src=x onerror="alert(1)"> $& done`)],
     [`${AM} /-/ready`]: [200, "OK"],
     [`${PROM} query:up`]: "refuse",
     [`${FEED} /api/bars?venue=binance&symbol=BTC-USDT&interval=1m&limit=1`]: [],
-  });
+  }, { evidenceDir: `${base}/evidence` });
+  await Deno.remove(base);
   const res = await handler(get("/"));
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("cache-control"), "no-store");
