@@ -9,8 +9,15 @@ import { DEMO_SOURCE, DEMO_SOURCE_REGEX, isDemoSource } from "../lib/events/demo
 import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey } from "../lib/oncall/checks.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
 import type { QueryOutcome } from "../lib/prom/client.ts";
+import { instantQuery } from "../lib/prom/client.ts";
 import { runTool } from "../lib/prom/tools.ts";
-import { appendEvents, demoEvents, runActivityDemo } from "../lib/verify/activity_demo.ts";
+import {
+  appendEvents,
+  demoEvents,
+  exporterEventsFile,
+  runActivityDemo,
+} from "../lib/verify/activity_demo.ts";
+import { withDemoStack } from "../testing/demo_stack.ts";
 import { freePort, runScript } from "./support/net.ts";
 
 const RULES = resolve("config/prometheus/rules/ai_live.yml");
@@ -159,4 +166,28 @@ Deno.test("activity demo: unreachable Prometheus and exporter are reported at on
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("activity demo on the real stack: PASS through the exporter, under the marked source on-call ignores", async () => {
+  const cfg = await loadOncallConfig();
+  await withDemoStack("tp_activity_demo_", { venues: ["binance"], symbols: ["BTC-USDT"] }, async (s, dir) => {
+    const eventsFile = await exporterEventsFile(s.exporterUrl);
+    assert.ok(eventsFile, "the exporter names its events file in /health");
+    const res = await runActivityDemo({
+      promUrl: s.promUrl,
+      exporterUrl: s.exporterUrl,
+      eventsFile,
+      runId: "activity_demo_live",
+      n: 8,
+      waitMs: 60_000,
+      evidenceRoot: join(dir, "ev"),
+    });
+    assert.equal(res.verdict, "PASS", res.summaryText);
+    assert.deepEqual([res.decisionsEmitted, res.decisionsSeen, res.unreachable], [6, 6, []]);
+    const all = await instantQuery(s.promUrl, "peaktrade_ai_last_event_timestamp_seconds");
+    assert.ok(all.samples.some((x) => x.metric.source === DEMO_SOURCE), all.raw);
+    const judged = await instantQuery(s.promUrl, oncallQueries(cfg).ai_event_age);
+    assert.equal(judged.ok, true, judged.error);
+    assert.ok(!judged.samples.some((x) => isDemoSource(x.metric.source ?? "")), judged.raw);
+  });
 });
