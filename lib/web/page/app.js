@@ -1,16 +1,6 @@
 // peak_trade_web page: the server paints the first snapshot (lib/web/first_paint.ts); this polls the
 // read-only /api endpoints and renders them with the same renderer (render.js). Vanilla JS + uPlot.
-import {
-  aiPanel,
-  alertsPanel,
-  evidencePanel,
-  feedPanel,
-  fmt,
-  h,
-  pill,
-  stackPanel,
-  toDom,
-} from "/assets/render.js";
+import { aiPanel, alertsPanel, evidencePanel, feedPanel, fmt, h, pill, stackPanel, toDom } from "./render.js";
 
 const POLL_MS = 5000;
 const EVIDENCE_POLL_MS = 15000;
