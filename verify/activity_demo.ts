@@ -12,6 +12,10 @@ Appends ai_event v1 lines for a fresh run id to the file the running exporter ta
 Prometheus shows peaktrade_ai_decisions_total and the run-id-scoped series for it (exact decision
 count), and snapshots them and the exporter into .local_tmp/ai_live_activity_demo_<UTC stamp>/.
 
+The lines carry source "demo.activity": AiHeartbeatStale and on-call ignore demo.<name> sources, so
+nothing left in the events file ages into an alert. Prometheus and the exporter are asked first; when
+either does not answer, the demo says so at once, appends nothing and exits 1.
+
 Options:
   --prom-url URL      Prometheus (default http://${bindHost()}:${PORTS.prometheus})
   --exporter-url URL  exporter (default http://${bindHost()}:${PORTS.ai_live})
@@ -56,6 +60,7 @@ async function main(args: string[]): Promise<number> {
     command: "activity-demo",
     args,
   });
+  for (const u of res.unreachable) console.error(`activity-demo: not reachable: ${u}`);
   console.log(res.summaryText.trimEnd());
   console.log(`evidence: ${res.dir}`);
   return res.verdict === "PASS" ? EXIT.OK : EXIT.FAIL;

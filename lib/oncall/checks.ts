@@ -2,6 +2,7 @@
 // and Alertmanager's answer in, one result per check out. An empty result is NO_DATA (never a pass),
 // a failed query or an unreachable Alertmanager is ERROR.
 import type { AlertsOutcome } from "../alerting/am_client.ts";
+import { LIVE_SOURCE_SERIES } from "../events/demo_source.ts";
 import { unaddressedCritical } from "../alerting/am_client.ts";
 import type { QueryOutcome, Sample } from "../prom/client.ts";
 import { fmtNum, type GateResult } from "../verify/gates.ts";
@@ -30,7 +31,8 @@ export function oncallQueries(cfg: OncallConfig): Record<QueryKey, string> {
     reconnects: `sum by (venue) (increase(feed_reconnects_total[${cfg.reconnects_window}]))`,
     gaps: `sum(increase(feed_gaps_total[${cfg.dq_window}]))`,
     nan: `sum(increase(feed_nan_records_total[${cfg.dq_window}]))`,
-    ai_event_age: "max(clamp_min(time() - max by (source) (peaktrade_ai_last_event_timestamp_seconds), 0))",
+    // Per source (demo sources left out), so the detail can name the stale one.
+    ai_event_age: `clamp_min(time() - max by (source) (${LIVE_SOURCE_SERIES}), 0)`,
   };
 }
 
@@ -168,14 +170,21 @@ export function evaluateOncall(cfg: OncallConfig, inputs: OncallInputs): GateRes
   if (!age.ok) add(error("ai_event_age_max_s", age), promql.ai_event_age, ageWant);
   else if (finite(age.samples).length === 0) {
     add(
-      noData("ai_event_age_max_s", "no peaktrade_ai_last_event_timestamp_seconds series"),
+      noData(
+        "ai_event_age_max_s",
+        "no peaktrade_ai_last_event_timestamp_seconds series (demo sources ignored)",
+      ),
       promql.ai_event_age,
       ageWant,
     );
   } else {
-    const v = finite(age.samples)[0].value;
+    const s = finite(age.samples).sort((a, b) => b.value - a.value);
+    const name = (x: Sample) => x.metric.source ?? "?";
+    const stale = s.filter((x) => x.value > cfg.ai_event_age_max_s).map(name);
+    const detail = `oldest source ${name(s[0])}` + (stale.length ? `; stale: ${stale.join(",")}` : "") +
+      `; ${s.map((x) => `${name(x)}=${fmtNum(Math.round(x.value))}s`).join(",")}`;
     add(
-      judged("ai_event_age_max_s", v, v <= cfg.ai_event_age_max_s, "oldest source"),
+      judged("ai_event_age_max_s", s[0].value, s[0].value <= cfg.ai_event_age_max_s, detail),
       promql.ai_event_age,
       ageWant,
     );

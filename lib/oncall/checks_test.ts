@@ -40,7 +40,7 @@ function healthy(): Record<QueryKey, QueryOutcome> {
     reconnects: ok([[{ venue: "binance" }, 0], [{ venue: "okx" }, 1]]),
     gaps: ok([[{}, 0]]),
     nan: ok([[{}, 0]]),
-    ai_event_age: ok([[{}, 12]]),
+    ai_event_age: ok([[{ source: "refstrat_01" }, 12], [{ source: "shadow" }, 3.4]]),
   };
 }
 
@@ -58,7 +58,7 @@ Deno.test("a healthy stack: every check PASS with its value", () => {
     ["feed_reconnects_max_per_venue", "PASS", 1, "okx=1,binance=0"],
     ["feed_gaps", "PASS", 0, "in the last 10m"],
     ["feed_nan_records", "PASS", 0, "in the last 10m"],
-    ["ai_event_age_max_s", "PASS", 12, "oldest source"],
+    ["ai_event_age_max_s", "PASS", 12, "oldest source refstrat_01; refstrat_01=12s,shadow=3s"],
     ["critical_alerts_unaddressed", "PASS", 0, "none (1 alerts in total)"],
   ]);
   assert.equal(overallVerdict(r), "PASS");
@@ -81,7 +81,7 @@ Deno.test("each threshold fails on its own value; silenced and inhibited critica
   q.reconnects = ok([[{ venue: "okx" }, 7]]);
   q.gaps = ok([[{}, 3]]);
   q.nan = ok([[{}, 1]]);
-  q.ai_event_age = ok([[{}, 400]]);
+  q.ai_event_age = ok([[{ source: "refstrat_01" }, 12], [{ source: "emitter" }, 400]]);
   const alerts = am([
     alert("FeedStalled", "critical"),
     alert("FeedTargetDown", "critical", { silencedBy: ["s1"], state: "suppressed" }),
@@ -99,7 +99,12 @@ Deno.test("each threshold fails on its own value; silenced and inhibited critica
     ["feed_reconnects_max_per_venue", "FAIL", 7, "okx=7"],
     ["feed_gaps", "FAIL", 3, "in the last 10m"],
     ["feed_nan_records", "FAIL", 1, "in the last 10m"],
-    ["ai_event_age_max_s", "FAIL", 400, "oldest source"],
+    [
+      "ai_event_age_max_s",
+      "FAIL",
+      400,
+      "oldest source emitter; stale: emitter; emitter=400s,refstrat_01=12s",
+    ],
     ["critical_alerts_unaddressed", "FAIL", 1, "FeedStalled"],
   ]);
   assert.equal(overallVerdict(r), "FAIL");
@@ -125,7 +130,7 @@ Deno.test("empty answers are NO_DATA, failed queries and an unreachable Alertman
     ["feed_reconnects_max_per_venue", "NO_DATA", null, "no feed_reconnects_total series"],
     ["feed_gaps", "ERROR", null, "bad_data: parse error"],
     ["feed_nan_records", "PASS", 0, "in the last 10m"],
-    ["ai_event_age_max_s", "PASS", 12, "oldest source"],
+    ["ai_event_age_max_s", "PASS", 12, "oldest source refstrat_01; refstrat_01=12s,shadow=3s"],
     ["critical_alerts_unaddressed", "ERROR", null, "alertmanager: connection refused"],
   ]);
   const table = renderTable(r);

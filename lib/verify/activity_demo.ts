@@ -1,9 +1,13 @@
 // activity demo: emit events for a fresh run id, wait until Prometheus shows them, snapshot the proof.
+// The events carry the marked source DEMO_SOURCE, which freshness checks ignore, so the lines left in
+// the events file never age into AiHeartbeatStale or a failed on-call check. Nothing is appended
+// unless Prometheus and the exporter both answer first.
 import { dirname } from "node:path";
 import { type AiEvent, eventLine, makeEvent } from "../events/ai_event.ts";
+import { DEMO_SOURCE } from "../events/demo_source.ts";
 import { EvidenceFolder } from "../evidence/folder.ts";
 import { collectVersions, runInfo } from "../evidence/run_info.ts";
-import { type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
+import { errorText, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import { fetchText } from "./ops_verify.ts";
 import { fmtNum } from "./gates.ts";
 import { type Clock, pollUntil, realClock } from "./wait.ts";
@@ -31,6 +35,8 @@ export interface ActivityDemoResult {
   dir: string;
   decisionsEmitted: number;
   decisionsSeen: number | null;
+  /** What did not answer before anything was written ("prometheus <url>: <error>"); empty when all did. */
+  unreachable: string[];
   summaryText: string;
 }
 
@@ -44,7 +50,7 @@ export function demoEvents(runId: string, n: number, startMs: number): AiEvent[]
       type: isAction ? "action" : "decision",
       run_id: runId,
       component: "activity_demo",
-      source: "activity_demo",
+      source: DEMO_SOURCE,
       symbol: "BTC-USDT",
       ...(isAction ? { action: "open_long" } : { decision: "hold", latency_ms: 5 + (i % 7) * 10 }),
     }));
@@ -79,6 +85,10 @@ export async function runActivityDemo(opts: ActivityDemoOptions): Promise<Activi
   try {
     const events = demoEvents(opts.runId, opts.n, started);
     const decisionsEmitted = events.filter((e) => e.type === "decision").length;
+    const unreachable = await unreachableParts(opts.promUrl, opts.exporterUrl, f);
+    if (unreachable.length > 0) {
+      return await finishUnreachable(ev, opts, { started, clock, unreachable });
+    }
     await appendEvents(opts.eventsFile, events);
     await ev.write("events_emitted.jsonl", events.map(eventLine).join(""));
     const sel = `{run_id="${opts.runId}"}`;
@@ -120,6 +130,9 @@ export async function runActivityDemo(opts: ActivityDemoOptions): Promise<Activi
       events_emitted: String(events.length),
       decisions_emitted: String(decisionsEmitted),
       decisions_seen_in_prometheus: decisionsSeen === null ? "NO_DATA" : fmtNum(decisionsSeen),
+      ...(last.decisions_for_run?.ok === false
+        ? { prometheus_error: last.decisions_for_run.error ?? "query failed" }
+        : {}),
       run_scoped_last_event_series: String(last.last_event_ts_for_run?.samples.length ?? 0),
       waited_ms: String(waitedMs),
       verdict,
@@ -127,30 +140,81 @@ export async function runActivityDemo(opts: ActivityDemoOptions): Promise<Activi
     const summaryText = Object.entries(summary).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
     await ev.write("ACTIVITY_DEMO_SUMMARY.txt", summaryText);
     await ev.writeJson("summary.json", { ...summary, queries });
-    await ev.writeJson(
-      "run.json",
-      runInfo(
-        opts.command ?? "activity-demo",
-        opts.args ?? [],
-        started,
-        clock.now(),
-        await collectVersions(),
-        {
-          promUrl: opts.promUrl,
-          exporterUrl: opts.exporterUrl,
-          eventsFile: opts.eventsFile,
-          runId: opts.runId,
-          n: opts.n,
-          waitMs: opts.waitMs,
-        },
-      ),
-    );
-    const dir = await ev.finalize();
-    return { verdict, dir, decisionsEmitted, decisionsSeen, summaryText };
+    const dir = await finishRun(ev, opts, started, clock);
+    return { verdict, dir, decisionsEmitted, decisionsSeen, unreachable: [], summaryText };
   } catch (err) {
     await ev.abandon();
     throw err;
   }
+}
+
+/** "prometheus <url>: <error>" / "exporter <url>: <error>" for each that does not answer now. */
+export async function unreachableParts(promUrl: string, exporterUrl: string, f: Fetch): Promise<string[]> {
+  const [prom, exporter] = await Promise.all([
+    instantQuery(promUrl, "vector(1)", f),
+    f(`${exporterUrl}/health`, { signal: AbortSignal.timeout(3000) }).then(
+      async (res) => {
+        await res.body?.cancel();
+        return res.ok ? null : `HTTP ${res.status}`;
+      },
+      (err) => errorText(err),
+    ),
+  ]);
+  const out: string[] = [];
+  if (!prom.ok) out.push(`prometheus ${promUrl}: ${prom.error}`);
+  if (exporter !== null) out.push(`exporter ${exporterUrl}: ${exporter}`);
+  return out;
+}
+
+interface Unreachable {
+  started: number;
+  clock: Clock;
+  unreachable: string[];
+}
+
+/** The FAIL proof when Prometheus or the exporter does not answer: written at once, no events emitted. */
+async function finishUnreachable(
+  ev: EvidenceFolder,
+  opts: ActivityDemoOptions,
+  x: Unreachable,
+): Promise<ActivityDemoResult> {
+  const summary: Record<string, string> = {
+    run_id: opts.runId,
+    events_file: opts.eventsFile,
+    events_emitted: "0",
+    decisions_emitted: "0",
+    decisions_seen_in_prometheus: "NO_DATA",
+    unreachable: x.unreachable.join("; "),
+    verdict: "FAIL",
+  };
+  const summaryText = Object.entries(summary).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
+  await ev.write("ACTIVITY_DEMO_SUMMARY.txt", summaryText);
+  await ev.writeJson("summary.json", summary);
+  const dir = await finishRun(ev, opts, x.started, x.clock);
+  return {
+    verdict: "FAIL",
+    dir,
+    decisionsEmitted: 0,
+    decisionsSeen: null,
+    unreachable: x.unreachable,
+    summaryText,
+  };
+}
+
+async function finishRun(ev: EvidenceFolder, opts: ActivityDemoOptions, started: number, clock: Clock) {
+  await ev.writeJson(
+    "run.json",
+    runInfo(opts.command ?? "activity-demo", opts.args ?? [], started, clock.now(), await collectVersions(), {
+      promUrl: opts.promUrl,
+      exporterUrl: opts.exporterUrl,
+      eventsFile: opts.eventsFile,
+      runId: opts.runId,
+      source: DEMO_SOURCE,
+      n: opts.n,
+      waitMs: opts.waitMs,
+    }),
+  );
+  return await ev.finalize();
 }
 
 /** The events file a running exporter tails, from its /health (`file`), if it says. */

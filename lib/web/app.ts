@@ -9,6 +9,7 @@ import { assetResponse, ASSETS } from "./assets.ts";
 import type { WebConfig } from "./config.ts";
 import { EVIDENCE_PREFIX, evidenceFileResponse } from "./evidence_file.ts";
 import { listEvidence } from "./evidence.ts";
+import { firstPaint } from "./first_paint.ts";
 import { feedView, fetchBars } from "./feed_view.ts";
 import {
   ALLOW,
@@ -72,6 +73,11 @@ export function createWebHandler(deps: WebDeps): Handler {
     },
   };
   for (const [path, asset] of Object.entries(ASSETS)) table[path] = () => assetResponse(asset);
+  table["/"] = async () =>
+    new Response(await firstPaint(ASSETS["/"].body, up, cfg, Date.now()), {
+      status: 200,
+      headers: { "content-type": ASSETS["/"].contentType, "cache-control": "no-store" },
+    });
   const routes = new Map(Object.entries(table));
 
   return async (req) => {

@@ -4,6 +4,7 @@ import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 import indexHtml from "./page/index.html" with { type: "text" };
 import appJs from "./page/app.js" with { type: "text" };
+import renderJs from "./page/render.js" with { type: "text" };
 import styleCss from "./page/style.css" with { type: "text" };
 
 export interface Asset {
@@ -14,10 +15,11 @@ export interface Asset {
 const JS = "text/javascript; charset=utf-8";
 const CSS = "text/css; charset=utf-8";
 
-/** URL path -> file. The page references exactly these paths. */
+/** URL path -> file. The page references exactly these paths. "/" is the template first_paint.ts fills. */
 export const ASSETS: Readonly<Record<string, Asset>> = Object.freeze({
   "/": { body: indexHtml, contentType: "text/html; charset=utf-8" },
   "/assets/app.js": { body: appJs, contentType: JS },
+  "/assets/render.js": { body: renderJs, contentType: JS },
   "/assets/style.css": { body: styleCss, contentType: CSS },
   "/assets/uplot.js": { body: uplotJs, contentType: JS },
   "/assets/uplot.css": { body: uplotCss, contentType: CSS },

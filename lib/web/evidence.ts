@@ -1,6 +1,9 @@
 // Proof folders under the evidence root (.local_tmp/<name>_<YYYYMMDDTHHMMSSZ>/): listing with verdicts,
 // and resolving one file inside for read-only serving. Nothing outside the root is ever reachable.
+// A proof folder is one EvidenceFolder finished: it holds the manifest. Working folders that share the
+// root and the name pattern (Prometheus TSDB, Alertmanager storage, --check-only configs) are not proofs.
 import { join, sep } from "node:path";
+import { MANIFEST_NAME } from "../evidence/manifest.ts";
 import { HttpError } from "./http_util.ts";
 
 export const PROOF_DIR_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]*?)_(\d{8}T\d{6}Z)(?:_\d+)?$/;
@@ -35,10 +38,13 @@ export interface EvidenceView {
   readonly folders: readonly ProofFolder[];
 }
 
-/** `verdict=PASS` / `verdict=FAIL` on a line of its own (the first such line wins). */
+/**
+ * `verdict=PASS` (summaries) or `VERDICT: PASS` (the local verify's OPERATOR_NOTE.txt) on a line of its
+ * own; the first such line wins.
+ */
 export function parseVerdictText(text: string): Verdict | null {
-  const m = /^\s*verdict\s*=\s*(PASS|FAIL)\s*$/m.exec(text);
-  return m ? m[1] as Verdict : null;
+  const m = /^\s*verdict\s*(?:=|:)\s*(PASS|FAIL)\s*$/im.exec(text);
+  return m ? m[1].toUpperCase() as Verdict : null;
 }
 
 /** summary.json's top-level "verdict" field. */
@@ -63,7 +69,9 @@ export async function listEvidence(root: string, limit: number): Promise<Evidenc
   try {
     for await (const e of Deno.readDir(root)) {
       const m = e.isDirectory ? PROOF_DIR_RE.exec(e.name) : null;
-      if (m) dirs.push({ dir: e.name, name: m[1], stamp: m[2] });
+      if (m && await isFile(join(root, e.name, MANIFEST_NAME))) {
+        dirs.push({ dir: e.name, name: m[1], stamp: m[2] });
+      }
     }
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { root, exists: false, total: 0, folders: [] };
@@ -80,9 +88,9 @@ async function describe(root: string, d: { dir: string; name: string; stamp: str
   files.sort((a, b) => a.path.localeCompare(b.path));
   let verdict: Verdict | null = null;
   let verdictFile: string | null = null;
-  // Text summaries (e.g. AI_LIVE_OPS_SUMMARY.txt) first, then summary.json.
+  // Text summaries (e.g. AI_LIVE_OPS_SUMMARY.txt) and notes (OPERATOR_NOTE.txt) first, then summary.json.
   const candidates = [
-    ...files.filter((f) => !f.path.includes("/") && /summary.*\.txt$/i.test(f.path)),
+    ...files.filter((f) => !f.path.includes("/") && /(summary|note).*\.txt$/i.test(f.path)),
     ...files.filter((f) => f.path.toLowerCase() === "summary.json"),
   ];
   for (const f of candidates) {
@@ -104,6 +112,14 @@ async function describe(root: string, d: { dir: string; name: string; stamp: str
     files,
     filesTruncated: truncated,
   };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /** Regular files and folders only: symlinks are not listed (and are only served if they stay inside). */
@@ -139,7 +155,9 @@ export async function resolveEvidenceFile(root: string, rawSegments: readonly st
     if (s === "" || s === "." || s === ".." || /[\\/\0]/.test(s)) throw notFound;
     segments.push(s);
   }
-  if (!PROOF_DIR_RE.test(segments[0])) throw notFound;
+  if (!PROOF_DIR_RE.test(segments[0]) || !await isFile(join(root, segments[0], MANIFEST_NAME))) {
+    throw notFound;
+  }
   let realRoot: string;
   let realFile: string;
   try {

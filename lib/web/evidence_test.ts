@@ -24,6 +24,7 @@ async function withTree(fn: (root: string, outside: string) => Promise<void>): P
     await Deno.writeTextFile(`${root}/${A}/sub/prom.log`, "ok\n");
     await Deno.writeTextFile(`${root}/${A}/page.html`, "<script>alert(1)</script>");
     await Deno.writeTextFile(`${root}/${B}/summary.json`, JSON.stringify({ verdict: "FAIL", failed: ["x"] }));
+    await Deno.writeTextFile(`${root}/${B}/MANIFEST_SHA256.txt`, "abc  summary.json\n");
     await Deno.writeTextFile(`${root}/scratch/notes.txt`, "not a proof folder");
     await Deno.symlink(`${outside}/secret.txt`, `${root}/${A}/leak.txt`);
     await Deno.symlink(outside, `${root}/leak_20260101T000000Z`);
@@ -38,6 +39,8 @@ Deno.test("verdict lines and summary.json verdicts", () => {
   assert.equal(parseVerdictText("a=1\nverdict=PASS\n"), "PASS");
   assert.equal(parseVerdictText("verdict = FAIL"), "FAIL");
   assert.equal(parseVerdictText("overall_verdict=PASS\nverdict=PASSED"), null);
+  assert.equal(parseVerdictText("tickproof local verify\n\nVERDICT: PASS\n  activity demo: FAIL\n"), "PASS");
+  assert.equal(parseVerdictText("VERDICT: FAILED"), null);
   assert.equal(parseVerdictJson('{"verdict":"FAIL"}'), "FAIL");
   assert.equal(parseVerdictJson('{"verdict":"pass"}'), null);
   assert.equal(parseVerdictJson("not json"), null);
@@ -52,7 +55,7 @@ Deno.test("listing: proof folders newest first, verdict and manifest found, syml
     assert.deepEqual(
       view.folders.map((f) => [f.dir, f.name, f.stampUtc, f.verdict, f.verdictFile, f.hasManifest]),
       [
-        [B, "ai_live_local_verify", "2026-01-03T00:00:00Z", "FAIL", "summary.json", false],
+        [B, "ai_live_local_verify", "2026-01-03T00:00:00Z", "FAIL", "summary.json", true],
         [A, "ai_live_ops", "2026-01-02T03:04:05Z", "PASS", "AI_LIVE_OPS_SUMMARY.txt", true],
       ],
     );

@@ -68,7 +68,9 @@ Deno.test("HEAD answers headers only", async () => {
 Deno.test("the page and its assets: our JS/CSS and uPlot 1.6.32 from the npm package", async () => {
   const { handler } = testApp({});
   const html = await (await handler(req("/"))).text();
-  for (const src of ["/assets/uplot.js", "/assets/app.js", "/assets/uplot.css", "/assets/style.css"]) {
+  for (
+    const src of ["/assets/uplot.js", "/assets/app.js", "/assets/uplot.css", "/assets/style.css"]
+  ) {
     assert.ok(html.includes(`"${src}"`), src);
   }
   assert.ok(!/<script>|style=|https?:\/\//.test(html), "no inline script/style, no external URL");
@@ -78,6 +80,8 @@ Deno.test("the page and its assets: our JS/CSS and uPlot 1.6.32 from the npm pac
   assert.match(js, /^\/\*! https:\/\/github.com\/leeoniya\/uPlot \(v1\.6\.32\) \*\//);
   assert.match(await (await handler(req("/assets/uplot.css"))).text(), /\.uplot/);
   assert.match(await (await handler(req("/assets/app.js"))).text(), /new uPlot\(/);
+  assert.match(await (await handler(req("/assets/render.js"))).text(), /export function toDom\(/);
+  assert.match(await (await handler(req("/assets/app.js"))).text(), /from "\.\/render\.js"/);
 });
 
 Deno.test("/health answers ok; an unexpected failure is a 500 that does not leak its message", async () => {
