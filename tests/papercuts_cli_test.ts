@@ -34,3 +34,35 @@ Deno.test("a second feed on a taken port (its store locked by the first) is the 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("feed: an unknown env-file key is warned about with the closest known key; a bad flag value names the flag", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "papercut_env_" });
+  const envFile = join(dir, "typo.env");
+  const base = Deno.readTextFileSync(join(ROOT, "config/env/live.env")).replace(/^SYMBOLS=/m, "SYMBOLZ=");
+  Deno.writeTextFileSync(envFile, base + "NO_SUCH_SETTING_AT_ALL=1\n");
+  const line = base.split("\n").findIndex((l) => l.startsWith("SYMBOLZ=")) + 1;
+  try {
+    // SYMBOLS is now missing, so the config fails (exit 2): the warning says why.
+    const r = await feed(["--env", envFile, "--port", "0"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\nfeed: config .*: SYMBOLS .* \(value: missing\)\n$/);
+    const warns = r.stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l))
+      .filter((l) => l.level === "warn").map((l) => l.msg);
+    assert.deepEqual(warns, [
+      `config ${envFile} line ${line}: unknown key SYMBOLZ is ignored; did you mean SYMBOLS?`,
+      `config ${envFile} line ${base.split("\n").length}: unknown key NO_SUCH_SETTING_AT_ALL is ignored`,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const flag = await feed(["--intervals", "2m", "--port", "0"]);
+  assert.deepEqual([flag.code, flag.stderr], [
+    2,
+    'feed: --intervals: INTERVALS must be a comma list of 1m, 1h (value: "2m")\n',
+  ]);
+  const file = await feed(["--port", "0"], { INTERVALS: "2m" });
+  assert.equal(
+    file.stderr,
+    'feed: config config/env/live.env: INTERVALS must be a comma list of 1m, 1h (value: "2m")\n',
+  );
+});
