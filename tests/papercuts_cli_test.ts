@@ -66,3 +66,42 @@ Deno.test("feed: an unknown env-file key is warned about with the closest known 
     'feed: config config/env/live.env: INTERVALS must be a comma list of 1m, 1h (value: "2m")\n',
   );
 });
+
+const TP = join(ROOT, "tp");
+const TASKS = Object.keys(JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json"))).tasks);
+
+Deno.test("./tp --help lists every deno.json task with a description; an unknown task is exit 2 with that list", async () => {
+  const help = await cli(TP, ["--help"]);
+  assert.equal(help.code, 0);
+  const listed = help.stdout.split("\n").filter((l) => /^ {2}\S/.test(l));
+  assert.deepEqual(listed.map((l) => l.trim().split(/\s+/)[0]), TASKS);
+  for (const l of listed) assert.doesNotMatch(l, /deno (run|test)/, `no description for: ${l}`);
+  const bad = await cli(TP, ["nosuchtask"]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stdout, "");
+  assert.equal(bad.stderr, `tickproof: unknown task "nosuchtask"\n\n${help.stdout}`);
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(bad.stderr, /\x1b\[/, "plain text, no colour codes");
+  const none = await cli(TP, []);
+  assert.deepEqual([none.code, none.stderr], [2, help.stdout]);
+});
+
+Deno.test("every task's --help is its own usage (exit 0), never Deno's", async () => {
+  for (const task of TASKS) {
+    const r = await cli(TP, [task, "--help"]);
+    assert.equal(r.code, 0, `${task}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^Usage: \\./tp ${task}\\b`), task);
+  }
+});
+
+Deno.test("./tp bench:features --help downloads nothing (an empty DENO_DIR stays without npm packages)", async () => {
+  const denoDir = await Deno.makeTempDir({ prefix: "papercut_deno_dir_" });
+  try {
+    const r = await cli(TP, ["bench:features", "--help"], { DENO_DIR: denoDir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: \.\/tp bench:features/);
+    assert.equal(r.stderr, "");
+  } finally {
+    await Deno.remove(denoDir, { recursive: true });
+  }
+});
