@@ -62,7 +62,8 @@ Deno.test("SIGINT to the group of ./tp feed (and of ./tp venue-sim) exits 0 with
 interface Case {
   task: string;
   args: (dir: string) => string[];
-  ready: RegExp;
+  /** A line on stdout/stderr that says it runs, or a file in dir it writes once running. */
+  ready: RegExp | string;
   stopped: RegExp;
 }
 
@@ -72,6 +73,12 @@ const CASES: Case[] = [
     args: (dir) => ["--events", join(dir, "events.jsonl"), "--port", "0"],
     ready: /ai_live exporter listening/,
     stopped: /"msg":"ai_live exporter stopped"/,
+  },
+  {
+    task: "emit",
+    args: (dir) => ["--n", "100000", "--interval-ms", "50", "--out", join(dir, "events.jsonl")],
+    ready: "events.jsonl",
+    stopped: /"msg":"events written"/,
   },
   {
     task: "web",
@@ -114,7 +121,11 @@ for (const c of CASES) {
       const dir = await Deno.makeTempDir({ prefix: `ctrl_c_${c.task}_` });
       const t = startGroupTask(c.task, c.args(dir));
       try {
-        await t.waitFor("ready line", c.ready);
+        if (typeof c.ready === "string") {
+          const file = join(dir, c.ready);
+          const ok = await pollUntil(() => Deno.stat(file).then(() => true, () => undefined), 60_000, 50);
+          assert.ok(ok, `./tp ${c.task} wrote no ${file} within 60 s: ${JSON.stringify(t.output())}`);
+        } else await t.waitFor("ready line", c.ready);
         t.signalGroup(sig);
         const st = await t.status;
         const out = t.output();
