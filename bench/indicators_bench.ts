@@ -2,13 +2,23 @@
 // Indicator update cost: ours beside @debut/indicators and trading-signals, measured in the same
 // run on the same inputs, median of several runs; plus whether each matches the TA-Lib reference.
 // Not a test (speed is measured, never asserted in tests). `deno task bench:features`.
-import { ATR as DebutAtr, EMA as DebutEma, RSI as DebutRsi } from "@debut/indicators";
-import { ATR as TsAtr, EMA as TsEma, RSI as TsRsi } from "trading-signals";
 import { EXIT, intFlag, parseFlags, run } from "../lib/cli/main.ts";
 import { Atr } from "../lib/features/atr.ts";
 import { Ema } from "../lib/features/ema.ts";
 import { Rsi } from "../lib/features/rsi.ts";
 import { closeTo, type FixtureBar, loadReferencePair } from "../lib/features/reference_fixture.ts";
+
+// The peers load only when measuring (measureIndicators), by a specifier the module graph does not
+// see, so --help starts without resolving or downloading any npm package.
+type Debut = typeof import("@debut/indicators");
+type Ts = typeof import("trading-signals");
+let debut: Debut;
+let ts: Ts;
+async function loadPeers(): Promise<void> {
+  const load = (name: string) => import(name);
+  debut ??= await load("@debut/indicators") as Debut;
+  ts ??= await load("trading-signals") as Ts;
+}
 
 /** One result line, shaped so a top-level bench can merge rows from every part. */
 export interface BenchRow {
@@ -59,13 +69,13 @@ const LOOPS: Record<Kind, Record<Impl, (s: Series) => number>> = {
       return acc;
     },
     debut: (s) => {
-      const x = new DebutEma(12), c = s.c;
+      const x = new debut.EMA(12), c = s.c;
       let acc = 0;
       for (let i = 0; i < c.length; i++) acc += x.nextValue(c[i]) ?? 0;
       return acc;
     },
     "trading-signals": (s) => {
-      const x = new TsEma(12), c = s.c;
+      const x = new ts.EMA(12), c = s.c;
       let acc = 0;
       for (let i = 0; i < c.length; i++) acc += x.update(c[i], false) ?? 0;
       return acc;
@@ -79,13 +89,13 @@ const LOOPS: Record<Kind, Record<Impl, (s: Series) => number>> = {
       return acc;
     },
     debut: (s) => {
-      const x = new DebutRsi(14), c = s.c;
+      const x = new debut.RSI(14), c = s.c;
       let acc = 0;
       for (let i = 0; i < c.length; i++) acc += x.nextValue(c[i]) ?? 0;
       return acc;
     },
     "trading-signals": (s) => {
-      const x = new TsRsi(14), c = s.c;
+      const x = new ts.RSI(14), c = s.c;
       let acc = 0;
       for (let i = 0; i < c.length; i++) acc += x.update(c[i], false) ?? 0;
       return acc;
@@ -99,7 +109,7 @@ const LOOPS: Record<Kind, Record<Impl, (s: Series) => number>> = {
       return acc;
     },
     debut: (s) => {
-      const x = new DebutAtr(14), h = s.h, l = s.l, c = s.c;
+      const x = new debut.ATR(14), h = s.h, l = s.l, c = s.c;
       let acc = 0;
       for (let i = 0; i < c.length; i++) acc += x.nextValue(h[i], l[i], c[i]) ?? 0;
       return acc;
@@ -107,7 +117,7 @@ const LOOPS: Record<Kind, Record<Impl, (s: Series) => number>> = {
     "trading-signals": (s) => {
       // Its ATR takes a candle object: building one per update is part of using it. (A pre-built
       // array of 1M candles instead would grow the heap and skew every other timing.)
-      const x = new TsAtr(14), h = s.h, l = s.l, c = s.c;
+      const x = new ts.ATR(14), h = s.h, l = s.l, c = s.c;
       let acc = 0;
       for (let i = 0; i < c.length; i++) acc += x.update({ high: h[i], low: l[i], close: c[i] }, false) ?? 0;
       return acc;
@@ -124,21 +134,21 @@ function outputs(kind: Kind, impl: Impl, bars: readonly FixtureBar[]): (number |
   }
   if (impl === "debut") {
     if (kind === "atr_14") {
-      const x = new DebutAtr(14);
+      const x = new debut.ATR(14);
       return bars.map((b) => nz(x.nextValue(b.h, b.l, b.c)));
     }
-    const x = kind === "ema_12" ? new DebutEma(12) : new DebutRsi(14);
+    const x = kind === "ema_12" ? new debut.EMA(12) : new debut.RSI(14);
     return bars.map((b) => nz(x.nextValue(b.c)));
   }
   // trading-signals computes from the first input; count a value only once it calls itself stable.
   if (kind === "atr_14") {
-    const x = new TsAtr(14);
+    const x = new ts.ATR(14);
     return bars.map((b) => {
       const v = x.update({ high: b.h, low: b.l, close: b.c }, false);
       return x.isStable ? nz(v) : null;
     });
   }
-  const x = kind === "ema_12" ? new TsEma(12) : new TsRsi(14);
+  const x = kind === "ema_12" ? new ts.EMA(12) : new ts.RSI(14);
   return bars.map((b) => {
     const v = x.update(b.c, false);
     return x.isStable ? nz(v) : null;
@@ -167,6 +177,7 @@ export interface IndicatorResult {
 export async function measureIndicators(opts: BenchOptions = {}): Promise<IndicatorResult[]> {
   const n = opts.updates ?? 1_000_000;
   const runs = opts.runs ?? 7;
+  await loadPeers();
   const pair = await loadReferencePair();
   const series = makeSeries(pair.bars, n);
   const warm = makeSeries(pair.bars, 20_000);

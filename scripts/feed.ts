@@ -14,6 +14,7 @@ enabled venues -> 1m/1h bars -> features -> DuckDB (+ Parquet), served on GET /m
 /api/bars?venue=&symbol=&interval=&limit=, /stream/bars (SSE).
 
 Configuration: the env file (default ${DEFAULT_ENV_FILE}), then process env for known keys, then flags.
+A key the env file sets but nothing reads is warned about, naming the closest known key.
   --env FILE            env file, e.g. config/env/live.public.env for the real venues
   --venues LIST         VENUES_ENABLED (binance,bybit,okx,kraken)
   --symbols LIST        SYMBOLS (BTC-USDT,ETH-USDT or BTCUSDT,...)
@@ -47,7 +48,9 @@ export async function main(args: string[]): Promise<number> {
   if (!parsed) return EXIT.OK;
   const v = parsed.values;
   const port = intFlag("port", v.port, PORTS.live_connector, 0, 65535);
-  const config = loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), v);
+  // Warnings (an unknown env-file key) go out even when the config then fails: they may be why.
+  const early = jsonLogger("feed");
+  const config = loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), v, (w) => early("warn", w));
   const s = config.settings;
   const log = jsonLogger("feed", { quiet: s.QUIET });
   console.log(venuesLine(config));

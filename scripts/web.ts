@@ -97,6 +97,7 @@ async function main(args: string[]): Promise<number> {
   console.log(`peak_trade_web: http://${hostname}:${port}/`);
   await untilAborted(signal);
   await server.finished;
+  log("info", "stopped", {});
   return EXIT.OK;
 }
 

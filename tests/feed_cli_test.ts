@@ -31,13 +31,13 @@ async function cli(script: string, args: string[], env: Record<string, string> =
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-Deno.test("feed: a bad config value is one line naming the key and what is allowed, exit 2", async () => {
+Deno.test("feed: a bad config value is one line naming the flag or file, the key and what is allowed, exit 2", async () => {
   const r = await cli(FEED, ["--intervals", "1m,5m", "--port", "0"]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
   assert.equal(
     r.stderr,
-    'feed: config config/env/live.env: INTERVALS must be a comma list of 1m, 1h (value: "1m,5m")\n',
+    'feed: --intervals: INTERVALS must be a comma list of 1m, 1h (value: "1m,5m")\n',
   );
   const env = await cli(FEED, ["--port", "0"], { STALE_TIMEOUT_MS: "soon" });
   assert.equal(env.code, 2);

@@ -67,11 +67,15 @@ export function intFlag(
   return n;
 }
 
+/** The script name run() was given, for lines printed outside main (the stop deadline). */
+let cliName = "tickproof";
+
 /**
  * Runs a script's main and maps errors to exit codes: UsageError -> 2 with its one line,
  * anything else -> 1 with its message. Only this function (via the caller) exits.
  */
 export async function run(name: string, main: (args: string[]) => Promise<number>): Promise<number> {
+  cliName = name;
   try {
     return await main(Deno.args);
   } catch (err) {
@@ -85,18 +89,30 @@ export async function run(name: string, main: (args: string[]) => Promise<number
   }
 }
 
+/** How long a clean stop may take after the first SIGINT/SIGTERM before the process gives up. */
+export const STOP_DEADLINE_MS = 60_000;
+
 /**
  * An AbortSignal that fires on the first SIGINT or SIGTERM, so long-running work can stop
- * cleanly (flush, close, exit 0). A second signal is left to the default handler's job: exit now.
+ * cleanly (flush, close, exit 0). Later signals are the same request, never a kill: a terminal's
+ * Ctrl-C reaches every process in the foreground group and `deno task` forwards the one it gets to
+ * its child too, so one key press arrives twice. A stop still running after deadlineMs prints one
+ * line and exits 1 (no clean stop); SIGKILL remains the way to end it at once.
  */
-export function shutdownSignal(): AbortSignal {
+export function shutdownSignal(deadlineMs = STOP_DEADLINE_MS): AbortSignal {
   const ctrl = new AbortController();
-  const sigs: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  const onSig = () => {
-    if (ctrl.signal.aborted) Deno.exit(130);
-    ctrl.abort(new Error("signal"));
+  const onSig = (sig: Deno.Signal) => {
+    if (ctrl.signal.aborted) return;
+    ctrl.abort(new Error(sig));
+    const timer = setTimeout(() => {
+      console.error(
+        `${cliName}: did not stop within ${deadlineMs / 1000}s of ${sig}; exiting without a clean stop`,
+      );
+      Deno.exit(EXIT.FAIL);
+    }, deadlineMs);
+    Deno.unrefTimer(timer);
   };
-  for (const s of sigs) Deno.addSignalListener(s, onSig);
+  for (const s of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(s, () => onSig(s));
   return ctrl.signal;
 }
 

@@ -2,8 +2,8 @@
 // turning every problem into a one-line UsageError, and says where the venues point.
 import { UsageError } from "../cli/main.ts";
 import { ADAPTERS } from "../venues/registry.ts";
-import { type FeedConfig, resolveFeedConfig } from "./config.ts";
-import { parseEnvFile } from "./env_file.ts";
+import { FEED_KEYS, type FeedConfig, resolveFeedConfig } from "./config.ts";
+import { parseEnvFile, unknownKeys } from "./env_file.ts";
 
 export const DEFAULT_ENV_FILE = "config/env/live.env";
 
@@ -17,10 +17,26 @@ export interface ConfigFlags {
   readonly partitioning?: string;
 }
 
+/** The flag that sets each config key, so a bad flag value names the flag, not the env file. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  VENUES_ENABLED: "--venues",
+  SYMBOLS: "--symbols",
+  INTERVALS: "--intervals",
+  STORE_PATH: "--store",
+  PARTITIONING_ENABLED: "--partitioning",
+};
+
+/** Every key something reads from the env file: the feed's settings and each venue's endpoints. */
+export const KNOWN_ENV_KEYS: readonly string[] = [
+  ...FEED_KEYS,
+  ...Object.values(ADAPTERS).flatMap((a) => a.envKeys),
+];
+
 export function loadFeedConfig(
   envFile: string,
   processEnv: Record<string, string | undefined>,
   flags: ConfigFlags,
+  warn: (message: string) => void = () => {},
 ): FeedConfig {
   let text: string;
   try {
@@ -28,18 +44,25 @@ export function loadFeedConfig(
   } catch (err) {
     throw new UsageError(`cannot read env file ${envFile}: ${err instanceof Error ? err.message : err}`);
   }
+  const flagValues: Record<string, string | undefined> = {
+    VENUES_ENABLED: flags.venues,
+    SYMBOLS: flags.symbols,
+    INTERVALS: flags.intervals,
+    QUIET: flags.quiet ? "true" : undefined,
+    STORE_PATH: flags.store,
+    PARTITIONING_ENABLED: flags.partitioning,
+  };
   let config: FeedConfig;
   try {
-    config = resolveFeedConfig(parseEnvFile(text, envFile), processEnv, {
-      VENUES_ENABLED: flags.venues,
-      SYMBOLS: flags.symbols,
-      INTERVALS: flags.intervals,
-      QUIET: flags.quiet ? "true" : undefined,
-      STORE_PATH: flags.store,
-      PARTITIONING_ENABLED: flags.partitioning,
-    }, envFile);
+    const fileEnv = parseEnvFile(text, envFile);
+    for (const u of unknownKeys(text, KNOWN_ENV_KEYS)) {
+      const hint = u.closest ? `; did you mean ${u.closest}?` : "";
+      warn(`config ${envFile} line ${u.line}: unknown key ${u.key} is ignored${hint}`);
+    }
+    config = resolveFeedConfig(fileEnv, processEnv, flagValues, envFile);
   } catch (err) {
-    if (err instanceof RangeError || err instanceof SyntaxError) throw new UsageError(err.message);
+    if (err instanceof RangeError) throw new UsageError(blameFlag(err.message, envFile, flagValues));
+    if (err instanceof SyntaxError) throw new UsageError(err.message);
     throw err;
   }
   // Every enabled venue's endpoints must be there and be URLs of the right scheme.
@@ -57,6 +80,14 @@ export function loadFeedConfig(
     checkUrl(envFile, `${v} REST`, ep.rest, ["http:", "https:"]);
   }
   return config;
+}
+
+/** "config FILE: KEY ..." becomes "--flag: KEY ..." when the bad value came from that flag. */
+function blameFlag(message: string, envFile: string, flagValues: Record<string, string | undefined>): string {
+  const prefix = `config ${envFile}: `;
+  const key = message.startsWith(prefix) ? message.slice(prefix.length).split(" ")[0] : "";
+  const flag = FLAG_OF[key];
+  return flag && flagValues[key] !== undefined ? `${flag}: ${message.slice(prefix.length)}` : message;
 }
 
 function checkUrl(file: string, what: string, url: string, schemes: readonly string[]): void {

@@ -2,7 +2,7 @@
 // order: connections, then the store queue, checkpoint and close. scripts/feed.ts and the end-to-end
 // tests both use it.
 import { dirname } from "node:path";
-import { serve } from "../http/serve.ts";
+import { type Handler, serve, text } from "../http/serve.ts";
 import type { Logger } from "../log.ts";
 import { BarStore } from "../store/bar_store.ts";
 import { BarStreamHub } from "./bar_stream.ts";
@@ -38,17 +38,35 @@ export interface RunningFeed {
 
 export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
   const s = opts.config.settings;
-  const clock = opts.clock ?? await feedClockFor(s.FEED_CLOCK, s.SIM_CLOCK_URL, opts.signal, opts.log);
-  if (clock === null) return null;
-  await Deno.mkdir(dirname(s.STORE_PATH), { recursive: true });
-  const store = await BarStore.open(s.STORE_PATH, {
-    parquetDir: s.PARTITIONING_ENABLED ? s.PARQUET_DIR : undefined,
-    memoryLimit: s.STORE_MEMORY_LIMIT,
-    threads: s.STORE_THREADS,
+  // Bind first: a taken port (say a second feed) is the port message, before the store's file lock.
+  let inner: Handler | null = null;
+  const server = serve({
+    name: "live_connector",
+    hostname: opts.hostname,
+    port: opts.port,
+    handler: (req) => inner ? inner(req) : text(503, "starting\n"),
   });
+  let clock: FeedClock;
+  let store: BarStore;
+  try {
+    const c = opts.clock ?? await feedClockFor(s.FEED_CLOCK, s.SIM_CLOCK_URL, opts.signal, opts.log);
+    if (c === null) {
+      await server.shutdown();
+      return null;
+    }
+    clock = c;
+    await Deno.mkdir(dirname(s.STORE_PATH), { recursive: true });
+    store = await BarStore.open(s.STORE_PATH, {
+      parquetDir: s.PARTITIONING_ENABLED ? s.PARQUET_DIR : undefined,
+      memoryLimit: s.STORE_MEMORY_LIMIT,
+      threads: s.STORE_THREADS,
+    });
+  } catch (err) {
+    await server.shutdown();
+    throw err;
+  }
   let recorder: Recorder | null = null;
   const hub = new BarStreamHub();
-  let server: Deno.HttpServer<Deno.NetAddr>;
   let service: FeedService;
   try {
     recorder = opts.record ? Recorder.open(opts.record) : null;
@@ -61,21 +79,17 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     const found = await findStoreHoles(store, streams, service.startedAtMs, s.BACKFILL_MAX_LOOKBACK);
     restoreHoles(service.pipeline, found, service.feedNow(), service.beyondLookback, opts.log);
     const svc = service;
-    server = serve({
-      name: "live_connector",
-      hostname: opts.hostname,
-      port: opts.port,
-      handler: feedHandler({
-        registry: svc.metrics.registry,
-        hub,
-        feedHealth: () => svc.feedHealth(),
-        recentBars: (v, sym, iv, limit) => store.recentBars(v, sym, iv, limit),
-        health: () => healthJson(opts.config, clock, svc, s.STORE_PATH, recorder),
-      }),
+    inner = feedHandler({
+      registry: svc.metrics.registry,
+      hub,
+      feedHealth: () => svc.feedHealth(),
+      recentBars: (v, sym, iv, limit) => store.recentBars(v, sym, iv, limit),
+      health: () => healthJson(opts.config, clock, svc, s.STORE_PATH, recorder),
     });
   } catch (err) {
     recorder?.close();
     await store.close();
+    await server.shutdown();
     throw err;
   }
   service.start();
