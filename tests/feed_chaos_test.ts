@@ -7,7 +7,8 @@ import { join } from "node:path";
 import type { Venue } from "../lib/market/types.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
-import { EPOCH, feedConfig, HOUR, MINUTE, startSim, waitFor } from "./feed_support.ts";
+import { waitFor } from "../lib/verify/wait.ts";
+import { EPOCH, feedConfig, HOUR, MINUTE, startSim } from "./feed_support.ts";
 import { compare, storedBars, truthBars } from "./feed_truth.ts";
 
 const VENUES: Venue[] = ["binance", "bybit"];
@@ -87,10 +88,10 @@ Deno.test("feed under chaos: anomalies counted exactly, stored bars still equal 
     await waitFor("two drops per venue", () => {
       const c = chaosCounts(sim.chaosPath);
       return VENUES.every((v) => (c.get(`drop|${v}`) ?? 0) >= 2);
-    }, 20_000);
+    }, { timeoutMs: 20_000 });
     // Phase 2: a silent stall of binance: detected as stale, reconnected (and stalled again).
     setChaos({ stall: [{ venue: "binance" }] });
-    await waitFor("a stale binance link", () => (f.service.stalls.binance ?? 0) >= 2, 20_000);
+    await waitFor("a stale binance link", () => (f.service.stalls.binance ?? 0) >= 2, { timeoutMs: 20_000 });
     // Phase 3: clean; binance resubscribes on its next connection and trades flow again.
     const tradesBefore = f.service.ingest.total("trades", "binance");
     setChaos({});
@@ -99,7 +100,7 @@ Deno.test("feed under chaos: anomalies counted exactly, stored bars still equal 
     await waitFor(
       "binance trades after the stall",
       () => f.service.ingest.total("trades", "binance") > tradesBefore + 50,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     assert.ok(binance.stats.connects >= 3, `binance connected ${binance.stats.connects} times`);
     assert.equal(binance.up, true);
@@ -109,7 +110,7 @@ Deno.test("feed under chaos: anomalies counted exactly, stored bars still equal 
       () =>
         f.service.pipeline.pendingGaps().length === 0 &&
         [...f.service.committer.storedBy].filter(([k]) => k.endsWith("|1h")).every(([, n]) => n >= 2),
-      30_000,
+      { timeoutMs: 30_000 },
     );
 
     // Chaos is off: nothing more is injected. Read the feed's numbers once it has stopped.
