@@ -56,3 +56,22 @@ export async function waitFor(
 ): Promise<void> {
   await waitForValue(what, async () => (await cond()) || undefined, opts);
 }
+
+/**
+ * `promise`, or a rejection `timed out after N ms waiting for <what>` at the deadline (the promise
+ * itself is not cancelled: the caller cleans up, e.g. kills the child it was waiting on).
+ */
+export async function withDeadline<T>(what: string, promise: Promise<T>, timeoutMs = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Clock, pollUntil, waitFor, waitForValue } from "./wait.ts";
+import { type Clock, pollUntil, waitFor, waitForValue, withDeadline } from "./wait.ts";
 
 /** A clock that only moves when slept on: no wall time passes in these tests. */
 function fakeClock(): Clock & { slept: number[] } {
@@ -39,4 +39,14 @@ Deno.test("waitFor and waitForValue name what they waited for when the deadline 
   await waitFor("three calls", () => ++calls === 3, { clock: fakeClock() });
   assert.equal(calls, 3);
   assert.equal(await waitForValue("zero", () => 0, { clock: fakeClock() }), 0, "0 is a value");
+});
+
+Deno.test("withDeadline passes a settled promise through and names what never settled", async () => {
+  assert.equal(await withDeadline("a number", Promise.resolve(7), 1000), 7);
+  await assert.rejects(withDeadline("a failure", Promise.reject(new Error("boom")), 1000), {
+    message: "boom",
+  });
+  await assert.rejects(withDeadline("forever", new Promise(() => {}), 1), {
+    message: "timed out after 1 ms waiting for forever",
+  });
 });
