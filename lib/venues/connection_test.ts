@@ -238,10 +238,12 @@ Deno.test("lifecycle: Kraken heartbeats keep a quiet market alive (no stale reco
 });
 
 Deno.test("lifecycle: Bybit pings every keepalive period; pongs keep the link alive", async () => {
+  let pongs = 0;
   const venue = startVenue({
     onMessage(ws, text) {
       const m = JSON.parse(text);
-      if (m.op === "ping") {
+      // Ten pongs, then silence: the paced clock stops, so the ping count settles before the check.
+      if (m.op === "ping" && pongs++ < 10) {
         send(ws, JSON.stringify({ success: true, ret_msg: "pong", conn_id: "x", op: "ping" }));
       }
     },
@@ -260,6 +262,14 @@ Deno.test("lifecycle: Bybit pings every keepalive period; pongs keep the link al
     }),
   );
   await waitFor("10 pongs", () => conn.stats.byKind.pong >= 10, { timeoutMs: 10_000, everyMs: 5 });
+  await waitFor(
+    "the venue to have every ping sent",
+    () => venue.received[0].length === 1 + conn.stats.pingsSent,
+    {
+      timeoutMs: 10_000,
+      everyMs: 5,
+    },
+  );
   ac.abort();
   await conn.done;
   await venue.close();
