@@ -113,10 +113,13 @@ Deno.test("feed under chaos: anomalies counted exactly, stored bars still equal 
     assert.equal(binance.up, true);
     // Let every gap be backfilled, including the hour the chaos ran in.
     await waitFor(
-      "gaps backfilled and the chaos hour stored",
-      () =>
-        f.service.pipeline.pendingGaps().length === 0 &&
-        [...f.service.committer.storedBy].filter(([k]) => k.endsWith("|1h")).every(([, n]) => n >= 2),
+      "gaps backfilled, the chaos hour and 60 1m bars stored for every stream",
+      () => {
+        const by = [...f.service.committer.storedBy];
+        const at = (iv: string, n: number) =>
+          by.filter(([k, m]) => k.endsWith(`|${iv}`) && m >= n).length === VENUES.length * SYMBOLS.length;
+        return f.service.pipeline.pendingGaps().length === 0 && at("1h", 2) && at("1m", 60);
+      },
       { timeoutMs: 30_000 },
     );
 
