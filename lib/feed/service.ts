@@ -234,9 +234,10 @@ export class FeedService {
       case "disconnect": {
         c.up = false;
         this.linkChanged(c.venue);
+        // Frames in flight when a link closes are lost: their trades may reach this far back in
+        // venue time from when we noticed (delivery takes time, long on an accelerated clock).
+        const lookbackMs = Math.max(60_000, 2 * this.opts.config.settings.BAR_CLOSE_GRACE_MS);
         if (ev.reason === "aborted") {
-          // Frames in flight when we closed the link are lost, late trades of bars just closed too.
-          const lookbackMs = Math.max(60_000, 2 * this.opts.config.settings.BAR_CLOSE_GRACE_MS);
           if (c.trades) this.committer.recheck(c.venue, null, now - lookbackMs, now);
           return;
         }
@@ -250,7 +251,7 @@ export class FeedService {
           const silentMs = (this.opts.config.settings.STALE_TIMEOUT_MS + 1000) * this.opts.clock.speed;
           const since = Math.min(now, Math.max(c.lastDataMs, now - silentMs));
           this.pipeline.connectionDown(c.venue, since);
-          this.suspect(c.venue, null, since, now);
+          this.suspect(c.venue, null, since - lookbackMs, now);
         }
         log("warn", "disconnected", {
           venue: c.venue,
