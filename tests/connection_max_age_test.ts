@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { startConnection } from "../lib/venues/connection.ts";
 import type { ConnectionEvent } from "../lib/venues/connection_events.ts";
 import { ADAPTERS } from "../lib/venues/registry.ts";
-import { EPOCH, simEnv, startSim, waitFor } from "./feed_support.ts";
+import { EPOCH, simEnv, startSim } from "./feed_support.ts";
+import { waitFor } from "../lib/verify/wait.ts";
 
 Deno.test("max age: our earlier cut hands over before the venue's, no trade lost or doubled", async () => {
   const dir = await Deno.makeTempDir({ prefix: "max_age_" });
@@ -49,7 +50,7 @@ Deno.test("max age: our earlier cut hands over before the venue's, no trade lost
     handoverLingerMs: 200,
   });
   try {
-    await waitFor("three handovers", () => conn.stats.handovers >= 3, 30_000);
+    await waitFor("three handovers", () => conn.stats.handovers >= 3, { timeoutMs: 30_000 });
   } finally {
     ac.abort();
     await conn.done;

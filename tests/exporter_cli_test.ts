@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fixtureText } from "./fixtures/exporter/make_fixture.ts";
 import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
 import denoJson from "../deno.json" with { type: "json" };
+import { waitForValue } from "../lib/verify/wait.ts";
 
 const MAIN = new URL("../exporter/main.ts", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/exporter/events.jsonl", import.meta.url).pathname;
@@ -158,13 +159,11 @@ function stderrOf(child: Deno.ChildProcess) {
   return {
     done,
     text: () => text,
-    async until(re: RegExp): Promise<RegExpMatchArray> {
-      for (let i = 0; i < 600; i++) {
-        const m = text.match(re);
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`stderr never matched ${re}: ${text}`);
+    until(re: RegExp): Promise<RegExpMatchArray> {
+      return waitForValue(`stderr to match ${re}`, () => text.match(re) ?? undefined, {
+        timeoutMs: 15_000,
+        everyMs: 25,
+      });
     },
   };
 }
@@ -197,10 +196,10 @@ Deno.test("serves /metrics and /health on a free port, follows appends, GET-only
       `{"ts":${1767225600000 + i},"type":"${type}","run_id":"r","component":"c","source":"s"}\n`;
     await Deno.writeTextFile(path, ev(1, "decision") + ev(2, "decision") + ev(3, "action") + "oops\n");
     const key = 'peaktrade_ai_decisions_total{run_id="r",component="c"}';
-    for (let i = 0; i < 400 && samples(m.body).get("peaktrade_ai_exporter_lines_total") !== 4; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      m = await get(`${base}/metrics`);
-    }
+    m = await waitForValue("4 lines counted in /metrics", async () => {
+      const r = await get(`${base}/metrics`);
+      return samples(r.body).get("peaktrade_ai_exporter_lines_total") === 4 ? r : undefined;
+    }, { timeoutMs: 10_000, everyMs: 25 });
     const s = samples(m.body);
     assert.deepEqual(
       [

@@ -1,24 +1,14 @@
 // The feed and replay CLIs as black boxes: spawn them, assert stdout, stderr and exit code apart.
 import assert from "node:assert/strict";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sharedVenueFixtures } from "./support/shared_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FEED = join(ROOT, "scripts/feed.ts");
 const REPLAY = join(ROOT, "scripts/replay.ts");
-const SHARED = resolve(ROOT, Deno.env.get("TICKPROOF_SHARED_DIR") ?? "../shared", "fixtures/venues");
-const sharedPresent = (() => {
-  try {
-    return Deno.statSync(SHARED).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!sharedPresent) {
-  console.warn(
-    `feed_cli_test: fixtures dir ${SHARED} is absent; set TICKPROOF_SHARED_DIR. Fixture replay IGNORED.`,
-  );
-}
+const FIXTURES = sharedVenueFixtures();
+const SHARED = FIXTURES.dir;
 
 async function cli(script: string, args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -87,8 +77,9 @@ Deno.test("feed: a busy port is exit 2 with the PortBusyError line, after the pr
 
 Deno.test({
   name: "replay --venue okx --input <shared fixture>: bare frames -> trades and flushed bars",
-  ignore: !sharedPresent,
+  ignore: FIXTURES.ignore,
   fn: async () => {
+    FIXTURES.require();
     const input = join(SHARED, "okx/trades.jsonl");
     const frames = Deno.readTextFileSync(input).split("\n").filter((l) => l !== "");
     const trades = await cli(REPLAY, ["--venue", "okx", "--input", input, "--emit", "trades"]);

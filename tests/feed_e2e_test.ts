@@ -1,18 +1,35 @@
 // End to end against the real venue simulator (in-process, port 0, 600x, real WebSockets, real REST,
 // real DuckDB): stored bars equal the ground truth, a restart on the same store duplicates nothing,
 // a replay of the recording gives the live bars, and the HTTP face behaves (promtool, 405, 400).
+// The test moves simulated time itself, a step at a time once the feed has every trade so far: on a
+// wall clock at 600x, which bars the feed had to repair from REST depended on machine load.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ClosedBar, Venue } from "../lib/market/types.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { replayText } from "../lib/feed/replay_frames.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
-import { EPOCH, feedConfig, HOUR, MINUTE, startSim, waitFor } from "./feed_support.ts";
+import { waitFor } from "../lib/verify/wait.ts";
+import type { FeedService } from "../lib/feed/service.ts";
+import {
+  EPOCH,
+  feedConfig,
+  HOUR,
+  MINUTE,
+  type RunningSim,
+  startSim,
+  steppedClock,
+  subscribed,
+} from "./feed_support.ts";
 import { compare, duplicateKeys, storedBars, truthBars } from "./feed_truth.ts";
 
 const VENUES: Venue[] = ["binance", "bybit", "okx", "kraken"];
 const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
 const START = EPOCH + HOUR - 2 * MINUTE;
+const SPEED = 600;
+const GRACE = 30_000;
+/** Simulated ms per step: under the close grace, so no trade can reach the feed after its bar closed. */
+const STEP = 15_000;
 const logs: string[] = [];
 const log = jsonLogger("feed", { write: (l) => logs.push(l) });
 
@@ -32,6 +49,42 @@ async function promtool(text: string): Promise<{ code: number; out: string }> {
   return { code: o.code, out: dec.decode(o.stdout) + dec.decode(o.stderr) };
 }
 
+/** The feed has taken in every trade the simulator delivered so far (per venue and symbol). */
+function caughtUp(sim: RunningSim, service: FeedService): boolean {
+  return VENUES.every((v) =>
+    SYMBOLS.every((sym) => {
+      const last = sim.sim.recentTrades(v, sym).at(-1);
+      return last === undefined ||
+        (service.ingest.streams.get(v)?.get(sym)?.lastTradeMs ?? -Infinity) >= last.timeMs;
+    })
+  );
+}
+
+/** Moves simulated time to `target` in STEPs, each delivered (and, with a feed, taken in) before the next. */
+async function stepTo(sim: RunningSim, target: number, service?: FeedService): Promise<void> {
+  while (sim.sim.clock.nowMs() < target) {
+    const simMs = Math.min(STEP, target - sim.sim.clock.nowMs());
+    sim.wall!.advance(simMs / SPEED);
+    sim.sim.tick();
+    if (service) {
+      await waitFor(
+        `the feed to take in every trade up to ${new Date(sim.sim.simNow()).toISOString()}`,
+        () => caughtUp(sim, service),
+      );
+    }
+  }
+}
+
+/** The simulator's connections are exactly the feed's, each subscribed (and none of an earlier feed). */
+async function connected(sim: RunningSim, service: FeedService): Promise<void> {
+  await waitFor(
+    "every venue connected and subscribed to its trades",
+    () =>
+      sim.sim.conns.size === service.connections.length && service.connections.every((c) => c.up) &&
+      subscribed(sim, VENUES, SYMBOLS),
+  );
+}
+
 function streamsOf(bars: readonly ClosedBar[], interval: string) {
   const m = new Map<string, number[]>();
   for (const b of bars.filter((x) => x.interval === interval)) {
@@ -46,33 +99,39 @@ Deno.test("feed against the simulator: truth, HTTP face, restart, replay", async
   const sim = startSim(dir, {
     venues: VENUES,
     symbols: SYMBOLS,
-    speed: 600,
+    speed: SPEED,
     startSimMs: START,
     tradeRate: 1,
+    stepped: true,
   });
   const store = join(dir, "feed.duckdb");
   const record = join(dir, "frames.jsonl");
   const config = feedConfig(sim.port, {
     STORE_PATH: store,
-    BAR_CLOSE_GRACE_MS: "30000",
-    STALE_TIMEOUT_MS: "3000",
+    BAR_CLOSE_GRACE_MS: String(GRACE),
+    // Wall seconds: frames pause whenever the test does not step, and a pause must not be a stall.
+    STALE_TIMEOUT_MS: "600000",
   });
+  const clock = steppedClock(sim);
   const ctrl = new AbortController();
   let feed: RunningFeed | null = null;
   try {
-    feed = (await startFeed({ config, hostname: "127.0.0.1", port: 0, log, signal: ctrl.signal, record }))!;
+    // The feed starts half a minute in: the start minute (and hour) are gaps it backfills from REST.
+    await stepTo(sim, START + MINUTE / 2);
+    feed =
+      (await startFeed({ config, clock, hostname: "127.0.0.1", port: 0, log, signal: ctrl.signal, record }))!;
     const base = `http://127.0.0.1:${feed.port}`;
     const end1h = EPOCH + 2 * HOUR;
     const a = feed;
-    // Run until the first whole hour after the start has closed and been stored everywhere, and the
-    // 1m bar opening at its end too (it closes a wall 0.1 s later: waiting for the 1h bars alone raced).
+    await connected(sim, a.service);
+    // Through the first whole hour after the start and the 1m bar opening at its end, both closed.
+    await stepTo(sim, end1h + MINUTE + GRACE, a.service);
     const m1Bars = (end1h - START) / MINUTE + 1;
     await waitFor(
-      "the 1h bar of the first whole hour and the 1m bar after it",
+      "the 1h bar of the first whole hour and the 1m bar after it, stored for every stream",
       () =>
         [...a.service.committer.storedBy].every(([k, n]) => n >= (k.endsWith("|1h") ? 2 : m1Bars)) &&
         a.service.committer.storedBy.size === VENUES.length * SYMBOLS.length * 2,
-      50_000,
     );
 
     await t.step("HTTP: /metrics passes promtool (only the mandated *_ms names are flagged)", async () => {
@@ -143,6 +202,9 @@ Deno.test("feed against the simulator: truth, HTTP face, restart, replay", async
 
     await a.stop();
     feed = null;
+    // Stepped time: no trade arrived after its bar closed, so no bar needed a repair from REST.
+    assert.equal(a.service.ingest.verdicts.late, 0, "late trades");
+    assert.equal(a.service.committer.repaired, 0, "bars repaired from REST");
     const truth = truthBars(sim.truthPath);
     const first = await storedBars(store);
 
@@ -190,15 +252,19 @@ Deno.test("feed against the simulator: truth, HTTP face, restart, replay", async
 
     await t.step("restart on the same store: gap backfilled, no key stored twice", async () => {
       const before = first.length;
-      const b = (await startFeed({ config, hostname: "127.0.0.1", port: 0, log, signal: ctrl.signal }))!;
+      await waitFor("the first feed's connections gone from the simulator", () => sim.sim.conns.size === 0);
+      // Down five minutes, back half a minute into a minute (a gap again), then three minutes on.
+      const restart = end1h + 6 * MINUTE + MINUTE / 2;
+      await stepTo(sim, restart);
+      const b =
+        (await startFeed({ config, clock, hostname: "127.0.0.1", port: 0, log, signal: ctrl.signal }))!;
       feed = b;
-      await waitFor(
-        "three 1m bars per stream after the restart",
-        () =>
-          [...b.service.committer.storedBy].filter(([k]) => k.endsWith("|1m")).length === 8 &&
-          [...b.service.committer.storedBy].filter(([k]) => k.endsWith("|1m")).every(([, n]) => n >= 3),
-        30_000,
-      );
+      await connected(sim, b.service);
+      await stepTo(sim, restart + 3 * MINUTE + GRACE, b.service);
+      await waitFor("three 1m bars per stream after the restart", () => {
+        const m1 = [...b.service.committer.storedBy].filter(([k]) => k.endsWith("|1m"));
+        return m1.length === 8 && m1.every(([, n]) => n >= 3);
+      });
       await b.stop();
       feed = null;
       const all = await storedBars(store);

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import type { Venue } from "../lib/market/types.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
-import { EPOCH, feedConfig, MINUTE, startSim, waitFor } from "./feed_support.ts";
+import { EPOCH, feedConfig, MINUTE, startSim } from "./feed_support.ts";
+import { waitFor } from "../lib/verify/wait.ts";
 import { compare, duplicateKeys, storedBars, truthBars } from "./feed_truth.ts";
 
 const VENUES: Venue[] = ["binance", "okx"];
@@ -56,16 +57,18 @@ Deno.test("feed under planned cuts: make-before-break handovers, stored bars equ
     }))!;
     feed = f;
     const conns = f.service.connections;
-    await waitFor("every connection up", () => conns.every((c) => c.up), 20_000);
+    await waitFor("every connection up", () => conns.every((c) => c.up), { timeoutMs: 20_000 });
     const upMs = f.service.feedNow();
     await waitFor(
       `${HANDOVERS} handovers on every connection`,
       () => conns.every((c) => c.stats.handovers >= HANDOVERS),
-      90_000,
+      { timeoutMs: 90_000 },
     );
     setChaos({});
     // Cuts announced before the chaos file is re-read still complete: wait for those too.
-    await waitFor("no handover in progress", () => sim.sim.conns.size === conns.length, 20_000);
+    await waitFor("no handover in progress", () => sim.sim.conns.size === conns.length, {
+      timeoutMs: 20_000,
+    });
     const until = f.service.feedNow() + 2 * MINUTE;
     const want = Math.floor((until - upMs) / MINUTE);
     await waitFor(
@@ -74,7 +77,7 @@ Deno.test("feed under planned cuts: make-before-break handovers, stored bars equ
         f.service.committer.storedBy.size === VENUES.length * SYMBOLS.length &&
         [...f.service.committer.storedBy.values()].every((n) => n >= want) &&
         f.service.pipeline.pendingGaps().length === 0,
-      60_000,
+      { timeoutMs: 60_000 },
     );
     await f.stop();
     feed = null;

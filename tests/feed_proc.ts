@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "../lib/http/free_port.ts";
 import type { ClosedBar, Interval, Venue } from "../lib/market/types.ts";
 import { type Child, spawnChild } from "../lib/proc/child.ts";
-import { simEnv, waitFor } from "./feed_support.ts";
+import { simEnv } from "./feed_support.ts";
+import { waitFor } from "../lib/verify/wait.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FEED = join(ROOT, "scripts/feed.ts");
@@ -66,7 +67,7 @@ export async function startFeedProc(
     } catch {
       return false;
     }
-  }, 60_000);
+  }, { timeoutMs: 60_000 });
   return {
     child,
     base,

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { INTERVALS, type Venue } from "../lib/market/types.ts";
 import { type FeedProc, metricSum, missingBetween, startFeedProc } from "./feed_proc.ts";
-import { EPOCH, HOUR, MINUTE, type RunningSim, startSim, waitFor } from "./feed_support.ts";
+import { EPOCH, HOUR, MINUTE, type RunningSim, startSim } from "./feed_support.ts";
+import { waitFor } from "../lib/verify/wait.ts";
 import { compare, duplicateKeys, storedBars, truthBars } from "./feed_truth.ts";
 
 const ALL: Venue[] = ["binance", "bybit", "okx", "kraken"];
@@ -49,7 +50,7 @@ async function storedFrom(
       }
       return true;
     },
-    120_000,
+    { timeoutMs: 120_000 },
   );
 }
 
@@ -60,7 +61,7 @@ async function settle(feed: FeedProc, venues: Venue[], symbols: string[], also?:
   await waitFor(
     "no gap pending",
     async () => (await feed.health()).gaps.pending === 0 && (!also || await also()),
-    120_000,
+    { timeoutMs: 120_000 },
   );
 }
 

@@ -2,9 +2,11 @@
 // timers, real WebSockets) and a feed config pointing every URL at it.
 import { join } from "node:path";
 import type { Venue } from "../lib/market/types.ts";
+import type { FeedClock } from "../lib/feed/clock.ts";
 import { type FeedConfig, resolveFeedConfig } from "../lib/feed/config.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import type { ChaosConfig } from "../lib/sim/chaos.ts";
+import { ManualWall } from "../lib/sim/clock.ts";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import { SimServer } from "../lib/sim/sim_server.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
@@ -21,6 +23,8 @@ export interface RunningSim {
   readonly port: number;
   readonly truthPath: string;
   readonly chaosPath: string;
+  /** Set when started with `stepped`: the test moves simulated time (see step()). */
+  readonly wall: ManualWall | null;
   stop(): Promise<void>;
 }
 
@@ -35,7 +39,10 @@ export function startSim(dir: string, opts: {
   chaosFile?: string;
   /** The simulator's wall clock (default Date.now): a test moves simulated time by shifting it. */
   wallNow?: () => number;
+  /** The test drives time: a hand-moved wall clock and no tick timer (step() moves and ticks). */
+  stepped?: boolean;
 }): RunningSim {
+  const wall = opts.stepped ? new ManualWall(1_000_000) : null;
   const truthPath = join(dir, "truth.jsonl");
   const chaosPath = join(dir, "chaos.jsonl");
   const groundTruth = JsonlWriter.open(truthPath);
@@ -49,15 +56,15 @@ export function startSim(dir: string, opts: {
     tradeRate: opts.tradeRate ?? 1,
     chaos: opts.chaos,
     chaosFile: opts.chaosFile,
-    wallNow: opts.wallNow,
     groundTruth,
     chaosLog,
+    wallNow: wall?.now ?? opts.wallNow,
   });
   const server = new SimServer(sim, {
     hostname: "127.0.0.1",
     port: 0,
     log: () => {},
-    tickMs: 20,
+    tickMs: wall ? 0 : 20,
     chaosReloadMs: 100,
   });
   server.start();
@@ -67,6 +74,7 @@ export function startSim(dir: string, opts: {
     port: server.port,
     truthPath,
     chaosPath,
+    wall,
     stop: async () => {
       await server.stop();
       groundTruth.close();
@@ -90,11 +98,17 @@ export function feedConfig(port: number, over: Record<string, string>): FeedConf
   return resolveFeedConfig(file, simEnv(port, over), {}, ENV_FILE);
 }
 
-/** Polls `cond` every 20 ms until it holds; throws naming `what` after `limitMs` of wall time. */
-export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, limitMs = 30_000) {
-  const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > limitMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** The feed's clock read straight from a stepped simulator's clock (in-process, no extrapolation). */
+export function steppedClock(sim: RunningSim): FeedClock {
+  return { kind: "sim", speed: sim.sim.clock.speed, now: () => sim.sim.clock.nowMs() };
+}
+
+/** Every (venue, symbol) has a simulator connection subscribed to its trades. */
+export function subscribed(sim: RunningSim, venues: readonly Venue[], symbols: readonly string[]): boolean {
+  const conns = [...sim.sim.conns];
+  return venues.every((v) =>
+    symbols.every((sym) =>
+      conns.some((c) => c.venue === v && (c.subs.has(`trade|${sym}`) || c.subs.has(`aggTrade|${sym}`)))
+    )
+  );
 }

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { validateEvent } from "../lib/events/ai_event.ts";
 import { fixtureClosedBars } from "./shadow_fixture.ts";
-import { readEvents, TestFeed, waitFor } from "./shadow_feed_server.ts";
+import { waitFor, withDeadline } from "../lib/verify/wait.ts";
+import { readEvents, TestFeed } from "./shadow_feed_server.ts";
+import { TextReader } from "./support/text_stream.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dec = new TextDecoder();
@@ -62,30 +64,33 @@ Deno.test("shadow CLI decides live bars from the feed and stops cleanly on SIGTE
       "--run-id",
       "cli-test",
     ]).spawn();
-    const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let out = "";
-    while (!out.includes("\n")) {
-      const r = await stdout.read();
-      if (r.done) break;
-      out += r.value;
+    const stdout = new TextReader(child.stdout);
+    try {
+      await stdout.until("the shadow CLI's first stdout line", (t) => t.includes("\n"));
+      assert.match(stdout.text, /^shadow_mvs: http:\/\/127\.0\.0\.1:\d+\//);
+      const url = stdout.text.match(/http:\/\/127\.0\.0\.1:\d+\//)![0];
+      await waitFor("stream open", () => feed.clients === 1);
+      feed.publish(bars.slice(100, 110));
+      await waitFor(
+        "10 decisions in the events file",
+        async () => (await readEvents(events)).filter((e) => e.type === "decision").length >= 10,
+        { timeoutMs: 20_000 },
+      );
+      const health = await (await fetch(`${url}health`)).json();
+      assert.deepEqual([health.status, health.run_id, health.decisions.hold], ["ok", "cli-test", 10]);
+      child.kill("SIGTERM");
+      const status = await withDeadline("the shadow CLI to exit after SIGTERM", child.status, 20_000);
+      await stdout.rest("the rest of the shadow CLI's stdout");
+      const stderr = await withDeadline("the shadow CLI's stderr", new Response(child.stderr).text(), 20_000);
+      assert.equal(status.code, 0, stderr);
+      assert.match(stderr, /"msg":"shadow_mvs stopped"/);
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already exited */ }
+      await child.status;
+      await stdout.cancel();
     }
-    assert.match(out, /^shadow_mvs: http:\/\/127\.0\.0\.1:\d+\//);
-    const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//)![0];
-    await waitFor("stream open", () => feed.clients === 1);
-    feed.publish(bars.slice(100, 110));
-    const deadline = Date.now() + 20_000;
-    while ((await readEvents(events)).filter((e) => e.type === "decision").length < 10) {
-      assert.ok(Date.now() < deadline, "timed out waiting for 10 decisions in the events file");
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const health = await (await fetch(`${url}health`)).json();
-    assert.deepEqual([health.status, health.run_id, health.decisions.hold], ["ok", "cli-test", 10]);
-    child.kill("SIGTERM");
-    const status = await child.status;
-    for (let r = await stdout.read(); !r.done; r = await stdout.read()) out += r.value;
-    const stderr = await new Response(child.stderr).text();
-    assert.equal(status.code, 0, stderr);
-    assert.match(stderr, /"msg":"shadow_mvs stopped"/);
     const evs = await readEvents(events);
     const decisions = evs.filter((e) => e.type === "decision");
     assert.deepEqual(decisions.map((d) => d.bar_open_time_ms), bars.slice(100, 110).map((b) => b.openTimeMs));

@@ -2,6 +2,7 @@
 // GET /api/bars (history, oldest first) and GET /stream/bars (event: bar / event: heartbeat, id =
 // venue|symbol|interval|openTimeMs, Last-Event-ID replay). The test decides what is published when.
 import type { ClosedBar } from "../lib/market/types.ts";
+import { waitFor as waitUntil } from "../lib/verify/wait.ts";
 
 const enc = new TextEncoder();
 const idOf = (b: ClosedBar) => `${b.venue}|${b.symbol}|${b.interval}|${b.openTimeMs}`;
@@ -116,12 +117,8 @@ export function barFrame(b: ClosedBar): string {
 }
 
 /** Waits for a condition by polling (event-driven code under test; no time is asserted). */
-export async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+export function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  return waitUntil(what, cond, { timeoutMs, everyMs: 5 });
 }
 
 /** Reads the events file as parsed objects. */

@@ -2,26 +2,13 @@
 // frames in = handled + dropped with a reason, exact per file), and chosen frames map to exact
 // normalised values. Frames are read from the shared dir, never copied into this repo.
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Venue } from "../lib/market/types.ts";
 import type { MapResult } from "../lib/venues/adapter.ts";
 import { mapFrame } from "../lib/venues/registry.ts";
+import { sharedVenueFixtures } from "./support/shared_fixtures.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const DIR = resolve(ROOT, Deno.env.get("TICKPROOF_SHARED_DIR") ?? "../shared", "fixtures/venues");
-const present = (() => {
-  try {
-    return Deno.statSync(DIR).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!present) {
-  console.warn(
-    `venue_fixtures_test: fixtures dir ${DIR} is absent; set TICKPROOF_SHARED_DIR. Tests IGNORED.`,
-  );
-}
+const SHARED = sharedVenueFixtures();
+const DIR = SHARED.dir;
 
 const RECEIVED = 1_700_000_000_000;
 
@@ -59,8 +46,9 @@ const EXPECTED: Record<string, { frames: number; kinds: Record<string, number>; 
 
 Deno.test({
   name: "fixtures: every frame of every file is handled or dropped with a reason (exact counts)",
-  ignore: !present,
+  ignore: SHARED.ignore,
   fn() {
+    SHARED.require();
     const seen: string[] = [];
     for (const venue of ["binance", "bybit", "okx", "kraken"] as const) {
       for (const entry of Deno.readDirSync(`${DIR}/${venue}`)) {
@@ -96,8 +84,9 @@ Deno.test({
 
 Deno.test({
   name: "fixtures: Binance combined-stream aggTrade, trade and closed kline map to exact values",
-  ignore: !present,
+  ignore: SHARED.ignore,
   fn() {
+    SHARED.require();
     const agg = mapAll("binance", "aggTrade.jsonl");
     assert.deepEqual(agg[16].events[0], {
       kind: "trade",
@@ -140,8 +129,9 @@ Deno.test({
 
 Deno.test({
   name: "fixtures: Bybit spot trade ids stay strings; one confirmed kline",
-  ignore: !present,
+  ignore: SHARED.ignore,
   fn() {
+    SHARED.require();
     const t = mapAll("bybit", "publicTrade.jsonl")[0].events[0];
     assert.deepEqual(t, {
       kind: "trade",
@@ -169,8 +159,9 @@ Deno.test({
 
 Deno.test({
   name: "fixtures: OKX trades (ms strings), legacy 7-field candle (closed=false), error frame",
-  ignore: !present,
+  ignore: SHARED.ignore,
   fn() {
+    SHARED.require();
     const trades = mapAll("okx", "trades.jsonl");
     assert.deepEqual(trades[0].events[0], {
       kind: "trade",
@@ -206,8 +197,9 @@ Deno.test({
 
 Deno.test({
   name: "fixtures: Kraken v1 trades (no id, float seconds), ohlc, 20-digit connectionID as string",
-  ignore: !present,
+  ignore: SHARED.ignore,
   fn() {
+    SHARED.require();
     const trades = mapAll("kraken", "v1_trade.jsonl");
     assert.deepEqual(trades[0].events[0], {
       kind: "trade",

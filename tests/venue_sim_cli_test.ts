@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { generateTrades } from "../lib/sim/market.ts";
 import { groundTruthRecord } from "../lib/sim/venue_sim.ts";
+import { waitForValue, withDeadline } from "../lib/verify/wait.ts";
+import { TextReader } from "./support/text_stream.ts";
 
 const SCRIPT = new URL("../scripts/venue_sim.ts", import.meta.url).pathname;
 
@@ -79,26 +81,20 @@ Deno.test("a seeded run writes ground truth equal to the generator's trades, and
     stderr: "piped",
   }).spawn();
   try {
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = "";
-    while (!buf.includes('"msg":"listening"')) buf += (await reader.read()).value ?? "";
-    const url = JSON.parse(buf.split("\n").find((l) => l.includes('"listening"'))!).url;
+    const stderr = new TextReader(child.stderr);
+    await stderr.until("the simulator's listening line", (t) => t.includes('"msg":"listening"'));
+    const url = JSON.parse(stderr.text.split("\n").find((l) => l.includes('"listening"'))!).url;
     const clock = await (await fetch(`${url}/sim/clock`)).json();
     assert.deepEqual([clock.speed, clock.startSimMs], [600, startMs]);
     // Wait (by polling, not by sleeping a fixed time) until some trades have been written.
-    let health;
-    do {
-      health = await (await fetch(`${url}/sim/health`)).json();
-      await new Promise((r) => setTimeout(r, 20));
-    } while (health.groundTruthLines < 20);
+    const health = await waitForValue("20 ground-truth lines", async () => {
+      const h = await (await fetch(`${url}/sim/health`)).json();
+      return h.groundTruthLines >= 20 ? h : undefined;
+    });
     assert.deepEqual([health.ok, health.venues, health.symbols], [true, ["okx", "kraken"], ["BTC-USDT"]]);
     child.kill("SIGTERM");
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      buf += r.value;
-    }
-    assert.equal((await child.status).code, 0);
+    const buf = await stderr.rest("the simulator's stderr after SIGTERM");
+    assert.equal((await withDeadline("the simulator to exit", child.status, 20_000)).code, 0);
     assert.match(buf, /"msg":"stopped"/);
     const lines = (await Deno.readTextFile(`${dir}/gt.jsonl`)).split("\n");
     assert.equal(lines.pop(), ""); // whole lines only

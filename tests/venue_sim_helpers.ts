@@ -7,6 +7,7 @@ import type { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import type { MarketConfig } from "../lib/sim/market.ts";
 import { SimServer } from "../lib/sim/sim_server.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
+import { withDeadline } from "../lib/verify/wait.ts";
 
 /** 2026-01-01T00:00:00Z: a whole hour, so 1m and 1h bars line up with the start. */
 export const START_MS = 1_767_225_600_000;
@@ -113,13 +114,19 @@ export class TestClient {
     this.ws.send(typeof msg === "string" ? msg : JSON.stringify(msg));
   }
 
-  /** Waits until `n` frames beyond those already read have arrived and returns them (raw text). */
-  async take(n: number): Promise<string[]> {
+  /** Waits (10 s at most) until `n` frames beyond those already read have arrived; returns them. */
+  async take(n: number, timeoutMs = 10_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
     while (this.frames.length < this.#read + n) {
       if (this.ws.readyState === WebSocket.CLOSED) {
         throw new Error(`socket closed after ${this.frames.length - this.#read} of ${n} frames`);
       }
-      await new Promise<void>((r) => (this.#wake = r));
+      const what = `${n} frames (${this.frames.length - this.#read} arrived)`;
+      await withDeadline(
+        what,
+        new Promise<void>((r) => (this.#wake = r)),
+        Math.max(0, deadline - Date.now()),
+      );
       this.#wake = null;
     }
     const out = this.frames.slice(this.#read, this.#read + n);

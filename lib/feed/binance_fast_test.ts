@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { mapBinance } from "../venues/binance.ts";
 import { BinanceProtocol } from "../sim/binance_ws.ts";
 import { MarketGenerator } from "../sim/market.ts";
 import { fastBinanceTrade, withBinanceFastPath } from "./binance_fast.ts";
+import { sharedVenueFixtures } from "../../tests/support/shared_fixtures.ts";
+
+const SHARED = sharedVenueFixtures();
 
 const T0 = 1_767_225_600_000;
 
@@ -39,24 +40,19 @@ Deno.test("fast path equals the generic mapper on every simulator trade frame, r
   }
 });
 
-Deno.test("fast path on the shared Binance trade fixture (with b/a ids), when present", () => {
-  const dir = resolve(
-    fileURLToPath(new URL("../..", import.meta.url)),
-    Deno.env.get("TICKPROOF_SHARED_DIR") ?? "../shared",
-  );
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(`${dir}/fixtures/venues/binance/trade.jsonl`);
-  } catch {
-    console.warn(`binance_fast_test: ${dir}/fixtures/venues is absent; fixture case skipped`);
-    return;
-  }
-  const frames = text.split("\n").filter((l) => l !== "");
-  // The 2019 fixture's receive time is far from our test time: compare with its own time.
-  for (const f of frames) {
-    const fast = fastBinanceTrade(f, 1554076800945);
-    assert.deepEqual(fast, mapBinance(f, 1554076800945).events[0]);
-  }
+Deno.test({
+  name: "fast path on the shared Binance trade fixture (with b/a ids)",
+  ignore: SHARED.ignore,
+  fn: () => {
+    SHARED.require();
+    const text = Deno.readTextFileSync(`${SHARED.dir}/binance/trade.jsonl`);
+    const frames = text.split("\n").filter((l) => l !== "");
+    // The 2019 fixture's receive time is far from our test time: compare with its own time.
+    for (const f of frames) {
+      const fast = fastBinanceTrade(f, 1554076800945);
+      assert.deepEqual(fast, mapBinance(f, 1554076800945).events[0]);
+    }
+  },
 });
 
 Deno.test("fast path declines anything outside the layout or any value the mapper refuses", () => {

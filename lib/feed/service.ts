@@ -15,9 +15,15 @@ import { type FeedConnection, startConnections } from "./connections.ts";
 import { FeedIngest } from "./ingest.ts";
 import { createFeedMetrics, type FeedMetrics, type FeedState } from "./metrics.ts";
 import type { Recorder } from "./recorder.ts";
-import { RestKlines } from "./rest_fetch.ts";
+import { abortableSleep, RestKlines } from "./rest_fetch.ts";
 import { SuspectBook } from "./suspects.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "./symbol_watch.ts";
+
+/** Wall ms stop() waits for REST (gaps, rechecks) before cutting it off. */
+const STOP_REST_MS = 5000;
+/** A REST check asks up to this often for a bar the venue does not serve yet, waiting 250, 500 ms. */
+const CHECK_ASKS = 3;
+const CHECK_RETRY_MS = 250;
 
 export interface FeedServiceOptions {
   readonly config: FeedConfig;
@@ -47,6 +53,8 @@ export class FeedService {
   connections: FeedConnection[] = [];
   private readonly opts: FeedServiceOptions;
   private readonly ctrl = new AbortController();
+  /** The venue links stop first; REST (ctrl) lives on while stop() drains gaps and rechecks. */
+  private readonly links = new AbortController();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   readonly feedNow: () => number;
   readonly wallNow: () => number;
@@ -100,12 +108,18 @@ export class FeedService {
       store: opts.store,
       publish: (b) => opts.hub.publish(b),
       venueBar: async (b) => {
-        try {
-          const rows = await this.rest.klines(b.venue, b.symbol, b.interval, b.openTimeMs, b.openTimeMs);
-          return rows.find((k) => k.openTimeMs === b.openTimeMs) ?? null;
-        } catch {
-          return null;
+        // Asked as soon as we closed it, the venue may not serve the bar yet: ask again, bounded.
+        for (let i = 0; i < CHECK_ASKS && !this.ctrl.signal.aborted; i++) {
+          if (i > 0) await abortableSleep(CHECK_RETRY_MS * i, this.ctrl.signal);
+          try {
+            const rows = await this.rest.klines(b.venue, b.symbol, b.interval, b.openTimeMs, b.openTimeMs);
+            const k = rows.find((k) => k.openTimeMs === b.openTimeMs);
+            if (k) return k;
+          } catch {
+            return null;
+          }
         }
+        return null;
       },
       suspects: this.suspects,
       featureTimer: (f, sym, ms) => this.metrics.featureMs(f, sym, ms),
@@ -124,7 +138,7 @@ export class FeedService {
       env: this.opts.config.env,
       feedNow: this.feedNow,
       wallNow: this.wallNow,
-      signal: this.ctrl.signal,
+      signal: this.links.signal,
       staleTimeoutMs: s.STALE_TIMEOUT_MS,
       backoffBaseMs: s.BACKOFF_BASE_MS,
       backoffMaxMs: s.BACKOFF_MAX_MS,
@@ -144,10 +158,17 @@ export class FeedService {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
-    this.ctrl.abort();
+    this.links.abort();
     await Promise.all(this.connections.map((c) => c.done));
-    await this.backfill.tick();
-    await this.committer.drain();
+    // The last gaps and the rechecks queued by the closing links need REST: bounded, then cut off.
+    const cutoff = setTimeout(() => this.ctrl.abort(), STOP_REST_MS);
+    try {
+      await this.backfill.tick();
+      await this.committer.drain();
+    } finally {
+      clearTimeout(cutoff);
+      this.ctrl.abort();
+    }
   }
 
   private every(ms: number, f: () => void): void {
@@ -231,7 +252,13 @@ export class FeedService {
       case "disconnect": {
         c.up = false;
         this.linkChanged(c.venue);
-        if (ev.reason === "aborted") return;
+        // Frames in flight when a link closes are lost: their trades may reach this far back in
+        // venue time from when we noticed (delivery takes time, long on an accelerated clock).
+        const lookbackMs = Math.max(60_000, 2 * this.opts.config.settings.BAR_CLOSE_GRACE_MS);
+        if (ev.reason === "aborted") {
+          if (c.trades) this.committer.recheck(c.venue, null, now - lookbackMs, now);
+          return;
+        }
         if (ev.reason === "stale") {
           this.stalls[c.venue] = (this.stalls[c.venue] ?? 0) + 1;
           this.pipeline.stall(c.venue);
@@ -242,7 +269,7 @@ export class FeedService {
           const silentMs = (this.opts.config.settings.STALE_TIMEOUT_MS + 1000) * this.opts.clock.speed;
           const since = Math.min(now, Math.max(c.lastDataMs, now - silentMs));
           this.pipeline.connectionDown(c.venue, since);
-          this.suspect(c.venue, null, since, now);
+          this.suspect(c.venue, null, since - lookbackMs, now);
         }
         log("warn", "disconnected", {
           venue: c.venue,

@@ -4,6 +4,26 @@ import assert from "node:assert/strict";
 import { startConnection } from "./connection.ts";
 import { ADAPTERS } from "./registry.ts";
 import { collector, count, options, send, startVenue } from "../../tests/support/loopback_venue.ts";
+import { waitFor } from "../verify/wait.ts";
+import type { VenueAdapter } from "./adapter.ts";
+
+/**
+ * A lifecycle clock that only moves when the test's venue speaks: 30 ms per frame the adapter maps
+ * (after the lifecycle stamped it), and 30 ms once after each open. Stale and keepalive decisions
+ * then follow the frames, never the machine's load.
+ */
+function framePacedClock(base: VenueAdapter) {
+  let ms = 1_000_000;
+  return {
+    now: () => ms,
+    adapter: { ...base, map: (raw: string, at: number) => ((ms += 30), base.map(raw, at)) } as VenueAdapter,
+    connect: (url: string) => {
+      const ws = new WebSocket(url);
+      ws.addEventListener("open", () => setTimeout(() => (ms += 30), 0));
+      return ws;
+    },
+  };
+}
 
 const okxTrade = (id: string, ts: string) =>
   JSON.stringify({
@@ -112,16 +132,17 @@ Deno.test("lifecycle: Kraken heartbeats keep a quiet market alive (no stale reco
   const c = collector();
   const ac = new AbortController();
   const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  // The lifecycle's clock moves 30 ms per frame received and never otherwise: 40 heartbeats span
+  // ten stale timeouts of 120 ms whatever the machine's load, and only heartbeats keep the link up.
+  const clock = framePacedClock(ADAPTERS.kraken);
   const conn = startConnection(
-    options(ADAPTERS.kraken, venue.url, subs, c.sink, ac.signal, {
+    options(clock.adapter, venue.url, subs, c.sink, ac.signal, {
       staleTimeoutMs: 120,
       keepaliveMs: 10_000,
+      effects: { random: () => 0, now: clock.now },
     }),
   );
-  // 40 heartbeats at 10 ms span several stale timeouts of 120 ms (margin for a loaded machine).
-  await new Promise<void>((resolve) => {
-    const id = setInterval(() => conn.stats.byKind.heartbeat >= 40 && (clearInterval(id), resolve()), 5);
-  });
+  await waitFor("40 heartbeats", () => conn.stats.byKind.heartbeat >= 40, { timeoutMs: 10_000, everyMs: 5 });
   ac.abort();
   await conn.done;
   await venue.close();
@@ -130,10 +151,12 @@ Deno.test("lifecycle: Kraken heartbeats keep a quiet market alive (no stale reco
 });
 
 Deno.test("lifecycle: Bybit pings every keepalive period; pongs keep the link alive", async () => {
+  let pongs = 0;
   const venue = startVenue({
     onMessage(ws, text) {
       const m = JSON.parse(text);
-      if (m.op === "ping") {
+      // Ten pongs, then silence: the paced clock stops, so the ping count settles before the check.
+      if (m.op === "ping" && pongs++ < 10) {
         send(ws, JSON.stringify({ success: true, ret_msg: "pong", conn_id: "x", op: "ping" }));
       }
     },
@@ -141,12 +164,26 @@ Deno.test("lifecycle: Bybit pings every keepalive period; pongs keep the link al
   const c = collector();
   const ac = new AbortController();
   const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+  // Time moves 30 ms per frame received (and once after the open, to send the first ping): each pong
+  // is due a ping later, and the stale timeout is only reached if pongs stop counting as alive.
+  const clock = framePacedClock(ADAPTERS.bybit);
   const conn = startConnection(
-    options(ADAPTERS.bybit, venue.url, subs, c.sink, ac.signal, { staleTimeoutMs: 200, keepaliveMs: 20 }),
+    options(clock.adapter, venue.url, subs, c.sink, ac.signal, {
+      staleTimeoutMs: 200,
+      keepaliveMs: 20,
+      effects: { random: () => 0, now: clock.now, connect: clock.connect },
+    }),
   );
-  await new Promise<void>((resolve) => {
-    const id = setInterval(() => conn.stats.byKind.pong >= 10 && (clearInterval(id), resolve()), 5);
-  });
+  await waitFor("10 pongs", () => conn.stats.byKind.pong >= 10, { timeoutMs: 10_000, everyMs: 5 });
+  // The tenth pong moves the clock once more: one last ping, unanswered, and then nothing moves.
+  await waitFor(
+    "the 11th ping at the venue",
+    () => conn.stats.pingsSent === 11 && venue.received[0].length === 12,
+    {
+      timeoutMs: 10_000,
+      everyMs: 5,
+    },
+  );
   ac.abort();
   await conn.done;
   await venue.close();
@@ -189,9 +226,7 @@ Deno.test("lifecycle: abort stops cleanly with a 1000 close and a final disconne
   const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
   const conn = startConnection(options(ADAPTERS.kraken, venue.url, subs, c.sink, ac.signal));
   await c.until((e) => count(e, "connect") === 1, "connect");
-  await new Promise<void>((resolve) => {
-    const id = setInterval(() => conn.stats.framesIn === 1 && (clearInterval(id), resolve()), 2);
-  });
+  await waitFor("the heartbeat frame", () => conn.stats.framesIn === 1, { timeoutMs: 10_000, everyMs: 2 });
   ac.abort();
   await conn.done;
   await venue.close();

@@ -1,4 +1,5 @@
-// Bounded polling: every wait in a proof has a deadline and an injectable clock/sleep.
+// Bounded polling: every wait in a proof or a test has a deadline, an injectable clock/sleep, and
+// (waitFor, waitForValue) an error naming what it waited for when the deadline passes.
 
 export interface Clock {
   now(): number;
@@ -24,5 +25,53 @@ export async function pollUntil<T>(
     if (v !== undefined) return v;
     if (clock.now() >= deadline || signal?.aborted) return undefined;
     await clock.sleep(Math.min(everyMs, Math.max(0, deadline - clock.now())));
+  }
+}
+
+export interface WaitOptions {
+  /** Default 30000. */
+  readonly timeoutMs?: number;
+  /** Default 20. */
+  readonly everyMs?: number;
+  readonly clock?: Clock;
+}
+
+/** pollUntil that throws `timed out after N ms waiting for <what>` instead of returning undefined. */
+export async function waitForValue<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  opts: WaitOptions = {},
+): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const v = await pollUntil(async () => await check(), timeoutMs, opts.everyMs ?? 20, opts.clock);
+  if (v === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  return v;
+}
+
+/** Waits until `cond` holds; throws `timed out after N ms waiting for <what>` at the deadline. */
+export async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  opts: WaitOptions = {},
+): Promise<void> {
+  await waitForValue(what, async () => (await cond()) || undefined, opts);
+}
+
+/**
+ * `promise`, or a rejection `timed out after N ms waiting for <what>` at the deadline (the promise
+ * itself is not cancelled: the caller cleans up, e.g. kills the child it was waiting on).
+ */
+export async function withDeadline<T>(what: string, promise: Promise<T>, timeoutMs = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
