@@ -43,4 +43,9 @@ export class Atr {
   get value(): number | null {
     return this.seen > this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): Atr {
+    return Object.assign(Object.create(Atr.prototype), this);
+  }
 }

@@ -37,4 +37,9 @@ export class Ema {
   get value(): number | null {
     return this.count === this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): Ema {
+    return Object.assign(Object.create(Ema.prototype), this);
+  }
 }

@@ -51,4 +51,9 @@ export class Rsi {
   get value(): number | null {
     return this.seen > this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): Rsi {
+    return Object.assign(Object.create(Rsi.prototype), this);
+  }
 }

@@ -39,4 +39,11 @@ export class Sma {
   get value(): number | null {
     return this.count === this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to); the ring is copied too. */
+  clone(): Sma {
+    const c: Sma = Object.assign(Object.create(Sma.prototype), this);
+    (c as unknown as { ring: Float64Array }).ring = this.ring.slice();
+    return c;
+  }
 }

@@ -32,4 +32,9 @@ export class SessionVwap {
   get value(): number | null {
     return this.vol === 0 ? null : this.pv / this.vol;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): SessionVwap {
+    return Object.assign(Object.create(SessionVwap.prototype), this);
+  }
 }

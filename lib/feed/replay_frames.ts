@@ -5,11 +5,13 @@
 // never waited for. Open bars stay open at the end unless `flush`.
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { DqRow } from "../dq/dq_book.ts";
+import { FeatureStage } from "../features/feature_stage.ts";
 import {
   type ClosedBar,
   type Interval,
   INTERVALS,
   type MarketEvent,
+  type ReleasedBar,
   type Trade,
   type Venue,
 } from "../market/types.ts";
@@ -78,10 +80,12 @@ export function replayText(text: string, opts: ReplayOptions): ReplayResult {
   let ingest: FeedIngest | null = null;
   let clock = Number.NEGATIVE_INFINITY;
   let flushing = false;
-  const onClosed = (bar: ClosedBar) => {
+  const features = new FeatureStage(); // the live feed's feature stage (no REST repair offline)
+  const onClosed = (bar: ReleasedBar) => {
     // While flushing, intervals after the last data were never seen: no bars for them.
     if (flushing && bar.openTimeMs > clock) return;
-    opts.onBar?.(bar);
+    const closed = features.close(bar);
+    opts.onBar?.(closed);
   };
   const count = (rec: Record<string, number>, k: string) => (rec[k] = (rec[k] ?? 0) + 1);
   for (const text1 of text.split("\n")) {
