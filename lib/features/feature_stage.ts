@@ -23,8 +23,23 @@ export class FeatureStream {
 
   /** The bar with its features; throws RangeError (state unchanged) on a bad or out-of-order bar. */
   close(bar: ReleasedBar): ClosedBar {
-    // A ClosedBar being recomputed carries its old features: the spread order replaces them.
-    return { ...bar, features: this.set.update(bar, this.timer) };
+    const features = this.set.update(bar, this.timer);
+    // Field by field, in the published order: a ClosedBar being recomputed loses its old features.
+    return {
+      venue: bar.venue,
+      symbol: bar.symbol,
+      interval: bar.interval,
+      openTimeMs: bar.openTimeMs,
+      o: bar.o,
+      h: bar.h,
+      l: bar.l,
+      c: bar.c,
+      v: bar.v,
+      trades: bar.trades,
+      origin: bar.origin,
+      features,
+      closedAtMs: bar.closedAtMs,
+    };
   }
 
   /** The indicator state now, to rewind to later (e.g. taken before each bar). */

@@ -1,0 +1,149 @@
+// Features come from the bar that is stored: the real simulator with chaos that loses trades
+// (malformed frames, dropped connections) makes the feed repair bars from REST, some after they were
+// published. A real feed (startFeed) and a real DuckDB; a real SSE consumer (the shadow's FeedStream)
+// on /stream/bars from before the first bar. Afterwards every stored bar's features equal a fresh
+// feature run over the stored bars, bit for bit, and equal what the stream delivered last for its key.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { ClosedBar, Venue } from "../lib/market/types.ts";
+import { jsonLogger } from "../lib/log.ts";
+import { FeatureStream, sameFeatures, streamKey } from "../lib/features/feature_stage.ts";
+import { barEventId } from "../lib/feed/bar_stream.ts";
+import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
+import { FeedStream } from "../lib/shadow/feed_stream.ts";
+import { EPOCH, feedConfig, HOUR, MINUTE, startSim, waitFor } from "./feed_support.ts";
+import { storedBars } from "./feed_truth.ts";
+
+const VENUES: Venue[] = ["binance", "bybit"];
+const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
+
+/** Stored bars whose features differ from a fresh run over the stored bars of their stream. */
+function notFresh(bars: readonly ClosedBar[]): string[] {
+  const streams = new Map<string, FeatureStream>();
+  const bad: string[] = [];
+  for (const b of bars) { // oldest first per stream
+    const k = streamKey(b);
+    if (!streams.has(k)) streams.set(k, new FeatureStream());
+    const f = streams.get(k)!.close(b).features;
+    if (!sameFeatures(f, b.features)) {
+      bad.push(`${barEventId(b)} stored ${JSON.stringify(b.features)} fresh ${JSON.stringify(f)}`);
+    }
+  }
+  return bad;
+}
+
+Deno.test("feed with REST repairs: stored features = fresh run over stored bars = last streamed per key", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "feed_features_" });
+  const chaosFile = join(dir, "chaos.json");
+  const setChaos = (c: unknown) => Deno.writeTextFileSync(chaosFile, JSON.stringify(c));
+  setChaos({ malformedRate: 0.03, dropEveryS: 0.8 });
+  const sim = startSim(dir, {
+    venues: VENUES,
+    symbols: SYMBOLS,
+    speed: 600,
+    startSimMs: EPOCH + HOUR - 2 * MINUTE,
+    tradeRate: 2,
+    chaosFile,
+  });
+  const store = join(dir, "feed.duckdb");
+  const config = feedConfig(sim.port, {
+    VENUES_ENABLED: VENUES.join(","),
+    STORE_PATH: store,
+    BAR_CLOSE_GRACE_MS: "2000",
+    STALE_TIMEOUT_MS: "400",
+    BACKOFF_BASE_MS: "20",
+    BACKOFF_MAX_MS: "100",
+  });
+  const ctrl = new AbortController();
+  const streamCtrl = new AbortController();
+  let feed: RunningFeed | null = null;
+  let consuming: Promise<void> | null = null;
+  try {
+    const f = (await startFeed({
+      config,
+      hostname: "127.0.0.1",
+      port: 0,
+      log: jsonLogger("feed", { quiet: true, write: () => {} }),
+      signal: ctrl.signal,
+    }))!;
+    feed = f;
+    const c = f.service.committer;
+    // The consumer: last bar delivered per key, and how many deliveries in all.
+    const last = new Map<string, ClosedBar>();
+    let delivered = 0;
+    let publishedBeforeOpen = -1;
+    const stream = new FeedStream({
+      url: `http://127.0.0.1:${f.port}/stream/bars`,
+      backoffBaseMs: 20,
+      backoffMaxMs: 100,
+    }, {
+      onOpen: () => {
+        if (publishedBeforeOpen < 0) publishedBeforeOpen = c.stored + c.restated;
+      },
+      onEvent: (ev) => {
+        if (ev.event !== "bar") return;
+        const bar = JSON.parse(ev.data) as ClosedBar;
+        assert.equal(ev.id, barEventId(bar), "the event id is the bar's key");
+        last.set(ev.id, bar);
+        delivered++;
+      },
+      onClose: () => {},
+    });
+    consuming = stream.run(streamCtrl.signal);
+    await waitFor("the bar stream open", () => publishedBeforeOpen >= 0, 20_000);
+    assert.equal(publishedBeforeOpen, 0, "subscribed before the first bar was published");
+
+    // Chaos until bars were repaired after they were published, and enough bars are stored.
+    const progress = () => `restated ${c.restated}, stored ${JSON.stringify([...c.storedBy])}`;
+    await waitFor(
+      "bars restated after publication and 40 minutes stored per 1m stream",
+      () => {
+        const oneMinute = [...c.storedBy].filter(([k]) => k.endsWith("|1m"));
+        return c.restated >= 3 && oneMinute.length === 4 && oneMinute.every(([, n]) => n >= 40);
+      },
+      180_000,
+    ).catch((err) => {
+      throw new Error(`${err.message}: ${progress()}`);
+    });
+    setChaos({});
+    await waitFor(
+      "gaps backfilled, the commit queue empty and every publication delivered",
+      () =>
+        f.service.pipeline.pendingGaps().length === 0 && c.backlog === 0 &&
+        delivered === c.stored + c.restated,
+      60_000,
+    );
+    await f.stop();
+    feed = null;
+    // Nothing more is published once stopped: the numbers are final.
+    assert.equal(delivered, c.stored + c.restated, "every publication was delivered");
+    assert.ok(c.restated >= 3, `restated ${c.restated}`);
+    assert.ok(c.repaired > 0, "bars were repaired from REST");
+    console.log(JSON.stringify({ stored: c.stored, repaired: c.repaired, restated: c.restated, delivered }));
+
+    const bars = await storedBars(store);
+    assert.equal(bars.length, c.stored);
+    assert.ok(bars.some((b) => b.origin === "backfill"));
+    assert.deepEqual(notFresh(bars).slice(0, 3), [], "stored features = a fresh run over the stored bars");
+    const streamed: string[] = [];
+    for (const b of bars) {
+      const s = last.get(barEventId(b));
+      if (s === undefined || JSON.stringify(s) !== JSON.stringify(b)) {
+        streamed.push(`${barEventId(b)} stored ${JSON.stringify(b)} streamed ${JSON.stringify(s)}`);
+      }
+    }
+    assert.deepEqual(
+      streamed.slice(0, 3),
+      [],
+      "what the stream delivered last for each key is the stored bar",
+    );
+    assert.equal(last.size, bars.length, "no key streamed that is not stored");
+  } finally {
+    streamCtrl.abort();
+    await feed?.stop();
+    await consuming;
+    ctrl.abort();
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
