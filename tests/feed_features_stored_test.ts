@@ -36,7 +36,7 @@ Deno.test("feed with REST repairs: stored features = fresh run over stored bars 
   const dir = await Deno.makeTempDir({ prefix: "feed_features_" });
   const chaosFile = join(dir, "chaos.json");
   const setChaos = (c: unknown) => Deno.writeTextFileSync(chaosFile, JSON.stringify(c));
-  setChaos({ malformedRate: 0.03, dropEveryS: 0.8 });
+  setChaos({ malformedRate: 0.2, dropEveryS: 0.8 });
   const sim = startSim(dir, {
     venues: VENUES,
     symbols: SYMBOLS,
@@ -93,28 +93,21 @@ Deno.test("feed with REST repairs: stored features = fresh run over stored bars 
     await waitFor("the bar stream open", () => publishedBeforeOpen >= 0, 20_000);
     assert.equal(publishedBeforeOpen, 0, "subscribed before the first bar was published");
 
-    // Chaos until bars were repaired after they were published, and enough bars are stored.
+    // Lost trades (malformed frames, dropped connections) found after a bar closed: the bar is
+    // corrected from REST after its publication.
     const progress = () => `restated ${c.restated}, stored ${JSON.stringify([...c.storedBy])}`;
-    await waitFor(
-      "bars restated after publication and 40 minutes stored per 1m stream",
-      () => {
-        const oneMinute = [...c.storedBy].filter(([k]) => k.endsWith("|1m"));
-        return c.restated >= 3 && oneMinute.length === 4 && oneMinute.every(([, n]) => n >= 40);
-      },
-      180_000,
-    ).catch((err) => {
+    const minutes = (n: number) => {
+      const oneMinute = [...c.storedBy].filter(([k]) => k.endsWith("|1m"));
+      return oneMinute.length === 4 && oneMinute.every(([, x]) => x >= n);
+    };
+    await waitFor("bars restated after publication, 20 minutes stored per 1m stream", () => {
+      return c.restated >= 3 && minutes(20);
+    }, 180_000).catch((err) => {
       throw new Error(`${err.message}: ${progress()}`);
     });
-    setChaos({});
-    await waitFor(
-      "gaps backfilled, the commit queue empty and every publication delivered",
-      () =>
-        f.service.pipeline.pendingGaps().length === 0 && c.backlog === 0 &&
-        delivered === c.stored + c.restated,
-      60_000,
-    );
-    await f.stop();
+    await f.stop(); // drains the commit queue; the stream ends after the frames already queued
     feed = null;
+    await waitFor("every publication delivered", () => delivered === c.stored + c.restated, 60_000);
     // Nothing more is published once stopped: the numbers are final.
     assert.equal(delivered, c.stored + c.restated, "every publication was delivered");
     assert.ok(c.restated >= 3, `restated ${c.restated}`);
