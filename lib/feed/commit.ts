@@ -9,8 +9,9 @@ import type { Bar, ClosedBar, ReleasedBar, Symbol, Venue, VenueKline } from "../
 import { INTERVALS } from "../market/types.ts";
 import type { Logger } from "../log.ts";
 import type { SuspectBook } from "./suspects.ts";
-import type { FeatureKey, FeatureSet } from "../features/feature_set.ts";
-import { FeatureStage, type FeatureStream, sameFeatures } from "../features/feature_stage.ts";
+import type { FeatureKey } from "../features/feature_set.ts";
+import { FeatureStage, type FeatureStream } from "../features/feature_stage.ts";
+import { CommittedStream, type Entry, type RestateIo } from "./committed_stream.ts";
 
 /** The store operations the commit path needs (BarStore satisfies it). */
 export interface BarSink {
@@ -28,22 +29,6 @@ export interface CommitDeps {
   readonly onStored?: (bar: ClosedBar) => void;
 }
 
-interface Entry {
-  /** The bar as stored and last published. */
-  bar: ClosedBar;
-  /** Whether the venue already confirmed it (or it was corrected from REST). */
-  checked: boolean;
-  /** The stream's indicator state before this bar: where a restatement rewinds to. */
-  before: FeatureSet;
-}
-
-interface Stream {
-  readonly features: FeatureStream;
-  /** Recently stored bars by open time (bounded), in open-time order. */
-  readonly recent: Map<number, Entry>;
-}
-
-const KEEP_RECENT = 180;
 const STORE_ATTEMPTS = 3;
 
 export class BarCommitter {
@@ -61,13 +46,22 @@ export class BarCommitter {
   readonly repairedBy = new Map<string, number>();
   private readonly deps: CommitDeps;
   private readonly stage: FeatureStage;
-  private readonly streams = new Map<FeatureStream, Stream>();
+  private readonly streams = new Map<FeatureStream, CommittedStream>();
+  private readonly io: RestateIo;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
 
   constructor(deps: CommitDeps) {
     this.deps = deps;
     this.stage = new FeatureStage(deps.featureTimer);
+    this.io = {
+      store: (bar) => this.store(bar, false),
+      republish: (e, bar) => this.republish(e, bar),
+      refused: (err, bar) => {
+        this.featureErrors++;
+        this.deps.log("warn", "REST correction refused by the features", { error: String(err), bar });
+      },
+    };
   }
 
   /** Bars waiting to be committed. */
@@ -112,10 +106,10 @@ export class BarCommitter {
     });
   }
 
-  private stream(b: Bar): Stream {
+  private stream(b: Bar): CommittedStream {
     const features = this.stage.stream(b);
     let s = this.streams.get(features);
-    if (!s) this.streams.set(features, s = { features, recent: new Map() });
+    if (!s) this.streams.set(features, s = new CommittedStream(features));
     return s;
   }
 
@@ -170,47 +164,13 @@ export class BarCommitter {
     }
     this.deps.publish(closed);
     this.deps.onStored?.(closed);
-    s.recent.set(closed.openTimeMs, { bar: closed, checked, before });
-    if (s.recent.size > KEEP_RECENT) s.recent.delete(s.recent.keys().next().value!);
+    s.remember(closed, checked, before);
   }
 
-  /**
-   * A published bar was corrected: rewind the stream's features to before it, store and publish it
-   * with features from the corrected OHLCV, then recompute every later bar of the stream and store
-   * and publish again those whose features changed. False (nothing changed) when the correction
-   * cannot be taken (refused by the features, or not stored).
-   */
-  private async restate(s: Stream, from: Entry, fixed: ClosedBar): Promise<boolean> {
-    const latest = s.features.checkpoint();
-    s.features.rewind(from.before);
-    let corrected: ClosedBar | null = null;
-    try {
-      corrected = s.features.close(fixed);
-    } catch (err) {
-      this.featureErrors++;
-      this.deps.log("warn", "REST correction refused by the features", { error: String(err), bar: fixed });
-    }
-    if (corrected === null || !(await this.store(corrected, false))) {
-      s.features.rewind(latest);
-      return false;
-    }
-    this.republish(from, corrected);
-    let after = false;
-    let later = 0;
-    for (const e of s.recent.values()) {
-      if (!after) {
-        after = e === from;
-        continue;
-      }
-      e.before = s.features.checkpoint();
-      const bar = s.features.close(e.bar);
-      if (sameFeatures(bar.features, e.bar.features)) continue;
-      // Not stored: the store keeps the old row, and e.bar too, so a later restatement retries it.
-      if (await this.store(bar, false)) {
-        this.republish(e, bar);
-        later++;
-      }
-    }
+  /** A published bar was corrected from REST: restate its stream (see CommittedStream.restate). */
+  private async restate(s: CommittedStream, from: Entry, fixed: ClosedBar): Promise<boolean> {
+    const later = await s.restate(from, fixed, this.io);
+    if (later === null) return false;
     this.deps.log("info", "bar corrected after publication; features restated", {
       venue: fixed.venue,
       symbol: fixed.symbol,
