@@ -46,6 +46,11 @@ export class Atr {
 
   /** An independent copy of the state (a checkpoint to rewind to). */
   clone(): Atr {
-    return Object.assign(Object.create(Atr.prototype), this);
+    const c = new Atr(this.period);
+    c.prevClose = this.prevClose;
+    c.seen = this.seen;
+    c.sum = this.sum;
+    c.last = this.last;
+    return c;
   }
 }

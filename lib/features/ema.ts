@@ -40,6 +40,10 @@ export class Ema {
 
   /** An independent copy of the state (a checkpoint to rewind to). */
   clone(): Ema {
-    return Object.assign(Object.create(Ema.prototype), this);
+    const c = new Ema(this.period);
+    c.count = this.count;
+    c.sum = this.sum;
+    c.last = this.last;
+    return c;
   }
 }

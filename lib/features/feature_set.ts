@@ -54,14 +54,28 @@ export interface FeatureTimer {
 
 /** EMA(12), EMA(26), SMA(20), RSI(14), ATR(14) and session VWAP for one bar stream. */
 export class FeatureSet {
-  private ema12 = new Ema(12);
-  private ema26 = new Ema(26);
-  private sma20 = new Sma(20);
-  private rsi14 = new Rsi(14);
-  private atr14 = new Atr(14);
-  private vwap = new SessionVwap();
+  private readonly ema12: Ema;
+  private readonly ema26: Ema;
+  private readonly sma20: Sma;
+  private readonly rsi14: Rsi;
+  private readonly atr14: Atr;
+  private readonly vwap: SessionVwap;
   private lastOpenTimeMs = Number.NEGATIVE_INFINITY;
   private latest: Features = EMPTY_FEATURES;
+
+  /** A fresh set; `from` (clone() only) gives a copy of another set's state. */
+  constructor(from?: FeatureSet) {
+    this.ema12 = from ? from.ema12.clone() : new Ema(12);
+    this.ema26 = from ? from.ema26.clone() : new Ema(26);
+    this.sma20 = from ? from.sma20.clone() : new Sma(20);
+    this.rsi14 = from ? from.rsi14.clone() : new Rsi(14);
+    this.atr14 = from ? from.atr14.clone() : new Atr(14);
+    this.vwap = from ? from.vwap.clone() : new SessionVwap();
+    if (from) {
+      this.lastOpenTimeMs = from.lastOpenTimeMs;
+      this.latest = from.latest;
+    }
+  }
 
   /**
    * Updates every indicator with a closed bar, each one timed when a timer is given.
@@ -106,15 +120,6 @@ export class FeatureSet {
 
   /** An independent copy of every indicator's state: a checkpoint to rewind a stream to. */
   clone(): FeatureSet {
-    const c = new FeatureSet();
-    c.ema12 = this.ema12.clone();
-    c.ema26 = this.ema26.clone();
-    c.sma20 = this.sma20.clone();
-    c.rsi14 = this.rsi14.clone();
-    c.atr14 = this.atr14.clone();
-    c.vwap = this.vwap.clone();
-    c.lastOpenTimeMs = this.lastOpenTimeMs;
-    c.latest = this.latest;
-    return c;
+    return new FeatureSet(this);
   }
 }

@@ -54,6 +54,12 @@ export class Rsi {
 
   /** An independent copy of the state (a checkpoint to rewind to). */
   clone(): Rsi {
-    return Object.assign(Object.create(Rsi.prototype), this);
+    const c = new Rsi(this.period);
+    c.prev = this.prev;
+    c.seen = this.seen;
+    c.gain = this.gain;
+    c.loss = this.loss;
+    c.last = this.last;
+    return c;
   }
 }

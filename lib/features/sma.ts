@@ -42,8 +42,12 @@ export class Sma {
 
   /** An independent copy of the state (a checkpoint to rewind to); the ring is copied too. */
   clone(): Sma {
-    const c: Sma = Object.assign(Object.create(Sma.prototype), this);
-    (c as unknown as { ring: Float64Array }).ring = this.ring.slice();
+    const c = new Sma(this.period);
+    c.ring.set(this.ring);
+    c.pos = this.pos;
+    c.count = this.count;
+    c.total = this.total;
+    c.last = this.last;
     return c;
   }
 }

@@ -35,6 +35,10 @@ export class SessionVwap {
 
   /** An independent copy of the state (a checkpoint to rewind to). */
   clone(): SessionVwap {
-    return Object.assign(Object.create(SessionVwap.prototype), this);
+    const c = new SessionVwap();
+    c.day = this.day;
+    c.pv = this.pv;
+    c.vol = this.vol;
+    return c;
   }
 }
