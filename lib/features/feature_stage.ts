@@ -8,7 +8,7 @@ import { FEATURE_KEYS, type FeatureKey, FeatureSet, type FeatureTimer } from "./
 /** Timing of one indicator update of one symbol (feature_compute_ms{feature,symbol}). */
 export type StageTimer = (feature: FeatureKey, symbol: Symbol, ms: number) => void;
 
-export function streamKey(b: Bar): string {
+export function streamKey(b: Pick<Bar, "venue" | "symbol" | "interval">): string {
   return `${b.venue}|${b.symbol}|${b.interval}`;
 }
 
