@@ -1,7 +1,7 @@
 // The feed's core, pure and clock-injected: market events -> guard -> bar builders -> sequencer
-// -> ReleasedBar, with data-quality counters on the way. Features are not computed here: the one
-// feature stage (lib/features/feature_stage.ts) runs after any REST repair, live and in replay. One stream per
-// (venue, symbol, interval); connection state is per venue.
+// -> ReleasedBar, with data-quality counters on the way. One stream per (venue, symbol, interval);
+// connection state is per venue. Features are not computed here: the one feature stage
+// (lib/features/feature_stage.ts) runs after any REST repair, live and in replay.
 import type {
   Bar,
   Interval,
