@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { BarPipeline } from "../lib/bars/bar_pipeline.ts";
 import { Backfiller } from "../lib/feed/backfill.ts";
 import { RestKlines } from "../lib/feed/rest_fetch.ts";
-import type { ClosedBar } from "../lib/market/types.ts";
+import type { ReleasedBar } from "../lib/market/types.ts";
 import { EPOCH, MINUTE, startSim } from "./feed_support.ts";
 
 Deno.test("Backfiller: 429 keeps the range and pauses the venue; OKX paged past 300; unserved Kraken bars given up", async () => {
@@ -43,7 +43,7 @@ Deno.test("Backfiller: 429 keeps the range and pauses the venue; OKX paged past 
       now,
       wallNow: () => wall,
     });
-    const released: ClosedBar[] = [];
+    const released: ReleasedBar[] = [];
     const p = new BarPipeline({ intervals: ["1m"], startMs: now() }, (b) => released.push(b));
     const opens = (n: number) => Array.from({ length: n }, (_, i) => EPOCH + i * MINUTE);
     p.restoreGaps("okx", "BTC-USDT", "1m", opens(400), now());

@@ -1,11 +1,12 @@
 // The feed's core, pure and clock-injected: market events -> guard -> bar builders -> sequencer
-// -> features -> ClosedBar, with data-quality counters on the way. One stream per
-// (venue, symbol, interval); connection state is per venue.
+// -> ReleasedBar, with data-quality counters on the way. One stream per (venue, symbol, interval);
+// connection state is per venue. Features are not computed here: the one feature stage
+// (lib/features/feature_stage.ts) runs after any REST repair, live and in replay.
 import type {
   Bar,
-  ClosedBar,
   Interval,
   MarketEvent,
+  ReleasedBar,
   Symbol,
   Trade,
   Venue,
@@ -14,7 +15,7 @@ import type {
 import { INTERVALS } from "../market/types.ts";
 import { DqBook, type IntervalCounters, type SymbolCounters } from "../dq/dq_book.ts";
 import { DivergenceGauge } from "../dq/divergence.ts";
-import { barProblem, FeatureSet } from "../features/feature_set.ts";
+import { barProblem } from "../features/feature_set.ts";
 import { BarBuilder } from "./bar_builder.ts";
 import { BarSequencer } from "./bar_sequencer.ts";
 import { KlineCheck } from "./kline_check.ts";
@@ -48,7 +49,6 @@ export interface GapRef {
 interface IntervalStream {
   builder: BarBuilder;
   seq: BarSequencer;
-  features: FeatureSet;
   check: KlineCheck;
   dq: IntervalCounters;
 }
@@ -71,7 +71,7 @@ export class BarPipeline {
   readonly divergence = new DivergenceGauge();
   private readonly opts: PipelineOptions;
   private readonly intervals: readonly Interval[];
-  private readonly onClosed: (bar: ClosedBar) => void;
+  private readonly onClosed: (bar: ReleasedBar) => void;
   private readonly streams = new Map<string, SymbolStream>();
   /** venue -> symbol -> stream: the per-event lookup without building a key string. */
   private readonly byVenue = new Map<Venue, Map<Symbol, SymbolStream>>();
@@ -79,7 +79,7 @@ export class BarPipeline {
   private readonly lastUp = new Map<Venue, number>();
   private nowMs = Number.NEGATIVE_INFINITY;
 
-  constructor(opts: PipelineOptions, onClosed: (bar: ClosedBar) => void) {
+  constructor(opts: PipelineOptions, onClosed: (bar: ReleasedBar) => void) {
     this.opts = opts;
     this.intervals = opts.intervals ?? ["1m", "1h"];
     this.onClosed = onClosed;
@@ -227,11 +227,6 @@ export class BarPipeline {
     return out;
   }
 
-  /** Latest features of a stream (all null before its first bar), or null for an unknown stream. */
-  features(venue: Venue, symbol: Symbol, interval: Interval): FeatureSet | null {
-    return this.streams.get(`${venue}|${symbol}`)?.intervals.get(interval)?.features ?? null;
-  }
-
   private trade(s: SymbolStream, t: Trade): EventVerdict {
     const verdict = s.guard.check(t);
     if (verdict === "invalid") {
@@ -297,20 +292,17 @@ export class BarPipeline {
 
   private intervalStream(venue: Venue, symbol: Symbol, interval: Interval): IntervalStream {
     const dq = this.dq.interval(venue, symbol, interval);
-    const features = new FeatureSet();
     const check = new KlineCheck();
+    let lastReleased = Number.NEGATIVE_INFINITY;
     const seq = new BarSequencer(
       (bar) => {
-        let f;
-        try {
-          f = features.update(bar);
-        } catch (err) {
-          // Only a non-finite bar gets here (e.g. a volume sum overflow): drop it, never crash.
-          if (!(err instanceof RangeError)) throw err;
+        // What the features would refuse (e.g. a volume sum overflow) is dropped and counted here.
+        if (barProblem(bar, lastReleased) !== null) {
           this.dq.inc(venue, symbol, "invalid");
           return;
         }
-        const closed: ClosedBar = { ...bar, features: f, closedAtMs: this.nowMs };
+        lastReleased = bar.openTimeMs;
+        const closed: ReleasedBar = { ...bar, closedAtMs: this.nowMs };
         this.divergence.observe(venue, symbol, interval, bar.openTimeMs, bar.c);
         this.onClosed(closed);
       },
@@ -348,7 +340,7 @@ export class BarPipeline {
     }
     const down = this.downSince.get(venue);
     if (down !== undefined) builder.connectionDown(down);
-    return { builder, seq, features, check, dq };
+    return { builder, seq, check, dq };
   }
 }
 

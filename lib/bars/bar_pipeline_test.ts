@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ClosedBar, Trade, Venue, VenueKline } from "../market/types.ts";
 import { FEATURE_KEYS } from "../features/feature_set.ts";
+import { FeatureStage } from "../features/feature_stage.ts";
 import { closeTo, type FixtureBar, loadReferencePair } from "../features/reference_fixture.ts";
 import { BarPipeline, type EventVerdict, type PipelineOptions } from "./bar_pipeline.ts";
 
@@ -44,7 +45,9 @@ function kline(b: FixtureBar, closed = true): VenueKline {
 
 function setup(opts: PipelineOptions = {}) {
   const out: ClosedBar[] = [];
-  const p = new BarPipeline({ intervals: ["1m"], ...opts }, (b) => out.push(b));
+  // The pipeline releases bars; the feature stage after it gives them their features.
+  const stage = new FeatureStage();
+  const p = new BarPipeline({ intervals: ["1m"], ...opts }, (b) => out.push(stage.close(b)));
   return { p, out };
 }
 
@@ -193,7 +196,8 @@ Deno.test("BarPipeline: gaps not backfilled in time are given up and the held ba
 
 Deno.test("BarPipeline: replay mode (no backfill) never holds bars; 1m and 1h streams run side by side", () => {
   const out: ClosedBar[] = [];
-  const p = new BarPipeline({ awaitBackfill: false, graceMs: 0 }, (b) => out.push(b));
+  const stage = new FeatureStage();
+  const p = new BarPipeline({ awaitBackfill: false, graceMs: 0 }, (b) => out.push(stage.close(b)));
   const bars = pair.bars.slice(100, 190); // crosses 2024-05-15T00:00Z (index 120)
   bars.forEach((b, i) => tradesFor(b, i).forEach((t) => p.event(t)));
   p.advance(bars.at(-1)!.t + M);

@@ -1,14 +1,14 @@
 // A gap's wait for its backfill: never while its venue is down (REST may be down too), and counted
 // from the reconnect, so a long outage is backfilled after it instead of given up during it.
 import assert from "node:assert/strict";
-import type { ClosedBar } from "../market/types.ts";
+import type { ReleasedBar } from "../market/types.ts";
 import { BarPipeline } from "./bar_pipeline.ts";
 
 const M = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
 
 Deno.test("BarPipeline: gaps of a long outage wait from the reconnect, not from their interval's end", () => {
-  const out: ClosedBar[] = [];
+  const out: ReleasedBar[] = [];
   const p = new BarPipeline({ intervals: ["1m"], graceMs: 0, maxGapWaitMs: 5 * M }, (b) => out.push(b));
   p.event({
     kind: "trade",

@@ -43,4 +43,14 @@ export class Atr {
   get value(): number | null {
     return this.seen > this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): Atr {
+    const c = new Atr(this.period);
+    c.prevClose = this.prevClose;
+    c.seen = this.seen;
+    c.sum = this.sum;
+    c.last = this.last;
+    return c;
+  }
 }

@@ -37,4 +37,13 @@ export class Ema {
   get value(): number | null {
     return this.count === this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): Ema {
+    const c = new Ema(this.period);
+    c.count = this.count;
+    c.sum = this.sum;
+    c.last = this.last;
+    return c;
+  }
 }

@@ -46,30 +46,66 @@ export function barProblem(bar: OhlcvInput, lastOpenTimeMs: number): string | nu
   return null;
 }
 
+/** Times each indicator of an update (feature_compute_ms{feature}); `now` is a monotonic ms clock. */
+export interface FeatureTimer {
+  readonly now: () => number;
+  readonly record: (feature: FeatureKey, ms: number) => void;
+}
+
 /** EMA(12), EMA(26), SMA(20), RSI(14), ATR(14) and session VWAP for one bar stream. */
 export class FeatureSet {
-  private readonly ema12 = new Ema(12);
-  private readonly ema26 = new Ema(26);
-  private readonly sma20 = new Sma(20);
-  private readonly rsi14 = new Rsi(14);
-  private readonly atr14 = new Atr(14);
-  private readonly vwap = new SessionVwap();
+  private readonly ema12: Ema;
+  private readonly ema26: Ema;
+  private readonly sma20: Sma;
+  private readonly rsi14: Rsi;
+  private readonly atr14: Atr;
+  private readonly vwap: SessionVwap;
   private lastOpenTimeMs = Number.NEGATIVE_INFINITY;
   private latest: Features = EMPTY_FEATURES;
 
-  /** Updates every indicator with a closed bar. Throws RangeError (state unchanged) on a bad bar. */
-  update(bar: OhlcvInput): Features {
+  /** A fresh set; `from` (clone() only) gives a copy of another set's state. */
+  constructor(from?: FeatureSet) {
+    this.ema12 = from ? from.ema12.clone() : new Ema(12);
+    this.ema26 = from ? from.ema26.clone() : new Ema(26);
+    this.sma20 = from ? from.sma20.clone() : new Sma(20);
+    this.rsi14 = from ? from.rsi14.clone() : new Rsi(14);
+    this.atr14 = from ? from.atr14.clone() : new Atr(14);
+    this.vwap = from ? from.vwap.clone() : new SessionVwap();
+    if (from) {
+      this.lastOpenTimeMs = from.lastOpenTimeMs;
+      this.latest = from.latest;
+    }
+  }
+
+  /**
+   * Updates every indicator with a closed bar, each one timed when a timer is given.
+   * Throws RangeError (state unchanged) on a bad bar.
+   */
+  update(bar: OhlcvInput, timer?: FeatureTimer): Features {
     const problem = barProblem(bar, this.lastOpenTimeMs);
     if (problem !== null) throw new RangeError(`features: ${problem}`);
     this.lastOpenTimeMs = bar.openTimeMs;
-    return (this.latest = {
-      ema_12: this.ema12.update(bar.c),
-      ema_26: this.ema26.update(bar.c),
-      sma_20: this.sma20.update(bar.c),
-      rsi_14: this.rsi14.update(bar.c),
-      atr_14: this.atr14.update(bar.h, bar.l, bar.c),
-      vwap_session_utc: this.vwap.update(bar.openTimeMs, bar.h, bar.l, bar.c, bar.v),
+    let t = timer === undefined ? 0 : timer.now();
+    // Records the time since the previous lap; absent without a timer, so untimed updates pay nothing.
+    const lap = timer && ((key: FeatureKey) => {
+      const n = timer.now();
+      timer.record(key, n - t);
+      t = n;
     });
+    const c = bar.c;
+    const ema_12 = this.ema12.update(c);
+    lap?.("ema_12");
+    const ema_26 = this.ema26.update(c);
+    lap?.("ema_26");
+    const sma_20 = this.sma20.update(c);
+    lap?.("sma_20");
+    const rsi_14 = this.rsi14.update(c);
+    lap?.("rsi_14");
+    const atr_14 = this.atr14.update(bar.h, bar.l, c);
+    lap?.("atr_14");
+    const vwap_session_utc = this.vwap.update(bar.openTimeMs, bar.h, bar.l, c, bar.v);
+    lap?.("vwap_session_utc");
+    return (this.latest = { ema_12, ema_26, sma_20, rsi_14, atr_14, vwap_session_utc });
   }
 
   /** Features after the latest bar (all null before the first). */
@@ -80,5 +116,10 @@ export class FeatureSet {
   /** Open time of the latest bar fed, or -Infinity. */
   get lastOpenTime(): number {
     return this.lastOpenTimeMs;
+  }
+
+  /** An independent copy of every indicator's state: a checkpoint to rewind a stream to. */
+  clone(): FeatureSet {
+    return new FeatureSet(this);
   }
 }

@@ -1,4 +1,5 @@
 // Loads the OHLCV bars + TA-Lib reference pair (tests/fixtures/indicators) for tests and benches.
+import type { ReleasedBar } from "../market/types.ts";
 import type { FeatureKey } from "./feature_set.ts";
 
 export interface FixtureBar {
@@ -33,4 +34,27 @@ export async function loadReferencePair(dir: URL = FIXTURE_DIR): Promise<Referen
 export function closeTo(got: number | null, want: number | null): boolean {
   if (want === null || got === null) return got === want;
   return Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
+}
+
+/**
+ * A fixture bar as the pipeline would release it: binance BTC-USDT 1m, closed 2 s after its end.
+ * For "1h" the open time is scaled by 60 (the fixture's minutes become hours).
+ */
+export function releasedBar(b: FixtureBar, interval: "1m" | "1h" = "1m"): ReleasedBar {
+  const len = interval === "1m" ? 60_000 : 3_600_000;
+  const open = b.t * (len / 60_000);
+  return {
+    venue: "binance",
+    symbol: "BTC-USDT",
+    interval,
+    openTimeMs: open,
+    o: b.o,
+    h: b.h,
+    l: b.l,
+    c: b.c,
+    v: b.v,
+    trades: 3,
+    origin: "trades",
+    closedAtMs: open + len + 2000,
+  };
 }

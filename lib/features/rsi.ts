@@ -51,4 +51,15 @@ export class Rsi {
   get value(): number | null {
     return this.seen > this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): Rsi {
+    const c = new Rsi(this.period);
+    c.prev = this.prev;
+    c.seen = this.seen;
+    c.gain = this.gain;
+    c.loss = this.loss;
+    c.last = this.last;
+    return c;
+  }
 }

@@ -39,4 +39,15 @@ export class Sma {
   get value(): number | null {
     return this.count === this.period ? this.last : null;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to); the ring is copied too. */
+  clone(): Sma {
+    const c = new Sma(this.period);
+    c.ring.set(this.ring);
+    c.pos = this.pos;
+    c.count = this.count;
+    c.total = this.total;
+    c.last = this.last;
+    return c;
+  }
 }

@@ -32,4 +32,13 @@ export class SessionVwap {
   get value(): number | null {
     return this.vol === 0 ? null : this.pv / this.vol;
   }
+
+  /** An independent copy of the state (a checkpoint to rewind to). */
+  clone(): SessionVwap {
+    const c = new SessionVwap();
+    c.day = this.day;
+    c.pv = this.pv;
+    c.vol = this.vol;
+    return c;
+  }
 }

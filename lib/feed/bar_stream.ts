@@ -1,7 +1,8 @@
 // The feed's closed-bar stream (SSE on :8000 /stream/bars): `event: bar` with the ClosedBar as JSON
 // and `id: venue|symbol|interval|openTimeMs`; `event: heartbeat` every few seconds saying whether
 // the feed is healthy. Reconnecting clients send Last-Event-ID and get the bars they missed that are
-// still in the replay ring.
+// still in the replay ring. A bar corrected after publication (REST repair, restated features) is
+// published again with the same id: consumers replace the bar they hold for that key.
 import type { ClosedBar } from "../market/types.ts";
 
 export interface FeedHealth {
@@ -81,6 +82,9 @@ export class BarStreamHub {
         sub = { ctrl, filter };
         ctrl.enqueue(enc.encode(`retry: 1000\nevent: heartbeat\ndata: ${JSON.stringify(health())}\n\n`));
         if (lastId) {
+          // The first publication of that id: a client that saw the original but not its correction
+          // gets the correction and the bars between; one that saw the correction gets them again,
+          // which replacing by key makes harmless.
           const at = this.#ring.findIndex((r) => r.id === lastId);
           if (at >= 0) { for (const r of this.#ring.slice(at + 1)) if (filter(r.bar)) ctrl.enqueue(r.frame); }
         }

@@ -1,13 +1,17 @@
 // The commit path of closed bars, one at a time in release order: a bar that may have lost a trade
-// is checked against the venue's REST kline (and corrected), features are computed (timed), the bar
-// is upserted, and only once the upsert resolved (durable) is it published and counted.
+// is checked against the venue's REST kline (and corrected), the feature stage computes its features
+// (timed), the bar is upserted, and only once the upsert resolved (durable) is it published and
+// counted. A bar corrected from REST after it was published is restated: the stream's indicators
+// rewind to before it, it and every later bar of the stream are recomputed, and each one whose
+// features changed is stored and published again under the same key.
 import { klineMismatch } from "../bars/kline_check.ts";
-import type { Bar, ClosedBar, Interval, Symbol, Venue, VenueKline } from "../market/types.ts";
+import type { Bar, ClosedBar, ReleasedBar, Symbol, Venue, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import type { Logger } from "../log.ts";
 import type { SuspectBook } from "./suspects.ts";
 import type { FeatureKey } from "../features/feature_set.ts";
-import { TimedFeatureSet } from "./timed_features.ts";
+import { FeatureStage, type FeatureStream } from "../features/feature_stage.ts";
+import { CommittedStream, type Entry, type RestateIo } from "./committed_stream.ts";
 
 /** The store operations the commit path needs (BarStore satisfies it). */
 export interface BarSink {
@@ -25,13 +29,6 @@ export interface CommitDeps {
   readonly onStored?: (bar: ClosedBar) => void;
 }
 
-interface Stream {
-  readonly features: TimedFeatureSet;
-  /** Recently stored bars by open time (bounded), and whether the venue already confirmed them. */
-  readonly recent: Map<number, { bar: ClosedBar; checked: boolean }>;
-}
-
-const KEEP_RECENT = 180;
 const STORE_ATTEMPTS = 3;
 
 export class BarCommitter {
@@ -42,16 +39,29 @@ export class BarCommitter {
   repaired = 0;
   checkFailed = 0;
   featureErrors = 0;
+  /** Bars stored and published again after their first publication (corrected or recomputed). */
+  restated = 0;
   /** Stored bars per venue|symbol|interval and corrected bars per venue|symbol. */
   readonly storedBy = new Map<string, number>();
   readonly repairedBy = new Map<string, number>();
   private readonly deps: CommitDeps;
-  private readonly streams = new Map<string, Stream>();
+  private readonly stage: FeatureStage;
+  private readonly streams = new Map<FeatureStream, CommittedStream>();
+  private readonly io: RestateIo;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
 
   constructor(deps: CommitDeps) {
     this.deps = deps;
+    this.stage = new FeatureStage(deps.featureTimer);
+    this.io = {
+      store: (bar) => this.store(bar, false),
+      republish: (e, bar) => this.republish(e, bar),
+      refused: (err, bar) => {
+        this.featureErrors++;
+        this.deps.log("warn", "REST correction refused by the features", { error: String(err), bar });
+      },
+    };
   }
 
   /** Bars waiting to be committed. */
@@ -59,25 +69,24 @@ export class BarCommitter {
     return this.pending;
   }
 
-  push(bar: ClosedBar): void {
+  push(bar: ReleasedBar): void {
     this.enqueue(() => this.commit(bar));
   }
 
   /** Stored bars of a stream overlapping [fromMs, toMs] get the REST check after the fact. */
   recheck(venue: Venue, symbol: Symbol | null, fromMs: number, toMs: number): void {
     this.enqueue(async () => {
-      for (const [key, s] of this.streams) {
-        const [v, sym, interval] = key.split("|") as [Venue, Symbol, Interval];
-        if (v !== venue || (symbol !== null && sym !== symbol)) continue;
+      for (const s of this.streams.values()) {
         for (const entry of s.recent.values()) {
           const b = entry.bar;
-          if (entry.checked || b.openTimeMs > toMs || b.openTimeMs + INTERVALS[interval] <= fromMs) continue;
+          // Every bar of a stream has the same venue and symbol: one look decides the stream.
+          if (b.venue !== venue || (symbol !== null && b.symbol !== symbol)) break;
+          if (entry.checked || b.openTimeMs > toMs || b.openTimeMs + INTERVALS[b.interval] <= fromMs) {
+            continue;
+          }
           const fixed = await this.check(b);
           if (fixed === null) continue;
-          entry.checked = true;
-          if (fixed === b) continue;
-          const bar: ClosedBar = { ...fixed, features: b.features, closedAtMs: b.closedAtMs };
-          if (await this.store(bar, false)) entry.bar = bar;
+          entry.checked = fixed === b || await this.restate(s, entry, fixed);
         }
       }
     });
@@ -97,18 +106,15 @@ export class BarCommitter {
     });
   }
 
-  private stream(b: Bar): Stream {
-    const key = `${b.venue}|${b.symbol}|${b.interval}`;
-    let s = this.streams.get(key);
-    if (!s) {
-      const timer = (f: FeatureKey, ms: number) => this.deps.featureTimer(f, b.symbol, ms);
-      this.streams.set(key, s = { features: new TimedFeatureSet(timer), recent: new Map() });
-    }
+  private stream(b: Bar): CommittedStream {
+    const features = this.stage.stream(b);
+    let s = this.streams.get(features);
+    if (!s) this.streams.set(features, s = new CommittedStream(features));
     return s;
   }
 
   /** The bar as the venue has it when they differ, the bar itself when they agree, null when unknown. */
-  private async check(bar: Bar): Promise<Bar | null> {
+  private async check<B extends Bar>(bar: B): Promise<B | null> {
     const k = await this.deps.venueBar(bar);
     if (k === null) {
       this.checkFailed++;
@@ -132,9 +138,9 @@ export class BarCommitter {
     };
   }
 
-  private async commit(released: ClosedBar): Promise<void> {
+  private async commit(released: ReleasedBar): Promise<void> {
     const s = this.stream(released);
-    let bar: Bar = released;
+    let bar = released;
     let checked = released.origin === "backfill"; // REST bars are the venue's own numbers
     if (!checked && this.deps.suspects.isSuspect(released)) {
       const fixed = await this.check(released);
@@ -143,20 +149,44 @@ export class BarCommitter {
         checked = true;
       }
     }
-    let features;
+    const before = s.features.checkpoint();
+    let closed: ClosedBar;
     try {
-      features = s.features.update(bar);
+      closed = s.features.close(bar);
     } catch (err) {
       this.featureErrors++;
       this.deps.log("warn", "bar refused by the features", { error: String(err), bar: released });
       return;
     }
-    const closed: ClosedBar = { ...bar, features, closedAtMs: released.closedAtMs };
-    if (!(await this.store(closed))) return;
+    if (!(await this.store(closed))) {
+      s.features.rewind(before); // the stream's features follow the stored bars only
+      return;
+    }
     this.deps.publish(closed);
     this.deps.onStored?.(closed);
-    s.recent.set(closed.openTimeMs, { bar: closed, checked });
-    if (s.recent.size > KEEP_RECENT) s.recent.delete(s.recent.keys().next().value!);
+    s.remember(closed, checked, before);
+  }
+
+  /** A published bar was corrected from REST: restate its stream (see CommittedStream.restate). */
+  private async restate(s: CommittedStream, from: Entry, fixed: ClosedBar): Promise<boolean> {
+    const later = await s.restate(from, fixed, this.io);
+    if (later === null) return false;
+    this.deps.log("info", "bar corrected after publication; features restated", {
+      venue: fixed.venue,
+      symbol: fixed.symbol,
+      interval: fixed.interval,
+      openTimeMs: fixed.openTimeMs,
+      laterBarsRepublished: later,
+    });
+    return true;
+  }
+
+  /** The stored replacement of a published bar goes out again under the same key. */
+  private republish(e: Entry, bar: ClosedBar): void {
+    e.bar = bar;
+    this.restated++;
+    this.deps.publish(bar);
+    this.deps.onStored?.(bar);
   }
 
   private async store(bar: ClosedBar, isNew = true): Promise<boolean> {

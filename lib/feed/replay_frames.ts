@@ -7,7 +7,15 @@
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import { recordProblem } from "../bars/trade_guard.ts";
 import type { DqRow } from "../dq/dq_book.ts";
-import { type ClosedBar, type Interval, INTERVALS, type Trade, type Venue } from "../market/types.ts";
+import { FeatureStage } from "../features/feature_stage.ts";
+import {
+  type ClosedBar,
+  type Interval,
+  INTERVALS,
+  type ReleasedBar,
+  type Trade,
+  type Venue,
+} from "../market/types.ts";
 import { FeedIngest } from "./ingest.ts";
 import { frameOf, timeOf, venueLines } from "./replay_input.ts";
 import { timeline } from "./replay_sessions.ts";
@@ -64,7 +72,10 @@ export function replayText(text: string, opts: ReplayOptions): ReplayResult {
   }
   const maxSilenceMs = opts.maxSilenceMs ?? (recorded ? RECORDED_SILENCE_MS : BARE_SILENCE_MS);
   const steps = timeline(times, maxSilenceMs);
-  const onBar = (bar: ClosedBar) => opts.onBar?.(bar);
+  // The live feed's feature stage (no REST repair offline), one per session: captures months apart
+  // do not continue each other's indicators.
+  let features = new FeatureStage();
+  const onBar = (bar: ReleasedBar) => opts.onBar?.(features.close(bar));
   const books: DqRow[][] = [];
   /** Trade ids seen per symbol, across sessions (ids are unique per venue and symbol). */
   const seen = new Map<string, Set<string>>();
@@ -102,6 +113,7 @@ export function replayText(text: string, opts: ReplayOptions): ReplayResult {
     if (pipeline === null || step.session !== tally.sessions - 1) {
       if (pipeline !== null) endSession(pipeline);
       const startMs = f.line.feedRecording ? f.timeMs : undefined;
+      features = new FeatureStage();
       pipeline = new BarPipeline({ intervals, graceMs, startMs, awaitBackfill: false }, onBar);
       ingest = new FeedIngest(pipeline);
       tally.sessions++;

@@ -3,7 +3,7 @@
 // Effects (clock, store, hub, fetch, recorder) are passed in; main owns the process.
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Logger } from "../log.ts";
-import { type ClosedBar, INTERVALS, type Venue } from "../market/types.ts";
+import { INTERVALS, type ReleasedBar, type Venue } from "../market/types.ts";
 import { ADAPTERS } from "../venues/registry.ts";
 import type { ConnectionEvent } from "../venues/connection.ts";
 import { Backfiller } from "./backfill.ts";
@@ -181,7 +181,7 @@ export class FeedService {
     }, ms));
   }
 
-  private closed(bar: ClosedBar): void {
+  private closed(bar: ReleasedBar): void {
     if (bar.origin !== "backfill") {
       this.metrics.closeLag(
         bar.venue,

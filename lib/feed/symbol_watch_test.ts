@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
 import { BarPipeline } from "../bars/bar_pipeline.ts";
-import type { Bar, ClosedBar, Trade } from "../market/types.ts";
+import type { Bar, ReleasedBar, Trade } from "../market/types.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "./symbol_watch.ts";
 
 const M = 60_000;
@@ -83,7 +83,7 @@ function trade(symbol: string, id: number, t: number, price: number): Trade {
 }
 
 Deno.test("BarPipeline.symbolDown/Up: a stalled symbol's intervals are gaps (backfilled), not flat bars", () => {
-  const out: ClosedBar[] = [];
+  const out: ReleasedBar[] = [];
   const p = new BarPipeline({ intervals: ["1m"], graceMs: 1000 }, (b) => out.push(b));
   let id = 0;
   for (const s of ["BTC-USDT", "ETH-USDT"]) p.event(trade(s, ++id, 10 * M + 1000, 100));

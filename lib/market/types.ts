@@ -65,6 +65,12 @@ export interface Bar {
   readonly origin: "trades" | "flat" | "backfill";
 }
 
+/** A bar the pipeline released in open-time order, before the feature stage. */
+export interface ReleasedBar extends Bar {
+  /** When the close was emitted (feed clock), ms. */
+  readonly closedAtMs: number;
+}
+
 /** Features computed at a bar's close; null during warm-up (TA-Lib conventions). */
 export interface Features {
   readonly ema_12: number | null;

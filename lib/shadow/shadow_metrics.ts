@@ -4,7 +4,8 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import { type ActionKind, type Decision, DECISIONS } from "../strategy/refstrat_01.ts";
 
-export const SKIP_REASONS = ["duplicate", "invalid", "feed_not_ok"] as const;
+/** `corrected`: the feed re-published an already processed bar with other values (see ShadowRunner). */
+export const SKIP_REASONS = ["duplicate", "invalid", "feed_not_ok", "corrected"] as const;
 export type SkipReason = typeof SKIP_REASONS[number];
 export const ACTIONS: readonly ActionKind[] = ["open_long", "close_long"];
 export const EVENT_KINDS = ["decision", "action", "heartbeat"] as const;
@@ -18,7 +19,10 @@ export interface ShadowStatus {
   readonly pnlTotal: number;
   readonly decisions: Readonly<Record<Decision, number>>;
   readonly actions: Readonly<Record<ActionKind, number>>;
-  /** Valid bars of our series received = decisions + historyBarsPrimed + duplicate + feed_not_ok skips. */
+  /**
+   * Valid bars of our series received = decisions + historyBarsPrimed + duplicate + feed_not_ok +
+   * corrected skips.
+   */
   readonly barsConsumed: number;
   readonly barsSkipped: Readonly<Record<SkipReason, number>>;
   readonly historyBarsPrimed: number;

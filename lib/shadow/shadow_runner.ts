@@ -1,7 +1,9 @@
 // The shadow_mvs core: turns feed signals (stream open/close, feed heartbeats, history, live bars) into
 // decisions, actions and heartbeats. Synchronous; the clock and the event sink are injected, so tests
 // drive it (and the service around it) without sleeping. "Feed before bot": no decision unless the gate
-// is open, and never twice for a bar: dedupe by openTimeMs against the last bar processed.
+// is open, and never twice for a bar: dedupe by openTimeMs against the last bar processed. The feed
+// re-publishes a bar under the same key when it corrects it (REST repair, restated features): such a
+// correction of a bar already processed is counted and logged, never decided again.
 import type { AiEventInput } from "../events/ai_event.ts";
 import type { Logger } from "../log.ts";
 import { type ClosedBar, INTERVALS } from "../market/types.ts";
@@ -33,6 +35,9 @@ export interface EventSink {
   write(event: AiEventInput): unknown;
 }
 
+/** Processed bars remembered to tell a correction from a resend (the feed restates at most 180). */
+const REMEMBER = 512;
+
 const zeros = <K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
@@ -51,7 +56,9 @@ export class ShadowRunner {
   readonly #startedMs: number;
   #decisions = zeros<Decision>(["enter_long", "exit_long", "hold"]);
   #actions = zeros<ActionKind>(["open_long", "close_long"]);
-  #skipped = zeros<SkipReason>(["duplicate", "invalid", "feed_not_ok"]);
+  #skipped = zeros<SkipReason>(["duplicate", "invalid", "feed_not_ok", "corrected"]);
+  /** openTimeMs -> fingerprint of the bars processed lately (insertion order = open-time order). */
+  readonly #processed = new Map<number, string>();
   #events = zeros(EVENT_KINDS);
   #consumed = 0;
   #primed = 0;
@@ -119,7 +126,7 @@ export class ShadowRunner {
       if (this.#isDuplicate(bar)) continue;
       if (this.#cold) {
         this.#state = prime(this.#state, { close: bar.c, ...featuresOf(bar) });
-        this.#lastProcessed = bar.openTimeMs;
+        this.#processedBar(bar);
         this.#primed++;
       } else this.#decide(bar, null);
     }
@@ -160,19 +167,43 @@ export class ShadowRunner {
     return g.reason === "stale";
   }
 
+  /**
+   * True for a bar already processed: a resend (duplicate) or a correction. A correction keeps its
+   * decision (events are facts already written); when it is the newest processed bar, the memory the
+   * next decision reads (previous EMAs, last close) is re-primed from the corrected values.
+   */
   #isDuplicate(bar: ClosedBar): boolean {
-    if (this.#lastProcessed !== null && bar.openTimeMs <= this.#lastProcessed) {
+    if (this.#lastProcessed === null || bar.openTimeMs > this.#lastProcessed) return false;
+    const was = this.#processed.get(bar.openTimeMs);
+    const now = fingerprint(bar);
+    if (was === undefined || was === now) {
       this.#skipped.duplicate++;
       return true;
     }
-    return false;
+    this.#processed.set(bar.openTimeMs, now);
+    this.#skipped.corrected++;
+    const newest = bar.openTimeMs === this.#lastProcessed;
+    if (newest) this.#state = prime(this.#state, { close: bar.c, ...featuresOf(bar) });
+    this.log("warn", "bar corrected by the feed after it was processed; decision kept", {
+      open_time_ms: bar.openTimeMs,
+      origin: bar.origin,
+      reprimed: newest,
+    });
+    return true;
+  }
+
+  #processedBar(bar: ClosedBar): void {
+    this.#lastProcessed = bar.openTimeMs;
+    this.#processed.set(bar.openTimeMs, fingerprint(bar));
+    if (this.#processed.size > REMEMBER) this.#processed.delete(this.#processed.keys().next().value!);
   }
 
   /** `receivedMs` null = catch-up from history (no live latency). */
   #decide(bar: ClosedBar, receivedMs: number | null): void {
     const r = step(this.#state, { close: bar.c, ...featuresOf(bar) }, this.cfg.params);
     this.#state = r.state;
-    this.#lastProcessed = this.#lastDecided = bar.openTimeMs;
+    this.#processedBar(bar);
+    this.#lastDecided = bar.openTimeMs;
     this.#cold = false;
     this.#decisions[r.decision]++;
     const nowMs = this.now();
@@ -224,6 +255,12 @@ export class ShadowRunner {
       eventWriteErrors: this.#writeErrors,
     };
   }
+}
+
+/** What a correction can change: the OHLCV, the trade count and the features. */
+function fingerprint(b: ClosedBar): string {
+  const f = b.features;
+  return `${b.o},${b.h},${b.l},${b.c},${b.v},${b.trades},${f.ema_12},${f.ema_26},${f.sma_20},${f.rsi_14},${f.atr_14},${f.vwap_session_utc}`;
 }
 
 function featuresOf(bar: ClosedBar) {
