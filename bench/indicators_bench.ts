@@ -8,7 +8,7 @@ import { EXIT, intFlag, parseFlags, run } from "../lib/cli/main.ts";
 import { Atr } from "../lib/features/atr.ts";
 import { Ema } from "../lib/features/ema.ts";
 import { Rsi } from "../lib/features/rsi.ts";
-import { closeTo, type FixtureBar, loadReferencePair } from "../lib/features/reference_fixture.ts";
+import { closeTo, type FixtureBar, loadReferencePair } from "../testing/reference_fixture.ts";
 
 /** One result line, shaped so a top-level bench can merge rows from every part. */
 export interface BenchRow {

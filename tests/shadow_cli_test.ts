@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { validateEvent } from "../lib/events/ai_event.ts";
-import { fixtureClosedBars } from "./shadow_fixture.ts";
+import { fixtureClosedBars } from "../testing/shadow_fixture.ts";
 import { readEvents, TestFeed, waitFor } from "./shadow_feed_server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

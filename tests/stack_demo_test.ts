@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { type AmAlert, getAlerts, waitForAlert } from "../lib/alerting/am_client.ts";
 import { durationSeconds } from "../lib/alerting/demo_rules.ts";
 import { DEMO_RULES_DIR, loadAlertRules } from "../lib/alerting/rule_files.ts";
-import { checkDashboardsAgainst, type PanelCheck } from "../lib/dashboards/check_live.ts";
+import { checkDashboardsAgainst, type PanelCheck } from "../testing/check_dashboards.ts";
 import { loadDashboards } from "../lib/dashboards/panels.ts";
 import { instantQuery } from "../lib/prom/client.ts";
 import { runTool } from "../lib/prom/tools.ts";
