@@ -1,6 +1,6 @@
 #!/usr/bin/env -S deno run -A --v8-flags=--max-semi-space-size=2,--max-old-space-size=64
 // ./tp exporter: tails the AI events file (ai_event v1 JSON lines) and serves Prometheus metrics
-// (job ai_live). Flags and config only; the work is in lib/events/ and exporter/*.ts.
+// (job ai_live). Flags and config only; the work is in lib/events/ and lib/exporter/.
 import { EXIT, parseFlags, run, shutdownSignal, UsageError } from "../lib/cli/main.ts";
 import { serve } from "../lib/http/serve.ts";
 import { jsonLogger } from "../lib/log.ts";

@@ -119,6 +119,14 @@ Deno.test("every lib folder has a layer", async () => {
   assert.deepEqual(missing, [], "add these lib folders to LAYERS");
 });
 
+Deno.test("ARCHITECTURE.md's layer table is the one enforced here", async () => {
+  const doc = await Deno.readTextFile(join(ROOT, "ARCHITECTURE.md"));
+  const rows = [...doc.matchAll(/^\| (\d+) +\|([^|]+)\|/gm)].map((m) =>
+    [...m[2].matchAll(/`([^`]+)`/g)].map((f) => f[1] === "lib/*.ts" ? "." : f[1])
+  );
+  assert.deepEqual(rows, LAYERS.map((l) => [...l]));
+});
+
 Deno.test("no import cycles", () => {
   const found = cycles(edges);
   const bad = found.filter((c) => !CYCLE_EXCEPTIONS.has(c)).map((c) => `${c}: import each other in a cycle`);
