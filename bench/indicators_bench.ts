@@ -6,7 +6,7 @@ import { EXIT, intFlag, parseFlags, run } from "../lib/cli/main.ts";
 import { Atr } from "../lib/features/atr.ts";
 import { Ema } from "../lib/features/ema.ts";
 import { Rsi } from "../lib/features/rsi.ts";
-import { closeTo, type FixtureBar, loadReferencePair } from "../lib/features/reference_fixture.ts";
+import { closeTo, type FixtureBar, loadReferencePair } from "../testing/reference_fixture.ts";
 
 // The peers load only when measuring (measureIndicators), by a specifier the module graph does not
 // see, so --help starts without resolving or downloading any npm package.

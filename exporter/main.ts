@@ -1,15 +1,15 @@
 #!/usr/bin/env -S deno run -A --v8-flags=--max-semi-space-size=2,--max-old-space-size=64
 // ./tp exporter: tails the AI events file (ai_event v1 JSON lines) and serves Prometheus metrics
-// (job ai_live). Flags and config only; the work is in lib/events/ and exporter/*.ts.
+// (job ai_live). Flags and config only; the work is in lib/events/ and lib/exporter/.
 import { EXIT, parseFlags, run, shutdownSignal, UsageError } from "../lib/cli/main.ts";
 import { serve } from "../lib/http/serve.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";
 import { Tailer } from "../lib/events/tailer.ts";
-import { DEFAULT_EVENTS_PATH, resolveConfig } from "./config.ts";
-import { exporterHandler } from "./http_handler.ts";
-import { renderMetrics } from "./render_metrics.ts";
+import { DEFAULT_EVENTS_PATH, resolveConfig } from "../lib/exporter/config.ts";
+import { exporterHandler } from "../lib/exporter/http_handler.ts";
+import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 
 const HELP = `Usage: ./tp exporter [options]
 
@@ -38,7 +38,7 @@ Behaviour:
   - A partial last line waits for its newline. Bad lines are counted (parse_errors_total, or
     dropped_total{reason=invalid|unknown_type|oversize|cardinality|truncated}) and skipped.
 
-Run it as ./tp exporter: the task adds V8 heap flags (see EXPORTER_V8_FLAGS in exporter/config.ts)
+Run it as ./tp exporter: the task adds V8 heap flags (see EXPORTER_V8_FLAGS in lib/exporter/config.ts)
 that keep peak memory under ~100 MiB while catching up on a large file.
 
 Exit: 0 stopped by SIGINT/SIGTERM (or --once done), 2 usage error, missing file (--once) or port busy.`;

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S deno run -A
 // task bench: every benchmark, one after another (each in its own process so timings and peak RSS
 // are not polluted by the others), each printing its table of value, target and ratio.
-import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
+import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import { EXIT, parseFlags, run } from "../lib/cli/main.ts";
 
 const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[] }> = {

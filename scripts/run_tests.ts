@@ -7,7 +7,7 @@ import {
   ALLOW_MISSING_SHARED,
   missingSharedMessage,
   sharedVenueFixtures,
-} from "../tests/support/shared_fixtures.ts";
+} from "../testing/shared_fixtures.ts";
 
 const HELP = `Usage: ./tp test [-- deno test args...]
 

@@ -3,8 +3,8 @@
 // alerting into a real Alertmanager; optionally peak_trade_web in this process, scraped too. Nothing
 // here imitates a component: every /metrics Prometheus reads is the component's own.
 import { join } from "node:path";
-import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
-import { type AlertStack, startAlertStack } from "../lib/alerting/alert_stack.ts";
+import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
+import { type AlertStack, startAlertStack } from "./alert_stack.ts";
 import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { serve } from "../lib/http/serve.ts";
 import { type Child, spawnChild } from "../lib/proc/child.ts";
@@ -12,7 +12,7 @@ import { createWebHandler } from "../lib/web/app.ts";
 import { defaultWebConfig, resolveWebConfig, type WebConfig } from "../lib/web/config.ts";
 import { createWebMetrics } from "../lib/web/web_metrics.ts";
 import { simEnv } from "../tests/feed_support.ts";
-import { freePort, spawnScript, waitHttpOk } from "../tests/support/net.ts";
+import { freePort, spawnScript, waitHttpOk } from "./net.ts";
 
 export interface DemoStackOptions {
   /** Feed scope (VENUES_ENABLED / SYMBOLS); live.env's when absent. */

@@ -1,7 +1,7 @@
 // Every series the real components export, from their own registries and renderer without a network:
 // the feed (createFeedMetrics + the symbol watch), shadow_mvs, the AI exporter and peak_trade_web, each
 // given a little state so labelled series appear. A catalog (metric -> label names) for checkRefs.
-import { renderMetrics } from "../exporter/render_metrics.ts";
+import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { catalogFromExposition } from "../lib/dashboards/expr_refs.ts";
 import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";

@@ -6,8 +6,8 @@ import { startLocalPrometheus } from "../lib/prom/local.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
-import { freePort, runScript, spawnScript, waitHttpOk } from "./support/net.ts";
-import { sha256sumCheck } from "./support/sha256sum.ts";
+import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";
+import { sha256sumCheck } from "../testing/sha256sum.ts";
 
 function countTypes(text: string) {
   const lines = text.trim().split("\n").map((l) => JSON.parse(l));

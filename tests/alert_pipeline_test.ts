@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { waitForAlert } from "../lib/alerting/am_client.ts";
-import { startAlertStack } from "../lib/alerting/alert_stack.ts";
+import { startAlertStack } from "../testing/alert_stack.ts";
 import { startWebhookSink } from "../lib/alerting/webhook_sink.ts";
 import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { instantQuery } from "../lib/prom/client.ts";

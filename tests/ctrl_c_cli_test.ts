@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BarStore } from "../lib/store/bar_store.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
-import { startGroupTask } from "./support/group_task.ts";
-import { freePort } from "./support/net.ts";
+import { startGroupTask } from "../testing/group_task.ts";
+import { freePort } from "../testing/net.ts";
 
 Deno.test("SIGINT to the group of ./tp feed (and of ./tp venue-sim) exits 0 with the store closed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ctrl_c_feed_" });

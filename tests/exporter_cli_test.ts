@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fixtureText } from "./fixtures/exporter/make_fixture.ts";
-import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
+import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { waitForValue } from "../lib/verify/wait.ts";
 

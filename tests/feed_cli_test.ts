@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { sharedVenueFixtures } from "./support/shared_fixtures.ts";
+import { sharedVenueFixtures } from "../testing/shared_fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FEED = join(ROOT, "scripts/feed.ts");

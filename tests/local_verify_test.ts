@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { PORTS } from "../lib/config/ports.ts";
 import { EVIDENCE_DIR_RE } from "../lib/evidence/stamp.ts";
 import { portTaken } from "../lib/proc/child.ts";
-import { runScript } from "./support/net.ts";
-import { sha256sumCheck } from "./support/sha256sum.ts";
+import { runScript } from "../testing/net.ts";
+import { sha256sumCheck } from "../testing/sha256sum.ts";
 
 async function assertPortsFree(): Promise<void> {
   const busy = [];

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createSilence } from "../lib/alerting/am_client.ts";
-import { checkDashboardsAgainst } from "../lib/dashboards/check_live.ts";
+import { checkDashboardsAgainst } from "../testing/check_dashboards.ts";
 import { catalogFromExposition, checkRefs } from "../lib/dashboards/expr_refs.ts";
 import { checkManifest } from "../lib/evidence/manifest.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
@@ -17,7 +17,7 @@ import { pollUntil } from "../lib/verify/wait.ts";
 import { FEED_METRICS } from "../lib/web/feed_view.ts";
 import { type DemoStack, withDemoStack } from "../testing/demo_stack.ts";
 import { operatorExprs } from "../testing/operator_exprs.ts";
-import { runScript } from "./support/net.ts";
+import { runScript } from "../testing/net.ts";
 
 const VENUES = ["binance", "okx"];
 const SYMBOLS = ["BTC-USDT"];

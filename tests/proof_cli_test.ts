@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PORTS } from "../lib/config/ports.ts";
-import { runScript } from "./support/net.ts";
+import { runScript } from "../testing/net.ts";
 
 const SCRIPTS = [
   "verify/local_verify.ts",

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FEATURE_KEYS } from "../lib/features/feature_set.ts";
-import { closeTo, type FixtureBar, loadReferencePair } from "../lib/features/reference_fixture.ts";
+import { closeTo, type FixtureBar, loadReferencePair } from "../testing/reference_fixture.ts";
 
 const SCRIPT = new URL("../scripts/replay.ts", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/indicators/ohlcv_1m.json", import.meta.url).pathname;

@@ -2,7 +2,7 @@
 // Prometheus, every alert's runbook_url and every internal link lands on a real heading.
 import assert from "node:assert/strict";
 import { dirname, join, normalize } from "node:path";
-import { startAlertStack } from "../lib/alerting/alert_stack.ts";
+import { startAlertStack } from "../testing/alert_stack.ts";
 import { loadAlertRules, splitRunbookUrl } from "../lib/alerting/rule_files.ts";
 import { fencedBlocks, headingAnchors } from "../lib/alerting/runbook_md.ts";
 import { instantQuery } from "../lib/prom/client.ts";

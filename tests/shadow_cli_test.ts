@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { validateEvent } from "../lib/events/ai_event.ts";
-import { fixtureClosedBars } from "./shadow_fixture.ts";
+import { fixtureClosedBars } from "../testing/shadow_fixture.ts";
 import { waitFor, withDeadline } from "../lib/verify/wait.ts";
 import { readEvents, TestFeed } from "./shadow_feed_server.ts";
-import { TextReader } from "./support/text_stream.ts";
+import { TextReader } from "../testing/text_stream.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dec = new TextDecoder();

@@ -11,7 +11,7 @@ import { evaluateStackGates, type JudgedGate, type StackGateTargets } from "../l
 import { judgeStack } from "../lib/verify/stack_judge.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
 import { logTails, startDemoStack } from "../testing/demo_stack.ts";
-import { freePort, spawnScript, waitHttpOk } from "./support/net.ts";
+import { freePort, spawnScript, waitHttpOk } from "../testing/net.ts";
 
 const VENUES = ["binance", "kraken"];
 

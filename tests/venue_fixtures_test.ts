@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { Venue } from "../lib/market/types.ts";
 import type { MapResult } from "../lib/venues/adapter.ts";
 import { mapFrame } from "../lib/venues/registry.ts";
-import { sharedVenueFixtures } from "./support/shared_fixtures.ts";
+import { sharedVenueFixtures } from "../testing/shared_fixtures.ts";
 
 const SHARED = sharedVenueFixtures();
 const DIR = SHARED.dir;

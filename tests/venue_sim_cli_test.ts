@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { generateTrades } from "../lib/sim/market.ts";
 import { groundTruthRecord } from "../lib/sim/venue_sim.ts";
 import { waitForValue, withDeadline } from "../lib/verify/wait.ts";
-import { TextReader } from "./support/text_stream.ts";
+import { TextReader } from "../testing/text_stream.ts";
 
 const SCRIPT = new URL("../scripts/venue_sim.ts", import.meta.url).pathname;
 

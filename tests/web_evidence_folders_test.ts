@@ -4,13 +4,13 @@
 // root (TSDB, storage, `--check-only` configs). Only the proofs are listed, with their verdicts.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startAlertStack } from "../lib/alerting/alert_stack.ts";
+import { startAlertStack } from "../testing/alert_stack.ts";
 import { RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { EvidenceFolder } from "../lib/evidence/folder.ts";
 import { runActivityDemo } from "../lib/verify/activity_demo.ts";
 import { listEvidence } from "../lib/web/evidence.ts";
-import { testApp } from "../lib/web/test_upstreams.ts";
-import { freePort, runScript } from "./support/net.ts";
+import { testApp } from "../testing/web_upstreams.ts";
+import { freePort, runScript } from "../testing/net.ts";
 
 const T0 = Date.UTC(2026, 11, 2, 5, 0, 0);
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { ClosedBar, Trade, Venue, VenueKline } from "../market/types.ts";
 import { FEATURE_KEYS } from "../features/feature_set.ts";
 import { FeatureStage } from "../features/feature_stage.ts";
-import { closeTo, type FixtureBar, loadReferencePair } from "../features/reference_fixture.ts";
+import { closeTo, type FixtureBar, loadReferencePair } from "../../testing/reference_fixture.ts";
 import { BarPipeline, type EventVerdict, type PipelineOptions } from "./bar_pipeline.ts";
 
 const M = 60_000;

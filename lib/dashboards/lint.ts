@@ -1,6 +1,6 @@
 // Dashboard lint: counters only through rate/increase, a unit on every panel, the provisioned
 // datasource everywhere. The PromQL scan is a small tokenizer, enough to find where each metric
-// name sits; whether an expression parses at all is Prometheus's job (see check_live.ts).
+// name sits; whether an expression parses at all is Prometheus's job (see testing/check_dashboards.ts).
 import { LABEL_LISTS, PROMQL_KEYWORDS } from "./expr_refs.ts";
 import type { PanelInfo } from "./panels.ts";
 

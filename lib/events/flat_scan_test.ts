@@ -2,7 +2,7 @@
 // reference JSON.parse + check, on generated files and on tens of thousands of mutated lines.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeBenchFile } from "../../bench/exporter_bench.ts";
+import { writeBenchFile } from "../../testing/event_file.ts";
 import {
   type FastEvent,
   LineClassifier,

@@ -1,5 +1,5 @@
 // The exporter's counts as plain numbers and Maps: one line costs a few field increments, and the
-// Prometheus text is produced from this state only at scrape time (exporter/render_metrics.ts).
+// Prometheus text is produced from this state only at scrape time (lib/exporter/render_metrics.ts).
 import { type FastEvent, type Rejected, type RejectReason } from "./classify_line.ts";
 
 /** Every `peaktrade_ai_events_dropped_total{reason}` series, pre-initialised at 0. */

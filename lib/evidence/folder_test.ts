@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { EvidenceFolder } from "./folder.ts";
 import { checkManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
-import { sha256sumCheck } from "../../tests/support/sha256sum.ts";
+import { sha256sumCheck } from "../../testing/sha256sum.ts";
 
 const FIXED = Date.UTC(2026, 10, 21, 1, 2, 3, 456);
 

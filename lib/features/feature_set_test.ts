@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FEATURE_KEYS, FeatureSet } from "./feature_set.ts";
-import { closeTo, loadReferencePair } from "./reference_fixture.ts";
+import { closeTo, loadReferencePair } from "../../testing/reference_fixture.ts";
 
 const pair = await loadReferencePair();
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type { ClosedBar, Features, ReleasedBar } from "../market/types.ts";
 import { FEATURE_KEYS, FeatureSet } from "./feature_set.ts";
 import { FeatureStage, FeatureStream, sameFeatures } from "./feature_stage.ts";
-import { loadReferencePair, releasedBar } from "./reference_fixture.ts";
+import { loadReferencePair, releasedBar } from "../../testing/reference_fixture.ts";
 
 const { bars } = await loadReferencePair();
 const input = bars.slice(0, 400).map((b) => releasedBar(b));

@@ -6,7 +6,7 @@ import { Ema } from "./ema.ts";
 import { Rsi } from "./rsi.ts";
 import { Sma } from "./sma.ts";
 import { SessionVwap } from "./vwap.ts";
-import { type FixtureBar, loadReferencePair } from "./reference_fixture.ts";
+import { type FixtureBar, loadReferencePair } from "../../testing/reference_fixture.ts";
 
 interface Case {
   name: string;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { ClosedBar } from "../market/types.ts";
 import { FeatureStream } from "../features/feature_stage.ts";
-import { loadReferencePair, releasedBar } from "../features/reference_fixture.ts";
+import { loadReferencePair, releasedBar } from "../../testing/reference_fixture.ts";
 import { barEventId, BarStreamHub } from "./bar_stream.ts";
 
 const { bars } = await loadReferencePair();

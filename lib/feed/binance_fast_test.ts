@@ -3,7 +3,7 @@ import { mapBinance } from "../venues/binance.ts";
 import { BinanceProtocol } from "../sim/binance_ws.ts";
 import { MarketGenerator } from "../sim/market.ts";
 import { fastBinanceTrade, withBinanceFastPath } from "./binance_fast.ts";
-import { sharedVenueFixtures } from "../../tests/support/shared_fixtures.ts";
+import { sharedVenueFixtures } from "../../testing/shared_fixtures.ts";
 
 const SHARED = sharedVenueFixtures();
 

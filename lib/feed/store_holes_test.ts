@@ -2,7 +2,7 @@
 // ahead of live bars; what lies beyond is counted; a stream without stored bars is left alone.
 import assert from "node:assert/strict";
 import { BarPipeline } from "../bars/bar_pipeline.ts";
-import { killBar } from "../store/testdata/kill_writer.ts";
+import { killBar } from "../../testing/kill_writer.ts";
 import { BarStore } from "../store/bar_store.ts";
 import { findStoreHoles, missingOpens, restoreHoles } from "./store_holes.ts";
 import { resolveFeedConfig } from "./config.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureClosedBars } from "../../tests/shadow_fixture.ts";
+import { fixtureClosedBars } from "../../testing/shadow_fixture.ts";
 import type { SeriesKey } from "./feed_schema.ts";
 import { historyUrl, readHistory } from "./history.ts";
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { AiEventInput } from "../events/ai_event.ts";
 import type { ClosedBar } from "../market/types.ts";
 import { FeatureStream } from "../features/feature_stage.ts";
-import { loadReferencePair, releasedBar } from "../features/reference_fixture.ts";
+import { loadReferencePair, releasedBar } from "../../testing/reference_fixture.ts";
 import { ShadowRunner } from "./shadow_runner.ts";
 
 const { bars } = await loadReferencePair();

@@ -3,14 +3,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BarStore } from "./bar_store.ts";
-import { killBar } from "./testdata/kill_writer.ts";
+import { killBar } from "../../testing/kill_writer.ts";
 
 Deno.test("BarStore: every acknowledged bar survives SIGKILL of the writing process", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bar_store_kill_" });
   try {
     const path = join(dir, "feed.duckdb");
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("./testdata/kill_writer.ts", import.meta.url).pathname, path],
+      args: ["run", "-A", new URL("../../testing/kill_writer.ts", import.meta.url).pathname, path],
       stdout: "piped",
       stderr: "null",
     }).spawn();

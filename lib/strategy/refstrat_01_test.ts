@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { expectedRun, FIXTURE_BARS, REF } from "../../tests/shadow_fixture.ts";
+import { expectedRun, FIXTURE_BARS, REF } from "../../testing/shadow_fixture.ts";
 import {
   type Decision,
   INITIAL_STATE,

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { ConnectionEvent } from "./connection_events.ts";
 import { startConnection } from "./connection.ts";
 import { ADAPTERS } from "./registry.ts";
-import { collector, count, options, send, startVenue } from "../../tests/support/loopback_venue.ts";
+import { collector, count, options, send, startVenue } from "../../testing/loopback_venue.ts";
 
 const LINGER_MS = 777_000; // never fires on its own: the test fires the linger timer itself
 const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;

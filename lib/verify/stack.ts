@@ -1,7 +1,7 @@
 // The local stack that `task verify` brings up: which components exist, how each is started and
 // probed, and in which order. A component whose entry file does not exist yet is reported, not faked.
 import { join, resolve } from "node:path";
-import { EXPORTER_V8_FLAGS } from "../../exporter/config.ts";
+import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Child, portTaken, probe, spawnChild } from "../proc/child.ts";
 import { describeHolder, portHolder } from "../proc/port_holder.ts";

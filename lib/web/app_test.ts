@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createWebHandler } from "./app.ts";
 import { defaultWebConfig, resolveWebConfig } from "./config.ts";
-import { AM, PROM, promVector, testApp } from "./test_upstreams.ts";
+import { AM, PROM, promVector, testApp } from "../../testing/web_upstreams.ts";
 import { createWebMetrics } from "./web_metrics.ts";
 
 const UP_ANSWER = promVector([

@@ -2,7 +2,7 @@
 // "..", encoded dots and slashes, absolute paths, NUL, symlinks out of the root -> all 404.
 import assert from "node:assert/strict";
 import { listEvidence, parseVerdictJson, parseVerdictText, PROOF_DIR_RE, stampToIso } from "./evidence.ts";
-import { testApp } from "./test_upstreams.ts";
+import { testApp } from "../../testing/web_upstreams.ts";
 
 const A = "ai_live_ops_20260102T030405Z";
 const B = "ai_live_local_verify_20260103T000000Z";

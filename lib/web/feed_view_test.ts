@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { DEFAULT_DIVERGENCE_QUERY } from "./config.ts";
 import { feedQueries } from "./feed_view.ts";
-import { sampleBars } from "./sample_bars.ts";
-import { type Answer, FEED, PROM, promVector, testApp } from "./test_upstreams.ts";
+import { sampleBars } from "../../testing/sample_bars.ts";
+import { type Answer, FEED, PROM, promVector, testApp } from "../../testing/web_upstreams.ts";
 
 const q = feedQueries("1m", DEFAULT_DIVERGENCE_QUERY);
 const bars = sampleBars({

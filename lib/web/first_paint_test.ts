@@ -1,7 +1,7 @@
 // GET / carries the first snapshot: every panel rendered by the server, upstream text escaped, a dead
 // source shown as unreachable, and the page still served when one panel cannot be built.
 import assert from "node:assert/strict";
-import { AM, FEED, PROM, promVector, testApp } from "./test_upstreams.ts";
+import { AM, FEED, PROM, promVector, testApp } from "../../testing/web_upstreams.ts";
 
 const get = (path: string) => new Request(`http://web.test${path}`);
 const ALERTS = `${AM} /api/v2/alerts?active=true&silenced=false&inhibited=false`;

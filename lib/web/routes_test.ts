@@ -2,7 +2,7 @@
 // the page assets (uPlot from npm), and /metrics counting requests.
 import assert from "node:assert/strict";
 import { CONTENT_SECURITY_POLICY } from "./http_util.ts";
-import { testApp } from "./test_upstreams.ts";
+import { testApp } from "../../testing/web_upstreams.ts";
 
 const req = (path: string, method = "GET") => new Request(`http://web.test${path}`, { method });
 const PATHS = [

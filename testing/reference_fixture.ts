@@ -1,6 +1,6 @@
 // Loads the OHLCV bars + TA-Lib reference pair (tests/fixtures/indicators) for tests and benches.
-import type { ReleasedBar } from "../market/types.ts";
-import type { FeatureKey } from "./feature_set.ts";
+import type { ReleasedBar } from "../lib/market/types.ts";
+import type { FeatureKey } from "../lib/features/feature_set.ts";
 
 export interface FixtureBar {
   readonly t: number;
@@ -17,7 +17,7 @@ export interface ReferencePair {
   readonly values: Readonly<Record<FeatureKey, readonly (number | null)[]>>;
 }
 
-export const FIXTURE_DIR = new URL("../../tests/fixtures/indicators/", import.meta.url);
+export const FIXTURE_DIR = new URL("../tests/fixtures/indicators/", import.meta.url);
 
 /** Reads both files; throws if their open times do not line up. */
 export async function loadReferencePair(dir: URL = FIXTURE_DIR): Promise<ReferencePair> {

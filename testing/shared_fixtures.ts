@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const ALLOW_MISSING_SHARED = "TICKPROOF_ALLOW_MISSING_SHARED";
 
 export interface SharedFixtures {

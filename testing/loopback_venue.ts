@@ -1,7 +1,7 @@
 // Test support for the connection lifecycle: a loopback WebSocket "venue" on 127.0.0.1:0 driven by
 // a script, a sink that collects lifecycle events, and lifecycle options with tens-of-ms timeouts.
-import type { ConnectionPlan, VenueAdapter } from "../../lib/venues/adapter.ts";
-import type { ConnectionEvent, ConnectionOptions } from "../../lib/venues/connection.ts";
+import type { ConnectionPlan, VenueAdapter } from "../lib/venues/adapter.ts";
+import type { ConnectionEvent, ConnectionOptions } from "../lib/venues/connection.ts";
 
 export interface Script {
   onOpen?: (ws: WebSocket, n: number) => void;

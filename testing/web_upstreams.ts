@@ -1,9 +1,9 @@
 // Upstream answers for handler tests: the exact wire formats of Prometheus (/api/v1/query, /targets),
 // Alertmanager (/api/v2/alerts) and the feed (/api/bars), served by a fetch function instead of a port.
-import { createWebHandler } from "./app.ts";
-import { defaultWebConfig, resolveWebConfig, type WebConfigInput } from "./config.ts";
-import type { FetchFn, UpstreamDeps } from "./upstream.ts";
-import { createWebMetrics, type WebMetrics } from "./web_metrics.ts";
+import { createWebHandler } from "../lib/web/app.ts";
+import { defaultWebConfig, resolveWebConfig, type WebConfigInput } from "../lib/web/config.ts";
+import type { FetchFn, UpstreamDeps } from "../lib/web/upstream.ts";
+import { createWebMetrics, type WebMetrics } from "../lib/web/web_metrics.ts";
 
 export const PROM = "http://prom.test";
 export const AM = "http://am.test";

@@ -1,18 +1,18 @@
 // A real Prometheus + Alertmanager pair on free loopback ports, wired together, scraping the given
 // targets with the given rules: the alerting path end to end, for tests and chaos checks.
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../evidence/atomic.ts";
-import { renderPromConfig, ruleFilesIn, type ScrapeConfig } from "../prom/config.ts";
-import { type PromHandle, startPrometheus } from "../prom/launcher.ts";
-import { promtoolCheckConfig } from "../prom/tools.ts";
+import { writeFileAtomic } from "../lib/evidence/atomic.ts";
+import { renderPromConfig, ruleFilesIn, type ScrapeConfig } from "../lib/prom/config.ts";
+import { type PromHandle, startPrometheus } from "../lib/prom/launcher.ts";
+import { promtoolCheckConfig } from "../lib/prom/tools.ts";
 import {
   AM_CONFIG_PATH,
   type AmRenderOptions,
   amtoolCheckConfig,
   renderAlertmanagerConfig,
-} from "./am_config.ts";
-import { type AmHandle, startAlertmanager } from "./launcher.ts";
-import { freePort } from "../http/free_port.ts";
+} from "../lib/alerting/am_config.ts";
+import { type AmHandle, startAlertmanager } from "../lib/alerting/launcher.ts";
+import { freePort } from "../lib/http/free_port.ts";
 
 export interface AlertStackOptions {
   /** Configs, storage and logs go here (a temp folder). */
@@ -35,8 +35,6 @@ export interface AlertStack {
   readonly am: AmHandle | null;
   stop(): Promise<void>;
 }
-
-export { freePort };
 
 export async function startAlertStack(opts: AlertStackOptions): Promise<AlertStack> {
   const host = opts.host ?? "127.0.0.1";

@@ -1,8 +1,8 @@
 // Exporter settings resolved once, in layers (defaults -> env -> flags), into one frozen object.
-import { intFlag, UsageError } from "../lib/cli/main.ts";
-import { bindHost, PORTS } from "../lib/config/ports.ts";
-import { isId } from "../lib/events/ai_event.ts";
-import { DEFAULT_MAX_RUN_IDS } from "../lib/events/metrics_state.ts";
+import { intFlag, UsageError } from "../cli/main.ts";
+import { bindHost, PORTS } from "../config/ports.ts";
+import { isId } from "../events/ai_event.ts";
+import { DEFAULT_MAX_RUN_IDS } from "../events/metrics_state.ts";
 import type { Identity } from "./render_metrics.ts";
 
 export const DEFAULT_EVENTS_PATH = "logs/ai/ai_events.jsonl";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../lib/cli/main.ts";
-import { PORTS } from "../lib/config/ports.ts";
+import { UsageError } from "../cli/main.ts";
+import { PORTS } from "../config/ports.ts";
 import { DEFAULT_EVENTS_PATH, resolveConfig } from "./config.ts";
 
 const env = (vars: Record<string, string>) => (k: string) => vars[k];

@@ -1,7 +1,7 @@
-// Child process for bar_store_kill_test.ts: writes bars forever and prints "ack <i>" on stdout only
+// Child process for lib/store/bar_store_kill_test.ts: writes bars forever and prints "ack <i>" on stdout only
 // after upsertBar(i) has resolved. The test SIGKILLs it mid-stream and checks every acked bar.
-import type { ClosedBar } from "../../market/types.ts";
-import { BarStore } from "../bar_store.ts";
+import type { ClosedBar } from "../lib/market/types.ts";
+import { BarStore } from "../lib/store/bar_store.ts";
 
 export function killBar(i: number): ClosedBar {
   return {

@@ -1,7 +1,7 @@
 // Test support: free ports on loopback and project scripts as child processes.
-import { freePort } from "../../lib/http/free_port.ts";
-import { type Child, spawnChild } from "../../lib/proc/child.ts";
-import { pollUntil } from "../../lib/verify/wait.ts";
+import { freePort } from "../lib/http/free_port.ts";
+import { type Child, spawnChild } from "../lib/proc/child.ts";
+import { pollUntil } from "../lib/verify/wait.ts";
 
 export { freePort };
 

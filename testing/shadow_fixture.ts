@@ -1,24 +1,14 @@
 // Test helper (not a test): the indicator fixture as ClosedBars, and an independent expectation of
 // RefStrat_01 on it, written as a plain index loop over the TA-Lib reference arrays.
 import type { ClosedBar } from "../lib/market/types.ts";
-import bars from "./fixtures/indicators/ohlcv_1m.json" with { type: "json" };
-import ref from "./fixtures/indicators/talib_reference.json" with { type: "json" };
-
-export interface FixtureBar {
-  readonly t: number;
-  readonly o: number;
-  readonly h: number;
-  readonly l: number;
-  readonly c: number;
-  readonly v: number;
-}
+import bars from "../tests/fixtures/indicators/ohlcv_1m.json" with { type: "json" };
+import ref from "../tests/fixtures/indicators/talib_reference.json" with { type: "json" };
+import type { FeatureKey } from "../lib/features/feature_set.ts";
+import type { FixtureBar } from "./reference_fixture.ts";
 
 export const FIXTURE_BARS: readonly FixtureBar[] = bars.bars;
 type Series = readonly (number | null)[];
-export const REF = ref.values as unknown as Record<
-  "ema_12" | "ema_26" | "sma_20" | "rsi_14" | "atr_14" | "vwap_session_utc",
-  Series
->;
+export const REF = ref.values as unknown as Record<FeatureKey, Series>;
 
 /** Simulated feed close delay: closedAtMs = bar end + this. */
 export const CLOSE_DELAY_MS = 250;
