@@ -114,7 +114,8 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   const lat = new HotSeriesByPair(["venue", "symbol"], TRANSPORT_LATENCY_BUCKETS_MS);
   const latency = new Histogram({
     name: "feed_transport_latency_ms",
-    help: "Receive time minus venue event time per live trade, feed-clock ms (replayed trades excluded).",
+    help:
+      "Receive time minus venue event time per live trade, wall ms at any clock speed (replayed trades excluded).",
     labelNames: ["venue", "symbol"] as const,
     buckets: [...TRANSPORT_LATENCY_BUCKETS_MS],
     registers: [registry],
@@ -124,7 +125,8 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   });
   const lag = new Histogram({
     name: "feed_bar_close_lag_ms",
-    help: "Close emitted minus bar end, feed-clock ms (bars built live; backfilled bars excluded).",
+    help:
+      "Close emitted minus bar end, wall ms at any clock speed (bars built live; backfilled bars excluded).",
     labelNames: ["venue", "symbol"] as const,
     buckets: [...BAR_CLOSE_LAG_BUCKETS_MS],
     registers: [registry],
@@ -182,8 +184,13 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   const conns = (s: FeedState, v: Venue) => s.connections.filter((c) => c.venue === v);
   perVenue(
     "feed_reconnects_total",
-    "Connection losses followed by a reconnect attempt (drops, stale links, planned cuts, failed connects).",
+    "Open connections lost and reconnected, once per outage (drops, stale links, planned cuts).",
     (s, v) => conns(s, v).reduce((n, c) => n + c.stats.reconnects, 0),
+  );
+  perVenue(
+    "feed_connect_failures_total",
+    "Connect attempts that never opened (refused, timed out); an outage retries many times.",
+    (s, v) => conns(s, v).reduce((n, c) => n + c.stats.failedConnects, 0),
   );
   perVenue(
     "feed_stalls_total",

@@ -76,7 +76,8 @@ export class FeedService {
     this.ingest = new FeedIngest(this.pipeline, {
       symbols: s.SYMBOLS,
       lookbackMs,
-      latency: (v, sym, ms) => this.metrics.latency(v, sym, ms),
+      // Venue and receive times are on the feed clock: divide by its speed for wall ms at any speed.
+      latency: (v, sym, ms) => this.metrics.latency(v, sym, ms / clock.speed),
       suspect: (v, sym, from, to) => this.suspect(v, sym, from, to),
     });
     const bases = Object.fromEntries(
@@ -165,7 +166,7 @@ export class FeedService {
       this.metrics.closeLag(
         bar.venue,
         bar.symbol,
-        bar.closedAtMs - (bar.openTimeMs + INTERVALS[bar.interval]),
+        (bar.closedAtMs - (bar.openTimeMs + INTERVALS[bar.interval])) / this.opts.clock.speed,
       );
     }
     this.committer.push(bar);
