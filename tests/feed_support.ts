@@ -35,6 +35,8 @@ export function startSim(dir: string, opts: {
   chaosFile?: string;
   /** The simulator's wall clock (default Date.now): a test moves simulated time by shifting it. */
   wallNow?: () => number;
+  /** Default 0 (any free port); a restarted simulator takes its predecessor's. */
+  port?: number;
 }): RunningSim {
   const truthPath = join(dir, "truth.jsonl");
   const chaosPath = join(dir, "chaos.jsonl");
@@ -55,7 +57,7 @@ export function startSim(dir: string, opts: {
   });
   const server = new SimServer(sim, {
     hostname: "127.0.0.1",
-    port: 0,
+    port: opts.port ?? 0,
     log: () => {},
     tickMs: 20,
     chaosReloadMs: 100,

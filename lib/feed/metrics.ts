@@ -40,6 +40,17 @@ export interface FeedState {
   readonly commitBacklog: number;
   /** venue|symbol|interval -> bars missing beyond BACKFILL_MAX_LOOKBACK (not recovered). */
   readonly beyondLookback: ReadonlyMap<string, number>;
+  /** Following the venue's clock (all zero on the wall clock). */
+  readonly clock?: ClockCounts;
+}
+
+export interface ClockCounts {
+  readonly jumps: { readonly backward: number; readonly forward: number };
+  readonly syncFailures: number;
+  readonly discardedBars: number;
+  readonly deletedBars: number;
+  /** False while bars wait for a sync (a venue reconnected, or the last sync failed). */
+  readonly trusted: boolean;
 }
 
 export interface FeedScope {
@@ -308,6 +319,7 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
       this.set(state().commitBacklog);
     },
   });
+  registerClockMetrics(registry, () => state().clock);
   new Counter({
     name: "feed_store_errors_total",
     help: "Closed bars that could not be stored (not published).",
@@ -324,4 +336,49 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
     closeLag: (venue, symbol, ms) => lag.observe({ venue, symbol }, ms),
     featureMs: (f, symbol, ms) => feature.observe({ feature: f, symbol }, ms),
   };
+}
+
+/** The venue clock the feed follows: jumps (a restarted simulator), failed syncs, bars let go. */
+function registerClockMetrics(registry: Registry, read: () => ClockCounts | undefined): void {
+  new Counter({
+    name: "feed_clock_jumps_total",
+    help: "Venue clock changes beyond the drift bound (a restarted simulator): a new timeline starts.",
+    labelNames: ["direction"] as const,
+    registers: [registry],
+    collect() {
+      const c = read();
+      this.reset();
+      for (const d of ["backward", "forward"] as const) this.inc({ direction: d }, c?.jumps[d] ?? 0);
+    },
+  });
+  const plain = (name: string, help: string, pick: (c: ClockCounts) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const c = read();
+        this.reset();
+        this.inc(c ? pick(c) : 0);
+      },
+    });
+  plain("feed_clock_sync_failures_total", "Reads of the venue clock that failed.", (c) => c.syncFailures);
+  plain(
+    "feed_clock_discarded_bars_total",
+    "Bars closed on a clock the venue then contradicted (a jump): never stored.",
+    (c) => c.discardedBars,
+  );
+  plain(
+    "feed_clock_deleted_bars_total",
+    "Stored bars deleted after a backward jump (they lay ahead of the venue's new clock).",
+    (c) => c.deletedBars,
+  );
+  new Gauge({
+    name: "feed_clock_trusted",
+    help: "1 while the venue clock is trusted, 0 while bars wait for a sync.",
+    registers: [registry],
+    collect() {
+      this.set(read()?.trusted === false ? 0 : 1);
+    },
+  });
 }

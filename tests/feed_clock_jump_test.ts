@@ -1,0 +1,98 @@
+// A restarted simulator whose clock is 7 h behind the feed's: the feed sees the jump at the reconnect,
+// counts it, never stores flat bars from the clock it no longer trusts, deletes the old timeline's
+// "future" bars, and builds bars from trades again that equal the new simulator's ground truth.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { jsonLogger } from "../lib/log.ts";
+import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
+import { EPOCH, feedConfig, HOUR, MINUTE, type RunningSim, startSim, waitFor } from "./feed_support.ts";
+import { compare, storedBars, truthBars } from "./feed_truth.ts";
+
+const SYMBOLS = ["BTC-USDT"];
+
+async function metric(port: number, series: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
+}
+
+Deno.test("simulator restarted 7 h back: jump counted, future bars gone, bars equal the new truth", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "feed_clock_jump_" });
+  const sims: RunningSim[] = [];
+  const simAt = (sub: string, startSimMs: number, port?: number) => {
+    Deno.mkdirSync(join(dir, sub));
+    const s = startSim(join(dir, sub), {
+      venues: ["binance"],
+      symbols: SYMBOLS,
+      speed: 60,
+      startSimMs,
+      tradeRate: 2,
+      seed: sims.length + 11,
+      port,
+    });
+    sims.push(s);
+    return s;
+  };
+  const first = simAt("first", EPOCH + 7 * HOUR);
+  const storePath = join(dir, "feed.duckdb");
+  const config = feedConfig(first.port, {
+    VENUES_ENABLED: "binance",
+    SYMBOLS: SYMBOLS.join(","),
+    INTERVALS: "1m",
+    STORE_PATH: storePath,
+    STALE_TIMEOUT_MS: "2000",
+    BACKOFF_BASE_MS: "20",
+    BACKOFF_MAX_MS: "100",
+  });
+  const logs: string[] = [];
+  let feed: RunningFeed | null = null;
+  try {
+    feed = (await startFeed({
+      config,
+      hostname: "127.0.0.1",
+      port: 0,
+      log: jsonLogger("feed", { write: (l) => logs.push(l) }),
+      signal: new AbortController().signal,
+    }))!;
+    const f = feed;
+    const tradeBars = (fromMs: number, toMs: number) =>
+      f.store.countBars({ interval: "1m", fromMs, toMs }).then(async (n) =>
+        n === 0 ? 0 : (await f.store.recentBars("binance", "BTC-USDT", "1m", 5000))
+          .filter((b) => b.origin === "trades" && b.openTimeMs >= fromMs && b.openTimeMs < toMs).length
+      );
+    await waitFor(
+      "three trade-built bars on the first timeline",
+      async () => (await tradeBars(EPOCH + 7 * HOUR, Infinity)) >= 3,
+    );
+
+    await first.stop();
+    const second = simAt("second", EPOCH, first.port);
+    await waitFor(
+      "three trade-built bars on the second timeline",
+      async () => (await tradeBars(EPOCH + MINUTE, EPOCH + HOUR)) >= 3,
+    );
+    const jumps = await metric(f.port, 'feed_clock_jumps_total{direction="backward"}');
+    const deleted = await metric(f.port, "feed_clock_deleted_bars_total");
+    // /api/bars serves the new timeline's bars, newest last: nothing from the old one's future.
+    const api =
+      await (await fetch(`http://127.0.0.1:${f.port}/api/bars?venue=binance&symbol=BTC-USDT&interval=1m`))
+        .json() as { openTimeMs: number }[];
+    await feed.stop();
+    feed = null;
+    await second.stop();
+
+    assert.equal(jumps, 1, "one backward jump counted");
+    assert.ok(deleted >= 3, `the old timeline's bars deleted (${deleted})`);
+    assert.ok(api.length > 0 && api.at(-1)!.openTimeMs < EPOCH + HOUR, "/api/bars ends on the new timeline");
+    const bars = await storedBars(storePath);
+    const late = bars.filter((b) => b.openTimeMs >= EPOCH + HOUR);
+    assert.deepEqual(late, [], "no bar of the old timeline is left ahead of the new clock");
+    // Every stored bar of the new timeline equals its ground truth (flat only where it had no trade).
+    assert.deepEqual(compare(bars, truthBars(second.truthPath, ["1m"])), []);
+    assert.ok(bars.filter((b) => b.origin === "trades").length >= 3);
+    assert.ok(logs.some((l) => l.includes("venue clock jumped")), "the jump is logged");
+  } finally {
+    await feed?.stop();
+    for (const s of sims) await s.stop().catch(() => {});
+  }
+});
