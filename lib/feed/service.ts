@@ -371,7 +371,8 @@ export class FeedService {
     }
     const down = this.connections.some((c) => c.trades && !c.up);
     // A clock in doubt holds every bar: degraded until a sync clears it.
-    return { feedOk: !down && stale.length === 0 && this.follow.trusted, nowMs: now, stale };
+    const feedOk = !down && stale.length === 0 && this.follow.trusted;
+    return { feedOk, nowMs: now, stale, speed: this.opts.clock.speed };
   }
 }
 
