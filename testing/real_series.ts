@@ -37,6 +37,7 @@ async function feedText(): Promise<string> {
     barsStored: new Map(),
     storeErrors: 0,
     commitBacklog: 0,
+    beyondLookback: new Map(),
   };
   const feed = createFeedMetrics({ venues, symbols: SYMBOLS, intervals: ["1m", "1h"] }, () => state);
   registerSymbolWatchMetrics(feed.registry, new SymbolWatch(venues, SYMBOLS, 1000));
