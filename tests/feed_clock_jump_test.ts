@@ -73,6 +73,7 @@ Deno.test("simulator restarted 7 h back: jump counted, future bars gone, bars eq
     );
     const jumps = await metric(f.port, 'feed_clock_jumps_total{direction="backward"}');
     const deleted = await metric(f.port, "feed_clock_deleted_bars_total");
+    const health = await (await fetch(`http://127.0.0.1:${f.port}/health`)).json();
     // /api/bars serves the new timeline's bars, newest last: nothing from the old one's future.
     const api =
       await (await fetch(`http://127.0.0.1:${f.port}/api/bars?venue=binance&symbol=BTC-USDT&interval=1m`))
@@ -82,6 +83,7 @@ Deno.test("simulator restarted 7 h back: jump counted, future bars gone, bars eq
     await second.stop();
 
     assert.equal(jumps, 1, "one backward jump counted");
+    assert.deepEqual(health.clock.jumps, { backward: 1, forward: 0 }, "/health names the jump");
     assert.ok(deleted >= 3, `the old timeline's bars deleted (${deleted})`);
     assert.ok(api.length > 0 && api.at(-1)!.openTimeMs < EPOCH + HOUR, "/api/bars ends on the new timeline");
     const bars = await storedBars(storePath);

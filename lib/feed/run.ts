@@ -144,7 +144,8 @@ function healthJson(
     status: fh.feedOk ? "ok" : "degraded",
     profile: s.FEED_PROFILE,
     config: config.source,
-    clock: { kind: clock.kind, speed: clock.speed, nowMs: service.feedNow() },
+    // trusted false: bars wait for a clock sync; jumps: the simulator was restarted on another clock.
+    clock: { kind: clock.kind, speed: clock.speed, nowMs: service.feedNow(), ...service.state().clock },
     connections: service.connections.map((c) => ({
       venue: c.venue,
       connection: c.name,
@@ -152,6 +153,7 @@ function healthJson(
       up: c.up,
       lastMessageAgeS: c.lastFrameWallMs > 0 ? (wall - c.lastFrameWallMs) / 1000 : null,
       reconnects: c.stats.reconnects,
+      failedConnects: c.stats.failedConnects,
     })),
     stale: fh.stale,
     store: { path: storePath, barsStored: service.committer.stored, backlog: service.committer.backlog },
