@@ -63,6 +63,11 @@ export class ClockFollow {
     return this.running ??= this.once().finally(() => this.running = null);
   }
 
+  /** Resolves once the sync under way (if any) is done; starts none (stop() uses it). */
+  settled(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
   private async once(): Promise<void> {
     let jump: ClockJump | null;
     try {

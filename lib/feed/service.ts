@@ -170,7 +170,7 @@ export class FeedService {
     this.timers.length = 0;
     this.ctrl.abort();
     await Promise.all(this.connections.map((c) => c.done));
-    await this.follow.sync();
+    await this.follow.settled();
     await this.backfill.tick();
     await this.committer.drain();
   }
