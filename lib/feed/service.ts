@@ -9,7 +9,7 @@ import type { ConnectionEvent } from "../venues/connection.ts";
 import { Backfiller } from "./backfill.ts";
 import type { BarStreamHub, FeedHealth } from "./bar_stream.ts";
 import type { FeedClock, FollowedClock } from "./clock.ts";
-import { ClockFollow } from "./clock_follow.ts";
+import { ClockFollow, renewCommitter } from "./clock_follow.ts";
 import { BarCommitter, type BarSink, type CommitDeps } from "./commit.ts";
 import type { FeedConfig } from "./config.ts";
 import { type FeedConnection, startConnections } from "./connections.ts";
@@ -103,23 +103,22 @@ export class FeedService {
       wallNow: this.wallNow,
       log: opts.log,
     });
-    this.committer = new BarCommitter(
-      this.commitDeps = {
-        store: opts.store,
-        publish: (b) => opts.hub.publish(b),
-        venueBar: async (b) => {
-          try {
-            const rows = await this.rest.klines(b.venue, b.symbol, b.interval, b.openTimeMs, b.openTimeMs);
-            return rows.find((k) => k.openTimeMs === b.openTimeMs) ?? null;
-          } catch {
-            return null;
-          }
-        },
-        suspects: this.suspects,
-        featureTimer: (f, sym, ms) => this.metrics.featureMs(f, sym, ms),
-        log: opts.log,
+    this.commitDeps = {
+      store: opts.store,
+      publish: (b) => opts.hub.publish(b),
+      venueBar: async (b) => {
+        try {
+          const rows = await this.rest.klines(b.venue, b.symbol, b.interval, b.openTimeMs, b.openTimeMs);
+          return rows.find((k) => k.openTimeMs === b.openTimeMs) ?? null;
+        } catch {
+          return null;
+        }
       },
-    );
+      suspects: this.suspects,
+      featureTimer: (f, sym, ms) => this.metrics.featureMs(f, sym, ms),
+      log: opts.log,
+    };
+    this.committer = new BarCommitter(this.commitDeps);
     const store = opts.store;
     this.follow = new ClockFollow({
       clock,
@@ -374,18 +373,4 @@ export class FeedService {
     const feedOk = !down && stale.length === 0 && this.follow.trusted;
     return { feedOk, nowMs: now, stale, speed: this.opts.clock.speed };
   }
-}
-
-/** A committer for a new timeline (features from scratch) that goes on counting where `old` stopped. */
-function renewCommitter(old: BarCommitter, deps: CommitDeps): BarCommitter {
-  const next = new BarCommitter(deps);
-  next.stored = old.stored;
-  next.storeErrors = old.storeErrors;
-  next.checked = old.checked;
-  next.repaired = old.repaired;
-  next.checkFailed = old.checkFailed;
-  next.featureErrors = old.featureErrors;
-  for (const [k, n] of old.storedBy) next.storedBy.set(k, n);
-  for (const [k, n] of old.repairedBy) next.repairedBy.set(k, n);
-  return next;
 }
