@@ -1,6 +1,7 @@
 // A restarted simulator whose clock is 7 h behind the feed's: the feed sees the jump at the reconnect,
 // counts it, never stores flat bars from the clock it no longer trusts, deletes the old timeline's
-// "future" bars, and builds bars from trades again that equal the new simulator's ground truth.
+// "future" bars, and builds bars from trades again that equal the new simulator's ground truth. The
+// outage in between is one reconnect however many attempts failed.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { jsonLogger } from "../lib/log.ts";
@@ -16,7 +17,7 @@ async function metric(port: number, series: string): Promise<number> {
   return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
 }
 
-Deno.test("simulator restarted 7 h back: jump counted, future bars gone, bars equal the new truth", async () => {
+Deno.test("simulator down, then back 7 h behind: one reconnect, jump counted, future bars gone, bars equal the new truth", async () => {
   const dir = await Deno.makeTempDir({ prefix: "feed_clock_jump_" });
   const sims: RunningSim[] = [];
   const simAt = (sub: string, startSimMs: number, port?: number) => {
@@ -66,6 +67,9 @@ Deno.test("simulator restarted 7 h back: jump counted, future bars gone, bars eq
     );
 
     await first.stop();
+    // An outage: the feed retries (and fails) several times before the simulator is back.
+    const failures = 'feed_connect_failures_total{venue="binance"}';
+    await waitFor("three failed connect attempts", async () => (await metric(f.port, failures)) >= 3);
     const second = simAt("second", EPOCH, first.port);
     await waitFor(
       "three trade-built bars on the second timeline",
@@ -73,6 +77,8 @@ Deno.test("simulator restarted 7 h back: jump counted, future bars gone, bars eq
     );
     const jumps = await metric(f.port, 'feed_clock_jumps_total{direction="backward"}');
     const deleted = await metric(f.port, "feed_clock_deleted_bars_total");
+    const reconnects = await metric(f.port, 'feed_reconnects_total{venue="binance"}');
+    const failed = await metric(f.port, failures);
     const health = await (await fetch(`http://127.0.0.1:${f.port}/health`)).json();
     // /api/bars serves the new timeline's bars, newest last: nothing from the old one's future.
     const api =
@@ -83,6 +89,8 @@ Deno.test("simulator restarted 7 h back: jump counted, future bars gone, bars eq
     await second.stop();
 
     assert.equal(jumps, 1, "one backward jump counted");
+    assert.equal(reconnects, 1, `one outage is one reconnect (${failed} failed attempts counted apart)`);
+    assert.ok(failed >= 3);
     assert.deepEqual(health.clock.jumps, { backward: 1, forward: 0 }, "/health names the jump");
     assert.ok(deleted >= 3, `the old timeline's bars deleted (${deleted})`);
     assert.ok(api.length > 0 && api.at(-1)!.openTimeMs < EPOCH + HOUR, "/api/bars ends on the new timeline");
