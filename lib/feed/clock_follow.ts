@@ -32,6 +32,8 @@ export class ClockFollow {
   private held: ClosedBar[] = [];
   private doubt = false;
   private running: Promise<void> | null = null;
+  /** Failing syncs log once (the simulator being down is already logged per connect attempt). */
+  private failing = false;
 
   constructor(private readonly deps: ClockFollowDeps) {}
 
@@ -74,13 +76,16 @@ export class ClockFollow {
     try {
       jump = await this.deps.clock.sync!(this.deps.signal);
     } catch (err) {
-      if (!this.deps.signal.aborted) {
+      if (!this.deps.signal.aborted && !this.failing) {
+        this.failing = true;
         this.deps.log("warn", "venue clock sync failed", {
           error: err instanceof Error ? err.message : String(err),
         });
       }
       return;
     }
+    if (this.failing) this.deps.log("info", "venue clock sync back", {});
+    this.failing = false;
     if (jump !== null) await this.rebase(jump);
     this.doubt = false;
     const held = this.held;
