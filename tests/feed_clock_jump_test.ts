@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { jsonLogger } from "../lib/log.ts";
+import type { ClosedBar } from "../lib/market/types.ts";
+import { BarStore } from "../lib/store/bar_store.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
 import { EPOCH, feedConfig, HOUR, MINUTE, type RunningSim, startSim, waitFor } from "./feed_support.ts";
 import { compare, storedBars, truthBars } from "./feed_truth.ts";
@@ -104,5 +106,70 @@ Deno.test("simulator down, then back 7 h behind: one reconnect, jump counted, fu
   } finally {
     await feed?.stop();
     for (const s of sims) await s.stop().catch(() => {});
+  }
+});
+
+Deno.test("a feed started on a store holding bars ahead of the clock deletes them: /api/bars is fresh", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "feed_clock_ahead_" });
+  const storePath = join(dir, "feed.duckdb");
+  // What a run on a simulator 7 h ahead left behind: flat bars in this run's future.
+  const old = await BarStore.open(storePath);
+  const future = (i: number): ClosedBar => ({
+    venue: "binance",
+    symbol: "BTC-USDT",
+    interval: "1m",
+    openTimeMs: EPOCH + 7 * HOUR + i * MINUTE,
+    o: 100,
+    h: 100,
+    l: 100,
+    c: 100,
+    v: 0,
+    trades: 0,
+    origin: "flat",
+    features: {
+      ema_12: null,
+      ema_26: null,
+      sma_20: null,
+      rsi_14: null,
+      atr_14: null,
+      vwap_session_utc: null,
+    },
+    closedAtMs: EPOCH + 7 * HOUR + (i + 1) * MINUTE,
+  });
+  await old.upsertBars([0, 1, 2, 3, 4].map(future));
+  await old.close();
+  const sim = startSim(dir, {
+    venues: ["binance"],
+    symbols: SYMBOLS,
+    speed: 60,
+    startSimMs: EPOCH,
+    tradeRate: 2,
+  });
+  let feed: RunningFeed | null = null;
+  try {
+    feed = (await startFeed({
+      config: feedConfig(sim.port, {
+        VENUES_ENABLED: "binance",
+        SYMBOLS: SYMBOLS.join(","),
+        INTERVALS: "1m",
+        STORE_PATH: storePath,
+      }),
+      hostname: "127.0.0.1",
+      port: 0,
+      log: () => {},
+      signal: new AbortController().signal,
+    }))!;
+    const f = feed;
+    const url = `http://127.0.0.1:${f.port}/api/bars?venue=binance&symbol=BTC-USDT&interval=1m&limit=3`;
+    let api: ClosedBar[] = [];
+    await waitFor("two trade-built bars served by /api/bars", async () => {
+      api = await (await fetch(url)).json();
+      return api.filter((b) => b.origin === "trades").length >= 2;
+    });
+    assert.ok(api.every((b) => b.openTimeMs < EPOCH + HOUR), JSON.stringify(api.map((b) => b.openTimeMs)));
+    assert.equal(await metric(f.port, "feed_clock_deleted_bars_total"), 5);
+  } finally {
+    await feed?.stop();
+    await sim.stop();
   }
 });

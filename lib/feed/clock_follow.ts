@@ -93,6 +93,26 @@ export class ClockFollow {
     for (const b of held) this.deps.pass(b);
   }
 
+  /**
+   * Deletes stored bars from the interval `nowMs` falls in on (every interval): they cannot have closed
+   * yet, so they come from a clock that ran ahead (a jump now, or a simulator run before a restart).
+   */
+  async pruneAhead(nowMs: number): Promise<number> {
+    let deleted = 0;
+    for (const iv of this.deps.intervals) {
+      const from = nowMs - (nowMs % INTERVALS[iv]);
+      deleted += await this.deps.prune?.(iv, from).catch((err) => {
+        this.deps.log("error", "could not delete bars ahead of the clock", {
+          interval: iv,
+          error: String(err),
+        });
+        return 0;
+      }) ?? 0;
+    }
+    this.deletedBars += deleted;
+    return deleted;
+  }
+
   private async rebase(jump: ClockJump): Promise<void> {
     this.doubt = true;
     const now = this.deps.feedNow();
@@ -104,18 +124,7 @@ export class ClockFollow {
     // Bars of the old timeline already handed on are stored first, then what lies ahead is deleted.
     await this.deps.drain();
     this.deps.newTimeline?.();
-    let deleted = 0;
-    for (const iv of this.deps.intervals) {
-      const from = now - (now % INTERVALS[iv]);
-      deleted += await this.deps.prune?.(iv, from).catch((err) => {
-        this.deps.log("error", "could not delete bars after a clock jump", {
-          interval: iv,
-          error: String(err),
-        });
-        return 0;
-      }) ?? 0;
-    }
-    this.deletedBars += deleted;
+    const deleted = await this.pruneAhead(now);
     this.deps.log("warn", "venue clock jumped: bars restart on the venue's clock", {
       ...jump,
       offsetMs: jump.toMs - jump.fromMs,

@@ -58,6 +58,10 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     const streams = s.VENUES_ENABLED.flatMap((venue) =>
       s.SYMBOLS.flatMap((symbol) => s.INTERVALS.map((interval) => ({ venue, symbol, interval })))
     );
+    // Bars ahead of the clock (a simulator that ran ahead, then restarted behind) would be served as
+    // the newest: delete them before anything else reads the store.
+    const ahead = await service.follow.pruneAhead(service.startedAtMs);
+    if (ahead > 0) opts.log("warn", "deleted stored bars ahead of the clock", { bars: ahead });
     const found = await findStoreHoles(store, streams, service.startedAtMs, s.BACKFILL_MAX_LOOKBACK);
     restoreHoles(service.pipeline, found, service.feedNow(), service.beyondLookback, opts.log);
     const svc = service;
