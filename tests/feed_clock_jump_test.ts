@@ -4,6 +4,7 @@
 // outage in between is one reconnect however many attempts failed.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { EMPTY_FEATURES } from "../lib/features/feature_set.ts";
 import { jsonLogger } from "../lib/log.ts";
 import type { ClosedBar } from "../lib/market/types.ts";
 import { BarStore } from "../lib/store/bar_store.ts";
@@ -126,14 +127,7 @@ Deno.test("a feed started on a store holding bars ahead of the clock deletes the
     v: 0,
     trades: 0,
     origin: "flat",
-    features: {
-      ema_12: null,
-      ema_26: null,
-      sma_20: null,
-      rsi_14: null,
-      atr_14: null,
-      vwap_session_utc: null,
-    },
+    features: EMPTY_FEATURES,
     closedAtMs: EPOCH + 7 * HOUR + (i + 1) * MINUTE,
   });
   await old.upsertBars([0, 1, 2, 3, 4].map(future));

@@ -2,6 +2,7 @@
 // (every venue and symbol), the rest stay, and the Parquet mirror follows.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { EMPTY_FEATURES } from "../features/feature_set.ts";
 import type { ClosedBar, Interval } from "../market/types.ts";
 import { BarStore } from "./bar_store.ts";
 
@@ -19,7 +20,7 @@ const bar = (i: number, interval: Interval = "1m", venue: "binance" | "okx" = "b
   v: 1,
   trades: 3,
   origin: "trades",
-  features: { ema_12: null, ema_26: null, sma_20: null, rsi_14: null, atr_14: null, vwap_session_utc: null },
+  features: EMPTY_FEATURES,
   closedAtMs: T0 + (i + 1) * M,
 });
 
