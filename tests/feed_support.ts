@@ -41,6 +41,8 @@ export function startSim(dir: string, opts: {
   wallNow?: () => number;
   /** The test drives time: a hand-moved wall clock and no tick timer (step() moves and ticks). */
   stepped?: boolean;
+  /** Default 0 (any free port); a restarted simulator takes its predecessor's. */
+  port?: number;
 }): RunningSim {
   const wall = opts.stepped ? new ManualWall(1_000_000) : null;
   const truthPath = join(dir, "truth.jsonl");
@@ -62,7 +64,7 @@ export function startSim(dir: string, opts: {
   });
   const server = new SimServer(sim, {
     hostname: "127.0.0.1",
-    port: 0,
+    port: opts.port ?? 0,
     log: () => {},
     tickMs: wall ? 0 : 20,
     chaosReloadMs: 100,

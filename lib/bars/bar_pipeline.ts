@@ -78,9 +78,12 @@ export class BarPipeline {
   private readonly downSince = new Map<Venue, number>();
   private readonly lastUp = new Map<Venue, number>();
   private nowMs = Number.NEGATIVE_INFINITY;
+  /** Where this timeline starts (opts.startMs, then each rebase). */
+  private startMs: number | undefined;
 
   constructor(opts: PipelineOptions, onClosed: (bar: ReleasedBar) => void) {
     this.opts = opts;
+    this.startMs = opts.startMs;
     this.intervals = opts.intervals ?? ["1m", "1h"];
     this.onClosed = onClosed;
   }
@@ -165,6 +168,19 @@ export class BarPipeline {
     const s = this.streams.get(`${venue}|${symbol}`);
     if (!s || this.downSince.has(venue)) return;
     for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
+  }
+
+  /**
+   * The venue's clock jumped (a restarted simulator): a new timeline starts at `nowMs`. Builders,
+   * open gaps, features and trade-id memory belong to the old one and are dropped; counters stay.
+   * The interval `nowMs` falls in was only partly seen, so it is a gap, as at the feed's start.
+   */
+  rebase(nowMs: number): void {
+    this.nowMs = nowMs;
+    this.startMs = nowMs;
+    this.lastUp.clear();
+    for (const v of this.downSince.keys()) this.downSince.set(v, nowMs);
+    for (const s of this.streams.values()) this.fresh(s);
   }
 
   /** A frame the mapper could not turn into events (malformed, invalid value). */
@@ -268,25 +284,26 @@ export class BarPipeline {
     if (!byVenue) this.byVenue.set(venue, byVenue = new Map());
     let s = byVenue.get(symbol);
     if (s) return s;
-    s = {
-      venue,
-      symbol,
-      guard: new TradeGuard({
-        idWindow: this.opts.idWindow,
-        maxSkewMs: this.opts.maxSkewMs,
-        contiguousIds: CONTIGUOUS_ID_VENUES.has(venue),
-      }),
-      dq: this.dq.symbol(venue, symbol),
-      intervals: new Map(),
-      builders: [],
-    };
+    s = this.fresh({ venue, symbol, dq: this.dq.symbol(venue, symbol) } as SymbolStream);
+    this.streams.set(`${venue}|${symbol}`, s);
+    byVenue.set(symbol, s);
+    return s;
+  }
+
+  /** (Re)starts a stream's guard and interval streams from the current timeline's start. */
+  private fresh(s: SymbolStream): SymbolStream {
+    s.guard = new TradeGuard({
+      idWindow: this.opts.idWindow,
+      maxSkewMs: this.opts.maxSkewMs,
+      contiguousIds: CONTIGUOUS_ID_VENUES.has(s.venue),
+    });
+    s.intervals = new Map();
+    s.builders = [];
     for (const interval of this.intervals) {
-      const st = this.intervalStream(venue, symbol, interval);
+      const st = this.intervalStream(s.venue, s.symbol, interval);
       s.intervals.set(interval, st);
       s.builders.push(st.builder);
     }
-    this.streams.set(`${venue}|${symbol}`, s);
-    byVenue.set(symbol, s);
     return s;
   }
 
@@ -312,7 +329,7 @@ export class BarPipeline {
     // A stream first seen after a reconnect only trusts data from the reconnect on; its intervals
     // from the feed start on are still decided (as gaps), so none is skipped.
     const up = this.lastUp.get(venue);
-    const start = this.opts.startMs ?? up ?? Number.NEGATIVE_INFINITY;
+    const start = this.startMs ?? up ?? Number.NEGATIVE_INFINITY;
     const builder = new BarBuilder({
       venue,
       symbol,

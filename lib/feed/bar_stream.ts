@@ -10,6 +10,8 @@ export interface FeedHealth {
   nowMs: number;
   /** venue/symbol pairs with no data for longer than the stale timeout. */
   stale: string[];
+  /** The feed clock's speed: bar times / speed = wall ms (the shadow's decision latency needs it). */
+  speed?: number;
 }
 
 interface Subscriber {

@@ -40,6 +40,17 @@ export interface FeedState {
   readonly commitBacklog: number;
   /** venue|symbol|interval -> bars missing beyond BACKFILL_MAX_LOOKBACK (not recovered). */
   readonly beyondLookback: ReadonlyMap<string, number>;
+  /** Following the venue's clock (all zero on the wall clock). */
+  readonly clock?: ClockCounts;
+}
+
+export interface ClockCounts {
+  readonly jumps: { readonly backward: number; readonly forward: number };
+  readonly syncFailures: number;
+  readonly discardedBars: number;
+  readonly deletedBars: number;
+  /** False while bars wait for a sync (a venue reconnected, or the last sync failed). */
+  readonly trusted: boolean;
 }
 
 export interface FeedScope {
@@ -114,7 +125,8 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   const lat = new HotSeriesByPair(["venue", "symbol"], TRANSPORT_LATENCY_BUCKETS_MS);
   const latency = new Histogram({
     name: "feed_transport_latency_ms",
-    help: "Receive time minus venue event time per live trade, feed-clock ms (replayed trades excluded).",
+    help:
+      "Receive time minus venue event time per live trade, wall ms at any clock speed (replayed trades excluded).",
     labelNames: ["venue", "symbol"] as const,
     buckets: [...TRANSPORT_LATENCY_BUCKETS_MS],
     registers: [registry],
@@ -124,7 +136,8 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   });
   const lag = new Histogram({
     name: "feed_bar_close_lag_ms",
-    help: "Close emitted minus bar end, feed-clock ms (bars built live; backfilled bars excluded).",
+    help:
+      "Close emitted minus bar end, wall ms at any clock speed (bars built live; backfilled bars excluded).",
     labelNames: ["venue", "symbol"] as const,
     buckets: [...BAR_CLOSE_LAG_BUCKETS_MS],
     registers: [registry],
@@ -182,8 +195,13 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   const conns = (s: FeedState, v: Venue) => s.connections.filter((c) => c.venue === v);
   perVenue(
     "feed_reconnects_total",
-    "Connection losses followed by a reconnect attempt (drops, stale links, planned cuts, failed connects).",
+    "Open connections lost and reconnected, once per outage (drops, stale links, planned cuts).",
     (s, v) => conns(s, v).reduce((n, c) => n + c.stats.reconnects, 0),
+  );
+  perVenue(
+    "feed_connect_failures_total",
+    "Connect attempts that never opened (refused, timed out); an outage retries many times.",
+    (s, v) => conns(s, v).reduce((n, c) => n + c.stats.failedConnects, 0),
   );
   perVenue(
     "feed_stalls_total",
@@ -301,6 +319,7 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
       this.set(state().commitBacklog);
     },
   });
+  registerClockMetrics(registry, () => state().clock);
   new Counter({
     name: "feed_store_errors_total",
     help: "Closed bars that could not be stored (not published).",
@@ -317,4 +336,49 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
     closeLag: (venue, symbol, ms) => lag.observe({ venue, symbol }, ms),
     featureMs: (f, symbol, ms) => feature.observe({ feature: f, symbol }, ms),
   };
+}
+
+/** The venue clock the feed follows: jumps (a restarted simulator), failed syncs, bars let go. */
+function registerClockMetrics(registry: Registry, read: () => ClockCounts | undefined): void {
+  new Counter({
+    name: "feed_clock_jumps_total",
+    help: "Venue clock changes beyond the drift bound (a restarted simulator): a new timeline starts.",
+    labelNames: ["direction"] as const,
+    registers: [registry],
+    collect() {
+      const c = read();
+      this.reset();
+      for (const d of ["backward", "forward"] as const) this.inc({ direction: d }, c?.jumps[d] ?? 0);
+    },
+  });
+  const plain = (name: string, help: string, pick: (c: ClockCounts) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const c = read();
+        this.reset();
+        this.inc(c ? pick(c) : 0);
+      },
+    });
+  plain("feed_clock_sync_failures_total", "Reads of the venue clock that failed.", (c) => c.syncFailures);
+  plain(
+    "feed_clock_discarded_bars_total",
+    "Bars closed on a clock the venue then contradicted (a jump): never stored.",
+    (c) => c.discardedBars,
+  );
+  plain(
+    "feed_clock_deleted_bars_total",
+    "Stored bars deleted after a backward jump (they lay ahead of the venue's new clock).",
+    (c) => c.deletedBars,
+  );
+  new Gauge({
+    name: "feed_clock_trusted",
+    help: "1 while the venue clock is trusted, 0 while bars wait for a sync.",
+    registers: [registry],
+    collect() {
+      this.set(read()?.trusted === false ? 0 : 1);
+    },
+  });
 }

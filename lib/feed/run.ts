@@ -76,6 +76,10 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     const streams = s.VENUES_ENABLED.flatMap((venue) =>
       s.SYMBOLS.flatMap((symbol) => s.INTERVALS.map((interval) => ({ venue, symbol, interval })))
     );
+    // Bars ahead of the clock (a simulator that ran ahead, then restarted behind) would be served as
+    // the newest: delete them before anything else reads the store.
+    const ahead = await service.follow.pruneAhead(service.startedAtMs);
+    if (ahead > 0) opts.log("warn", "deleted stored bars ahead of the clock", { bars: ahead });
     const found = await findStoreHoles(store, streams, service.startedAtMs, s.BACKFILL_MAX_LOOKBACK);
     restoreHoles(service.pipeline, found, service.feedNow(), service.beyondLookback, opts.log);
     const svc = service;
@@ -158,7 +162,8 @@ function healthJson(
     status: fh.feedOk ? "ok" : "degraded",
     profile: s.FEED_PROFILE,
     config: config.source,
-    clock: { kind: clock.kind, speed: clock.speed, nowMs: service.feedNow() },
+    // trusted false: bars wait for a clock sync; jumps: the simulator was restarted on another clock.
+    clock: { kind: clock.kind, speed: clock.speed, nowMs: service.feedNow(), ...service.state().clock },
     connections: service.connections.map((c) => ({
       venue: c.venue,
       connection: c.name,
@@ -166,6 +171,7 @@ function healthJson(
       up: c.up,
       lastMessageAgeS: c.lastFrameWallMs > 0 ? (wall - c.lastFrameWallMs) / 1000 : null,
       reconnects: c.stats.reconnects,
+      failedConnects: c.stats.failedConnects,
     })),
     stale: fh.stale,
     store: { path: storePath, barsStored: service.committer.stored, backlog: service.committer.backlog },

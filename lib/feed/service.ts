@@ -3,13 +3,14 @@
 // Effects (clock, store, hub, fetch, recorder) are passed in; main owns the process.
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Logger } from "../log.ts";
-import { INTERVALS, type ReleasedBar, type Venue } from "../market/types.ts";
+import { type Interval, INTERVALS, type ReleasedBar, type Venue } from "../market/types.ts";
 import { ADAPTERS } from "../venues/registry.ts";
 import type { ConnectionEvent } from "../venues/connection.ts";
 import { Backfiller } from "./backfill.ts";
 import type { BarStreamHub, FeedHealth } from "./bar_stream.ts";
-import type { FeedClock } from "./clock.ts";
-import { BarCommitter, type BarSink } from "./commit.ts";
+import type { FeedClock, FollowedClock } from "./clock.ts";
+import { ClockFollow, renewCommitter } from "./clock_follow.ts";
+import { BarCommitter, type BarSink, type CommitDeps } from "./commit.ts";
 import type { FeedConfig } from "./config.ts";
 import { type FeedConnection, startConnections } from "./connections.ts";
 import { FeedIngest } from "./ingest.ts";
@@ -28,7 +29,8 @@ const CHECK_RETRY_MS = 250;
 export interface FeedServiceOptions {
   readonly config: FeedConfig;
   readonly clock: FeedClock;
-  readonly store: BarSink;
+  /** deleteFrom: bars ahead of the venue's clock after it jumped back are deleted (BarStore has it). */
+  readonly store: BarSink & { deleteFrom?(interval: Interval, fromMs: number): Promise<number> };
   readonly hub: BarStreamHub;
   readonly log: Logger;
   readonly recorder?: Recorder | null;
@@ -39,10 +41,14 @@ export interface FeedServiceOptions {
 export class FeedService {
   readonly pipeline: BarPipeline;
   readonly ingest: FeedIngest;
-  readonly committer: BarCommitter;
+  /** Replaced (counters carried over) when the venue's clock jumps: its features start again. */
+  committer: BarCommitter;
+  private readonly commitDeps: CommitDeps;
   readonly backfill: Backfiller;
   readonly rest: RestKlines;
   readonly suspects = new SuspectBook();
+  /** Follows the simulator's clock; holds bars while it is in doubt, rebases after a jump. */
+  readonly follow: ClockFollow;
   readonly metrics: FeedMetrics;
   readonly stalls: Partial<Record<Venue, number>> = {};
   /** Per-symbol stalls on an open link (the venue stopped sending one symbol). */
@@ -84,7 +90,8 @@ export class FeedService {
     this.ingest = new FeedIngest(this.pipeline, {
       symbols: s.SYMBOLS,
       lookbackMs,
-      latency: (v, sym, ms) => this.metrics.latency(v, sym, ms),
+      // Venue and receive times are on the feed clock: divide by its speed for wall ms at any speed.
+      latency: (v, sym, ms) => this.metrics.latency(v, sym, ms / clock.speed),
       suspect: (v, sym, from, to) => this.suspect(v, sym, from, to),
     });
     const bases = Object.fromEntries(
@@ -104,7 +111,7 @@ export class FeedService {
       wallNow: this.wallNow,
       log: opts.log,
     });
-    this.committer = new BarCommitter({
+    this.commitDeps = {
       store: opts.store,
       publish: (b) => opts.hub.publish(b),
       venueBar: async (b) => {
@@ -124,6 +131,20 @@ export class FeedService {
       suspects: this.suspects,
       featureTimer: (f, sym, ms) => this.metrics.featureMs(f, sym, ms),
       log: opts.log,
+    };
+    this.committer = new BarCommitter(this.commitDeps);
+    const store = opts.store;
+    this.follow = new ClockFollow({
+      clock,
+      pipeline: this.pipeline,
+      intervals: s.INTERVALS,
+      feedNow: this.feedNow,
+      drain: () => this.committer.drain(),
+      prune: store.deleteFrom ? (iv, fromMs) => store.deleteFrom!(iv, fromMs) : undefined,
+      pass: (bar) => this.committer.push(bar),
+      newTimeline: () => this.committer = renewCommitter(this.committer, this.commitDeps),
+      log: opts.log,
+      signal: this.ctrl.signal,
     });
   }
 
@@ -147,7 +168,9 @@ export class FeedService {
     });
     // Bars close on the feed clock: look often enough that grace is not overshot by much.
     const advanceMs = Math.min(250, Math.max(5, Math.floor(s.BAR_CLOSE_GRACE_MS / speed / 4)));
-    this.every(advanceMs, () => this.pipeline.advance(this.feedNow()));
+    // No bar closes on a clock in doubt (a venue just reconnected: maybe a restarted simulator).
+    this.every(advanceMs, () => this.follow.trusted && this.pipeline.advance(this.feedNow()));
+    if (this.follow.enabled) this.every(1000, () => void this.follow.sync());
     this.every(200, () => void this.backfill.tick());
     this.every(Math.max(20, Math.min(1000, Math.floor(s.STALE_TIMEOUT_MS / 4))), () => this.checkSymbols());
     this.every(10_000, () => this.suspects.prune(this.feedNow()));
@@ -160,6 +183,7 @@ export class FeedService {
     this.timers.length = 0;
     this.links.abort();
     await Promise.all(this.connections.map((c) => c.done));
+    await this.follow.settled();
     // The last gaps and the rechecks queued by the closing links need REST: bounded, then cut off.
     const cutoff = setTimeout(() => this.ctrl.abort(), STOP_REST_MS);
     try {
@@ -186,10 +210,10 @@ export class FeedService {
       this.metrics.closeLag(
         bar.venue,
         bar.symbol,
-        bar.closedAtMs - (bar.openTimeMs + INTERVALS[bar.interval]),
+        (bar.closedAtMs - (bar.openTimeMs + INTERVALS[bar.interval])) / this.opts.clock.speed,
       );
     }
-    this.committer.push(bar);
+    this.follow.bar(bar);
   }
 
   private suspect(venue: Venue, symbol: string | null, fromMs: number, toMs: number): void {
@@ -234,6 +258,7 @@ export class FeedService {
         return;
       case "connect":
         c.up = true;
+        this.follow.doubtNow();
         this.linkChanged(c.venue);
         if (c.trades) {
           this.pipeline.connectionUp(c.venue, now);
@@ -343,6 +368,18 @@ export class FeedService {
       storeErrors: this.committer.storeErrors,
       commitBacklog: this.committer.backlog,
       beyondLookback: this.beyondLookback,
+      clock: this.clockState(),
+    };
+  }
+
+  private clockState(): FeedState["clock"] {
+    const c = this.opts.clock as Partial<FollowedClock>;
+    return {
+      jumps: c.jumps ?? { backward: 0, forward: 0 },
+      syncFailures: c.syncFailures ?? 0,
+      discardedBars: this.follow.discardedBars,
+      deletedBars: this.follow.deletedBars,
+      trusted: this.follow.trusted,
     };
   }
 
@@ -359,6 +396,8 @@ export class FeedService {
       }
     }
     const down = this.connections.some((c) => c.trades && !c.up);
-    return { feedOk: !down && stale.length === 0, nowMs: now, stale };
+    // A clock in doubt holds every bar: degraded until a sync clears it.
+    const feedOk = !down && stale.length === 0 && this.follow.trusted;
+    return { feedOk, nowMs: now, stale, speed: this.opts.clock.speed };
   }
 }

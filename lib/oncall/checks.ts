@@ -26,7 +26,9 @@ export function oncallQueries(cfg: OncallConfig): Record<QueryKey, string> {
     up: `up{job=~"${cfg.jobs.join("|")}"}`,
     latency_p99:
       `histogram_quantile(0.99, sum by (venue, le) (rate(feed_transport_latency_ms_bucket[${cfg.latency_window}])))`,
-    bars_increase: `increase(${bars}[${cfg.bars_window}])`,
+    // Bars rising from trades only: flat bars from a clock the venue left behind rise too.
+    bars_increase:
+      `increase(${bars}[${cfg.bars_window}]) and on (venue, symbol) (increase(feed_trades_total[${cfg.bars_window}]) > 0)`,
     bars_active: `max_over_time(${bars}[${cfg.active_lookback}])`,
     reconnects: `sum by (venue) (increase(feed_reconnects_total[${cfg.reconnects_window}]))`,
     gaps: `sum(increase(feed_gaps_total[${cfg.dq_window}]))`,

@@ -33,6 +33,7 @@ export const FeedHeartbeatSchema = z.looseObject({
   feedOk: z.boolean(),
   nowMs: z.number().finite().optional(),
   stale: z.array(z.unknown()).optional(),
+  speed: z.number().finite().positive().optional(),
 });
 export type FeedHeartbeat = z.infer<typeof FeedHeartbeatSchema>;
 

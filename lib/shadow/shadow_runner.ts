@@ -50,6 +50,8 @@ export class ShadowRunner {
   #cold: boolean;
   #connected = false;
   #feedOkHb = true;
+  /** The feed clock's speed (its heartbeat says; 1 until then): its bar times / speed = wall ms. */
+  #feedSpeed = 1;
   #lastSeenMs: number;
   #lastBarMs: number | null = null;
   #lastHeartbeatMs: number;
@@ -101,6 +103,7 @@ export class ShadowRunner {
   feedHeartbeat(hb: FeedHeartbeat): void {
     this.#lastSeenMs = this.now();
     this.#feedOkHb = hb.feedOk;
+    this.#feedSpeed = hb.speed ?? this.#feedSpeed;
   }
 
   /** Any other valid traffic (e.g. another series' bar) proves the stream alive. */
@@ -207,12 +210,12 @@ export class ShadowRunner {
     this.#cold = false;
     this.#decisions[r.decision]++;
     const nowMs = this.now();
-    // Latency = decision time − bar end, on the feed clock: the feed's close delay (closedAtMs − bar end,
-    // meaningful even when the simulator's clock is accelerated) plus our own wall-clock processing time.
+    // Latency = decision time − bar end in wall ms: the feed's close delay (closedAtMs − bar end on the
+    // feed clock, divided by its speed so a 60x simulator reads like live) plus our own processing time.
     const barEndMs = bar.openTimeMs + INTERVALS[bar.interval];
     const latencyMs = receivedMs === null
       ? null
-      : Math.max(0, bar.closedAtMs - barEndMs) + Math.max(0, nowMs - receivedMs);
+      : Math.max(0, bar.closedAtMs - barEndMs) / this.#feedSpeed + Math.max(0, nowMs - receivedMs);
     this.#emit(decisionEvent(this.cfg.id, bar, r, { nowMs, latencyMs, catchUp: receivedMs === null }));
     if (r.action) {
       this.#actions[r.action.action]++;

@@ -35,7 +35,10 @@ export class SimClock {
     return this.simAt(this.#wallNow());
   }
 
-  /** What GET /sim/clock returns; the feed extrapolates simNow = simNowMs + (wall - wallNowMs) * speed. */
+  /**
+   * What GET /sim/clock returns; the feed extrapolates simNow = simNowMs + (wall - wallNowMs) * speed
+   * and reads it again every second (a restarted simulator starts another timeline: lib/feed/clock.ts).
+   */
   state(): ClockState {
     const wallNowMs = this.#wallNow();
     return { simNowMs: this.simAt(wallNowMs), speed: this.speed, wallNowMs, startSimMs: this.startSimMs };

@@ -188,6 +188,34 @@ export class BarStore {
     });
   }
 
+  /**
+   * Deletes one interval's bars opening at or after `fromMs` (every venue and symbol); returns how
+   * many. The feed calls it when the venue's clock jumped back: those bars came from a timeline that
+   * no longer exists and would be served as the newest instead of fresh data.
+   */
+  deleteFrom(interval: Interval, fromMs: number): Promise<number> {
+    return this.enqueue(async () => {
+      const r = await this.con.runAndReadAll(
+        `SELECT DISTINCT venue, symbol, open_time - (open_time % 86400000) AS day FROM bars
+           WHERE interval = $1 AND open_time >= $2`,
+        [interval, fromMs],
+      );
+      const days = r.getRowObjectsJS();
+      const del = await this.con.run("DELETE FROM bars WHERE interval = $1 AND open_time >= $2", [
+        interval,
+        fromMs,
+      ]);
+      for (const row of days) {
+        this.parquet?.mark(dayKeyOf(row.venue as Venue, row.symbol as Symbol, interval, Number(row.day)));
+      }
+      // A failed mirror stays dirty and is retried on the next write, as in afterWrite.
+      if (this.parquet && days.length > 0) {
+        await this.parquet.flush(this.con).catch(() => this.parquetErrors++);
+      }
+      return Number(del.rowsChanged);
+    });
+  }
+
   /** Rewrites every Parquet day file of the table (after a crash between commit and rewrite). */
   rebuildParquet(): Promise<string[]> {
     const pq = this.parquet;

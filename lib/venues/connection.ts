@@ -97,7 +97,9 @@ async function runLoop(opts: ConnectionOptions, stats: ConnectionStats): Promise
       break;
     }
     if (out.gotData) attempt = 0;
-    stats.reconnects++;
+    // One reconnect per lost link (an outage); each attempt that never opened is a failed connect.
+    if (out.opened) stats.reconnects++;
+    else stats.failedConnects++;
     if (successor) {
       // The old link closed before its successor subscribed: a real (short) outage, reported as
       // before; the successor, already connecting, becomes the link.

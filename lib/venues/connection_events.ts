@@ -56,7 +56,10 @@ export interface ConnectionStats {
   droppedByReason: Record<string, number>;
   events: number;
   connects: number;
+  /** Open links lost (once per outage, however many attempts it takes to get back). */
   reconnects: number;
+  /** Connect attempts that never opened (refused, timed out), outages and the first connect alike. */
+  failedConnects: number;
   /** Planned cuts handed over make-before-break (not counted as reconnects). */
   handovers: number;
   /** Handovers whose successor could not subscribe (the cut then counts as a reconnect). */
@@ -75,6 +78,7 @@ export function emptyStats(): ConnectionStats {
     events: 0,
     connects: 0,
     reconnects: 0,
+    failedConnects: 0,
     handovers: 0,
     handoverFailures: 0,
     pingsSent: 0,

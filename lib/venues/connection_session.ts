@@ -9,6 +9,8 @@ export interface Outcome {
   readonly code?: number;
   readonly planned: boolean;
   readonly gotData: boolean;
+  /** The socket opened: its end starts an outage (a failed attempt never opened). */
+  readonly opened: boolean;
 }
 
 /** How a session talks back to the lifecycle that runs it. */
@@ -27,7 +29,7 @@ export interface SessionHooks {
 export interface Session {
   readonly done: Promise<Outcome>;
   /** Closes the socket (first call wins); `done` resolves once it has really closed. */
-  finish(o: Omit<Outcome, "gotData">): void;
+  finish(o: Omit<Outcome, "gotData" | "opened">): void;
   /**
    * A standby session becomes the link: it emits "connect" now (or at open) when `announce`, then
    * what it received while on standby, in order.
@@ -82,9 +84,9 @@ export function openSession(
     opts.signal.removeEventListener("abort", onAbort);
     resolveDone(outcome!);
   };
-  const finish = (o: Omit<Outcome, "gotData">) => {
+  const finish = (o: Omit<Outcome, "gotData" | "opened">) => {
     if (outcome) return;
-    outcome = { ...o, gotData };
+    outcome = { ...o, gotData, opened: openedAt >= 0 };
     if (ws === null || ws.readyState === WebSocket.CLOSED) return settle();
     ws.close(1000);
     // Some peers never answer the close handshake: don't wait for them forever.
@@ -191,6 +193,7 @@ export function openSession(
         code: ev.code,
         planned: ev.code === 1000 || ev.code === 1001,
         gotData,
+        opened: openedAt >= 0,
       };
     }
     settle();

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { promQuery, type QueryResult, type Series } from "./prom_api.ts";
 import { fetchJson, type SourceReport, type UpstreamDeps } from "./upstream.ts";
+import { fetchFeedHealth, type RowHealth, rowHealth } from "./feed_health.ts";
 
 const num = z.number().nullable().optional();
 const BarSchema = z.object({
@@ -87,6 +88,8 @@ export interface FeedRow {
   readonly source: SourceReport;
   readonly lastBar: FeedBar | null;
   readonly metrics: Readonly<Record<FeedMetric, number | null>>;
+  /** From the feed's /health (null when it did not answer). */
+  readonly health: RowHealth | null;
 }
 
 export interface FeedView {
@@ -107,7 +110,10 @@ export interface FeedSettings {
 
 export async function feedView(deps: UpstreamDeps, s: FeedSettings): Promise<FeedView> {
   const texts = feedQueries(s.interval, s.divergenceQuery);
-  const results = await Promise.all(FEED_METRICS.map((m) => promQuery(deps, s.prometheusUrl, texts[m])));
+  const [results, health] = await Promise.all([
+    Promise.all(FEED_METRICS.map((m) => promQuery(deps, s.prometheusUrl, texts[m]))),
+    fetchFeedHealth(deps, s.feedUrl),
+  ]);
   const queries = Object.fromEntries(FEED_METRICS.map((m, i) => [m, results[i]])) as Record<
     FeedMetric,
     QueryResult
@@ -129,7 +135,8 @@ export async function feedView(deps: UpstreamDeps, s: FeedSettings): Promise<Fee
     const metrics = Object.fromEntries(
       FEED_METRICS.map((m) => [m, pick(queries[m].series, venue, symbol)]),
     ) as Record<FeedMetric, number | null>;
-    return { venue, symbol, source: got.source, lastBar: got.bars.at(-1) ?? null, metrics };
+    const h = rowHealth(health, venue, symbol);
+    return { venue, symbol, source: got.source, lastBar: got.bars.at(-1) ?? null, metrics, health: h };
   }));
   return { interval: s.interval, source: summarise(rows.map((r) => r.source)), queries, rows };
 }

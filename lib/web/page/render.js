@@ -155,9 +155,12 @@ export function feedPanel(f) {
       fmt(m.gaps, 0),
       fmt(m.nanRecords, 0),
       fmt(m.divergenceBps, 1),
-      r.source.ok
-        ? badge(true, "ok", "")
-        : h("span", { class: "err", title: r.source.error, text: "unreachable" }),
+      !r.source.ok
+        ? h("span", { class: "err", title: r.source.error, text: "unreachable" })
+        : r.health?.status === "degraded"
+        // What the feed's /health says about this row (a link down, a stale symbol, the clock in doubt).
+        ? h("span", { class: "badge bad", title: r.health.reasons.join("; "), text: "degraded" })
+        : badge(true, "ok", ""),
     ];
   });
   const failed = Object.entries(f.queries).filter(([, q]) => !q.report.ok);
