@@ -2,7 +2,7 @@
 // GET /api/bars (history, oldest first) and GET /stream/bars (event: bar / event: heartbeat, id =
 // venue|symbol|interval|openTimeMs, Last-Event-ID replay). The test decides what is published when.
 import type { ClosedBar } from "../lib/market/types.ts";
-import { waitFor as waitUntil } from "../lib/verify/wait.ts";
+import { waitFor as waitUntil, withDeadline } from "../lib/verify/wait.ts";
 
 const enc = new TextEncoder();
 const idOf = (b: ClosedBar) => `${b.venue}|${b.symbol}|${b.interval}|${b.openTimeMs}`;
@@ -20,6 +20,7 @@ export class TestFeed {
   up = true;
   replay: ReplayMode = "last-event-id";
   readonly #clients = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  #closing = false;
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
   readonly url: string;
 
@@ -37,7 +38,8 @@ export class TestFeed {
 
   #handle(req: Request): Response {
     const u = new URL(req.url);
-    if (!this.up) return new Response("feed down\n", { status: 503 });
+    // Closing: a client still reconnecting must not open a stream that shutdown() would wait on.
+    if (!this.up || this.#closing) return new Response("feed down\n", { status: 503 });
     if (u.pathname === "/api/bars") {
       this.historyRequests.push(u.search);
       const limit = Number(u.searchParams.get("limit") ?? "1000");
@@ -106,9 +108,11 @@ export class TestFeed {
     this.#clients.clear();
   }
 
-  async close(): Promise<void> {
+  /** Ends every stream and stops the server; throws (no hang) if a connection keeps it open. */
+  async close(timeoutMs = 20_000): Promise<void> {
+    this.#closing = true;
     this.dropClients();
-    await this.#server.shutdown();
+    await withDeadline("the test feed server to shut down", this.#server.shutdown(), timeoutMs);
   }
 }
 

@@ -7,6 +7,7 @@ import { jsonLogger } from "../lib/log.ts";
 import { parseStrategyFile, resolveConfig, type ShadowConfig } from "../lib/shadow/shadow_config.ts";
 import { type ShadowService, startShadowService } from "../lib/shadow/shadow_service.ts";
 import { CLOSE_DELAY_MS, expectedRun, FIXTURE_BARS, fixtureClosedBars } from "../testing/shadow_fixture.ts";
+import { withDeadline } from "../lib/verify/wait.ts";
 import { readEvents, TestFeed, waitFor } from "./shadow_feed_server.ts";
 
 const BARS = fixtureClosedBars();
@@ -50,16 +51,33 @@ async function rig(warmupBars = 100): Promise<Rig> {
   const clock = { t: 1_800_000_000_000 };
   const logs: string[] = [];
   const log = jsonLogger("shadow_mvs", { write: (l) => logs.push(l) });
+  // Every service is stopped in cleanup too: one left reconnecting after a failed wait would keep the
+  // feed server (and the test) alive. Start and stop have deadlines: a hang fails, naming the step.
+  const started: ShadowService[] = [];
+  const stop = (svc: ShadowService) =>
+    withDeadline("the shadow service to stop (stream loop ended, events file closed)", svc.stop(), 20_000);
   return {
     feed,
     cfg,
     clock,
     logs,
-    start: () => startShadowService({ cfg, log, now: () => clock.t, tickEveryMs: null, random: () => 0.5 }),
+    async start() {
+      const svc = await withDeadline(
+        "the shadow service to start (resume point read, events file open)",
+        startShadowService({ cfg, log, now: () => clock.t, tickEveryMs: null, random: () => 0.5 }),
+        20_000,
+      );
+      started.push(svc);
+      return { ...svc, stop: () => stop(svc) };
+    },
     events: () => readEvents(cfg.eventsPath),
     async cleanup() {
-      await feed.close();
-      await Deno.remove(dir, { recursive: true });
+      try {
+        for (const svc of started) await stop(svc);
+        await feed.close();
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     },
   };
 }
@@ -70,7 +88,10 @@ const decidedIdx = (evs: Record<string, unknown>[]) =>
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
 async function scrape(svc: ShadowService, path: string, method = "GET"): Promise<Response> {
-  return await svc.handler(new Request(`http://127.0.0.1${path}`, { method }));
+  return await withDeadline(
+    `${method} ${path}`,
+    Promise.resolve(svc.handler(new Request(`http://127.0.0.1${path}`, { method }))),
+  );
 }
 
 function metric(body: string, series: string): number {
@@ -342,7 +363,7 @@ Deno.test("/metrics and /health through the handler (no port), feed down; 405 on
     const w = check.stdin.getWriter();
     await w.write(new TextEncoder().encode(body));
     await w.close();
-    const out = await check.output();
+    const out = await withDeadline("promtool check metrics to exit", check.output());
     assert.equal(out.code, 0, new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr));
     await svc.stop();
   } finally {

@@ -107,15 +107,25 @@ export class FeedStream {
     this.#opened = true;
     this.#h.onOpen();
     const parser = new SseParser();
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    // Stop/restart cancel the read themselves: a pending read must end even if the fetch's abort
+    // does not reach the piped body (stop must never wait on a quiet stream).
+    const onAbort = () => void reader.cancel(signal.reason).catch(() => {});
+    signal.addEventListener("abort", onAbort, { once: true });
     try {
-      for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
-        for (const ev of parser.push(chunk)) {
+      if (signal.aborted) onAbort();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || signal.aborted) break;
+        for (const ev of parser.push(value)) {
           if (parser.lastEventId) this.lastEventId = parser.lastEventId;
           this.#h.onEvent(ev);
         }
       }
     } catch (err) {
       if (!signal.aborted) throw err;
+    } finally {
+      signal.removeEventListener("abort", onAbort);
     }
   }
 }
