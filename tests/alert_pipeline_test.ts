@@ -8,7 +8,7 @@ import { startAlertStack } from "../testing/alert_stack.ts";
 import { startWebhookSink } from "../lib/alerting/webhook_sink.ts";
 import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { instantQuery } from "../lib/prom/client.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil, withDeadline } from "../lib/verify/wait.ts";
 
 /** feed_bars_total for two symbols; BTC's counter only moves while `flowing.btc` is true. */
 function barsEndpoint() {
@@ -140,11 +140,11 @@ Deno.test("./tp alertmanager runs a single node on the given port until SIGTERM,
     assert.match(ready.config.original, /receiver: critical/);
   } finally {
     child.kill("SIGTERM");
-    const [status, out, err] = await Promise.all([
-      child.status,
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-    ]);
+    const [status, out, err] = await withDeadline(
+      "alertmanager to exit after SIGTERM and close its output",
+      Promise.all([child.status, new Response(child.stdout).text(), new Response(child.stderr).text()]),
+      30_000,
+    );
     assert.equal(status.code, 0, out + err);
     assert.match(err, new RegExp(`alertmanager ready at http://127\\.0\\.0\\.1:${port}`));
     assert.match(err, /alertmanager stopped/);

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BarStore } from "../lib/store/bar_store.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil, withDeadline } from "../lib/verify/wait.ts";
+import { statusWithin } from "../testing/bounded_output.ts";
 import { startGroupTask } from "../testing/group_task.ts";
 import { freePort } from "../testing/net.ts";
 
@@ -31,7 +32,7 @@ Deno.test("SIGINT to the group of ./tp feed (and of ./tp venue-sim) exits 0 with
     );
     assert.ok(stored, "the feed stored no bar within 60 s");
     feed.signalGroup("SIGINT");
-    const st = await feed.status;
+    const st = await withDeadline("./tp feed to exit after SIGINT", feed.status, 60_000);
     const out = feed.output();
     assert.equal(st.code, 0, out.stderr);
     assert.match(out.stderr, /"msg":"stopped","barsStored":\d+/);
@@ -47,14 +48,14 @@ Deno.test("SIGINT to the group of ./tp feed (and of ./tp venue-sim) exits 0 with
       await reopened.close();
     }
     sim.signalGroup("SIGINT");
-    const simSt = await sim.status;
+    const simSt = await withDeadline("./tp sim to exit after SIGINT", sim.status, 60_000);
     assert.equal(simSt.code, 0, sim.output().stderr);
     assert.match(sim.output().stderr, /"msg":"stopped"/);
   } finally {
     try {
       sim.signalGroup("SIGKILL");
     } catch { /* already gone */ }
-    await sim.status;
+    await withDeadline("./tp sim to exit after SIGKILL", sim.status, 60_000);
     await Deno.remove(dir, { recursive: true });
   }
 });
@@ -127,7 +128,7 @@ for (const c of CASES) {
           assert.ok(ok, `./tp ${c.task} wrote no ${file} within 60 s: ${JSON.stringify(t.output())}`);
         } else await t.waitFor("ready line", c.ready);
         t.signalGroup(sig);
-        const st = await t.status;
+        const st = await withDeadline(`./tp ${c.task} to exit after ${sig}`, t.status, 60_000);
         const out = t.output();
         assert.equal(st.code, 0, `${out.stdout}${out.stderr}`);
         assert.match(out.stdout + out.stderr, c.stopped);
@@ -135,7 +136,7 @@ for (const c of CASES) {
         try {
           t.signalGroup("SIGKILL");
         } catch { /* already gone */ }
-        await t.status;
+        await withDeadline(`./tp ${c.task} to exit after SIGKILL`, t.status, 60_000);
         await Deno.remove(dir, { recursive: true });
       }
     });
@@ -155,14 +156,24 @@ function evalScript(script: string) {
   return {
     child,
     async until(word: string) {
-      while (!out.includes(word)) {
-        const r = await reader.read();
-        if (r.done) throw new Error(`the script ended before printing "${word}"; output: ${out}`);
-        out += r.value;
+      const read = async () => {
+        while (!out.includes(word)) {
+          const r = await reader.read();
+          if (r.done) throw new Error(`the script ended before printing "${word}"; output: ${out}`);
+          out += r.value;
+        }
+      };
+      try {
+        await withDeadline(`the script to print "${word}"`, read(), 60_000);
+      } catch (err) {
+        try {
+          child.kill("SIGKILL"); // ends the pending read too
+        } catch { /* already exited */ }
+        throw new Error(`${err instanceof Error ? err.message : err}; output: ${out}`);
       }
     },
     async finish() {
-      const st = await child.status;
+      const st = await statusWithin("the script to exit", child, 60_000);
       reader.releaseLock();
       await child.stdout.cancel().catch(() => {});
       return { code: st.code, stderr: await new Response(child.stderr).text() };

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fixtureText } from "./fixtures/exporter/make_fixture.ts";
 import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import denoJson from "../deno.json" with { type: "json" };
-import { waitForValue } from "../lib/verify/wait.ts";
+import { waitForValue, withDeadline } from "../lib/verify/wait.ts";
+import { outputWithin, statusWithin } from "../testing/bounded_output.ts";
 
 const MAIN = new URL("../exporter/main.ts", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/exporter/events.jsonl", import.meta.url).pathname;
@@ -16,12 +17,12 @@ const SKIPPED_SERIES: RegExp[] = [];
 const dec = new TextDecoder();
 
 async function exporter(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await outputWithin(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...args],
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  });
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
@@ -37,16 +38,7 @@ function samples(text: string): Map<string, number> {
 }
 
 async function promtool(text: string) {
-  const child = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(text));
-  await w.close();
-  const out = await child.output();
+  const out = await outputWithin("promtool", { args: ["check", "metrics"] }, undefined, text);
   return { code: out.code, text: (dec.decode(out.stdout) + dec.decode(out.stderr)).trim() };
 }
 
@@ -221,8 +213,8 @@ Deno.test("serves /metrics and /health on a free port, follows appends, GET-only
     assert.equal((await get(`${base}/nope`)).status, 404);
   } finally {
     child.kill("SIGTERM");
-    const status = await child.status;
-    await err.done;
+    const status = await statusWithin("the exporter to exit after SIGTERM", child, 30_000);
+    await withDeadline("the exporter's stderr to end", err.done, 30_000);
     await Deno.remove(dir, { recursive: true });
     assert.equal(status.code, 0, err.text());
   }

@@ -4,15 +4,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { validateEvent } from "../lib/events/ai_event.ts";
 import { emitEvents } from "../lib/events/emitter.ts";
+import { outputWithin } from "../testing/bounded_output.ts";
 
 const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;
 
 async function emit(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await outputWithin(Deno.execPath(), {
     args: ["run", "-A", EMIT, ...args],
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  });
   return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
 }
 

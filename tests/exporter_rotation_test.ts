@@ -114,7 +114,7 @@ Deno.test("copytruncate x3 while a writer appends: exact totals", async () => {
       await until(`truncation ${k}`, () => tailer.truncations === k);
     }
     assert.ok(written < N, "the writer was still appending at the last truncation");
-    await writer;
+    await withDeadline(`the writer to append all ${N} lines`, writer);
     await until("all lines", () => state.lines >= N);
     for (let i = 0; i < 10; i++) await tick();
     assert.equal(await countLines([...copies, path]), N);

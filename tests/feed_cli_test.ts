@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sharedVenueFixtures } from "../testing/shared_fixtures.ts";
+import { outputWithin } from "../testing/bounded_output.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FEED = join(ROOT, "scripts/feed.ts");
@@ -11,12 +12,12 @@ const FIXTURES = sharedVenueFixtures();
 const SHARED = FIXTURES.dir;
 
 async function cli(script: string, args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await outputWithin(Deno.execPath(), {
     args: ["run", "-A", script, ...args],
     cwd: ROOT,
     env,
     stdin: "null",
-  }).output();
+  });
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

@@ -22,6 +22,7 @@ import {
   subscribed,
 } from "./feed_support.ts";
 import { compare, duplicateKeys, storedBars, truthBars } from "./feed_truth.ts";
+import { outputWithin } from "../testing/bounded_output.ts";
 
 const VENUES: Venue[] = ["binance", "bybit", "okx", "kraken"];
 const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
@@ -34,17 +35,7 @@ const logs: string[] = [];
 const log = jsonLogger("feed", { write: (l) => logs.push(l) });
 
 async function promtool(text: string): Promise<{ code: number; out: string }> {
-  const p = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .spawn();
-  const w = p.stdin.getWriter();
-  await w.write(new TextEncoder().encode(text));
-  await w.close();
-  const o = await p.output();
+  const o = await outputWithin("promtool", { args: ["check", "metrics"] }, undefined, text);
   const dec = new TextDecoder();
   return { code: o.code, out: dec.decode(o.stdout) + dec.decode(o.stderr) };
 }

@@ -2,13 +2,14 @@
 // table, evidence, criticals, silences, no Alertmanager): tests/operator_stack_test.ts.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { outputWithin } from "../testing/bounded_output.ts";
 
 async function cli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await outputWithin(Deno.execPath(), {
     args: ["run", "-A", "scripts/oncall.ts", ...args],
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  });
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

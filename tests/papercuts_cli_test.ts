@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BarStore } from "../lib/store/bar_store.ts";
+import { outputWithin } from "../testing/bounded_output.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dec = new TextDecoder();
 
 async function cli(cmd: string, args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(cmd, { args, cwd: ROOT, env: { NO_COLOR: "1", ...env }, stdin: "null" })
-    .output();
+  const out = await outputWithin(cmd, { args, cwd: ROOT, env: { NO_COLOR: "1", ...env }, stdin: "null" });
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 const feed = (args: string[], env: Record<string, string> = {}) =>

@@ -3,13 +3,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FEATURE_KEYS } from "../lib/features/feature_set.ts";
 import { closeTo, type FixtureBar, loadReferencePair } from "../testing/reference_fixture.ts";
+import { outputWithin } from "../testing/bounded_output.ts";
 
 const SCRIPT = new URL("../scripts/replay.ts", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/indicators/ohlcv_1m.json", import.meta.url).pathname;
 const pair = await loadReferencePair();
 
 async function replay(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", SCRIPT, ...args] }).output();
+  const out = await outputWithin(Deno.execPath(), { args: ["run", "-A", SCRIPT, ...args] });
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

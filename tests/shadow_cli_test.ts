@@ -7,34 +7,35 @@ import { fixtureClosedBars } from "../testing/shadow_fixture.ts";
 import { waitFor, withDeadline } from "../lib/verify/wait.ts";
 import { readEvents, TestFeed } from "./shadow_feed_server.ts";
 import { TextReader } from "../testing/text_stream.ts";
+import { outputWithin } from "../testing/bounded_output.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dec = new TextDecoder();
 
-function cli(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/shadow.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-  });
-}
+const cliOpts = (args: string[]): Deno.CommandOptions => ({
+  args: ["run", "-A", "scripts/shadow.ts", ...args],
+  cwd: ROOT,
+  stdout: "piped",
+  stderr: "piped",
+  stdin: "null",
+  env: { NO_COLOR: "1" },
+});
+const cli = (args: string[]) => new Deno.Command(Deno.execPath(), cliOpts(args));
+/** A one-shot run, with a deadline (the child is killed when it passes). */
+const cliOutput = (args: string[]) => outputWithin(Deno.execPath(), cliOpts(args));
 
 Deno.test("shadow CLI: --help exits 0; an unknown flag and a busy port exit 2 with one line", async () => {
-  const help = await cli(["--help"]).output();
+  const help = await cliOutput(["--help"]);
   assert.equal(help.code, 0);
   assert.match(dec.decode(help.stdout), /^Usage: \.\/tp shadow/);
-  const bad = await cli(["--bogus"]).output();
+  const bad = await cliOutput(["--bogus"]);
   assert.equal(bad.code, 2);
   assert.match(dec.decode(bad.stderr), /^shadow: Unknown option '--bogus'/);
-  const badPort = await cli(["--port", "x"]).output();
+  const badPort = await cliOutput(["--port", "x"]);
   assert.equal(badPort.code, 2);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
-    const busy = await cli(["--port", String(listener.addr.port), "--feed-url", "http://127.0.0.1:9"])
-      .output();
+    const busy = await cliOutput(["--port", String(listener.addr.port), "--feed-url", "http://127.0.0.1:9"]);
     assert.equal(busy.code, 2);
     assert.match(
       dec.decode(busy.stderr),
@@ -88,7 +89,7 @@ Deno.test("shadow CLI decides live bars from the feed and stops cleanly on SIGTE
       try {
         child.kill("SIGKILL");
       } catch { /* already exited */ }
-      await child.status;
+      await withDeadline("the shadow CLI to exit after SIGKILL", child.status, 20_000);
       await stdout.cancel();
     }
     const evs = await readEvents(events);
