@@ -7,6 +7,7 @@ import { pollUntil, withDeadline } from "../lib/verify/wait.ts";
 import { statusWithin } from "../testing/bounded_output.ts";
 import { startGroupTask } from "../testing/group_task.ts";
 import { freePort } from "../testing/net.ts";
+import { TextReader } from "../testing/text_stream.ts";
 
 Deno.test("SIGINT to the group of ./tp feed (and of ./tp venue-sim) exits 0 with the store closed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ctrl_c_feed_" });
@@ -151,31 +152,24 @@ function evalScript(script: string) {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let out = "";
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stdout = new TextReader(child.stdout);
   return {
     child,
     async until(word: string) {
-      const read = async () => {
-        while (!out.includes(word)) {
-          const r = await reader.read();
-          if (r.done) throw new Error(`the script ended before printing "${word}"; output: ${out}`);
-          out += r.value;
-        }
-      };
+      let ended = false;
       try {
-        await withDeadline(`the script to print "${word}"`, read(), 60_000);
+        ended = !(await stdout.until(`the script to print "${word}"`, (t) => t.includes(word), 60_000));
       } catch (err) {
         try {
-          child.kill("SIGKILL"); // ends the pending read too
+          child.kill("SIGKILL");
         } catch { /* already exited */ }
-        throw new Error(`${err instanceof Error ? err.message : err}; output: ${out}`);
+        throw err;
       }
+      if (ended) throw new Error(`the script ended before printing "${word}"; output: ${stdout.text}`);
     },
     async finish() {
       const st = await statusWithin("the script to exit", child, 60_000);
-      reader.releaseLock();
-      await child.stdout.cancel().catch(() => {});
+      await stdout.cancel();
       return { code: st.code, stderr: await new Response(child.stderr).text() };
     },
   };
