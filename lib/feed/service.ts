@@ -3,7 +3,7 @@
 // Effects (clock, store, hub, fetch, recorder) are passed in; main owns the process.
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Logger } from "../log.ts";
-import { type Interval, INTERVALS, type ReleasedBar, type Venue } from "../market/types.ts";
+import { type Interval, INTERVALS, type MarketEvent, type ReleasedBar, type Venue } from "../market/types.ts";
 import { ADAPTERS } from "../venues/registry.ts";
 import type { ConnectionEvent } from "../venues/connection.ts";
 import { Backfiller } from "./backfill.ts";
@@ -51,6 +51,8 @@ export class FeedService {
   readonly follow: ClockFollow;
   readonly metrics: FeedMetrics;
   readonly stalls: Partial<Record<Venue, number>> = {};
+  /** venue|symbol -> feed time its link connected, until the first trade on it (see firstTrades). */
+  private readonly firstAfterConnect = new Map<string, number>();
   /** Per-symbol stalls on an open link (the venue stopped sending one symbol). */
   readonly watch: SymbolWatch;
   readonly startedAtMs: number;
@@ -234,6 +236,7 @@ export class FeedService {
             this.symbolBack(e.venue, e.symbol, now);
           }
         }
+        if (this.firstAfterConnect.size > 0) this.firstTrades(ev.events);
         this.ingest.events(ev.events, ev.snapshot);
         return;
       case "frame_dropped":
@@ -271,6 +274,11 @@ export class FeedService {
             now,
             now + Math.max(60_000, this.opts.config.settings.BAR_CLOSE_GRACE_MS),
           );
+          // On an accelerated or loaded clock the subscription may take longer than that window:
+          // each symbol's bars up to its first trade on this link get the check too.
+          for (const sym of this.opts.config.settings.SYMBOLS) {
+            this.firstAfterConnect.set(`${c.venue}|${sym}`, now);
+          }
         }
         log("info", "connected", { venue: c.venue, connection: c.name, url: ev.url });
         return;
@@ -304,6 +312,18 @@ export class FeedService {
           retryInMs: ev.retryInMs,
         });
       }
+    }
+  }
+
+  /** The first trade of a symbol since its link connected: trades before it may be lost. */
+  private firstTrades(events: readonly MarketEvent[]): void {
+    for (const e of events) {
+      if (e.kind !== "trade") continue;
+      const key = `${e.venue}|${e.symbol}`;
+      const since = this.firstAfterConnect.get(key);
+      if (since === undefined) continue;
+      this.firstAfterConnect.delete(key);
+      this.suspect(e.venue, e.symbol, since, Math.max(since, e.venueTimeMs));
     }
   }
 
