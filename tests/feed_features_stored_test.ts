@@ -9,34 +9,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ClosedBar, Venue } from "../lib/market/types.ts";
-import { jsonLogger } from "../lib/log.ts";
-import { FeatureStream, sameFeatures, streamKey } from "../lib/features/feature_stage.ts";
+import { streamKey } from "../lib/features/feature_stage.ts";
 import { barEventId } from "../lib/feed/bar_stream.ts";
-import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
+import type { RunningFeed } from "../lib/feed/run.ts";
 import { parseClosedBar } from "../lib/shadow/feed_schema.ts";
 import { FeedStream } from "../lib/shadow/feed_stream.ts";
 import { ShadowRunner } from "../lib/shadow/shadow_runner.ts";
-import { EPOCH, feedConfig, HOUR, MINUTE, startSim } from "./feed_support.ts";
+import { EPOCH, feedConfig, HOUR, MINUTE, startQuietFeed, startSim } from "./feed_support.ts";
 import { waitFor } from "../lib/verify/wait.ts";
-import { storedBars } from "./feed_truth.ts";
+import { staleFeatures, storedBars } from "./feed_truth.ts";
 
 const VENUES: Venue[] = ["binance", "bybit"];
 const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
-
-/** Stored bars whose features differ from a fresh run over the stored bars of their stream. */
-function notFresh(bars: readonly ClosedBar[]): string[] {
-  const streams = new Map<string, FeatureStream>();
-  const bad: string[] = [];
-  for (const b of bars) { // oldest first per stream
-    const k = streamKey(b);
-    if (!streams.has(k)) streams.set(k, new FeatureStream());
-    const f = streams.get(k)!.close(b).features;
-    if (!sameFeatures(f, b.features)) {
-      bad.push(`${barEventId(b)} stored ${JSON.stringify(b.features)} fresh ${JSON.stringify(f)}`);
-    }
-  }
-  return bad;
-}
 
 Deno.test("feed with REST repairs: stored features = fresh run over stored bars = last streamed per key", async () => {
   const dir = await Deno.makeTempDir({ prefix: "feed_features_" });
@@ -68,13 +52,7 @@ Deno.test("feed with REST repairs: stored features = fresh run over stored bars 
   let feed: RunningFeed | null = null;
   let consuming: Promise<void> | null = null;
   try {
-    const f = (await startFeed({
-      config,
-      hostname: "127.0.0.1",
-      port: 0,
-      log: jsonLogger("feed", { quiet: true, write: () => {} }),
-      signal: ctrl.signal,
-    }))!;
+    const f = await startQuietFeed(config, ctrl.signal);
     feed = f;
     const c = f.service.committer;
     // The consumer: last bar delivered per key, and how many deliveries in all.
@@ -167,7 +145,11 @@ Deno.test("feed with REST repairs: stored features = fresh run over stored bars 
     const bars = await storedBars(store);
     assert.equal(bars.length, c.stored);
     assert.ok(bars.some((b) => b.origin === "backfill"));
-    assert.deepEqual(notFresh(bars).slice(0, 3), [], "stored features = a fresh run over the stored bars");
+    assert.deepEqual(
+      staleFeatures(bars).slice(0, 3),
+      [],
+      "stored features = a fresh run over the stored bars",
+    );
     const streamed: string[] = [];
     for (const b of bars) {
       const s = last.get(barEventId(b));
