@@ -1,4 +1,4 @@
-// Features come from the bar that is stored: the real simulator holds some trade frames back well
+// Features come from the bar that is stored: the real simulator holds some trade frames back long
 // past their bar's close + grace (chaos lateRate), so the feed learns of a lost trade only after the
 // bar was published. Bybit trade ids are not contiguous: nothing tells the feed before the late trade
 // arrives, so the bar goes out as built, then the late trade -> REST recheck -> restatement. Binance
@@ -26,10 +26,12 @@ Deno.test("feed with REST repairs: stored features = fresh run over stored bars 
   const dir = await Deno.makeTempDir({ prefix: "feed_features_" });
   const chaosFile = join(dir, "chaos.json");
   const setChaos = (c: unknown) => Deno.writeTextFileSync(chaosFile, JSON.stringify(c));
-  // Held 300 wall ms = 3 simulated minutes at 600x: long after the bar closed (grace 20 s, longer
-  // than a simulator tick of 20 wall ms = 12 s, so trades arrive late only when held).
-  // No drops: a held frame lost with its connection would be a loss no one could notice.
-  setChaos({ lateRate: 0.005, lateMs: 300 });
+  // Held 3 wall s = 30 simulated minutes at 600x, long after the bar closed and was committed (grace
+  // 2 simulated minutes = 200 wall ms, so a loaded machine's pauses make no trade late by themselves:
+  // a bar checked before publication would take the held trade from REST and need no restatement).
+  // No drops, and a stale timeout no pause reaches: a held frame lost with its connection would be a
+  // loss no one could notice, and each reconnect marks bars for a check before publication.
+  setChaos({ lateRate: 0.005, lateMs: 3000 });
   const sim = startSim(dir, {
     venues: VENUES,
     symbols: SYMBOLS,
@@ -42,8 +44,8 @@ Deno.test("feed with REST repairs: stored features = fresh run over stored bars 
   const config = feedConfig(sim.port, {
     VENUES_ENABLED: VENUES.join(","),
     STORE_PATH: store,
-    BAR_CLOSE_GRACE_MS: "20000",
-    STALE_TIMEOUT_MS: "400",
+    BAR_CLOSE_GRACE_MS: "120000",
+    STALE_TIMEOUT_MS: "10000",
     BACKOFF_BASE_MS: "20",
     BACKOFF_MAX_MS: "100",
   });
