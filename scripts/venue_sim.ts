@@ -45,6 +45,8 @@ Chaos (all off by default; --chaos-file overrides these key by key, re-read ever
   --bad-value-rate P   share of trade frames with price "NaN" or size "-1"
   --duplicate-rate P   share of trade frames sent twice
   --reorder-rate P     share of trade frames sent after the next one
+  --late-rate P        share of trade frames held --late-ms and sent out of order (late trades)
+  --late-ms N          wall ms a late trade frame is held (default 1000)
   --jitter-ms N        delay each frame by 0..N wall ms (order kept)
 Exit: 0 stopped cleanly, 1 failure, 2 usage or environment (bad flag, port busy, unwritable file).`;
 
@@ -90,6 +92,8 @@ function chaosFromFlags(v: Record<string, string | boolean | undefined>): ChaosC
     badValueRate: num("bad-value-rate", s("bad-value-rate"), 0, 1),
     duplicateRate: num("duplicate-rate", s("duplicate-rate"), 0, 1),
     reorderRate: num("reorder-rate", s("reorder-rate"), 0, 1),
+    lateRate: num("late-rate", s("late-rate"), 0, 1),
+    lateMs: s("late-ms") === undefined ? undefined : intFlag("late-ms", s("late-ms"), 1, 1, 600_000),
     jitterMs: s("jitter-ms") === undefined ? undefined : intFlag("jitter-ms", s("jitter-ms"), 0, 0, 60_000),
   };
   const defined = Object.fromEntries(Object.entries(cfg).filter(([, x]) => x !== undefined));
@@ -129,6 +133,8 @@ export async function main(args: string[]): Promise<number> {
       "bad-value-rate": str,
       "duplicate-rate": str,
       "reorder-rate": str,
+      "late-rate": str,
+      "late-ms": str,
       "jitter-ms": str,
     },
   });

@@ -8,7 +8,7 @@ import { INTERVALS, type Venue } from "../lib/market/types.ts";
 import { type FeedProc, metricSum, missingBetween, startFeedProc } from "./feed_proc.ts";
 import { EPOCH, HOUR, MINUTE, type RunningSim, startSim } from "./feed_support.ts";
 import { waitFor } from "../lib/verify/wait.ts";
-import { compare, duplicateKeys, storedBars, truthBars } from "./feed_truth.ts";
+import { compare, duplicateKeys, staleFeatures, storedBars, truthBars } from "./feed_truth.ts";
 
 const ALL: Venue[] = ["binance", "bybit", "okx", "kraken"];
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
@@ -115,6 +115,12 @@ Deno.test("restart after kill -9 and 6 simulated minutes down (60x): no 1m bar m
     assert.equal(sum(missing), 0, `missing between first and last stored: ${JSON.stringify([...missing])}`);
     assert.deepEqual(bad, []);
     assert.equal(h.gaps.notRecovered, 0);
+    // Warm indicators: the second feed's features (backfill included) continue from the stored bars.
+    assert.deepEqual(
+      staleFeatures(bars).slice(0, 3),
+      [],
+      "stored features = a fresh run over the stored bars",
+    );
     // At least the six minutes of the outage per 1m stream came from REST, marked and counted.
     const backfilled1m = bars.filter((x) => x.origin === "backfill" && x.interval === "1m").length;
     assert.ok(backfilled1m >= 6 * ALL.length * symbols.length, `backfilled 1m bars: ${backfilled1m}`);

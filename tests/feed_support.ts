@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { Venue } from "../lib/market/types.ts";
 import type { FeedClock } from "../lib/feed/clock.ts";
 import { type FeedConfig, resolveFeedConfig } from "../lib/feed/config.ts";
+import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
+import { jsonLogger } from "../lib/log.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import type { ChaosConfig } from "../lib/sim/chaos.ts";
 import { ManualWall } from "../lib/sim/clock.ts";
@@ -98,6 +100,14 @@ export function simEnv(port: number, over: Record<string, string> = {}): Record<
 export function feedConfig(port: number, over: Record<string, string>): FeedConfig {
   const file = parseEnvFile(Deno.readTextFileSync(ENV_FILE), ENV_FILE);
   return resolveFeedConfig(file, simEnv(port, over), {}, ENV_FILE);
+}
+
+/** A whole feed in-process on a free port, logging nowhere (the clock from SIM_CLOCK_URL). */
+export async function startQuietFeed(config: FeedConfig, signal: AbortSignal): Promise<RunningFeed> {
+  const log = jsonLogger("feed", { quiet: true, write: () => {} });
+  const f = await startFeed({ config, hostname: "127.0.0.1", port: 0, log, signal });
+  if (f === null) throw new Error("the feed did not start: aborted while waiting for the simulator clock");
+  return f;
 }
 
 /** The feed's clock read straight from a stepped simulator's clock (in-process, no extrapolation). */

@@ -2,6 +2,8 @@
 // into bars here (independently of lib/bars), and a comparison with stored bars.
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type ClosedBar, type Interval, INTERVALS } from "../lib/market/types.ts";
+import { FeatureStream, sameFeatures, streamKey } from "../lib/features/feature_stage.ts";
+import { barEventId } from "../lib/feed/bar_stream.ts";
 import { rowToBar } from "../lib/store/bar_row.ts";
 
 export interface TruthBar {
@@ -72,6 +74,21 @@ export async function storedBars(path: string): Promise<ClosedBar[]> {
     con.closeSync();
     db.closeSync();
   }
+}
+
+/** Stored bars (oldest first per stream) whose features differ from a fresh run over the stored bars. */
+export function staleFeatures(bars: readonly ClosedBar[]): string[] {
+  const streams = new Map<string, FeatureStream>();
+  const bad: string[] = [];
+  for (const b of bars) {
+    const k = streamKey(b);
+    if (!streams.has(k)) streams.set(k, new FeatureStream());
+    const f = streams.get(k)!.close(b).features;
+    if (!sameFeatures(f, b.features)) {
+      bad.push(`${barEventId(b)} stored ${JSON.stringify(b.features)} fresh ${JSON.stringify(f)}`);
+    }
+  }
+  return bad;
 }
 
 /** Rows per (venue, symbol, interval, open_time) above one: must be none. */

@@ -3,7 +3,8 @@
 // (timed), the bar is upserted, and only once the upsert resolved (durable) is it published and
 // counted. A bar corrected from REST after it was published is restated: the stream's indicators
 // rewind to before it, it and every later bar of the stream are recomputed, and each one whose
-// features changed is stored and published again under the same key.
+// features changed is stored and published again under the same key. At a warm start (prime) the
+// store's bars set each stream's indicators, so features continue as a fresh run over them would.
 import { klineMismatch } from "../bars/kline_check.ts";
 import type { Bar, ClosedBar, ReleasedBar, Symbol, Venue, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
@@ -59,7 +60,7 @@ export class BarCommitter {
       republish: (e, bar) => this.republish(e, bar),
       refused: (err, bar) => {
         this.featureErrors++;
-        this.deps.log("warn", "REST correction refused by the features", { error: String(err), bar });
+        this.deps.log("warn", "corrected or stored bar refused by the features", { error: String(err), bar });
       },
     };
   }
@@ -89,6 +90,26 @@ export class BarCommitter {
           entry.checked = fixed === b || await this.restate(s, entry, fixed);
         }
       }
+    });
+  }
+
+  /**
+   * Warm start: stored bars of one stream, oldest first, through its features before any new bar
+   * (see CommittedStream.refeed); those opening at or after `holdFromMs` (above an interior hole the
+   * restart backfill fills) wait and go through just before the first later bar, or at flushHeld.
+   */
+  async prime(bars: readonly ClosedBar[], holdFromMs = Number.POSITIVE_INFINITY): Promise<void> {
+    for (const b of bars) {
+      const s = this.stream(b);
+      if (b.openTimeMs >= holdFromMs) s.held.push(b);
+      else await s.refeed(b, this.io);
+    }
+  }
+
+  /** Every stored bar still held behind a hole (one never filled) goes through now, e.g. at stop. */
+  flushHeld(): void {
+    this.enqueue(async () => {
+      for (const s of this.streams.values()) await s.flush(Number.POSITIVE_INFINITY, this.io);
     });
   }
 
@@ -140,6 +161,7 @@ export class BarCommitter {
 
   private async commit(released: ReleasedBar): Promise<void> {
     const s = this.stream(released);
+    await s.flush(released.openTimeMs, this.io); // stored bars below it first, in open-time order
     let bar = released;
     let checked = released.origin === "backfill"; // REST bars are the venue's own numbers
     if (!checked && this.deps.suspects.isSuspect(released)) {

@@ -13,6 +13,7 @@ import { feedHandler } from "./http.ts";
 import { Recorder } from "./recorder.ts";
 import { FeedService } from "./service.ts";
 import { findStoreHoles, restoreHoles } from "./store_holes.ts";
+import { primeFeatures } from "./prime_features.ts";
 import { bucketQuantile, formatStatus, histogramBuckets, type StatusNumbers } from "./status_line.ts";
 
 export interface RunOptions {
@@ -82,6 +83,8 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     if (ahead > 0) opts.log("warn", "deleted stored bars ahead of the clock", { bars: ahead });
     const found = await findStoreHoles(store, streams, service.startedAtMs, s.BACKFILL_MAX_LOOKBACK);
     restoreHoles(service.pipeline, found, service.feedNow(), service.beyondLookback, opts.log);
+    // Warm indicators: the features continue from the stored bars (before any connection opens).
+    await primeFeatures(store, service.committer, streams, found, opts.log);
     const svc = service;
     inner = feedHandler({
       registry: svc.metrics.registry,

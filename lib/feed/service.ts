@@ -190,6 +190,7 @@ export class FeedService {
     const cutoff = setTimeout(() => this.ctrl.abort(), STOP_REST_MS);
     try {
       await this.backfill.tick();
+      this.committer.flushHeld(); // stored bars above a hole never filled get their features too
       await this.committer.drain();
     } finally {
       clearTimeout(cutoff);

@@ -6,6 +6,8 @@ import type { JsonlWriter } from "./jsonl_writer.ts";
 
 const Rate = z.number().min(0).max(1);
 const Scope = z.object({ venue: z.enum(VENUES).optional(), symbol: z.string().min(1).optional() }).strict();
+/** The per-frame rates: one draw per frame picks at most one of them. */
+const frameRates = ["malformedRate", "badValueRate", "duplicateRate", "reorderRate", "lateRate"] as const;
 const Action = z.object({ nonce: z.string().min(1), venue: z.enum(VENUES).optional() }).strict();
 
 export const ChaosSchema = z.object({
@@ -25,14 +27,18 @@ export const ChaosSchema = z.object({
   badValueRate: Rate.optional(),
   duplicateRate: Rate.optional(),
   reorderRate: Rate.optional(),
+  /** Trade frames held back lateMs and sent out of order: trades for bars a client already closed. */
+  lateRate: Rate.optional(),
+  /** Wall ms a late trade frame is held (default 1000). */
+  lateMs: z.number().int().min(1).max(600_000).optional(),
   /** Delay every frame by a random 0..jitterMs wall ms (order kept). */
   jitterMs: z.number().int().min(0).max(60_000).optional(),
   /** One-shot actions: applied once each time `nonce` changes. */
   dropNow: Action.optional(),
   cutNow: Action.optional(),
 }).strict().refine(
-  (c) => (c.malformedRate ?? 0) + (c.badValueRate ?? 0) + (c.duplicateRate ?? 0) + (c.reorderRate ?? 0) <= 1,
-  { message: "malformedRate + badValueRate + duplicateRate + reorderRate must be at most 1" },
+  (c) => frameRates.reduce((sum, k) => sum + (c[k] ?? 0), 0) <= 1,
+  { message: `${frameRates.join(" + ")} must be at most 1` },
 );
 
 export type ChaosConfig = z.infer<typeof ChaosSchema>;
@@ -58,7 +64,10 @@ export function mergeChaos(flags: ChaosConfig, file: ChaosConfig | null): ChaosC
   return file ? { ...flags, ...file } : flags;
 }
 
-export type FrameAnomaly = "malformed" | "bad_value" | "duplicate" | "reorder";
+export type FrameAnomaly = "malformed" | "bad_value" | "duplicate" | "reorder" | "late";
+
+/** How long a late trade frame is held when lateMs is not set. */
+export const LATE_MS_DEFAULT = 1000;
 
 /** Which anomaly (if any) a uniform draw `u` selects for a frame; at most one per frame. */
 export function pickAnomaly(u: number, c: ChaosConfig, isTrade: boolean): FrameAnomaly | null {
@@ -68,6 +77,7 @@ export function pickAnomaly(u: number, c: ChaosConfig, isTrade: boolean): FrameA
   if (u < (edge += c.badValueRate ?? 0)) return "bad_value";
   if (u < (edge += c.duplicateRate ?? 0)) return "duplicate";
   if (u < (edge += c.reorderRate ?? 0)) return "reorder";
+  if (u < (edge += c.lateRate ?? 0)) return "late";
   return null;
 }
 
@@ -82,6 +92,7 @@ export function isStalled(c: ChaosConfig, venue: Venue, symbol: string): boolean
 export type ChaosKind =
   | FrameAnomaly
   | "reorder_lost"
+  | "late_lost"
   | "stalled"
   | "jitter"
   | "drop"

@@ -34,6 +34,22 @@ Deno.test("pickAnomaly partitions [0,1) by the rates; klines only get malformed"
   );
   assert.equal(pickAnomaly(0.15, c, false), null);
   assert.equal(pickAnomaly(0.05, c, false), "malformed");
+  // Late trades take the next slice; klines are never held back.
+  const late = { ...c, lateRate: 0.2 };
+  assert.deepEqual([0.69, 0.71, 0.89, 0.91].map((u) => pickAnomaly(u, late, true)), [
+    "reorder",
+    "late",
+    "late",
+    null,
+  ]);
+  assert.equal(pickAnomaly(0.75, late, false), null);
+});
+
+Deno.test("parseChaos: lateRate counts toward the per-frame total; lateMs is whole wall ms", () => {
+  assert.deepEqual(parseChaos('{"lateRate":0.1,"lateMs":250}', "t"), { lateRate: 0.1, lateMs: 250 });
+  assert.throws(() => parseChaos('{"reorderRate":0.6,"lateRate":0.6}', "t"), /lateRate must be at most 1/);
+  assert.throws(() => parseChaos('{"lateMs":0}', "t"), /Cannot use chaos t: lateMs:/);
+  assert.throws(() => parseChaos('{"lateMs":1.5}', "t"), /Cannot use chaos t: lateMs:/);
 });
 
 Deno.test("stall scopes match by venue and/or symbol; file keys override flags", () => {

@@ -1,7 +1,15 @@
 // One simulated venue connection: subscriptions, and the send path where chaos is applied
-// (stall, malformed, bad values, duplicates, reordering, jitter), each injection logged once.
+// (stall, malformed, bad values, duplicates, reordering, late trades, jitter), each injection logged
+// once.
 import type { Venue } from "../market/types.ts";
-import { type ChaosConfig, type ChaosLog, inScope, isStalled, pickAnomaly } from "./chaos.ts";
+import {
+  type ChaosConfig,
+  type ChaosLog,
+  inScope,
+  isStalled,
+  LATE_MS_DEFAULT,
+  pickAnomaly,
+} from "./chaos.ts";
 import type { Rng } from "./rng.ts";
 
 export type BadValue = "nan_price" | "neg_size";
@@ -47,6 +55,8 @@ export class SimConnection {
   readonly #ws: WebSocket;
   readonly #deps: ConnDeps;
   readonly #held = new Map<string, DataFrame>();
+  /** Late trade frames waiting for their timer (sent out of order, or logged lost on close). */
+  readonly #late = new Map<ReturnType<typeof setTimeout>, DataFrame>();
   #queue: Queued[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #badToggle = 0;
@@ -120,6 +130,17 @@ export class SimConnection {
       case "reorder":
         this.#held.set(f.topic, f);
         return;
+      case "late": {
+        const delayMs = c.lateMs ?? LATE_MS_DEFAULT;
+        const timer = setTimeout(() => {
+          this.#late.delete(timer);
+          if (this.#closing) this.#lost("late_lost", f);
+          else this.#enqueue({ text: f.build() });
+        }, delayMs);
+        this.#late.set(timer, f);
+        log.record({ kind: "late", ...ev, delayMs });
+        return;
+      }
       case null:
         this.#enqueue({ text: f.build() });
     }
@@ -138,16 +159,17 @@ export class SimConnection {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#queue = [];
-    for (const f of this.#held.values()) {
-      this.#deps.log.record({
-        kind: "reorder_lost",
-        venue: f.venue,
-        symbol: f.symbol,
-        connId: this.id,
-        tradeId: f.tradeId,
-      });
-    }
+    for (const f of this.#held.values()) this.#lost("reorder_lost", f);
     this.#held.clear();
+    for (const [timer, f] of this.#late) {
+      clearTimeout(timer);
+      this.#lost("late_lost", f);
+    }
+    this.#late.clear();
+  }
+
+  #lost(kind: "reorder_lost" | "late_lost", f: DataFrame): void {
+    this.#deps.log.record({ kind, venue: f.venue, symbol: f.symbol, connId: this.id, tradeId: f.tradeId });
   }
 
   #enqueue(item: Omit<Queued, "dueMs">): void {

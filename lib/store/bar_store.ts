@@ -132,6 +132,27 @@ export class BarStore {
     });
   }
 
+  /** Up to `limit` bars of a stream opening after `afterMs`, oldest first (a page of a full read). */
+  barsAfter(
+    venue: Venue,
+    symbol: Symbol,
+    interval: Interval,
+    afterMs: number,
+    limit: number,
+  ): Promise<ClosedBar[]> {
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      return Promise.reject(new RangeError(`limit must be >= 0`));
+    }
+    return this.enqueue(async () => {
+      const r = await this.con.runAndReadAll(
+        `SELECT * FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3 AND open_time > $4
+           ORDER BY open_time LIMIT $5`,
+        [venue, symbol, interval, afterMs, limit],
+      );
+      return r.getRowObjectsJS().map(rowToBar);
+    });
+  }
+
   /** Number of stored bars, optionally for one venue / symbol / interval and open times in [fromMs, toMs). */
   countBars(
     filter: { venue?: Venue; symbol?: Symbol; interval?: Interval; fromMs?: number; toMs?: number } = {},
