@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { Bar, ClosedBar, ReleasedBar } from "../market/types.ts";
 import { FeatureStream, sameFeatures } from "../features/feature_stage.ts";
-import { loadReferencePair, releasedBar } from "../features/reference_fixture.ts";
+import { loadReferencePair, releasedBar } from "../../testing/reference_fixture.ts";
 import { BarStore } from "../store/bar_store.ts";
 import { BarCommitter } from "./commit.ts";
 import { primeFeatures } from "./prime_features.ts";
