@@ -31,6 +31,7 @@ export interface CommitDeps {
 }
 
 const STORE_ATTEMPTS = 3;
+const MAX_UNCONFIRMED_ASKS = 10;
 
 export class BarCommitter {
   stored = 0;
@@ -51,6 +52,8 @@ export class BarCommitter {
   private readonly io: RestateIo;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Suspect bars whose REST check failed (stream, open time -> failed asks): asked again later. */
+  private readonly unconfirmed = new Map<CommittedStream, Map<number, number>>();
 
   constructor(deps: CommitDeps) {
     this.deps = deps;
@@ -86,7 +89,10 @@ export class BarCommitter {
             continue;
           }
           const fixed = await this.check(b);
-          if (fixed === null) continue;
+          if (fixed === null) {
+            this.unconfirm(s, b.openTimeMs);
+            continue;
+          }
           entry.checked = fixed === b || await this.restate(s, entry, fixed);
         }
       }
@@ -111,6 +117,48 @@ export class BarCommitter {
     this.enqueue(async () => {
       for (const s of this.streams.values()) await s.flush(Number.POSITIVE_INFINITY, this.io);
     });
+  }
+
+  /** Suspect bars whose REST check failed, still to be confirmed. */
+  get unconfirmedBars(): number {
+    let n = 0;
+    for (const m of this.unconfirmed.values()) n += m.size;
+    return n;
+  }
+
+  /**
+   * Asks REST again for the suspect bars whose check failed (a venue error, a bar not served yet):
+   * a failed check must not leave a bar with lost trades stored for good. Given up after
+   * MAX_UNCONFIRMED_ASKS asks (counted in checkFailed each time).
+   */
+  retryUnconfirmed(): void {
+    if (this.unconfirmed.size === 0) return;
+    this.enqueue(async () => {
+      for (const [s, opens] of this.unconfirmed) {
+        for (const [openTimeMs, asks] of opens) {
+          const entry = s.recent.get(openTimeMs);
+          if (!entry || entry.checked) {
+            opens.delete(openTimeMs);
+            continue;
+          }
+          const fixed = await this.check(entry.bar);
+          if (fixed === null) {
+            if (asks + 1 >= MAX_UNCONFIRMED_ASKS) opens.delete(openTimeMs);
+            else opens.set(openTimeMs, asks + 1);
+            continue;
+          }
+          opens.delete(openTimeMs);
+          entry.checked = fixed === entry.bar || await this.restate(s, entry, fixed);
+        }
+        if (opens.size === 0) this.unconfirmed.delete(s);
+      }
+    });
+  }
+
+  private unconfirm(s: CommittedStream, openTimeMs: number): void {
+    let m = this.unconfirmed.get(s);
+    if (!m) this.unconfirmed.set(s, m = new Map());
+    if (!m.has(openTimeMs)) m.set(openTimeMs, 0);
   }
 
   /** Resolves once everything queued so far is done. */
@@ -164,7 +212,8 @@ export class BarCommitter {
     await s.flush(released.openTimeMs, this.io); // stored bars below it first, in open-time order
     let bar = released;
     let checked = released.origin === "backfill"; // REST bars are the venue's own numbers
-    if (!checked && this.deps.suspects.isSuspect(released)) {
+    const suspect = !checked && this.deps.suspects.isSuspect(released);
+    if (suspect) {
       const fixed = await this.check(released);
       if (fixed !== null) {
         bar = fixed;
@@ -187,6 +236,7 @@ export class BarCommitter {
     this.deps.publish(closed);
     this.deps.onStored?.(closed);
     s.remember(closed, checked, before);
+    if (suspect && !checked) this.unconfirm(s, closed.openTimeMs);
   }
 
   /** A published bar was corrected from REST: restate its stream (see CommittedStream.restate). */

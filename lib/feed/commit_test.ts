@@ -159,3 +159,46 @@ Deno.test("recheck: a correction the store or the features refuse leaves bars, s
     }
   }
 });
+
+Deno.test("a suspect bar whose REST check failed is asked again later and corrected (never left for good)", async () => {
+  const store = await BarStore.open(":memory:");
+  const published: ClosedBar[] = [];
+  const suspects = new SuspectBook();
+  suspects.mark("binance", "BTC-USDT", live[AT].openTimeMs, live[AT].openTimeMs);
+  let restUp = false;
+  const rest = venue(new Map([[live[AT].openTimeMs, fix]]));
+  const c = new BarCommitter({
+    store,
+    publish: (b) => published.push(b),
+    venueBar: (b) => restUp ? rest(b) : Promise.resolve(null),
+    suspects,
+    featureTimer: () => {},
+    log: () => {},
+  });
+  try {
+    for (const b of live) c.push(b);
+    await c.drain();
+    assert.equal(c.checkFailed, 1);
+    assert.equal(c.unconfirmedBars, 1);
+    c.retryUnconfirmed(); // REST still down: asked again, kept
+    await c.drain();
+    assert.equal(c.checkFailed, 2);
+    assert.equal(c.unconfirmedBars, 1);
+    restUp = true;
+    c.retryUnconfirmed();
+    await c.drain();
+    assert.equal(c.unconfirmedBars, 0);
+    assert.equal(c.repaired, 1);
+    const corrected = live.map((b, i) => i === AT ? { ...b, ...fix, origin: "backfill" as const } : b);
+    const stored = await store.recentBars("binance", "BTC-USDT", "1m", 1000);
+    assert.deepEqual(
+      stored.map((b) => [b.h, b.c, b.v, b.trades]),
+      corrected.map((b) => [b.h, b.c, b.v, b.trades]),
+    );
+    assertFeatures(stored, fresh(corrected), "stored after the late confirmation");
+    const last = new Map(published.map((b) => [b.openTimeMs, b]));
+    assert.equal(last.get(live[AT].openTimeMs)!.c, fix.c, "the corrected bar was published again");
+  } finally {
+    await store.close();
+  }
+});

@@ -174,6 +174,7 @@ export class FeedService {
     this.every(advanceMs, () => this.follow.trusted && this.pipeline.advance(this.feedNow()));
     if (this.follow.enabled) this.every(1000, () => void this.follow.sync());
     this.every(200, () => void this.backfill.tick());
+    this.every(2_000, () => this.committer.retryUnconfirmed());
     this.every(Math.max(20, Math.min(1000, Math.floor(s.STALE_TIMEOUT_MS / 4))), () => this.checkSymbols());
     this.every(10_000, () => this.suspects.prune(this.feedNow()));
     this.every(5_000, () => this.opts.hub.heartbeat(this.feedHealth()));
