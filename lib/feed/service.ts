@@ -53,6 +53,8 @@ export class FeedService {
   readonly stalls: Partial<Record<Venue, number>> = {};
   /** venue|symbol -> feed time its link connected, until the first trade on it (see firstTrades). */
   private readonly firstAfterConnect = new Map<string, number>();
+  /** Venues whose link has connected at least once since the start. */
+  private readonly everUp = new Set<Venue>();
   /** Per-symbol stalls on an open link (the venue stopped sending one symbol). */
   readonly watch: SymbolWatch;
   readonly startedAtMs: number;
@@ -269,11 +271,14 @@ export class FeedService {
           this.pipeline.connectionUp(c.venue, now);
           // Still silent after the reconnect: keep those symbols as gaps, not flat bars.
           for (const sym of this.watch.stalledOf(c.venue)) this.pipeline.symbolDown(c.venue, sym, now);
-          // Trades between the open and the subscription taking effect are lost: check those bars.
+          // Trades between the open and the subscription taking effect are lost: check those bars
+          // (from the feed's start on the venue's first connect: nothing was seen before it).
+          const from = this.everUp.has(c.venue) ? now : Math.min(now, this.startedAtMs);
+          this.everUp.add(c.venue);
           this.suspect(
             c.venue,
             null,
-            now,
+            from,
             now + Math.max(60_000, this.opts.config.settings.BAR_CLOSE_GRACE_MS),
           );
           // On an accelerated or loaded clock the subscription may take longer than that window:
@@ -325,7 +330,9 @@ export class FeedService {
       const since = this.firstAfterConnect.get(key);
       if (since === undefined) continue;
       this.firstAfterConnect.delete(key);
-      this.suspect(e.venue, e.symbol, since, Math.max(since, e.venueTimeMs));
+      // A trade older than the connect (a venue replaying recent trades on subscribe) lands in a bar
+      // whose earlier trades were never seen: that bar is covered too.
+      this.suspect(e.venue, e.symbol, Math.min(since, e.venueTimeMs), Math.max(since, e.venueTimeMs));
     }
   }
 
