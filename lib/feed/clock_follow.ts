@@ -7,7 +7,6 @@ import type { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Logger } from "../log.ts";
 import { type Interval, INTERVALS, type ReleasedBar } from "../market/types.ts";
 import type { ClockJump, FeedClock } from "./clock.ts";
-import { BarCommitter, type CommitDeps } from "./commit.ts";
 
 export interface ClockFollowDeps {
   readonly clock: FeedClock;
@@ -132,18 +131,4 @@ export class ClockFollow {
       deletedBars: deleted,
     });
   }
-}
-
-/** A committer for a new timeline (features from scratch) that goes on counting where `old` stopped. */
-export function renewCommitter(old: BarCommitter, deps: CommitDeps): BarCommitter {
-  const next = new BarCommitter(deps);
-  next.stored = old.stored;
-  next.storeErrors = old.storeErrors;
-  next.checked = old.checked;
-  next.repaired = old.repaired;
-  next.checkFailed = old.checkFailed;
-  next.featureErrors = old.featureErrors;
-  for (const [k, n] of old.storedBy) next.storedBy.set(k, n);
-  for (const [k, n] of old.repairedBy) next.repairedBy.set(k, n);
-  return next;
 }

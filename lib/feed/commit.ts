@@ -47,7 +47,7 @@ export class BarCommitter {
   readonly storedBy = new Map<string, number>();
   readonly repairedBy = new Map<string, number>();
   private readonly deps: CommitDeps;
-  private readonly stage: FeatureStage;
+  private stage: FeatureStage;
   private readonly streams = new Map<FeatureStream, CommittedStream>();
   private readonly io: RestateIo;
   private queue: Promise<void> = Promise.resolve();
@@ -116,6 +116,19 @@ export class BarCommitter {
   flushHeld(): void {
     this.enqueue(async () => {
       for (const s of this.streams.values()) await s.flush(Number.POSITIVE_INFINITY, this.io);
+    });
+  }
+
+  /**
+   * The venue's clock jumped: after the bars already queued, features start from scratch and the
+   * memory of recent bars is dropped (they belong to the old timeline); counters go on.
+   */
+  newTimeline(): void {
+    this.enqueue(() => {
+      this.stage = new FeatureStage(this.deps.featureTimer);
+      this.streams.clear();
+      this.unconfirmed.clear();
+      return Promise.resolve();
     });
   }
 

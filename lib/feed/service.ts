@@ -9,8 +9,8 @@ import type { ConnectionEvent } from "../venues/connection.ts";
 import { Backfiller } from "./backfill.ts";
 import type { BarStreamHub, FeedHealth } from "./bar_stream.ts";
 import type { FeedClock, FollowedClock } from "./clock.ts";
-import { ClockFollow, renewCommitter } from "./clock_follow.ts";
-import { BarCommitter, type BarSink, type CommitDeps } from "./commit.ts";
+import { ClockFollow } from "./clock_follow.ts";
+import { BarCommitter, type BarSink } from "./commit.ts";
 import type { FeedConfig } from "./config.ts";
 import { type FeedConnection, startConnections } from "./connections.ts";
 import { FeedIngest } from "./ingest.ts";
@@ -42,8 +42,7 @@ export class FeedService {
   readonly pipeline: BarPipeline;
   readonly ingest: FeedIngest;
   /** Replaced (counters carried over) when the venue's clock jumps: its features start again. */
-  committer: BarCommitter;
-  private readonly commitDeps: CommitDeps;
+  readonly committer: BarCommitter;
   readonly backfill: Backfiller;
   readonly rest: RestKlines;
   readonly suspects = new SuspectBook();
@@ -51,8 +50,8 @@ export class FeedService {
   readonly follow: ClockFollow;
   readonly metrics: FeedMetrics;
   readonly stalls: Partial<Record<Venue, number>> = {};
-  /** venue|symbol -> feed time its link connected, until the first trade on it (see firstTrades). */
-  private readonly firstAfterConnect = new Map<string, number>();
+  /** venue -> symbol -> feed time its link connected, until the first trade on it (see firstTrades). */
+  private readonly firstAfterConnect = new Map<Venue, Map<string, number>>();
   /** Venues whose link has connected at least once since the start. */
   private readonly everUp = new Set<Venue>();
   /** Per-symbol stalls on an open link (the venue stopped sending one symbol). */
@@ -115,7 +114,7 @@ export class FeedService {
       wallNow: this.wallNow,
       log: opts.log,
     });
-    this.commitDeps = {
+    this.committer = new BarCommitter({
       store: opts.store,
       publish: (b) => opts.hub.publish(b),
       venueBar: async (b) => {
@@ -135,8 +134,7 @@ export class FeedService {
       suspects: this.suspects,
       featureTimer: (f, sym, ms) => this.metrics.featureMs(f, sym, ms),
       log: opts.log,
-    };
-    this.committer = new BarCommitter(this.commitDeps);
+    });
     const store = opts.store;
     this.follow = new ClockFollow({
       clock,
@@ -146,7 +144,7 @@ export class FeedService {
       drain: () => this.committer.drain(),
       prune: store.deleteFrom ? (iv, fromMs) => store.deleteFrom!(iv, fromMs) : undefined,
       pass: (bar) => this.committer.push(bar),
-      newTimeline: () => this.committer = renewCommitter(this.committer, this.commitDeps),
+      newTimeline: () => this.committer.newTimeline(),
       log: opts.log,
       signal: this.ctrl.signal,
     });
@@ -240,7 +238,7 @@ export class FeedService {
             this.symbolBack(e.venue, e.symbol, now);
           }
         }
-        if (this.firstAfterConnect.size > 0) this.firstTrades(ev.events);
+        if (this.firstAfterConnect.size > 0) this.firstTrades(c.venue, ev.events);
         this.ingest.events(ev.events, ev.snapshot);
         return;
       case "frame_dropped":
@@ -283,9 +281,10 @@ export class FeedService {
           );
           // On an accelerated or loaded clock the subscription may take longer than that window:
           // each symbol's bars up to its first trade on this link get the check too.
-          for (const sym of this.opts.config.settings.SYMBOLS) {
-            this.firstAfterConnect.set(`${c.venue}|${sym}`, now);
-          }
+          this.firstAfterConnect.set(
+            c.venue,
+            new Map(this.opts.config.settings.SYMBOLS.map((sym) => [sym, now])),
+          );
         }
         log("info", "connected", { venue: c.venue, connection: c.name, url: ev.url });
         return;
@@ -323,13 +322,15 @@ export class FeedService {
   }
 
   /** The first trade of a symbol since its link connected: trades before it may be lost. */
-  private firstTrades(events: readonly MarketEvent[]): void {
+  private firstTrades(venue: Venue, events: readonly MarketEvent[]): void {
+    const pending = this.firstAfterConnect.get(venue);
+    if (pending === undefined) return;
     for (const e of events) {
       if (e.kind !== "trade") continue;
-      const key = `${e.venue}|${e.symbol}`;
-      const since = this.firstAfterConnect.get(key);
+      const since = pending.get(e.symbol);
       if (since === undefined) continue;
-      this.firstAfterConnect.delete(key);
+      pending.delete(e.symbol);
+      if (pending.size === 0) this.firstAfterConnect.delete(venue);
       // A trade older than the connect (a venue replaying recent trades on subscribe) lands in a bar
       // whose earlier trades were never seen: that bar is covered too.
       this.suspect(e.venue, e.symbol, Math.min(since, e.venueTimeMs), Math.max(since, e.venueTimeMs));
