@@ -90,7 +90,7 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
       name: "exporter",
       cmd: Deno.execPath(),
       args: [
-        ...["run", "-A", `--v8-flags=${EXPORTER_V8_FLAGS}`, "exporter/main.ts"],
+        ...["run", "-A", `--v8-flags=${EXPORTER_V8_FLAGS}`, "scripts/exporter.ts"],
         ...["--events", events, "--port", String(p.exporter), "--poll-ms", "100", "--quiet"],
       ],
       logFile: log("exporter"),

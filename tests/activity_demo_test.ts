@@ -25,7 +25,7 @@ const LABELS = 'job="ai_live",instance="exporter:9110"';
 
 /** `peaktrade_ai_last_event_timestamp_seconds{source}` from the real exporter reading `file` once. */
 async function lastEventSeries(file: string): Promise<Map<string, number>> {
-  const r = await runScript("exporter/main.ts", ["--once", "--quiet", "--events", file]);
+  const r = await runScript("scripts/exporter.ts", ["--once", "--quiet", "--events", file]);
   assert.equal(r.code, 0, r.stderr);
   const out = new Map<string, number>();
   for (

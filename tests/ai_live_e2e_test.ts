@@ -28,7 +28,7 @@ Deno.test({
     const promPort = freePort();
     const exporter = await spawnScript(
       "exporter",
-      "exporter/main.ts",
+      "scripts/exporter.ts",
       ["--events", events, "--port", String(exporterPort), "--poll-ms", "100", "--quiet"],
       join(dir, "exporter.log"),
       { PEAK_TRADE_AI_RUN_ID: "e2e_exporter", PEAK_TRADE_AI_COMPONENT: "ai_live_exporter" },

@@ -8,7 +8,7 @@ import denoJson from "../deno.json" with { type: "json" };
 import { waitForValue, withDeadline } from "../lib/verify/wait.ts";
 import { outputWithin, statusWithin } from "../testing/bounded_output.ts";
 
-const MAIN = new URL("../exporter/main.ts", import.meta.url).pathname;
+const MAIN = new URL("../scripts/exporter.ts", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/exporter/events.jsonl", import.meta.url).pathname;
 const GOLDEN = new URL("./fixtures/exporter/events.max2.prom", import.meta.url).pathname;
 /** Series left out of the golden comparison: none, because --once renders no wall-clock values. */
@@ -222,7 +222,7 @@ Deno.test("serves /metrics and /health on a free port, follows appends, GET-only
 
 Deno.test("the exporter and bench tasks and the shebang carry the same V8 heap flags", async () => {
   const tasks = denoJson.tasks as Record<string, string>;
-  assert.equal(tasks.exporter, `deno run -A --v8-flags=${EXPORTER_V8_FLAGS} exporter/main.ts`);
+  assert.equal(tasks.exporter, `deno run -A --v8-flags=${EXPORTER_V8_FLAGS} scripts/exporter.ts`);
   assert.equal(
     tasks["bench:exporter"],
     `deno run -A --v8-flags=${EXPORTER_V8_FLAGS} bench/exporter_bench.ts`,

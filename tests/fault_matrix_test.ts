@@ -62,7 +62,7 @@ Deno.test({
     const procs: Record<string, Child | null> = { exporter: null, web: null, shadow: null };
     const start = {
       exporter: async (events: string) => {
-        procs.exporter = await spawnScript("exporter", "exporter/main.ts", [
+        procs.exporter = await spawnScript("exporter", "scripts/exporter.ts", [
           "--events",
           events,
           "--port",
@@ -110,7 +110,7 @@ Deno.test({
     };
     const upOf = async (job: string) => (await q(`up{job="${job}"}`))[0]?.value;
     const verify = async (): Promise<Verdict> => {
-      const r = await runScript("verify/ops_verify.ts", [
+      const r = await runScript("scripts/ops_verify.ts", [
         "--prom-url",
         promUrl,
         "--exporter-url",

@@ -40,7 +40,7 @@ Deno.test({
     await assertPortsFree();
     const root = await Deno.makeTempDir({ prefix: "tp_verify_" });
     try {
-      const r = await runScript("verify/local_verify.ts", ["--out-root", root, "--wait-s", "90"]);
+      const r = await runScript("scripts/local_verify.ts", ["--out-root", root, "--wait-s", "90"]);
       assert.equal(r.code, 0, `verify failed:\n${r.stdout}\n${r.stderr}`);
       const dir = /^evidence: (.+)$/m.exec(r.stdout)?.[1];
       assert.ok(dir);
@@ -117,7 +117,7 @@ Deno.test({
     const root = await Deno.makeTempDir({ prefix: "tp_verify_venue_down_" });
     try {
       // Kraken's endpoints point at a port nothing listens on; the AI pack alone would still PASS.
-      const r = await runScript("verify/local_verify.ts", ["--out-root", root, "--wait-s", "20"], {
+      const r = await runScript("scripts/local_verify.ts", ["--out-root", root, "--wait-s", "20"], {
         KRAKEN_WS_URL: "ws://127.0.0.1:1/kraken/v2",
         KRAKEN_REST_URL: "http://127.0.0.1:1/kraken",
       });

@@ -7,9 +7,9 @@ import { PORTS } from "../lib/config/ports.ts";
 import { runScript } from "../testing/net.ts";
 
 const SCRIPTS = [
-  "verify/local_verify.ts",
-  "verify/ops_verify.ts",
-  "verify/activity_demo.ts",
+  "scripts/local_verify.ts",
+  "scripts/ops_verify.ts",
+  "scripts/activity_demo.ts",
   "scripts/prom.ts",
 ];
 
@@ -27,13 +27,13 @@ for (const script of SCRIPTS) {
 }
 
 Deno.test("ops-verify: a non-numeric --wait-s is a usage error naming the flag", async () => {
-  const r = await runScript("verify/ops_verify.ts", ["--wait-s", "soon"]);
+  const r = await runScript("scripts/ops_verify.ts", ["--wait-s", "soon"]);
   assert.equal(r.code, 2);
   assert.equal(r.stderr.trim(), 'ops-verify: --wait-s must be a whole number from 0 to 3600, got "soon"');
 });
 
 Deno.test("activity-demo: an invalid run id is refused before anything is written", async () => {
-  const r = await runScript("verify/activity_demo.ts", [
+  const r = await runScript("scripts/activity_demo.ts", [
     "--run-id",
     "has space",
     "--events",
@@ -95,7 +95,7 @@ Deno.test({
     const root = await Deno.makeTempDir({ prefix: "tp_verify_held_" });
     try {
       const out = join(root, "evidence");
-      const r = await runScript("verify/local_verify.ts", ["--out-root", out, "--wait-s", "5"]);
+      const r = await runScript("scripts/local_verify.ts", ["--out-root", out, "--wait-s", "5"]);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.equal(r.stdout, "");
       assert.match(

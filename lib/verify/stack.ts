@@ -83,7 +83,7 @@ export const STACK: readonly ComponentSpec[] = [
     job: "ai_live",
     port: PORTS.ai_live,
     probePath: "/health",
-    entry: "exporter/main.ts",
+    entry: "scripts/exporter.ts",
     denoFlags: [`--v8-flags=${EXPORTER_V8_FLAGS}`],
     args: (c) => ["--events", c.eventsFile],
     env: (c) => ({ PEAK_TRADE_AI_RUN_ID: c.runId, PEAK_TRADE_AI_COMPONENT: "ai_live_exporter" }),
