@@ -18,7 +18,7 @@ export interface Ed25519Key {
   readonly comment: string;
 }
 
-export type SshKeyProblem = "unreadable" | "malformed" | "encrypted" | "unsupported" | "exists";
+export type SshKeyProblem = "unreadable" | "malformed" | "encrypted" | "unsupported" | "exists" | "misplaced";
 
 /** Why a key file cannot be used; the message names the file and the problem, never key bytes. */
 export class SshKeyError extends Error {
