@@ -38,11 +38,14 @@ export function publicKeyBlob(publicKey: Uint8Array): Uint8Array {
   return new SshWriter().string(KEY_TYPE).string(publicKey).bytes();
 }
 
+/** A well-formed key of a type tickproof does not sign with (RSA, ECDSA, security keys...). */
+class OtherKeyType extends WireError {}
+
 /** The raw key from a public key blob; throws WireError for other types or bad lengths. */
 export function parsePublicKeyBlob(blob: Uint8Array): Uint8Array {
   const r = new SshReader(blob);
   const type = r.text();
-  if (type !== KEY_TYPE) throw new WireError(`key type ${shown(type)} is not ${KEY_TYPE}`);
+  if (type !== KEY_TYPE) throw new OtherKeyType(`key type ${shown(type)} is not ${KEY_TYPE}`);
   const key = r.string();
   if (key.length !== 32 || r.remaining !== 0) throw new WireError("bad ed25519 public key length");
   return key;
@@ -116,7 +119,7 @@ export function parsePrivateKey(text: string, source = "key"): Ed25519Key {
     if (type !== KEY_TYPE) {
       throw new SshKeyError(
         "unsupported",
-        `${source}: key type ${shown(type)}; tickproof signs with ${KEY_TYPE}`,
+        `${source}: key type ${shown(type)} is not ${KEY_TYPE}, the only type tickproof signs with`,
       );
     }
     const pub = priv.string(), secret = priv.string();
@@ -135,9 +138,8 @@ export function parsePrivateKey(text: string, source = "key"): Ed25519Key {
   } catch (err) {
     if (err instanceof SshKeyError) throw err;
     if (err instanceof WireError) {
-      // Another type in the public section is "unsupported", not "malformed".
-      if (/key type/.test(err.message)) {
-        throw new SshKeyError("unsupported", `${source}: ${err.message}; tickproof signs with ${KEY_TYPE}`);
+      if (err instanceof OtherKeyType) {
+        throw new SshKeyError("unsupported", `${source}: ${err.message}, the only type tickproof signs with`);
       }
       throw bad(err.message);
     }
