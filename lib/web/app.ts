@@ -45,7 +45,6 @@ const KNOWN_METHODS = new Set([
   "TRACE",
   "CONNECT",
 ]);
-const API_ROUTES = ["/api/stack", "/api/feed", "/api/bars", "/api/ai", "/api/alerts", "/api/evidence"];
 
 export function createWebHandler(deps: WebDeps): Handler {
   const { config: cfg, metrics, log } = deps;
@@ -54,9 +53,6 @@ export function createWebHandler(deps: WebDeps): Handler {
   const api: { readonly [P in ApiPath]: (url: URL) => Promise<ApiResponses[P]> } = {
     "/api/stack": () => stackView(up, cfg),
     "/api/feed": () => feedView(up, cfg),
-    "/api/ai": () => aiView(up, cfg.prometheusUrl),
-    "/api/alerts": () => alertsView(up, cfg.alertmanagerUrl),
-    "/api/evidence": () => listEvidence(cfg.evidenceDir, cfg.evidenceLimit),
     "/api/bars": async (url) => {
       const venue = queryParam(url, "venue", /^[a-z0-9_]{1,32}$/, cfg.venues[0]);
       const symbol = queryParam(url, "symbol", /^[A-Z0-9]{1,16}-[A-Z0-9]{1,16}$/, cfg.symbols[0]);
@@ -70,11 +66,14 @@ export function createWebHandler(deps: WebDeps): Handler {
       const got = await fetchBars(up, cfg.feedUrl, { venue, symbol, interval, limit });
       return { venue, symbol, interval, ...got };
     },
+    "/api/ai": () => aiView(up, cfg.prometheusUrl),
+    "/api/alerts": () => alertsView(up, cfg.alertmanagerUrl),
+    "/api/evidence": () => listEvidence(cfg.evidenceDir, cfg.evidenceLimit),
   };
   const table: Record<string, RouteHandler> = {
     "/health": () => jsonResponse({ status: "ok", service: "peak_trade_web" }),
     "/metrics": async () => textResponse(200, await metrics.registry.metrics(), metrics.registry.contentType),
-    "/api": () => jsonResponse({ routes: [...API_ROUTES, `${EVIDENCE_PREFIX}<dir>/<file>`] }),
+    "/api": () => jsonResponse({ routes: [...Object.keys(api), `${EVIDENCE_PREFIX}<dir>/<file>`] }),
   };
   for (const [path, load] of Object.entries(api)) {
     table[path] = async (url) => jsonResponse(await load(url));
