@@ -4,6 +4,7 @@ import type { Handler } from "../http/serve.ts";
 import { INTERVALS } from "../market/types.ts";
 import type { Logger } from "../log.ts";
 import { aiView } from "./ai_view.ts";
+import type { ApiPath, ApiResponses } from "./api_types.ts";
 import { alertsView } from "./alerts_view.ts";
 import { assetResponse, ASSETS } from "./assets.ts";
 import type { WebConfig } from "./config.ts";
@@ -44,20 +45,14 @@ const KNOWN_METHODS = new Set([
   "TRACE",
   "CONNECT",
 ]);
-const API_ROUTES = ["/api/stack", "/api/feed", "/api/bars", "/api/ai", "/api/alerts", "/api/evidence"];
 
 export function createWebHandler(deps: WebDeps): Handler {
   const { config: cfg, metrics, log } = deps;
   const up: UpstreamDeps = { ...deps.upstream, onResult: metrics.observeUpstream };
-  const table: Record<string, RouteHandler> = {
-    "/health": () => jsonResponse({ status: "ok", service: "peak_trade_web" }),
-    "/metrics": async () => textResponse(200, await metrics.registry.metrics(), metrics.registry.contentType),
-    "/api": () => jsonResponse({ routes: [...API_ROUTES, `${EVIDENCE_PREFIX}<dir>/<file>`] }),
-    "/api/stack": async () => jsonResponse(await stackView(up, cfg)),
-    "/api/feed": async () => jsonResponse(await feedView(up, cfg)),
-    "/api/ai": async () => jsonResponse(await aiView(up, cfg.prometheusUrl)),
-    "/api/alerts": async () => jsonResponse(await alertsView(up, cfg.alertmanagerUrl)),
-    "/api/evidence": async () => jsonResponse(await listEvidence(cfg.evidenceDir, cfg.evidenceLimit)),
+  // Typed by path (api_types.ts): the page reads these types, so a route cannot answer another shape.
+  const api: { readonly [P in ApiPath]: (url: URL) => Promise<ApiResponses[P]> } = {
+    "/api/stack": () => stackView(up, cfg),
+    "/api/feed": () => feedView(up, cfg),
     "/api/bars": async (url) => {
       const venue = queryParam(url, "venue", /^[a-z0-9_]{1,32}$/, cfg.venues[0]);
       const symbol = queryParam(url, "symbol", /^[A-Z0-9]{1,16}-[A-Z0-9]{1,16}$/, cfg.symbols[0]);
@@ -69,9 +64,20 @@ export function createWebHandler(deps: WebDeps): Handler {
       const limit = Number(limitRaw);
       if (limit < 1 || limit > 1000) throw new HttpError(400, `query parameter "limit" must be 1 to 1000`);
       const got = await fetchBars(up, cfg.feedUrl, { venue, symbol, interval, limit });
-      return jsonResponse({ venue, symbol, interval, ...got });
+      return { venue, symbol, interval, ...got };
     },
+    "/api/ai": () => aiView(up, cfg.prometheusUrl),
+    "/api/alerts": () => alertsView(up, cfg.alertmanagerUrl),
+    "/api/evidence": () => listEvidence(cfg.evidenceDir, cfg.evidenceLimit),
   };
+  const table: Record<string, RouteHandler> = {
+    "/health": () => jsonResponse({ status: "ok", service: "peak_trade_web" }),
+    "/metrics": async () => textResponse(200, await metrics.registry.metrics(), metrics.registry.contentType),
+    "/api": () => jsonResponse({ routes: [...Object.keys(api), `${EVIDENCE_PREFIX}<dir>/<file>`] }),
+  };
+  for (const [path, load] of Object.entries(api)) {
+    table[path] = async (url) => jsonResponse(await load(url));
+  }
   for (const [path, asset] of Object.entries(ASSETS)) table[path] = () => assetResponse(asset);
   table["/"] = async () =>
     new Response(await firstPaint(ASSETS["/"].body, up, cfg, Date.now()), {

@@ -3,8 +3,15 @@
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 import indexHtml from "./page/index.html" with { type: "text" };
+import aiPanelJs from "./page/ai_panel.js" with { type: "text" };
+import alertsPanelJs from "./page/alerts_panel.js" with { type: "text" };
 import appJs from "./page/app.js" with { type: "text" };
+import chartJs from "./page/chart.js" with { type: "text" };
+import clientJs from "./page/client.js" with { type: "text" };
+import evidencePanelJs from "./page/evidence_panel.js" with { type: "text" };
+import feedPanelJs from "./page/feed_panel.js" with { type: "text" };
 import renderJs from "./page/render.js" with { type: "text" };
+import stackPanelJs from "./page/stack_panel.js" with { type: "text" };
 import styleCss from "./page/style.css" with { type: "text" };
 
 export interface Asset {
@@ -18,8 +25,17 @@ const CSS = "text/css; charset=utf-8";
 /** URL path -> file. The page references exactly these paths. "/" is the template first_paint.ts fills. */
 export const ASSETS: Readonly<Record<string, Asset>> = Object.freeze({
   "/": { body: indexHtml, contentType: "text/html; charset=utf-8" },
+  // The page's modules, served as written: plain JS whose types are JSDoc comments (checked by
+  // `deno check`), so a fresh clone serves them without a build step.
   "/assets/app.js": { body: appJs, contentType: JS },
+  "/assets/client.js": { body: clientJs, contentType: JS },
   "/assets/render.js": { body: renderJs, contentType: JS },
+  "/assets/stack_panel.js": { body: stackPanelJs, contentType: JS },
+  "/assets/alerts_panel.js": { body: alertsPanelJs, contentType: JS },
+  "/assets/feed_panel.js": { body: feedPanelJs, contentType: JS },
+  "/assets/chart.js": { body: chartJs, contentType: JS },
+  "/assets/ai_panel.js": { body: aiPanelJs, contentType: JS },
+  "/assets/evidence_panel.js": { body: evidencePanelJs, contentType: JS },
   "/assets/style.css": { body: styleCss, contentType: CSS },
   "/assets/uplot.js": { body: uplotJs, contentType: JS },
   "/assets/uplot.css": { body: uplotCss, contentType: CSS },

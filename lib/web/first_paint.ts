@@ -9,32 +9,25 @@ import { aiView } from "./ai_view.ts";
 import { alertsView } from "./alerts_view.ts";
 import { stackView } from "./stack_view.ts";
 import type { UpstreamDeps } from "./upstream.ts";
-import {
-  aiPanel,
-  alertsPanel,
-  escapeHtml,
-  evidencePanel,
-  feedPanel,
-  h,
-  pill,
-  stackPanel,
-  toHtml,
-} from "./page/render.js";
-
-interface Panel {
-  body: unknown[];
-  summary?: string;
-  pairs?: string[];
-}
+import { aiPanel } from "./page/ai_panel.js";
+import { alertsPanel } from "./page/alerts_panel.js";
+import { evidencePanel } from "./page/evidence_panel.js";
+import { feedPanel } from "./page/feed_panel.js";
+import { escapeHtml, h, type Panel, pill, toHtml } from "./page/render.js";
+import { stackPanel } from "./page/stack_panel.js";
 
 /** One panel's HTML, or the reason it could not be rendered (the page still loads). */
-async function settle<T>(name: string, load: () => Promise<T>, render: (v: T) => Panel) {
+async function settle<T>(
+  name: string,
+  load: () => Promise<T>,
+  render: (v: T) => Panel,
+): Promise<{ value: T | null; panel: Panel }> {
   try {
     const value = await load();
     return { value, panel: render(value) };
   } catch (err) {
     const msg = `${name}: ${err instanceof Error ? err.message : String(err)}`;
-    return { value: null, panel: { body: [h("p", { class: "err", text: msg })] } as Panel };
+    return { value: null, panel: { body: [h("p", { class: "err", text: msg })] } };
   }
 }
 

@@ -79,14 +79,25 @@ Deno.test("the page and its assets: our JS/CSS and uPlot 1.6.32 from the npm pac
   const js = await uplot.text();
   assert.match(js, /^\/\*! https:\/\/github.com\/leeoniya\/uPlot \(v1\.6\.32\) \*\//);
   assert.match(await (await handler(req("/assets/uplot.css"))).text(), /\.uplot/);
-  assert.match(await (await handler(req("/assets/app.js"))).text(), /new uPlot\(/);
-  assert.match(await (await handler(req("/assets/render.js"))).text(), /export function toDom\(/);
-  assert.match(await (await handler(req("/assets/app.js"))).text(), /from "\.\/render\.js"/);
+  assert.match(await (await handler(req("/assets/chart.js"))).text(), /new uPlot\(/);
+  assert.match(await (await handler(req("/assets/client.js"))).text(), /export function toDom\(/);
+  assert.match(await (await handler(req("/assets/app.js"))).text(), /from "\.\/client\.js"/);
 });
 
-Deno.test("/health answers ok; an unexpected failure is a 500 that does not leak its message", async () => {
+Deno.test("/health answers ok, /api lists the routes; an unexpected failure is a 500 that does not leak its message", async () => {
   const { handler } = testApp({});
   assert.deepEqual(await (await handler(req("/health"))).json(), { status: "ok", service: "peak_trade_web" });
+  assert.deepEqual(await (await handler(req("/api"))).json(), {
+    routes: [
+      "/api/stack",
+      "/api/feed",
+      "/api/bars",
+      "/api/ai",
+      "/api/alerts",
+      "/api/evidence",
+      "/api/evidence/<dir>/<file>",
+    ],
+  });
   const file = await Deno.makeTempFile();
   try {
     // The evidence root is a file, so listing it fails in a way no handler expects.
