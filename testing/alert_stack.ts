@@ -69,6 +69,7 @@ export async function startAlertStack(opts: AlertStackOptions): Promise<AlertSta
       scrape,
       targets: opts.targets,
       alertmanager: am ? new URL(am.url).host : null,
+      keepData: true, // workDir is the caller's: it removes it (and may look inside first)
     });
     return {
       prom,
