@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { utcStamp } from "../lib/evidence/stamp.ts";
-import { startLocalPrometheus, writeCheckedConfig } from "../lib/prom/local.ts";
+import { startPrometheus, writeCheckedConfig } from "../lib/prom/launcher.ts";
 
 const HELP = `Usage: ./tp prom [options]
 
@@ -46,19 +46,19 @@ async function main(args: string[]): Promise<number> {
     host: bindHost(),
     alertmanager: v["no-alertmanager"] ? null : undefined,
     readyTimeoutMs: intFlag("ready-timeout-ms", v["ready-timeout-ms"], 30_000, 1000),
+    keepData: v["keep-data"],
   };
   if (v["check-only"]) {
     console.log(await writeCheckedConfig(opts));
     return EXIT.OK;
   }
   const signal = shutdownSignal();
-  const prom = await startLocalPrometheus(opts);
+  const prom = await startPrometheus(opts);
   console.error(
     `prometheus ready at ${prom.url} (pid ${prom.pid}; config ${prom.configFile}; log ${prom.logFile}); Ctrl-C stops it`,
   );
   await untilAborted(signal);
   await prom.stop();
-  if (!v["keep-data"]) await Deno.remove(prom.dataDir, { recursive: true }).catch(() => {});
   console.error("prometheus stopped");
   return EXIT.OK;
 }

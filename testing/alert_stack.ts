@@ -2,9 +2,8 @@
 // targets with the given rules: the alerting path end to end, for tests and chaos checks.
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../lib/evidence/atomic.ts";
-import { renderPromConfig, ruleFilesIn, type ScrapeConfig } from "../lib/prom/config.ts";
+import type { ScrapeConfig } from "../lib/prom/config.ts";
 import { type PromHandle, startPrometheus } from "../lib/prom/launcher.ts";
-import { promtoolCheckConfig } from "../lib/prom/tools.ts";
 import {
   AM_CONFIG_PATH,
   type AmRenderOptions,
@@ -56,31 +55,21 @@ export async function startAlertStack(opts: AlertStackOptions): Promise<AlertSta
     });
   }
   try {
-    const jobs = Object.keys(opts.targets) as ScrapeConfig["jobs"];
     const scrape: ScrapeConfig = {
       scrape_interval: opts.interval,
       scrape_timeout: opts.interval,
       evaluation_interval: opts.interval,
-      jobs,
+      jobs: Object.keys(opts.targets) as ScrapeConfig["jobs"],
       rules_dir: opts.rulesDir,
     };
-    const configFile = join(workDir, "prometheus.yml");
-    await writeFileAtomic(
-      configFile,
-      renderPromConfig({
-        scrape,
-        targets: opts.targets,
-        ruleFiles: await ruleFilesIn(opts.rulesDir),
-        alertmanager: am ? new URL(am.url).host : null,
-      }),
-    );
-    await promtoolCheckConfig(configFile);
     const prom = await startPrometheus({
+      workDir,
       host,
-      port: freePort(host),
-      configFile,
-      dataDir: join(workDir, "tsdb"),
-      logFile: join(workDir, "prometheus.log"),
+      port: 0,
+      scrape,
+      targets: opts.targets,
+      alertmanager: am ? new URL(am.url).host : null,
+      keepData: true, // workDir is the caller's: it removes it (and may look inside first)
     });
     return {
       prom,

@@ -3,6 +3,7 @@
 // alerting into a real Alertmanager; optionally peak_trade_web in this process, scraped too. Nothing
 // here imitates a component: every /metrics Prometheus reads is the component's own.
 import { join } from "node:path";
+import { COMPONENTS } from "../lib/config/components.ts";
 import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import { type AlertStack, startAlertStack } from "./alert_stack.ts";
 import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
@@ -66,34 +67,35 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
     if (opts.venues) scope.VENUES_ENABLED = opts.venues.join(",");
     if (opts.symbols) scope.SYMBOLS = opts.symbols.join(",");
     // All at once: the feed retries the simulator's clock and the shadow the feed until they answer.
-    const sim = spawnScript("venue-sim", "scripts/venue_sim.ts", [
+    const { venue_sim: simC, live_connector: feedC, shadow_mvs: shadowC, ai_live: exporterC } = COMPONENTS;
+    const sim = spawnScript(simC.service, simC.entry, [
       ...["--port", String(p.sim), "--speed", String(opts.speed ?? 60), "--seed", "7", "--quiet"],
       ...["--chaos-file", chaosFile],
       ...["--ground-truth", join(dir, "truth.jsonl"), "--chaos-log", join(dir, "chaos.jsonl")],
-    ], log("venue-sim"));
+    ], log(simC.service));
     const feed = spawnScript(
-      "feed",
-      "scripts/feed.ts",
+      feedC.service,
+      feedC.entry,
       ["--port", String(p.feed), "--quiet", "--store", join(dir, "feed.duckdb")],
-      log("feed"),
+      log(feedC.service),
       simEnv(p.sim, {
         STALE_TIMEOUT_MS: String(opts.staleMs ?? 5000),
         PARQUET_DIR: join(dir, "parquet"),
         ...scope,
       }),
     );
-    const shadow = spawnScript("shadow", "scripts/shadow.ts", [
+    const shadow = spawnScript(shadowC.service, shadowC.entry, [
       ...["--config", "config/strategy/refstrat_01.demo.json", "--feed-url", url(p.feed)],
       ...["--events", events, "--port", String(p.shadow), "--run-id", "stack_demo"],
-    ], log("shadow"));
+    ], log(shadowC.service));
     const exporter = spawnChild({
-      name: "exporter",
+      name: exporterC.service,
       cmd: Deno.execPath(),
       args: [
-        ...["run", "-A", `--v8-flags=${EXPORTER_V8_FLAGS}`, "scripts/exporter.ts"],
+        ...["run", "-A", `--v8-flags=${EXPORTER_V8_FLAGS}`, exporterC.entry],
         ...["--events", events, "--port", String(p.exporter), "--poll-ms", "100", "--quiet"],
       ],
-      logFile: log("exporter"),
+      logFile: log(exporterC.service),
     });
     for (const c of [sim, feed, shadow, exporter]) children.push(await c);
     const [simChild, feedChild, shadowChild, exporterChild] = children;
@@ -143,10 +145,10 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
       webHandle = { url: url(p.web), config };
     }
     await Promise.all([
-      waitHttpOk(`${url(p.sim)}/sim/health`, 30_000),
-      waitHttpOk(`${url(p.feed)}/health`, 40_000),
-      waitHttpOk(`${url(p.shadow)}/health`, 40_000),
-      waitHttpOk(`${url(p.exporter)}/health`, 30_000),
+      waitHttpOk(`${url(p.sim)}${simC.healthPath}`, 30_000),
+      waitHttpOk(`${url(p.feed)}${feedC.healthPath}`, 40_000),
+      waitHttpOk(`${url(p.shadow)}${shadowC.healthPath}`, 40_000),
+      waitHttpOk(`${url(p.exporter)}${exporterC.healthPath}`, 30_000),
     ]);
     return {
       dir,

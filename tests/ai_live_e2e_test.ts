@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { instantQuery } from "../lib/prom/client.ts";
-import { startLocalPrometheus } from "../lib/prom/local.ts";
+import { startPrometheus as startLocalPrometheus } from "../lib/prom/launcher.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
 import { pollUntil } from "../lib/verify/wait.ts";

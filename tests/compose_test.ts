@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { COMPONENTS } from "../lib/config/components.ts";
 import { PORTS } from "../lib/config/ports.ts";
 import {
   COMPOSE_FILE,
   COMPOSE_PROM_CONFIG,
   COMPOSE_RULES_MOUNT,
-  JOB_SERVICES,
   renderComposePromConfig,
 } from "../lib/compose/prom_config.ts";
 import { loadScrapeConfig } from "../lib/prom/config.ts";
@@ -27,16 +27,8 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
 }
 
-/** Port Contract component -> compose service. */
-const SERVICE_OF: Record<keyof typeof PORTS, string> = {
-  venue_sim: "venue-sim",
-  live_connector: "feed",
-  shadow_mvs: "shadow",
-  ai_live: "exporter",
-  peak_trade_web: "web",
-  prometheus: "prometheus",
-  alertmanager: "alertmanager",
-};
+/** Port Contract component -> compose service (the component table's short name). */
+const SERVICE_OF = Object.fromEntries(Object.values(COMPONENTS).map((c) => [c.name, c.service]));
 
 async function composeConfig(file: string) {
   try {
@@ -121,17 +113,16 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
 
 Deno.test("compose Prometheus: the committed config is the generated one, with service targets and rule mounts", async () => {
   const want = await renderComposePromConfig();
-  if (Deno.env.get("TICKPROOF_UPDATE_GOLDEN") === "1") await Deno.writeTextFile(COMPOSE_PROM_CONFIG, want);
   assert.equal(
     await Deno.readTextFile(COMPOSE_PROM_CONFIG),
     want,
-    `${COMPOSE_PROM_CONFIG} is stale (see its header)`,
+    `${COMPOSE_PROM_CONFIG} is stale: run ./tp gen`,
   );
   const scrape = await loadScrapeConfig();
   for (const job of scrape.jobs) {
     assert.match(
       want,
-      new RegExp(`job_name: "${job}"\\n.*\\n +- targets: \\["${JOB_SERVICES[job]}:${PORTS[job]}"\\]`),
+      new RegExp(`job_name: "${job}"\\n.*\\n +- targets: \\["${COMPONENTS[job].service}:${PORTS[job]}"\\]`),
     );
   }
   assert.match(want, new RegExp(`targets: \\["alertmanager:${PORTS.alertmanager}"\\]`));

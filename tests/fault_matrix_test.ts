@@ -4,7 +4,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { instantQuery } from "../lib/prom/client.ts";
-import { type LocalProm, startLocalPrometheus } from "../lib/prom/local.ts";
+import {
+  type PromHandle as LocalProm,
+  startPrometheus as startLocalPrometheus,
+} from "../lib/prom/launcher.ts";
 import type { Child } from "../lib/proc/child.ts";
 import { pollUntil } from "../lib/verify/wait.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";

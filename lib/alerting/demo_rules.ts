@@ -1,9 +1,8 @@
 // The demo profile's alert rules: the production rules with time scaled down, so a stalled symbol
 // alerts within seconds in a demo or test instead of minutes. Generated, never hand-edited: one
-// source of truth (config/prometheus/rules/), and tests/alert_rules_test.ts checks the committed
-// copy (config/prometheus/rules_demo/) is what this function makes.
+// source of truth (config/prometheus/rules/); `./tp gen` writes the committed copy
+// (config/prometheus/rules_demo/) and `./tp gen --check` (run by the tests) compares it.
 import { basename, join } from "node:path";
-import { writeFileAtomic } from "../evidence/atomic.ts";
 import { ruleFilesIn } from "../prom/config.ts";
 
 /** Demo time runs this many times faster than production time. */
@@ -39,23 +38,21 @@ export function demoRuleText(text: string, source: string, ratio = DEMO_TIME_RAT
     );
   const header = [
     `# GENERATED from ${source} by lib/alerting/demo_rules.ts (time ${ratio}x faster; ranges >= ${MIN_RANGE_S}s,`,
-    `# for >= ${MIN_FOR_S}s). Do not edit: change the source and run`,
-    "#   TICKPROOF_UPDATE_GOLDEN=1 deno test -A tests/alert_rules_test.ts",
+    `# for >= ${MIN_FOR_S}s). Do not edit: change the source and run ./tp gen`,
   ];
   return header.join("\n") + "\n" + body;
 }
 
-/** Writes the demo copy of every rule file in `srcDir` into `outDir`; returns the written paths. */
-export async function writeDemoRules(
+/** The demo copy of every rule file in `srcDir`, as files in `outDir` (path and text; nothing written). */
+export async function demoRuleFiles(
   srcDir: string,
   outDir: string,
   ratio = DEMO_TIME_RATIO,
-): Promise<string[]> {
-  const out: string[] = [];
+): Promise<{ path: string; text: string }[]> {
+  const out = [];
   for (const f of await ruleFilesIn(srcDir)) {
-    const target = join(outDir, basename(f));
-    await writeFileAtomic(target, demoRuleText(await Deno.readTextFile(f), join(srcDir, basename(f)), ratio));
-    out.push(target);
+    const text = demoRuleText(await Deno.readTextFile(f), join(srcDir, basename(f)), ratio);
+    out.push({ path: join(outDir, basename(f)), text });
   }
   return out;
 }

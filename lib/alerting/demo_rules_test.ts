@@ -17,7 +17,8 @@ Deno.test("demoRuleText scales ranges and for: by 20 with floors, and leaves eve
   ].join("\n");
   const out = demoRuleText(src, "src.yml").split("\n");
   assert.match(out[0], /^# GENERATED from src\.yml by lib\/alerting\/demo_rules\.ts \(time 20x faster/);
-  assert.deepEqual(out.slice(3), [
+  assert.equal(out[1], "# for >= 2s). Do not edit: change the source and run ./tp gen");
+  assert.deepEqual(out.slice(2), [
     "groups:",
     "  - name: g",
     "    rules:",

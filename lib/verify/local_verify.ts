@@ -8,7 +8,7 @@ import { collectVersions, runInfo } from "../evidence/run_info.ts";
 import { utcStamp } from "../evidence/stamp.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../feed/load_config.ts";
 import { isReady } from "../prom/client.ts";
-import { type LocalProm, startLocalPrometheus } from "../prom/local.ts";
+import { type PromHandle as LocalProm, startPrometheus as startLocalPrometheus } from "../prom/launcher.ts";
 import { exporterEventsFile, runActivityDemo } from "./activity_demo.ts";
 import { runOpsVerify } from "./ops_verify.ts";
 import { assertPortsUsable } from "./preflight.ts";

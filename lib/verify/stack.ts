@@ -1,8 +1,9 @@
-// The local stack that `task verify` brings up: which components exist, how each is started and
-// probed, and in which order. A component whose entry file does not exist yet is reported, not faked.
+// The local stack that `task verify` brings up: which components (from the component table), how
+// each is started and probed, and in which order.
 import { join, resolve } from "node:path";
 import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
-import { bindHost, PORTS } from "../config/ports.ts";
+import { type ComponentInfo, COMPONENTS } from "../config/components.ts";
+import { bindHost } from "../config/ports.ts";
 import { type Child, portTaken, probe, spawnChild } from "../proc/child.ts";
 import { describeHolder, portHolder } from "../proc/port_holder.ts";
 import { pollUntil } from "./wait.ts";
@@ -21,13 +22,12 @@ export interface StackContext {
 }
 
 export interface ComponentSpec {
+  /** Short name (the component table's): shown in lines, names the log file. */
   name: string;
-  /** Prometheus job it is scraped as, if any. */
-  job?: string;
   port: number;
   /** Path answering 2xx when healthy. */
   probePath: string;
-  /** Script that must exist for the component to be started. */
+  /** Script `deno run` starts. */
   entry: string;
   /** Extra `deno run` flags (e.g. the exporter's V8 heap limits). */
   denoFlags?: string[];
@@ -36,79 +36,52 @@ export interface ComponentSpec {
   startTimeoutMs: number;
 }
 
+type HowToRun = Pick<ComponentSpec, "denoFlags" | "args" | "env" | "startTimeoutMs">;
+
+/** Name, port, health path and entry point from the component table; how to run it from here. */
+const spec = (c: ComponentInfo, how: HowToRun): ComponentSpec => ({
+  name: c.service,
+  port: c.port,
+  probePath: c.healthPath,
+  entry: c.entry,
+  ...how,
+});
+
 export const STACK: readonly ComponentSpec[] = [
-  {
-    name: "venue-sim",
-    port: PORTS.venue_sim,
-    probePath: "/sim/health",
-    entry: "scripts/venue_sim.ts",
-    args: (
-      c,
-    ) => [
-      "--speed",
-      "60",
-      "--seed",
-      "7",
-      "--quiet",
-      "--ground-truth",
-      join(c.workDir, "sim_ground_truth.jsonl"),
+  spec(COMPONENTS.venue_sim, {
+    args: (c) => [
+      ...["--speed", "60", "--seed", "7", "--quiet"],
+      ...["--ground-truth", join(c.workDir, "sim_ground_truth.jsonl")],
     ],
     startTimeoutMs: 20_000,
-  },
-  {
-    name: "feed",
-    job: "live_connector",
-    port: PORTS.live_connector,
-    probePath: "/health",
-    entry: "scripts/feed.ts",
+  }),
+  spec(COMPONENTS.live_connector, {
     args: () => ["--quiet"],
     env: (c) => ({
       STORE_PATH: join(c.workDir, "feed.duckdb"),
       PARQUET_DIR: join(c.workDir, "parquet"),
     }),
     startTimeoutMs: 30_000,
-  },
-  {
-    name: "shadow",
-    job: "shadow_mvs",
-    port: PORTS.shadow_mvs,
-    probePath: "/health",
-    entry: "scripts/shadow.ts",
+  }),
+  spec(COMPONENTS.shadow_mvs, {
     args: () => ["--config", "config/strategy/refstrat_01.demo.json"],
     env: (c) => ({ PEAK_TRADE_AI_EVENTS_JSONL: c.eventsFile, PEAK_TRADE_AI_RUN_ID: c.runId }),
     startTimeoutMs: 30_000,
-  },
-  {
-    name: "exporter",
-    job: "ai_live",
-    port: PORTS.ai_live,
-    probePath: "/health",
-    entry: "scripts/exporter.ts",
+  }),
+  spec(COMPONENTS.ai_live, {
     denoFlags: [`--v8-flags=${EXPORTER_V8_FLAGS}`],
     args: (c) => ["--events", c.eventsFile],
     env: (c) => ({ PEAK_TRADE_AI_RUN_ID: c.runId, PEAK_TRADE_AI_COMPONENT: "ai_live_exporter" }),
     startTimeoutMs: 20_000,
-  },
-  {
-    name: "alertmanager",
-    port: PORTS.alertmanager,
-    probePath: "/-/ready",
-    entry: "scripts/alertmanager.ts",
+  }),
+  spec(COMPONENTS.alertmanager, {
     args: (c) => ["--work-dir", join(c.workDir, "alertmanager")],
     startTimeoutMs: 20_000,
-  },
-  {
-    name: "web",
-    job: "peak_trade_web",
-    port: PORTS.peak_trade_web,
-    probePath: "/health",
-    entry: "scripts/web.ts",
-    args: () => [],
-    startTimeoutMs: 20_000,
-  },
+  }),
+  spec(COMPONENTS.peak_trade_web, { args: () => [], startTimeoutMs: 20_000 }),
 ];
 
-export type ComponentState = "already_running" | "started" | "missing" | "failed";
+export type ComponentState = "already_running" | "started" | "failed";
 
 export interface ComponentStatus {
   name: string;
@@ -120,15 +93,6 @@ export interface ComponentStatus {
 export interface StartedStack {
   statuses: ComponentStatus[];
   children: Child[];
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -155,16 +119,6 @@ export async function startStack(
         detail: `answering ${url}; held by ${holder}`,
       });
       say(`${spec.name}: already running on :${spec.port} (${holder}), using it`);
-      continue;
-    }
-    if (!(await exists(spec.entry))) {
-      statuses.push({
-        name: spec.name,
-        port: spec.port,
-        state: "missing",
-        detail: `${spec.entry} does not exist yet`,
-      });
-      say(`${spec.name}: not part of this build yet (${spec.entry} missing); its gate will say so`);
       continue;
     }
     if (await portTaken(host, spec.port)) {
