@@ -3,7 +3,7 @@
 import { join, resolve } from "node:path";
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
-import { writeFileAtomic } from "../lib/evidence/atomic.ts";
+import { writeFileAtomic } from "../lib/fs/atomic.ts";
 import { utcStamp } from "../lib/evidence/stamp.ts";
 import { AM_CONFIG_PATH, amtoolCheckConfig, renderAlertmanagerConfig } from "../lib/alerting/am_config.ts";
 import { startAlertmanager } from "../lib/alerting/launcher.ts";

@@ -5,7 +5,7 @@ import { instantQuery } from "../lib/prom/client.ts";
 import { startLocalPrometheus } from "../lib/prom/local.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";
 import { sha256sumCheck } from "../testing/sha256sum.ts";
 

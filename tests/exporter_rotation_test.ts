@@ -6,7 +6,7 @@ import { appendLine } from "../lib/events/emitter.ts";
 import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";
 import { Tailer } from "../lib/events/tailer.ts";
-import { waitFor, withDeadline } from "../lib/verify/wait.ts";
+import { waitFor, withDeadline } from "../lib/async/poll.ts";
 
 const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;
 const tick = () => new Promise((r) => setTimeout(r, 5));

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { instantQuery } from "../lib/prom/client.ts";
 import { type LocalProm, startLocalPrometheus } from "../lib/prom/local.ts";
 import type { Child } from "../lib/proc/child.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";
 import { sha256sumCheck } from "../testing/sha256sum.ts";
 

@@ -3,7 +3,7 @@
 // source of truth (config/prometheus/rules/), and tests/alert_rules_test.ts checks the committed
 // copy (config/prometheus/rules_demo/) is what this function makes.
 import { basename, join } from "node:path";
-import { writeFileAtomic } from "../evidence/atomic.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
 import { ruleFilesIn } from "../prom/config.ts";
 
 /** Demo time runs this many times faster than production time. */

@@ -1,7 +1,7 @@
 // The local stack's Prometheus: generate config from config/, check it with promtool, start it.
 import { join, resolve } from "node:path";
 import { bindHost, PORTS } from "../config/ports.ts";
-import { writeFileAtomic } from "../evidence/atomic.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
 import { loadScrapeConfig, renderPromConfig, ruleFilesIn } from "./config.ts";
 import { type PromHandle, startPrometheus } from "./launcher.ts";
 import { promtoolCheckConfig } from "./tools.ts";

@@ -10,7 +10,7 @@ import { collectVersions, runInfo } from "../evidence/run_info.ts";
 import { errorText, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import { fetchText } from "./ops_verify.ts";
 import { fmtNum } from "./gates.ts";
-import { type Clock, pollUntil, realClock } from "./wait.ts";
+import { type Clock, pollUntil, realClock } from "../async/poll.ts";
 
 export interface ActivityDemoOptions {
   promUrl: string;

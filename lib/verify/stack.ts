@@ -5,7 +5,7 @@ import { EXPORTER_V8_FLAGS } from "../exporter/config.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Child, portTaken, probe, spawnChild } from "../proc/child.ts";
 import { describeHolder, portHolder } from "../proc/port_holder.ts";
-import { pollUntil } from "./wait.ts";
+import { pollUntil } from "../async/poll.ts";
 
 export interface StackContext {
   /** Heavy, throwaway data (stores, ground truth). */
