@@ -2,7 +2,7 @@
 // copytruncate with an in-process writer. Exact totals: every line counted once, none lost.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { appendLine } from "../lib/events/emitter.ts";
+import { appendJsonl } from "../lib/fs/jsonl_append.ts";
 import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";
 import { Tailer } from "../lib/events/tailer.ts";
@@ -91,7 +91,7 @@ Deno.test("copytruncate x3 while a writer appends: exact totals", async () => {
     for (; written < N; written++) {
       while (hold) await tick();
       const ev = { ts: 1767225600000 + written, type: "decision", run_id: "w", component: "c", source: "s" };
-      await appendLine(path, JSON.stringify(ev) + "\n");
+      await appendJsonl(path, [ev]);
       if (written % 20 === 0) await tick();
     }
   })();
