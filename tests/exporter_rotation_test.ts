@@ -3,13 +3,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { appendJsonl } from "../lib/fs/jsonl_append.ts";
+import { sleep } from "../lib/async/sleep.ts";
 import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";
 import { Tailer } from "../lib/events/tailer.ts";
 import { waitFor, withDeadline } from "../lib/async/poll.ts";
 
 const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;
-const tick = () => new Promise((r) => setTimeout(r, 5));
+const tick = () => sleep(5);
 
 /** Waits until cond() holds; fails naming `what` after 20 s instead of hanging. */
 const until = (what: string, cond: () => boolean) => waitFor(what, cond, { timeoutMs: 20_000, everyMs: 5 });

@@ -1,6 +1,7 @@
 // Child processes (the stack's components, Prometheus, Alertmanager): started with their output in
 // a log file, probed until healthy, stopped with SIGTERM (SIGKILL after a grace period).
 import { pollUntil } from "../async/poll.ts";
+import { sleep } from "../async/sleep.ts";
 
 export interface ChildSpec {
   name: string;
@@ -103,7 +104,7 @@ export async function startDaemon(
 ): Promise<Child> {
   const child = await spawnChild(spec);
   if (await waitHealthy(readyUrl, child, readyTimeoutMs)) return child;
-  const status = await Promise.race([child.exited, new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+  const status = await Promise.race([child.exited, sleep(50).then(() => null)]);
   await child.stop(3000);
   const why = status ? `exited with code ${status.code}` : `was not ready within ${readyTimeoutMs} ms`;
   throw new Error(`${spec.name} (${readyUrl}) ${why}; see ${spec.logFile}`);
