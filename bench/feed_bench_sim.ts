@@ -2,6 +2,7 @@
 // RSS measured is the feed's own), the feed in this process on a temp store.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sleep } from "../lib/async/sleep.ts";
 import { resolveFeedConfig } from "../lib/feed/config.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { startFeed } from "../lib/feed/run.ts";
@@ -73,7 +74,7 @@ export async function simRun(
   const samples: { rss: number; heap: number }[] = [];
   try {
     for (let s = 0; s < opts.seconds; s++) {
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
       samples.push(memMiB());
     }
   } finally {

@@ -3,7 +3,8 @@
 import { join, resolve } from "node:path";
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
-import { writeFileAtomic } from "../lib/evidence/atomic.ts";
+import { writeFileAtomic } from "../lib/fs/atomic.ts";
+import { appendJsonl } from "../lib/fs/jsonl_append.ts";
 import { utcStamp } from "../lib/evidence/stamp.ts";
 import { AM_CONFIG_PATH, amtoolCheckConfig, renderAlertmanagerConfig } from "../lib/alerting/am_config.ts";
 import { startAlertmanager } from "../lib/alerting/launcher.ts";
@@ -49,7 +50,7 @@ async function main(args: string[]): Promise<number> {
   const webhookLog = v["webhook-log"];
   const sink = webhookLog
     ? startWebhookSink(host, 0, async (n) => {
-      await Deno.writeTextFile(webhookLog, JSON.stringify(n) + "\n", { append: true, create: true });
+      await appendJsonl(webhookLog, [n]);
     })
     : null;
   try {

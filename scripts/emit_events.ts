@@ -3,7 +3,7 @@
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, UsageError } from "../lib/cli/main.ts";
 import { isId } from "../lib/events/ai_event.ts";
 import { emitEvents } from "../lib/events/emitter.ts";
-import { abortableSleep } from "../lib/events/tailer.ts";
+import { sleep } from "../lib/async/sleep.ts";
 
 const DEFAULT_OUT = "logs/ai/ai_events.jsonl";
 
@@ -64,7 +64,7 @@ async function main(args: string[]): Promise<number> {
     },
     seed: intFlag("seed", v.seed, Date.now() % 2 ** 32, 0, 2 ** 32 - 1),
     clock: startMs === undefined ? () => Date.now() : (i) => startMs + i * Math.max(intervalMs, 1),
-    sleep: (ms, s) => abortableSleep(ms, s ?? signal),
+    sleep: (ms, s) => sleep(ms, s ?? signal),
     signal,
   });
   console.error(JSON.stringify({ level: "info", msg: "events written", written }));

@@ -6,7 +6,7 @@ import { EXIT, parseFlags, run } from "../lib/cli/main.ts";
 import { demoRuleFiles } from "../lib/alerting/demo_rules.ts";
 import { DEMO_RULES_DIR, RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { COMPOSE_PROM_CONFIG, renderComposePromConfig } from "../lib/compose/prom_config.ts";
-import { writeFileAtomic } from "../lib/evidence/atomic.ts";
+import { writeFileAtomic } from "../lib/fs/atomic.ts";
 
 const HELP = `Usage: ./tp gen [options]
 

@@ -2,6 +2,7 @@
 // The venue simulator: Binance, Bybit, OKX and Kraken public market data (WS + REST klines) on one
 // loopback port, driven by a seeded market on a simulated clock, with chaos knobs.
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted, UsageError } from "../lib/cli/main.ts";
+import { sleep } from "../lib/async/sleep.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type Venue, VENUES } from "../lib/market/types.ts";
@@ -190,12 +191,9 @@ export async function main(args: string[]): Promise<number> {
       chaos,
     });
     const signal = shutdownSignal();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = durationS === undefined ? new Promise<void>(() => {}) : new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, durationS * 1000);
-    });
-    await Promise.race([untilAborted(signal), timeout]);
-    clearTimeout(timer);
+    // Until Ctrl-C, or --duration-s (cut short by Ctrl-C).
+    if (durationS === undefined) await untilAborted(signal);
+    else await sleep(durationS * 1000, signal);
     await server.stop();
     log("info", "stopped", {
       simNowMs: sim.simNow(),

@@ -1,7 +1,7 @@
 // A real Prometheus + Alertmanager pair on free loopback ports, wired together, scraping the given
 // targets with the given rules: the alerting path end to end, for tests and chaos checks.
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../lib/evidence/atomic.ts";
+import { writeFileAtomic } from "../lib/fs/atomic.ts";
 import type { ScrapeConfig } from "../lib/prom/config.ts";
 import { type PromHandle, startPrometheus } from "../lib/prom/launcher.ts";
 import {

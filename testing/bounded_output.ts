@@ -1,6 +1,6 @@
 // Test support: a one-shot child process whose output a test awaits, with a deadline. A child that
 // hangs is killed and the test fails naming the command, instead of the suite hanging on it.
-import { withDeadline } from "../lib/verify/wait.ts";
+import { withDeadline } from "../lib/async/poll.ts";
 
 /** Default: generous for a `deno run` cold start on a loaded 2-core machine; only a hang passes it. */
 export const CHILD_DEADLINE_MS = 300_000;

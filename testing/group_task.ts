@@ -1,7 +1,7 @@
 // Test support: `./tp <task>` in its own process group (setsid), as a terminal runs it, so a test
 // can send a signal to the whole group the way Ctrl-C does (kill -INT -PGID).
 import { fileURLToPath } from "node:url";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 

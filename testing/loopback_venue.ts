@@ -1,5 +1,6 @@
 // Test support for the connection lifecycle: a loopback WebSocket "venue" on 127.0.0.1:0 driven by
 // a script, a sink that collects lifecycle events, and lifecycle options with tens-of-ms timeouts.
+import { withDeadline } from "../lib/async/poll.ts";
 import type { ConnectionPlan, VenueAdapter } from "../lib/venues/adapter.ts";
 import type { ConnectionEvent, ConnectionOptions } from "../lib/venues/connection.ts";
 
@@ -69,10 +70,7 @@ export function collector() {
     },
     until(pred: (e: ConnectionEvent[]) => boolean, what: string): Promise<void> {
       if (pred(events)) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const guard = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 5000);
-        waiter = { pred, resolve: () => (clearTimeout(guard), resolve()) };
-      });
+      return withDeadline(what, new Promise<void>((resolve) => waiter = { pred, resolve }), 5000);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Test support: free ports on loopback and project scripts as child processes.
 import { freePort } from "../lib/http/free_port.ts";
-import { type Child, spawnChild } from "../lib/proc/child.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { type Child, probe, spawnChild } from "../lib/proc/child.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { outputWithin } from "./bounded_output.ts";
 
 export { freePort };
@@ -19,19 +19,7 @@ export function spawnScript(
 
 /** Waits until `url` answers 2xx, or throws naming the URL. */
 export async function waitHttpOk(url: string, timeoutMs = 20_000): Promise<void> {
-  const ok = await pollUntil(
-    async () => {
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-        await res.body?.cancel();
-        return res.ok || undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    timeoutMs,
-    100,
-  );
+  const ok = await pollUntil(async () => (await probe(url)) || undefined, timeoutMs, 100);
   if (!ok) throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms`);
 }
 

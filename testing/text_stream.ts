@@ -1,6 +1,6 @@
 // Reading a child's output in tests: every read has a deadline, so a silent or hung child fails the
 // test with what was awaited and what arrived, instead of hanging it.
-import { withDeadline } from "../lib/verify/wait.ts";
+import { withDeadline } from "../lib/async/poll.ts";
 
 export class TextReader {
   /** Everything read so far. */

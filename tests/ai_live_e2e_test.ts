@@ -2,10 +2,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { instantQuery } from "../lib/prom/client.ts";
-import { startPrometheus as startLocalPrometheus } from "../lib/prom/launcher.ts";
+import { startPrometheus } from "../lib/prom/launcher.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";
 import { sha256sumCheck } from "../testing/sha256sum.ts";
 
@@ -34,7 +34,7 @@ Deno.test({
       { PEAK_TRADE_AI_RUN_ID: "e2e_exporter", PEAK_TRADE_AI_COMPONENT: "ai_live_exporter" },
     );
     const closed = freePort(); // nothing listens here: peak_trade_web and shadow_mvs are down on purpose
-    const prom = await startLocalPrometheus({
+    const prom = await startPrometheus({
       workDir: join(dir, "prom"),
       port: promPort,
       alertmanager: null,

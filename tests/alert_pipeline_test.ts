@@ -8,7 +8,7 @@ import { startAlertStack } from "../testing/alert_stack.ts";
 import { startWebhookSink } from "../lib/alerting/webhook_sink.ts";
 import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { instantQuery } from "../lib/prom/client.ts";
-import { pollUntil, withDeadline } from "../lib/verify/wait.ts";
+import { pollUntil, withDeadline } from "../lib/async/poll.ts";
 
 /** feed_bars_total for two symbols; BTC's counter only moves while `flowing.btc` is true. */
 function barsEndpoint() {

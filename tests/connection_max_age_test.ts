@@ -7,7 +7,7 @@ import { startConnection } from "../lib/venues/connection.ts";
 import type { ConnectionEvent } from "../lib/venues/connection_events.ts";
 import { ADAPTERS } from "../lib/venues/registry.ts";
 import { EPOCH, simEnv, startSim } from "./feed_support.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 
 Deno.test("max age: our earlier cut hands over before the venue's, no trade lost or doubled", async () => {
   const dir = await Deno.makeTempDir({ prefix: "max_age_" });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BarStore } from "../lib/store/bar_store.ts";
-import { pollUntil, withDeadline } from "../lib/verify/wait.ts";
+import { pollUntil, withDeadline } from "../lib/async/poll.ts";
 import { statusWithin } from "../testing/bounded_output.ts";
 import { startGroupTask } from "../testing/group_task.ts";
 import { freePort } from "../testing/net.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fixtureText } from "./fixtures/exporter/make_fixture.ts";
 import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import denoJson from "../deno.json" with { type: "json" };
-import { waitForValue, withDeadline } from "../lib/verify/wait.ts";
+import { waitForValue, withDeadline } from "../lib/async/poll.ts";
 import { outputWithin, statusWithin } from "../testing/bounded_output.ts";
 
 const MAIN = new URL("../scripts/exporter.ts", import.meta.url).pathname;

@@ -2,14 +2,15 @@
 // copytruncate with an in-process writer. Exact totals: every line counted once, none lost.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { appendLine } from "../lib/events/emitter.ts";
+import { appendJsonl } from "../lib/fs/jsonl_append.ts";
+import { sleep } from "../lib/async/sleep.ts";
 import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";
 import { Tailer } from "../lib/events/tailer.ts";
-import { waitFor, withDeadline } from "../lib/verify/wait.ts";
+import { waitFor, withDeadline } from "../lib/async/poll.ts";
 
 const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;
-const tick = () => new Promise((r) => setTimeout(r, 5));
+const tick = () => sleep(5);
 
 /** Waits until cond() holds; fails naming `what` after 20 s instead of hanging. */
 const until = (what: string, cond: () => boolean) => waitFor(what, cond, { timeoutMs: 20_000, everyMs: 5 });
@@ -91,7 +92,7 @@ Deno.test("copytruncate x3 while a writer appends: exact totals", async () => {
     for (; written < N; written++) {
       while (hold) await tick();
       const ev = { ts: 1767225600000 + written, type: "decision", run_id: "w", component: "c", source: "s" };
-      await appendLine(path, JSON.stringify(ev) + "\n");
+      await appendJsonl(path, [ev]);
       if (written % 20 === 0) await tick();
     }
   })();

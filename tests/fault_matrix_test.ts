@@ -4,12 +4,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { instantQuery } from "../lib/prom/client.ts";
-import {
-  type PromHandle as LocalProm,
-  startPrometheus as startLocalPrometheus,
-} from "../lib/prom/launcher.ts";
+import { type PromHandle, startPrometheus } from "../lib/prom/launcher.ts";
 import type { Child } from "../lib/proc/child.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";
 import { sha256sumCheck } from "../testing/sha256sum.ts";
 
@@ -103,7 +100,7 @@ Deno.test({
       await procs[name]?.stop();
       procs[name] = null;
     };
-    let prom: LocalProm | null = null;
+    let prom: PromHandle | null = null;
     const q = async (promql: string) => (await instantQuery(promUrl, promql)).samples;
     const waitProm = async (what: string, ok: () => Promise<boolean>) => {
       assert.ok(
@@ -152,7 +149,7 @@ Deno.test({
       await start.exporter(good);
       await start.web();
       await start.shadow();
-      prom = await startLocalPrometheus({
+      prom = await startPrometheus({
         workDir: join(dir, "prom"),
         port: p.prom,
         alertmanager: null,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Venue } from "../lib/market/types.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { EPOCH, feedConfig, HOUR, MINUTE, startSim } from "./feed_support.ts";
 import { compare, storedBars, truthBars } from "./feed_truth.ts";
 

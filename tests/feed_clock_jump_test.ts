@@ -10,7 +10,7 @@ import type { ClosedBar } from "../lib/market/types.ts";
 import { BarStore } from "../lib/store/bar_store.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
 import { EPOCH, feedConfig, HOUR, MINUTE, type RunningSim, startSim } from "./feed_support.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { compare, storedBars, truthBars } from "./feed_truth.ts";
 
 const SYMBOLS = ["BTC-USDT"];

@@ -9,7 +9,7 @@ import type { ClosedBar, Venue } from "../lib/market/types.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { replayText } from "../lib/feed/replay_frames.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import type { FeedService } from "../lib/feed/service.ts";
 import {
   EPOCH,

@@ -16,7 +16,7 @@ import { parseClosedBar } from "../lib/shadow/feed_schema.ts";
 import { FeedStream } from "../lib/shadow/feed_stream.ts";
 import { ShadowRunner } from "../lib/shadow/shadow_runner.ts";
 import { EPOCH, feedConfig, HOUR, MINUTE, startQuietFeed, startSim } from "./feed_support.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { staleFeatures, storedBars } from "./feed_truth.ts";
 
 const VENUES: Venue[] = ["binance", "bybit"];

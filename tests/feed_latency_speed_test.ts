@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { startFeed } from "../lib/feed/run.ts";
 import { bucketQuantile, histogramBuckets } from "../lib/feed/status_line.ts";
 import { EPOCH, feedConfig, HOUR, startSim } from "./feed_support.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 
 /** FeedHighLatency's threshold (config/prometheus/rules/livefeed.yml). */
 const ALERT_MS = 500;

@@ -9,7 +9,7 @@ import type { Venue } from "../lib/market/types.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type RunningFeed, startFeed } from "../lib/feed/run.ts";
 import { EPOCH, feedConfig, MINUTE, startSim } from "./feed_support.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { compare, duplicateKeys, storedBars, truthBars } from "./feed_truth.ts";
 
 const VENUES: Venue[] = ["binance", "okx"];

@@ -6,7 +6,7 @@ import { freePort } from "../lib/http/free_port.ts";
 import type { ClosedBar, Interval, Venue } from "../lib/market/types.ts";
 import { type Child, spawnChild } from "../lib/proc/child.ts";
 import { simEnv } from "./feed_support.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FEED = join(ROOT, "scripts/feed.ts");

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { INTERVALS, type Venue } from "../lib/market/types.ts";
 import { type FeedProc, metricSum, missingBetween, startFeedProc } from "./feed_proc.ts";
 import { EPOCH, HOUR, MINUTE, type RunningSim, startSim } from "./feed_support.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { compare, duplicateKeys, staleFeatures, storedBars, truthBars } from "./feed_truth.ts";
 
 const ALL: Venue[] = ["binance", "bybit", "okx", "kraken"];

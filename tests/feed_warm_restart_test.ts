@@ -11,7 +11,7 @@ import { type Interval, INTERVALS, type Venue } from "../lib/market/types.ts";
 import type { RunningFeed } from "../lib/feed/run.ts";
 import { EPOCH, feedConfig, HOUR, MINUTE, startQuietFeed, startSim } from "./feed_support.ts";
 import { missingBetween } from "./feed_proc.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { staleFeatures, storedBars } from "./feed_truth.ts";
 
 const VENUES: Venue[] = ["binance", "bybit"];

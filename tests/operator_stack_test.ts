@@ -13,7 +13,7 @@ import { catalogFromExposition, checkRefs } from "../lib/dashboards/expr_refs.ts
 import { checkManifest } from "../lib/evidence/manifest.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
 import { runOncall } from "../lib/oncall/run.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { FEED_METRICS } from "../lib/web/feed_view.ts";
 import { type DemoStack, withDemoStack } from "../testing/demo_stack.ts";
 import { operatorExprs } from "../testing/operator_exprs.ts";

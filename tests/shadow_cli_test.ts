@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { validateEvent } from "../lib/events/ai_event.ts";
 import { fixtureClosedBars } from "../testing/shadow_fixture.ts";
-import { waitFor, withDeadline } from "../lib/verify/wait.ts";
+import { waitFor, withDeadline } from "../lib/async/poll.ts";
 import { readEvents, TestFeed } from "./shadow_feed_server.ts";
 import { TextReader } from "../testing/text_stream.ts";
 import { outputWithin } from "../testing/bounded_output.ts";

@@ -2,7 +2,7 @@
 // GET /api/bars (history, oldest first) and GET /stream/bars (event: bar / event: heartbeat, id =
 // venue|symbol|interval|openTimeMs, Last-Event-ID replay). The test decides what is published when.
 import type { ClosedBar } from "../lib/market/types.ts";
-import { waitFor as waitUntil, withDeadline } from "../lib/verify/wait.ts";
+import { waitFor as waitUntil, withDeadline } from "../lib/async/poll.ts";
 
 const enc = new TextEncoder();
 const idOf = (b: ClosedBar) => `${b.venue}|${b.symbol}|${b.interval}|${b.openTimeMs}`;

@@ -7,7 +7,7 @@ import { jsonLogger } from "../lib/log.ts";
 import { parseStrategyFile, resolveConfig, type ShadowConfig } from "../lib/shadow/shadow_config.ts";
 import { type ShadowService, startShadowService } from "../lib/shadow/shadow_service.ts";
 import { CLOSE_DELAY_MS, expectedRun, FIXTURE_BARS, fixtureClosedBars } from "../testing/shadow_fixture.ts";
-import { withDeadline } from "../lib/verify/wait.ts";
+import { withDeadline } from "../lib/async/poll.ts";
 import { readEvents, TestFeed, waitFor } from "./shadow_feed_server.ts";
 
 const BARS = fixtureClosedBars();

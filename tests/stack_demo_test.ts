@@ -11,7 +11,8 @@ import { checkDashboardsAgainst, type PanelCheck } from "../testing/check_dashbo
 import { loadDashboards } from "../lib/dashboards/panels.ts";
 import { instantQuery } from "../lib/prom/client.ts";
 import { runTool } from "../lib/prom/tools.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
+import { sleep } from "../lib/async/sleep.ts";
 import { withDemoStack } from "../testing/demo_stack.ts";
 import { MINUTE } from "./feed_support.ts";
 import { compare, storedBars, truthBars } from "./feed_truth.ts";
@@ -56,7 +57,7 @@ function watchFeedStalled(amUrl: string) {
         if (a.labels.alertname !== "FeedStalled") continue;
         seen.add(`${a.labels.venue ?? "-"}/${a.labels.symbol ?? "-"}/${a.labels.interval ?? "-"}`);
       }
-      await new Promise((res) => setTimeout(res, 250));
+      await sleep(250);
     }
   })().catch((err) => {
     seen.add(`watch failed: ${err}`);

@@ -9,7 +9,7 @@ import type { Child } from "../lib/proc/child.ts";
 import { fmtNum } from "../lib/verify/gates.ts";
 import { evaluateStackGates, type JudgedGate, type StackGateTargets } from "../lib/verify/stack_gates.ts";
 import { judgeStack } from "../lib/verify/stack_judge.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { logTails, startDemoStack } from "../testing/demo_stack.ts";
 import { freePort, spawnScript, waitHttpOk } from "../testing/net.ts";
 

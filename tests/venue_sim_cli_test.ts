@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { generateTrades } from "../lib/sim/market.ts";
 import { groundTruthRecord } from "../lib/sim/venue_sim.ts";
-import { waitForValue, withDeadline } from "../lib/verify/wait.ts";
+import { waitForValue, withDeadline } from "../lib/async/poll.ts";
 import { TextReader } from "../testing/text_stream.ts";
 
 const SCRIPT = new URL("../scripts/venue_sim.ts", import.meta.url).pathname;

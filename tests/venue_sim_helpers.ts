@@ -7,7 +7,7 @@ import type { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import type { MarketConfig } from "../lib/sim/market.ts";
 import { SimServer } from "../lib/sim/sim_server.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
-import { withDeadline } from "../lib/verify/wait.ts";
+import { withDeadline } from "../lib/async/poll.ts";
 
 /** 2026-01-01T00:00:00Z: a whole hour, so 1m and 1h bars line up with the start. */
 export const START_MS = 1_767_225_600_000;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import { generateTrades } from "../lib/sim/market.ts";
-import { waitFor } from "../lib/verify/wait.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { START_MS, startSim, TestClient } from "./venue_sim_helpers.ts";
 
 async function subscribe(ws: string): Promise<TestClient> {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { join } from "node:path";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { withDemoStack } from "../testing/demo_stack.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EvidenceFolder } from "../lib/evidence/folder.ts";
-import { pollUntil } from "../lib/verify/wait.ts";
+import { pollUntil } from "../lib/async/poll.ts";
 import { fmt } from "../lib/web/page/render.js";
 import { withDemoStack } from "../testing/demo_stack.ts";
 

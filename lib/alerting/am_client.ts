@@ -2,7 +2,7 @@
 // evidence and turns every failure into a result, never a throw. Shared by ./tp oncall, tests and
 // the chaos checks.
 import { z } from "zod";
-import { type Clock, pollUntil, realClock } from "../verify/wait.ts";
+import { type Clock, pollUntil, realClock } from "../async/poll.ts";
 
 const AlertSchema = z.object({
   labels: z.record(z.string(), z.string()),

@@ -1,6 +1,7 @@
 // Follows one events file: waits for it to exist, reads appended lines, survives rename rotation
 // (finishes the old file, then switches) and copytruncate (starts over at byte 0). Poll-based, with
 // the sleep injected; tests drive poll() directly and never sleep.
+import { sleep as abortableSleep } from "../async/sleep.ts";
 import { FileCursor } from "./file_cursor.ts";
 import type { LineSink } from "./line_splitter.ts";
 import type { Logger } from "../log.ts";
@@ -27,20 +28,6 @@ export interface TailSnapshot {
   renames: number;
   truncations: number;
   pollErrors: number;
-}
-
-/** setTimeout that resolves early (and clears itself) when the signal aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 export class Tailer {

@@ -1,7 +1,7 @@
 // Evidence folders: `.local_tmp/<name>_<YYYYMMDDTHHMMSSZ>/`, built in a staging folder and renamed
 // into place only when complete (manifest included), so a reader never sees a half-written proof.
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "./atomic.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
 import { buildManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
 

@@ -2,7 +2,7 @@
 // (PROTOCOL.key) and the one-line public key, so keys move freely between tickproof and ssh-keygen.
 // Key material never appears in an error message; the private half lives only in a KeyObject.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { writeFileAtomic } from "./atomic.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
 import { armor, bytesEqual, dearmor, SshReader, SshWriter, WireError } from "./ssh_key_wire.ts";
 
 export const KEY_TYPE = "ssh-ed25519";

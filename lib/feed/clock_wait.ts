@@ -2,7 +2,8 @@
 // GET SIM_CLOCK_URL, retrying with capped backoff and one log line per attempt.
 import type { Logger } from "../log.ts";
 import { type FeedClock, simClock, wallClock } from "./clock.ts";
-import { abortableSleep } from "./rest_fetch.ts";
+import { backoffDelayMs } from "../async/backoff.ts";
+import { sleep } from "../async/sleep.ts";
 
 export interface ClockWaitOptions {
   readonly baseMs?: number;
@@ -17,8 +18,9 @@ export async function waitForSimClock(
   log: Logger,
   opts: ClockWaitOptions = {},
 ): Promise<FeedClock | null> {
-  let delay = opts.baseMs ?? 250;
+  const backoff = { baseMs: opts.baseMs ?? 250, maxMs: opts.maxMs ?? 5000, jitter: "none" } as const;
   for (let attempt = 1; !signal.aborted; attempt++) {
+    const delay = backoffDelayMs(attempt - 1, backoff);
     try {
       return await simClock(url, opts.fetch);
     } catch (err) {
@@ -29,8 +31,7 @@ export async function waitForSimClock(
         error: err instanceof Error ? err.message : String(err),
       });
     }
-    await abortableSleep(delay, signal);
-    delay = Math.min(delay * 2, opts.maxMs ?? 5000);
+    await sleep(delay, signal);
   }
   return null;
 }

@@ -2,6 +2,8 @@
 // module does the fetch with a timeout and bounded retries with backoff (an effect at the edge).
 import type { Interval, Symbol, Venue, VenueKline } from "../market/types.ts";
 import { ADAPTERS } from "../venues/registry.ts";
+import { backoffDelayMs } from "../async/backoff.ts";
+import { sleep } from "../async/sleep.ts";
 
 /**
  * Bars one kline request can return: the `limit` each adapter's URL asks for (Binance and Bybit
@@ -80,7 +82,6 @@ export class RestKlines {
     const url = adapter.rest.url(base, symbol, interval, startMs, endMs);
     const attempts = this.opts.attempts ?? 4;
     const f = this.opts.fetch ?? fetch;
-    let delay = this.opts.backoffMs ?? 100;
     const wallNow = this.opts.wallNow ?? Date.now;
     for (let i = 1;; i++) {
       const held = (this.holdUntil.get(venue) ?? 0) - wallNow();
@@ -108,23 +109,11 @@ export class RestKlines {
         this.lastError = err instanceof Error ? err.message : String(err);
         if (i >= attempts || this.opts.signal?.aborted || err instanceof RestRateLimited) throw err;
       }
-      await abortableSleep(delay, this.opts.signal);
-      delay *= 2;
+      // Doubling from backoffMs, uncapped: the attempts bound it.
+      await sleep(
+        backoffDelayMs(i - 1, { baseMs: this.opts.backoffMs ?? 100, maxMs: Infinity, jitter: "none" }),
+        this.opts.signal,
+      );
     }
   }
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const id = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(id);
-      resolve();
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

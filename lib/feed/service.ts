@@ -16,7 +16,8 @@ import { type FeedConnection, startConnections } from "./connections.ts";
 import { FeedIngest } from "./ingest.ts";
 import { createFeedMetrics, type FeedMetrics, type FeedState } from "./metrics.ts";
 import type { Recorder } from "./recorder.ts";
-import { abortableSleep, RestKlines } from "./rest_fetch.ts";
+import { RestKlines } from "./rest_fetch.ts";
+import { sleep as abortableSleep } from "../async/sleep.ts";
 import { SuspectBook } from "./suspects.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "./symbol_watch.ts";
 

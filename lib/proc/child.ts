@@ -1,5 +1,7 @@
 // Child processes (the stack's components, Prometheus, Alertmanager): started with their output in
 // a log file, probed until healthy, stopped with SIGTERM (SIGKILL after a grace period).
+import { pollUntil } from "../async/poll.ts";
+import { sleep } from "../async/sleep.ts";
 
 export interface ChildSpec {
   name: string;
@@ -89,12 +91,9 @@ export async function portTaken(host: string, port: number): Promise<boolean> {
 export async function waitHealthy(url: string, child: Child, timeoutMs: number): Promise<boolean> {
   let exited = false;
   void child.exited.then(() => exited = true);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !exited) {
-    if (await probe(url)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+  // Defined (ends the poll) once healthy (true) or exited (false); undefined keeps polling.
+  const ok = await pollUntil(async () => exited ? false : (await probe(url)) || undefined, timeoutMs, 100);
+  return ok === true;
 }
 
 /** Starts a daemon and waits for its readiness URL; on failure it is stopped and the error names the log. */
@@ -105,7 +104,7 @@ export async function startDaemon(
 ): Promise<Child> {
   const child = await spawnChild(spec);
   if (await waitHealthy(readyUrl, child, readyTimeoutMs)) return child;
-  const status = await Promise.race([child.exited, new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+  const status = await Promise.race([child.exited, sleep(50).then(() => null)]);
   await child.stop(3000);
   const why = status ? `exited with code ${status.code}` : `was not ready within ${readyTimeoutMs} ms`;
   throw new Error(`${spec.name} (${readyUrl}) ${why}; see ${spec.logFile}`);

@@ -3,7 +3,7 @@
 // stops it cleanly. Used by `./tp prom`, `./tp verify` and every test stack.
 import { join, resolve } from "node:path";
 import { bindHost, PORTS } from "../config/ports.ts";
-import { writeFileAtomic } from "../evidence/atomic.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
 import { freePort } from "../http/free_port.ts";
 import { PortBusyError } from "../http/serve.ts";
 import { startDaemon } from "../proc/child.ts";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { activeTargets } from "./client.ts";
 import { startPrometheus } from "./launcher.ts";
-import { waitFor } from "../verify/wait.ts";
+import { waitFor } from "../async/poll.ts";
 
 const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 

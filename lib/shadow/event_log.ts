@@ -1,7 +1,8 @@
 // The events file: append-only ai_event v1 JSON lines, each validated by the shared schema and written
-// whole with one write() in append mode; plus reading its tail back to find where a run stopped.
+// whole by the one JSONL appender (lib/fs); plus reading its tail back to find where a run stopped.
 import { dirname } from "node:path";
-import { type AiEvent, type AiEventInput, eventLine, makeEvent } from "../events/ai_event.ts";
+import { type AiEvent, type AiEventInput, makeEvent } from "../events/ai_event.ts";
+import { JsonlAppender } from "../fs/jsonl_append.ts";
 import type { SeriesKey } from "./feed_schema.ts";
 import { type Identity, type Resume, resumeFromDecision } from "./shadow_events.ts";
 
@@ -9,11 +10,11 @@ const enc = new TextEncoder();
 
 export class EventWriter {
   readonly path: string;
-  #file: Deno.FsFile;
+  #out: JsonlAppender;
 
   private constructor(path: string, file: Deno.FsFile) {
     this.path = path;
-    this.#file = file;
+    this.#out = new JsonlAppender(path, file);
   }
 
   /** Opens (creating dirs and file) for append; terminates a torn last line left by a crash. */
@@ -34,25 +35,14 @@ export class EventWriter {
   /** Validates against ai_event v1 (TypeError naming the field otherwise) and appends one line. */
   write(input: AiEventInput): AiEvent {
     const event = makeEvent(input);
-    const bytes = enc.encode(eventLine(event));
-    let off = writeFrom(this.#file, bytes, 0);
-    // A regular-file write is whole in practice; loop only for the pathological short write.
-    while (off < bytes.length) off = writeFrom(this.#file, bytes, off);
+    this.#out.append(event); // ShortWriteError rather than a line finished by a second write
     return event;
   }
 
-  /** Flushes to disk and closes. */
+  /** Flushes to disk (fdatasync) and closes. */
   close(): void {
-    try {
-      this.#file.syncDataSync();
-    } finally {
-      this.#file.close();
-    }
+    this.#out.close("data");
   }
-}
-
-function writeFrom(f: Deno.FsFile, bytes: Uint8Array, off: number): number {
-  return off + f.writeSync(off === 0 ? bytes : bytes.subarray(off));
 }
 
 /** Which decision lines belong to this instance: same run, component, source and series. */

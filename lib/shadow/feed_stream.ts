@@ -1,5 +1,7 @@
 // The feed connection lifecycle: fetch the SSE stream, parse it, report open/events/close, reconnect
 // with capped exponential backoff plus jitter, and resume with Last-Event-ID. No strategy logic here.
+import { backoffDelayMs } from "../async/backoff.ts";
+import { sleep } from "../async/sleep.ts";
 import { type SseEvent, SseParser } from "./sse_parser.ts";
 
 export interface FeedStreamHandlers {
@@ -19,26 +21,6 @@ export interface FeedStreamOptions {
   readonly backoffMaxMs: number;
   /** Jitter source in [0, 1); injectable for tests. */
   readonly random?: () => number;
-}
-
-/** Delay before reconnect attempt `attempt` (0-based): min(max, base·2^attempt) scaled into [50 %, 100 %]. */
-export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, rand: number): number {
-  const capped = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(capped * (0.5 + rand / 2));
-}
-
-/** Resolves after `ms` or as soon as `signal` aborts; never leaves a timer behind. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 export class FeedStream {
@@ -86,10 +68,12 @@ export class FeedStream {
       if (signal.aborted) return;
       this.#h.onClose(conn.signal.aborted ? "restart" : reason);
       if (this.#opened) attempt = 0;
-      await sleep(
-        backoffDelayMs(attempt++, this.#opts.backoffBaseMs, this.#opts.backoffMaxMs, rand()),
-        signal,
-      );
+      const backoff = {
+        baseMs: this.#opts.backoffBaseMs,
+        maxMs: this.#opts.backoffMaxMs,
+        jitter: "equal",
+      } as const;
+      await sleep(backoffDelayMs(attempt++, backoff, rand), signal);
     }
   }
 

@@ -1,22 +1,23 @@
-// Append-only JSON-lines file: each call writes whole lines in one go, so a reader tailing the file
-// (or a crash) never sees half a record from us. Synchronous on purpose: lines are small and the
+// Append-only JSON-lines file for the simulator's ground truth and chaos log, through the one JSONL
+// appender (lib/fs): each call writes its records as whole lines in one write, so a reader tailing the
+// file (or a crash) never sees half a record from us. Synchronous on purpose: lines are small and the
 // order across files must match the order of events.
+import { JsonlAppender } from "../fs/jsonl_append.ts";
 
 export class JsonlWriter {
   readonly path: string;
-  #file: Deno.FsFile | null;
+  #out: JsonlAppender | null;
   #lines = 0;
-  readonly #enc = new TextEncoder();
 
-  private constructor(path: string, file: Deno.FsFile) {
-    this.path = path;
-    this.#file = file;
+  private constructor(out: JsonlAppender) {
+    this.path = out.path;
+    this.#out = out;
   }
 
   /** Opens (creating or appending to) `path`; throws a clear Error when it cannot. */
   static open(path: string): JsonlWriter {
     try {
-      return new JsonlWriter(path, Deno.openSync(path, { create: true, append: true }));
+      return new JsonlWriter(JsonlAppender.openSync(path));
     } catch (err) {
       throw new Error(`Cannot open ${path} for appending: ${err instanceof Error ? err.message : err}`);
     }
@@ -26,21 +27,16 @@ export class JsonlWriter {
     return this.#lines;
   }
 
-  /** Writes records as lines; a no-op once closed. */
+  /** Writes records as lines (ShortWriteError if the write came up short); a no-op once closed. */
   write(records: readonly unknown[]): void {
-    if (!this.#file || records.length === 0) return;
-    let text = "";
-    for (const r of records) text += JSON.stringify(r) + "\n";
-    const bytes = this.#enc.encode(text);
-    let off = 0;
-    while (off < bytes.length) off += this.#file.writeSync(bytes.subarray(off));
+    if (!this.#out || records.length === 0) return;
+    this.#out.appendBatch(records);
     this.#lines += records.length;
   }
 
+  /** fsyncs and closes. */
   close(): void {
-    if (!this.#file) return;
-    this.#file.syncSync();
-    this.#file.close();
-    this.#file = null;
+    this.#out?.close("all");
+    this.#out = null;
   }
 }

@@ -1,15 +1,4 @@
-// Reconnect delays: capped exponential backoff with full jitter (AWS architecture blog,
-// "Exponential Backoff And Jitter"): delay = random() * min(max, base * 2^attempt).
-// Pure: the random source is a parameter so tests can pin the sequence.
-
-/** Delay before reconnect attempt `attempt` (0 = first retry), whole ms in [0, min(max, base*2^attempt)). */
-export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
-  const r = random();
-  // A broken random source must not produce NaN or negative sleeps.
-  const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 1;
-  return Math.floor(unit * ceiling);
-}
+// Reconnect backoff settings from config (the delay itself is lib/async/backoff.ts, full jitter).
 
 /** Backoff settings as read from config (BACKOFF_BASE_MS, BACKOFF_MAX_MS). */
 export interface BackoffConfig {

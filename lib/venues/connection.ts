@@ -6,7 +6,8 @@
 // sees no disconnect. If the successor cannot subscribe, the cut becomes an ordinary reconnect.
 // Effects (socket, clock, timers, random) are injected.
 import type { ConnectionPlan, VenueAdapter } from "./adapter.ts";
-import { backoffDelayMs } from "./backoff.ts";
+import { backoffDelayMs } from "../async/backoff.ts";
+import { sleep } from "../async/sleep.ts";
 import { type ConnectionEvent, type ConnectionStats, emptyStats } from "./connection_events.ts";
 import { openSession, type Session, type SessionHooks } from "./connection_session.ts";
 
@@ -109,9 +110,11 @@ async function runLoop(opts: ConnectionOptions, stats: ConnectionStats): Promise
       continue;
     }
     // A planned cut on a healthy link reconnects at once; anything else backs off.
-    const delay = out.planned && out.gotData
-      ? 0
-      : backoffDelayMs(attempt++, opts.backoffBaseMs, opts.backoffMaxMs, fx.random);
+    const delay = out.planned && out.gotData ? 0 : backoffDelayMs(
+      attempt++,
+      { baseMs: opts.backoffBaseMs, maxMs: opts.backoffMaxMs, jitter: "full" },
+      fx.random,
+    );
     emit({ type: "disconnect", name, atMs: fx.now(), reason: out.reason, ...code(out), retryInMs: delay });
     await sleep(delay, opts.signal, fx);
   }
@@ -203,19 +206,4 @@ class Handover implements SessionHooks {
     const name = this.opts.plan.name;
     this.emit({ type: "handover", name, atMs: this.fx.now(), reason: this.reason, ok, detail });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal, fx: ConnectionEffects): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      fx.clearTimeout(id);
-      resolve();
-    };
-    const id = fx.setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -6,6 +6,7 @@ import type { ConnectionEvent } from "./connection_events.ts";
 import { startConnection } from "./connection.ts";
 import { ADAPTERS } from "./registry.ts";
 import { collector, count, options, send, startVenue } from "../../testing/loopback_venue.ts";
+import { waitFor } from "../async/poll.ts";
 
 const LINGER_MS = 777_000; // never fires on its own: the test fires the linger timer itself
 const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
@@ -73,7 +74,7 @@ Deno.test("handover: Binance serverShutdown subscribes a successor before the ol
   linger.fire();
   // The successor's frames are held until the old link is gone, then delivered in order.
   await c.until((e) => count(e, "events") === 3, "trade 7 twice and trade 8");
-  while (venue.closeCodes.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await waitFor("the venue to see the old link close", () => venue.closeCodes.length > 0, { everyMs: 5 });
   ac.abort();
   await conn.done;
   await venue.close();
@@ -116,7 +117,7 @@ Deno.test("handover: max connection age hands over on the injected clock, no dis
   clock += 23.5 * 3_600_000;
   await c.until((e) => count(e, "handover") === 1, "the handover");
   linger.fire();
-  while (venue.closeCodes.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await waitFor("the venue to see the old link close", () => venue.closeCodes.length > 0, { everyMs: 5 });
   ac.abort();
   await conn.done;
   await venue.close();
@@ -218,11 +219,11 @@ Deno.test("handover: a cut announced to the successor before it took over is han
   const { linger, c, ac, conn } = binanceLink(venue.url);
   await c.until((e) => count(e, "handover") === 1, "the first handover");
   // The successor got its own serverShutdown while the old link still lingers.
-  while (conn.stats.byKind.shutdown < 2) await new Promise((r) => setTimeout(r, 5));
+  await waitFor("the successor's own serverShutdown", () => conn.stats.byKind.shutdown >= 2, { everyMs: 5 });
   linger.fire();
   await c.until((e) => count(e, "handover") === 2, "the second handover, once the successor is the link");
   linger.fire();
-  while (venue.closeCodes.length < 2) await new Promise((r) => setTimeout(r, 5));
+  await waitFor("the venue to see both old links close", () => venue.closeCodes.length >= 2, { everyMs: 5 });
   ac.abort();
   await conn.done;
   await venue.close();

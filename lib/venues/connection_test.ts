@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { startConnection } from "./connection.ts";
 import { ADAPTERS } from "./registry.ts";
 import { collector, count, options, send, startVenue } from "../../testing/loopback_venue.ts";
-import { waitFor } from "../verify/wait.ts";
+import { waitFor } from "../async/poll.ts";
 import type { VenueAdapter } from "./adapter.ts";
 
 /**

@@ -6,11 +6,12 @@ import { dirname } from "node:path";
 import { type AiEvent, eventLine, makeEvent } from "../events/ai_event.ts";
 import { DEMO_SOURCE } from "../events/demo_source.ts";
 import { EvidenceFolder } from "../evidence/folder.ts";
+import { appendJsonl } from "../fs/jsonl_append.ts";
 import { collectVersions, runInfo } from "../evidence/run_info.ts";
 import { errorText, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import { fetchText } from "./ops_verify.ts";
 import { fmtNum } from "./gates.ts";
-import { type Clock, pollUntil, realClock } from "./wait.ts";
+import { type Clock, pollUntil, realClock } from "../async/poll.ts";
 
 export interface ActivityDemoOptions {
   promUrl: string;
@@ -58,20 +59,10 @@ export function demoEvents(runId: string, n: number, startMs: number): AiEvent[]
   return out;
 }
 
-/** Appends whole lines, one write each, in append mode: concurrent writers never interleave. */
+/** Appends whole lines, one write each, in append mode (lib/fs): concurrent writers never interleave. */
 export async function appendEvents(file: string, events: AiEvent[]): Promise<void> {
   await Deno.mkdir(dirname(file), { recursive: true });
-  const f = await Deno.open(file, { create: true, append: true });
-  try {
-    const enc = new TextEncoder();
-    for (const e of events) {
-      const bytes = enc.encode(eventLine(e));
-      let off = 0;
-      while (off < bytes.length) off += await f.write(bytes.subarray(off));
-    }
-  } finally {
-    f.close();
-  }
+  await appendJsonl(file, events);
 }
 
 export async function runActivityDemo(opts: ActivityDemoOptions): Promise<ActivityDemoResult> {

@@ -12,7 +12,7 @@ import {
   renderSummary,
   RUNBOOK_QUERIES,
 } from "./gates.ts";
-import { type Clock, pollUntil, realClock } from "./wait.ts";
+import { type Clock, pollUntil, realClock } from "../async/poll.ts";
 
 export interface OpsVerifyOptions {
   promUrl: string;

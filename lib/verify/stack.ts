@@ -6,7 +6,7 @@ import { type ComponentInfo, COMPONENTS } from "../config/components.ts";
 import { bindHost } from "../config/ports.ts";
 import { type Child, portTaken, probe, spawnChild } from "../proc/child.ts";
 import { describeHolder, portHolder } from "../proc/port_holder.ts";
-import { pollUntil } from "./wait.ts";
+import { pollUntil } from "../async/poll.ts";
 
 export interface StackContext {
   /** Heavy, throwaway data (stores, ground truth). */

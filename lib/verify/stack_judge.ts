@@ -11,7 +11,7 @@ import {
   renderStackGatesTsv,
   type StackGateTargets,
 } from "./stack_gates.ts";
-import { type Clock, pollUntil, realClock } from "./wait.ts";
+import { type Clock, pollUntil, realClock } from "../async/poll.ts";
 
 const OK_STATES = new Set(["started", "already_running"]);
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Clock, pollUntil, waitFor, waitForValue, withDeadline } from "./wait.ts";
+import { type Clock, pollUntil, waitFor, waitForValue, withDeadline } from "./poll.ts";
 
 /** A clock that only moves when slept on: no wall time passes in these tests. */
 function fakeClock(): Clock & { slept: number[] } {

@@ -1,5 +1,8 @@
-// Bounded polling: every wait in a proof or a test has a deadline, an injectable clock/sleep, and
-// (waitFor, waitForValue) an error naming what it waited for when the deadline passes.
+// The one polling family: every wait in a proof, a launcher or a test has a deadline, an injectable
+// clock/sleep, and (waitFor, waitForValue, withDeadline) an error naming what it waited for when the
+// deadline passes. pollUntil is the base; it returns undefined at the deadline for callers that
+// report the miss themselves.
+import { sleep } from "./sleep.ts";
 
 export interface Clock {
   now(): number;
@@ -8,7 +11,7 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms) => sleep(ms),
 };
 
 /** Polls `check` every `everyMs` until it returns a value that is not undefined, the deadline passes or `signal` aborts. */
