@@ -1,0 +1,61 @@
+// ai_live_ops_verify: every OPS_GATES gate recomputed with evaluateGate from its stored answer
+// (prom/gate_<key>.json), the verdict with overallVerdict, and the text summary with renderSummary.
+import { evaluateGate, type GateResult, OPS_GATES, overallVerdict, renderSummary } from "../verify/gates.ts";
+import {
+  byKey,
+  type CheckRow,
+  compareGate,
+  problem,
+  readJson,
+  readText,
+  row,
+  storedOutcome,
+  unexpected,
+} from "./rows.ts";
+
+export const opsRawFile = (key: string) => `prom/gate_${key}.json`;
+
+export async function recomputeOps(dir: string): Promise<CheckRow[]> {
+  const summary = await readJson(dir, "summary.json");
+  if (!summary) return [problem("summary", "summary.json", "missing", "summary.json missing or not JSON")];
+  const stored = byKey(summary.gates);
+  const rows: CheckRow[] = [];
+  const results: GateResult[] = [];
+  for (const spec of OPS_GATES) {
+    const raw = await readText(dir, opsRawFile(spec.key));
+    if (raw === null) {
+      rows.push(
+        problem(`gate ${spec.key}`, "-", "-", `${spec.key}: raw answer ${opsRawFile(spec.key)} missing`),
+      );
+      continue;
+    }
+    const r = evaluateGate(spec, storedOutcome(raw, spec.promql));
+    results.push(r);
+    rows.push(compareGate(spec.key, stored.get(spec.key), r));
+  }
+  rows.push(...unexpected(stored, OPS_GATES.map((g) => g.key)));
+  const verdict = overallVerdict(results);
+  rows.push(row("verdict", String(summary.verdict), verdict, "summary verdict differs from the gates"));
+  const header = Object.fromEntries(
+    ["prometheus_url", "exporter_url", "prometheus_ready", "targets", "judged_at"].map((
+      k,
+    ) => [k, String(summary[k])]),
+  );
+  const text = await readText(dir, "AI_LIVE_OPS_SUMMARY.txt");
+  rows.push(summaryTextRow("AI_LIVE_OPS_SUMMARY.txt", text, renderSummary(header, results)));
+  return rows;
+}
+
+/** A text summary must say exactly what its gates say (a hand edit of the .txt alone is caught). */
+export function summaryTextRow(file: string, stored: string | null, recomputed: string): CheckRow {
+  if (stored === null) return problem(file, "missing", "-", `${file} missing`);
+  if (stored === recomputed) return row(file, "matches", "matches");
+  const a = stored.split("\n"), b = recomputed.split("\n");
+  const i = a.findIndex((l, j) => l !== b[j]);
+  return problem(
+    file,
+    a[i] ?? "(end)",
+    b[i] ?? "(end)",
+    `${file} line ${i + 1} differs from the recomputed gates`,
+  );
+}
