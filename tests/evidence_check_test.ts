@@ -14,6 +14,8 @@ import { runActivityDemo } from "../lib/verify/activity_demo.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
 import { waitForValue } from "../lib/verify/wait.ts";
 import { startAlertStack } from "../testing/alert_stack.ts";
+import { withDemoStack } from "../testing/demo_stack.ts";
+import { exporterEventsFile } from "../lib/verify/activity_demo.ts";
 import { freePort, runScript } from "../testing/net.ts";
 
 interface Case {
@@ -249,4 +251,56 @@ Deno.test("evidence check: the tamper matrix on real proof folders", async () =>
   } finally {
     await Deno.remove(root, { recursive: true }).catch(() => {});
   }
+});
+
+Deno.test("evidence check: folders from the real demo stack (data in every gate) agree; a forged value does not", async () => {
+  await withDemoStack(
+    "tp_evidence_check_",
+    async (dir) => ({ venues: ["binance"], symbols: ["BTC-USDT"], webEvidenceDir: join(dir, "web_ev") }),
+    async (s, dir) => {
+      const evidenceRoot = join(dir, "proofs");
+      const eventsFile = await exporterEventsFile(s.exporterUrl);
+      assert.ok(eventsFile);
+      const activity = await runActivityDemo({
+        promUrl: s.promUrl,
+        exporterUrl: s.exporterUrl,
+        eventsFile,
+        runId: "evidence_check_live",
+        n: 8,
+        waitMs: 60_000,
+        evidenceRoot,
+      });
+      const ops = await runOpsVerify({
+        promUrl: s.promUrl,
+        exporterUrl: s.exporterUrl,
+        evidenceRoot,
+        readyTimeoutMs: 30_000,
+        waitMs: 60_000,
+      });
+      const oncall = await runOncall({
+        promUrl: s.promUrl,
+        amUrl: s.amUrl,
+        config: await loadOncallConfig(),
+        configPath: ONCALL_CONFIG_PATH,
+        evidenceRoot,
+      });
+      assert.equal(activity.verdict, "PASS", activity.summaryText);
+      const withValues = oncall.results.filter((r) => r.value !== null).length;
+      assert.ok(withValues >= 5, oncall.table);
+      for (const d of [activity.dir, ops.dir, oncall.dir]) {
+        const r = await runScript("scripts/evidence.ts", ["check", d]);
+        assert.equal(r.code, 0, `${d}\n${r.stdout}${r.stderr}`);
+      }
+      // Forge a passing value into the ops summary and rebuild the manifest: the gate is named.
+      const summary = JSON.parse(await Deno.readTextFile(join(ops.dir, "summary.json")));
+      summary.gates[1].value = 7;
+      await Deno.writeTextFile(join(ops.dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+      await reseal(ops.dir);
+      const r = await runScript("scripts/evidence.ts", ["check", ops.dir]);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stdout, new RegExp(`${summary.gates[1].key}: recomputed from the raw answer differs`));
+      const list = await runScript("scripts/evidence.ts", ["list", "--root", evidenceRoot]);
+      console.log(`\n${list.stdout}`);
+    },
+  );
 });
