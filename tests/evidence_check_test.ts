@@ -256,7 +256,8 @@ Deno.test("evidence check: the tamper matrix on real proof folders", async () =>
 Deno.test("evidence check: folders from the real demo stack (data in every gate) agree; a forged value does not", async () => {
   await withDemoStack(
     "tp_evidence_check_",
-    async (dir) => ({ venues: ["binance"], symbols: ["BTC-USDT"], webEvidenceDir: join(dir, "web_ev") }),
+    (dir) =>
+      Promise.resolve({ venues: ["binance"], symbols: ["BTC-USDT"], webEvidenceDir: join(dir, "web_ev") }),
     async (s, dir) => {
       const evidenceRoot = join(dir, "proofs");
       const eventsFile = await exporterEventsFile(s.exporterUrl);
