@@ -1,13 +1,9 @@
 // ai_live_activity_demo: what was emitted (events_emitted.jsonl) and what Prometheus answered
 // (prom/decisions_for_run.json, prom/last_event_ts_for_run.json) recomputed and held to summary.json.
 // The demo passes when Prometheus counted every emitted decision and shows the run's last-event series.
+import { ACTIVITY_RAW } from "../evidence/gate_sources.ts";
 import { fmtNum } from "../verify/gates.ts";
 import { type CheckRow, problem, readJson, readText, row, storedOutcome } from "./rows.ts";
-
-export const ACTIVITY_RAW = {
-  decisions_seen_in_prometheus: "prom/decisions_for_run.json",
-  run_scoped_last_event_series: "prom/last_event_ts_for_run.json",
-} as const;
 
 export async function recomputeActivity(dir: string): Promise<CheckRow[]> {
   const s = await readJson(dir, "summary.json");

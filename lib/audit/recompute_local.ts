@@ -2,11 +2,12 @@
 // functions that judged it (componentsGate, evaluateGate on stackPromGates, httpGate on the stored
 // HTTP answer), the key scan from its report, and the whole verdict with wholeVerdict.
 import { basename, dirname, join } from "node:path";
+import { stackRawFile } from "../evidence/gate_sources.ts";
 import { parseVerdictText } from "../evidence/kinds.ts";
 import type { ComponentStatus } from "../verify/stack.ts";
 import { evaluateGate } from "../verify/gates.ts";
 import { wholeVerdict } from "../verify/operator_note.ts";
-import { HTTP_BODY_OK, httpGate, type JudgedGate, rawFile, stackPromGates } from "../verify/stack_gates.ts";
+import { HTTP_BODY_OK, httpGate, type JudgedGate, stackPromGates } from "../verify/stack_gates.ts";
 import { componentsGate } from "../verify/stack_judge.ts";
 import {
   byKey,
@@ -75,9 +76,9 @@ export async function recomputeLocal(dir: string): Promise<CheckRow[]> {
   const gates: JudgedGate[] = [];
   for (const [key, s] of stored) {
     if (!known.has(key)) continue;
-    const raw = await readText(dir, rawFile(key));
+    const raw = await readText(dir, stackRawFile(key));
     if (raw === null) {
-      rows.push(problem(`gate ${key}`, "-", "-", `${key}: raw answer ${rawFile(key)} missing`));
+      rows.push(problem(`gate ${key}`, "-", "-", `${key}: raw answer ${stackRawFile(key)} missing`));
       continue;
     }
     const g = await recomputeGate(key, String(s.promql), raw, venues);

@@ -1,6 +1,7 @@
 // oncall: the checklist recomputed with evaluateOncall from the stored answers (prom/<key>.json,
 // alertmanager/alerts.json) and the thresholds the run used (run.json config.thresholds).
 import { parseAlertsAnswer } from "../alerting/am_client.ts";
+import { ONCALL_ALERTS_FILE, oncallQueryFile } from "../evidence/gate_sources.ts";
 import type { QueryOutcome } from "../prom/client.ts";
 import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey } from "../oncall/checks.ts";
 import { type OncallConfig, parseOncallConfig } from "../oncall/config.ts";
@@ -17,9 +18,6 @@ import {
   storedOutcome,
   unexpected,
 } from "./rows.ts";
-
-export const oncallRawFile = (k: QueryKey) => `prom/${k}.json`;
-export const ALERTS_FILE = "alertmanager/alerts.json";
 
 export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   const summary = await readJson(dir, "summary.json");
@@ -38,12 +36,12 @@ export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   const rows: CheckRow[] = [];
   const queries = {} as Record<QueryKey, QueryOutcome>;
   for (const k of QUERY_KEYS) {
-    const raw = await readText(dir, oncallRawFile(k));
-    if (raw === null) rows.push(problem(`raw ${k}`, "-", "-", `raw answer ${oncallRawFile(k)} missing`));
+    const raw = await readText(dir, oncallQueryFile(k));
+    if (raw === null) rows.push(problem(`raw ${k}`, "-", "-", `raw answer ${oncallQueryFile(k)} missing`));
     queries[k] = storedOutcome(raw ?? "", promql[k]);
   }
-  const amRaw = await readText(dir, ALERTS_FILE);
-  if (amRaw === null) rows.push(problem("raw alerts", "-", "-", `raw answer ${ALERTS_FILE} missing`));
+  const amRaw = await readText(dir, ONCALL_ALERTS_FILE);
+  if (amRaw === null) rows.push(problem("raw alerts", "-", "-", `raw answer ${ONCALL_ALERTS_FILE} missing`));
   const amUrl = `${String(summary.alertmanager_url)}/api/v2/alerts`;
   const error = errorEnvelope(amRaw ?? "");
   const alerts = error !== null

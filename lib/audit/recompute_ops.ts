@@ -1,5 +1,6 @@
 // ai_live_ops_verify: every OPS_GATES gate recomputed with evaluateGate from its stored answer
 // (prom/gate_<key>.json), the verdict with overallVerdict, and the text summary with renderSummary.
+import { opsRawFile } from "../evidence/gate_sources.ts";
 import { evaluateGate, type GateResult, OPS_GATES, overallVerdict, renderSummary } from "../verify/gates.ts";
 import {
   byKey,
@@ -12,8 +13,6 @@ import {
   storedOutcome,
   unexpected,
 } from "./rows.ts";
-
-export const opsRawFile = (key: string) => `prom/gate_${key}.json`;
 
 export async function recomputeOps(dir: string): Promise<CheckRow[]> {
   const summary = await readJson(dir, "summary.json");

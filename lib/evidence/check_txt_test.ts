@@ -2,11 +2,12 @@
 // folder. They pass on the sealed folder and fail once it is changed.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { EvidenceFolder } from "../evidence/folder.ts";
-import { MANIFEST_NAME } from "../evidence/manifest.ts";
-import { generateKey } from "../evidence/ssh_key.ts";
-import { allowedSignersLine, signSshsig } from "../evidence/sshsig.ts";
-import { CHECK_TXT, gateSource, renderCheckTxt } from "./check_txt.ts";
+import { EvidenceFolder } from "./folder.ts";
+import { MANIFEST_NAME } from "./manifest.ts";
+import { generateKey } from "./ssh_key.ts";
+import { allowedSignersLine, signSshsig } from "./sshsig.ts";
+import { CHECK_TXT, renderCheckTxt } from "./check_txt.ts";
+import { gateSource } from "./gate_sources.ts";
 
 /** The indented command lines of section `n.` (continuations joined). */
 function section(text: string, n: number): string {
