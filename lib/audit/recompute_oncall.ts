@@ -3,7 +3,7 @@
 import { parseAlertsAnswer } from "../alerting/am_client.ts";
 import { ONCALL_ALERTS_FILE, oncallQueryFile } from "../evidence/gate_sources.ts";
 import type { QueryOutcome } from "../prom/client.ts";
-import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey } from "../oncall/checks.ts";
+import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "../oncall/checks.ts";
 import { type OncallConfig, parseOncallConfig } from "../oncall/config.ts";
 import { overallVerdict, renderSummary } from "../verify/gates.ts";
 import { summaryTextRow } from "./recompute_ops.ts";
@@ -70,6 +70,9 @@ export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
       await readText(dir, "ONCALL_SUMMARY.txt"),
       renderSummary(header, results),
     ),
+  );
+  rows.push(
+    summaryTextRow("ONCALL_TABLE.txt", await readText(dir, "ONCALL_TABLE.txt"), renderTable(results)),
   );
   return rows;
 }

@@ -1,7 +1,15 @@
 // ai_live_ops_verify: every OPS_GATES gate recomputed with evaluateGate from its stored answer
 // (prom/gate_<key>.json), the verdict with overallVerdict, and the text summary with renderSummary.
 import { opsRawFile } from "../evidence/gate_sources.ts";
-import { evaluateGate, type GateResult, OPS_GATES, overallVerdict, renderSummary } from "../verify/gates.ts";
+import {
+  evaluateGate,
+  type GateResult,
+  OPS_GATES,
+  overallVerdict,
+  renderSeriesTsv,
+  renderSummary,
+  RUNBOOK_QUERIES,
+} from "../verify/gates.ts";
 import {
   byKey,
   type CheckRow,
@@ -42,8 +50,25 @@ export async function recomputeOps(dir: string): Promise<CheckRow[]> {
   );
   const text = await readText(dir, "AI_LIVE_OPS_SUMMARY.txt");
   rows.push(summaryTextRow("AI_LIVE_OPS_SUMMARY.txt", text, renderSummary(header, results)));
+  rows.push(await seriesRow(dir));
   return rows;
 }
+
+/** PROM_REQUIRED_SERIES.tsv rendered again from the gate and runbook answers the folder keeps. */
+async function seriesRow(dir: string): Promise<CheckRow> {
+  const named = [
+    ...OPS_GATES.map((g) => ({ name: g.key, promql: g.promql, file: opsRawFile(g.key) })),
+    ...RUNBOOK_QUERIES.map((q) => ({ name: q.name, promql: q.promql, file: `prom/runbook_${q.name}.json` })),
+  ];
+  const rows = [];
+  for (const n of named) {
+    const raw = await readText(dir, n.file);
+    if (raw === null) return problem(SERIES, "-", "-", `${n.file} missing`);
+    rows.push({ name: n.name, outcome: storedOutcome(raw, n.promql) });
+  }
+  return summaryTextRow(SERIES, await readText(dir, SERIES), renderSeriesTsv(rows));
+}
+const SERIES = "PROM_REQUIRED_SERIES.tsv";
 
 /** A text summary must say exactly what its gates say (a hand edit of the .txt alone is caught). */
 export function summaryTextRow(file: string, stored: string | null, recomputed: string): CheckRow {
