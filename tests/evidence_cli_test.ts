@@ -73,6 +73,15 @@ Deno.test("evidence CLI: list newest first, diff with deltas, prune keeps the ne
       "PASS -> FAIL, -2",
     );
 
+    const checked = await cli("check", oldPass, "--json");
+    assert.equal(checked.code, 1, "no raw answers in this hand-made folder: every gate disagrees");
+    const report = JSON.parse(checked.stdout);
+    assert.equal(report.ok, false);
+    assert.match(
+      report.rows.map((r: { note: string }) => r.note).join("\n"),
+      /up_jobs_rc: raw answer prom\/gate_up_jobs_rc\.json missing/,
+    );
+
     const dry = await cli("prune", "--keep", "1", "--older-than", "7d", "--root", root, "--dry-run");
     assert.match(dry.stdout, /would remove ai_live_ops_verify_\d{8}T\d{6}Z\n$/);
     assert.match(dry.stdout, /newest PASS/);
