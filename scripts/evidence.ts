@@ -59,8 +59,9 @@ changed: status (PASS -> FAIL) and by how much (+2).`;
 const PRUNE_HELP = `Usage: ./tp evidence prune --keep N --older-than D [--root R] [--dry-run]
 
 Deletes proof folders under R (default ${DEFAULT_EVIDENCE_ROOT}) beyond the newest N of each kind that
-are older than D (30d, 12h, 15m, 90s). Never deletes the newest PASS of a kind, nor a folder being
-written (those live under .staging until sealed). --dry-run prints the plan only.`;
+are older than D (30d, 12h, 15m, 90s). Never deletes the newest PASS of a kind, a folder being
+written (those live under .staging until sealed), nor the activity demo and ops verify folders a kept
+local verify judged. --dry-run prints the plan only.`;
 
 const KEYGEN_HELP = `Usage: ./tp evidence keygen [--path P]
 

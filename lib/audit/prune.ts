@@ -1,10 +1,13 @@
 // `evidence prune --keep N --older-than D`, planned as a pure function: per kind, the newest N folders
 // stay, and so does anything younger than D and the newest PASS of each kind. Folders still being
-// written live under `.staging` and hold no manifest, so they are never in the list to begin with.
+// written live under `.staging` and hold no manifest, so they are never in the list to begin with;
+// the folders a kept local verify judged stay with it.
 import { type FolderName, newestFirst } from "../evidence/kinds.ts";
 
 export interface PruneCandidate extends FolderName {
   readonly verdict: "PASS" | "FAIL" | null;
+  /** Folders this one judged (a local verify's activity demo and ops verify): kept while it is. */
+  readonly refs?: readonly string[];
 }
 
 export interface PrunePlan {
@@ -51,6 +54,17 @@ export function planPrune(
         keep.push({ dir: f.dir, why: "younger than the age limit" });
       } else remove.push(f.dir);
     });
+  }
+  // A kept local verify keeps the folders it judged, so checking it still finds their verdicts.
+  const refs = new Map(folders.map((f) => [f.dir, f.refs ?? []]));
+  for (const k of [...keep]) {
+    for (const ref of refs.get(k.dir) ?? []) {
+      const i = remove.indexOf(ref);
+      if (i >= 0) {
+        remove.splice(i, 1);
+        keep.push({ dir: ref, why: `judged by ${k.dir}` });
+      }
+    }
   }
   return { remove: remove.sort(), keep: keep.sort((a, b) => a.dir.localeCompare(b.dir)) };
 }

@@ -42,3 +42,18 @@ Deno.test("prune: beyond the newest N and older than D go, the newest PASS of ea
   ]);
   assert.deepEqual(planPrune(folders, NOW, 0, 0).remove.includes("oncall_20261201T000000Z"), false);
 });
+
+Deno.test("prune: the folders a kept local verify judged stay with it", () => {
+  const local = { ...f("ai_live_local_verify_20261209T000000Z", "PASS"), refs: ["oncall_20261101T000000Z"] };
+  const plan = planPrune(
+    [local, f("oncall_20261102T000000Z", "FAIL"), f("oncall_20261101T000000Z", "FAIL")],
+    NOW,
+    1,
+    0,
+  );
+  assert.deepEqual(plan.remove, []);
+  assert.deepEqual(plan.keep.find((k) => k.dir === "oncall_20261101T000000Z"), {
+    dir: "oncall_20261101T000000Z",
+    why: "judged by ai_live_local_verify_20261209T000000Z",
+  });
+});

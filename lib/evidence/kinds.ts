@@ -1,7 +1,7 @@
 // The one place that knows proof folder kinds: `<kind>_<YYYYMMDDTHHMMSSZ>[_N]` under the evidence
 // root, sealed (the manifest is there), each kind's verdict and failed gates. `./tp evidence` and the
 // operator page's evidence panel both read folders through here.
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { MANIFEST_NAME } from "./manifest.ts";
 
 export const PROOF_DIR_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]*?)_(\d{8}T\d{6}Z)(?:_(\d+))?$/;
@@ -114,6 +114,8 @@ export interface FolderSummary extends FolderName {
   /** Gates (or checks) that did not pass, as the folder records them. */
   readonly failed: readonly string[];
   readonly signed: boolean;
+  /** Proof folders this one judged (a local verify's LATEST_DIRS.txt), by folder name. */
+  readonly refs: readonly string[];
 }
 
 /** One folder as `evidence list` shows it. */
@@ -124,7 +126,11 @@ export async function readFolderSummary(root: string, name: FolderName): Promise
   const verdict = text === null ? null : parseVerdictText(text);
   const gates = known ? await readGates(path, name.kind as Kind) : [];
   const failed = gates.filter((g) => g.status !== "PASS").map((g) => g.key);
-  return { ...name, path, known, verdict, failed, signed: await isFile(join(path, SIGNATURE_NAME)) };
+  const latest = name.kind === "ai_live_local_verify"
+    ? await readText(join(path, "LATEST_DIRS.txt")) ?? ""
+    : "";
+  const refs = [...latest.matchAll(/^(?:activity_demo|ops_verify)=(.+)$/gm)].map((m) => basename(m[1]));
+  return { ...name, path, known, verdict, failed, signed: await isFile(join(path, SIGNATURE_NAME)), refs };
 }
 
 /** A gate as a folder records it: key, status, value (null when there was none). */

@@ -74,6 +74,8 @@ Deno.test("listing and summaries: sealed folders only, newest first, verdict, fa
       "OPERATOR_NOTE.txt": "VERDICT: FAIL\n  activity demo: PASS   (x)\n  ops verify:    FAIL   failed\n" +
         "  key scan:      NOT CLEAN   (KEY_MATERIAL_SCAN.txt)\n",
       "stack/stack_gates.json": { gates: [{ key: "feed_up", status: "PASS", value: 1 }], verdict: "PASS" },
+      "LATEST_DIRS.txt":
+        `activity_demo=${root}/ai_live_activity_demo_x\nops_verify=.local_tmp/ops_y\nlocal_verify=z\n`,
     });
     await sealed(root, "mystery", T0 + 3000, { "note.txt": "verdict=PASS\n" });
     const { exists, folders } = await listProofFolders(root);
@@ -91,6 +93,7 @@ Deno.test("listing and summaries: sealed folders only, newest first, verdict, fa
       [true, "PASS", [], false],
       [true, "FAIL", ["heartbeat_rc"], true],
     ]);
+    assert.deepEqual(s[1].refs, ["ai_live_activity_demo_x", "ops_y"]);
     assert.deepEqual(await readGates(ops, "ai_live_ops_verify"), [
       { key: "up_jobs_rc", status: "PASS", value: 3 },
       { key: "heartbeat_rc", status: "NO_DATA", value: null },
