@@ -19,6 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["feed"], // the feed service: venues -> bars -> features -> store
   ["verify"], // proofs and evidence over the running components
   ["oncall"], // the operator's checks over proofs and alerts
+  ["audit"], // re-checking proofs offline: recomputes every kind's gates
 ];
 
 /**

@@ -46,6 +46,19 @@ export async function getAlerts(amUrl: string, f: Fetch = fetch): Promise<Alerts
     const res = await f(url, { signal: AbortSignal.timeout(5000) });
     raw = await res.text();
     if (!res.ok) return { url, raw, ok: false, error: `HTTP ${res.status}`, alerts: [] };
+  } catch (err) {
+    const error = reason(err);
+    return { url, raw: raw || JSON.stringify({ error }), ok: false, error, alerts: [] };
+  }
+  return parseAlertsAnswer(url, raw);
+}
+
+/**
+ * A 2xx `GET /api/v2/alerts` body -> the outcome. Pure: a live answer and one stored in evidence
+ * (`evidence check` recomputes the on-call checks from it) go through the same parser.
+ */
+export function parseAlertsAnswer(url: string, raw: string): AlertsOutcome {
+  try {
     return { url, raw, ok: true, alerts: AlertsSchema.parse(JSON.parse(raw)) };
   } catch (err) {
     const error = reason(err);

@@ -35,6 +35,18 @@ export async function instantQuery(baseUrl: string, promql: string, f: Fetch = f
   try {
     const res = await f(url, { signal: AbortSignal.timeout(5000) });
     raw = await res.text();
+  } catch (err) {
+    return { promql, raw, ok: false, error: errorText(err), samples: [] };
+  }
+  return parseQueryAnswer(raw, promql);
+}
+
+/**
+ * A query answer's body as Prometheus sent it -> the outcome. Pure: the same parser judges a live
+ * answer and one stored in evidence (`evidence check` recomputes gates from it).
+ */
+export function parseQueryAnswer(raw: string, promql = ""): QueryOutcome {
+  try {
     const parsed = QueryResponseSchema.parse(JSON.parse(raw));
     if (parsed.status !== "success" || !parsed.data) {
       return {

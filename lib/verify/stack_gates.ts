@@ -68,6 +68,12 @@ export async function httpGate(
   }
 }
 
+/** What each HTTP stack gate asks of a 2xx body (evidence check judges the stored answer with it too). */
+export const HTTP_BODY_OK: Readonly<Record<string, (body: string) => boolean>> = {
+  alertmanager_ready: () => true,
+  web_page: (b) => /<html/i.test(b),
+};
+
 /** Evaluates every stack gate once against what is running now. */
 export async function evaluateStackGates(t: StackGateTargets, f: Fetch = fetch): Promise<JudgedGate[]> {
   const specs = stackPromGates(t.venues);
@@ -76,8 +82,10 @@ export async function evaluateStackGates(t: StackGateTargets, f: Fetch = fetch):
     result: evaluateGate(g, prom[i]),
     raw: prom[i].raw || JSON.stringify({ error: prom[i].error }),
   }));
-  out.push(await httpGate("alertmanager_ready", `${t.alertmanagerUrl}/-/ready`, () => true, f));
-  out.push(await httpGate("web_page", `${t.webUrl}/`, (b) => /<html/i.test(b), f));
+  out.push(
+    await httpGate("alertmanager_ready", `${t.alertmanagerUrl}/-/ready`, HTTP_BODY_OK.alertmanager_ready, f),
+  );
+  out.push(await httpGate("web_page", `${t.webUrl}/`, HTTP_BODY_OK.web_page, f));
   return out;
 }
 

@@ -3,15 +3,28 @@
 // A proof folder is one EvidenceFolder finished: it holds the manifest. Working folders that share the
 // root and the name pattern (Prometheus TSDB, Alertmanager storage, --check-only configs) are not proofs.
 import { join, sep } from "node:path";
+import {
+  type FolderName,
+  listProofFolders,
+  PROOF_DIR_RE,
+  stampToIso,
+  type Verdict,
+  verdictFromFiles,
+} from "../evidence/kinds.ts";
 import { MANIFEST_NAME } from "../evidence/manifest.ts";
 import { HttpError } from "./http_util.ts";
 
-export const PROOF_DIR_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]*?)_(\d{8}T\d{6}Z)(?:_\d+)?$/;
+// The folder reader is the evidence library's (one place knows the kinds); the page's names stay.
+export {
+  parseVerdictJson,
+  parseVerdictText,
+  PROOF_DIR_RE,
+  stampToIso,
+  type Verdict,
+} from "../evidence/kinds.ts";
+
 const MAX_FILES = 200;
 const MAX_DEPTH = 3;
-const MAX_SUMMARY_BYTES = 1 << 20;
-
-export type Verdict = "PASS" | "FAIL";
 
 export interface EvidenceFile {
   /** Path inside the proof folder, "/"-separated. */
@@ -38,73 +51,22 @@ export interface EvidenceView {
   readonly folders: readonly ProofFolder[];
 }
 
-/**
- * `verdict=PASS` (summaries) or `VERDICT: PASS` (the local verify's OPERATOR_NOTE.txt) on a line of its
- * own; the first such line wins.
- */
-export function parseVerdictText(text: string): Verdict | null {
-  const m = /^\s*verdict\s*(?:=|:)\s*(PASS|FAIL)\s*$/im.exec(text);
-  return m ? m[1].toUpperCase() as Verdict : null;
-}
-
-/** summary.json's top-level "verdict" field. */
-export function parseVerdictJson(text: string): Verdict | null {
-  try {
-    const v = (JSON.parse(text) as { verdict?: unknown })?.verdict;
-    return v === "PASS" || v === "FAIL" ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-export function stampToIso(stamp: string): string {
-  return `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${
-    stamp.slice(11, 13)
-  }:${stamp.slice(13, 15)}Z`;
-}
-
 /** The newest `limit` proof folders (by stamp), each with its verdict and files. */
 export async function listEvidence(root: string, limit: number): Promise<EvidenceView> {
-  const dirs: { dir: string; name: string; stamp: string }[] = [];
-  try {
-    for await (const e of Deno.readDir(root)) {
-      const m = e.isDirectory ? PROOF_DIR_RE.exec(e.name) : null;
-      if (m && await isFile(join(root, e.name, MANIFEST_NAME))) {
-        dirs.push({ dir: e.name, name: m[1], stamp: m[2] });
-      }
-    }
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { root, exists: false, total: 0, folders: [] };
-    throw err;
-  }
-  dirs.sort((a, b) => b.stamp.localeCompare(a.stamp) || a.dir.localeCompare(b.dir));
+  const { exists, folders: dirs } = await listProofFolders(root);
+  if (!exists) return { root, exists: false, total: 0, folders: [] };
   const folders = await Promise.all(dirs.slice(0, limit).map((d) => describe(root, d)));
   return { root, exists: true, total: dirs.length, folders };
 }
 
-async function describe(root: string, d: { dir: string; name: string; stamp: string }): Promise<ProofFolder> {
+async function describe(root: string, d: FolderName): Promise<ProofFolder> {
   const files: EvidenceFile[] = [];
   const truncated = await walk(join(root, d.dir), "", 0, files);
   files.sort((a, b) => a.path.localeCompare(b.path));
-  let verdict: Verdict | null = null;
-  let verdictFile: string | null = null;
-  // Text summaries (e.g. AI_LIVE_OPS_SUMMARY.txt) and notes (OPERATOR_NOTE.txt) first, then summary.json.
-  const candidates = [
-    ...files.filter((f) => !f.path.includes("/") && /(summary|note).*\.txt$/i.test(f.path)),
-    ...files.filter((f) => f.path.toLowerCase() === "summary.json"),
-  ];
-  for (const f of candidates) {
-    if (f.size > MAX_SUMMARY_BYTES) continue;
-    const text = await Deno.readTextFile(join(root, d.dir, f.path));
-    verdict = f.path.endsWith(".json") ? parseVerdictJson(text) : parseVerdictText(text);
-    if (verdict) {
-      verdictFile = f.path;
-      break;
-    }
-  }
+  const { verdict, file: verdictFile } = await verdictFromFiles(join(root, d.dir), files);
   return {
     dir: d.dir,
-    name: d.name,
+    name: d.kind,
     stampUtc: stampToIso(d.stamp),
     verdict,
     verdictFile,

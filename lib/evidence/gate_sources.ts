@@ -1,0 +1,57 @@
+// Where each proof kind keeps a gate's raw answer and the value it states: the file names the writers
+// use, in the one place that knows folder kinds, so `evidence check` and CHECK.txt (written by the
+// proofs, which sit below the checker) name the same files.
+import type { Kind } from "./kinds.ts";
+
+/** ai_live_ops_verify: each gate's Prometheus answer. */
+export const opsRawFile = (key: string) => `prom/gate_${key}.json`;
+/** ai_live_local_verify: each stack gate's raw answer (Prometheus JSON or `HTTP <status>` + body). */
+export const stackRawFile = (key: string) => `stack/gate_${key}.txt`;
+/** oncall: each query's Prometheus answer, by query key (`up`, `latency_p99`...). */
+export const oncallQueryFile = (queryKey: string) => `prom/${queryKey}.json`;
+export const ONCALL_ALERTS_FILE = "alertmanager/alerts.json";
+/** ai_live_activity_demo: the answers behind its two judged values. */
+export const ACTIVITY_RAW = {
+  decisions_seen_in_prometheus: "prom/decisions_for_run.json",
+  run_scoped_last_event_series: "prom/last_event_ts_for_run.json",
+} as const;
+
+/** on-call check -> the query answers it is judged from (`up_<job>` reads `up`). */
+const ONCALL_QUERIES: Record<string, string[]> = {
+  feed_p99_transport_latency_ms: ["latency_p99"],
+  feed_symbols_stalled: ["bars_increase", "bars_active"],
+  feed_reconnects_max_per_venue: ["reconnects"],
+  feed_gaps: ["gaps"],
+  feed_nan_records: ["nan"],
+  ai_event_age_max_s: ["ai_event_age"],
+};
+
+export interface GateSource {
+  /** Raw answer file(s), relative to the folder. */
+  readonly raw: readonly string[];
+  /** The JSON file stating the value, and the jq expression that prints it. */
+  readonly json: string;
+  readonly jq: string;
+}
+
+export function gateSource(kind: Kind, key: string): GateSource {
+  const sel = (list: string) => `.${list}[] | select(.key == "${key}") | .value`;
+  switch (kind) {
+    case "ai_live_ops_verify":
+      return { raw: [opsRawFile(key)], json: "summary.json", jq: sel("gates") };
+    case "oncall": {
+      const raw = key === "critical_alerts_unaddressed"
+        ? [ONCALL_ALERTS_FILE]
+        : (key.startsWith("up_") ? ["up"] : ONCALL_QUERIES[key] ?? []).map(oncallQueryFile);
+      return { raw, json: "summary.json", jq: sel("checks") };
+    }
+    case "ai_live_local_verify":
+      return { raw: [stackRawFile(key)], json: "stack/stack_gates.json", jq: sel("gates") };
+    case "ai_live_activity_demo":
+      return {
+        raw: [ACTIVITY_RAW[key as keyof typeof ACTIVITY_RAW] ?? "events_emitted.jsonl"],
+        json: "summary.json",
+        jq: `.${key}`,
+      };
+  }
+}
