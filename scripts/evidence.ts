@@ -213,6 +213,7 @@ async function keygen(args: string[]): Promise<number> {
 }
 
 const SUB: Record<string, (args: string[]) => Promise<number>> = { check, list, diff, prune, keygen };
+export const EVIDENCE_SUBCOMMANDS = Object.keys(SUB);
 
 export async function main(args: string[]): Promise<number> {
   const [sub, ...rest] = args;

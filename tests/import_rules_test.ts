@@ -164,6 +164,6 @@ Deno.test("every entry point is scripts/<task>.ts: each deno.json task runs one,
   for await (const e of Deno.readDir(ROOT)) {
     if (e.isDirectory && !e.name.startsWith(".")) dirs.push(e.name);
   }
-  const code = ["bench", "config", "lib", "ops", "runbooks", "scripts", "testing", "tests", "tools"];
+  const code = ["bench", "ci", "config", "lib", "ops", "runbooks", "scripts", "testing", "tests", "tools"];
   assert.deepEqual(dirs.filter((d) => !code.includes(d) && !["data", "logs"].includes(d)), []);
 });
