@@ -10,8 +10,8 @@ import { cycles, type Edge, importGraph, ROOT, sourceFiles } from "../testing/im
  * folders of strictly lower layers. "." is lib/*.ts itself (log.ts). A new folder must be placed here.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  [".", "util", "config", "cli", "market"], // foundations: types, flags, logging, ports
-  ["http", "proc", "evidence"], // effects at the edge: serving, child processes, atomic files
+  [".", "util", "config", "market"], // foundations: types, typed errors, logging, ports
+  ["cli", "http", "proc", "evidence"], // effects at the edge: exit codes, serving, child processes, files
   ["features", "dq", "venues", "sim", "events", "prom", "strategy"], // one subject each, mostly pure
   ["bars", "store", "exporter", "compose", "dashboards", "web", "shadow", "alerting"], // components
   ["feed"], // the feed service: venues -> bars -> features -> store
