@@ -20,10 +20,11 @@ Deno.test("runDeno: env reaches the child; a child past its deadline is killed a
   );
 });
 
+// Ready only once the SIGTERM listener is in place, so the stop never races the start.
 const SERVER = `
-console.log("ready on 7");
 Deno.addSignalListener("SIGTERM", () => { console.log("stopping"); console.error("bye"); Deno.exit(0); });
 setInterval(() => {}, 1000);
+console.log("ready on 7");
 `;
 
 Deno.test("startDeno: wait for a line, then SIGTERM collects the exit and the rest of the output", async () => {
