@@ -1,6 +1,6 @@
 #!/usr/bin/env -S deno run -A
 // task activity-demo: prove that fresh AI events reach Prometheus, run-id scoped.
-import { EXIT, intFlag, parseFlags, run, UsageError } from "../lib/cli/main.ts";
+import { EXIT, intFlag, parseFlags, run, UsageError, verdictExit } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { isId } from "../lib/events/ai_event.ts";
 import { utcStamp } from "../lib/evidence/stamp.ts";
@@ -63,7 +63,7 @@ async function main(args: string[]): Promise<number> {
   for (const u of res.unreachable) console.error(`activity-demo: not reachable: ${u}`);
   console.log(res.summaryText.trimEnd());
   console.log(`evidence: ${res.dir}`);
-  return res.verdict === "PASS" ? EXIT.OK : EXIT.FAIL;
+  return verdictExit(res.verdict);
 }
 
 if (import.meta.main) Deno.exit(await run("activity-demo", main));

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S deno run -A
 // task verify: the one-command proof of the local stack.
-import { EXIT, intFlag, parseFlags, run, shutdownSignal } from "../lib/cli/main.ts";
+import { EXIT, intFlag, parseFlags, run, shutdownSignal, verdictExit } from "../lib/cli/main.ts";
 import { runLocalVerify } from "../lib/verify/local_verify.ts";
 
 const HELP = `Usage: ./tp verify [options]
@@ -38,7 +38,7 @@ async function main(args: string[]): Promise<number> {
   });
   console.log(await Deno.readTextFile(`${res.dir}/OPERATOR_NOTE.txt`));
   console.log(`evidence: ${res.dir}`);
-  return res.verdict === "PASS" ? EXIT.OK : EXIT.FAIL;
+  return verdictExit(res.verdict);
 }
 
 if (import.meta.main) Deno.exit(await run("verify", main));

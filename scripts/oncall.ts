@@ -1,6 +1,6 @@
 #!/usr/bin/env -S deno run -A
 // ./tp oncall: the shift-start checklist against the running stack, as one command with evidence.
-import { EXIT, parseFlags, run, UsageError } from "../lib/cli/main.ts";
+import { EXIT, parseFlags, run, UsageError, verdictExit } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { loadOncallConfig, ONCALL_CONFIG_PATH } from "../lib/oncall/config.ts";
 import { runOncall } from "../lib/oncall/run.ts";
@@ -68,7 +68,7 @@ async function main(args: string[]): Promise<number> {
   });
   console.log(res.table.trimEnd());
   console.log(`verdict=${res.verdict}  evidence: ${res.dir}`);
-  return res.verdict === "PASS" ? EXIT.OK : EXIT.FAIL;
+  return verdictExit(res.verdict);
 }
 
 if (import.meta.main) Deno.exit(await run("oncall", main));

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S deno run -A
 // task ops-verify: the canonical AI Live Ops gates against the running stack.
-import { EXIT, intFlag, parseFlags, run } from "../lib/cli/main.ts";
+import { EXIT, intFlag, parseFlags, run, verdictExit } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
 
@@ -48,7 +48,7 @@ async function main(args: string[]): Promise<number> {
   });
   console.log(res.summaryText.trimEnd());
   console.log(`evidence: ${res.dir}`);
-  return res.verdict === "PASS" ? EXIT.OK : EXIT.FAIL;
+  return verdictExit(res.verdict);
 }
 
 if (import.meta.main) Deno.exit(await run("ops-verify", main));

@@ -36,19 +36,3 @@ export async function outputWithin(
     throw err;
   }
 }
-
-/** Waits for a spawned child's exit with a deadline; kills it (SIGKILL) when the deadline passes. */
-export async function statusWithin(
-  what: string,
-  child: Deno.ChildProcess,
-  timeoutMs = CHILD_DEADLINE_MS,
-): Promise<Deno.CommandStatus> {
-  try {
-    return await withDeadline(what, child.status, timeoutMs);
-  } catch (err) {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
-    throw err;
-  }
-}

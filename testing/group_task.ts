@@ -1,7 +1,7 @@
 // Test support: `./tp <task>` in its own process group (setsid), as a terminal runs it, so a test
 // can send a signal to the whole group the way Ctrl-C does (kill -INT -PGID).
 import { fileURLToPath } from "node:url";
-import { pollUntil } from "../lib/async/poll.ts";
+import { startProc } from "./script_proc.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -19,42 +19,14 @@ export interface GroupTask {
 
 /** Starts `setsid ./tp <task> ...args` from the repo root; env adds to the test's environment. */
 export function startGroupTask(task: string, args: string[], env: Record<string, string> = {}): GroupTask {
-  const proc = new Deno.Command("setsid", {
-    args: [`${ROOT}tp`, task, ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const out = { stdout: "", stderr: "" };
-  const pump = async (s: ReadableStream<Uint8Array>, key: "stdout" | "stderr") => {
-    for await (const chunk of s.pipeThrough(new TextDecoderStream())) out[key] += chunk;
-  };
-  const pumps = Promise.all([pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr")]);
-  const status = proc.status.then(async (s) => {
-    await pumps;
-    return s;
-  });
+  const p = startProc("setsid", [`${ROOT}tp`, task, ...args], { cwd: ROOT, env: { NO_COLOR: "1", ...env } });
   return {
-    pgid: proc.pid,
-    output: () => ({ ...out }),
-    async waitFor(what, re, timeoutMs = 60_000) {
-      const m = await pollUntil(
-        () => Promise.resolve((out.stdout + out.stderr).match(re) ?? undefined),
-        timeoutMs,
-        50,
-      );
-      if (!m) {
-        throw new Error(
-          `./tp ${task}: no ${what} within ${timeoutMs} ms; output:\n${out.stdout}${out.stderr}`,
-        );
-      }
-      return m;
-    },
+    pgid: p.pid,
+    output: () => ({ stdout: p.text("stdout"), stderr: p.text("stderr") }),
+    waitFor: (what, re, timeoutMs = 60_000) => p.waitFor("output", `./tp ${task}: ${what}`, re, timeoutMs),
     signalGroup(sig) {
-      Deno.kill(-proc.pid, sig);
+      Deno.kill(-p.pid, sig);
     },
-    status,
+    status: p.status,
   };
 }

@@ -1,8 +1,8 @@
-// Test support: free ports on loopback and project scripts as child processes.
+// Test support: free ports on loopback, and stack components as children logging to a file
+// (one-shot and piped script runs are testing/script_proc.ts).
 import { freePort } from "../lib/http/free_port.ts";
 import { type Child, probe, spawnChild } from "../lib/proc/child.ts";
 import { pollUntil } from "../lib/async/poll.ts";
-import { outputWithin } from "./bounded_output.ts";
 
 export { freePort };
 
@@ -21,16 +21,4 @@ export function spawnScript(
 export async function waitHttpOk(url: string, timeoutMs = 20_000): Promise<void> {
   const ok = await pollUntil(async () => (await probe(url)) || undefined, timeoutMs, 100);
   if (!ok) throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms`);
-}
-
-/** Runs a project script to completion (killed after 10 min: some are whole proofs) and returns its exit code and output. */
-export async function runScript(script: string, args: string[], env?: Record<string, string>) {
-  const out = await outputWithin(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }, 600_000);
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

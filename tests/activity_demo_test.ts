@@ -18,7 +18,8 @@ import {
   runActivityDemo,
 } from "../lib/verify/activity_demo.ts";
 import { withDemoStack } from "../testing/demo_stack.ts";
-import { freePort, runScript } from "../testing/net.ts";
+import { freePort } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const RULES = resolve("config/prometheus/rules/ai_live.yml");
 const LABELS = 'job="ai_live",instance="exporter:9110"';

@@ -6,7 +6,8 @@ import { startPrometheus } from "../lib/prom/launcher.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
 import { pollUntil } from "../lib/async/poll.ts";
-import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";
+import { freePort, spawnScript, waitHttpOk } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 import { sha256sumCheck } from "../testing/sha256sum.ts";
 
 function countTypes(text: string) {

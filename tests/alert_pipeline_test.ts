@@ -8,7 +8,8 @@ import { startAlertStack } from "../testing/alert_stack.ts";
 import { startWebhookSink } from "../lib/alerting/webhook_sink.ts";
 import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { instantQuery } from "../lib/prom/client.ts";
-import { pollUntil, withDeadline } from "../lib/async/poll.ts";
+import { pollUntil } from "../lib/async/poll.ts";
+import { startScript } from "../testing/script_proc.ts";
 
 /** feed_bars_total for two symbols; BTC's counter only moves while `flowing.btc` is true. */
 function barsEndpoint() {
@@ -115,11 +116,7 @@ Deno.test("./tp alertmanager runs a single node on the given port until SIGTERM,
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/alertmanager.ts", "--port", String(port), "--work-dir", tmp],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = startScript("scripts/alertmanager.ts", ["--port", String(port), "--work-dir", tmp]);
   try {
     const url = `http://127.0.0.1:${port}`;
     const ready = await pollUntil(
@@ -139,13 +136,8 @@ Deno.test("./tp alertmanager runs a single node on the given port until SIGTERM,
     assert.equal(ready.cluster.status, "disabled");
     assert.match(ready.config.original, /receiver: critical/);
   } finally {
-    child.kill("SIGTERM");
-    const [status, out, err] = await withDeadline(
-      "alertmanager to exit after SIGTERM and close its output",
-      Promise.all([child.status, new Response(child.stdout).text(), new Response(child.stderr).text()]),
-      30_000,
-    );
-    assert.equal(status.code, 0, out + err);
+    const { code, stdout: out, stderr: err } = await child.stop("SIGTERM", 30_000);
+    assert.equal(code, 0, out + err);
     assert.match(err, new RegExp(`alertmanager ready at http://127\\.0\\.0\\.1:${port}`));
     assert.match(err, /alertmanager stopped/);
     await Deno.remove(tmp, { recursive: true });

@@ -4,10 +4,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BarStore } from "../lib/store/bar_store.ts";
 import { pollUntil, withDeadline } from "../lib/async/poll.ts";
-import { statusWithin } from "../testing/bounded_output.ts";
 import { startGroupTask } from "../testing/group_task.ts";
 import { freePort } from "../testing/net.ts";
-import { TextReader } from "../testing/text_stream.ts";
+import { startDeno } from "../testing/script_proc.ts";
 
 Deno.test("SIGINT to the group of ./tp feed (and of ./tp venue-sim) exits 0 with the store closed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ctrl_c_feed_" });
@@ -146,31 +145,20 @@ for (const c of CASES) {
 
 /** `deno eval` of a script using lib/cli/main.ts; until(word) reads stdout until the word appears. */
 function evalScript(script: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", script],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = new TextReader(child.stdout);
+  const p = startDeno(["eval", script]);
   return {
-    child,
+    kill: p.kill,
     async until(word: string) {
-      let ended = false;
-      try {
-        ended = !(await stdout.until(`the script to print "${word}"`, (t) => t.includes(word), 60_000));
-      } catch (err) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* already exited */ }
-        throw err;
-      }
-      if (ended) throw new Error(`the script ended before printing "${word}"; output: ${stdout.text}`);
+      await p.waitFor(
+        "stdout",
+        `the script to print "${word}"`,
+        (t) => t.includes(word) || undefined,
+        60_000,
+      );
     },
     async finish() {
-      const st = await statusWithin("the script to exit", child, 60_000);
-      await stdout.cancel();
-      return { code: st.code, stderr: await new Response(child.stderr).text() };
+      const r = await p.finished(60_000);
+      return { code: r.code, stderr: r.stderr };
     },
   };
 }
@@ -198,9 +186,9 @@ Deno.test("a repeated SIGINT (deno task's forwarded copy of the same Ctrl-C) doe
     }));`);
   try {
     await t.until("ready");
-    t.child.kill("SIGINT");
+    t.kill("SIGINT");
     await t.until("stopping");
-    t.child.kill("SIGINT");
+    t.kill("SIGINT");
     await t.until("second");
     await Deno.writeTextFile(marker, "");
     await t.until("stopped");
@@ -223,7 +211,7 @@ Deno.test("a stop that hangs past the deadline exits 1 with one line naming the 
       return 0;
     }));`);
   await t.until("ready");
-  t.child.kill("SIGTERM");
+  t.kill("SIGTERM");
   assert.deepEqual(await t.finish(), {
     code: 1,
     stderr: "hang: did not stop within 0.1s of SIGTERM; exiting without a clean stop\n",

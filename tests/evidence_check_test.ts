@@ -16,7 +16,8 @@ import { waitForValue } from "../lib/async/poll.ts";
 import { startAlertStack } from "../testing/alert_stack.ts";
 import { withDemoStack } from "../testing/demo_stack.ts";
 import { exporterEventsFile } from "../lib/verify/activity_demo.ts";
-import { freePort, runScript } from "../testing/net.ts";
+import { freePort } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 interface Case {
   name: string;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EvidenceFolder } from "../lib/evidence/folder.ts";
 import { parsePublicKeyLine } from "../lib/evidence/ssh_key.ts";
-import { runScript } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const cli = (...args: string[]) => runScript("scripts/evidence.ts", args);
 const DAY = 86_400_000;

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { fixtureText } from "./fixtures/exporter/make_fixture.ts";
 import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import denoJson from "../deno.json" with { type: "json" };
-import { waitForValue, withDeadline } from "../lib/async/poll.ts";
-import { outputWithin, statusWithin } from "../testing/bounded_output.ts";
+import { waitForValue } from "../lib/async/poll.ts";
+import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript, startScript } from "../testing/script_proc.ts";
 
 const MAIN = new URL("../scripts/exporter.ts", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/exporter/events.jsonl", import.meta.url).pathname;
@@ -16,15 +17,8 @@ const SKIPPED_SERIES: RegExp[] = [];
 
 const dec = new TextDecoder();
 
-async function exporter(args: string[], env: Record<string, string> = {}) {
-  const out = await outputWithin(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  });
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const exporter = (args: string[], env: Record<string, string> = {}) =>
+  runScript(MAIN, args, { env: { NO_COLOR: "1", ...env } });
 
 /** `name{labels}` -> value, from an exposition. */
 function samples(text: string): Map<string, number> {
@@ -143,23 +137,6 @@ Deno.test("a busy port exits 2 with the PortBusyError message", async () => {
 });
 
 /** Collects a child's stderr in the background; `until` waits for a pattern (bounded, for hangs only). */
-function stderrOf(child: Deno.ChildProcess) {
-  let text = "";
-  const done = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) text += chunk;
-  })();
-  return {
-    done,
-    text: () => text,
-    until(re: RegExp): Promise<RegExpMatchArray> {
-      return waitForValue(`stderr to match ${re}`, () => text.match(re) ?? undefined, {
-        timeoutMs: 15_000,
-        everyMs: 25,
-      });
-    },
-  };
-}
-
 async function get(url: string, init?: RequestInit) {
   const res = await fetch(url, init);
   return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
@@ -168,15 +145,16 @@ async function get(url: string, init?: RequestInit) {
 Deno.test("serves /metrics and /health on a free port, follows appends, GET-only, stops on SIGTERM", async () => {
   const dir = await Deno.makeTempDir({ prefix: "exporter_http_" });
   const path = join(dir, "later", "events.jsonl");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "--port", "0", "--poll-ms", "20", "--events", path],
+  const child = startScript(MAIN, ["--port", "0", "--poll-ms", "20", "--events", path], {
     env: { NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const err = stderrOf(child);
+  });
   try {
-    const [, base] = await err.until(/"url":"(http:\/\/127\.0\.0\.1:\d+)\/metrics"/);
+    const [, base] = await child.waitFor(
+      "stderr",
+      "the listening line",
+      /"url":"(http:\/\/127\.0\.0\.1:\d+)\/metrics"/,
+      15_000,
+    );
     // The file does not exist yet: ready (nothing to read), file_present 0.
     let m = await get(`${base}/metrics`);
     assert.equal(m.status, 200);
@@ -212,11 +190,9 @@ Deno.test("serves /metrics and /health on a free port, follows appends, GET-only
     assert.equal((await get(`${base}/metrics`, { method: "POST", body: "x" })).status, 405);
     assert.equal((await get(`${base}/nope`)).status, 404);
   } finally {
-    child.kill("SIGTERM");
-    const status = await statusWithin("the exporter to exit after SIGTERM", child, 30_000);
-    await withDeadline("the exporter's stderr to end", err.done, 30_000);
+    const status = await child.stop("SIGTERM", 30_000);
     await Deno.remove(dir, { recursive: true });
-    assert.equal(status.code, 0, err.text());
+    assert.equal(status.code, 0, status.stderr);
   }
 });
 

@@ -4,18 +4,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { validateEvent } from "../lib/events/ai_event.ts";
 import { emitEvents } from "../lib/events/emitter.ts";
-import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;
 
-async function emit(args: string[]) {
-  const out = await outputWithin(Deno.execPath(), {
-    args: ["run", "-A", EMIT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  });
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
+const emit = (args: string[]) => runScript(EMIT, args);
 
 Deno.test("same --seed and --start-ms give byte-identical, valid output in new parent folders", async () => {
   const dir = await Deno.makeTempDir({ prefix: "emit_test_" });

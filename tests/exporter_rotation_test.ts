@@ -8,6 +8,7 @@ import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";
 import { Tailer } from "../lib/events/tailer.ts";
 import { waitFor, withDeadline } from "../lib/async/poll.ts";
+import { startScript } from "../testing/script_proc.ts";
 
 const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;
 const tick = () => sleep(5);
@@ -30,13 +31,9 @@ Deno.test("rename rotation x3 while the emitter (another process) appends: exact
   const loop = tailer.run(stop.signal);
   // The writer runs until the test stops it, so its speed never decides whether three rotations
   // happen while it appends; the totals are then the lines actually in the files.
-  const writer = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", EMIT, "--out", path, "--n", "1000000", "--interval-ms", "1", "--seed", "5"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const writer = startScript(EMIT, ["--out", path, "--n", "1000000", "--interval-ms", "1", "--seed", "5"]);
   let writerDone = false;
-  const exited = writer.status.finally(() => writerDone = true);
+  const exited = writer.finished().finally(() => writerDone = true);
   const files = [path];
   try {
     for (let k = 1; k <= 3; k++) {
@@ -67,11 +64,7 @@ Deno.test("rename rotation x3 while the emitter (another process) appends: exact
     stop.abort();
     await loop;
     tailer.close();
-    try {
-      writer.kill("SIGKILL");
-    } catch {
-      // already exited
-    }
+    await writer.close();
     await exited;
     await Deno.remove(dir, { recursive: true });
   }

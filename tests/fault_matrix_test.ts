@@ -7,7 +7,8 @@ import { instantQuery } from "../lib/prom/client.ts";
 import { type PromHandle, startPrometheus } from "../lib/prom/launcher.ts";
 import type { Child } from "../lib/proc/child.ts";
 import { pollUntil } from "../lib/async/poll.ts";
-import { freePort, runScript, spawnScript, waitHttpOk } from "../testing/net.ts";
+import { freePort, spawnScript, waitHttpOk } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 import { sha256sumCheck } from "../testing/sha256sum.ts";
 
 const REQUIRED_FILES = [

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sharedVenueFixtures } from "../testing/shared_fixtures.ts";
-import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FEED = join(ROOT, "scripts/feed.ts");
@@ -11,16 +11,8 @@ const REPLAY = join(ROOT, "scripts/replay.ts");
 const FIXTURES = sharedVenueFixtures();
 const SHARED = FIXTURES.dir;
 
-async function cli(script: string, args: string[], env: Record<string, string> = {}) {
-  const out = await outputWithin(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
-    cwd: ROOT,
-    env,
-    stdin: "null",
-  });
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cli = (script: string, args: string[], env: Record<string, string> = {}) =>
+  runScript(script, args, { cwd: ROOT, env });
 
 Deno.test("feed: a bad config value is one line naming the flag or file, the key and what is allowed, exit 2", async () => {
   const r = await cli(FEED, ["--intervals", "1m,5m", "--port", "0"]);

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../lib/http/free_port.ts";
 import type { ClosedBar, Interval, Venue } from "../lib/market/types.ts";
-import { type Child, spawnChild } from "../lib/proc/child.ts";
+import type { Child } from "../lib/proc/child.ts";
+import { spawnScript } from "../testing/net.ts";
 import { simEnv } from "./feed_support.ts";
 import { waitFor } from "../lib/async/poll.ts";
 
@@ -45,13 +46,13 @@ export async function startFeedProc(
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const logFile = join(dir, `${name}.log`);
-  const child = await spawnChild({
+  const child = await spawnScript(
     name,
-    cmd: Deno.execPath(),
-    args: ["run", "-A", FEED, "--port", String(port), "--quiet"],
-    env: simEnv(simPort, env),
+    FEED,
+    ["--port", String(port), "--quiet"],
     logFile,
-  });
+    simEnv(simPort, env),
+  );
   let exited = false;
   void child.exited.then(() => exited = true);
   const get = async (path: string) => {

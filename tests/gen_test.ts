@@ -2,7 +2,7 @@
 // of the suite does), and the check can fail: a missing or edited file is named, exit 1.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runScript } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const FILES = [
   "ops/compose/prometheus/prometheus.yml",

@@ -10,10 +10,10 @@ import { cycles, type Edge, importGraph, ROOT, sourceFiles } from "../testing/im
  * folders of strictly lower layers. "." is lib/*.ts itself (log.ts). A new folder must be placed here.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  // foundations: types, flags, logging, ports; sleeping/polling/backoff; atomic writes and JSONL appends
-  // (fs is here, not with the effects above it, because evidence/ builds on its atomic write)
-  [".", "util", "config", "cli", "market", "async", "fs"],
-  ["http", "proc", "evidence"], // effects at the edge: serving, child processes, evidence folders
+  // foundations: types, typed errors, logging, ports; sleeping/polling/backoff; atomic writes and JSONL
+  // appends (fs is here, not with the effects above it, because evidence/ builds on its atomic write)
+  [".", "util", "config", "market", "async", "fs"],
+  ["cli", "http", "proc", "evidence"], // effects at the edge: exit codes, serving, child processes, evidence
   ["features", "dq", "venues", "sim", "events", "prom", "strategy"], // one subject each, mostly pure
   ["bars", "store", "exporter", "compose", "dashboards", "web", "shadow", "alerting"], // components
   ["feed"], // the feed service: venues -> bars -> features -> store

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { PORTS } from "../lib/config/ports.ts";
 import { EVIDENCE_DIR_RE } from "../lib/evidence/stamp.ts";
 import { portTaken } from "../lib/proc/child.ts";
-import { runScript } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 import { sha256sumCheck } from "../testing/sha256sum.ts";
 
 async function assertPortsFree(): Promise<void> {
@@ -118,8 +118,7 @@ Deno.test({
     try {
       // Kraken's endpoints point at a port nothing listens on; the AI pack alone would still PASS.
       const r = await runScript("scripts/local_verify.ts", ["--out-root", root, "--wait-s", "20"], {
-        KRAKEN_WS_URL: "ws://127.0.0.1:1/kraken/v2",
-        KRAKEN_REST_URL: "http://127.0.0.1:1/kraken",
+        env: { KRAKEN_WS_URL: "ws://127.0.0.1:1/kraken/v2", KRAKEN_REST_URL: "http://127.0.0.1:1/kraken" },
       });
       assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
       const note = await Deno.readTextFile(join(/^evidence: (.+)$/m.exec(r.stdout)![1], "OPERATOR_NOTE.txt"));

@@ -2,17 +2,9 @@
 // table, evidence, criticals, silences, no Alertmanager): tests/operator_stack_test.ts.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript } from "../testing/script_proc.ts";
 
-async function cli(args: string[]) {
-  const out = await outputWithin(Deno.execPath(), {
-    args: ["run", "-A", "scripts/oncall.ts", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cli = (args: string[]) => runScript("scripts/oncall.ts", args);
 
 async function onlyDir(root: string, prefix: string): Promise<string[]> {
   const out = [];

@@ -17,7 +17,7 @@ import { pollUntil } from "../lib/async/poll.ts";
 import { FEED_METRICS } from "../lib/web/feed_view.ts";
 import { type DemoStack, withDemoStack } from "../testing/demo_stack.ts";
 import { operatorExprs } from "../testing/operator_exprs.ts";
-import { runScript } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const VENUES = ["binance", "okx"];
 const SYMBOLS = ["BTC-USDT"];

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BarStore } from "../lib/store/bar_store.ts";
 import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dec = new TextDecoder();
@@ -13,7 +14,7 @@ async function cli(cmd: string, args: string[], env: Record<string, string> = {}
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 const feed = (args: string[], env: Record<string, string> = {}) =>
-  cli(Deno.execPath(), ["run", "-A", "scripts/feed.ts", ...args], env);
+  runScript("scripts/feed.ts", args, { cwd: ROOT, env: { NO_COLOR: "1", ...env } });
 
 Deno.test("a second feed on a taken port (its store locked by the first) is the port message, exit 2", async () => {
   const dir = await Deno.makeTempDir({ prefix: "papercut_feed_" });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PORTS } from "../lib/config/ports.ts";
-import { runScript } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const SCRIPTS = [
   "scripts/local_verify.ts",
@@ -67,7 +67,7 @@ Deno.test("prom: without Prometheus on PATH it exits 2 and says how to install i
   const dir = await Deno.makeTempDir();
   try {
     const r = await runScript("scripts/prom.ts", ["--work-dir", dir, "--port", "1"], {
-      PATH: "/nonexistent",
+      env: { PATH: "/nonexistent" },
     });
     assert.equal(r.code, 2);
     assert.match(

@@ -7,20 +7,15 @@ import { join } from "node:path";
 import { replayText, tradeLine } from "../lib/feed/replay_frames.ts";
 import { type ClosedBar, INTERVALS, type Venue, VENUES } from "../lib/market/types.ts";
 import { CONTROL_FILES, DAY, fixture, shifted, TRADE_FILES, tradesOf } from "./replay_fixture_input.ts";
-import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const SCRIPT = new URL("../scripts/replay.ts", import.meta.url).pathname;
 const M = INTERVALS["1m"];
 const H = INTERVALS["1h"];
 
 async function replayCli(input: string, ...args: string[]) {
-  const out = await outputWithin(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, "--venue", "binance", "--input", input, ...args],
-  });
-  const dec = new TextDecoder();
-  const stdout = dec.decode(out.stdout);
-  const stderr = dec.decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
+  const { code, stdout, stderr } = await runScript(SCRIPT, ["--venue", "binance", "--input", input, ...args]);
+  assert.equal(code, 0, stderr);
   return { lines: stdout === "" ? [] : stdout.trimEnd().split("\n"), ...JSON.parse(stderr) };
 }
 
@@ -108,12 +103,10 @@ Deno.test("replay --venue binance: concatenated captures -> every trade once, se
     assert.deepEqual(printed, counted);
     assert.ok(f.lines.length > b.lines.length, "--flush closes the bars still open at each session's end");
 
-    const usage = await outputWithin(Deno.execPath(), {
-      args: ["run", "-A", SCRIPT, "--venue", "binance", "--input", input, "--max-silence-ms", "0"],
-    });
+    const usage = await runScript(SCRIPT, ["--venue", "binance", "--input", input, "--max-silence-ms", "0"]);
     assert.equal(usage.code, 2);
     assert.equal(
-      new TextDecoder().decode(usage.stderr),
+      usage.stderr,
       "replay: --max-silence-ms must be a whole number > 0\n",
     );
   } finally {

@@ -3,17 +3,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FEATURE_KEYS } from "../lib/features/feature_set.ts";
 import { closeTo, type FixtureBar, loadReferencePair } from "../testing/reference_fixture.ts";
-import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const SCRIPT = new URL("../scripts/replay.ts", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/indicators/ohlcv_1m.json", import.meta.url).pathname;
 const pair = await loadReferencePair();
 
-async function replay(...args: string[]) {
-  const out = await outputWithin(Deno.execPath(), { args: ["run", "-A", SCRIPT, ...args] });
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const replay = (...args: string[]) => runScript(SCRIPT, args);
 
 function assertReference(stdout: string) {
   const rows = stdout.trimEnd().split("\n").map((l) => JSON.parse(l));

@@ -4,33 +4,23 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { validateEvent } from "../lib/events/ai_event.ts";
 import { fixtureClosedBars } from "../testing/shadow_fixture.ts";
-import { waitFor, withDeadline } from "../lib/async/poll.ts";
+import { waitFor } from "../lib/async/poll.ts";
 import { readEvents, TestFeed } from "./shadow_feed_server.ts";
-import { TextReader } from "../testing/text_stream.ts";
-import { outputWithin } from "../testing/bounded_output.ts";
+import { runScript, startScript } from "../testing/script_proc.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const dec = new TextDecoder();
-
-const cliOpts = (args: string[]): Deno.CommandOptions => ({
-  args: ["run", "-A", "scripts/shadow.ts", ...args],
-  cwd: ROOT,
-  stdout: "piped",
-  stderr: "piped",
-  stdin: "null",
-  env: { NO_COLOR: "1" },
-});
-const cli = (args: string[]) => new Deno.Command(Deno.execPath(), cliOpts(args));
+const opts = { cwd: ROOT, env: { NO_COLOR: "1" } };
+const cli = (args: string[]) => startScript("scripts/shadow.ts", args, opts);
 /** A one-shot run, with a deadline (the child is killed when it passes). */
-const cliOutput = (args: string[]) => outputWithin(Deno.execPath(), cliOpts(args));
+const cliOutput = (args: string[]) => runScript("scripts/shadow.ts", args, opts);
 
 Deno.test("shadow CLI: --help exits 0; an unknown flag and a busy port exit 2 with one line", async () => {
   const help = await cliOutput(["--help"]);
   assert.equal(help.code, 0);
-  assert.match(dec.decode(help.stdout), /^Usage: \.\/tp shadow/);
+  assert.match(help.stdout, /^Usage: \.\/tp shadow/);
   const bad = await cliOutput(["--bogus"]);
   assert.equal(bad.code, 2);
-  assert.match(dec.decode(bad.stderr), /^shadow: Unknown option '--bogus'/);
+  assert.match(bad.stderr, /^shadow: Unknown option '--bogus'/);
   const badPort = await cliOutput(["--port", "x"]);
   assert.equal(badPort.code, 2);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -38,7 +28,7 @@ Deno.test("shadow CLI: --help exits 0; an unknown flag and a busy port exit 2 wi
     const busy = await cliOutput(["--port", String(listener.addr.port), "--feed-url", "http://127.0.0.1:9"]);
     assert.equal(busy.code, 2);
     assert.match(
-      dec.decode(busy.stderr),
+      busy.stderr,
       new RegExp(`port ${listener.addr.port} \\(shadow_mvs\\).*already in use`),
     );
   } finally {
@@ -64,12 +54,11 @@ Deno.test("shadow CLI decides live bars from the feed and stops cleanly on SIGTE
       events,
       "--run-id",
       "cli-test",
-    ]).spawn();
-    const stdout = new TextReader(child.stdout);
+    ]);
     try {
-      await stdout.until("the shadow CLI's first stdout line", (t) => t.includes("\n"));
-      assert.match(stdout.text, /^shadow_mvs: http:\/\/127\.0\.0\.1:\d+\//);
-      const url = stdout.text.match(/http:\/\/127\.0\.0\.1:\d+\//)![0];
+      const first = await child.waitFor("stdout", "the shadow CLI's first stdout line", /^.*\n/);
+      assert.match(first[0], /^shadow_mvs: http:\/\/127\.0\.0\.1:\d+\//);
+      const url = first[0].match(/http:\/\/127\.0\.0\.1:\d+\//)![0];
       await waitFor("stream open", () => feed.clients === 1);
       feed.publish(bars.slice(100, 110));
       await waitFor(
@@ -79,18 +68,11 @@ Deno.test("shadow CLI decides live bars from the feed and stops cleanly on SIGTE
       );
       const health = await (await fetch(`${url}health`)).json();
       assert.deepEqual([health.status, health.run_id, health.decisions.hold], ["ok", "cli-test", 10]);
-      child.kill("SIGTERM");
-      const status = await withDeadline("the shadow CLI to exit after SIGTERM", child.status, 20_000);
-      await stdout.rest("the rest of the shadow CLI's stdout");
-      const stderr = await withDeadline("the shadow CLI's stderr", new Response(child.stderr).text(), 20_000);
-      assert.equal(status.code, 0, stderr);
+      const { code, stderr } = await child.stop("SIGTERM", 20_000);
+      assert.equal(code, 0, stderr);
       assert.match(stderr, /"msg":"shadow_mvs stopped"/);
     } finally {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already exited */ }
-      await withDeadline("the shadow CLI to exit after SIGKILL", child.status, 20_000);
-      await stdout.cancel();
+      await child.close();
     }
     const evs = await readEvents(events);
     const decisions = evs.filter((e) => e.type === "decision");

@@ -3,21 +3,12 @@
 import assert from "node:assert/strict";
 import { generateTrades } from "../lib/sim/market.ts";
 import { groundTruthRecord } from "../lib/sim/venue_sim.ts";
-import { waitForValue, withDeadline } from "../lib/async/poll.ts";
-import { TextReader } from "../testing/text_stream.ts";
+import { waitForValue } from "../lib/async/poll.ts";
+import { runScript, startScript } from "../testing/script_proc.ts";
 
 const SCRIPT = new URL("../scripts/venue_sim.ts", import.meta.url).pathname;
 
-async function cli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cli = (args: string[]) => runScript(SCRIPT, args);
 
 Deno.test("--help exits 0 with usage; a bad flag or value exits 2 with one line", async () => {
   const help = await cli(["--help"]);
@@ -57,33 +48,29 @@ Deno.test("a busy port exits 2 naming the port", async () => {
 Deno.test("a seeded run writes ground truth equal to the generator's trades, and stops on SIGTERM", async () => {
   const dir = await Deno.makeTempDir();
   const startMs = 1_767_225_600_000;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      SCRIPT,
-      "--port",
-      "0",
-      "--speed",
-      "600",
-      "--seed",
-      "5",
-      "--start-ms",
-      String(startMs),
-      "--symbols",
-      "BTC-USDT",
-      "--venues",
-      "okx,kraken",
-      "--ground-truth",
-      `${dir}/gt.jsonl`,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const child = startScript(SCRIPT, [
+    "--port",
+    "0",
+    "--speed",
+    "600",
+    "--seed",
+    "5",
+    "--start-ms",
+    String(startMs),
+    "--symbols",
+    "BTC-USDT",
+    "--venues",
+    "okx,kraken",
+    "--ground-truth",
+    `${dir}/gt.jsonl`,
+  ]);
   try {
-    const stderr = new TextReader(child.stderr);
-    await stderr.until("the simulator's listening line", (t) => t.includes('"msg":"listening"'));
-    const url = JSON.parse(stderr.text.split("\n").find((l) => l.includes('"listening"'))!).url;
+    const listening = await child.waitFor(
+      "stderr",
+      "the simulator's listening line",
+      /^.*"msg":"listening".*$/m,
+    );
+    const url = JSON.parse(listening[0]).url;
     const clock = await (await fetch(`${url}/sim/clock`)).json();
     assert.deepEqual([clock.speed, clock.startSimMs], [600, startMs]);
     // Wait (by polling, not by sleeping a fixed time) until some trades have been written.
@@ -92,10 +79,9 @@ Deno.test("a seeded run writes ground truth equal to the generator's trades, and
       return h.groundTruthLines >= 20 ? h : undefined;
     });
     assert.deepEqual([health.ok, health.venues, health.symbols], [true, ["okx", "kraken"], ["BTC-USDT"]]);
-    child.kill("SIGTERM");
-    const buf = await stderr.rest("the simulator's stderr after SIGTERM");
-    assert.equal((await withDeadline("the simulator to exit", child.status, 20_000)).code, 0);
-    assert.match(buf, /"msg":"stopped"/);
+    const stopped = await child.stop("SIGTERM", 20_000);
+    assert.equal(stopped.code, 0);
+    assert.match(stopped.stderr, /"msg":"stopped"/);
     const lines = (await Deno.readTextFile(`${dir}/gt.jsonl`)).split("\n");
     assert.equal(lines.pop(), ""); // whole lines only
     assert.ok(lines.length > 0);
@@ -108,10 +94,7 @@ Deno.test("a seeded run writes ground truth equal to the generator's trades, and
     }, JSON.parse(lines.at(-1)!).venueTimeMs + 1);
     assert.deepEqual(lines, want.slice(0, lines.length).map((t) => JSON.stringify(groundTruthRecord(t))));
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
-    await child.status;
+    await child.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

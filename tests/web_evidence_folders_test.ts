@@ -10,7 +10,8 @@ import { EvidenceFolder } from "../lib/evidence/folder.ts";
 import { runActivityDemo } from "../lib/verify/activity_demo.ts";
 import { listEvidence } from "../lib/web/evidence.ts";
 import { testApp } from "../testing/web_upstreams.ts";
-import { freePort, runScript } from "../testing/net.ts";
+import { freePort } from "../testing/net.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const T0 = Date.UTC(2026, 11, 2, 5, 0, 0);
 

@@ -1,12 +1,27 @@
 // The CLI habits every script shares: flags via node:util parseArgs, --help, exit codes, signals.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConfigError, EnvironmentError } from "../util/errors.ts";
 
 /** Exit codes: 0 ok, 1 verdict or run failure, 2 usage or environment error. */
 export const EXIT = { OK: 0, FAIL: 1, USAGE: 2 } as const;
 
-/** Bad flags, bad config or a missing tool: the script prints one line and exits 2. */
-export class UsageError extends Error {
+/** Bad flags or flag values: a ConfigError raised by a script itself; prints one line, exits 2. */
+export class UsageError extends ConfigError {
   override name = "UsageError";
+}
+
+/**
+ * The exit code for an error that ended main: bad flags, config or env values (ConfigError) and a
+ * machine not ready for the run (EnvironmentError: a busy port, a missing tool) are 2, so an operator
+ * knows to fix the setup rather than read a verdict; anything else is 1.
+ */
+export function exitCodeFor(err: unknown): number {
+  return err instanceof ConfigError || err instanceof EnvironmentError ? EXIT.USAGE : EXIT.FAIL;
+}
+
+/** A proof's verdict as the exit code: PASS 0, FAIL 1. */
+export function verdictExit(verdict: "PASS" | "FAIL"): number {
+  return verdict === "PASS" ? EXIT.OK : EXIT.FAIL;
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -71,21 +86,19 @@ export function intFlag(
 let cliName = "tickproof";
 
 /**
- * Runs a script's main and maps errors to exit codes: UsageError -> 2 with its one line,
- * anything else -> 1 with its message. Only this function (via the caller) exits.
+ * Runs a script's main and maps errors to exit codes (exitCodeFor): config and environment errors
+ * -> 2 with their one line, anything else -> 1 with its message. Only this function (via the caller)
+ * exits.
  */
 export async function run(name: string, main: (args: string[]) => Promise<number>): Promise<number> {
   cliName = name;
   try {
     return await main(Deno.args);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${name}: ${err.message}`);
-      return EXIT.USAGE;
-    }
+    const code = exitCodeFor(err);
     console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-    if (Deno.env.get("TICKPROOF_DEBUG")) console.error(err);
-    return EXIT.FAIL;
+    if (code === EXIT.FAIL && Deno.env.get("TICKPROOF_DEBUG")) console.error(err);
+    return code;
   }
 }
 

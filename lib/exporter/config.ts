@@ -1,8 +1,9 @@
 // Exporter settings resolved once, in layers (defaults -> env -> flags), into one frozen object.
-import { intFlag, UsageError } from "../cli/main.ts";
+import { intFlag } from "../cli/main.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { isId } from "../events/ai_event.ts";
 import { DEFAULT_MAX_RUN_IDS } from "../events/metrics_state.ts";
+import { ConfigError } from "../util/errors.ts";
 import type { Identity } from "./render_metrics.ts";
 
 export const DEFAULT_EVENTS_PATH = "logs/ai/ai_events.jsonl";
@@ -41,11 +42,11 @@ export interface ExporterFlags {
 }
 
 function id(what: string, raw: string): string {
-  if (!isId(raw)) throw new UsageError(`${what} must be 1-64 characters of [A-Za-z0-9._:-], got "${raw}"`);
+  if (!isId(raw)) throw new ConfigError(`${what} must be 1-64 characters of [A-Za-z0-9._:-], got "${raw}"`);
   return raw;
 }
 
-/** Flags win over env, env over defaults; throws UsageError naming the bad setting. */
+/** Flags win over env, env over defaults; throws ConfigError naming the bad setting. */
 export function resolveConfig(
   flags: ExporterFlags,
   env: (name: string) => string | undefined,

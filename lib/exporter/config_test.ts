@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../cli/main.ts";
+import { ConfigError } from "../util/errors.ts";
 import { PORTS } from "../config/ports.ts";
 import { DEFAULT_EVENTS_PATH, resolveConfig } from "./config.ts";
 
@@ -33,7 +33,7 @@ Deno.test("defaults, then env, then flags", () => {
 
 Deno.test("bad settings are one-line usage errors naming the setting", () => {
   const bad = (f: Parameters<typeof resolveConfig>[0], vars: Record<string, string>, re: RegExp) =>
-    assert.throws(() => resolveConfig(f, env(vars)), (e) => e instanceof UsageError && re.test(e.message));
+    assert.throws(() => resolveConfig(f, env(vars)), (e) => e instanceof ConfigError && re.test(e.message));
   bad({}, { PEAK_TRADE_AI_EXPORTER_PORT: "http" }, /PEAK_TRADE_AI_EXPORTER_PORT/);
   bad({ port: "70000" }, {}, /--port/);
   bad({}, { PEAK_TRADE_AI_MAX_RUN_IDS: "0" }, /PEAK_TRADE_AI_MAX_RUN_IDS/);

@@ -1,6 +1,6 @@
 // Reads the feed's layered configuration (env file <- process env <- flags) into one FeedConfig,
-// turning every problem into a one-line UsageError, and says where the venues point.
-import { UsageError } from "../cli/main.ts";
+// turning every problem into a one-line ConfigError, and says where the venues point.
+import { ConfigError } from "../util/errors.ts";
 import { ADAPTERS } from "../venues/registry.ts";
 import { FEED_KEYS, type FeedConfig, resolveFeedConfig } from "./config.ts";
 import { parseEnvFile, unknownKeys } from "./env_file.ts";
@@ -42,7 +42,7 @@ export function loadFeedConfig(
   try {
     text = Deno.readTextFileSync(envFile);
   } catch (err) {
-    throw new UsageError(`cannot read env file ${envFile}: ${err instanceof Error ? err.message : err}`);
+    throw new ConfigError(`cannot read env file ${envFile}: ${err instanceof Error ? err.message : err}`);
   }
   const flagValues: Record<string, string | undefined> = {
     VENUES_ENABLED: flags.venues,
@@ -61,8 +61,8 @@ export function loadFeedConfig(
     }
     config = resolveFeedConfig(fileEnv, processEnv, flagValues, envFile);
   } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(blameFlag(err.message, envFile, flagValues));
-    if (err instanceof SyntaxError) throw new UsageError(err.message);
+    if (err instanceof RangeError) throw new ConfigError(blameFlag(err.message, envFile, flagValues));
+    if (err instanceof SyntaxError) throw new ConfigError(err.message);
     throw err;
   }
   // Every enabled venue's endpoints must be there and be URLs of the right scheme.
@@ -72,7 +72,7 @@ export function loadFeedConfig(
     try {
       ep = adapter.endpoints(config.env);
     } catch (err) {
-      throw new UsageError(`config ${envFile}: ${err instanceof Error ? err.message : err}`);
+      throw new ConfigError(`config ${envFile}: ${err instanceof Error ? err.message : err}`);
     }
     for (const [role, url] of Object.entries(ep.ws)) {
       checkUrl(envFile, `${v} ${role} WebSocket`, url, ["ws:", "wss:"]);
@@ -97,7 +97,7 @@ function checkUrl(file: string, what: string, url: string, schemes: readonly str
   } catch { /* not a URL */ }
   if (!ok) {
     const allowed = schemes.map((s) => `${s}//`).join(" or ");
-    throw new UsageError(`config ${file}: the ${what} URL must start with ${allowed}, got "${url}"`);
+    throw new ConfigError(`config ${file}: the ${what} URL must start with ${allowed}, got "${url}"`);
   }
 }
 

@@ -2,7 +2,7 @@
 // bars or trades as JSON lines to stdout, or upsert the bars into a DuckDB store; the tally (sessions,
 // trades per symbol, recording gaps, dropped by reason, frames by kind, events by bar-stage verdict)
 // and the data-quality counters go to stderr as one JSON line.
-import { UsageError } from "../cli/main.ts";
+import { ConfigError } from "../util/errors.ts";
 import type { ClosedBar, Venue } from "../market/types.ts";
 import { BarStore } from "../store/bar_store.ts";
 import { replayText, tradeLine } from "./replay_frames.ts";
@@ -24,16 +24,16 @@ export interface ReplayCliOptions {
 export async function replayVenueFile(opts: ReplayCliOptions): Promise<number> {
   const emit = opts.emit ?? "bars";
   if (emit !== "bars" && emit !== "trades") {
-    throw new UsageError(`--emit must be bars or trades, got "${emit}"`);
+    throw new ConfigError(`--emit must be bars or trades, got "${emit}"`);
   }
   if (opts.store !== undefined && emit === "trades") {
-    throw new UsageError("--store keeps bars: drop --emit trades");
+    throw new ConfigError("--store keeps bars: drop --emit trades");
   }
   let text: string;
   try {
     text = await Deno.readTextFile(opts.input);
   } catch (err) {
-    throw new UsageError(`cannot read ${opts.input}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(`cannot read ${opts.input}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const lines: string[] = [];
   const bars: ClosedBar[] = [];

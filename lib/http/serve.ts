@@ -1,5 +1,5 @@
 // Serving plain (Request) => Response handlers: GET-only routing, busy-port errors, clean stop.
-import { UsageError } from "../cli/main.ts";
+import { PortBusyError } from "../util/errors.ts";
 
 export type Handler = (req: Request) => Response | Promise<Response>;
 
@@ -31,9 +31,8 @@ export function json(status: number, body: unknown): Response {
   });
 }
 
-export class PortBusyError extends UsageError {
-  override name = "PortBusyError";
-}
+// Callers that start servers catch it from here, beside serve() that throws it.
+export { PortBusyError };
 
 export interface ServeOptions {
   name: string;

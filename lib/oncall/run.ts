@@ -1,8 +1,7 @@
 // ./tp oncall: ask Prometheus and Alertmanager once, judge the checklist, write the evidence folder
 // `.local_tmp/oncall_<UTC stamp>/` (raw answers, summary, run.json, manifest).
 import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
-import { EvidenceFolder } from "../evidence/folder.ts";
-import { collectVersions, runInfo } from "../evidence/run_info.ts";
+import { withEvidence } from "../evidence/with_evidence.ts";
 import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import { type GateResult, overallVerdict, renderSummary } from "../verify/gates.ts";
 import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "./checks.ts";
@@ -30,9 +29,8 @@ export interface OncallResult {
 export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
   const now = opts.now ?? Date.now;
   const f = opts.fetch ?? fetch;
-  const started = now();
-  const ev = await EvidenceFolder.create("oncall", { root: opts.evidenceRoot, now });
-  try {
+  const run = { root: opts.evidenceRoot, now, command: opts.command ?? "oncall", args: opts.args };
+  const sealed = await withEvidence("oncall", run, async (ev) => {
     const promql = oncallQueries(opts.config);
     const [outcomes, alerts, targets] = await Promise.all([
       Promise.all(QUERY_KEYS.map((k) => instantQuery(opts.promUrl, promql[k], f))),
@@ -60,24 +58,21 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       config: opts.configPath,
       judged_at: new Date(now()).toISOString(),
     };
-    await ev.write("ONCALL_SUMMARY.txt", renderSummary(header, results));
     await ev.write("ONCALL_TABLE.txt", table);
-    await ev.writeJson("summary.json", { ...header, checks: results, verdict });
-    await ev.writeJson(
-      "run.json",
-      runInfo(opts.command ?? "oncall", opts.args ?? [], started, now(), await collectVersions(), {
+    return {
+      verdict,
+      summary: { file: "ONCALL_SUMMARY.txt", text: renderSummary(header, results) },
+      summaryJson: { ...header, checks: results, verdict },
+      config: {
         promUrl: opts.promUrl,
         amUrl: opts.amUrl,
         configPath: opts.configPath,
         thresholds: opts.config,
-      }),
-    );
-    const dir = await ev.finalize();
-    return { verdict, dir, results, table };
-  } catch (err) {
-    await ev.abandon();
-    throw err;
-  }
+      },
+      value: { results, table },
+    };
+  });
+  return { verdict: sealed.verdict, dir: sealed.dir, ...sealed.value };
 }
 
 function criticalSummary(a: AlertsOutcome) {

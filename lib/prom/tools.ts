@@ -1,5 +1,5 @@
 // Locating the system's Prometheus tools; a missing one is an environment error (exit 2).
-import { UsageError } from "../cli/main.ts";
+import { ToolMissingError } from "../util/errors.ts";
 
 export async function findTool(name: string): Promise<string> {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
@@ -10,7 +10,7 @@ export async function findTool(name: string): Promise<string> {
       if (st.isFile && st.mode !== null && (st.mode & 0o111) !== 0) return p;
     } catch { /* not here */ }
   }
-  throw new UsageError(
+  throw new ToolMissingError(
     `${name} is not installed: run ./tp prom (it installs Prometheus from the system packages) or apt-get install prometheus prometheus-alertmanager`,
   );
 }

@@ -1,7 +1,7 @@
 // shadow_mvs configuration in layers, resolved once into one frozen object:
 // defaults -> config file (config/strategy/*.json) -> env (PEAK_TRADE_AI_*) -> flags.
 import { z } from "zod";
-import { UsageError } from "../cli/main.ts";
+import { ConfigError } from "../util/errors.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Interval, INTERVALS, VENUES } from "../market/types.ts";
 import { isId } from "../events/ai_event.ts";
@@ -56,15 +56,15 @@ export interface ConfigOverrides {
   readonly runId?: string;
 }
 
-/** Checks a parsed config file; UsageError naming the file and the first bad field. */
+/** Checks a parsed config file; ConfigError naming the file and the first bad field. */
 export function parseStrategyFile(raw: unknown, path: string): StrategyFile {
   const r = StrategyFileSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new UsageError(`${path}: field "${i.path.map(String).join(".") || "(root)"}" ${i.message}`);
+    throw new ConfigError(`${path}: field "${i.path.map(String).join(".") || "(root)"}" ${i.message}`);
   }
   if (r.data.backoff_max_ms < r.data.backoff_base_ms) {
-    throw new UsageError(`${path}: backoff_max_ms must be >= backoff_base_ms`);
+    throw new ConfigError(`${path}: backoff_max_ms must be >= backoff_base_ms`);
   }
   return r.data;
 }
@@ -77,12 +77,12 @@ export function resolveConfig(
   flags: ConfigOverrides,
 ): ShadowConfig {
   const runId = flags.runId ?? env("PEAK_TRADE_AI_RUN_ID") ?? file.run_id;
-  if (!isId(runId)) throw new UsageError(`run id "${runId}" must be 1-64 characters of [A-Za-z0-9._:-]`);
+  if (!isId(runId)) throw new ConfigError(`run id "${runId}" must be 1-64 characters of [A-Za-z0-9._:-]`);
   const feedUrl = flags.feedUrl ?? file.feed_url ?? `http://127.0.0.1:${PORTS.live_connector}`;
   try {
     new URL(feedUrl);
   } catch {
-    throw new UsageError(`feed url "${feedUrl}" is not a URL`);
+    throw new ConfigError(`feed url "${feedUrl}" is not a URL`);
   }
   return Object.freeze({
     configPath: path,
@@ -101,7 +101,7 @@ export function resolveConfig(
   });
 }
 
-/** Reads and resolves a config file; a missing or malformed file is a UsageError (exit 2). */
+/** Reads and resolves a config file; a missing or malformed file is a ConfigError (exit 2). */
 export async function loadConfig(
   path: string,
   env: (name: string) => string | undefined,
@@ -111,13 +111,13 @@ export async function loadConfig(
   try {
     text = await Deno.readTextFile(path);
   } catch (err) {
-    throw new UsageError(`cannot read config ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(`cannot read config ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`config ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(`config ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
   return resolveConfig(path, parseStrategyFile(raw, path), env, flags);
 }

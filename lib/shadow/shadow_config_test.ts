@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../cli/main.ts";
+import { ConfigError } from "../util/errors.ts";
 import { PORTS } from "../config/ports.ts";
 import { loadConfig, parseStrategyFile, resolveConfig } from "./shadow_config.ts";
 
@@ -37,13 +37,13 @@ Deno.test("layers: flags win over env, env over the file", async () => {
   ]);
 });
 
-Deno.test("bad config is a UsageError naming the file and field", async () => {
+Deno.test("bad config is a ConfigError naming the file and field", async () => {
   const raw = JSON.parse(await Deno.readTextFile("config/strategy/refstrat_01.json"));
   assert.throws(
     () => parseStrategyFile({ ...raw, interval: "5m" }, "f.json"),
-    (e) => e instanceof UsageError && /^f\.json: field "interval"/.test(e.message),
+    (e) => e instanceof ConfigError && /^f\.json: field "interval"/.test(e.message),
   );
-  assert.throws(() => parseStrategyFile({ ...raw, extra: 1 }, "f.json"), UsageError);
+  assert.throws(() => parseStrategyFile({ ...raw, extra: 1 }, "f.json"), ConfigError);
   const file = parseStrategyFile(raw, "f.json");
   assert.throws(() => resolveConfig("f.json", file, noEnv, { runId: "has space" }), /run id "has space"/);
   await assert.rejects(() => loadConfig("nope.json", noEnv, {}), /cannot read config nope\.json/);

@@ -4,32 +4,28 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BarStore } from "./bar_store.ts";
 import { killBar } from "../../testing/kill_writer.ts";
+import { startScript } from "../../testing/script_proc.ts";
+
+/** The last acknowledged bar index in the writer's whole lines ("ack N"), -1 before the first. */
+function lastAck(stdout: string): number {
+  const lines = stdout.split("\n");
+  lines.pop(); // a partial line is not an acknowledgement yet
+  return lines.length ? Number(lines.at(-1)!.slice(4)) : -1;
+}
 
 Deno.test("BarStore: every acknowledged bar survives SIGKILL of the writing process", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bar_store_kill_" });
   try {
     const path = join(dir, "feed.duckdb");
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("../../testing/kill_writer.ts", import.meta.url).pathname, path],
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    let acked = -1;
-    let killed = false;
-    let buf = "";
-    const dec = new TextDecoder();
-    for await (const chunk of child.stdout) {
-      buf += dec.decode(chunk, { stream: true });
-      const lines = buf.split("\n");
-      buf = lines.pop()!;
-      for (const line of lines) acked = Number(line.slice(4));
-      // Past two checkpoints (every 25), so both the file and the WAL hold acknowledged bars.
-      if (!killed && acked >= 60) {
-        child.kill("SIGKILL");
-        killed = true;
-      }
+    const child = startScript(new URL("../../testing/kill_writer.ts", import.meta.url).pathname, [path]);
+    // Past two checkpoints (every 25), so both the file and the WAL hold acknowledged bars.
+    try {
+      await child.waitFor("stdout", "60 acknowledged bars", (t) => lastAck(t) >= 60 || undefined);
+    } finally {
+      await child.close(); // SIGKILL mid-stream
     }
-    const status = await child.status;
+    const status = await child.finished();
+    const acked = lastAck(status.stdout);
     assert.equal(status.signal, "SIGKILL");
     assert.ok(acked >= 60, `acked ${acked}`);
 

@@ -5,9 +5,8 @@
 import { dirname } from "node:path";
 import { type AiEvent, eventLine, makeEvent } from "../events/ai_event.ts";
 import { DEMO_SOURCE } from "../events/demo_source.ts";
-import { EvidenceFolder } from "../evidence/folder.ts";
+import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
 import { appendJsonl } from "../fs/jsonl_append.ts";
-import { collectVersions, runInfo } from "../evidence/run_info.ts";
 import { errorText, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import { fetchText } from "./ops_verify.ts";
 import { fmtNum } from "./gates.ts";
@@ -67,76 +66,82 @@ export async function appendEvents(file: string, events: AiEvent[]): Promise<voi
 
 export async function runActivityDemo(opts: ActivityDemoOptions): Promise<ActivityDemoResult> {
   const clock = opts.clock ?? realClock;
-  const f = opts.fetch ?? fetch;
-  const started = clock.now();
-  const ev = await EvidenceFolder.create("ai_live_activity_demo", {
+  const run = {
     root: opts.evidenceRoot,
     now: clock.now,
+    command: opts.command ?? "activity-demo",
+    args: opts.args,
+  };
+  const sealed = await withEvidence("ai_live_activity_demo", run, async (ev, started) => {
+    const unreachable = await unreachableParts(opts.promUrl, opts.exporterUrl, opts.fetch ?? fetch);
+    return unreachable.length > 0 ? judgeUnreachable(opts, unreachable) : await demo(ev, opts, started);
   });
-  try {
-    const events = demoEvents(opts.runId, opts.n, started);
-    const decisionsEmitted = events.filter((e) => e.type === "decision").length;
-    const unreachable = await unreachableParts(opts.promUrl, opts.exporterUrl, f);
-    if (unreachable.length > 0) {
-      return await finishUnreachable(ev, opts, { started, clock, unreachable });
-    }
-    await appendEvents(opts.eventsFile, events);
-    await ev.write("events_emitted.jsonl", events.map(eventLine).join(""));
-    const sel = `{run_id="${opts.runId}"}`;
-    const queries = {
-      decisions_for_run: `sum(peaktrade_ai_decisions_total${sel})`,
-      actions_for_run: `sum(peaktrade_ai_actions_total${sel})`,
-      last_event_ts_for_run: `peaktrade_ai_last_event_timestamp_seconds_by_run_id${sel}`,
-      decisions_total: "sum(peaktrade_ai_decisions_total)",
-    };
-    let last: Record<string, QueryOutcome> = {};
-    const snapshot = async () => {
-      const entries = await Promise.all(
-        Object.entries(queries).map(async ([k, q]) => [k, await instantQuery(opts.promUrl, q, f)] as const),
-      );
-      last = Object.fromEntries(entries);
-      return last;
-    };
-    const seen = (s: Record<string, QueryOutcome>) => s.decisions_for_run.samples[0]?.value ?? null;
-    const done = await pollUntil(
-      async () => {
-        const s = await snapshot();
-        return seen(s) === decisionsEmitted && s.last_event_ts_for_run.samples.length > 0 ? true : undefined;
-      },
-      opts.waitMs,
-      500,
-      clock,
-      opts.signal,
+  return { ...sealed.value, verdict: sealed.verdict, dir: sealed.dir, summaryText: sealed.summaryText };
+}
+
+type Counts = Pick<ActivityDemoResult, "decisionsEmitted" | "decisionsSeen" | "unreachable">;
+
+/** Emits the events, waits for Prometheus to count them all, snapshots what it shows. */
+async function demo(ev: EvidenceHandle, opts: ActivityDemoOptions, started: number): Promise<Judged<Counts>> {
+  const clock = opts.clock ?? realClock;
+  const f = opts.fetch ?? fetch;
+  const events = demoEvents(opts.runId, opts.n, started);
+  const decisionsEmitted = events.filter((e) => e.type === "decision").length;
+  await appendEvents(opts.eventsFile, events);
+  await ev.write("events_emitted.jsonl", events.map(eventLine).join(""));
+  const sel = `{run_id="${opts.runId}"}`;
+  const queries = {
+    decisions_for_run: `sum(peaktrade_ai_decisions_total${sel})`,
+    actions_for_run: `sum(peaktrade_ai_actions_total${sel})`,
+    last_event_ts_for_run: `peaktrade_ai_last_event_timestamp_seconds_by_run_id${sel}`,
+    decisions_total: "sum(peaktrade_ai_decisions_total)",
+  };
+  let last: Record<string, QueryOutcome> = {};
+  const snapshot = async () => {
+    const entries = await Promise.all(
+      Object.entries(queries).map(async ([k, q]) => [k, await instantQuery(opts.promUrl, q, f)] as const),
     );
-    const waitedMs = clock.now() - started;
-    for (const [k, o] of Object.entries(last)) {
-      await ev.write(`prom/${k}.json`, o.raw || JSON.stringify({ error: o.error }));
-    }
-    await ev.write("exporter_metrics.txt", await fetchText(`${opts.exporterUrl}/metrics`, f));
-    const decisionsSeen = seen(last);
-    const verdict = done ? "PASS" : "FAIL";
-    const summary: Record<string, string> = {
-      run_id: opts.runId,
-      events_file: opts.eventsFile,
-      events_emitted: String(events.length),
-      decisions_emitted: String(decisionsEmitted),
-      decisions_seen_in_prometheus: decisionsSeen === null ? "NO_DATA" : fmtNum(decisionsSeen),
-      ...(last.decisions_for_run?.ok === false
-        ? { prometheus_error: last.decisions_for_run.error ?? "query failed" }
-        : {}),
-      run_scoped_last_event_series: String(last.last_event_ts_for_run?.samples.length ?? 0),
-      waited_ms: String(waitedMs),
-      verdict,
-    };
-    const summaryText = Object.entries(summary).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
-    await ev.write("ACTIVITY_DEMO_SUMMARY.txt", summaryText);
-    await ev.writeJson("summary.json", { ...summary, queries });
-    const dir = await finishRun(ev, opts, started, clock);
-    return { verdict, dir, decisionsEmitted, decisionsSeen, unreachable: [], summaryText };
-  } catch (err) {
-    await ev.abandon();
-    throw err;
+    last = Object.fromEntries(entries);
+    return last;
+  };
+  const seen = (s: Record<string, QueryOutcome>) => s.decisions_for_run.samples[0]?.value ?? null;
+  const done = await pollUntil(
+    async () => {
+      const s = await snapshot();
+      return seen(s) === decisionsEmitted && s.last_event_ts_for_run.samples.length > 0 ? true : undefined;
+    },
+    opts.waitMs,
+    500,
+    clock,
+    opts.signal,
+  );
+  const waitedMs = clock.now() - started;
+  for (const [k, o] of Object.entries(last)) {
+    await ev.write(`prom/${k}.json`, o.raw || JSON.stringify({ error: o.error }));
   }
+  await ev.write("exporter_metrics.txt", await fetchText(`${opts.exporterUrl}/metrics`, f));
+  const decisionsSeen = seen(last);
+  const verdict = done ? "PASS" : "FAIL";
+  const summary: Record<string, string> = {
+    run_id: opts.runId,
+    events_file: opts.eventsFile,
+    events_emitted: String(events.length),
+    decisions_emitted: String(decisionsEmitted),
+    decisions_seen_in_prometheus: decisionsSeen === null ? "NO_DATA" : fmtNum(decisionsSeen),
+    ...(last.decisions_for_run?.ok === false
+      ? { prometheus_error: last.decisions_for_run.error ?? "query failed" }
+      : {}),
+    run_scoped_last_event_series: String(last.last_event_ts_for_run?.samples.length ?? 0),
+    waited_ms: String(waitedMs),
+    verdict,
+  };
+  return {
+    verdict,
+    summary: summaryFile(summary),
+    summaryJson: { ...summary, queries },
+    config: runConfig(opts),
+    value: { decisionsEmitted, decisionsSeen, unreachable: [] },
+  };
 }
 
 /** "prometheus <url>: <error>" / "exporter <url>: <error>" for each that does not answer now. */
@@ -157,55 +162,41 @@ export async function unreachableParts(promUrl: string, exporterUrl: string, f: 
   return out;
 }
 
-interface Unreachable {
-  started: number;
-  clock: Clock;
-  unreachable: string[];
-}
-
 /** The FAIL proof when Prometheus or the exporter does not answer: written at once, no events emitted. */
-async function finishUnreachable(
-  ev: EvidenceFolder,
-  opts: ActivityDemoOptions,
-  x: Unreachable,
-): Promise<ActivityDemoResult> {
+function judgeUnreachable(opts: ActivityDemoOptions, unreachable: string[]): Judged<Counts> {
   const summary: Record<string, string> = {
     run_id: opts.runId,
     events_file: opts.eventsFile,
     events_emitted: "0",
     decisions_emitted: "0",
     decisions_seen_in_prometheus: "NO_DATA",
-    unreachable: x.unreachable.join("; "),
+    unreachable: unreachable.join("; "),
     verdict: "FAIL",
   };
-  const summaryText = Object.entries(summary).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
-  await ev.write("ACTIVITY_DEMO_SUMMARY.txt", summaryText);
-  await ev.writeJson("summary.json", summary);
-  const dir = await finishRun(ev, opts, x.started, x.clock);
   return {
     verdict: "FAIL",
-    dir,
-    decisionsEmitted: 0,
-    decisionsSeen: null,
-    unreachable: x.unreachable,
-    summaryText,
+    summary: summaryFile(summary),
+    summaryJson: summary,
+    config: runConfig(opts),
+    value: { decisionsEmitted: 0, decisionsSeen: null, unreachable },
   };
 }
 
-async function finishRun(ev: EvidenceFolder, opts: ActivityDemoOptions, started: number, clock: Clock) {
-  await ev.writeJson(
-    "run.json",
-    runInfo(opts.command ?? "activity-demo", opts.args ?? [], started, clock.now(), await collectVersions(), {
-      promUrl: opts.promUrl,
-      exporterUrl: opts.exporterUrl,
-      eventsFile: opts.eventsFile,
-      runId: opts.runId,
-      source: DEMO_SOURCE,
-      n: opts.n,
-      waitMs: opts.waitMs,
-    }),
-  );
-  return await ev.finalize();
+function summaryFile(summary: Record<string, string>) {
+  const text = Object.entries(summary).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
+  return { file: "ACTIVITY_DEMO_SUMMARY.txt", text };
+}
+
+function runConfig(opts: ActivityDemoOptions) {
+  return {
+    promUrl: opts.promUrl,
+    exporterUrl: opts.exporterUrl,
+    eventsFile: opts.eventsFile,
+    runId: opts.runId,
+    source: DEMO_SOURCE,
+    n: opts.n,
+    waitMs: opts.waitMs,
+  };
 }
 
 /** The events file a running exporter tails, from its /health (`file`), if it says. */

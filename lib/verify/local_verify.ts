@@ -2,10 +2,9 @@
 // ops verify, scans every folder for key material, and writes the top-level evidence folder.
 import { basename, join, resolve } from "node:path";
 import { bindHost, PORTS } from "../config/ports.ts";
-import { EvidenceFolder } from "../evidence/folder.ts";
 import { renderScanReport, scanDirs, selfTest } from "../evidence/key_scan.ts";
-import { collectVersions, runInfo } from "../evidence/run_info.ts";
 import { utcStamp } from "../evidence/stamp.ts";
+import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../feed/load_config.ts";
 import { isReady } from "../prom/client.ts";
 import { type PromHandle as LocalProm, startPrometheus as startLocalPrometheus } from "../prom/launcher.ts";
@@ -37,16 +36,31 @@ export interface LocalVerifyResult {
 }
 
 export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVerifyResult> {
-  const say = opts.say ?? ((l: string) => console.error(`verify: ${l}`));
-  const root = opts.evidenceRoot ?? ".local_tmp";
-  const started = Date.now();
-  const host = bindHost();
   // Nothing starts while a contract port is held by something that is not its component.
-  await assertPortsUsable(host, [
+  await assertPortsUsable(bindHost(), [
     ...STACK.map((s) => ({ name: s.name, port: s.port, probePath: s.probePath })),
     { name: "prometheus", port: PORTS.prometheus, probePath: "/-/ready" },
   ]);
-  const ev = await EvidenceFolder.create("ai_live_local_verify", { root });
+  const run = { root: opts.evidenceRoot, command: opts.command ?? "verify", args: opts.args };
+  const sealed = await withEvidence(
+    "ai_live_local_verify",
+    run,
+    (ev, started) => proveStack(ev, opts, started),
+  );
+  return { ...sealed.value, verdict: sealed.verdict, dir: sealed.dir };
+}
+
+type Verdicts = Omit<LocalVerifyResult, "verdict" | "dir">;
+
+/** Starts what is missing, runs both stages and the stack gates, stops what it started. */
+async function proveStack(
+  ev: EvidenceHandle,
+  opts: LocalVerifyOptions,
+  started: number,
+): Promise<Judged<Verdicts>> {
+  const say = opts.say ?? ((l: string) => console.error(`verify: ${l}`));
+  const root = opts.evidenceRoot ?? ".local_tmp";
+  const host = bindHost();
   const stamp = utcStamp(started);
   const workDir = resolve(join(root, ".work", `local_verify_${stamp}_${crypto.randomUUID().slice(0, 6)}`));
   const logDir = ev.path("logs");
@@ -139,7 +153,6 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
     return await finish(ev, { opts, started, activity, ops, statuses, flow, stackGates });
   } catch (err) {
     await stopStarted();
-    await ev.abandon();
     throw err;
   } finally {
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
@@ -156,7 +169,7 @@ interface FinishInput {
   stackGates: JudgedGate[];
 }
 
-async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyResult> {
+async function finish(ev: EvidenceHandle, x: FinishInput): Promise<Judged<Verdicts>> {
   const { activity, ops, statuses } = x;
   await ev.write(
     "LATEST_DIRS.txt",
@@ -180,23 +193,20 @@ async function finish(ev: EvidenceFolder, x: FinishInput): Promise<LocalVerifyRe
     flow: x.flow,
     statuses,
   });
-  await ev.write("OPERATOR_NOTE.txt", note);
-  await ev.writeJson(
-    "run.json",
-    runInfo(x.opts.command ?? "verify", x.opts.args ?? [], x.started, Date.now(), await collectVersions(), {
+  return {
+    verdict,
+    summary: { file: "OPERATOR_NOTE.txt", text: note },
+    config: {
       evidenceRoot: x.opts.evidenceRoot ?? ".local_tmp",
       waitMs: x.opts.waitMs,
       components: statuses,
-    }),
-  );
-  const dir = await ev.finalize();
-  return {
-    verdict,
-    dir,
-    activityVerdict: activity.verdict,
-    opsVerdict: ops.verdict,
-    scanClean: scan.clean,
-    stackVerdict: stackVerdict(x.stackGates),
+    },
+    value: {
+      activityVerdict: activity.verdict,
+      opsVerdict: ops.verdict,
+      scanClean: scan.clean,
+      stackVerdict: stackVerdict(x.stackGates),
+    },
   };
 }
 

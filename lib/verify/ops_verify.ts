@@ -1,6 +1,5 @@
 // ops verify: the canonical gates against what is running, written as an evidence folder.
-import { EvidenceFolder } from "../evidence/folder.ts";
-import { collectVersions, runInfo } from "../evidence/run_info.ts";
+import { withEvidence } from "../evidence/with_evidence.ts";
 import { activeTargets, type Fetch, instantQuery, isReady, wasScraped } from "../prom/client.ts";
 import {
   evaluateGate,
@@ -40,9 +39,13 @@ export interface OpsVerifyResult {
 export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyResult> {
   const clock = opts.clock ?? realClock;
   const f = opts.fetch ?? fetch;
-  const started = clock.now();
-  const ev = await EvidenceFolder.create("ai_live_ops_verify", { root: opts.evidenceRoot, now: clock.now });
-  try {
+  const run = {
+    root: opts.evidenceRoot,
+    now: clock.now,
+    command: opts.command ?? "ops-verify",
+    args: opts.args,
+  };
+  const sealed = await withEvidence("ai_live_ops_verify", run, async (ev) => {
     const ready = (await pollUntil(
       async () => (await isReady(opts.promUrl, f)) || undefined,
       opts.readyTimeoutMs,
@@ -108,24 +111,20 @@ export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyRes
       targets: scrapedState,
       judged_at: new Date(clock.now()).toISOString(),
     };
-    const summaryText = renderSummary(header, results);
-    await ev.write("AI_LIVE_OPS_SUMMARY.txt", summaryText);
-    await ev.writeJson("summary.json", { ...header, gates: results, verdict });
-    await ev.writeJson(
-      "run.json",
-      runInfo(opts.command ?? "ops-verify", opts.args ?? [], started, clock.now(), await collectVersions(), {
+    return {
+      verdict,
+      summary: { file: "AI_LIVE_OPS_SUMMARY.txt", text: renderSummary(header, results) },
+      summaryJson: { ...header, gates: results, verdict },
+      config: {
         promUrl: opts.promUrl,
         exporterUrl: opts.exporterUrl,
         readyTimeoutMs: opts.readyTimeoutMs,
         waitMs: opts.waitMs,
-      }),
-    );
-    const dir = await ev.finalize();
-    return { verdict, dir, results, summaryText };
-  } catch (err) {
-    await ev.abandon();
-    throw err;
-  }
+      },
+      value: results,
+    };
+  });
+  return { verdict: sealed.verdict, dir: sealed.dir, results: sealed.value, summaryText: sealed.summaryText };
 }
 
 /** A GET whose failure is recorded as text rather than thrown: evidence of what was (not) there. */

@@ -1,9 +1,9 @@
 // Before the proof starts anything: every contract port is either free (the proof starts the
 // component) or answered by a healthy component (the proof uses it). A port held by something that
 // does not answer the component's health path is an environment error naming port and holder.
-import { UsageError } from "../cli/main.ts";
 import { portTaken, probe } from "../proc/child.ts";
 import { describeHolder, portHolder } from "../proc/port_holder.ts";
+import { PortBusyError } from "../util/errors.ts";
 
 export interface PortUse {
   name: string;
@@ -34,8 +34,8 @@ export function conflictText(host: string, conflicts: readonly PortConflict[]): 
   ).join("\n");
 }
 
-/** Throws a UsageError (exit 2) listing every conflict; returns when there is none. */
+/** Throws a PortBusyError (exit 2) listing every conflict; returns when there is none. */
 export async function assertPortsUsable(host: string, uses: readonly PortUse[]): Promise<void> {
   const conflicts = await portConflicts(host, uses);
-  if (conflicts.length) throw new UsageError(conflictText(host, conflicts));
+  if (conflicts.length) throw new PortBusyError(conflictText(host, conflicts));
 }

@@ -1,6 +1,6 @@
 // Judges the whole stack for `task verify`: the component start states plus the stack gates, polled
 // until all pass or the wait runs out, with each gate's source, value and raw answer in the evidence.
-import type { EvidenceFolder } from "../evidence/folder.ts";
+import type { EvidenceHandle } from "../evidence/with_evidence.ts";
 import { type Fetch, instantQuery } from "../prom/client.ts";
 import type { GateResult } from "./gates.ts";
 import type { ComponentStatus } from "./stack.ts";
@@ -57,7 +57,7 @@ export async function judgeStack(opts: JudgeStackOptions): Promise<JudgedGate[]>
 }
 
 /** Writes each raw answer, `stack/STACK_GATES.tsv` and `stack/stack_gates.json` into the evidence folder. */
-export async function writeStackEvidence(ev: EvidenceFolder, gates: readonly JudgedGate[]): Promise<void> {
+export async function writeStackEvidence(ev: EvidenceHandle, gates: readonly JudgedGate[]): Promise<void> {
   for (const g of gates) await ev.write(rawFile(g.result.key), g.raw);
   await ev.write("stack/STACK_GATES.tsv", renderStackGatesTsv(gates));
   await ev.writeJson("stack/stack_gates.json", {

@@ -1,6 +1,6 @@
 // peak_trade_web's configuration in layers: defaults (Port Contract) -> env -> flags, resolved once
 // into one frozen object. Pure: the caller passes env and flags in.
-import { UsageError } from "../cli/main.ts";
+import { ConfigError } from "../util/errors.ts";
 import { PORTS } from "../config/ports.ts";
 import { type Interval, INTERVALS, VENUES } from "../market/types.ts";
 
@@ -81,7 +81,7 @@ export function resolveWebConfig(...layers: WebConfigInput[]): WebConfig {
   }
   const interval = m.interval;
   if (!(interval in INTERVALS)) {
-    throw new UsageError(`interval must be one of ${Object.keys(INTERVALS).join(", ")}, got "${interval}"`);
+    throw new ConfigError(`interval must be one of ${Object.keys(INTERVALS).join(", ")}, got "${interval}"`);
   }
   return Object.freeze({
     host: m.host,
@@ -109,7 +109,7 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): Web
 function whole(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return n;
 }
@@ -119,10 +119,10 @@ function httpUrl(name: string, raw: string): string {
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(`${name} must be an http(s) URL, got "${raw}"`);
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
   }
   if (u.protocol !== "http:" && u.protocol !== "https:") {
-    throw new UsageError(`${name} must be an http(s) URL, got "${raw}"`);
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
   }
   return raw.replace(/\/+$/, "");
 }
@@ -130,6 +130,6 @@ function httpUrl(name: string, raw: string): string {
 function list(name: string, raw: string, pattern: RegExp): readonly string[] {
   const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const bad = items.find((s) => !pattern.test(s));
-  if (bad !== undefined) throw new UsageError(`${name}: "${bad}" is not a valid entry`);
+  if (bad !== undefined) throw new ConfigError(`${name}: "${bad}" is not a valid entry`);
   return Object.freeze(items);
 }

@@ -1,6 +1,6 @@
 // Config layers: defaults from the Port Contract, env over defaults, flags over env, one-line errors.
 import assert from "node:assert/strict";
-import { UsageError } from "../cli/main.ts";
+import { ConfigError } from "../util/errors.ts";
 import { PORTS } from "../config/ports.ts";
 import { defaultWebConfig, envLayer, resolveWebConfig } from "./config.ts";
 
@@ -31,7 +31,7 @@ Deno.test("env over defaults, flags over env; empty values do not override", () 
   assert.deepEqual(c.symbols, ["SOL-USDT"]);
 });
 
-Deno.test("bad values are one-line UsageErrors naming the setting", () => {
+Deno.test("bad values are one-line ConfigErrors naming the setting", () => {
   const d = defaultWebConfig("127.0.0.1");
   const cases: [Record<string, string>, RegExp][] = [
     [{ port: "70000" }, /^port must be a whole number from 0 to 65535, got "70000"$/],
@@ -42,6 +42,6 @@ Deno.test("bad values are one-line UsageErrors naming the setting", () => {
     [{ timeoutMs: "10" }, /^timeout-ms must be a whole number from 50 to 60000/],
   ];
   for (const [layer, msg] of cases) {
-    assert.throws(() => resolveWebConfig(d, layer), (e) => e instanceof UsageError && msg.test(e.message));
+    assert.throws(() => resolveWebConfig(d, layer), (e) => e instanceof ConfigError && msg.test(e.message));
   }
 });

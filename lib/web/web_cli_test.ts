@@ -1,31 +1,24 @@
 // scripts/web.ts as a user runs it: --help, bad flags (exit 2, one line), serve on a free port,
 // answer, refuse POST, stop cleanly on SIGTERM (exit 0).
 import assert from "node:assert/strict";
+import { runScript, startScript } from "../../testing/script_proc.ts";
 
 const SCRIPT = new URL("../../scripts/web.ts", import.meta.url).pathname;
-const cmd = (args: string[], stdout: "piped" | "null" = "piped") =>
-  new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    stdout,
-    stderr: "piped",
-    env: { WEB_ALERTMANAGER_URL: "http://127.0.0.1:9", WEB_PROMETHEUS_URL: "http://127.0.0.1:9" },
-  });
+const env = { WEB_ALERTMANAGER_URL: "http://127.0.0.1:9", WEB_PROMETHEUS_URL: "http://127.0.0.1:9" };
 
 Deno.test("web --help exits 0; a bad flag exits 2 with one line", async () => {
-  const help = await cmd(["--help"]).output();
+  const help = await runScript(SCRIPT, ["--help"], { env });
   assert.equal(help.code, 0);
-  assert.match(new TextDecoder().decode(help.stdout), /^Usage: \.\/tp web \[flags\]/);
-  const bad = await cmd(["--interval", "5m"]).output();
+  assert.match(help.stdout, /^Usage: \.\/tp web \[flags\]/);
+  const bad = await runScript(SCRIPT, ["--interval", "5m"], { env });
   assert.equal(bad.code, 2);
-  assert.equal(new TextDecoder().decode(bad.stderr), 'web: interval must be one of 1m, 1h, got "5m"\n');
+  assert.equal(bad.stderr, 'web: interval must be one of 1m, 1h, got "5m"\n');
 });
 
 Deno.test("web serves on a free port, refuses POST, and exits 0 on SIGTERM", async () => {
-  const child = cmd(["--port", "0", "--evidence-dir", "/nonexistent"]).spawn();
+  const child = startScript(SCRIPT, ["--port", "0", "--evidence-dir", "/nonexistent"], { env });
   try {
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    const first = (await reader.read()).value ?? "";
-    reader.releaseLock();
+    const first = (await child.waitFor("stdout", "the listen line", /^.*\n/))[0];
     const url = /^peak_trade_web: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(first)?.[1];
     assert.ok(url, `no listen line in ${JSON.stringify(first)}`);
     const health = await fetch(`${url}health`);
@@ -36,10 +29,7 @@ Deno.test("web serves on a free port, refuses POST, and exits 0 on SIGTERM", asy
     const ev = await (await fetch(`${url}api/evidence`)).json();
     assert.equal(ev.exists, false);
   } finally {
-    child.kill("SIGTERM");
-    const status = await child.status;
-    await child.stdout.cancel().catch(() => {});
-    await child.stderr.cancel();
+    const status = await child.stop("SIGTERM");
     assert.equal(status.code, 0);
   }
 });
