@@ -16,7 +16,7 @@ import { type FeedConnection, startConnections } from "./connections.ts";
 import { FeedIngest } from "./ingest.ts";
 import { createFeedMetrics, type FeedMetrics, type FeedState } from "./metrics.ts";
 import type { Recorder } from "./recorder.ts";
-import { abortableSleep, RestKlines } from "./rest_fetch.ts";
+import { abortableSleep, RestKlineClient } from "./rest_fetch.ts";
 import { SuspectBook } from "./suspects.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "./symbol_watch.ts";
 
@@ -44,7 +44,7 @@ export class FeedService {
   /** Replaced (counters carried over) when the venue's clock jumps: its features start again. */
   readonly committer: BarCommitter;
   readonly backfill: Backfiller;
-  readonly rest: RestKlines;
+  readonly rest: RestKlineClient;
   readonly suspects = new SuspectBook();
   /** Follows the simulator's clock; holds bars while it is in doubt, rebases after a jump. */
   readonly follow: ClockFollow;
@@ -100,7 +100,7 @@ export class FeedService {
     const bases = Object.fromEntries(
       s.VENUES_ENABLED.map((v) => [v, ADAPTERS[v].endpoints(opts.config.env).rest]),
     );
-    this.rest = new RestKlines({
+    this.rest = new RestKlineClient({
       bases,
       now: this.feedNow,
       fetch: opts.fetch,
