@@ -46,8 +46,6 @@ const OVER_LIMIT = new Set([
   "lib/events/flat_scan.ts",
   "lib/events/flat_scan_test.ts",
   "lib/feed/commit.ts",
-  "lib/feed/metrics.ts",
-  "lib/feed/service.ts",
   "lib/shadow/shadow_runner.ts",
   "lib/store/bar_store.ts",
   "lib/venues/connection_test.ts",
