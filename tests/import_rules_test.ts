@@ -45,7 +45,6 @@ const OVER_LIMIT = new Set([
   "lib/bars/bar_pipeline.ts",
   "lib/events/flat_scan.ts",
   "lib/events/flat_scan_test.ts",
-  "lib/feed/commit.ts",
   "lib/shadow/shadow_runner.ts",
   "lib/store/bar_store.ts",
   "lib/venues/connection_test.ts",
