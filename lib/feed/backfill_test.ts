@@ -1,11 +1,10 @@
-// The Backfiller against the simulator's own REST handler, called in-process (no port): a fetch
-// that hands each Request to SimServer.handler. Wall and simulated time are hand-driven.
+// The Backfiller against the simulator's own REST handler, called in-process (no port; see
+// testing/sim_rest.ts). Wall and simulated time are hand-driven.
 import assert from "node:assert/strict";
+import { inProcessSim } from "../../testing/sim_rest.ts";
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Level } from "../log.ts";
 import type { ReleasedBar } from "../market/types.ts";
-import { SimServer } from "../sim/sim_server.ts";
-import { VenueSim } from "../sim/venue_sim.ts";
 import { Backfiller } from "./backfill.ts";
 import { RestKlineClient } from "./rest_fetch.ts";
 
@@ -13,23 +12,11 @@ const START = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 
 function setup(opts: { maxRounds?: number } = {}) {
-  let simWall = 0;
-  const sim = new VenueSim({
-    seed: 3,
-    startSimMs: START,
-    speed: 1,
-    symbols: ["BTC-USDT"],
+  const { sim, fetch: fetchSim, net, advanceMinutes: advance } = inProcessSim({
     venues: ["binance"],
-    tradeRate: 0.5,
-    wallNow: () => simWall,
+    symbols: ["BTC-USDT"],
+    startSimMs: START,
   });
-  const handler = new SimServer(sim, { hostname: "127.0.0.1", port: 0, log: () => {} }).handler;
-  const net = { requests: 0, down: false };
-  const fetchSim: typeof fetch = async (input, init) => {
-    net.requests++;
-    if (net.down) throw new TypeError("connection refused");
-    return await handler(new Request(input, init));
-  };
   const wall = { ms: 1_000_000 };
   const now = () => sim.clock.nowMs();
   const rest = new RestKlineClient({
@@ -50,11 +37,6 @@ function setup(opts: { maxRounds?: number } = {}) {
     log: (level: Level, msg: string) => logs.push(`${level} ${msg}`),
     maxRounds: opts.maxRounds,
   });
-  /** Moves the simulator on by `minutes` simulated minutes. */
-  const advance = (minutes: number) => {
-    simWall += minutes * MINUTE;
-    sim.tick();
-  };
   return { sim, bf, pipeline, released, net, wall, logs, advance };
 }
 

@@ -144,7 +144,6 @@ export class FeedService {
   /** Connects every venue and starts the clock-driven work. */
   start(): void {
     const s = this.settings;
-    const speed = this.clock.speed;
     this.connections = startConnections({
       venues: s.VENUES_ENABLED,
       symbols: s.SYMBOLS,
@@ -159,6 +158,13 @@ export class FeedService {
       sink: (c, ev) => this.reactor.onConnection(c, ev),
       tap: this.opts.recorder ? (v, c, t, f) => this.opts.recorder!.write(v, c, t, f) : undefined,
     });
+    this.startTimers();
+  }
+
+  /** The clock-driven work, on the injected timer source (start() calls it). */
+  startTimers(): void {
+    const s = this.settings;
+    const speed = this.clock.speed;
     const every = (ms: number, f: () => void) => this.scheduler.every(ms, f);
     // Bars close on the feed clock: look often enough that grace is not overshot by much.
     const advanceMs = Math.min(250, Math.max(5, Math.floor(s.BAR_CLOSE_GRACE_MS / speed / 4)));
