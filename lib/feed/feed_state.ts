@@ -1,5 +1,5 @@
 // The one projection of the feed's internal state: the plain numbers /metrics reads at scrape time
-// (FeedState), the SSE heartbeat's FeedHealth and the /health JSON. Read-only over the service's
+// (FeedState), the SSE heartbeat's FeedHealth, the /health JSON and the status line's counts. Read-only over the service's
 // parts (FeedParts), so tests build the parts as plain data.
 import type { DqBook, DqRow } from "../dq/dq_book.ts";
 import type { DivergenceGauge, DivergenceRow } from "../dq/divergence.ts";
@@ -14,6 +14,7 @@ import type { FeedConfig, FeedSettings } from "./config.ts";
 import type { FeedConnection } from "./connections.ts";
 import type { FeedIngest } from "./ingest.ts";
 import type { RestKlineClient } from "./rest_fetch.ts";
+import type { StatusNumbers } from "./status_line.ts";
 
 export interface ConnView {
   readonly venue: Venue;
@@ -147,6 +148,18 @@ export function notRecovered(p: Pick<FeedParts, "pipeline" | "beyondLookback">):
   let n = p.pipeline.dq.totalInterval("abandoned_gaps");
   for (const v of p.beyondLookback.values()) n += v;
   return n;
+}
+
+/** The status line's numbers; its p99 latency comes from the latency histogram. */
+export function statusCounts(p: FeedParts, p99LatencyMs: number | null): StatusNumbers {
+  return {
+    barsStored: p.committer.stored,
+    reconnects: p.connections.reduce((n, c) => n + c.stats.reconnects, 0),
+    gaps: p.pipeline.dq.totalInterval("gap_bars"),
+    backfilled: p.backfill.filled,
+    notRecovered: notRecovered(p),
+    p99LatencyMs,
+  };
 }
 
 /** Where the feed runs: the /health fields the parts do not hold. */

@@ -3,7 +3,14 @@ import { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Trade } from "../market/types.ts";
 import { emptyStats } from "../venues/connection_events.ts";
 import type { FeedConnection } from "./connections.ts";
-import { feedHealth, type FeedParts, healthJson, metricsState, notRecovered } from "./feed_state.ts";
+import {
+  feedHealth,
+  type FeedParts,
+  healthJson,
+  metricsState,
+  notRecovered,
+  statusCounts,
+} from "./feed_state.ts";
 import { FeedIngest } from "./ingest.ts";
 
 const trade = (symbol: string, tradeId: string, venueTimeMs: number, receivedAtMs: number): Trade => ({
@@ -188,4 +195,15 @@ Deno.test("healthJson: every field /health has always had, computed from the par
     "no frame yet",
   );
   assert.equal(quiet.recording, null);
+});
+
+Deno.test("statusCounts: the status line's numbers from the same parts", () => {
+  assert.deepEqual(statusCounts(parts(), 12.5), {
+    barsStored: 3,
+    reconnects: 4,
+    gaps: 2, // the first minute of each symbol (see healthJson's pending)
+    backfilled: 5,
+    notRecovered: 5,
+    p99LatencyMs: 12.5,
+  });
 });

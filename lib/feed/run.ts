@@ -11,7 +11,7 @@ import { feedClockFor } from "./clock_wait.ts";
 import type { FeedConfig } from "./config.ts";
 import { feedHandler } from "./http.ts";
 import { Recorder } from "./recorder.ts";
-import { healthJson, notRecovered } from "./feed_state.ts";
+import { healthJson, statusCounts } from "./feed_state.ts";
 import { FeedService } from "./service.ts";
 import { findStoreHoles, restoreHoles } from "./store_holes.ts";
 import { primeFeatures } from "./prime_features.ts";
@@ -133,14 +133,6 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
 }
 
 async function statusNumbers(service: FeedService): Promise<StatusNumbers> {
-  const st = service.state();
   const buckets = await histogramBuckets(service.metrics.registry, "feed_transport_latency_ms");
-  return {
-    barsStored: service.committer.stored,
-    reconnects: st.connections.reduce((n, c) => n + c.stats.reconnects, 0),
-    gaps: service.pipeline.dq.totalInterval("gap_bars"),
-    backfilled: service.backfill.filled,
-    notRecovered: notRecovered(service),
-    p99LatencyMs: bucketQuantile(buckets, 0.99),
-  };
+  return statusCounts(service, bucketQuantile(buckets, 0.99));
 }
