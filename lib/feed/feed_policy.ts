@@ -1,6 +1,7 @@
 // What the feed does when a venue link or a symbol changes state: a pure step (state, event, now) ->
-// (next state, actions). The service turns the actions into pipeline, suspect-book and log calls;
-// the rules (which bars become gaps, which ranges get the REST check) live only here.
+// (next state, actions). FeedReactor (feed_actions.ts) carries the actions out on the pipeline, the
+// suspect book and the log; the rules (which bars become gaps, which ranges get the REST check) live
+// only here.
 import type { Level } from "../log.ts";
 import type { MarketEvent, Symbol, Venue } from "../market/types.ts";
 import type { FeedSettings } from "./config.ts";
