@@ -5,7 +5,8 @@ import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { catalogFromExposition } from "../lib/dashboards/expr_refs.ts";
 import { Ingest } from "../lib/events/ingest.ts";
 import { ExporterState } from "../lib/events/metrics_state.ts";
-import { createFeedMetrics, type FeedState } from "../lib/feed/metrics.ts";
+import { createFeedMetrics } from "../lib/feed/metrics.ts";
+import type { FeedState } from "../lib/feed/feed_state.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "../lib/feed/symbol_watch.ts";
 import { type Symbol, type Venue, VENUES } from "../lib/market/types.ts";
 import {

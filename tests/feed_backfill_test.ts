@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { BarPipeline } from "../lib/bars/bar_pipeline.ts";
 import { Backfiller } from "../lib/feed/backfill.ts";
-import { RestKlines } from "../lib/feed/rest_fetch.ts";
+import { RestKlineClient } from "../lib/feed/rest_fetch.ts";
 import type { ReleasedBar } from "../lib/market/types.ts";
 import { EPOCH, MINUTE, startSim } from "./feed_support.ts";
 
@@ -38,7 +38,7 @@ Deno.test("Backfiller: 429 keeps the range and pauses the venue; OKX paged past 
     const now = () => sim.sim.clock.nowMs();
     let wall = 1_000_000;
     const base = `http://127.0.0.1:${proxy.addr.port}`;
-    const rest = new RestKlines({
+    const rest = new RestKlineClient({
       bases: { okx: `${base}/okx`, kraken: `${base}/kraken` },
       now,
       wallNow: () => wall,

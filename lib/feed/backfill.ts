@@ -6,11 +6,11 @@
 import type { BarPipeline, GapRef } from "../bars/bar_pipeline.ts";
 import { INTERVALS, type Venue, type VenueKline } from "../market/types.ts";
 import type { Logger } from "../log.ts";
-import { REST_PAGE_BARS, type RestKlines, RestRateLimited } from "./rest_fetch.ts";
+import { REST_PAGE_BARS, type RestKlineClient, RestRateLimited } from "./rest_fetch.ts";
 
 export interface BackfillOptions {
   readonly pipeline: BarPipeline;
-  readonly rest: RestKlines;
+  readonly rest: RestKlineClient;
   /** Feed clock. */
   readonly now: () => number;
   /** Wall clock for the pause after a failed request (default Date.now). */

@@ -5,7 +5,6 @@
 // rewind to before it, it and every later bar of the stream are recomputed, and each one whose
 // features changed is stored and published again under the same key. At a warm start (prime) the
 // store's bars set each stream's indicators, so features continue as a fresh run over them would.
-import { klineMismatch } from "../bars/kline_check.ts";
 import type { Bar, ClosedBar, ReleasedBar, Symbol, Venue, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import type { Logger } from "../log.ts";
@@ -13,11 +12,10 @@ import type { SuspectBook } from "./suspects.ts";
 import type { FeatureKey } from "../features/feature_set.ts";
 import { FeatureStage, type FeatureStream } from "../features/feature_stage.ts";
 import { CommittedStream, type Entry, type RestateIo } from "./committed_stream.ts";
-
-/** The store operations the commit path needs (BarStore satisfies it). */
-export interface BarSink {
-  upsertBar(bar: ClosedBar): Promise<void>;
-}
+import { venueVersion } from "./kline_repair.ts";
+import { SerialJobs } from "./serial_jobs.ts";
+import { type BarSink, upsertWithRetries } from "./store_retry.ts";
+import { UnconfirmedBars } from "./unconfirmed.ts";
 
 export interface CommitDeps {
   readonly store: BarSink;
@@ -29,9 +27,6 @@ export interface CommitDeps {
   readonly log: Logger;
   readonly onStored?: (bar: ClosedBar) => void;
 }
-
-const STORE_ATTEMPTS = 3;
-const MAX_UNCONFIRMED_ASKS = 10;
 
 export class BarCommitter {
   stored = 0;
@@ -50,14 +45,14 @@ export class BarCommitter {
   private stage: FeatureStage;
   private readonly streams = new Map<FeatureStream, CommittedStream>();
   private readonly io: RestateIo;
-  private queue: Promise<void> = Promise.resolve();
-  private pending = 0;
-  /** Suspect bars whose REST check failed (stream, open time -> failed asks): asked again later. */
-  private readonly unconfirmed = new Map<CommittedStream, Map<number, number>>();
+  private readonly jobs: SerialJobs;
+  /** Suspect bars whose REST check failed: asked again later. */
+  private readonly unconfirmed = new UnconfirmedBars<CommittedStream>();
 
   constructor(deps: CommitDeps) {
     this.deps = deps;
     this.stage = new FeatureStage(deps.featureTimer);
+    this.jobs = new SerialJobs((err) => deps.log("error", "commit job failed", { error: String(err) }));
     this.io = {
       store: (bar) => this.store(bar, false),
       republish: (e, bar) => this.republish(e, bar),
@@ -70,16 +65,16 @@ export class BarCommitter {
 
   /** Bars waiting to be committed. */
   get backlog(): number {
-    return this.pending;
+    return this.jobs.backlog;
   }
 
   push(bar: ReleasedBar): void {
-    this.enqueue(() => this.commit(bar));
+    this.jobs.push(() => this.commit(bar));
   }
 
   /** Stored bars of a stream overlapping [fromMs, toMs] get the REST check after the fact. */
   recheck(venue: Venue, symbol: Symbol | null, fromMs: number, toMs: number): void {
-    this.enqueue(async () => {
+    this.jobs.push(async () => {
       for (const s of this.streams.values()) {
         for (const entry of s.recent.values()) {
           const b = entry.bar;
@@ -90,7 +85,7 @@ export class BarCommitter {
           }
           const fixed = await this.check(b);
           if (fixed === null) {
-            this.unconfirm(s, b.openTimeMs);
+            this.unconfirmed.add(s, b.openTimeMs);
             continue;
           }
           entry.checked = fixed === b || await this.restate(s, entry, fixed);
@@ -114,7 +109,7 @@ export class BarCommitter {
 
   /** Every stored bar still held behind a hole (one never filled) goes through now, e.g. at stop. */
   flushHeld(): void {
-    this.enqueue(async () => {
+    this.jobs.push(async () => {
       for (const s of this.streams.values()) await s.flush(Number.POSITIVE_INFINITY, this.io);
     });
   }
@@ -124,7 +119,7 @@ export class BarCommitter {
    * memory of recent bars is dropped (they belong to the old timeline); counters go on.
    */
   newTimeline(): void {
-    this.enqueue(() => {
+    this.jobs.push(() => {
       this.stage = new FeatureStage(this.deps.featureTimer);
       this.streams.clear();
       this.unconfirmed.clear();
@@ -134,9 +129,7 @@ export class BarCommitter {
 
   /** Suspect bars whose REST check failed, still to be confirmed. */
   get unconfirmedBars(): number {
-    let n = 0;
-    for (const m of this.unconfirmed.values()) n += m.size;
-    return n;
+    return this.unconfirmed.bars;
   }
 
   /**
@@ -145,47 +138,22 @@ export class BarCommitter {
    * MAX_UNCONFIRMED_ASKS asks (counted in checkFailed each time).
    */
   retryUnconfirmed(): void {
-    if (this.unconfirmed.size === 0) return;
-    this.enqueue(async () => {
-      for (const [s, opens] of this.unconfirmed) {
-        for (const [openTimeMs, asks] of opens) {
-          const entry = s.recent.get(openTimeMs);
-          if (!entry || entry.checked) {
-            opens.delete(openTimeMs);
-            continue;
-          }
-          const fixed = await this.check(entry.bar);
-          if (fixed === null) {
-            if (asks + 1 >= MAX_UNCONFIRMED_ASKS) opens.delete(openTimeMs);
-            else opens.set(openTimeMs, asks + 1);
-            continue;
-          }
-          opens.delete(openTimeMs);
-          entry.checked = fixed === entry.bar || await this.restate(s, entry, fixed);
-        }
-        if (opens.size === 0) this.unconfirmed.delete(s);
-      }
-    });
-  }
-
-  private unconfirm(s: CommittedStream, openTimeMs: number): void {
-    let m = this.unconfirmed.get(s);
-    if (!m) this.unconfirmed.set(s, m = new Map());
-    if (!m.has(openTimeMs)) m.set(openTimeMs, 0);
+    if (this.unconfirmed.streams === 0) return;
+    this.jobs.push(() =>
+      this.unconfirmed.retry(async (s, openTimeMs) => {
+        const entry = s.recent.get(openTimeMs);
+        if (!entry || entry.checked) return "settled";
+        const fixed = await this.check(entry.bar);
+        if (fixed === null) return "failed";
+        entry.checked = fixed === entry.bar || await this.restate(s, entry, fixed);
+        return "settled";
+      })
+    );
   }
 
   /** Resolves once everything queued so far is done. */
   drain(): Promise<void> {
-    return this.queue;
-  }
-
-  private enqueue(job: () => Promise<void>): void {
-    this.pending++;
-    this.queue = this.queue.then(job).catch((err) => {
-      this.deps.log("error", "commit job failed", { error: String(err) });
-    }).finally(() => {
-      this.pending--;
-    });
+    return this.jobs.drain();
   }
 
   private stream(b: Bar): CommittedStream {
@@ -203,21 +171,12 @@ export class BarCommitter {
       return null;
     }
     this.checked++;
-    const tradesDiffer = k.trades !== undefined && k.trades !== bar.trades;
-    if (klineMismatch(bar, k) === null && !tradesDiffer) return bar;
+    const fixed = venueVersion(bar, k);
+    if (fixed === bar) return bar;
     this.repaired++;
     const key = `${bar.venue}|${bar.symbol}`;
     this.repairedBy.set(key, (this.repairedBy.get(key) ?? 0) + 1);
-    return {
-      ...bar,
-      o: k.o,
-      h: k.h,
-      l: k.l,
-      c: k.c,
-      v: k.v,
-      trades: k.trades ?? bar.trades,
-      origin: "backfill",
-    };
+    return fixed;
   }
 
   private async commit(released: ReleasedBar): Promise<void> {
@@ -249,7 +208,7 @@ export class BarCommitter {
     this.deps.publish(closed);
     this.deps.onStored?.(closed);
     s.remember(closed, checked, before);
-    if (suspect && !checked) this.unconfirm(s, closed.openTimeMs);
+    if (suspect && !checked) this.unconfirmed.add(s, closed.openTimeMs);
   }
 
   /** A published bar was corrected from REST: restate its stream (see CommittedStream.restate). */
@@ -275,22 +234,9 @@ export class BarCommitter {
   }
 
   private async store(bar: ClosedBar, isNew = true): Promise<boolean> {
-    for (let i = 1;; i++) {
-      try {
-        await this.deps.store.upsertBar(bar);
-        break;
-      } catch (err) {
-        // An invalid bar (RangeError) will not get better by retrying.
-        if (i >= STORE_ATTEMPTS || err instanceof RangeError) {
-          this.storeErrors++;
-          this.deps.log("error", "bar not stored", {
-            error: String(err),
-            venue: bar.venue,
-            symbol: bar.symbol,
-          });
-          return false;
-        }
-      }
+    if (!(await upsertWithRetries(this.deps.store, bar, this.deps.log))) {
+      this.storeErrors++;
+      return false;
     }
     if (!isNew) return true;
     this.stored++;

@@ -53,6 +53,23 @@ export function planAll(
   return venues.flatMap((v) => planConnections(v, env, subs));
 }
 
+/**
+ * The adapter's mapper on the feed clock: the lifecycle passes wall time, but bars and latency run on
+ * the feed clock. Notes the frame's wall time on the connection and taps the raw frame first.
+ */
+export function feedClockMap(
+  conn: FeedConnection,
+  map: VenueAdapter["map"],
+  opts: Pick<StartOptions, "feedNow" | "wallNow" | "tap">,
+): VenueAdapter["map"] {
+  return (raw, _wallMs) => {
+    const t = opts.feedNow();
+    conn.lastFrameWallMs = opts.wallNow();
+    opts.tap?.(conn.venue, conn.name, t, raw);
+    return map(raw, t);
+  };
+}
+
 export function startConnections(opts: StartOptions): FeedConnection[] {
   const subs = subscriptionsFor(opts.symbols, opts.intervals);
   return planAll(opts.venues, opts.env, subs).map((plan) => {
@@ -69,16 +86,7 @@ export function startConnections(opts: StartOptions): FeedConnection[] {
       stats: undefined as unknown as ConnectionStats,
       done: Promise.resolve(),
     };
-    const adapter: VenueAdapter = {
-      ...base,
-      // The lifecycle passes wall time; bars and latency run on the feed clock.
-      map: (raw, _wallMs) => {
-        const t = opts.feedNow();
-        conn.lastFrameWallMs = opts.wallNow();
-        opts.tap?.(plan.venue, plan.name, t, raw);
-        return map(raw, t);
-      },
-    };
+    const adapter: VenueAdapter = { ...base, map: feedClockMap(conn, map, opts) };
     const { stats, done } = startConnection({
       adapter,
       plan,

@@ -49,7 +49,7 @@ export interface RestOptions {
   readonly wallNow?: () => number;
 }
 
-export class RestKlines {
+export class RestKlineClient {
   /** Requests made, failed attempts (HTTP, network or parse errors). */
   requests = 0;
   failures = 0;

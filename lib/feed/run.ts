@@ -11,6 +11,7 @@ import { feedClockFor } from "./clock_wait.ts";
 import type { FeedConfig } from "./config.ts";
 import { feedHandler } from "./http.ts";
 import { Recorder } from "./recorder.ts";
+import { healthJson, statusCounts } from "./feed_state.ts";
 import { FeedService } from "./service.ts";
 import { findStoreHoles, restoreHoles } from "./store_holes.ts";
 import { primeFeatures } from "./prime_features.ts";
@@ -91,7 +92,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
       hub,
       feedHealth: () => svc.feedHealth(),
       recentBars: (v, sym, iv, limit) => store.recentBars(v, sym, iv, limit),
-      health: () => healthJson(opts.config, clock, svc, s.STORE_PATH, recorder),
+      health: () => healthJson(svc, { config: opts.config, storePath: s.STORE_PATH, recorder }),
     });
   } catch (err) {
     recorder?.close();
@@ -132,63 +133,6 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
 }
 
 async function statusNumbers(service: FeedService): Promise<StatusNumbers> {
-  const st = service.state();
   const buckets = await histogramBuckets(service.metrics.registry, "feed_transport_latency_ms");
-  return {
-    barsStored: service.committer.stored,
-    reconnects: st.connections.reduce((n, c) => n + c.stats.reconnects, 0),
-    gaps: service.pipeline.dq.totalInterval("gap_bars"),
-    backfilled: service.backfill.filled,
-    notRecovered: notRecovered(service),
-    p99LatencyMs: bucketQuantile(buckets, 0.99),
-  };
-}
-
-/** Gaps given up (expired or unserved) plus bars beyond the lookback, every interval. */
-function notRecovered(service: FeedService): number {
-  let n = service.pipeline.dq.totalInterval("abandoned_gaps");
-  for (const v of service.beyondLookback.values()) n += v;
-  return n;
-}
-
-function healthJson(
-  config: FeedConfig,
-  clock: FeedClock,
-  service: FeedService,
-  storePath: string,
-  recorder: Recorder | null,
-): Record<string, unknown> {
-  const s = config.settings;
-  const wall = service.wallNow();
-  const fh = service.feedHealth();
-  return {
-    status: fh.feedOk ? "ok" : "degraded",
-    profile: s.FEED_PROFILE,
-    config: config.source,
-    // trusted false: bars wait for a clock sync; jumps: the simulator was restarted on another clock.
-    clock: { kind: clock.kind, speed: clock.speed, nowMs: service.feedNow(), ...service.state().clock },
-    connections: service.connections.map((c) => ({
-      venue: c.venue,
-      connection: c.name,
-      url: c.url,
-      up: c.up,
-      lastMessageAgeS: c.lastFrameWallMs > 0 ? (wall - c.lastFrameWallMs) / 1000 : null,
-      reconnects: c.stats.reconnects,
-      failedConnects: c.stats.failedConnects,
-    })),
-    stale: fh.stale,
-    store: { path: storePath, barsStored: service.committer.stored, backlog: service.committer.backlog },
-    gaps: {
-      pending: service.pipeline.pendingGaps().length,
-      backfilled: service.backfill.filled,
-      abandoned: service.backfill.abandoned,
-      // Missing bars this run will not recover: given up, or older than BACKFILL_MAX_LOOKBACK.
-      beyondLookback: Object.fromEntries(service.beyondLookback),
-      notRecovered: notRecovered(service),
-      restFailures: service.backfill.failedRounds,
-      restRateLimited: service.rest.rateLimited,
-    },
-    repairedBars: service.committer.repaired,
-    recording: recorder ? { path: recorder.path, lines: recorder.lines } : null,
-  };
+  return statusCounts(service, bucketQuantile(buckets, 0.99));
 }

@@ -73,7 +73,7 @@ export interface VenueEndpoints {
   readonly rest: string;
 }
 
-export interface RestKlines {
+export interface RestKlineCodec {
   /** GET URL for closed klines in [startMs, endMs] (venue page limits apply; the caller pages). */
   readonly url: (
     restBase: string,
@@ -112,7 +112,7 @@ export interface VenueAdapter {
   readonly maxConnectionMs: number | null;
   /** Pure: frame text + local receive time -> classification and events. Never throws. */
   readonly map: (raw: string, receivedAtMs: number) => MapResult;
-  readonly rest: RestKlines;
+  readonly rest: RestKlineCodec;
 }
 
 /** Reads a required env key; one clear line when it is missing. */
