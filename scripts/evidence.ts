@@ -29,7 +29,8 @@ const HELP = `Usage: ./tp evidence <check|list|diff|prune|keygen> ... (each take
                                      delete old proofs (never the newest PASS of a kind)
   keygen [--path P]                  make the ed25519 evidence signing key (prints the public key)
 
-Exit: 0 agree / ok, 1 disagreement (tampered, failed check), 2 usage, unknown kind, missing folder.`;
+Exit: 0 agree / ok, 1 disagreement (tampered, failed check), 2 usage, unknown kind, missing folder,
+bad or existing key file.`;
 
 const CHECK_HELP = `Usage: ./tp evidence check DIR [--json] [--pubkey FILE | --allowed-signers FILE]
 

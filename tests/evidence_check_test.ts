@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { buildManifest, MANIFEST_NAME } from "../lib/evidence/manifest.ts";
-import { generateKey, publicKeyLine } from "../lib/evidence/ssh_key.ts";
-import { signSshsig } from "../lib/evidence/sshsig.ts";
+import { generateKey, publicKeyLine, writeKeyPair } from "../lib/evidence/ssh_key.ts";
+import { SIGNING_KEY_ENV } from "../lib/evidence/ssh_key_path.ts";
 import { loadOncallConfig, ONCALL_CONFIG_PATH } from "../lib/oncall/config.ts";
 import { runOncall } from "../lib/oncall/run.ts";
 import { instantQuery } from "../lib/prom/client.ts";
@@ -21,7 +21,7 @@ import { runScript } from "../testing/script_proc.ts";
 
 interface Case {
   name: string;
-  base: "oncall" | "ops" | "activity";
+  base: "oncall" | "ops" | "activity" | "signed";
   change: (dir: string) => Promise<string | void>;
   args?: (dir: string) => string[];
   code: number;
@@ -37,7 +37,6 @@ const edit = async (dir: string, rel: string, f: (t: string) => string) => {
 /** What a careful tamperer does after an edit: rebuild the manifest so sha256sum passes again. */
 const reseal = async (dir: string) =>
   await Deno.writeTextFile(join(dir, MANIFEST_NAME), await buildManifest(dir));
-const key = generateKey("evidence-check-test");
 
 const CASES: Case[] = [
   {
@@ -141,43 +140,45 @@ const CASES: Case[] = [
     says: /unknown folder kind "mystery"/,
   },
   {
-    name: "signed, untouched",
-    base: "oncall",
-    change: (d) => sign(d),
-    args: (d) => ["--pubkey", join(d, "..", "signer.pub")],
+    name: "signed by the product, untouched",
+    base: "signed",
+    change: async () => {},
+    args: (d) => ["--pubkey", join(d, "..", "..", "key", "evidence_ed25519.pub")],
     code: 0,
     says: /evidence check: AGREE/,
   },
   {
     name: "signed, then a file edited and the manifest rebuilt",
-    base: "oncall",
+    base: "signed",
     change: async (d) => {
-      await sign(d);
       await edit(d, "run.json", (t) => t.replace('"oncall"', '"oncall-x"'));
       await reseal(d);
     },
-    args: (d) => ["--pubkey", join(d, "..", "signer.pub")],
+    args: (d) => ["--pubkey", join(d, "..", "..", "key", "evidence_ed25519.pub")],
     code: 1,
     says: /MANIFEST_SHA256\.txt\.sig: signature does not match the message/,
   },
   {
     name: "signed, checked against another key",
-    base: "oncall",
+    base: "signed",
     change: async (d) => {
-      await sign(d);
       await Deno.writeTextFile(join(d, "..", "other.pub"), publicKeyLine(generateKey("x").publicKey) + "\n");
     },
     args: (d) => ["--pubkey", join(d, "..", "other.pub")],
     code: 1,
     says: /not the allowed signer/,
   },
+  {
+    name: "signature removed, manifest rebuilt (the summary still says signed=yes)",
+    base: "signed",
+    change: async (d) => {
+      await Deno.remove(join(d, `${MANIFEST_NAME}.sig`));
+      await reseal(d);
+    },
+    code: 1,
+    says: /ONCALL_SUMMARY\.txt says signed=yes/,
+  },
 ];
-
-async function sign(dir: string) {
-  const manifest = await Deno.readFile(join(dir, MANIFEST_NAME));
-  await Deno.writeTextFile(join(dir, `${MANIFEST_NAME}.sig`), signSshsig(manifest, key));
-  await Deno.writeTextFile(join(dir, "..", "signer.pub"), publicKeyLine(key.publicKey) + "\n");
-}
 
 async function realFolders(root: string): Promise<Record<Case["base"], string>> {
   const stack = await startAlertStack({
@@ -217,7 +218,19 @@ async function realFolders(root: string): Promise<Record<Case["base"], string>> 
       waitMs: 0,
       evidenceRoot,
     });
-    return { oncall: oncall.dir, ops: ops.dir, activity: activity.dir };
+    // The same proof with a signing key configured the way an operator does it (the env names the key).
+    const keyPath = join(root, "key", "evidence_ed25519");
+    await Deno.mkdir(join(root, "key"));
+    await writeKeyPair(keyPath, generateKey("evidence-check-test"));
+    Deno.env.set(SIGNING_KEY_ENV, keyPath);
+    const signed = await runOncall({
+      promUrl,
+      amUrl: stack.am!.url,
+      config: await loadOncallConfig(),
+      configPath: ONCALL_CONFIG_PATH,
+      evidenceRoot: join(root, "signed_proofs"),
+    }).finally(() => Deno.env.delete(SIGNING_KEY_ENV));
+    return { oncall: oncall.dir, ops: ops.dir, activity: activity.dir, signed: signed.dir };
   } finally {
     await stack.stop();
   }

@@ -111,7 +111,7 @@ Deno.test("evidence CLI: keygen writes the pair, prints the public key and allow
     assert.deepEqual(parsePublicKeyLine(pub).length, 32);
     assert.match(r.stdout, /^tickproof namespaces="tickproof-evidence" ssh-ed25519 /m);
     const again = await cli("keygen", "--path", path);
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2, "an existing key is never replaced: a setup problem, exit 2");
     assert.match(again.stderr, /already exists/);
     assert.equal((await cli("keygen", "--path", ".local_tmp/k")).code, 2);
   } finally {

@@ -1,14 +1,15 @@
 // `evidence check DIR`: the manifest, the signature, the attestation and every gate recomputed
 // offline from the folder's own raw answers, each held to what the folder says. Pure reads only.
 import { basename, resolve } from "node:path";
-import { isKnownKind, type Kind, KINDS, parseFolderName } from "../evidence/kinds.ts";
+import { isKnownKind, type Kind, KINDS, parseFolderName, SIGNATURE_NAME } from "../evidence/kinds.ts";
 import { checkAttestation } from "./attestation.ts";
 import { checkManifestStrict } from "./manifest_check.ts";
 import { recomputeActivity } from "./recompute_activity.ts";
 import { recomputeLocal } from "./recompute_local.ts";
 import { recomputeOncall } from "./recompute_oncall.ts";
 import { recomputeOps } from "./recompute_ops.ts";
-import type { CheckRow } from "./rows.ts";
+import { splitSignedLine } from "../evidence/signed_line.ts";
+import { type CheckRow, readText, row, skip } from "./rows.ts";
 import { type AllowedKeys, checkSignature } from "./signature.ts";
 
 const RECOMPUTE: Record<Kind, (dir: string) => Promise<CheckRow[]>> = {
@@ -42,8 +43,17 @@ export async function checkFolder(dir: string, allowed: AllowedKeys | null): Pro
   const rows = [
     ...await checkManifestStrict(dir),
     ...await checkSignature(dir, allowed),
+    await signedClaimRow(dir, KINDS[name.kind].summary),
     ...await checkAttestation(dir),
     ...await RECOMPUTE[name.kind](dir),
   ];
   return { dir, kind: name.kind, rows, ok: rows.every((r) => r.verdict !== "DISAGREE") };
+}
+
+/** The summary's `signed=` line must match whether the signature file is there (older proofs: none). */
+async function signedClaimRow(dir: string, summaryFile: string): Promise<CheckRow> {
+  const claim = splitSignedLine(await readText(dir, summaryFile) ?? "").signed;
+  if (claim === null) return skip("signed claim", "-", `${summaryFile} has no signed= line`);
+  const present = (await readText(dir, SIGNATURE_NAME)) !== null ? "yes" : "no";
+  return row("signed claim", `signed=${claim}`, `signed=${present}`, `${summaryFile} says signed=${claim}`);
 }

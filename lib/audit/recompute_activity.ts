@@ -3,7 +3,7 @@
 // The demo passes when Prometheus counted every emitted decision and shows the run's last-event series.
 import { ACTIVITY_RAW } from "../evidence/gate_sources.ts";
 import { fmtNum } from "../verify/gates.ts";
-import { type CheckRow, problem, readJson, readText, row, storedOutcome } from "./rows.ts";
+import { type CheckRow, problem, readJson, readSummaryBody, readText, row, storedOutcome } from "./rows.ts";
 
 export async function recomputeActivity(dir: string): Promise<CheckRow[]> {
   const s = await readJson(dir, "summary.json");
@@ -76,7 +76,7 @@ export async function recomputeActivity(dir: string): Promise<CheckRow[]> {
       "summary verdict differs from the recomputed gates",
     ),
   );
-  const text = await readText(dir, "ACTIVITY_DEMO_SUMMARY.txt");
+  const text = await readSummaryBody(dir, "ACTIVITY_DEMO_SUMMARY.txt");
   const { queries: _q, ...flat } = s;
   const want = Object.entries(flat).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
   rows.push(

@@ -121,7 +121,7 @@ Deno.test("local verify folder: a judged folder pruned away is skipped, the note
     const report = await checkFolder(dir, null);
     assert.equal(report.ok, true, JSON.stringify(report.rows.filter((r) => r.verdict !== "AGREE")));
     const skipped = report.rows.filter((r) => r.verdict === "SKIP").map((r) => r.check);
-    assert.deepEqual(skipped, ["signature", "ops_verify verdict"]);
+    assert.deepEqual(skipped, ["signature", "signed claim", "ops_verify verdict"]);
     assert.equal(report.rows.find((r) => r.check === "verdict")?.recomputed, "PASS");
   } finally {
     await server.shutdown();

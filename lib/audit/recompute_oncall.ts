@@ -13,6 +13,7 @@ import {
   compareGate,
   problem,
   readJson,
+  readSummaryBody,
   readText,
   row,
   storedOutcome,
@@ -67,7 +68,7 @@ export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   rows.push(
     summaryTextRow(
       "ONCALL_SUMMARY.txt",
-      await readText(dir, "ONCALL_SUMMARY.txt"),
+      await readSummaryBody(dir, "ONCALL_SUMMARY.txt"),
       renderSummary(header, results),
     ),
   );

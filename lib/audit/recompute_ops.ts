@@ -16,6 +16,7 @@ import {
   compareGate,
   problem,
   readJson,
+  readSummaryBody,
   readText,
   row,
   storedOutcome,
@@ -48,7 +49,7 @@ export async function recomputeOps(dir: string): Promise<CheckRow[]> {
       k,
     ) => [k, String(summary[k])]),
   );
-  const text = await readText(dir, "AI_LIVE_OPS_SUMMARY.txt");
+  const text = await readSummaryBody(dir, "AI_LIVE_OPS_SUMMARY.txt");
   rows.push(summaryTextRow("AI_LIVE_OPS_SUMMARY.txt", text, renderSummary(header, results)));
   rows.push(await seriesRow(dir));
   return rows;

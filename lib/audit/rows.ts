@@ -1,6 +1,7 @@
 // One line of `evidence check`: what the folder says (stored), what the checker found (recomputed),
 // and whether they agree. Shared helpers for reading a folder's files and comparing gates.
 import { join } from "node:path";
+import { splitSignedLine } from "../evidence/signed_line.ts";
 import { parseQueryAnswer, type QueryOutcome } from "../prom/client.ts";
 import { fmtNum, type GateResult } from "../verify/gates.ts";
 
@@ -35,6 +36,12 @@ export async function readText(dir: string, rel: string): Promise<string | null>
   } catch {
     return null;
   }
+}
+
+/** A proof's human summary without its closing `signed=` line (held to the signature separately). */
+export async function readSummaryBody(dir: string, rel: string): Promise<string | null> {
+  const text = await readText(dir, rel);
+  return text === null ? null : splitSignedLine(text).body;
 }
 
 /** A folder's JSON file, or null when it is missing or not JSON. */

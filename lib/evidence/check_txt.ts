@@ -11,7 +11,8 @@ export const CHECK_TXT = "CHECK.txt";
 export function renderCheckTxt(kind: Kind, gateKeys: readonly string[], signed: boolean): string {
   const gates = gateKeys.map((k) => {
     const s = gateSource(kind, k);
-    return `  ${k}\n    raw answer: ${s.raw.join(", ") || "-"}\n    stated value: jq '${s.jq}' ${s.json}`;
+    const stated = s.grep ? `grep '${s.grep}' ${s.json}` : `jq '${s.jq}' ${s.json}`;
+    return `  ${k}\n    raw answer: ${s.raw.join(", ") || "-"}\n    stated value: ${stated}`;
   });
   return [
     `How to check this ${kind} folder without tickproof (run each command inside the folder).`,

@@ -70,10 +70,14 @@ export class EvidenceFolder {
 
   /**
    * Writes the manifest and renames the staging folder to `<name>_<stamp>` (`intended`), or
-   * `<name>_<stamp>_2`, `_3`... when another run took that second. Returns the final path.
+   * `<name>_<stamp>_2`, `_3`... when another run took that second. Returns the final path. `sign`
+   * gets the manifest's bytes and may add the signature file beside it.
    */
-  async finalize(): Promise<string> {
-    await this.write(MANIFEST_NAME, await buildManifest(this.staging));
+  async finalize(sign?: (manifest: Uint8Array) => Promise<void>): Promise<string> {
+    const manifest = await buildManifest(this.staging);
+    await this.write(MANIFEST_NAME, manifest);
+    // The signature covers the manifest exactly as written, so it is made before the folder appears.
+    if (sign) await sign(new TextEncoder().encode(manifest));
     for (let seq = this.firstSeq; seq < 1000; seq++) {
       const final = finalName(this.root, this.name, this.stamp, seq);
       if (await exists(final)) continue;

@@ -32,7 +32,16 @@ export interface GateSource {
   /** The JSON file stating the value, and the jq expression that prints it. */
   readonly json: string;
   readonly jq: string;
+  /** Set when the value is stated in a text file instead: the grep that shows it. */
+  readonly grep?: string;
 }
+
+/** ai_live_local_verify: the parts of its whole verdict that are not stack gates, as named in gates. */
+export const LOCAL_VERDICT_PARTS: Record<string, { raw: string; grep: string }> = {
+  activity_demo: { raw: "LATEST_DIRS.txt", grep: "activity demo:" },
+  ops_verify: { raw: "LATEST_DIRS.txt", grep: "ops verify:" },
+  key_material_scan: { raw: "KEY_MATERIAL_SCAN.txt", grep: "key scan:" },
+};
 
 export function gateSource(kind: Kind, key: string): GateSource {
   const sel = (list: string) => `.${list}[] | select(.key == "${key}") | .value`;
@@ -45,8 +54,11 @@ export function gateSource(kind: Kind, key: string): GateSource {
         : (key.startsWith("up_") ? ["up"] : ONCALL_QUERIES[key] ?? []).map(oncallQueryFile);
       return { raw, json: "summary.json", jq: sel("checks") };
     }
-    case "ai_live_local_verify":
+    case "ai_live_local_verify": {
+      const part = LOCAL_VERDICT_PARTS[key];
+      if (part) return { raw: [part.raw], json: "OPERATOR_NOTE.txt", jq: "", grep: part.grep };
       return { raw: [stackRawFile(key)], json: "stack/stack_gates.json", jq: sel("gates") };
+    }
     case "ai_live_activity_demo":
       return {
         raw: [ACTIVITY_RAW[key as keyof typeof ACTIVITY_RAW] ?? "events_emitted.jsonl"],

@@ -2,10 +2,11 @@
 // root, sealed (the manifest is there), each kind's verdict and failed gates. `./tp evidence` and the
 // operator page's evidence panel both read folders through here.
 import { basename, join } from "node:path";
-import { MANIFEST_NAME } from "./manifest.ts";
+import { MANIFEST_NAME, SIGNATURE_NAME } from "./manifest.ts";
+
+export { SIGNATURE_NAME };
 
 export const PROOF_DIR_RE = /^([A-Za-z0-9][A-Za-z0-9_.-]*?)_(\d{8}T\d{6}Z)(?:_(\d+))?$/;
-export const SIGNATURE_NAME = `${MANIFEST_NAME}.sig`;
 
 /** Each kind the product writes, and its human summary (the file with the `verdict` line). */
 export const KINDS = {

@@ -3,8 +3,10 @@ import { join, relative, sep } from "node:path";
 import { sha256Hex } from "./sha256.ts";
 
 export const MANIFEST_NAME = "MANIFEST_SHA256.txt";
+/** The manifest's SSHSIG signature: beside the manifest, never listed in it. */
+export const SIGNATURE_NAME = `${MANIFEST_NAME}.sig`;
 
-/** Every regular file under `dir` (relative paths, sorted), except the manifest itself. */
+/** Every regular file under `dir` (relative paths, sorted), except the manifest and its signature. */
 export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   async function walk(d: string) {
@@ -15,7 +17,7 @@ export async function listFiles(dir: string): Promise<string[]> {
     }
   }
   await walk(dir);
-  return out.filter((f) => f !== MANIFEST_NAME).sort();
+  return out.filter((f) => f !== MANIFEST_NAME && f !== SIGNATURE_NAME).sort();
 }
 
 /**

@@ -1,6 +1,7 @@
 // Ed25519 signing keys in OpenSSH's own files: the unencrypted openssh-key-v1 private key format
 // (PROTOCOL.key) and the one-line public key, so keys move freely between tickproof and ssh-keygen.
 // Key material never appears in an error message; the private half lives only in a KeyObject.
+import { ConfigError } from "../util/errors.ts";
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { armor, bytesEqual, dearmor, SshReader, SshWriter, WireError } from "./ssh_key_wire.ts";
@@ -21,7 +22,7 @@ export interface Ed25519Key {
 export type SshKeyProblem = "unreadable" | "malformed" | "encrypted" | "unsupported" | "exists" | "misplaced";
 
 /** Why a key file cannot be used; the message names the file and the problem, never key bytes. */
-export class SshKeyError extends Error {
+export class SshKeyError extends ConfigError {
   override name = "SshKeyError";
   constructor(readonly problem: SshKeyProblem, message: string) {
     super(message);

@@ -63,6 +63,7 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       verdict,
       summary: { file: "ONCALL_SUMMARY.txt", text: renderSummary(header, results) },
       summaryJson: { ...header, checks: results, verdict },
+      gates: results,
       config: {
         promUrl: opts.promUrl,
         amUrl: opts.amUrl,

@@ -5,6 +5,7 @@
 import { dirname } from "node:path";
 import { type AiEvent, eventLine, makeEvent } from "../events/ai_event.ts";
 import { DEMO_SOURCE } from "../events/demo_source.ts";
+import type { GateRecord } from "../evidence/gate_record.ts";
 import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
 import { appendJsonl } from "../fs/jsonl_append.ts";
 import { errorText, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
@@ -139,6 +140,7 @@ async function demo(ev: EvidenceHandle, opts: ActivityDemoOptions, started: numb
     verdict,
     summary: summaryFile(summary),
     summaryJson: { ...summary, queries },
+    gates: activityGates(decisionsEmitted, decisionsSeen, last.last_event_ts_for_run?.samples.length ?? 0),
     config: runConfig(opts),
     value: { decisionsEmitted, decisionsSeen, unreachable: [] },
   };
@@ -177,6 +179,7 @@ function judgeUnreachable(opts: ActivityDemoOptions, unreachable: string[]): Jud
     verdict: "FAIL",
     summary: summaryFile(summary),
     summaryJson: summary,
+    gates: activityGates(0, null, 0, unreachable.join("; ")),
     config: runConfig(opts),
     value: { decisionsEmitted: 0, decisionsSeen: null, unreachable },
   };
@@ -208,4 +211,26 @@ export async function exporterEventsFile(exporterUrl: string, f: Fetch = fetch):
   } catch {
     return null;
   }
+}
+
+/** The two values the demo is judged on, as gate rows (raw answers: prom/<query>.json). */
+function activityGates(emitted: number, seen: number | null, series: number, unreachable = ""): GateRecord[] {
+  return [
+    {
+      key: "decisions_seen_in_prometheus",
+      promql: "sum(peaktrade_ai_decisions_total{run_id=...})",
+      want: `=${emitted}`,
+      status: unreachable ? "ERROR" : seen === null ? "NO_DATA" : seen === emitted ? "PASS" : "FAIL",
+      value: seen,
+      detail: unreachable,
+    },
+    {
+      key: "run_scoped_last_event_series",
+      promql: "peaktrade_ai_last_event_timestamp_seconds_by_run_id{run_id=...}",
+      want: ">0",
+      status: unreachable ? "ERROR" : series > 0 ? "PASS" : "FAIL",
+      value: unreachable ? null : series,
+      detail: unreachable,
+    },
+  ];
 }

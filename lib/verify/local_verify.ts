@@ -4,6 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { renderScanReport, scanDirs, selfTest } from "../evidence/key_scan.ts";
 import { utcStamp } from "../evidence/stamp.ts";
+import type { GateRecord } from "../evidence/gate_record.ts";
 import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../feed/load_config.ts";
 import { isReady } from "../prom/client.ts";
@@ -196,6 +197,15 @@ async function finish(ev: EvidenceHandle, x: FinishInput): Promise<Judged<Verdic
   return {
     verdict,
     summary: { file: "OPERATOR_NOTE.txt", text: note },
+    gates: [
+      ...x.stackGates.map((g) => g.result),
+      verdictPart("activity_demo", activity.verdict, activity.dir),
+      verdictPart("ops_verify", ops.verdict, ops.dir),
+      {
+        ...verdictPart("key_material_scan", scan.clean ? "PASS" : "FAIL", "KEY_MATERIAL_SCAN.txt"),
+        want: "CLEAN",
+      },
+    ],
     config: {
       evidenceRoot: x.opts.evidenceRoot ?? ".local_tmp",
       waitMs: x.opts.waitMs,
@@ -217,4 +227,17 @@ function enabledVenues(): readonly string[] {
   } catch {
     return []; // the feed cannot start either; feed_up says so
   }
+}
+
+/** A part of the whole verdict that is a proof of its own (judged in its folder), as a gate row. */
+function verdictPart(key: string, verdict: string, source: string): GateRecord {
+  const pass = verdict === "PASS";
+  return {
+    key,
+    promql: source,
+    want: "PASS",
+    status: pass ? "PASS" : "FAIL",
+    value: pass ? 1 : 0,
+    detail: verdict,
+  };
 }

@@ -115,6 +115,7 @@ export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyRes
       verdict,
       summary: { file: "AI_LIVE_OPS_SUMMARY.txt", text: renderSummary(header, results) },
       summaryJson: { ...header, gates: results, verdict },
+      gates: results,
       config: {
         promUrl: opts.promUrl,
         exporterUrl: opts.exporterUrl,
