@@ -3,7 +3,7 @@
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, UsageError } from "../lib/cli/main.ts";
 import { isId } from "../lib/events/ai_event.ts";
 import { emitEvents } from "../lib/events/emitter.ts";
-import { abortableSleep } from "../lib/events/tailer.ts";
+import { abortableSleep } from "../lib/exporter/tailer.ts";
 
 const DEFAULT_OUT = "logs/ai/ai_events.jsonl";
 

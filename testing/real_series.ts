@@ -3,8 +3,8 @@
 // given a little state so labelled series appear. A catalog (metric -> label names) for checkRefs.
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { catalogFromExposition } from "../lib/dashboards/expr_refs.ts";
-import { Ingest } from "../lib/events/ingest.ts";
-import { ExporterState } from "../lib/events/metrics_state.ts";
+import { Ingest } from "../lib/exporter/line_ingest.ts";
+import { ExporterState } from "../lib/exporter/metrics_state.ts";
 import { createFeedMetrics, type FeedState } from "../lib/feed/metrics.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "../lib/feed/symbol_watch.ts";
 import { type Symbol, type Venue, VENUES } from "../lib/market/types.ts";

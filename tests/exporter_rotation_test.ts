@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { appendLine } from "../lib/events/emitter.ts";
-import { Ingest } from "../lib/events/ingest.ts";
-import { ExporterState } from "../lib/events/metrics_state.ts";
-import { Tailer } from "../lib/events/tailer.ts";
+import { Ingest } from "../lib/exporter/line_ingest.ts";
+import { ExporterState } from "../lib/exporter/metrics_state.ts";
+import { Tailer } from "../lib/exporter/tailer.ts";
 import { waitFor, withDeadline } from "../lib/verify/wait.ts";
 
 const EMIT = new URL("../scripts/emit_events.ts", import.meta.url).pathname;

@@ -13,7 +13,7 @@ import {
 } from "./classify_line.ts";
 import { FlatScan } from "./flat_scan.ts";
 import { type LineSink, LineSplitter } from "./line_splitter.ts";
-import { sampleEvent, seededRandom } from "./sample_events.ts";
+import { sampleEvent, seededRandom } from "../events/sample_events.ts";
 
 /** The reference: exactly the pre-fast-path classify (JSON.parse, then the contract check). */
 function reference(c: LineClassifier, line: string): FastEvent | Rejected {
