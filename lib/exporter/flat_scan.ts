@@ -4,10 +4,13 @@
 // Anything it does not fully understand (nesting, escapes, control characters, a repeated known key,
 // trailing bytes) makes scan() return false and the caller uses JSON.parse, so for every line it
 // accepts the result equals JSON.parse's (flat_scan_test.ts checks that differentially).
+import { IdMemo } from "./id_memo.ts";
+import { ascii, matches, skipWs, stringEnd } from "./json_bytes.ts";
 
-const QUOTE = 34, BSLASH = 92, COMMA = 44, COLON = 58, LBRACE = 123, RBRACE = 125;
+// Byte codes are local, not imported from json_bytes.ts: this hot path reading imported consts
+// (a module-binding load each time) measured about 2x slower.
+const QUOTE = 34, COMMA = 44, COLON = 58, LBRACE = 123, RBRACE = 125, SP = 32, LF = 10;
 const MINUS = 45, PLUS = 43, DOT = 46, C0 = 48, C1 = 49, C9 = 57, E_LOW = 101, E_UP = 69;
-const SP = 32, TAB = 9, LF = 10, CR = 13;
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 // Known keys as bits (a second occurrence declines: JSON.parse would keep the last one).
@@ -17,23 +20,14 @@ const K_ACT = 256;
 // The scan reads bytes, not chars: typed-array reads beat charCodeAt (~1.5 ns a char here) over a
 // ~190-char line. The bytes are the reader's own (LineSplitter passes them when they map 1:1 to the
 // chars) or the line is copied into OWN with one native encodeInto; a line that is not plain ASCII
-// or does not fit then declines. A newline byte after the line stops every loop below (it is not
-// whitespace here: a line never contains one, so one inside a line declines).
+// or does not fit then declines. A newline byte after the line stops every loop (json_bytes.ts).
 const MAX_FAST_CHARS = 4096;
 const OWN = new Uint8Array(MAX_FAST_CHARS + 1);
 const encoder = new TextEncoder();
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const L_TYPE = ascii("type"), L_RUN = ascii("run_id"), L_SRC = ascii("source"), L_SYM = ascii("symbol");
 const L_ACT = ascii("action"), L_DEC = ascii("decision"), L_COMP = ascii("component");
 const L_LAT = ascii("latency_ms"), L_HEART = ascii("heartbeat"), L_TRUE = ascii("true");
 const L_FALSE = ascii("false"), L_NULL = ascii("null");
-
-/** Whether b[p..] starts with the bytes of `lit`. */
-function matches(b: Uint8Array, p: number, lit: Uint8Array): boolean {
-  const n = lit.length;
-  for (let i = 0; i < n; i++) if (b[p + i] !== lit[i]) return false;
-  return true;
-}
 
 /** The key in b[start, start+len) (no escapes) as its bit, or 0 for any other key. */
 function keyOf(b: Uint8Array, start: number, len: number): number {
@@ -55,65 +49,6 @@ function keyOf(b: Uint8Array, start: number, len: number): number {
       return matches(b, start, L_LAT) ? K_LAT : 0;
   }
   return 0;
-}
-
-/** Index of the closing quote of a string whose body starts at p, or -1 (escape, control char, end). */
-function stringEnd(b: Uint8Array, p: number): number {
-  let c = b[p];
-  while (c !== QUOTE) {
-    // The newline after the line ends here too; bytes >= 0x80 (only possible in the caller's
-    // bytes, as one U+FFFD each) decline to keep the byte = char argument trivially true.
-    if (c === BSLASH || c < SP || c >= 0x80) return -1;
-    c = b[++p];
-  }
-  return p;
-}
-
-function skipWs(b: Uint8Array, p: number): number {
-  let c = b[p];
-  while (c === SP || c === TAB || c === CR) c = b[++p];
-  return p;
-}
-
-const MEMO_SLOTS = 8, MEMO_BYTES = 64;
-
-/**
- * The last few strings read for one id field, with their bytes: a repeat (several writers' ids
- * alternate in one file) is found by comparing bytes, with no slice. A new one is COPIED (a slice of
- * 13+ chars would keep the whole decoded chunk alive, and the state keeps ids as map keys); its body
- * has no quote, backslash or control char, so that JSON.parse is exact.
- */
-class IdMemo {
-  readonly #strs: string[] = new Array(MEMO_SLOTS).fill("");
-  readonly #lens: number[] = new Array(MEMO_SLOTS).fill(-1);
-  readonly #bytes = new Uint8Array(MEMO_SLOTS * MEMO_BYTES);
-  #last = 0;
-  #next = 0;
-
-  /** The string in b[start, end), which is s[start - at, end - at). */
-  get(b: Uint8Array, s: string, start: number, end: number, at: number): string {
-    const len = end - start, bytes = this.#bytes, lens = this.#lens;
-    for (let k = 0, slot = this.#last; k < MEMO_SLOTS; k++, slot = (slot + 1) & (MEMO_SLOTS - 1)) {
-      if (lens[slot] !== len) continue;
-      const base = slot * MEMO_BYTES;
-      let i = 0;
-      while (i < len && b[start + i] === bytes[base + i]) i++;
-      if (i === len) {
-        this.#last = slot;
-        return this.#strs[slot];
-      }
-    }
-    const str = JSON.parse(s.slice(start - at - 1, end - at + 1)) as string;
-    if (len <= MEMO_BYTES) {
-      const slot = this.#next, base = slot * MEMO_BYTES;
-      this.#next = (slot + 1) & (MEMO_SLOTS - 1);
-      for (let i = 0; i < len; i++) bytes[base + i] = b[start + i];
-      lens[slot] = len;
-      this.#strs[slot] = str;
-      this.#last = slot;
-    }
-    return str;
-  }
 }
 
 /**
