@@ -42,7 +42,6 @@ const CYCLE_EXCEPTIONS = new Set([
  * it too. Listed, not split now, because others are editing them; the test fails once one is small.
  */
 const OVER_LIMIT = new Set([
-  "lib/bars/bar_pipeline.ts",
   "lib/feed/commit.ts",
   "lib/feed/metrics.ts",
   "lib/feed/service.ts",
