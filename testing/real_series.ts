@@ -7,7 +7,7 @@ import { Ingest } from "../lib/exporter/line_ingest.ts";
 import { ExporterState } from "../lib/exporter/metrics_state.ts";
 import { createFeedMetrics, type FeedState } from "../lib/feed/metrics.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "../lib/feed/symbol_watch.ts";
-import { type Symbol, type Venue, VENUES } from "../lib/market/types.ts";
+import { type SymbolName, type Venue, VENUES } from "../lib/market/types.ts";
 import {
   ACTIONS,
   createShadowMetrics,
@@ -19,7 +19,7 @@ import { DECISIONS } from "../lib/strategy/refstrat_01.ts";
 import { emptyStats } from "../lib/venues/connection_events.ts";
 import { createWebMetrics } from "../lib/web/web_metrics.ts";
 
-const SYMBOLS: Symbol[] = ["BTC-USDT", "ETH-USDT"];
+const SYMBOLS: SymbolName[] = ["BTC-USDT", "ETH-USDT"];
 const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]));
 
 async function feedText(): Promise<string> {

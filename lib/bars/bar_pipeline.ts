@@ -7,7 +7,7 @@ import type {
   Interval,
   MarketEvent,
   ReleasedBar,
-  Symbol,
+  SymbolName,
   Trade,
   Venue,
   VenueKline,
@@ -52,7 +52,7 @@ export class BarPipeline {
   private readonly onClosed: (bar: ReleasedBar) => void;
   private readonly streams = new Map<string, SymbolStream>();
   /** venue -> symbol -> stream: the per-event lookup without building a key string. */
-  private readonly byVenue = new Map<Venue, Map<Symbol, SymbolStream>>();
+  private readonly byVenue = new Map<Venue, Map<SymbolName, SymbolStream>>();
   private readonly downSince = new Map<Venue, number>();
   private readonly lastUp = new Map<Venue, number>();
   private nowMs = Number.NEGATIVE_INFINITY;
@@ -74,7 +74,7 @@ export class BarPipeline {
   }
 
   /** The stream of a venue+symbol (created on first use, as event() would), for trade(). */
-  tradeStream(venue: Venue, symbol: Symbol): TradeStream {
+  tradeStream(venue: Venue, symbol: SymbolName): TradeStream {
     return this.stream(venue, symbol);
   }
 
@@ -135,14 +135,14 @@ export class BarPipeline {
    * One symbol went silent on an open connection (the feed decides and counts it): its intervals
    * from `atMs` on are gaps to backfill, never flat bars.
    */
-  symbolDown(venue: Venue, symbol: Symbol, atMs: number): void {
+  symbolDown(venue: Venue, symbol: SymbolName, atMs: number): void {
     const s = this.streams.get(`${venue}|${symbol}`);
     if (!s) return;
     for (const st of s.intervals.values()) st.builder.connectionDown(atMs);
   }
 
   /** Data for that symbol is back; while the whole venue is down, connectionUp ends it instead. */
-  symbolUp(venue: Venue, symbol: Symbol, atMs: number): void {
+  symbolUp(venue: Venue, symbol: SymbolName, atMs: number): void {
     const s = this.streams.get(`${venue}|${symbol}`);
     if (!s || this.downSince.has(venue)) return;
     for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
@@ -178,7 +178,7 @@ export class BarPipeline {
    */
   restoreGaps(
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     openTimesMs: readonly number[],
     atMs: number,
@@ -205,7 +205,7 @@ export class BarPipeline {
     return [...this.streams.values()].filter((s) => s.venue === venue);
   }
 
-  private stream(venue: Venue, symbol: Symbol): SymbolStream {
+  private stream(venue: Venue, symbol: SymbolName): SymbolStream {
     let byVenue = this.byVenue.get(venue);
     if (!byVenue) this.byVenue.set(venue, byVenue = new Map());
     let s = byVenue.get(symbol);
@@ -221,7 +221,7 @@ export class BarPipeline {
     return resetStream(s, this.opts, this.intervals, (i) => this.intervalStream(s.venue, s.symbol, i));
   }
 
-  private intervalStream(venue: Venue, symbol: Symbol, interval: Interval): IntervalStream {
+  private intervalStream(venue: Venue, symbol: SymbolName, interval: Interval): IntervalStream {
     return openIntervalStream({
       venue,
       symbol,

@@ -3,7 +3,7 @@
 // features would refuse are dropped at release. Also its gaps: backfilled, restored or given up.
 import type { IntervalCounters } from "../dq/dq_book.ts";
 import { barProblem } from "../features/feature_set.ts";
-import type { Bar, Interval, Symbol, Venue, VenueKline } from "../market/types.ts";
+import type { Bar, Interval, SymbolName, Venue, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import { BarBuilder } from "./bar_builder.ts";
 import { BarSequencer } from "./bar_sequencer.ts";
@@ -18,7 +18,7 @@ export interface IntervalStream {
 
 export interface IntervalStreamSpec {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   readonly dq: IntervalCounters;
   readonly graceMs?: number;

@@ -2,7 +2,7 @@
 // front of one interval stream per bar interval, and what a trade, a venue kline or a REST kline does.
 import type { SymbolCounters } from "../dq/dq_book.ts";
 import { barProblem } from "../features/feature_set.ts";
-import type { Bar, Interval, Symbol, Trade, Venue, VenueKline } from "../market/types.ts";
+import type { Bar, Interval, SymbolName, Trade, Venue, VenueKline } from "../market/types.ts";
 import type { BarBuilder } from "./bar_builder.ts";
 import { fillGap, type IntervalStream } from "./interval_stream.ts";
 import { CONTIGUOUS_ID_VENUES, TradeGuard } from "./trade_guard.ts";
@@ -12,7 +12,7 @@ export type EventVerdict = "bar_input" | "kline" | "invalid" | "duplicate" | "la
 
 export interface SymbolStream {
   venue: Venue;
-  symbol: Symbol;
+  symbol: SymbolName;
   guard: TradeGuard;
   dq: SymbolCounters;
   intervals: Map<Interval, IntervalStream>;
@@ -25,7 +25,7 @@ export type TradeStream = Readonly<Pick<SymbolStream, "venue" | "symbol">>;
 
 export interface GapRef {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   readonly openTimeMs: number;
 }

@@ -2,7 +2,7 @@
 // read at scrape time (collect()) from the pipeline's DqBook, the connections' stats and the feed's
 // own counters; the three histograms are observed as things happen. Names are public API.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Interval, Symbol, Venue } from "../market/types.ts";
+import type { Interval, SymbolName, Venue } from "../market/types.ts";
 import type { DqRow } from "../dq/dq_book.ts";
 import type { DivergenceRow } from "../dq/divergence.ts";
 import type { ConnectionStats } from "../venues/connection_events.ts";
@@ -55,7 +55,7 @@ export interface ClockCounts {
 
 export interface FeedScope {
   readonly venues: readonly Venue[];
-  readonly symbols: readonly Symbol[];
+  readonly symbols: readonly SymbolName[];
   readonly intervals: readonly Interval[];
 }
 
@@ -70,15 +70,15 @@ const COMMON_DROPS = [
 
 export interface FeedMetrics {
   readonly registry: Registry;
-  latency(venue: Venue, symbol: Symbol, ms: number): void;
-  closeLag(venue: Venue, symbol: Symbol, ms: number): void;
-  featureMs(feature: FeatureKey, symbol: Symbol, ms: number): void;
+  latency(venue: Venue, symbol: SymbolName, ms: number): void;
+  closeLag(venue: Venue, symbol: SymbolName, ms: number): void;
+  featureMs(feature: FeatureKey, symbol: SymbolName, ms: number): void;
 }
 
 export function createFeedMetrics(scope: FeedScope, state: () => FeedState): FeedMetrics {
   const registry = new Registry();
   const vs = scope.venues.flatMap((venue) => scope.symbols.map((symbol) => ({ venue, symbol })));
-  const sumBy = (rows: readonly DqRow[], venue: Venue, symbol: Symbol, pick: (r: DqRow) => number) =>
+  const sumBy = (rows: readonly DqRow[], venue: Venue, symbol: SymbolName, pick: (r: DqRow) => number) =>
     rows.filter((r) => r.venue === venue && r.symbol === symbol).reduce((n, r) => n + pick(r), 0);
   const finest = scope.intervals[0];
 
@@ -86,7 +86,7 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   const perSymbol = (
     name: string,
     help: string,
-    read: (s: FeedState, venue: Venue, symbol: Symbol) => number,
+    read: (s: FeedState, venue: Venue, symbol: SymbolName) => number,
   ) =>
     new Counter({
       name,
@@ -99,16 +99,16 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
         const seen = new Set(vs.map((p) => `${p.venue}|${p.symbol}`));
         for (const r of s.dq) if (r.symbol !== "*") seen.add(`${r.venue}|${r.symbol}`);
         for (const key of seen) {
-          const [venue, symbol] = key.split("|") as [Venue, Symbol];
+          const [venue, symbol] = key.split("|") as [Venue, SymbolName];
           this.inc({ venue, symbol }, read(s, venue, symbol));
         }
       },
     });
-  const dqSym = (f: "duplicates" | "late_trades") => (s: FeedState, v: Venue, sym: Symbol) =>
+  const dqSym = (f: "duplicates" | "late_trades") => (s: FeedState, v: Venue, sym: SymbolName) =>
     sumBy(s.dq, v, sym, (r) => r.counters[f]);
   const dqIv =
     (f: "gap_bars" | "kline_mismatches" | "backfilled_bars" | "abandoned_gaps", only?: Interval) =>
-    (s: FeedState, v: Venue, sym: Symbol) =>
+    (s: FeedState, v: Venue, sym: SymbolName) =>
       sumBy(
         s.dq,
         v,

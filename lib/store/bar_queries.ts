@@ -1,14 +1,14 @@
 // The bar store's reads over its DuckDB connection: pages of a stream's bars, counts, spans, open
 // times, and the Parquet day files that hold bars. BarStore runs each in its queue.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { ClosedBar, Interval, Symbol, Venue } from "../market/types.ts";
+import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
 import { rowToBar } from "./bar_row.ts";
 import { type DayKey, dayKeyOf } from "./parquet_export.ts";
 
 /** Which bars countBars counts: any venue / symbol / interval unless given; open times in [fromMs, toMs). */
 export interface BarFilter {
   venue?: Venue;
-  symbol?: Symbol;
+  symbol?: SymbolName;
   interval?: Interval;
   fromMs?: number;
   toMs?: number;
@@ -23,7 +23,7 @@ export interface Span {
 export async function recentBars(
   con: DuckDBConnection,
   venue: Venue,
-  symbol: Symbol,
+  symbol: SymbolName,
   interval: Interval,
   limit: number,
 ): Promise<ClosedBar[]> {
@@ -38,7 +38,7 @@ export async function recentBars(
 export async function barsAfter(
   con: DuckDBConnection,
   venue: Venue,
-  symbol: Symbol,
+  symbol: SymbolName,
   interval: Interval,
   afterMs: number,
   limit: number,
@@ -70,7 +70,7 @@ export async function countBars(con: DuckDBConnection, filter: BarFilter): Promi
 export async function span(
   con: DuckDBConnection,
   venue: Venue,
-  symbol: Symbol,
+  symbol: SymbolName,
   interval: Interval,
 ): Promise<Span | null> {
   const r = await con.runAndReadAll(
@@ -85,7 +85,7 @@ export async function span(
 export async function openTimes(
   con: DuckDBConnection,
   venue: Venue,
-  symbol: Symbol,
+  symbol: SymbolName,
   interval: Interval,
   fromMs: number,
   toMs: number,
@@ -106,7 +106,7 @@ export async function daysFrom(con: DuckDBConnection, interval: Interval, fromMs
     [interval, fromMs],
   );
   return r.getRowObjectsJS().map((row) =>
-    dayKeyOf(row.venue as Venue, row.symbol as Symbol, interval, Number(row.day))
+    dayKeyOf(row.venue as Venue, row.symbol as SymbolName, interval, Number(row.day))
   );
 }
 
@@ -116,6 +116,6 @@ export async function allDays(con: DuckDBConnection): Promise<DayKey[]> {
     "SELECT DISTINCT venue, symbol, interval, open_time - (open_time % 86400000) AS day FROM bars",
   );
   return r.getRowObjectsJS().map((row) =>
-    dayKeyOf(row.venue as Venue, row.symbol as Symbol, row.interval as Interval, Number(row.day))
+    dayKeyOf(row.venue as Venue, row.symbol as SymbolName, row.interval as Interval, Number(row.day))
   );
 }

@@ -3,7 +3,7 @@
 // DuckDB writes and syncs its WAL at commit, so once upsertBar resolves the bar survives a SIGKILL.
 // CHECKPOINT folds the WAL into the file every `checkpointEvery` writes and on close.
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from "@duckdb/node-api";
-import type { ClosedBar, Interval, Symbol, Venue } from "../market/types.ts";
+import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
 import {
   allDays,
   type BarFilter,
@@ -113,14 +113,14 @@ export class BarStore {
   }
 
   /** The latest `limit` bars of a stream, oldest first, with their features. */
-  recentBars(venue: Venue, symbol: Symbol, interval: Interval, limit: number): Promise<ClosedBar[]> {
+  recentBars(venue: Venue, symbol: SymbolName, interval: Interval, limit: number): Promise<ClosedBar[]> {
     return badLimit(limit) ?? this.enqueue(() => recentBars(this.con, venue, symbol, interval, limit));
   }
 
   /** Up to `limit` bars of a stream opening after `afterMs`, oldest first (a page of a full read). */
   barsAfter(
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     afterMs: number,
     limit: number,
@@ -135,14 +135,14 @@ export class BarStore {
   }
 
   /** Open times of a stream's first and last stored bars, or null when it has none. */
-  span(venue: Venue, symbol: Symbol, interval: Interval): Promise<Span | null> {
+  span(venue: Venue, symbol: SymbolName, interval: Interval): Promise<Span | null> {
     return this.enqueue(() => span(this.con, venue, symbol, interval));
   }
 
   /** Stored open times of a stream in [fromMs, toMs), ascending (the restart scan looks for holes). */
   openTimes(
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     fromMs: number,
     toMs: number,
