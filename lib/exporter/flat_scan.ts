@@ -3,15 +3,13 @@
 // grammar and keeps only the fields the contract check reads; JSON.parse was ~60% of ingestion.
 // Anything it does not fully understand (nesting, escapes, control characters, a repeated known key,
 // trailing bytes) makes scan() return false and the caller uses JSON.parse, so for every line it
-// accepts the result equals JSON.parse's (flat_scan_test.ts checks that differentially).
+// accepts the result equals JSON.parse's (flat_scan_test.ts checks that differentially). Its helpers
+// that run once per key or byte stay in this module: calling them across modules measured ~10% slower.
 import { IdMemo } from "./id_memo.ts";
-import { ascii, matches, skipWs, stringEnd } from "./json_bytes.ts";
+import { NumberReader } from "./json_number.ts";
 
-// Byte codes are local, not imported from json_bytes.ts: this hot path reading imported consts
-// (a module-binding load each time) measured about 2x slower.
-const QUOTE = 34, COMMA = 44, COLON = 58, LBRACE = 123, RBRACE = 125, SP = 32, LF = 10;
-const MINUS = 45, PLUS = 43, DOT = 46, C0 = 48, C1 = 49, C9 = 57, E_LOW = 101, E_UP = 69;
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const QUOTE = 34, BSLASH = 92, COMMA = 44, COLON = 58, LBRACE = 123, RBRACE = 125;
+const MINUS = 45, C0 = 48, C9 = 57, SP = 32, TAB = 9, LF = 10, CR = 13;
 
 // Known keys as bits (a second occurrence declines: JSON.parse would keep the last one).
 const K_TS = 1, K_TYPE = 2, K_RUN = 4, K_COMP = 8, K_SRC = 16, K_LAT = 32, K_SYM = 64, K_DEC = 128;
@@ -20,14 +18,23 @@ const K_ACT = 256;
 // The scan reads bytes, not chars: typed-array reads beat charCodeAt (~1.5 ns a char here) over a
 // ~190-char line. The bytes are the reader's own (LineSplitter passes them when they map 1:1 to the
 // chars) or the line is copied into OWN with one native encodeInto; a line that is not plain ASCII
-// or does not fit then declines. A newline byte after the line stops every loop (json_bytes.ts).
+// or does not fit then declines. A newline byte after the line stops every loop below (it is not
+// whitespace here: a line never contains one, so one inside a line declines).
 const MAX_FAST_CHARS = 4096;
 const OWN = new Uint8Array(MAX_FAST_CHARS + 1);
 const encoder = new TextEncoder();
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const L_TYPE = ascii("type"), L_RUN = ascii("run_id"), L_SRC = ascii("source"), L_SYM = ascii("symbol");
 const L_ACT = ascii("action"), L_DEC = ascii("decision"), L_COMP = ascii("component");
 const L_LAT = ascii("latency_ms"), L_HEART = ascii("heartbeat"), L_TRUE = ascii("true");
 const L_FALSE = ascii("false"), L_NULL = ascii("null");
+
+/** Whether b[p..] starts with the bytes of `lit`. */
+function matches(b: Uint8Array, p: number, lit: Uint8Array): boolean {
+  const n = lit.length;
+  for (let i = 0; i < n; i++) if (b[p + i] !== lit[i]) return false;
+  return true;
+}
 
 /** The key in b[start, start+len) (no escapes) as its bit, or 0 for any other key. */
 function keyOf(b: Uint8Array, start: number, len: number): number {
@@ -51,6 +58,24 @@ function keyOf(b: Uint8Array, start: number, len: number): number {
   return 0;
 }
 
+/** Index of the closing quote of a string whose body starts at p, or -1 (escape, control char, end). */
+function stringEnd(b: Uint8Array, p: number): number {
+  let c = b[p];
+  while (c !== QUOTE) {
+    // The newline after the line ends here too; bytes >= 0x80 (only possible in the caller's
+    // bytes, as one U+FFFD each) decline to keep the byte = char argument trivially true.
+    if (c === BSLASH || c < SP || c >= 0x80) return -1;
+    c = b[++p];
+  }
+  return p;
+}
+
+function skipWs(b: Uint8Array, p: number): number {
+  let c = b[p];
+  while (c === SP || c === TAB || c === CR) c = b[++p];
+  return p;
+}
+
 /**
  * Scans one line; after scan() returns true the fields hold what JSON.parse + property reads would
  * give, in the contract check's terms: `undefined` = key absent, `null` = present with a value of a
@@ -67,8 +92,8 @@ export class FlatScan {
   sym: string | null | undefined;
   dec: string | null | undefined;
   act: string | null | undefined;
-  /** A number read by #number(), when asked for. */
-  #num = 0;
+  /** Reads numbers; `value` holds the last one asked for. */
+  readonly #numbers = new NumberReader();
   readonly #runMemo = new IdMemo();
   readonly #compMemo = new IdMemo();
   readonly #srcMemo = new IdMemo();
@@ -159,10 +184,10 @@ export class FlatScan {
     }
     if (c === MINUS || (c >= C0 && c <= C9)) {
       const want = key === K_TS || key === K_LAT;
-      const end = this.#number(b, s, p, want);
+      const end = this.#numbers.read(b, s, p, want, this.#at);
       if (end < 0) return -1;
-      if (key === K_TS) this.ts = this.#num;
-      else if (key === K_LAT) this.lat = this.#num;
+      if (key === K_TS) this.ts = this.#numbers.value;
+      else if (key === K_LAT) this.lat = this.#numbers.value;
       else if (key !== 0) this.#other(key, null);
       return end;
     }
@@ -186,58 +211,5 @@ export class FlatScan {
     else if (key === K_SYM) this.sym = v;
     else if (key === K_DEC) this.dec = v;
     else this.act = v;
-  }
-
-  /**
-   * A JSON number at p (exactly the grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); the index
-   * after it, or -1. With `want`, its value goes to #num, as JSON.parse would compute it.
-   */
-  #number(b: Uint8Array, s: string, p: number, want: boolean): number {
-    const start = p;
-    const neg = b[p] === MINUS;
-    if (neg) p++;
-    let c = b[p];
-    let m = 0, digits = 0, frac = 0;
-    if (c === C0) c = b[++p];
-    else if (c >= C1 && c <= C9) {
-      do {
-        m = m * 10 + (c - C0);
-        digits++;
-        c = b[++p];
-      } while (c >= C0 && c <= C9);
-    } else return -1;
-    if (c === DOT) {
-      c = b[++p];
-      const fs = p;
-      while (c >= C0 && c <= C9) {
-        m = m * 10 + (c - C0);
-        c = b[++p];
-      }
-      frac = p - fs;
-      if (frac === 0) return -1;
-      digits += frac;
-    }
-    let exp = false;
-    if (c === E_LOW || c === E_UP) {
-      exp = true;
-      c = b[++p];
-      if (c === PLUS || c === MINUS) c = b[++p];
-      const es = p;
-      while (c >= C0 && c <= C9) c = b[++p];
-      if (p === es) return -1;
-    }
-    if (want) {
-      // At most 15 significant digits (leading fraction zeros included) and no exponent: m < 2^53 and
-      // 10^frac are exact, so one division is the correctly rounded double, as JSON.parse gives.
-      // Otherwise let the engine's own string-to-number conversion do it.
-      let v: number;
-      if (exp || digits > 15) v = Number(s.slice(start - this.#at, p - this.#at));
-      else {
-        v = frac === 0 ? m : m / POW10[frac];
-        if (neg) v = -v;
-      }
-      this.#num = v;
-    }
-    return p;
   }
 }
