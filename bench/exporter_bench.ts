@@ -4,10 +4,10 @@
 // Usage: ./tp bench:exporter [--lines N] [--keep]. Numbers on a shared machine are noisy.
 import { join } from "node:path";
 import { parseFlags, run } from "../lib/cli/main.ts";
-import { Ingest } from "../lib/events/ingest.ts";
-import { type LineSink, LineSplitter } from "../lib/events/line_splitter.ts";
-import { ExporterState } from "../lib/events/metrics_state.ts";
-import { Tailer } from "../lib/events/tailer.ts";
+import { Ingest } from "../lib/exporter/line_ingest.ts";
+import { type LineSink, LineSplitter } from "../lib/exporter/line_splitter.ts";
+import { ExporterState } from "../lib/exporter/metrics_state.ts";
+import { Tailer } from "../lib/exporter/tailer.ts";
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import { writeBenchFile } from "../testing/event_file.ts";

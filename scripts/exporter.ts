@@ -1,12 +1,12 @@
 #!/usr/bin/env -S deno run -A --v8-flags=--max-semi-space-size=2,--max-old-space-size=64
 // ./tp exporter: tails the AI events file (ai_event v1 JSON lines) and serves Prometheus metrics
-// (job ai_live). Flags and config only; the work is in lib/events/ and lib/exporter/.
+// (job ai_live). Flags and config only; the work is in lib/exporter/ (the contract in lib/events/).
 import { EXIT, parseFlags, run, shutdownSignal, UsageError } from "../lib/cli/main.ts";
 import { serve } from "../lib/http/serve.ts";
 import { jsonLogger } from "../lib/log.ts";
-import { Ingest } from "../lib/events/ingest.ts";
-import { ExporterState } from "../lib/events/metrics_state.ts";
-import { Tailer } from "../lib/events/tailer.ts";
+import { Ingest } from "../lib/exporter/line_ingest.ts";
+import { ExporterState } from "../lib/exporter/metrics_state.ts";
+import { Tailer } from "../lib/exporter/tailer.ts";
 import { DEFAULT_EVENTS_PATH, resolveConfig } from "../lib/exporter/config.ts";
 import { exporterHandler } from "../lib/exporter/http_handler.ts";
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";

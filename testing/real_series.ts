@@ -3,12 +3,12 @@
 // given a little state so labelled series appear. A catalog (metric -> label names) for checkRefs.
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { catalogFromExposition } from "../lib/dashboards/expr_refs.ts";
-import { Ingest } from "../lib/events/ingest.ts";
-import { ExporterState } from "../lib/events/metrics_state.ts";
+import { Ingest } from "../lib/exporter/line_ingest.ts";
+import { ExporterState } from "../lib/exporter/metrics_state.ts";
 import { createFeedMetrics } from "../lib/feed/metrics.ts";
 import type { FeedState } from "../lib/feed/feed_state.ts";
 import { registerSymbolWatchMetrics, SymbolWatch } from "../lib/feed/symbol_watch.ts";
-import { type Symbol, type Venue, VENUES } from "../lib/market/types.ts";
+import { type SymbolName, type Venue, VENUES } from "../lib/market/types.ts";
 import {
   ACTIONS,
   createShadowMetrics,
@@ -20,7 +20,7 @@ import { DECISIONS } from "../lib/strategy/refstrat_01.ts";
 import { emptyStats } from "../lib/venues/connection_events.ts";
 import { createWebMetrics } from "../lib/web/web_metrics.ts";
 
-const SYMBOLS: Symbol[] = ["BTC-USDT", "ETH-USDT"];
+const SYMBOLS: SymbolName[] = ["BTC-USDT", "ETH-USDT"];
 const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]));
 
 async function feedText(): Promise<string> {

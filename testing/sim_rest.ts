@@ -1,13 +1,13 @@
 // The simulator in-process for REST tests: a VenueSim on a hand-moved wall clock and a fetch that
 // hands each Request to its server's handler, so venue REST answers come without a port.
-import type { Symbol, Venue } from "../lib/market/types.ts";
+import type { SymbolName, Venue } from "../lib/market/types.ts";
 import { SimServer } from "../lib/sim/sim_server.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
 
 const MINUTE = 60_000;
 
 export function inProcessSim(
-  opts: { venues: Venue[]; symbols: Symbol[]; startSimMs: number; seed?: number },
+  opts: { venues: Venue[]; symbols: SymbolName[]; startSimMs: number; seed?: number },
 ) {
   let wall = 0;
   const sim = new VenueSim({

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { appendJsonl } from "../lib/fs/jsonl_append.ts";
 import { sleep } from "../lib/async/sleep.ts";
-import { Ingest } from "../lib/events/ingest.ts";
-import { ExporterState } from "../lib/events/metrics_state.ts";
-import { Tailer } from "../lib/events/tailer.ts";
+import { Ingest } from "../lib/exporter/line_ingest.ts";
+import { ExporterState } from "../lib/exporter/metrics_state.ts";
+import { Tailer } from "../lib/exporter/tailer.ts";
 import { waitFor, withDeadline } from "../lib/async/poll.ts";
 import { startScript } from "../testing/script_proc.ts";
 

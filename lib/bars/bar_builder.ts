@@ -1,7 +1,7 @@
 // Trade -> bar for one (venue, symbol, interval), in venue EVENT time. Pure: the clock comes in as
 // advance(nowMs), connection state as connectionDown/Up. Intervals touched by a down period are
 // reported as gaps (to backfill from REST), never papered over with a flat bar.
-import { type Bar, type Interval, INTERVALS, type Symbol, type Venue } from "../market/types.ts";
+import { type Bar, type Interval, INTERVALS, type SymbolName, type Venue } from "../market/types.ts";
 
 /** Where a builder delivers what it decides, in strictly increasing open-time order. */
 export interface BarSink {
@@ -12,7 +12,7 @@ export interface BarSink {
 
 export interface BarBuilderOptions {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   /** A bar closes once the clock passes its end by this much (late trades still count). Default 2000. */
   readonly graceMs?: number;
@@ -34,7 +34,7 @@ export type TradeResult = "accepted" | "late";
 
 export class BarBuilder {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   readonly graceMs: number;
   readonly counts: BarBuilderCounts = { tradeBars: 0, flatBars: 0, gaps: 0, lateTrades: 0 };

@@ -7,19 +7,27 @@ import type {
   Interval,
   MarketEvent,
   ReleasedBar,
-  Symbol,
+  SymbolName,
   Trade,
   Venue,
   VenueKline,
 } from "../market/types.ts";
-import { INTERVALS } from "../market/types.ts";
-import { DqBook, type IntervalCounters, type SymbolCounters } from "../dq/dq_book.ts";
+import { DqBook } from "../dq/dq_book.ts";
 import { DivergenceGauge } from "../dq/divergence.ts";
-import { barProblem } from "../features/feature_set.ts";
-import { BarBuilder } from "./bar_builder.ts";
-import { BarSequencer } from "./bar_sequencer.ts";
-import { KlineCheck } from "./kline_check.ts";
-import { CONTIGUOUS_ID_VENUES, TradeGuard } from "./trade_guard.ts";
+import { abandonGap, type IntervalStream, openIntervalStream, restoreGaps } from "./interval_stream.ts";
+import {
+  type EventVerdict,
+  type GapRef,
+  pendingGaps,
+  resetStream,
+  streamBackfill,
+  streamKline,
+  streamTrade,
+  type SymbolStream,
+  type TradeStream,
+} from "./symbol_stream.ts";
+
+export type { EventVerdict, GapRef, TradeStream } from "./symbol_stream.ts";
 
 export interface PipelineOptions {
   /** Bar intervals to build, finest first. Default ["1m", "1h"]. */
@@ -36,36 +44,6 @@ export interface PipelineOptions {
   readonly maxSkewMs?: number;
 }
 
-/** What happened to one event; "late" means dropped by the finest interval's builder. */
-export type EventVerdict = "bar_input" | "kline" | "invalid" | "duplicate" | "late" | "ignored";
-
-export interface GapRef {
-  readonly venue: Venue;
-  readonly symbol: Symbol;
-  readonly interval: Interval;
-  readonly openTimeMs: number;
-}
-
-interface IntervalStream {
-  builder: BarBuilder;
-  seq: BarSequencer;
-  check: KlineCheck;
-  dq: IntervalCounters;
-}
-
-interface SymbolStream {
-  venue: Venue;
-  symbol: Symbol;
-  guard: TradeGuard;
-  dq: SymbolCounters;
-  intervals: Map<Interval, IntervalStream>;
-  /** The same streams, finest first: the per-trade loop walks an array, not a Map iterator. */
-  builders: BarBuilder[];
-}
-
-/** One venue+symbol's stream, for callers that feed it trades without a lookup per trade. */
-export type TradeStream = Readonly<Pick<SymbolStream, "venue" | "symbol">>;
-
 export class BarPipeline {
   readonly dq = new DqBook();
   readonly divergence = new DivergenceGauge();
@@ -74,7 +52,7 @@ export class BarPipeline {
   private readonly onClosed: (bar: ReleasedBar) => void;
   private readonly streams = new Map<string, SymbolStream>();
   /** venue -> symbol -> stream: the per-event lookup without building a key string. */
-  private readonly byVenue = new Map<Venue, Map<Symbol, SymbolStream>>();
+  private readonly byVenue = new Map<Venue, Map<SymbolName, SymbolStream>>();
   private readonly downSince = new Map<Venue, number>();
   private readonly lastUp = new Map<Venue, number>();
   private nowMs = Number.NEGATIVE_INFINITY;
@@ -92,11 +70,11 @@ export class BarPipeline {
   event(e: MarketEvent): EventVerdict {
     if (e.receivedAtMs > this.nowMs) this.nowMs = e.receivedAtMs;
     const s = this.stream(e.venue, e.symbol);
-    return e.kind === "trade" ? this.trade(s, e) : this.kline(s, e);
+    return e.kind === "trade" ? streamTrade(s, e) : streamKline(s, e);
   }
 
   /** The stream of a venue+symbol (created on first use, as event() would), for trade(). */
-  tradeStream(venue: Venue, symbol: Symbol): TradeStream {
+  tradeStream(venue: Venue, symbol: SymbolName): TradeStream {
     return this.stream(venue, symbol);
   }
 
@@ -106,7 +84,7 @@ export class BarPipeline {
    */
   tradeOn(stream: TradeStream, t: Trade): EventVerdict {
     if (t.receivedAtMs > this.nowMs) this.nowMs = t.receivedAtMs;
-    return this.trade(stream as SymbolStream, t);
+    return streamTrade(stream as SymbolStream, t);
   }
 
   /** The feed clock moved: close bars whose end + grace has passed, expire stale gaps. */
@@ -157,14 +135,14 @@ export class BarPipeline {
    * One symbol went silent on an open connection (the feed decides and counts it): its intervals
    * from `atMs` on are gaps to backfill, never flat bars.
    */
-  symbolDown(venue: Venue, symbol: Symbol, atMs: number): void {
+  symbolDown(venue: Venue, symbol: SymbolName, atMs: number): void {
     const s = this.streams.get(`${venue}|${symbol}`);
     if (!s) return;
     for (const st of s.intervals.values()) st.builder.connectionDown(atMs);
   }
 
   /** Data for that symbol is back; while the whole venue is down, connectionUp ends it instead. */
-  symbolUp(venue: Venue, symbol: Symbol, atMs: number): void {
+  symbolUp(venue: Venue, symbol: SymbolName, atMs: number): void {
     const s = this.streams.get(`${venue}|${symbol}`);
     if (!s || this.downSince.has(venue)) return;
     for (const st of s.intervals.values()) st.builder.connectionUp(atMs);
@@ -191,17 +169,7 @@ export class BarPipeline {
   /** A REST kline for a reported gap; false (counted) when it is bad or no such gap is open. */
   backfill(k: VenueKline | Bar, nowMs: number): boolean {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
-    const s = this.stream(k.venue, k.symbol);
-    const st = s.intervals.get(k.interval);
-    if (!st || barProblem(k, Number.NEGATIVE_INFINITY) !== null) {
-      s.dq.invalid++;
-      return false;
-    }
-    const trades = "origin" in k ? k.trades : k.trades ?? 0;
-    const bar: Bar = { ...pick(k), trades, origin: "backfill" };
-    if (!st.seq.fill(bar)) return false;
-    st.dq.backfilled_bars++;
-    return true;
+    return streamBackfill(this.stream(k.venue, k.symbol), k);
   }
 
   /**
@@ -210,76 +178,34 @@ export class BarPipeline {
    */
   restoreGaps(
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     openTimesMs: readonly number[],
     atMs: number,
   ): number {
     const st = this.stream(venue, symbol).intervals.get(interval);
     if (!st || this.opts.awaitBackfill === false) return 0;
-    for (const t of openTimesMs) st.seq.gap(t, atMs);
-    st.dq.gap_bars += openTimesMs.length;
-    return openTimesMs.length;
+    return restoreGaps(st, openTimesMs, atMs);
   }
 
   /** Gives up one gap (REST failed); the bars held behind it go on to the indicators. */
   abandonGap(g: GapRef): boolean {
     const st = this.streams.get(`${g.venue}|${g.symbol}`)?.intervals.get(g.interval);
-    if (!st || !st.seq.abandon(g.openTimeMs)) return false;
-    st.dq.abandoned_gaps++;
-    return true;
+    return st !== undefined && abandonGap(st, g.openTimeMs);
   }
 
   /** Gaps waiting for a backfill, per stream, oldest first. */
   pendingGaps(): GapRef[] {
     const out: GapRef[] = [];
-    for (const s of this.streams.values()) {
-      for (const [interval, st] of s.intervals) {
-        for (const openTimeMs of st.seq.openGaps()) {
-          out.push({ venue: s.venue, symbol: s.symbol, interval, openTimeMs });
-        }
-      }
-    }
+    for (const s of this.streams.values()) pendingGaps(s, out);
     return out;
-  }
-
-  private trade(s: SymbolStream, t: Trade): EventVerdict {
-    const verdict = s.guard.check(t);
-    if (verdict === "invalid") {
-      s.dq.invalid++;
-      return "invalid";
-    }
-    if (verdict === "duplicate") {
-      s.dq.duplicates++;
-      return "duplicate";
-    }
-    s.dq.id_gaps = s.guard.counts.idGaps;
-    s.dq.ids_missing = s.guard.counts.idsMissing;
-    const builders = s.builders;
-    const late = builders.length > 0 && builders[0].trade(t.price, t.size, t.venueTimeMs) === "late";
-    for (let i = 1; i < builders.length; i++) builders[i].trade(t.price, t.size, t.venueTimeMs);
-    if (late) s.dq.late_trades++;
-    return late ? "late" : "bar_input";
-  }
-
-  private kline(s: SymbolStream, k: VenueKline): EventVerdict {
-    const st = s.intervals.get(k.interval);
-    if (!st) return "ignored";
-    if (barProblem(k, Number.NEGATIVE_INFINITY) !== null) {
-      s.dq.invalid++;
-      return "invalid";
-    }
-    st.check.kline(k);
-    st.dq.kline_checked = st.check.counts.checked;
-    st.dq.kline_mismatches = st.check.counts.mismatches;
-    return "kline";
   }
 
   private venueStreams(venue: Venue): SymbolStream[] {
     return [...this.streams.values()].filter((s) => s.venue === venue);
   }
 
-  private stream(venue: Venue, symbol: Symbol): SymbolStream {
+  private stream(venue: Venue, symbol: SymbolName): SymbolStream {
     let byVenue = this.byVenue.get(venue);
     if (!byVenue) this.byVenue.set(venue, byVenue = new Map());
     let s = byVenue.get(symbol);
@@ -292,85 +218,27 @@ export class BarPipeline {
 
   /** (Re)starts a stream's guard and interval streams from the current timeline's start. */
   private fresh(s: SymbolStream): SymbolStream {
-    s.guard = new TradeGuard({
-      idWindow: this.opts.idWindow,
-      maxSkewMs: this.opts.maxSkewMs,
-      contiguousIds: CONTIGUOUS_ID_VENUES.has(s.venue),
-    });
-    s.intervals = new Map();
-    s.builders = [];
-    for (const interval of this.intervals) {
-      const st = this.intervalStream(s.venue, s.symbol, interval);
-      s.intervals.set(interval, st);
-      s.builders.push(st.builder);
-    }
-    return s;
+    return resetStream(s, this.opts, this.intervals, (i) => this.intervalStream(s.venue, s.symbol, i));
   }
 
-  private intervalStream(venue: Venue, symbol: Symbol, interval: Interval): IntervalStream {
-    const dq = this.dq.interval(venue, symbol, interval);
-    const check = new KlineCheck();
-    let lastReleased = Number.NEGATIVE_INFINITY;
-    const seq = new BarSequencer(
-      (bar) => {
-        // What the features would refuse (e.g. a volume sum overflow) is dropped and counted here.
-        if (barProblem(bar, lastReleased) !== null) {
-          this.dq.inc(venue, symbol, "invalid");
-          return;
-        }
-        lastReleased = bar.openTimeMs;
+  private intervalStream(venue: Venue, symbol: SymbolName, interval: Interval): IntervalStream {
+    return openIntervalStream({
+      venue,
+      symbol,
+      interval,
+      dq: this.dq.interval(venue, symbol, interval),
+      graceMs: this.opts.graceMs,
+      awaitBackfill: this.opts.awaitBackfill,
+      startMs: this.startMs,
+      upMs: this.lastUp.get(venue),
+      downMs: this.downSince.get(venue),
+    }, {
+      released: (bar) => {
         const closed: ReleasedBar = { ...bar, closedAtMs: this.nowMs };
         this.divergence.observe(venue, symbol, interval, bar.openTimeMs, bar.c);
         this.onClosed(closed);
       },
-      INTERVALS[interval],
-      { awaitBackfill: this.opts.awaitBackfill },
-    );
-    // A stream first seen after a reconnect only trusts data from the reconnect on; its intervals
-    // from the feed start on are still decided (as gaps), so none is skipped.
-    const up = this.lastUp.get(venue);
-    const start = this.startMs ?? up ?? Number.NEGATIVE_INFINITY;
-    const builder = new BarBuilder({
-      venue,
-      symbol,
-      interval,
-      graceMs: this.opts.graceMs,
-      startMs: Number.isFinite(start) ? start : undefined,
-    }, {
-      bar: (bar) => {
-        if (bar.origin === "flat") dq.flat_bars++;
-        else dq.trade_bars++;
-        check.bar(bar);
-        dq.kline_checked = check.counts.checked;
-        dq.kline_mismatches = check.counts.mismatches;
-        seq.push(bar);
-      },
-      gap: (openTimeMs) => {
-        dq.gap_bars++;
-        seq.gap(openTimeMs);
-        if (this.opts.awaitBackfill === false) dq.abandoned_gaps++;
-      },
+      refused: () => this.dq.inc(venue, symbol, "invalid"),
     });
-    if (up !== undefined && up > start) {
-      builder.connectionDown(start);
-      builder.connectionUp(up);
-    }
-    const down = this.downSince.get(venue);
-    if (down !== undefined) builder.connectionDown(down);
-    return { builder, seq, check, dq };
   }
-}
-
-function pick(k: VenueKline | Bar) {
-  return {
-    venue: k.venue,
-    symbol: k.symbol,
-    interval: k.interval,
-    openTimeMs: k.openTimeMs,
-    o: k.o,
-    h: k.h,
-    l: k.l,
-    c: k.c,
-    v: k.v,
-  };
 }

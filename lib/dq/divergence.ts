@@ -2,10 +2,10 @@
 // between venues' latest closes, in basis points of the pair's mid. Only venues whose latest close
 // is for the newest open time are compared, so a venue that closes a bar a few ms later does not
 // make a spike out of the previous bar's price.
-import type { Interval, Symbol, Venue } from "../market/types.ts";
+import type { Interval, SymbolName, Venue } from "../market/types.ts";
 
 export interface DivergenceRow {
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   readonly openTimeMs: number;
   /** max over venue pairs of |c_a - c_b| / ((c_a + c_b) / 2) * 1e4; null with fewer than two venues. */
@@ -37,7 +37,7 @@ export class DivergenceGauge {
   private readonly latest = new Map<string, Map<Venue, Latest>>();
 
   /** Records a venue's closed bar (its close price for that open time). */
-  observe(venue: Venue, symbol: Symbol, interval: Interval, openTimeMs: number, close: number): void {
+  observe(venue: Venue, symbol: SymbolName, interval: Interval, openTimeMs: number, close: number): void {
     if (!(close > 0) || close === Infinity) return;
     const key = `${symbol}|${interval}`;
     let m = this.latest.get(key);
@@ -47,7 +47,7 @@ export class DivergenceGauge {
     m.set(venue, { openTimeMs, close });
   }
 
-  row(symbol: Symbol, interval: Interval): DivergenceRow | null {
+  row(symbol: SymbolName, interval: Interval): DivergenceRow | null {
     const m = this.latest.get(`${symbol}|${interval}`);
     if (!m || m.size === 0) return null;
     let newest = Number.NEGATIVE_INFINITY;
@@ -65,7 +65,7 @@ export class DivergenceGauge {
 
   snapshot(): DivergenceRow[] {
     return [...this.latest.keys()].sort().map((k) => {
-      const [symbol, interval] = k.split("|") as [Symbol, Interval];
+      const [symbol, interval] = k.split("|") as [SymbolName, Interval];
       return this.row(symbol, interval)!;
     });
   }

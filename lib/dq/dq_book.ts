@@ -1,6 +1,6 @@
 // Data-quality counters per venue/symbol (and per interval where a bar stream is involved), as
 // plain data the feed's /metrics renders at scrape time via snapshot().
-import type { Interval, Symbol, Venue } from "../market/types.ts";
+import type { Interval, SymbolName, Venue } from "../market/types.ts";
 
 /** Counters of one venue+symbol. `symbol` "*" holds venue-level records (e.g. unparseable frames). */
 export interface SymbolCounters {
@@ -35,7 +35,7 @@ export type IntervalField = keyof IntervalCounters;
 
 export interface DqRow {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly counters: Readonly<SymbolCounters>;
   readonly intervals: Readonly<Partial<Record<Interval, Readonly<IntervalCounters>>>>;
 }
@@ -62,7 +62,7 @@ const zeroInterval = (): IntervalCounters => ({
 
 interface Entry {
   venue: Venue;
-  symbol: Symbol;
+  symbol: SymbolName;
   counters: SymbolCounters;
   intervals: Partial<Record<Interval, IntervalCounters>>;
 }
@@ -70,7 +70,7 @@ interface Entry {
 export class DqBook {
   private readonly entries = new Map<string, Entry>();
 
-  private entry(venue: Venue, symbol: Symbol): Entry {
+  private entry(venue: Venue, symbol: SymbolName): Entry {
     const key = `${venue}|${symbol}`;
     let e = this.entries.get(key);
     if (!e) {
@@ -81,21 +81,21 @@ export class DqBook {
   }
 
   /** The live counters of a venue+symbol (created at zero), for cheap in-place increments. */
-  symbol(venue: Venue, symbol: Symbol): SymbolCounters {
+  symbol(venue: Venue, symbol: SymbolName): SymbolCounters {
     return this.entry(venue, symbol).counters;
   }
 
   /** The live counters of a bar stream (created at zero). */
-  interval(venue: Venue, symbol: Symbol, interval: Interval): IntervalCounters {
+  interval(venue: Venue, symbol: SymbolName, interval: Interval): IntervalCounters {
     const e = this.entry(venue, symbol);
     return (e.intervals[interval] ??= zeroInterval());
   }
 
-  inc(venue: Venue, symbol: Symbol, field: SymbolField, n = 1): void {
+  inc(venue: Venue, symbol: SymbolName, field: SymbolField, n = 1): void {
     this.symbol(venue, symbol)[field] += n;
   }
 
-  incInterval(venue: Venue, symbol: Symbol, interval: Interval, field: IntervalField, n = 1): void {
+  incInterval(venue: Venue, symbol: SymbolName, interval: Interval, field: IntervalField, n = 1): void {
     this.interval(venue, symbol, interval)[field] += n;
   }
 

@@ -1,5 +1,5 @@
 // The ai_event v1 contract: ONE zod schema that every writer (strategy, emitter) and reader (exporter)
-// shares. The exporter's fast path (classify_line.ts) calls the same isId/tsToMs helpers the schema
+// shares. The exporter's fast path (lib/exporter/classify_line.ts) calls the same isId/tsToMs helpers the schema
 // refines with, so the fast path and zod cannot disagree about what is valid.
 import { z } from "zod";
 

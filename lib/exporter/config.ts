@@ -2,7 +2,7 @@
 import { intFlag } from "../cli/main.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { isId } from "../events/ai_event.ts";
-import { DEFAULT_MAX_RUN_IDS } from "../events/metrics_state.ts";
+import { DEFAULT_MAX_RUN_IDS } from "./metrics_state.ts";
 import { ConfigError } from "../util/errors.ts";
 import type { Identity } from "./render_metrics.ts";
 

@@ -1,7 +1,7 @@
 // GET /metrics and GET /health as a plain (Request) => Response; other paths 404, other methods 405.
 import { getOnlyRouter, type Handler, json } from "../http/serve.ts";
-import type { ExporterState } from "../events/metrics_state.ts";
-import type { Tailer } from "../events/tailer.ts";
+import type { ExporterState } from "./metrics_state.ts";
+import type { Tailer } from "./tailer.ts";
 import { type Identity, METRICS_CONTENT_TYPE, renderMetrics } from "./render_metrics.ts";
 
 export interface ExporterView {

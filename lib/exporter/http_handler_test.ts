@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Ingest } from "../events/ingest.ts";
-import { ExporterState } from "../events/metrics_state.ts";
-import type { TailSnapshot } from "../events/tailer.ts";
+import { Ingest } from "./line_ingest.ts";
+import { ExporterState } from "./metrics_state.ts";
+import type { TailSnapshot } from "./tailer.ts";
 import { exporterHandler } from "./http_handler.ts";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "./render_metrics.ts";
 

@@ -2,9 +2,9 @@
 // (an own "registry": nothing global, no per-line client-library calls). Metric names are public API:
 // operators' PromQL depends on them. Series are sorted so output is deterministic (golden tests).
 // Label values need no escaping: run_id/component/source match ID_PATTERN, reasons/kinds are fixed.
-import { type ExporterState, LATENCY_BUCKETS_MS } from "../events/metrics_state.ts";
-import { DROP_REASONS } from "../events/metrics_state.ts";
-import type { TailSnapshot } from "../events/tailer.ts";
+import { type ExporterState, LATENCY_BUCKETS_MS } from "./metrics_state.ts";
+import { DROP_REASONS } from "./metrics_state.ts";
+import type { TailSnapshot } from "./tailer.ts";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 

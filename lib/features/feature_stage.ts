@@ -2,11 +2,11 @@
 // interval) stream, the FeatureSet turns a released bar (already REST-repaired when it was) into a
 // ClosedBar. A stream can checkpoint its indicator state before a bar and rewind to it, so a bar
 // corrected after it was published is recomputed together with every later bar of its stream.
-import type { Bar, ClosedBar, Features, ReleasedBar, Symbol } from "../market/types.ts";
+import type { Bar, ClosedBar, Features, ReleasedBar, SymbolName } from "../market/types.ts";
 import { FEATURE_KEYS, type FeatureKey, FeatureSet, type FeatureTimer } from "./feature_set.ts";
 
 /** Timing of one indicator update of one symbol (feature_compute_ms{feature,symbol}). */
-export type StageTimer = (feature: FeatureKey, symbol: Symbol, ms: number) => void;
+export type StageTimer = (feature: FeatureKey, symbol: SymbolName, ms: number) => void;
 
 export function streamKey(b: Pick<Bar, "venue" | "symbol" | "interval">): string {
   return `${b.venue}|${b.symbol}|${b.interval}`;

@@ -4,7 +4,7 @@
 // would refuse, returns null and goes through lib/venues/binance.ts, whose result this must equal
 // (lib/feed/binance_fast_test.ts checks that on simulator frames, fixtures and mutations).
 import type { MapResult } from "../venues/adapter.ts";
-import type { Symbol, Trade } from "../market/types.ts";
+import type { SymbolName, Trade } from "../market/types.ts";
 import { fromVenueSymbol } from "../venues/symbols.ts";
 
 const C_0 = 48, C_DOT = 46, C_QUOTE = 34, C_BRACE = 125;
@@ -99,13 +99,13 @@ function bool(p: number): number {
 /** A venue symbol seen before, found by a hash of its bytes (no string slice per frame). */
 interface KnownSymbol {
   readonly venueSym: string;
-  readonly symbol: Symbol | null;
+  readonly symbol: SymbolName | null;
 }
 const known = new Map<number, KnownSymbol[]>();
 let knownCount = 0;
 
 /** The symbol spelled in raw[start, end), or null when it is not one (then the fast path declines). */
-function symbolAt(raw: string, start: number, end: number, hash: number): Symbol | null {
+function symbolAt(raw: string, start: number, end: number, hash: number): SymbolName | null {
   const len = end - start;
   const list = known.get(hash);
   if (list !== undefined) {

@@ -5,7 +5,7 @@
 // rewind to before it, it and every later bar of the stream are recomputed, and each one whose
 // features changed is stored and published again under the same key. At a warm start (prime) the
 // store's bars set each stream's indicators, so features continue as a fresh run over them would.
-import type { Bar, ClosedBar, ReleasedBar, Symbol, Venue, VenueKline } from "../market/types.ts";
+import type { Bar, ClosedBar, ReleasedBar, SymbolName, Venue, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import type { Logger } from "../log.ts";
 import type { SuspectBook } from "./suspects.ts";
@@ -23,7 +23,7 @@ export interface CommitDeps {
   /** The venue's closed kline for a bar's interval, or null when the venue cannot say (REST failed). */
   readonly venueBar: (bar: Bar) => Promise<VenueKline | null>;
   readonly suspects: SuspectBook;
-  readonly featureTimer: (feature: FeatureKey, symbol: Symbol, ms: number) => void;
+  readonly featureTimer: (feature: FeatureKey, symbol: SymbolName, ms: number) => void;
   readonly log: Logger;
   readonly onStored?: (bar: ClosedBar) => void;
 }
@@ -73,7 +73,7 @@ export class BarCommitter {
   }
 
   /** Stored bars of a stream overlapping [fromMs, toMs] get the REST check after the fact. */
-  recheck(venue: Venue, symbol: Symbol | null, fromMs: number, toMs: number): void {
+  recheck(venue: Venue, symbol: SymbolName | null, fromMs: number, toMs: number): void {
     this.jobs.push(async () => {
       for (const s of this.streams.values()) {
         for (const entry of s.recent.values()) {

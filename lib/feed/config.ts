@@ -1,7 +1,7 @@
 // LiveFeed configuration: defaults <- env file <- process env <- flags, validated once with zod
 // into one frozen object. A bad value is one line naming the key and what is allowed.
 import { z } from "zod";
-import { type Interval, INTERVALS, type Symbol, type Venue, VENUES } from "../market/types.ts";
+import { type Interval, INTERVALS, type SymbolName, type Venue, VENUES } from "../market/types.ts";
 import { parseSymbol } from "../venues/symbols.ts";
 
 const csv = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
@@ -34,7 +34,7 @@ export const FeedConfigSchema = z.object({
     try {
       const list = csv(s).map(parseSymbol);
       if (!list.length) throw new RangeError("empty");
-      return list as Symbol[];
+      return list as SymbolName[];
     } catch (err) {
       ctx.addIssue({
         code: "custom",
@@ -42,7 +42,7 @@ export const FeedConfigSchema = z.object({
           err instanceof Error ? err.message : err
         })`,
       });
-      return [] as Symbol[];
+      return [] as SymbolName[];
     }
   }),
   INTERVALS: z.string().transform((s, ctx) => {

@@ -1,7 +1,7 @@
 // Starts the venue connections for the feed: one lifecycle per planned connection, trades plus the
 // venue's own klines subscribed, frames stamped with the FEED clock (the lifecycle's own timers stay
 // on wall time) and optionally recorded raw before they are mapped.
-import type { Interval, Symbol, Venue } from "../market/types.ts";
+import type { Interval, SymbolName, Venue } from "../market/types.ts";
 import type { Subscription, VenueAdapter } from "../venues/adapter.ts";
 import { type ConnectionEvent, type ConnectionStats, startConnection } from "../venues/connection.ts";
 import { ADAPTERS, planConnections } from "../venues/registry.ts";
@@ -23,7 +23,7 @@ export interface FeedConnection {
 
 export interface StartOptions {
   readonly venues: readonly Venue[];
-  readonly symbols: readonly Symbol[];
+  readonly symbols: readonly SymbolName[];
   readonly intervals: readonly Interval[];
   readonly env: Readonly<Record<string, string>>;
   readonly feedNow: () => number;
@@ -37,7 +37,10 @@ export interface StartOptions {
   readonly tap?: (venue: Venue, conn: string, receivedAtMs: number, frame: string) => void;
 }
 
-export function subscriptionsFor(symbols: readonly Symbol[], intervals: readonly Interval[]): Subscription[] {
+export function subscriptionsFor(
+  symbols: readonly SymbolName[],
+  intervals: readonly Interval[],
+): Subscription[] {
   return symbols.flatMap((symbol): Subscription[] => [
     { channel: "trades", symbol },
     ...intervals.map((interval): Subscription => ({ channel: "klines", symbol, interval })),

@@ -3,7 +3,7 @@
 // suspect book and the log; the rules (which bars become gaps, which ranges get the REST check) live
 // only here.
 import type { Level } from "../log.ts";
-import type { MarketEvent, Symbol, Venue } from "../market/types.ts";
+import type { MarketEvent, SymbolName, Venue } from "../market/types.ts";
 import type { FeedSettings } from "./config.ts";
 import type { FeedAction, FeedPolicy, PolicyConfig, PolicyState } from "./feed_policy_types.ts";
 
@@ -150,7 +150,7 @@ function firstTrades(
       pending = new Map(pending); // copy on the first hit only: most frames find nothing
       copied = true;
     }
-    (pending as Map<Symbol, number>).delete(e.symbol);
+    (pending as Map<SymbolName, number>).delete(e.symbol);
     // A trade older than the connect (a venue replaying recent trades on subscribe) lands in a bar
     // whose earlier trades were never seen: that bar is covered too.
     actions.push({

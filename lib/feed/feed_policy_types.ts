@@ -1,11 +1,11 @@
 // The feed policy's vocabulary (see feed_policy.ts): its settings and state, the events it is told
 // about and the actions it answers with. Plain readonly data.
 import type { Level } from "../log.ts";
-import type { MarketEvent, Symbol, Venue } from "../market/types.ts";
+import type { MarketEvent, SymbolName, Venue } from "../market/types.ts";
 import type { SymbolStall } from "./symbol_watch.ts";
 
 export interface PolicyConfig {
-  readonly symbols: readonly Symbol[];
+  readonly symbols: readonly SymbolName[];
   /** Feed time the service started: a venue's first connect suspects its bars from here. */
   readonly startedAtMs: number;
   readonly graceMs: number;
@@ -18,7 +18,7 @@ export interface PolicyState {
   /** Venues whose link has connected at least once since the start. */
   readonly everUp: ReadonlySet<Venue>;
   /** venue -> symbol -> feed time its link connected, until the first trade on it. */
-  readonly firstAfterConnect: ReadonlyMap<Venue, ReadonlyMap<Symbol, number>>;
+  readonly firstAfterConnect: ReadonlyMap<Venue, ReadonlyMap<SymbolName, number>>;
   /** Links closed by the stale timeout, per venue. */
   readonly stalls: Readonly<Partial<Record<Venue, number>>>;
 }
@@ -39,7 +39,7 @@ export type PolicyEvent =
     readonly type: "connect";
     readonly link: LinkRef;
     readonly url: string;
-    readonly stalled: readonly Symbol[];
+    readonly stalled: readonly SymbolName[];
   }
   | {
     readonly type: "disconnect";
@@ -57,7 +57,7 @@ export type PolicyEvent =
     readonly detail: string;
   }
   | { readonly type: "symbols_stalled"; readonly stalls: readonly SymbolStall[] }
-  | { readonly type: "symbol_back"; readonly venue: Venue; readonly symbol: Symbol }
+  | { readonly type: "symbol_back"; readonly venue: Venue; readonly symbol: SymbolName }
   /** Events of one frame while some symbol waits for its first trade since its link connected. */
   | { readonly type: "trades"; readonly venue: Venue; readonly events: readonly MarketEvent[] };
 
@@ -69,13 +69,18 @@ export type FeedAction =
   | { readonly do: "connection_up"; readonly venue: Venue; readonly atMs: number }
   | { readonly do: "connection_down"; readonly venue: Venue; readonly sinceMs: number }
   | { readonly do: "stall"; readonly venue: Venue }
-  | { readonly do: "symbol_down"; readonly venue: Venue; readonly symbol: Symbol; readonly sinceMs: number }
-  | { readonly do: "symbol_up"; readonly venue: Venue; readonly symbol: Symbol; readonly atMs: number }
+  | {
+    readonly do: "symbol_down";
+    readonly venue: Venue;
+    readonly symbol: SymbolName;
+    readonly sinceMs: number;
+  }
+  | { readonly do: "symbol_up"; readonly venue: Venue; readonly symbol: SymbolName; readonly atMs: number }
   /** Bars overlapping the range may have lost trades: mark them and check the stored ones. */
   | {
     readonly do: "suspect";
     readonly venue: Venue;
-    readonly symbol: Symbol | null;
+    readonly symbol: SymbolName | null;
     readonly fromMs: number;
     readonly toMs: number;
   }

@@ -6,7 +6,7 @@ import {
   type ClosedBar,
   type Interval,
   INTERVALS,
-  type Symbol,
+  type SymbolName,
   type Venue,
   VENUES,
 } from "../market/types.ts";
@@ -20,7 +20,7 @@ export interface FeedHttpDeps {
   readonly hub: BarStreamHub;
   readonly recentBars: (
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     limit: number,
   ) => Promise<ClosedBar[]>;
@@ -39,7 +39,7 @@ function badRequest(error: string): Response {
 
 export interface BarsQuery {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   readonly limit: number;
 }
@@ -52,7 +52,7 @@ export function parseBarsQuery(q: URLSearchParams): BarsQuery | string {
   }
   const rawSymbol = q.get("symbol");
   if (!rawSymbol) return `symbol is required, e.g. BTC-USDT`;
-  let symbol: Symbol;
+  let symbol: SymbolName;
   try {
     symbol = parseSymbol(rawSymbol);
   } catch {

@@ -4,7 +4,7 @@
 // (trade-id jumps, invalid frames, late trades) handed to the caller for a REST check.
 import type { BarPipeline, EventVerdict, TradeStream } from "../bars/bar_pipeline.ts";
 import type { SymbolCounters } from "../dq/dq_book.ts";
-import type { MarketEvent, Symbol, Trade, Venue } from "../market/types.ts";
+import type { MarketEvent, SymbolName, Trade, Venue } from "../market/types.ts";
 import { toVenueSymbol } from "../venues/symbols.ts";
 
 /** Per venue+symbol counters the feed renders next to the pipeline's DqBook. */
@@ -27,12 +27,12 @@ export interface StreamCounters {
 
 export interface IngestHooks {
   /** A live (non-replayed) trade entered the bars: receive - venue time, feed-clock ms. */
-  readonly latency?: (venue: Venue, symbol: Symbol, ms: number) => void;
+  readonly latency?: (venue: Venue, symbol: SymbolName, ms: number) => void;
   /**
    * Trades of [fromMs, toMs] (venue time) may be missing from the bars of this stream (null symbol:
    * every symbol of the venue): the caller checks those bars against the venue's REST klines.
    */
-  readonly suspect?: (venue: Venue, symbol: Symbol | null, fromMs: number, toMs: number) => void;
+  readonly suspect?: (venue: Venue, symbol: SymbolName | null, fromMs: number, toMs: number) => void;
 }
 
 /** Drop reasons that mean the venue sent a bad record (the pipeline counts them as invalid). */
@@ -51,7 +51,7 @@ const zero = (dq: SymbolCounters): StreamCounters => ({
 export class FeedIngest {
   readonly pipeline: BarPipeline;
   /** venue -> symbol -> counters (two lookups beat building a string key per trade). */
-  readonly streams = new Map<Venue, Map<Symbol, StreamCounters>>();
+  readonly streams = new Map<Venue, Map<SymbolName, StreamCounters>>();
   readonly verdicts: Record<EventVerdict, number> = {
     bar_input: 0,
     kline: 0,
@@ -61,13 +61,13 @@ export class FeedIngest {
     ignored: 0,
   };
   private readonly hooks: IngestHooks;
-  private readonly symbols: readonly Symbol[];
+  private readonly symbols: readonly SymbolName[];
   /** How far back (venue time) a lost frame may reach when only its receive time is known. */
   private readonly lookbackMs: number;
 
   constructor(
     pipeline: BarPipeline,
-    opts: IngestHooks & { symbols?: readonly Symbol[]; lookbackMs?: number } = {},
+    opts: IngestHooks & { symbols?: readonly SymbolName[]; lookbackMs?: number } = {},
   ) {
     this.pipeline = pipeline;
     this.hooks = opts;
@@ -75,7 +75,7 @@ export class FeedIngest {
     this.lookbackMs = opts.lookbackMs ?? 60_000;
   }
 
-  counters(venue: Venue, symbol: Symbol): StreamCounters {
+  counters(venue: Venue, symbol: SymbolName): StreamCounters {
     let m = this.streams.get(venue);
     if (!m) this.streams.set(venue, m = new Map());
     let c = m.get(symbol);
@@ -143,8 +143,8 @@ export class FeedIngest {
 }
 
 /** The configured symbol a (possibly truncated) frame names, or null when none or several match. */
-export function symbolHint(venue: Venue, text: string, symbols: readonly Symbol[]): Symbol | null {
-  let found: Symbol | null = null;
+export function symbolHint(venue: Venue, text: string, symbols: readonly SymbolName[]): SymbolName | null {
+  let found: SymbolName | null = null;
   for (const s of symbols) {
     const spellings = venue === "kraken"
       ? [toVenueSymbol(venue, s), toVenueSymbol(venue, s, { krakenV1: true })]

@@ -3,7 +3,7 @@
 // own counters (link and clock metrics in connection_metrics.ts, clock_metrics.ts); the three
 // histograms are observed as things happen. Names are public API.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Interval, Symbol, Venue } from "../market/types.ts";
+import type { Interval, SymbolName, Venue } from "../market/types.ts";
 import type { DqRow } from "../dq/dq_book.ts";
 import { FEATURE_KEYS, type FeatureKey } from "../features/feature_set.ts";
 import {
@@ -18,21 +18,21 @@ import { HotSeriesByPair } from "./hot_histogram.ts";
 
 export interface FeedScope {
   readonly venues: readonly Venue[];
-  readonly symbols: readonly Symbol[];
+  readonly symbols: readonly SymbolName[];
   readonly intervals: readonly Interval[];
 }
 
 export interface FeedMetrics {
   readonly registry: Registry;
-  latency(venue: Venue, symbol: Symbol, ms: number): void;
-  closeLag(venue: Venue, symbol: Symbol, ms: number): void;
-  featureMs(feature: FeatureKey, symbol: Symbol, ms: number): void;
+  latency(venue: Venue, symbol: SymbolName, ms: number): void;
+  closeLag(venue: Venue, symbol: SymbolName, ms: number): void;
+  featureMs(feature: FeatureKey, symbol: SymbolName, ms: number): void;
 }
 
 export function createFeedMetrics(scope: FeedScope, state: () => FeedState): FeedMetrics {
   const registry = new Registry();
   const vs = scope.venues.flatMap((venue) => scope.symbols.map((symbol) => ({ venue, symbol })));
-  const sumBy = (rows: readonly DqRow[], venue: Venue, symbol: Symbol, pick: (r: DqRow) => number) =>
+  const sumBy = (rows: readonly DqRow[], venue: Venue, symbol: SymbolName, pick: (r: DqRow) => number) =>
     rows.filter((r) => r.venue === venue && r.symbol === symbol).reduce((n, r) => n + pick(r), 0);
   const finest = scope.intervals[0];
 
@@ -40,7 +40,7 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
   const perSymbol = (
     name: string,
     help: string,
-    read: (s: FeedState, venue: Venue, symbol: Symbol) => number,
+    read: (s: FeedState, venue: Venue, symbol: SymbolName) => number,
   ) =>
     new Counter({
       name,
@@ -53,16 +53,16 @@ export function createFeedMetrics(scope: FeedScope, state: () => FeedState): Fee
         const seen = new Set(vs.map((p) => `${p.venue}|${p.symbol}`));
         for (const r of s.dq) if (r.symbol !== "*") seen.add(`${r.venue}|${r.symbol}`);
         for (const key of seen) {
-          const [venue, symbol] = key.split("|") as [Venue, Symbol];
+          const [venue, symbol] = key.split("|") as [Venue, SymbolName];
           this.inc({ venue, symbol }, read(s, venue, symbol));
         }
       },
     });
-  const dqSym = (f: "duplicates" | "late_trades") => (s: FeedState, v: Venue, sym: Symbol) =>
+  const dqSym = (f: "duplicates" | "late_trades") => (s: FeedState, v: Venue, sym: SymbolName) =>
     sumBy(s.dq, v, sym, (r) => r.counters[f]);
   const dqIv =
     (f: "gap_bars" | "kline_mismatches" | "backfilled_bars" | "abandoned_gaps", only?: Interval) =>
-    (s: FeedState, v: Venue, sym: Symbol) =>
+    (s: FeedState, v: Venue, sym: SymbolName) =>
       sumBy(
         s.dq,
         v,

@@ -1,6 +1,6 @@
 // REST klines for backfill and bar checks: the adapter builds the URL and parses the body; this
 // module does the fetch with a timeout and bounded retries with backoff (an effect at the edge).
-import type { Interval, Symbol, Venue, VenueKline } from "../market/types.ts";
+import type { Interval, SymbolName, Venue, VenueKline } from "../market/types.ts";
 import { ADAPTERS } from "../venues/registry.ts";
 import { backoffDelayMs } from "../async/backoff.ts";
 import { sleep } from "../async/sleep.ts";
@@ -71,7 +71,7 @@ export class RestKlineClient {
    */
   async klines(
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     startMs: number,
     endMs: number,

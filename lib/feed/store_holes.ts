@@ -4,12 +4,12 @@
 // only counted, never silently skipped. A hole a previous run could not fill is found again here.
 import type { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Logger } from "../log.ts";
-import { type Interval, INTERVALS, type Symbol, type Venue } from "../market/types.ts";
+import { type Interval, INTERVALS, type SymbolName, type Venue } from "../market/types.ts";
 import type { BarStore } from "../store/bar_store.ts";
 
 export interface StreamRef {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
 }
 

@@ -1,10 +1,10 @@
 // Venue-time windows in which a stream may have lost trades (an invalid or malformed frame, a jump
 // in trade ids, a trade that arrived after its bar closed). A closed bar overlapping one is checked
 // against the venue's REST kline before it is stored. Pure: time comes in as arguments.
-import { type Bar, INTERVALS, type Symbol, type Venue } from "../market/types.ts";
+import { type Bar, INTERVALS, type SymbolName, type Venue } from "../market/types.ts";
 
 interface Window {
-  readonly symbol: Symbol | null;
+  readonly symbol: SymbolName | null;
   readonly fromMs: number;
   readonly toMs: number;
 }
@@ -21,7 +21,7 @@ export class SuspectBook {
   private readonly overflowUntil = new Map<Venue, number>();
 
   /** Marks [fromMs, toMs] (venue time) of a stream, or of every symbol of the venue (symbol null). */
-  mark(venue: Venue, symbol: Symbol | null, fromMs: number, toMs: number): void {
+  mark(venue: Venue, symbol: SymbolName | null, fromMs: number, toMs: number): void {
     if (!Number.isFinite(toMs)) return;
     const from = Number.isFinite(fromMs) ? fromMs : toMs;
     let list = this.byVenue.get(venue);

@@ -4,7 +4,7 @@
 // sending that symbol: a stall, not a quiet market. Kraken sends nothing for a quiet bar, so silence
 // proves nothing there and Kraken symbols are never judged. Pure: wall and feed times are arguments.
 import { Counter, Gauge, type Registry } from "prom-client";
-import type { Symbol, Venue } from "../market/types.ts";
+import type { SymbolName, Venue } from "../market/types.ts";
 
 /** Venues whose kline channel keeps pushing a subscribed symbol without trades. */
 export const JUDGED_VENUES: ReadonlySet<Venue> = new Set<Venue>(["binance", "bybit", "okx"]);
@@ -20,21 +20,21 @@ interface Entry {
 /** A symbol that just crossed the stale timeout; `lastFeedMs` is when its data was last seen. */
 export interface SymbolStall {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly lastFeedMs: number;
   readonly silentMs: number;
 }
 
 export class SymbolWatch {
   readonly staleMs: number;
-  private readonly byVenue = new Map<Venue, Map<Symbol, Entry>>();
+  private readonly byVenue = new Map<Venue, Map<SymbolName, Entry>>();
   /** Wall time since which every connection of the venue is up; absent while one is down. */
   private readonly upSince = new Map<Venue, number>();
 
-  constructor(venues: readonly Venue[], symbols: readonly Symbol[], staleMs: number) {
+  constructor(venues: readonly Venue[], symbols: readonly SymbolName[], staleMs: number) {
     this.staleMs = staleMs;
     for (const v of venues) {
-      const m = new Map<Symbol, Entry>();
+      const m = new Map<SymbolName, Entry>();
       for (const s of symbols) {
         m.set(s, { lastWallMs: -Infinity, lastFeedMs: -Infinity, stalled: false, stalls: 0 });
       }
@@ -43,7 +43,7 @@ export class SymbolWatch {
   }
 
   /** A data frame (trade or kline) for the symbol arrived; true when that ends a stall. */
-  seen(venue: Venue, symbol: Symbol, wallMs: number, feedMs: number): boolean {
+  seen(venue: Venue, symbol: SymbolName, wallMs: number, feedMs: number): boolean {
     const e = this.byVenue.get(venue)?.get(symbol);
     if (e === undefined) return false;
     e.lastWallMs = wallMs;
@@ -82,13 +82,13 @@ export class SymbolWatch {
   }
 
   /** Symbols of the venue still stalled (a reconnect must not turn them back into flat bars). */
-  stalledOf(venue: Venue): Symbol[] {
-    const out: Symbol[] = [];
+  stalledOf(venue: Venue): SymbolName[] {
+    const out: SymbolName[] = [];
     for (const [s, e] of this.byVenue.get(venue) ?? []) if (e.stalled) out.push(s);
     return out;
   }
 
-  rows(): { venue: Venue; symbol: Symbol; stalled: boolean; stalls: number }[] {
+  rows(): { venue: Venue; symbol: SymbolName; stalled: boolean; stalls: number }[] {
     const out = [];
     for (const [venue, m] of this.byVenue) {
       for (const [symbol, e] of m) out.push({ venue, symbol, stalled: e.stalled, stalls: e.stalls });

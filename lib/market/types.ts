@@ -7,8 +7,8 @@ export type Venue = typeof VENUES[number];
 export const INTERVALS = { "1m": 60_000, "1h": 3_600_000 } as const;
 export type Interval = keyof typeof INTERVALS;
 
-/** Canonical symbol, `BASE-QUOTE`, e.g. `BTC-USDT`. */
-export type Symbol = string;
+/** Canonical symbol name, `BASE-QUOTE`, e.g. `BTC-USDT` (a venue spells it its own way: venues/symbols.ts). */
+export type SymbolName = string;
 
 export type Side = "buy" | "sell";
 
@@ -16,7 +16,7 @@ export type Side = "buy" | "sell";
 export interface Trade {
   readonly kind: "trade";
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   /** Venue trade id as a string (Kraken/Binance ids can exceed 2^53); "" when the venue has none (Kraken v1). */
   readonly tradeId: string;
   readonly price: number;
@@ -32,7 +32,7 @@ export interface Trade {
 export interface VenueKline {
   readonly kind: "kline";
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   readonly openTimeMs: number;
   readonly o: number;
@@ -52,7 +52,7 @@ export type MarketEvent = Trade | VenueKline;
 /** An OHLCV bar built by the feed. */
 export interface Bar {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   readonly openTimeMs: number;
   readonly o: number;

@@ -1,9 +1,8 @@
 // The shadow_mvs core: turns feed signals (stream open/close, feed heartbeats, history, live bars) into
 // decisions, actions and heartbeats. Synchronous; the clock and the event sink are injected, so tests
 // drive it (and the service around it) without sleeping. "Feed before bot": no decision unless the gate
-// is open, and never twice for a bar: dedupe by openTimeMs against the last bar processed. The feed
-// re-publishes a bar under the same key when it corrects it (REST repair, restated features): such a
-// correction of a bar already processed is counted and logged, never decided again.
+// is open, and never twice for a bar (processed_bars.ts): a correction of a bar already processed is
+// counted and logged, never decided again.
 import type { AiEventInput } from "../events/ai_event.ts";
 import type { Logger } from "../log.ts";
 import { type ClosedBar, INTERVALS } from "../market/types.ts";
@@ -18,6 +17,7 @@ import {
 } from "../strategy/refstrat_01.ts";
 import { totalPnl, unrealisedPnl } from "../strategy/shadow_book.ts";
 import { feedGate, type GateReason } from "./feed_gate.ts";
+import { ProcessedBars } from "./processed_bars.ts";
 import type { FeedHeartbeat, SeriesKey } from "./feed_schema.ts";
 import { actionEvent, decisionEvent, heartbeatEvent, type Identity, type Resume } from "./shadow_events.ts";
 import { EVENT_KINDS, lastBarAgeSeconds, type ShadowStatus, type SkipReason } from "./shadow_metrics.ts";
@@ -35,16 +35,13 @@ export interface EventSink {
   write(event: AiEventInput): unknown;
 }
 
-/** Processed bars remembered to tell a correction from a resend (the feed restates at most 180). */
-const REMEMBER = 512;
-
 const zeros = <K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 export class ShadowRunner {
   #state: RefStratState;
-  /** Dedupe key: openTimeMs of the last bar decided or primed. */
-  #lastProcessed: number | null;
+  /** Dedupe: the bars decided or primed. */
+  readonly #bars: ProcessedBars;
   #lastDecided: number | null;
   /** True until something was decided or restored: history then only primes, as warm-up. */
   #cold: boolean;
@@ -59,8 +56,6 @@ export class ShadowRunner {
   #decisions = zeros<Decision>(["enter_long", "exit_long", "hold"]);
   #actions = zeros<ActionKind>(["open_long", "close_long"]);
   #skipped = zeros<SkipReason>(["duplicate", "invalid", "feed_not_ok", "corrected"]);
-  /** openTimeMs -> fingerprint of the bars processed lately (insertion order = open-time order). */
-  readonly #processed = new Map<number, string>();
   #events = zeros(EVENT_KINDS);
   #consumed = 0;
   #primed = 0;
@@ -76,7 +71,8 @@ export class ShadowRunner {
     resume: Resume | null,
   ) {
     this.#state = resume?.state ?? INITIAL_STATE;
-    this.#lastProcessed = this.#lastDecided = resume?.lastDecidedOpenTimeMs ?? null;
+    this.#lastDecided = resume?.lastDecidedOpenTimeMs ?? null;
+    this.#bars = new ProcessedBars(this.#lastDecided);
     this.#cold = resume === null;
     this.#startedMs = this.#lastSeenMs = this.#lastHeartbeatMs = now();
   }
@@ -87,7 +83,7 @@ export class ShadowRunner {
 
   /** openTimeMs of the last bar decided or primed (the dedupe key); null before any. */
   get lastProcessedOpenTimeMs(): number | null {
-    return this.#lastProcessed;
+    return this.#bars.last;
   }
 
   streamOpened(): void {
@@ -129,7 +125,7 @@ export class ShadowRunner {
       if (this.#isDuplicate(bar)) continue;
       if (this.#cold) {
         this.#state = prime(this.#state, { close: bar.c, ...featuresOf(bar) });
-        this.#processedBar(bar);
+        this.#bars.add(bar);
         this.#primed++;
       } else this.#decide(bar, null);
     }
@@ -162,7 +158,7 @@ export class ShadowRunner {
         feedOk: g.ok,
         connected: this.#connected,
         reason: g.reason,
-        lastBarOpenTimeMs: this.#lastProcessed,
+        lastBarOpenTimeMs: this.#bars.last,
         lastBarAgeS: lastBarAgeSeconds(this.status(), nowMs),
         decisions: this.#decisions.enter_long + this.#decisions.exit_long + this.#decisions.hold,
       }));
@@ -176,16 +172,11 @@ export class ShadowRunner {
    * next decision reads (previous EMAs, last close) is re-primed from the corrected values.
    */
   #isDuplicate(bar: ClosedBar): boolean {
-    if (this.#lastProcessed === null || bar.openTimeMs > this.#lastProcessed) return false;
-    const was = this.#processed.get(bar.openTimeMs);
-    const now = fingerprint(bar);
-    if (was === undefined || was === now) {
-      this.#skipped.duplicate++;
-      return true;
-    }
-    this.#processed.set(bar.openTimeMs, now);
-    this.#skipped.corrected++;
-    const newest = bar.openTimeMs === this.#lastProcessed;
+    const seen = this.#bars.classify(bar);
+    if (seen === "new") return false;
+    this.#skipped[seen]++;
+    if (seen === "duplicate") return true;
+    const newest = bar.openTimeMs === this.#bars.last;
     if (newest) this.#state = prime(this.#state, { close: bar.c, ...featuresOf(bar) });
     this.log("warn", "bar corrected by the feed after it was processed; decision kept", {
       open_time_ms: bar.openTimeMs,
@@ -195,17 +186,11 @@ export class ShadowRunner {
     return true;
   }
 
-  #processedBar(bar: ClosedBar): void {
-    this.#lastProcessed = bar.openTimeMs;
-    this.#processed.set(bar.openTimeMs, fingerprint(bar));
-    if (this.#processed.size > REMEMBER) this.#processed.delete(this.#processed.keys().next().value!);
-  }
-
   /** `receivedMs` null = catch-up from history (no live latency). */
   #decide(bar: ClosedBar, receivedMs: number | null): void {
     const r = step(this.#state, { close: bar.c, ...featuresOf(bar) }, this.cfg.params);
     this.#state = r.state;
-    this.#processedBar(bar);
+    this.#bars.add(bar);
     this.#lastDecided = bar.openTimeMs;
     this.#cold = false;
     this.#decisions[r.decision]++;
@@ -258,12 +243,6 @@ export class ShadowRunner {
       eventWriteErrors: this.#writeErrors,
     };
   }
-}
-
-/** What a correction can change: the OHLCV, the trade count and the features. */
-function fingerprint(b: ClosedBar): string {
-  const f = b.features;
-  return `${b.o},${b.h},${b.l},${b.c},${b.v},${b.trades},${f.ema_12},${f.ema_26},${f.sma_20},${f.rsi_14},${f.atr_14},${f.vwap_session_utc}`;
 }
 
 function featuresOf(bar: ClosedBar) {

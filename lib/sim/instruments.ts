@@ -1,9 +1,9 @@
 // What the simulator knows about a symbol: a realistic start price, tick and lot decimals, and each
 // venue's spelling. Prices and sizes are kept as integers of ticks and lots so every sum is exact.
-import type { Symbol, Venue } from "../market/types.ts";
+import type { SymbolName, Venue } from "../market/types.ts";
 
 export interface Instrument {
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly base: string;
   readonly quote: string;
   /** Start price in quote units. */
@@ -26,7 +26,7 @@ const KNOWN: Readonly<Record<string, readonly [number, number, number, number]>>
 };
 
 /** Instrument for a canonical `BASE-QUOTE` symbol; unknown bases trade around 100. */
-export function instrument(symbol: Symbol): Instrument {
+export function instrument(symbol: SymbolName): Instrument {
   const m = /^([A-Z0-9]{1,20})-([A-Z0-9]{1,20})$/.exec(symbol);
   if (!m) throw new RangeError(`Cannot use symbol "${symbol}": expected BASE-QUOTE, e.g. BTC-USDT`);
   const [startPrice, priceDecimals, sizeDecimals, meanSize] = KNOWN[m[1]] ?? [100, 2, 3, 2];

@@ -1,7 +1,7 @@
 // The simulated market: one shared mid-price walk per symbol, and per-venue trade streams around it.
 // Everything for simulated second s is drawn from RNGs keyed by (seed, s), so the trades of a time
 // range are the same however the run is chunked: advanceTo(a); advanceTo(b) == advanceTo(b).
-import type { Side, Symbol, Venue } from "../market/types.ts";
+import type { Side, SymbolName, Venue } from "../market/types.ts";
 import { type Instrument, instrument } from "./instruments.ts";
 import { hash32, keyedRng, normal, poisson } from "./rng.ts";
 
@@ -9,7 +9,7 @@ export interface MarketConfig {
   readonly seed: number;
   /** First simulated instant of the market, ms; no trade is earlier. */
   readonly startMs: number;
-  readonly symbols: readonly Symbol[];
+  readonly symbols: readonly SymbolName[];
   readonly venues: readonly Venue[];
   /** Mean trades per simulated second per venue and symbol. */
   readonly tradeRate: number;
@@ -47,7 +47,7 @@ interface Stream {
   crossSeq: number;
 }
 
-function idBase(seed: number, venue: Venue, symbol: Symbol): number {
+function idBase(seed: number, venue: Venue, symbol: SymbolName): number {
   const h = hash32(seed, `id|${venue}|${symbol}`);
   switch (venue) {
     case "binance":

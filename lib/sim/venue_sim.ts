@@ -1,7 +1,7 @@
 // The simulator's engine: simulated clock -> market -> ground truth (bars, JSONL) -> every venue's
 // subscribers, with chaos applied per connection. tick() is one step; the server calls it on a
 // wall-clock interval, tests call it directly after moving a manual clock.
-import type { Symbol, Venue } from "../market/types.ts";
+import type { SymbolName, Venue } from "../market/types.ts";
 import { BarBook, type SimBar } from "./bars.ts";
 import { BinanceProtocol } from "./binance_ws.ts";
 import { BybitProtocol } from "./bybit_ws.ts";
@@ -19,7 +19,7 @@ export interface VenueSimOptions {
   readonly seed: number;
   readonly startSimMs: number;
   readonly speed: number;
-  readonly symbols: readonly Symbol[];
+  readonly symbols: readonly SymbolName[];
   readonly venues: readonly Venue[];
   /** Mean trades per simulated second per venue and symbol. */
   readonly tradeRate: number;

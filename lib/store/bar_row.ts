@@ -1,7 +1,7 @@
 // The bars table: one row per (venue, symbol, interval, open_time) with the bar, its features and
 // when it closed. Shared by the DuckDB store and the Parquet export.
 import type { DuckDBPreparedStatement } from "@duckdb/node-api";
-import type { ClosedBar, Features, Interval, Symbol, Venue } from "../market/types.ts";
+import type { ClosedBar, Features, Interval, SymbolName, Venue } from "../market/types.ts";
 import { INTERVALS, VENUES } from "../market/types.ts";
 import { FEATURE_KEYS } from "../features/feature_set.ts";
 
@@ -116,7 +116,7 @@ export function rowToBar(r: Record<string, unknown>): ClosedBar {
   ) as unknown as Features;
   return {
     venue: r.venue as Venue,
-    symbol: r.symbol as Symbol,
+    symbol: r.symbol as SymbolName,
     interval: r.interval as Interval,
     openTimeMs: num(r.open_time),
     o: num(r.o),

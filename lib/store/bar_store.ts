@@ -2,23 +2,28 @@
 // Durability: every write is its own autocommit statement (or one explicit transaction for a batch);
 // DuckDB writes and syncs its WAL at commit, so once upsertBar resolves the bar survives a SIGKILL.
 // CHECKPOINT folds the WAL into the file every `checkpointEvery` writes and on close.
-import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from "@duckdb/node-api";
-import type { ClosedBar, Interval, Symbol, Venue } from "../market/types.ts";
-import { bindBar, CREATE_BARS, INSERT_BAR, rowToBar, storeProblem, UPSERT_BAR } from "./bar_row.ts";
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from "@duckdb/node-api";
+import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
+import {
+  allDays,
+  type BarFilter,
+  barsAfter,
+  countBars,
+  daysFrom,
+  openTimes,
+  recentBars,
+  type Span,
+  span,
+} from "./bar_queries.ts";
+import { bindBar, CREATE_BARS, INSERT_BAR, storeProblem, UPSERT_BAR } from "./bar_row.ts";
+import { type DuckDbSettings, openDuckDb } from "./duckdb_open.ts";
 import { dayKeyOf, ParquetExport } from "./parquet_export.ts";
 
-export interface BarStoreOptions {
+export interface BarStoreOptions extends DuckDbSettings {
   /** PARTITIONING_ENABLED=true: mirror day files as hive-partitioned Parquet under this directory. */
   readonly parquetDir?: string;
   /** Run CHECKPOINT after this many writes. Default 1000. */
   readonly checkpointEvery?: number;
-  /**
-   * DuckDB memory_limit, e.g. "128MB" (STORE_MEMORY_LIMIT). DuckDB's default is 80% of the
-   * machine's RAM, which a long-running feed's block cache would slowly take.
-   */
-  readonly memoryLimit?: string;
-  /** DuckDB worker threads (STORE_THREADS); its default is one per core. */
-  readonly threads?: number;
 }
 
 export class BarStore {
@@ -53,17 +58,7 @@ export class BarStore {
 
   /** Opens (creating if needed) the DuckDB file; ":memory:" works for throwaway stores. */
   static async open(path: string, opts: BarStoreOptions = {}): Promise<BarStore> {
-    const config: Record<string, string> = {};
-    if (opts.memoryLimit !== undefined) config.memory_limit = opts.memoryLimit;
-    if (opts.threads !== undefined) config.threads = String(opts.threads);
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path, config);
-    } catch (err) {
-      // DuckDB only says "Failed to set config" for a bad setting: name what was asked for.
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new Error(`store: cannot open ${path} with ${JSON.stringify(config)}: ${msg}`);
-    }
+    const instance = await openDuckDb(path, opts);
     try {
       const con = await instance.connect();
       await con.run(CREATE_BARS);
@@ -118,95 +113,41 @@ export class BarStore {
   }
 
   /** The latest `limit` bars of a stream, oldest first, with their features. */
-  recentBars(venue: Venue, symbol: Symbol, interval: Interval, limit: number): Promise<ClosedBar[]> {
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      return Promise.reject(new RangeError(`limit must be >= 0`));
-    }
-    return this.enqueue(async () => {
-      const r = await this.con.runAndReadAll(
-        `SELECT * FROM (SELECT * FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3
-           ORDER BY open_time DESC LIMIT $4) ORDER BY open_time`,
-        [venue, symbol, interval, limit],
-      );
-      return r.getRowObjectsJS().map(rowToBar);
-    });
+  recentBars(venue: Venue, symbol: SymbolName, interval: Interval, limit: number): Promise<ClosedBar[]> {
+    return badLimit(limit) ?? this.enqueue(() => recentBars(this.con, venue, symbol, interval, limit));
   }
 
   /** Up to `limit` bars of a stream opening after `afterMs`, oldest first (a page of a full read). */
   barsAfter(
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     afterMs: number,
     limit: number,
   ): Promise<ClosedBar[]> {
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      return Promise.reject(new RangeError(`limit must be >= 0`));
-    }
-    return this.enqueue(async () => {
-      const r = await this.con.runAndReadAll(
-        `SELECT * FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3 AND open_time > $4
-           ORDER BY open_time LIMIT $5`,
-        [venue, symbol, interval, afterMs, limit],
-      );
-      return r.getRowObjectsJS().map(rowToBar);
-    });
+    return badLimit(limit) ??
+      this.enqueue(() => barsAfter(this.con, venue, symbol, interval, afterMs, limit));
   }
 
   /** Number of stored bars, optionally for one venue / symbol / interval and open times in [fromMs, toMs). */
-  countBars(
-    filter: { venue?: Venue; symbol?: Symbol; interval?: Interval; fromMs?: number; toMs?: number } = {},
-  ): Promise<number> {
-    return this.enqueue(async () => {
-      const r = await this.con.runAndReadAll(
-        `SELECT count(*) AS n FROM bars WHERE ($1 IS NULL OR venue = $1) AND ($2 IS NULL OR symbol = $2)
-           AND ($3 IS NULL OR interval = $3) AND ($4 IS NULL OR open_time >= $4)
-           AND ($5 IS NULL OR open_time < $5)`,
-        [
-          filter.venue ?? null,
-          filter.symbol ?? null,
-          filter.interval ?? null,
-          filter.fromMs ?? null,
-          filter.toMs ?? null,
-        ],
-      );
-      return Number(r.getRowObjectsJS()[0].n);
-    });
+  countBars(filter: BarFilter = {}): Promise<number> {
+    return this.enqueue(() => countBars(this.con, filter));
   }
 
   /** Open times of a stream's first and last stored bars, or null when it has none. */
-  span(
-    venue: Venue,
-    symbol: Symbol,
-    interval: Interval,
-  ): Promise<{ firstMs: number; lastMs: number } | null> {
-    return this.enqueue(async () => {
-      const r = await this.con.runAndReadAll(
-        `SELECT min(open_time) AS f, max(open_time) AS l FROM bars
-           WHERE venue = $1 AND symbol = $2 AND interval = $3`,
-        [venue, symbol, interval],
-      );
-      const row = r.getRowObjectsJS()[0];
-      return row.f === null ? null : { firstMs: Number(row.f), lastMs: Number(row.l) };
-    });
+  span(venue: Venue, symbol: SymbolName, interval: Interval): Promise<Span | null> {
+    return this.enqueue(() => span(this.con, venue, symbol, interval));
   }
 
   /** Stored open times of a stream in [fromMs, toMs), ascending (the restart scan looks for holes). */
   openTimes(
     venue: Venue,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     fromMs: number,
     toMs: number,
   ): Promise<number[]> {
-    return this.enqueue(async () => {
-      const r = await this.con.runAndReadAll(
-        `SELECT open_time AS t FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3
-           AND open_time >= $4 AND open_time < $5 ORDER BY open_time`,
-        [venue, symbol, interval, fromMs, toMs],
-      );
-      return r.getRowObjectsJS().map((row) => Number(row.t));
-    });
+    return this.enqueue(() => openTimes(this.con, venue, symbol, interval, fromMs, toMs));
   }
 
   /**
@@ -216,19 +157,12 @@ export class BarStore {
    */
   deleteFrom(interval: Interval, fromMs: number): Promise<number> {
     return this.enqueue(async () => {
-      const r = await this.con.runAndReadAll(
-        `SELECT DISTINCT venue, symbol, open_time - (open_time % 86400000) AS day FROM bars
-           WHERE interval = $1 AND open_time >= $2`,
-        [interval, fromMs],
-      );
-      const days = r.getRowObjectsJS();
+      const days = await daysFrom(this.con, interval, fromMs);
       const del = await this.con.run("DELETE FROM bars WHERE interval = $1 AND open_time >= $2", [
         interval,
         fromMs,
       ]);
-      for (const row of days) {
-        this.parquet?.mark(dayKeyOf(row.venue as Venue, row.symbol as Symbol, interval, Number(row.day)));
-      }
+      for (const day of days) this.parquet?.mark(day);
       // A failed mirror stays dirty and is retried on the next write, as in afterWrite.
       if (this.parquet && days.length > 0) {
         await this.parquet.flush(this.con).catch(() => this.parquetErrors++);
@@ -242,14 +176,7 @@ export class BarStore {
     const pq = this.parquet;
     if (!pq) return Promise.resolve([]);
     return this.enqueue(async () => {
-      const r = await this.con.runAndReadAll(
-        "SELECT DISTINCT venue, symbol, interval, open_time - (open_time % 86400000) AS day FROM bars",
-      );
-      for (const row of r.getRowObjectsJS()) {
-        pq.mark(
-          dayKeyOf(row.venue as Venue, row.symbol as Symbol, row.interval as Interval, Number(row.day)),
-        );
-      }
+      for (const day of await allDays(this.con)) pq.mark(day);
       return await pq.flush(this.con);
     });
   }
@@ -300,4 +227,10 @@ export class BarStore {
     this.queue = next.catch(() => {});
     return next;
   }
+}
+
+/** A limit that is not a count, as a rejected promise; null when it is fine. */
+function badLimit(limit: number): Promise<never> | null {
+  if (Number.isSafeInteger(limit) && limit >= 0) return null;
+  return Promise.reject(new RangeError(`limit must be >= 0`));
 }

@@ -8,7 +8,7 @@
 // most 1440 rows (1m), so a rewrite costs milliseconds.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { join } from "node:path";
-import type { Interval, Symbol, Venue } from "../market/types.ts";
+import type { Interval, SymbolName, Venue } from "../market/types.ts";
 import { BAR_COLUMNS, sqlString } from "./bar_row.ts";
 
 const DAY_MS = 86_400_000;
@@ -17,13 +17,13 @@ const FILE_COLUMNS = BAR_COLUMNS.filter((c) => c !== "venue" && c !== "symbol" &
 
 export interface DayKey {
   readonly venue: Venue;
-  readonly symbol: Symbol;
+  readonly symbol: SymbolName;
   readonly interval: Interval;
   /** UTC midnight of the day, ms. */
   readonly dayStartMs: number;
 }
 
-export function dayKeyOf(venue: Venue, symbol: Symbol, interval: Interval, openTimeMs: number): DayKey {
+export function dayKeyOf(venue: Venue, symbol: SymbolName, interval: Interval, openTimeMs: number): DayKey {
   return { venue, symbol, interval, dayStartMs: openTimeMs - (((openTimeMs % DAY_MS) + DAY_MS) % DAY_MS) };
 }
 

@@ -1,6 +1,6 @@
 // The contract every venue adapter fulfils: small connection hooks plus a pure frame mapper.
 // The shared lifecycle (connection.ts) drives the hooks; the feed consumes the mapped events.
-import type { Interval, MarketEvent, Symbol, Venue, VenueKline } from "../market/types.ts";
+import type { Interval, MarketEvent, SymbolName, Venue, VenueKline } from "../market/types.ts";
 
 /** How a frame was classified. Every frame is exactly one of these (conservation). */
 export type FrameKind =
@@ -46,8 +46,8 @@ export interface MapResult {
 
 /** What the feed wants from a venue: trades and/or the venue's own klines for a symbol. */
 export type Subscription =
-  | { readonly channel: "trades"; readonly symbol: Symbol }
-  | { readonly channel: "klines"; readonly symbol: Symbol; readonly interval: Interval };
+  | { readonly channel: "trades"; readonly symbol: SymbolName }
+  | { readonly channel: "klines"; readonly symbol: SymbolName; readonly interval: Interval };
 
 /** One WebSocket connection the adapter needs (OKX needs two: /public and /business). */
 export interface ConnectionPlan {
@@ -77,7 +77,7 @@ export interface RestKlineCodec {
   /** GET URL for closed klines in [startMs, endMs] (venue page limits apply; the caller pages). */
   readonly url: (
     restBase: string,
-    symbol: Symbol,
+    symbol: SymbolName,
     interval: Interval,
     startMs: number,
     endMs: number,
@@ -87,7 +87,7 @@ export interface RestKlineCodec {
    * says so, or else when openTimeMs + interval <= nowMs. Throws with a clear message on a venue
    * error, a malformed body or an invalid row (REST data that fails a check is not trusted at all).
    */
-  readonly parse: (body: string, symbol: Symbol, interval: Interval, nowMs: number) => VenueKline[];
+  readonly parse: (body: string, symbol: SymbolName, interval: Interval, nowMs: number) => VenueKline[];
 }
 
 export interface VenueAdapter {

@@ -1,6 +1,6 @@
 // Binance spot: hooks + pure mapper for @trade, @aggTrade and @kline_<i> (raw or combined-stream
 // envelopes), plus REST kline backfill (/api/v3/klines). Facts: docs/venues.md "Binance spot".
-import type { Interval, Symbol, Trade, VenueKline } from "../market/types.ts";
+import type { Interval, SymbolName, Trade, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import { type MapResult, requireEnv, type Subscription, type VenueAdapter } from "./adapter.ts";
 import { fromVenueSymbol, toVenueSymbol } from "./symbols.ts";
@@ -28,7 +28,7 @@ function streamName(sub: Subscription): string {
   return sub.channel === "trades" ? `${s}@trade` : `${s}@kline_${sub.interval}`;
 }
 
-function symbolOf(v: unknown): Symbol {
+function symbolOf(v: unknown): SymbolName {
   const sym = typeof v === "string" ? fromVenueSymbol("binance", v) : null;
   if (sym === null) throw new FrameDrop("unknown_symbol");
   return sym;
@@ -105,7 +105,7 @@ export function mapBinance(raw: string, receivedAtMs: number): MapResult {
   });
 }
 
-function klineRow(row: unknown, symbol: Symbol, interval: Interval, nowMs: number): VenueKline | null {
+function klineRow(row: unknown, symbol: SymbolName, interval: Interval, nowMs: number): VenueKline | null {
   if (!Array.isArray(row) || row.length < 9) throw new TypeError("row is not a 12-field kline array");
   const openTimeMs = epochMs(row[0]);
   if (openTimeMs + INTERVALS[interval] > nowMs) return null; // still forming

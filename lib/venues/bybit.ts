@@ -1,6 +1,6 @@
 // Bybit v5 spot: hooks + pure mapper for publicTrade.<SYM> and kline.<i>.<SYM>, plus REST kline
 // backfill (/v5/market/kline, newest first). Facts: docs/venues.md "Bybit v5 spot".
-import type { Interval, Symbol, Trade, VenueKline } from "../market/types.ts";
+import type { Interval, SymbolName, Trade, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import { type MapResult, requireEnv, type Subscription, type VenueAdapter } from "./adapter.ts";
 import { fromVenueSymbol, toVenueSymbol } from "./symbols.ts";
@@ -31,7 +31,7 @@ function topic(sub: Subscription): string {
   return sub.channel === "trades" ? `publicTrade.${s}` : `kline.${TO_VENUE[sub.interval]}.${s}`;
 }
 
-function symbolOf(v: unknown): Symbol {
+function symbolOf(v: unknown): SymbolName {
   const sym = typeof v === "string" ? fromVenueSymbol("bybit", v) : null;
   if (sym === null) throw new FrameDrop("unknown_symbol");
   return sym;

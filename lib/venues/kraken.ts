@@ -1,6 +1,6 @@
 // Kraken WebSocket v2: hooks + pure mapper for `trade` and `ohlc` (v1 frames are delegated to
 // kraken_v1.ts), plus REST kline backfill (/0/public/OHLC). Facts: docs/venues.md "Kraken".
-import type { Interval, Symbol, Trade, VenueKline } from "../market/types.ts";
+import type { Interval, SymbolName, Trade, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import { type MapResult, requireEnv, type VenueAdapter } from "./adapter.ts";
 import { mapKrakenV1, rawConnectionId } from "./kraken_v1.ts";
@@ -26,7 +26,7 @@ import {
 const MINUTES: Readonly<Record<Interval, number>> = { "1m": 1, "1h": 60 };
 const FROM_MINUTES: Readonly<Record<number, Interval>> = { 1: "1m", 60: "1h" };
 
-function symbolOf(v: unknown): Symbol {
+function symbolOf(v: unknown): SymbolName {
   const sym = typeof v === "string" ? fromVenueSymbol("kraken", v) : null;
   if (sym === null) throw new FrameDrop("unknown_symbol");
   return sym;

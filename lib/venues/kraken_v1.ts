@@ -1,6 +1,6 @@
 // Kraken WebSocket v1 frames (wss://ws.kraken.com): parsed for replaying recorded sessions (the real
 // captures we have are v1). Live connections use v2 (kraken.ts). Facts: docs/venues.md "v1 shapes".
-import type { Interval, Symbol, Trade, VenueKline } from "../market/types.ts";
+import type { Interval, SymbolName, Trade, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import type { MapResult } from "./adapter.ts";
 import { fromVenueSymbol } from "./symbols.ts";
@@ -20,7 +20,7 @@ import {
 
 const FROM_MINUTES: Readonly<Record<string, Interval>> = { "1": "1m", "60": "1h" };
 
-function symbolOf(v: unknown): Symbol {
+function symbolOf(v: unknown): SymbolName {
   const sym = typeof v === "string" ? fromVenueSymbol("kraken", v) : null;
   if (sym === null) throw new FrameDrop("unknown_symbol");
   return sym;

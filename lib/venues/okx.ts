@@ -1,6 +1,6 @@
 // OKX v5: hooks + pure mapper for `trades` (on /public) and `candle<bar>` (on /business), plus REST
 // kline backfill (/api/v5/market/candles, newest first). Facts: docs/venues.md "OKX v5".
-import type { Interval, Symbol, Trade, VenueKline } from "../market/types.ts";
+import type { Interval, SymbolName, Trade, VenueKline } from "../market/types.ts";
 import { INTERVALS } from "../market/types.ts";
 import {
   type ConnectionPlan,
@@ -39,7 +39,7 @@ function arg(sub: Subscription): { channel: string; instId: string } {
     : { channel: `candle${TO_BAR[sub.interval]}`, instId };
 }
 
-function symbolOf(v: unknown): Symbol {
+function symbolOf(v: unknown): SymbolName {
   const sym = typeof v === "string" ? fromVenueSymbol("okx", v) : null;
   if (sym !== null) return sym;
   // BTC-USDT-SWAP, BTC-USD-220624: derivative sizes are contracts, not base units.
@@ -54,7 +54,7 @@ function rows(d: unknown): unknown[] {
 }
 
 /** One candle array: 9 fields [ts,o,h,l,c,vol,volCcy,volCcyQuote,confirm]; legacy 7 have no confirm. */
-function candle(row: unknown, symbol: Symbol, interval: Interval, receivedAtMs: number): VenueKline {
+function candle(row: unknown, symbol: SymbolName, interval: Interval, receivedAtMs: number): VenueKline {
   if (!Array.isArray(row) || row.length < 7) throw new FrameDrop("unexpected_shape");
   const confirm = row.length >= 9 ? row[8] : "0";
   if (confirm !== "0" && confirm !== "1") throw new FrameDrop("invalid_value");

@@ -1,7 +1,7 @@
 // Canonical symbols (`BASE-QUOTE`) and each venue's spelling of them, both ways.
 // Venue forms (docs/venues.md): Binance/Bybit `BTCUSDT` (Binance stream names lower case),
 // OKX `BTC-USDT`, Kraken v2 `BTC/USDT`, Kraken v1 `XBT/USDT`.
-import type { Symbol, Venue } from "../market/types.ts";
+import type { SymbolName, Venue } from "../market/types.ts";
 
 /** Quote assets tried as suffixes of concatenated symbols, longest first so `BUSD` wins over `USD`. */
 export const QUOTE_ASSETS: readonly string[] = [
@@ -47,7 +47,7 @@ function splitConcat(s: string): [string, string] | null {
 }
 
 /** Base and quote of a canonical symbol. */
-export function splitSymbol(symbol: Symbol): { base: string; quote: string } {
+export function splitSymbol(symbol: SymbolName): { base: string; quote: string } {
   const i = symbol.indexOf("-");
   return { base: symbol.slice(0, i), quote: symbol.slice(i + 1) };
 }
@@ -56,7 +56,7 @@ export function splitSymbol(symbol: Symbol): { base: string; quote: string } {
  * Parses a configured symbol: `BTC-USDT`, `BTCUSDT`, `btcusdt`, `BTC/USDT` or `XBT/USD`.
  * Throws RangeError with one clear line when it is not a pair we can read.
  */
-export function parseSymbol(raw: string): Symbol {
+export function parseSymbol(raw: string): SymbolName {
   const s = raw.trim();
   const parts = s.includes("-") ? s.split("-") : s.includes("/") ? s.split("/") : splitConcat(s);
   if (
@@ -72,8 +72,8 @@ export function parseSymbol(raw: string): Symbol {
 }
 
 /** Parses a comma-separated symbol list (config SYMBOLS), de-duplicated, order kept. */
-export function parseSymbolList(raw: string): Symbol[] {
-  const out: Symbol[] = [];
+export function parseSymbolList(raw: string): SymbolName[] {
+  const out: SymbolName[] = [];
   for (const part of raw.split(",")) {
     if (part.trim() === "") continue;
     const sym = parseSymbol(part);
@@ -90,7 +90,7 @@ export interface VenueSymbolOptions {
 }
 
 /** The venue's spelling of a canonical symbol. */
-export function toVenueSymbol(venue: Venue, symbol: Symbol, opts: VenueSymbolOptions = {}): string {
+export function toVenueSymbol(venue: Venue, symbol: SymbolName, opts: VenueSymbolOptions = {}): string {
   const { base, quote } = splitSymbol(symbol);
   switch (venue) {
     case "binance":
@@ -105,13 +105,13 @@ export function toVenueSymbol(venue: Venue, symbol: Symbol, opts: VenueSymbolOpt
 }
 
 // Per-trade hot path: venue symbols repeat, so parse each spelling once.
-const cache = new Map<string, Symbol | null>();
+const cache = new Map<string, SymbolName | null>();
 
 /**
  * The canonical symbol for a venue's spelling, or null when it is not a spot pair we can read
  * (e.g. OKX `BTC-USDT-SWAP`, `BTC-USD-220624`: derivative sizes are contracts, not base units).
  */
-export function fromVenueSymbol(venue: Venue, venueSymbol: string): Symbol | null {
+export function fromVenueSymbol(venue: Venue, venueSymbol: string): SymbolName | null {
   const key = `${venue}|${venueSymbol}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;

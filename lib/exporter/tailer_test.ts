@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Ingest } from "./ingest.ts";
+import { Ingest } from "./line_ingest.ts";
 import { ExporterState } from "./metrics_state.ts";
 import { Tailer } from "./tailer.ts";
 

@@ -82,7 +82,7 @@ Deno.test("latency lands in the first bucket whose bound is >= the value; only d
 });
 
 Deno.test("the classifier's sameIds hint never reuses cells of an event the cap dropped", async () => {
-  const { Ingest } = await import("./ingest.ts");
+  const { Ingest } = await import("./line_ingest.ts");
   const st = new ExporterState({ maxRunIds: 1 });
   const ing = new Ingest(st);
   const line = (run: string, source = "s") =>

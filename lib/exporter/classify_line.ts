@@ -1,7 +1,14 @@
 // Per-line hot path: JSON.parse plus cheap typeof/charCode checks decide; zod is never called here.
 // It accepts exactly what AiEventSchema accepts (same isId/tsToMs helpers; classify_line_test.ts checks
 // the two agree). The slow path (explainLine) only runs to describe a line this one rejected.
-import { type EventType, isId, rfc3339MinuteMs, rfc3339TailMs, tsToMs, validateEvent } from "./ai_event.ts";
+import {
+  type EventType,
+  isId,
+  rfc3339MinuteMs,
+  rfc3339TailMs,
+  tsToMs,
+  validateEvent,
+} from "../events/ai_event.ts";
 import { FlatScan } from "./flat_scan.ts";
 
 /** A line longer than this many UTF-8 bytes (newline excluded) is dropped as `oversize`. */

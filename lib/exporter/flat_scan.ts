@@ -3,12 +3,13 @@
 // grammar and keeps only the fields the contract check reads; JSON.parse was ~60% of ingestion.
 // Anything it does not fully understand (nesting, escapes, control characters, a repeated known key,
 // trailing bytes) makes scan() return false and the caller uses JSON.parse, so for every line it
-// accepts the result equals JSON.parse's (flat_scan_test.ts checks that differentially).
+// accepts the result equals JSON.parse's (flat_scan_test.ts checks that differentially). Its helpers
+// that run once per key or byte stay in this module: calling them across modules measured ~10% slower.
+import { IdMemo } from "./id_memo.ts";
+import { NumberReader } from "./json_number.ts";
 
 const QUOTE = 34, BSLASH = 92, COMMA = 44, COLON = 58, LBRACE = 123, RBRACE = 125;
-const MINUS = 45, PLUS = 43, DOT = 46, C0 = 48, C1 = 49, C9 = 57, E_LOW = 101, E_UP = 69;
-const SP = 32, TAB = 9, LF = 10, CR = 13;
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const MINUS = 45, C0 = 48, C9 = 57, SP = 32, TAB = 9, LF = 10, CR = 13;
 
 // Known keys as bits (a second occurrence declines: JSON.parse would keep the last one).
 const K_TS = 1, K_TYPE = 2, K_RUN = 4, K_COMP = 8, K_SRC = 16, K_LAT = 32, K_SYM = 64, K_DEC = 128;
@@ -75,47 +76,6 @@ function skipWs(b: Uint8Array, p: number): number {
   return p;
 }
 
-const MEMO_SLOTS = 8, MEMO_BYTES = 64;
-
-/**
- * The last few strings read for one id field, with their bytes: a repeat (several writers' ids
- * alternate in one file) is found by comparing bytes, with no slice. A new one is COPIED (a slice of
- * 13+ chars would keep the whole decoded chunk alive, and the state keeps ids as map keys); its body
- * has no quote, backslash or control char, so that JSON.parse is exact.
- */
-class IdMemo {
-  readonly #strs: string[] = new Array(MEMO_SLOTS).fill("");
-  readonly #lens: number[] = new Array(MEMO_SLOTS).fill(-1);
-  readonly #bytes = new Uint8Array(MEMO_SLOTS * MEMO_BYTES);
-  #last = 0;
-  #next = 0;
-
-  /** The string in b[start, end), which is s[start - at, end - at). */
-  get(b: Uint8Array, s: string, start: number, end: number, at: number): string {
-    const len = end - start, bytes = this.#bytes, lens = this.#lens;
-    for (let k = 0, slot = this.#last; k < MEMO_SLOTS; k++, slot = (slot + 1) & (MEMO_SLOTS - 1)) {
-      if (lens[slot] !== len) continue;
-      const base = slot * MEMO_BYTES;
-      let i = 0;
-      while (i < len && b[start + i] === bytes[base + i]) i++;
-      if (i === len) {
-        this.#last = slot;
-        return this.#strs[slot];
-      }
-    }
-    const str = JSON.parse(s.slice(start - at - 1, end - at + 1)) as string;
-    if (len <= MEMO_BYTES) {
-      const slot = this.#next, base = slot * MEMO_BYTES;
-      this.#next = (slot + 1) & (MEMO_SLOTS - 1);
-      for (let i = 0; i < len; i++) bytes[base + i] = b[start + i];
-      lens[slot] = len;
-      this.#strs[slot] = str;
-      this.#last = slot;
-    }
-    return str;
-  }
-}
-
 /**
  * Scans one line; after scan() returns true the fields hold what JSON.parse + property reads would
  * give, in the contract check's terms: `undefined` = key absent, `null` = present with a value of a
@@ -132,8 +92,8 @@ export class FlatScan {
   sym: string | null | undefined;
   dec: string | null | undefined;
   act: string | null | undefined;
-  /** A number read by #number(), when asked for. */
-  #num = 0;
+  /** Reads numbers; `value` holds the last one asked for. */
+  readonly #numbers = new NumberReader();
   readonly #runMemo = new IdMemo();
   readonly #compMemo = new IdMemo();
   readonly #srcMemo = new IdMemo();
@@ -224,10 +184,10 @@ export class FlatScan {
     }
     if (c === MINUS || (c >= C0 && c <= C9)) {
       const want = key === K_TS || key === K_LAT;
-      const end = this.#number(b, s, p, want);
+      const end = this.#numbers.read(b, s, p, want, this.#at);
       if (end < 0) return -1;
-      if (key === K_TS) this.ts = this.#num;
-      else if (key === K_LAT) this.lat = this.#num;
+      if (key === K_TS) this.ts = this.#numbers.value;
+      else if (key === K_LAT) this.lat = this.#numbers.value;
       else if (key !== 0) this.#other(key, null);
       return end;
     }
@@ -251,58 +211,5 @@ export class FlatScan {
     else if (key === K_SYM) this.sym = v;
     else if (key === K_DEC) this.dec = v;
     else this.act = v;
-  }
-
-  /**
-   * A JSON number at p (exactly the grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); the index
-   * after it, or -1. With `want`, its value goes to #num, as JSON.parse would compute it.
-   */
-  #number(b: Uint8Array, s: string, p: number, want: boolean): number {
-    const start = p;
-    const neg = b[p] === MINUS;
-    if (neg) p++;
-    let c = b[p];
-    let m = 0, digits = 0, frac = 0;
-    if (c === C0) c = b[++p];
-    else if (c >= C1 && c <= C9) {
-      do {
-        m = m * 10 + (c - C0);
-        digits++;
-        c = b[++p];
-      } while (c >= C0 && c <= C9);
-    } else return -1;
-    if (c === DOT) {
-      c = b[++p];
-      const fs = p;
-      while (c >= C0 && c <= C9) {
-        m = m * 10 + (c - C0);
-        c = b[++p];
-      }
-      frac = p - fs;
-      if (frac === 0) return -1;
-      digits += frac;
-    }
-    let exp = false;
-    if (c === E_LOW || c === E_UP) {
-      exp = true;
-      c = b[++p];
-      if (c === PLUS || c === MINUS) c = b[++p];
-      const es = p;
-      while (c >= C0 && c <= C9) c = b[++p];
-      if (p === es) return -1;
-    }
-    if (want) {
-      // At most 15 significant digits (leading fraction zeros included) and no exponent: m < 2^53 and
-      // 10^frac are exact, so one division is the correctly rounded double, as JSON.parse gives.
-      // Otherwise let the engine's own string-to-number conversion do it.
-      let v: number;
-      if (exp || digits > 15) v = Number(s.slice(start - this.#at, p - this.#at));
-      else {
-        v = frac === 0 ? m : m / POW10[frac];
-        if (neg) v = -v;
-      }
-      this.#num = v;
-    }
-    return p;
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AiEventSchema } from "./ai_event.ts";
+import { AiEventSchema } from "../events/ai_event.ts";
 import {
   classifyLine,
   explainLine,
