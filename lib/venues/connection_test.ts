@@ -6,7 +6,6 @@ import { startConnection } from "./connection.ts";
 import { ADAPTERS } from "./registry.ts";
 import { collector, count, options, send, startVenue } from "../../testing/loopback_venue.ts";
 import { waitFor } from "../async/poll.ts";
-import type { VenueAdapter } from "./adapter.ts";
 
 const okxTrade = (id: string, ts: string) =>
   JSON.stringify({
