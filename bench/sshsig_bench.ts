@@ -1,5 +1,5 @@
 // What signing adds to a proof (budget: well under 50 ms): load the key file, sign a few-KB
-// manifest, write the .sig. Run: tools/deno/node_modules/.bin/deno bench -A lib/evidence/sshsig_bench.ts
+// manifest, write the .sig. Run: tools/deno/node_modules/.bin/deno bench -A bench/sshsig_bench.ts
 import { join } from "node:path";
 import { generateKey, readPrivateKeyFile, writeKeyPair } from "../lib/evidence/ssh_key.ts";
 import { signSshsig } from "../lib/evidence/sshsig.ts";
