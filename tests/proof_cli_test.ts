@@ -32,6 +32,38 @@ Deno.test("ops-verify: a non-numeric --wait-s is a usage error naming the flag",
   assert.equal(r.stderr.trim(), 'ops-verify: --wait-s must be a whole number from 0 to 3600, got "soon"');
 });
 
+Deno.test("ops-verify and oncall: a configured signing key that cannot be used stops the proof (2), nothing written", async () => {
+  const root = await Deno.makeTempDir({ prefix: "tp_signkey_" });
+  try {
+    const env = { TICKPROOF_SIGNING_KEY: join(root, "missing_key") };
+    const enc = join(root, "enc_key");
+    await Deno.writeTextFile(
+      enc,
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n-----END OPENSSH PRIVATE KEY-----\n",
+    );
+    for (
+      const [script, key, says] of [
+        [
+          "scripts/ops_verify.ts",
+          env.TICKPROOF_SIGNING_KEY,
+          /missing_key: cannot read the signing key \(no such file\)/,
+        ],
+        ["scripts/oncall.ts", enc, /enc_key: not a valid OpenSSH private key/],
+      ] as const
+    ) {
+      const out = join(root, "out");
+      const r = await runScript(script, ["--out-root", out], { env: { TICKPROOF_SIGNING_KEY: key } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, says);
+      assert.ok(!r.stderr.includes("not a key"), "key file content never echoed");
+      assert.equal(await Deno.stat(out).then(() => true, () => false), false, "no evidence root created");
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("activity-demo: an invalid run id is refused before anything is written", async () => {
   const r = await runScript("scripts/activity_demo.ts", [
     "--run-id",
