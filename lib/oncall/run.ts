@@ -29,7 +29,13 @@ export interface OncallResult {
 export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
   const now = opts.now ?? Date.now;
   const f = opts.fetch ?? fetch;
-  const run = { root: opts.evidenceRoot, now, command: opts.command ?? "oncall", args: opts.args };
+  const run = {
+    root: opts.evidenceRoot,
+    now,
+    command: opts.command ?? "oncall",
+    args: opts.args,
+    configFiles: [opts.configPath],
+  };
   const sealed = await withEvidence("oncall", run, async (ev) => {
     const promql = oncallQueries(opts.config);
     const [outcomes, alerts, targets] = await Promise.all([

@@ -42,7 +42,9 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
     ...STACK.map((s) => ({ name: s.name, port: s.port, probePath: s.probePath })),
     { name: "prometheus", port: PORTS.prometheus, probePath: "/-/ready" },
   ]);
-  const run = { root: opts.evidenceRoot, command: opts.command ?? "verify", args: opts.args };
+  // The attestation digests the config the stack ran with: ports and the feed profile.
+  const configFiles = ["config/ports.json", DEFAULT_ENV_FILE];
+  const run = { root: opts.evidenceRoot, command: opts.command ?? "verify", args: opts.args, configFiles };
   const sealed = await withEvidence(
     "ai_live_local_verify",
     run,
