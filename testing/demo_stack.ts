@@ -12,7 +12,7 @@ import { type Child, spawnChild } from "../lib/proc/child.ts";
 import { createWebHandler } from "../lib/web/app.ts";
 import { defaultWebConfig, resolveWebConfig, type WebConfig } from "../lib/web/config.ts";
 import { createWebMetrics } from "../lib/web/web_metrics.ts";
-import { simEnv } from "../tests/feed_support.ts";
+import { simEnv } from "./sim_env.ts";
 import { freePort, spawnScript, waitHttpOk } from "./net.ts";
 
 export interface DemoStackOptions {

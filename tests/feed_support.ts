@@ -11,6 +11,9 @@ import type { ChaosConfig } from "../lib/sim/chaos.ts";
 import { ManualWall } from "../lib/sim/clock.ts";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import { SimServer } from "../lib/sim/sim_server.ts";
+import { simEnv } from "../testing/sim_env.ts";
+
+export { simEnv };
 import { VenueSim } from "../lib/sim/venue_sim.ts";
 
 export const HOUR = 3_600_000;
@@ -88,14 +91,6 @@ export function startSim(dir: string, opts: {
 }
 
 /** Every *_URL and SIM_CLOCK_URL of live.env pointed at a simulator on `port`, plus overrides. */
-export function simEnv(port: number, over: Record<string, string> = {}): Record<string, string> {
-  const file = parseEnvFile(Deno.readTextFileSync(ENV_FILE), ENV_FILE);
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(file)) {
-    if (k.endsWith("_URL")) env[k] = v.replace("127.0.0.1:8765", `127.0.0.1:${port}`);
-  }
-  return { ...env, ...over };
-}
 
 export function feedConfig(port: number, over: Record<string, string>): FeedConfig {
   const file = parseEnvFile(Deno.readTextFileSync(ENV_FILE), ENV_FILE);

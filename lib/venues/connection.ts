@@ -5,7 +5,7 @@
 // connects and subscribes while the old link still delivers, then the old one closes; downstream
 // sees no disconnect. If the successor cannot subscribe, the cut becomes an ordinary reconnect.
 // Effects (socket, clock, timers, random) are injected.
-import type { ConnectionPlan, VenueAdapter } from "./adapter.ts";
+import type { ConnectionEffects, ConnectionOptions, TimerId } from "./connection_options.ts";
 import { backoffDelayMs } from "../async/backoff.ts";
 import { sleep } from "../async/sleep.ts";
 import { type ConnectionEvent, type ConnectionStats, emptyStats } from "./connection_events.ts";
@@ -13,42 +13,7 @@ import { openSession, type Session, type SessionHooks } from "./connection_sessi
 
 export type { ConnectionEvent, ConnectionStats } from "./connection_events.ts";
 
-export type TimerId = ReturnType<typeof setTimeout>;
-
-export interface ConnectionEffects {
-  readonly connect: (url: string) => WebSocket;
-  readonly now: () => number;
-  readonly setTimeout: (fn: () => void, ms: number) => TimerId;
-  readonly clearTimeout: (id: TimerId) => void;
-  readonly random: () => number;
-}
-
-export interface ConnectionOptions {
-  readonly adapter: VenueAdapter;
-  readonly plan: ConnectionPlan;
-  readonly sink: (ev: ConnectionEvent) => void;
-  readonly signal: AbortSignal;
-  /** No data, heartbeat, pong, ack or status for this long while open -> reconnect (STALE_TIMEOUT_MS). */
-  readonly staleTimeoutMs: number;
-  readonly backoffBaseMs: number;
-  readonly backoffMaxMs: number;
-  /** Give up on an attempt that has not opened after this long; default staleTimeoutMs. */
-  readonly connectTimeoutMs?: number;
-  /** Overrides the adapter's keepalive period (tests use tens of ms). */
-  readonly keepaliveMs?: number;
-  /** Overrides the adapter's maximum connection age. */
-  readonly maxConnectionMs?: number | null;
-  /** How often the watchdog looks at the clock; default a quarter of the shortest period. */
-  readonly checkEveryMs?: number;
-  /** Planned cuts hand over make-before-break (default true); false: close, then reconnect. */
-  readonly makeBeforeBreak?: boolean;
-  /**
-   * How long the old connection keeps delivering after its successor subscribed (default 1000):
-   * frames it sent before the successor's ack may still be in flight. Duplicates drop by trade id.
-   */
-  readonly handoverLingerMs?: number;
-  readonly effects?: Partial<ConnectionEffects>;
-}
+export type { ConnectionEffects, ConnectionOptions, TimerId } from "./connection_options.ts";
 
 export const DEFAULT_EFFECTS: ConnectionEffects = {
   connect: (url) => new WebSocket(url),

@@ -2,7 +2,7 @@
 // max-age checks, frame mapping. connection.ts runs one at a time, or two during a make-before-break
 // handover (the old one still delivering while its successor subscribes).
 import type { ConnectionEvent, ConnectionStats } from "./connection_events.ts";
-import type { ConnectionEffects, ConnectionOptions, TimerId } from "./connection.ts";
+import type { ConnectionEffects, ConnectionOptions, TimerId } from "./connection_options.ts";
 
 export interface Outcome {
   readonly reason: string;
