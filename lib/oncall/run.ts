@@ -3,7 +3,8 @@
 import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
-import { type GateResult, overallVerdict, renderSummary } from "../verify/gates.ts";
+import type { GateResult } from "../verify/gates.ts";
+import { gateJudgement } from "../verify/gate_judgement.ts";
 import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "./checks.ts";
 import type { OncallConfig } from "./config.ts";
 
@@ -48,7 +49,6 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       QueryOutcome
     >;
     const results = evaluateOncall(opts.config, { queries, alerts });
-    const verdict = overallVerdict(results);
     const table = renderTable(results);
 
     for (const [i, k] of QUERY_KEYS.entries()) {
@@ -66,10 +66,7 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
     };
     await ev.write("ONCALL_TABLE.txt", table);
     return {
-      verdict,
-      summary: { file: "ONCALL_SUMMARY.txt", text: renderSummary(header, results) },
-      summaryJson: { ...header, checks: results, verdict },
-      gates: results,
+      ...gateJudgement("ONCALL_SUMMARY.txt", header, results, "checks"),
       config: {
         promUrl: opts.promUrl,
         amUrl: opts.amUrl,

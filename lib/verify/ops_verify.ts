@@ -8,10 +8,10 @@ import {
   OPS_GATES,
   overallVerdict,
   renderSeriesTsv,
-  renderSummary,
   RUNBOOK_QUERIES,
 } from "./gates.ts";
 import { type Clock, pollUntil, realClock } from "../async/poll.ts";
+import { gateJudgement } from "./gate_judgement.ts";
 
 export interface OpsVerifyOptions {
   promUrl: string;
@@ -103,7 +103,6 @@ export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyRes
       ]),
     );
     await ev.write("exporter_metrics.txt", await fetchText(`${opts.exporterUrl}/metrics`, f));
-    const verdict = overallVerdict(results);
     const header = {
       prometheus_url: opts.promUrl,
       exporter_url: opts.exporterUrl,
@@ -112,10 +111,7 @@ export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyRes
       judged_at: new Date(clock.now()).toISOString(),
     };
     return {
-      verdict,
-      summary: { file: "AI_LIVE_OPS_SUMMARY.txt", text: renderSummary(header, results) },
-      summaryJson: { ...header, gates: results, verdict },
-      gates: results,
+      ...gateJudgement("AI_LIVE_OPS_SUMMARY.txt", header, results, "gates"),
       config: {
         promUrl: opts.promUrl,
         exporterUrl: opts.exporterUrl,
