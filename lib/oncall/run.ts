@@ -1,23 +1,20 @@
 // ./tp oncall: ask Prometheus and Alertmanager once, judge the checklist, write the evidence folder
 // `.local_tmp/oncall_<UTC stamp>/` (raw answers, summary, run.json, manifest).
 import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
-import { withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions, withEvidence } from "../evidence/with_evidence.ts";
 import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import type { GateResult } from "../verify/gates.ts";
 import { gateJudgement } from "../verify/gate_judgement.ts";
 import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "./checks.ts";
 import type { OncallConfig } from "./config.ts";
 
-export interface OncallOptions {
+export interface OncallOptions extends ProofRunOptions {
   promUrl: string;
   amUrl: string;
   config: OncallConfig;
   configPath: string;
-  evidenceRoot?: string;
   now?: () => number;
   fetch?: Fetch;
-  command?: string;
-  args?: string[];
 }
 
 export interface OncallResult {
@@ -30,13 +27,10 @@ export interface OncallResult {
 export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
   const now = opts.now ?? Date.now;
   const f = opts.fetch ?? fetch;
-  const run = {
-    root: opts.evidenceRoot,
+  const run = proofRun(opts, "oncall", {
     now,
-    command: opts.command ?? "oncall",
-    args: opts.args,
     configFiles: [opts.configPath],
-  };
+  });
   const sealed = await withEvidence("oncall", run, async (ev) => {
     const promql = oncallQueries(opts.config);
     const [outcomes, alerts, targets] = await Promise.all([

@@ -1,5 +1,5 @@
 // ops verify: the canonical gates against what is running, written as an evidence folder.
-import { withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions, withEvidence } from "../evidence/with_evidence.ts";
 import { activeTargets, type Fetch, instantQuery, isReady, wasScraped } from "../prom/client.ts";
 import {
   evaluateGate,
@@ -13,16 +13,13 @@ import {
 import { type Clock, pollUntil, realClock } from "../async/poll.ts";
 import { gateJudgement } from "./gate_judgement.ts";
 
-export interface OpsVerifyOptions {
+export interface OpsVerifyOptions extends ProofRunOptions {
   promUrl: string;
   exporterUrl: string;
-  evidenceRoot?: string;
   /** How long to wait for Prometheus to be ready. */
   readyTimeoutMs: number;
   /** How long to wait for targets to be scraped / gates to pass before judging. */
   waitMs: number;
-  command?: string;
-  args?: string[];
   clock?: Clock;
   fetch?: Fetch;
   /** Cuts waits short (SIGINT/SIGTERM); the evidence is still written. */
@@ -39,12 +36,7 @@ export interface OpsVerifyResult {
 export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyResult> {
   const clock = opts.clock ?? realClock;
   const f = opts.fetch ?? fetch;
-  const run = {
-    root: opts.evidenceRoot,
-    now: clock.now,
-    command: opts.command ?? "ops-verify",
-    args: opts.args,
-  };
+  const run = proofRun(opts, "ops-verify", { now: clock.now });
   const sealed = await withEvidence("ai_live_ops_verify", run, async (ev) => {
     const ready = (await pollUntil(
       async () => (await isReady(opts.promUrl, f)) || undefined,
