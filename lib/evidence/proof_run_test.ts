@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { proofRun } from "./with_evidence.ts";
+import { proofRun } from "./proof_run.ts";
 
 Deno.test("proofRun: the proof's root, command (else the task name) and args, plus what the caller adds", () => {
   const now = () => 1;

@@ -32,22 +32,6 @@ export interface EvidenceRunOptions extends EvidenceOptions {
   configFiles?: readonly string[];
 }
 
-/** What every proof's options say about its folder and run.json: where, as which task, with which args. */
-export interface ProofRunOptions {
-  evidenceRoot?: string;
-  command?: string;
-  args?: string[];
-}
-
-/** withEvidence's run options from a proof's own; `command` is the task name when opts give none. */
-export function proofRun(
-  opts: ProofRunOptions,
-  command: string,
-  more: Omit<EvidenceRunOptions, "root" | "command" | "args"> = {},
-): EvidenceRunOptions {
-  return { root: opts.evidenceRoot, command: opts.command ?? command, args: opts.args, ...more };
-}
-
 /** What the body hands back: the verdict, the summary files and run.json's effective config. */
 export interface Judged<T> {
   verdict: Verdict;

@@ -1,7 +1,8 @@
 // ./tp oncall: ask Prometheus and Alertmanager once, judge the checklist, write the evidence folder
 // `.local_tmp/oncall_<UTC stamp>/` (raw answers, summary, run.json, manifest).
 import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
-import { proofRun, type ProofRunOptions, withEvidence } from "../evidence/with_evidence.ts";
+import { withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import type { GateResult } from "../verify/gates.ts";
 import { gateJudgement } from "../verify/gate_judgement.ts";

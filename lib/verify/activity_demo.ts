@@ -6,13 +6,8 @@ import { dirname } from "node:path";
 import { type AiEvent, eventLine, makeEvent } from "../events/ai_event.ts";
 import { DEMO_SOURCE } from "../events/demo_source.ts";
 import type { GateRecord } from "../evidence/gate_record.ts";
-import {
-  type EvidenceHandle,
-  type Judged,
-  proofRun,
-  type ProofRunOptions,
-  withEvidence,
-} from "../evidence/with_evidence.ts";
+import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { appendJsonl } from "../fs/jsonl_append.ts";
 import { errorText, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import { fetchText } from "./ops_verify.ts";

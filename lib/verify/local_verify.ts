@@ -5,13 +5,8 @@ import { bindHost, PORTS } from "../config/ports.ts";
 import { renderScanReport, scanDirs, selfTest } from "../evidence/key_scan.ts";
 import { utcStamp } from "../evidence/stamp.ts";
 import type { GateRecord } from "../evidence/gate_record.ts";
-import {
-  type EvidenceHandle,
-  type Judged,
-  proofRun,
-  type ProofRunOptions,
-  withEvidence,
-} from "../evidence/with_evidence.ts";
+import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../feed/load_config.ts";
 import { isReady } from "../prom/client.ts";
 import { type PromHandle as LocalProm, startPrometheus as startLocalPrometheus } from "../prom/launcher.ts";

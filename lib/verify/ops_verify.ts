@@ -1,5 +1,6 @@
 // ops verify: the canonical gates against what is running, written as an evidence folder.
-import { proofRun, type ProofRunOptions, withEvidence } from "../evidence/with_evidence.ts";
+import { withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { activeTargets, type Fetch, instantQuery, isReady, wasScraped } from "../prom/client.ts";
 import {
   evaluateGate,
