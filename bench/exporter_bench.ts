@@ -11,14 +11,7 @@ import { Tailer } from "../lib/exporter/tailer.ts";
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
 import { writeBenchFile } from "../testing/event_file.ts";
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  target: string;
-  ok: boolean;
-}
+import type { BenchRow } from "./bench_row.ts";
 
 /** Reads a file through a LineSplitter into a sink (the reading half both measurements share). */
 async function readThrough(path: string, sink: LineSink): Promise<void> {

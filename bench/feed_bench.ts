@@ -16,7 +16,8 @@ import { createFeedMetrics } from "../lib/feed/metrics.ts";
 import { BinanceProtocol } from "../lib/sim/binance_ws.ts";
 import { MarketGenerator } from "../lib/sim/market.ts";
 import { mapBinance } from "../lib/venues/binance.ts";
-import { type BenchRow, simRun } from "./feed_bench_sim.ts";
+import type { BenchRow } from "./bench_row.ts";
+import { simRun } from "./feed_bench_sim.ts";
 
 export type { BenchRow };
 

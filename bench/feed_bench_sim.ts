@@ -7,14 +7,7 @@ import { resolveFeedConfig } from "../lib/feed/config.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { startFeed } from "../lib/feed/run.ts";
 import { bucketQuantile, histogramBuckets } from "../lib/feed/status_line.ts";
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  target: string;
-  ok: boolean;
-}
+import type { BenchRow } from "./bench_row.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const GRACE_MS = 2000;

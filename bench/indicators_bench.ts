@@ -7,6 +7,7 @@ import { Atr } from "../lib/features/atr.ts";
 import { Ema } from "../lib/features/ema.ts";
 import { Rsi } from "../lib/features/rsi.ts";
 import { closeTo, type FixtureBar, loadReferencePair } from "../testing/reference_fixture.ts";
+import type { BenchRow } from "./bench_row.ts";
 
 // The peers load only when measuring (measureIndicators), by a specifier the module graph does not
 // see, so --help starts without resolving or downloading any npm package.
@@ -18,15 +19,6 @@ async function loadPeers(): Promise<void> {
   const load = (name: string) => import(name);
   debut ??= await load("@debut/indicators") as Debut;
   ts ??= await load("trading-signals") as Ts;
-}
-
-/** One result line, shaped so a top-level bench can merge rows from every part. */
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  target: string;
-  ok: boolean;
 }
 
 interface Series {

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S deno run -A
 // task activity-demo: prove that fresh AI events reach Prometheus, run-id scoped.
-import { EXIT, intFlag, parseFlags, run, UsageError, verdictExit } from "../lib/cli/main.ts";
+import { EXIT, intFlag, parseFlags, run, UsageError } from "../lib/cli/main.ts";
+import { localUrl, printProof, STACK_PROOF_FLAGS } from "../lib/cli/proof_cli.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { isId } from "../lib/events/ai_event.ts";
 import { utcStamp } from "../lib/evidence/stamp.ts";
@@ -33,24 +34,22 @@ async function main(args: string[]): Promise<number> {
   const flags = parseFlags(args, {
     help: HELP,
     options: {
-      "prom-url": { type: "string" },
-      "exporter-url": { type: "string" },
+      ...STACK_PROOF_FLAGS,
       events: { type: "string" },
       "run-id": { type: "string" },
       n: { type: "string" },
       "wait-s": { type: "string" },
-      "out-root": { type: "string" },
     },
   });
   if (!flags) return EXIT.OK;
   const v = flags.values;
-  const exporterUrl = v["exporter-url"] ?? `http://${bindHost()}:${PORTS.ai_live}`;
+  const exporterUrl = v["exporter-url"] ?? localUrl("ai_live");
   const runId = v["run-id"] ?? `activity_demo_${utcStamp(Date.now())}`;
   if (!isId(runId)) throw new UsageError(`--run-id "${runId}" must be 1-64 characters of [A-Za-z0-9._:-]`);
   const eventsFile = v.events ?? (await exporterEventsFile(exporterUrl)) ??
     Deno.env.get("PEAK_TRADE_AI_EVENTS_JSONL") ?? "logs/ai/ai_events.jsonl";
   const res = await runActivityDemo({
-    promUrl: v["prom-url"] ?? `http://${bindHost()}:${PORTS.prometheus}`,
+    promUrl: v["prom-url"] ?? localUrl("prometheus"),
     exporterUrl,
     eventsFile,
     runId,
@@ -61,9 +60,7 @@ async function main(args: string[]): Promise<number> {
     args,
   });
   for (const u of res.unreachable) console.error(`activity-demo: not reachable: ${u}`);
-  console.log(res.summaryText.trimEnd());
-  console.log(`evidence: ${res.dir}`);
-  return verdictExit(res.verdict);
+  return printProof(res);
 }
 
 if (import.meta.main) Deno.exit(await run("activity-demo", main));

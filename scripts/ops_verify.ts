@@ -1,6 +1,7 @@
 #!/usr/bin/env -S deno run -A
 // task ops-verify: the canonical AI Live Ops gates against the running stack.
-import { EXIT, intFlag, parseFlags, run, verdictExit } from "../lib/cli/main.ts";
+import { EXIT, intFlag, parseFlags, run } from "../lib/cli/main.ts";
+import { localUrl, printProof, STACK_PROOF_FLAGS } from "../lib/cli/proof_cli.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { runOpsVerify } from "../lib/verify/ops_verify.ts";
 
@@ -28,9 +29,7 @@ async function main(args: string[]): Promise<number> {
   const flags = parseFlags(args, {
     help: HELP,
     options: {
-      "prom-url": { type: "string" },
-      "exporter-url": { type: "string" },
-      "out-root": { type: "string" },
+      ...STACK_PROOF_FLAGS,
       "ready-timeout-s": { type: "string" },
       "wait-s": { type: "string" },
     },
@@ -38,17 +37,15 @@ async function main(args: string[]): Promise<number> {
   if (!flags) return EXIT.OK;
   const v = flags.values;
   const res = await runOpsVerify({
-    promUrl: v["prom-url"] ?? `http://${bindHost()}:${PORTS.prometheus}`,
-    exporterUrl: v["exporter-url"] ?? `http://${bindHost()}:${PORTS.ai_live}`,
+    promUrl: v["prom-url"] ?? localUrl("prometheus"),
+    exporterUrl: v["exporter-url"] ?? localUrl("ai_live"),
     evidenceRoot: v["out-root"],
     readyTimeoutMs: intFlag("ready-timeout-s", v["ready-timeout-s"], 15, 0, 3600) * 1000,
     waitMs: intFlag("wait-s", v["wait-s"], 20, 0, 3600) * 1000,
     command: "ops-verify",
     args,
   });
-  console.log(res.summaryText.trimEnd());
-  console.log(`evidence: ${res.dir}`);
-  return verdictExit(res.verdict);
+  return printProof(res);
 }
 
 if (import.meta.main) Deno.exit(await run("ops-verify", main));

@@ -4,6 +4,7 @@ import type { ClosedBar } from "../lib/market/types.ts";
 import bars from "../tests/fixtures/indicators/ohlcv_1m.json" with { type: "json" };
 import ref from "../tests/fixtures/indicators/talib_reference.json" with { type: "json" };
 import type { FeatureKey } from "../lib/features/feature_set.ts";
+import { ohlcvOfRow } from "../lib/features/ohlcv_file.ts";
 import type { FixtureBar } from "./reference_fixture.ts";
 
 export const FIXTURE_BARS: readonly FixtureBar[] = bars.bars;
@@ -19,12 +20,7 @@ export function fixtureClosedBars(): ClosedBar[] {
     venue: "binance",
     symbol: "BTC-USDT",
     interval: "1m",
-    openTimeMs: b.t,
-    o: b.o,
-    h: b.h,
-    l: b.l,
-    c: b.c,
-    v: b.v,
+    ...ohlcvOfRow(b),
     trades: 1,
     origin: "trades",
     closedAtMs: b.t + 60_000 + CLOSE_DELAY_MS,

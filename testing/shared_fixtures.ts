@@ -7,6 +7,17 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const ALLOW_MISSING_SHARED = "TICKPROOF_ALLOW_MISSING_SHARED";
 
+/** The first trade in the shared okx/trades.jsonl as the adapter maps it (its receive time is the reader's). */
+export const OKX_FIRST_TRADE = {
+  venue: "okx",
+  symbol: "BTC-USDT",
+  tradeId: "338476307",
+  price: 30236,
+  size: 0.0002,
+  side: "buy",
+  venueTimeMs: 1652459224818,
+} as const;
+
 export interface SharedFixtures {
   /** <shared>/fixtures/venues */
   readonly dir: string;

@@ -37,6 +37,11 @@ const edit = async (dir: string, rel: string, f: (t: string) => string) => {
 /** What a careful tamperer does after an edit: rebuild the manifest so sha256sum passes again. */
 const reseal = async (dir: string) =>
   await Deno.writeTextFile(join(dir, MANIFEST_NAME), await buildManifest(dir));
+/** A case's change: edit one file, then reseal. */
+const editSealed = (rel: string, f: (t: string) => string) => async (dir: string) => {
+  await edit(dir, rel, f);
+  await reseal(dir);
+};
 
 const CASES: Case[] = [
   {
@@ -63,24 +68,17 @@ const CASES: Case[] = [
   {
     name: "raw answer changed (up 0 -> 1), manifest rebuilt",
     base: "oncall",
-    change: async (d) => {
-      await edit(d, "prom/up.json", (t) => t.replace(/"0"\]/, '"1"]'));
-      await reseal(d);
-    },
+    change: editSealed("prom/up.json", (t) => t.replace(/"0"\]/, '"1"]')),
     code: 1,
     says: /up_live_connector: recomputed from the raw answer differs/,
   },
   {
     name: "ops raw answer changed (empty -> one up), manifest rebuilt",
     base: "ops",
-    change: async (d) => {
-      await edit(
-        d,
-        "prom/gate_heartbeat_rc.json",
-        (t) => t.replace(/"result":\[\]/, '"result":[{"metric":{},"value":[1,"1"]}]'),
-      );
-      await reseal(d);
-    },
+    change: editSealed(
+      "prom/gate_heartbeat_rc.json",
+      (t) => t.replace(/"result":\[\]/, '"result":[{"metric":{},"value":[1,"1"]}]'),
+    ),
     code: 1,
     says: /heartbeat_rc: recomputed from the raw answer differs/,
   },
@@ -100,10 +98,7 @@ const CASES: Case[] = [
   {
     name: "text summary changed (verdict=FAIL -> PASS), manifest rebuilt",
     base: "oncall",
-    change: async (d) => {
-      await edit(d, "ONCALL_SUMMARY.txt", (t) => t.replace("verdict=FAIL", "verdict=PASS"));
-      await reseal(d);
-    },
+    change: editSealed("ONCALL_SUMMARY.txt", (t) => t.replace("verdict=FAIL", "verdict=PASS")),
     code: 1,
     says: /ONCALL_SUMMARY\.txt line \d+ differs/,
   },
@@ -150,10 +145,7 @@ const CASES: Case[] = [
   {
     name: "signed, then a file edited and the manifest rebuilt",
     base: "signed",
-    change: async (d) => {
-      await edit(d, "run.json", (t) => t.replace('"oncall"', '"oncall-x"'));
-      await reseal(d);
-    },
+    change: editSealed("run.json", (t) => t.replace('"oncall"', '"oncall-x"')),
     args: (d) => ["--pubkey", join(d, "..", "..", "key", "evidence_ed25519.pub")],
     code: 1,
     says: /MANIFEST_SHA256\.txt\.sig: signature does not match the message/,

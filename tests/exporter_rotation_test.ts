@@ -16,6 +16,17 @@ const tick = () => sleep(5);
 /** Waits until cond() holds; fails naming `what` after 20 s instead of hanging. */
 const until = (what: string, cond: () => boolean) => waitFor(what, cond, { timeoutMs: 20_000, everyMs: 5 });
 
+/** A tailer on events.jsonl in a fresh temp dir, polling every 5 ms into a fresh ExporterState. */
+async function tailTempFile() {
+  const dir = await Deno.makeTempDir({ prefix: "rotation_test_" });
+  const path = join(dir, "events.jsonl");
+  const state = new ExporterState();
+  const tailer = new Tailer({ path, sink: new Ingest(state), pollMs: 5 });
+  const stop = new AbortController();
+  const loop = tailer.run(stop.signal);
+  return { dir, path, state, tailer, stop, loop };
+}
+
 async function countLines(paths: string[]): Promise<number> {
   let n = 0;
   for (const p of paths) n += (await Deno.readTextFile(p)).split("\n").length - 1;
@@ -23,12 +34,7 @@ async function countLines(paths: string[]): Promise<number> {
 }
 
 Deno.test("rename rotation x3 while the emitter (another process) appends: exact totals", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "rotation_test_" });
-  const path = join(dir, "events.jsonl");
-  const state = new ExporterState();
-  const tailer = new Tailer({ path, sink: new Ingest(state), pollMs: 5 });
-  const stop = new AbortController();
-  const loop = tailer.run(stop.signal);
+  const { dir, path, state, tailer, stop, loop } = await tailTempFile();
   // The writer runs until the test stops it, so its speed never decides whether three rotations
   // happen while it appends; the totals are then the lines actually in the files.
   const writer = startScript(EMIT, ["--out", path, "--n", "1000000", "--interval-ms", "1", "--seed", "5"]);
@@ -71,12 +77,7 @@ Deno.test("rename rotation x3 while the emitter (another process) appends: exact
 });
 
 Deno.test("copytruncate x3 while a writer appends: exact totals", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "rotation_test_" });
-  const path = join(dir, "events.jsonl");
-  const state = new ExporterState();
-  const tailer = new Tailer({ path, sink: new Ingest(state), pollMs: 5 });
-  const stop = new AbortController();
-  const loop = tailer.run(stop.signal);
+  const { dir, path, state, tailer, stop, loop } = await tailTempFile();
   const N = 3000;
   let written = 0;
   // The test holds the writer at each truncation, so it cannot finish before all three happened.

@@ -4,10 +4,11 @@
 import { ACTIVITY_RAW } from "../evidence/gate_sources.ts";
 import { fmtNum } from "../verify/gates.ts";
 import { type CheckRow, problem, readJson, readSummaryBody, readText, row, storedOutcome } from "./rows.ts";
+import { summaryMissing } from "./summary_rows.ts";
 
 export async function recomputeActivity(dir: string): Promise<CheckRow[]> {
   const s = await readJson(dir, "summary.json");
-  if (!s) return [problem("summary", "summary.json", "missing", "summary.json missing or not JSON")];
+  if (!s) return summaryMissing();
   const rows: CheckRow[] = [];
   const events = await readText(dir, "events_emitted.jsonl");
   const lines = (events ?? "").split("\n").filter(Boolean);

@@ -5,24 +5,21 @@ import { ONCALL_ALERTS_FILE, oncallQueryFile } from "../evidence/gate_sources.ts
 import type { QueryOutcome } from "../prom/client.ts";
 import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "../oncall/checks.ts";
 import { type OncallConfig, parseOncallConfig } from "../oncall/config.ts";
-import { overallVerdict, renderSummary } from "../verify/gates.ts";
-import { summaryTextRow } from "./recompute_ops.ts";
 import {
   byKey,
   type CheckRow,
   compareGate,
   problem,
   readJson,
-  readSummaryBody,
   readText,
-  row,
   storedOutcome,
   unexpected,
 } from "./rows.ts";
+import { summaryFileRow, summaryMissing, summaryTextRow, verdictRow } from "./summary_rows.ts";
 
 export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   const summary = await readJson(dir, "summary.json");
-  if (!summary) return [problem("summary", "summary.json", "missing", "summary.json missing or not JSON")];
+  if (!summary) return summaryMissing();
   const run = await readJson(dir, "run.json");
   let cfg: OncallConfig;
   try {
@@ -52,31 +49,15 @@ export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   const stored = byKey(summary.checks);
   for (const r of results) rows.push(compareGate(r.key, stored.get(r.key), r));
   rows.push(...unexpected(stored, results.map((r) => r.key)));
-  rows.push(
-    row(
-      "verdict",
-      String(summary.verdict),
-      overallVerdict(results),
-      "summary verdict differs from the checks",
-    ),
-  );
-  const header = Object.fromEntries(
-    ["prometheus_url", "alertmanager_url", "alertmanager_reachable", "config", "judged_at"].map((
-      k,
-    ) => [k, String(summary[k])]),
-  );
-  rows.push(
-    summaryTextRow(
-      "ONCALL_SUMMARY.txt",
-      await readSummaryBody(dir, "ONCALL_SUMMARY.txt"),
-      renderSummary(header, results),
-    ),
-  );
+  rows.push(verdictRow(summary, results, "checks"));
+  rows.push(await summaryFileRow(dir, "ONCALL_SUMMARY.txt", summary, ONCALL_HEADER, results));
   rows.push(
     summaryTextRow("ONCALL_TABLE.txt", await readText(dir, "ONCALL_TABLE.txt"), renderTable(results)),
   );
   return rows;
 }
+
+const ONCALL_HEADER = ["prometheus_url", "alertmanager_url", "alertmanager_reachable", "config", "judged_at"];
 
 /** `{"error": "..."}`: what the writer stores when Alertmanager did not answer. */
 function errorEnvelope(raw: string): string | null {

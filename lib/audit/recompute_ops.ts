@@ -5,9 +5,7 @@ import {
   evaluateGate,
   type GateResult,
   OPS_GATES,
-  overallVerdict,
   renderSeriesTsv,
-  renderSummary,
   RUNBOOK_QUERIES,
 } from "../verify/gates.ts";
 import {
@@ -16,16 +14,15 @@ import {
   compareGate,
   problem,
   readJson,
-  readSummaryBody,
   readText,
-  row,
   storedOutcome,
   unexpected,
 } from "./rows.ts";
+import { summaryFileRow, summaryMissing, summaryTextRow, verdictRow } from "./summary_rows.ts";
 
 export async function recomputeOps(dir: string): Promise<CheckRow[]> {
   const summary = await readJson(dir, "summary.json");
-  if (!summary) return [problem("summary", "summary.json", "missing", "summary.json missing or not JSON")];
+  if (!summary) return summaryMissing();
   const stored = byKey(summary.gates);
   const rows: CheckRow[] = [];
   const results: GateResult[] = [];
@@ -42,15 +39,8 @@ export async function recomputeOps(dir: string): Promise<CheckRow[]> {
     rows.push(compareGate(spec.key, stored.get(spec.key), r));
   }
   rows.push(...unexpected(stored, OPS_GATES.map((g) => g.key)));
-  const verdict = overallVerdict(results);
-  rows.push(row("verdict", String(summary.verdict), verdict, "summary verdict differs from the gates"));
-  const header = Object.fromEntries(
-    ["prometheus_url", "exporter_url", "prometheus_ready", "targets", "judged_at"].map((
-      k,
-    ) => [k, String(summary[k])]),
-  );
-  const text = await readSummaryBody(dir, "AI_LIVE_OPS_SUMMARY.txt");
-  rows.push(summaryTextRow("AI_LIVE_OPS_SUMMARY.txt", text, renderSummary(header, results)));
+  rows.push(verdictRow(summary, results, "gates"));
+  rows.push(await summaryFileRow(dir, "AI_LIVE_OPS_SUMMARY.txt", summary, OPS_HEADER, results));
   rows.push(await seriesRow(dir));
   return rows;
 }
@@ -70,17 +60,4 @@ async function seriesRow(dir: string): Promise<CheckRow> {
   return summaryTextRow(SERIES, await readText(dir, SERIES), renderSeriesTsv(rows));
 }
 const SERIES = "PROM_REQUIRED_SERIES.tsv";
-
-/** A text summary must say exactly what its gates say (a hand edit of the .txt alone is caught). */
-export function summaryTextRow(file: string, stored: string | null, recomputed: string): CheckRow {
-  if (stored === null) return problem(file, "missing", "-", `${file} missing`);
-  if (stored === recomputed) return row(file, "matches", "matches");
-  const a = stored.split("\n"), b = recomputed.split("\n");
-  const i = a.findIndex((l, j) => l !== b[j]);
-  return problem(
-    file,
-    a[i] ?? "(end)",
-    b[i] ?? "(end)",
-    `${file} line ${i + 1} differs from the recomputed gates`,
-  );
-}
+const OPS_HEADER = ["prometheus_url", "exporter_url", "prometheus_ready", "targets", "judged_at"];

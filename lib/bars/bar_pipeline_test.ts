@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { ClosedBar, Trade, Venue, VenueKline } from "../market/types.ts";
 import { FEATURE_KEYS } from "../features/feature_set.ts";
 import { FeatureStage } from "../features/feature_stage.ts";
+import { ohlcvOfRow } from "../features/ohlcv_file.ts";
 import { closeTo, type FixtureBar, loadReferencePair } from "../../testing/reference_fixture.ts";
 import { BarPipeline, type EventVerdict, type PipelineOptions } from "./bar_pipeline.ts";
 
@@ -31,12 +32,7 @@ function kline(b: FixtureBar, closed = true): VenueKline {
     venue: "binance",
     symbol: "BTC-USDT",
     interval: "1m",
-    openTimeMs: b.t,
-    o: b.o,
-    h: b.h,
-    l: b.l,
-    c: b.c,
-    v: b.v,
+    ...ohlcvOfRow(b),
     closed,
     venueTimeMs: b.t + M - 1,
     receivedAtMs: b.t + M,

@@ -3,29 +3,26 @@ import type { Bar, VenueKline } from "../market/types.ts";
 import { KlineCheck, sameWithin } from "./kline_check.ts";
 
 const M = 60_000;
-const ours = (i: number, c: number, origin: Bar["origin"] = "trades"): Bar => ({
-  venue: "kraken",
+/** What our bar and the venue's kline share: the stream, the open time and the prices. */
+const same = (i: number, c: number) => ({
+  venue: "kraken" as const,
   symbol: "BTC-USDT",
-  interval: "1m",
+  interval: "1m" as const,
   openTimeMs: i * M,
   o: 100,
   h: 110,
   l: 90,
   c,
+});
+const ours = (i: number, c: number, origin: Bar["origin"] = "trades"): Bar => ({
+  ...same(i, c),
   v: 0.3,
   trades: 3,
   origin,
 });
 const theirs = (i: number, c: number, closed: boolean, v = 0.1 + 0.2): VenueKline => ({
   kind: "kline",
-  venue: "kraken",
-  symbol: "BTC-USDT",
-  interval: "1m",
-  openTimeMs: i * M,
-  o: 100,
-  h: 110,
-  l: 90,
-  c,
+  ...same(i, c),
   v,
   closed,
   venueTimeMs: i * M,

@@ -12,22 +12,6 @@ export interface ExprRefs {
   readonly byName: boolean;
 }
 
-/** PromQL words that are neither metrics nor functions. */
-export const PROMQL_KEYWORDS: ReadonlySet<string> = new Set([
-  "and",
-  "or",
-  "unless",
-  "by",
-  "without",
-  "on",
-  "ignoring",
-  "group_left",
-  "group_right",
-  "offset",
-  "bool",
-  "inf",
-  "nan",
-]);
 /** After these keywords a parenthesised list holds label names, not expressions. */
 export const LABEL_LISTS: ReadonlySet<string> = new Set([
   "by",
@@ -36,6 +20,17 @@ export const LABEL_LISTS: ReadonlySet<string> = new Set([
   "ignoring",
   "group_left",
   "group_right",
+]);
+/** PromQL words that are neither metrics nor functions. */
+export const PROMQL_KEYWORDS: ReadonlySet<string> = new Set([
+  "and",
+  "or",
+  "unless",
+  ...LABEL_LISTS,
+  "offset",
+  "bool",
+  "inf",
+  "nan",
 ]);
 /** Labels Prometheus adds to every scraped series. */
 const TARGET_LABELS = new Set(["job", "instance"]);

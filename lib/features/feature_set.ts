@@ -1,6 +1,6 @@
 // The feature stage for one (venue, symbol, interval) stream: every indicator is updated once per
 // closed bar, in open-time order. Bad bars are refused before any indicator state changes.
-import type { Features } from "../market/types.ts";
+import type { Features, Ohlcv } from "../market/types.ts";
 import { Atr } from "./atr.ts";
 import { Ema } from "./ema.ts";
 import { Rsi } from "./rsi.ts";
@@ -8,14 +8,7 @@ import { Sma } from "./sma.ts";
 import { SessionVwap } from "./vwap.ts";
 
 /** The OHLCV part of a bar the features need. `Bar` satisfies it. */
-export interface OhlcvInput {
-  readonly openTimeMs: number;
-  readonly o: number;
-  readonly h: number;
-  readonly l: number;
-  readonly c: number;
-  readonly v: number;
-}
+export type OhlcvInput = Ohlcv;
 
 export const FEATURE_KEYS = ["ema_12", "ema_26", "sma_20", "rsi_14", "atr_14", "vwap_session_utc"] as const;
 export type FeatureKey = typeof FEATURE_KEYS[number];

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { FEATURE_KEYS, FeatureSet } from "./feature_set.ts";
+import { ohlcvOfRow } from "./ohlcv_file.ts";
 import { closeTo, loadReferencePair } from "../../testing/reference_fixture.ts";
 
 const pair = await loadReferencePair();
@@ -9,7 +10,7 @@ Deno.test("FeatureSet matches the TA-Lib reference at every index of every key",
   const bad: string[] = [];
   let compared = 0;
   pair.bars.forEach((b, i) => {
-    const f = fs.update({ openTimeMs: b.t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v });
+    const f = fs.update(ohlcvOfRow(b));
     for (const k of FEATURE_KEYS) {
       compared++;
       if (!closeTo(f[k], pair.values[k][i])) bad.push(`${k}[${i}] got ${f[k]} want ${pair.values[k][i]}`);
@@ -23,7 +24,7 @@ Deno.test("FeatureSet warm-up: the first non-null index of each key is TA-Lib's"
   const fs = new FeatureSet();
   const first: Record<string, number> = {};
   pair.bars.forEach((b, i) => {
-    const f = fs.update({ openTimeMs: b.t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v });
+    const f = fs.update(ohlcvOfRow(b));
     for (const k of FEATURE_KEYS) if (f[k] !== null && first[k] === undefined) first[k] = i;
   });
   assert.deepEqual(first, {
@@ -37,14 +38,7 @@ Deno.test("FeatureSet warm-up: the first non-null index of each key is TA-Lib's"
 });
 
 Deno.test("FeatureSet refuses NaN, Infinity, negative volume and out-of-order bars without changing state", () => {
-  const bars = pair.bars.slice(0, 40).map((b) => ({
-    openTimeMs: b.t,
-    o: b.o,
-    h: b.h,
-    l: b.l,
-    c: b.c,
-    v: b.v,
-  }));
+  const bars = pair.bars.slice(0, 40).map(ohlcvOfRow);
   const clean = new FeatureSet();
   const dirty = new FeatureSet();
   for (let i = 0; i < 30; i++) {

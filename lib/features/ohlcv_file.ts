@@ -47,9 +47,16 @@ export function parseOhlcvFile(text: string): OhlcvInput[] {
     }
     if (b.l > Math.min(b.o, b.c)) throw new BarFileError(`${where}: field "l" ${b.l} is above o or c`);
     prevT = b.t;
-    out.push({ openTimeMs: b.t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v });
+    out.push(ohlcvOfRow(b));
   }
   return out;
+}
+
+/** A {t,o,h,l,c,v} row (file or fixture shape) as the bar fields the features read. */
+export function ohlcvOfRow(
+  b: { t: number; o: number; h: number; l: number; c: number; v: number },
+): OhlcvInput {
+  return { openTimeMs: b.t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v };
 }
 
 interface Located {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Logger } from "../log.ts";
-import type { Bar, Trade } from "../market/types.ts";
 import { emptyStats } from "../venues/connection_events.ts";
+import { sampleBar as bar, sampleTrade as trade } from "../../testing/feed_samples.ts";
 import type { FeedConnection } from "./connections.ts";
 import { FeedReactor, type ReactorParts } from "./feed_actions.ts";
 import { feedPolicy } from "./feed_policy.ts";
@@ -11,30 +11,6 @@ import { SuspectBook } from "./suspects.ts";
 import { SymbolWatch } from "./symbol_watch.ts";
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
-const trade = (symbol: string, tradeId: string, venueTimeMs: number): Trade => ({
-  kind: "trade",
-  venue: "binance",
-  symbol,
-  tradeId,
-  price: 100,
-  size: 1,
-  side: "buy",
-  venueTimeMs,
-  receivedAtMs: venueTimeMs,
-});
-const bar = (symbol: string, openTimeMs: number): Bar => ({
-  venue: "binance",
-  symbol,
-  interval: "1m",
-  openTimeMs,
-  o: 1,
-  h: 1,
-  l: 1,
-  c: 1,
-  v: 1,
-  trades: 1,
-  origin: "trades",
-});
 
 /** A binance feed at feed time `clock.feed`, wall time `clock.wall`; real pipeline, ingest, suspects, watch. */
 function setup() {

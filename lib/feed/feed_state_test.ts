@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BarPipeline } from "../bars/bar_pipeline.ts";
-import type { Trade } from "../market/types.ts";
 import { emptyStats } from "../venues/connection_events.ts";
+import { sampleTrade as trade } from "../../testing/feed_samples.ts";
 import type { FeedConnection } from "./connections.ts";
 import {
   feedHealth,
@@ -12,18 +12,6 @@ import {
   statusCounts,
 } from "./feed_state.ts";
 import { FeedIngest } from "./ingest.ts";
-
-const trade = (symbol: string, tradeId: string, venueTimeMs: number, receivedAtMs: number): Trade => ({
-  kind: "trade",
-  venue: "binance",
-  symbol,
-  tradeId,
-  price: 100,
-  size: 1,
-  side: "buy",
-  venueTimeMs,
-  receivedAtMs,
-});
 
 function conn(name: string, up: boolean, trades: boolean, lastFrameWallMs: number): FeedConnection {
   const stats = emptyStats();

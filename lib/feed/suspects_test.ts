@@ -1,40 +1,27 @@
 import assert from "node:assert/strict";
-import type { Bar } from "../market/types.ts";
+import { sampleBar } from "../../testing/feed_samples.ts";
 import { bucketQuantile, formatStatus } from "./status_line.ts";
 import { SuspectBook } from "./suspects.ts";
 
 const M = 60_000;
-const bar = (symbol: string, interval: "1m" | "1h", openTimeMs: number): Bar => ({
-  venue: "binance",
-  symbol,
-  interval,
-  openTimeMs,
-  o: 1,
-  h: 1,
-  l: 1,
-  c: 1,
-  v: 1,
-  trades: 1,
-  origin: "trades",
-});
 
 Deno.test("SuspectBook: a window marks the bars it overlaps, per symbol or venue-wide, until pruned", () => {
   const b = new SuspectBook();
   b.mark("binance", "BTC-USDT", 10 * M + 5, 10 * M + 5);
-  assert.equal(b.isSuspect(bar("BTC-USDT", "1m", 10 * M)), true);
-  assert.equal(b.isSuspect(bar("BTC-USDT", "1m", 9 * M)), false);
-  assert.equal(b.isSuspect(bar("BTC-USDT", "1m", 11 * M)), false);
-  assert.equal(b.isSuspect(bar("ETH-USDT", "1m", 10 * M)), false);
-  assert.equal(b.isSuspect(bar("BTC-USDT", "1h", 0)), true);
+  assert.equal(b.isSuspect(sampleBar("BTC-USDT", 10 * M)), true);
+  assert.equal(b.isSuspect(sampleBar("BTC-USDT", 9 * M)), false);
+  assert.equal(b.isSuspect(sampleBar("BTC-USDT", 11 * M)), false);
+  assert.equal(b.isSuspect(sampleBar("ETH-USDT", 10 * M)), false);
+  assert.equal(b.isSuspect(sampleBar("BTC-USDT", 0, "1h")), true);
   b.mark("binance", null, 20 * M - 1, 20 * M);
-  assert.equal(b.isSuspect(bar("ETH-USDT", "1m", 19 * M)), true);
-  assert.equal(b.isSuspect(bar("ETH-USDT", "1m", 20 * M)), true);
-  assert.equal(b.isSuspect({ ...bar("ETH-USDT", "1m", 20 * M), venue: "okx" }), false);
+  assert.equal(b.isSuspect(sampleBar("ETH-USDT", 19 * M)), true);
+  assert.equal(b.isSuspect(sampleBar("ETH-USDT", 20 * M)), true);
+  assert.equal(b.isSuspect({ ...sampleBar("ETH-USDT", 20 * M), venue: "okx" }), false);
   b.mark("binance", null, 20 * M, 20 * M + 10); // touching: widened, not added
   assert.equal(b.size, 2);
   b.prune(20 * M + 10 + 2 * 3_600_000 + 1);
   assert.equal(b.size, 0);
-  assert.equal(b.isSuspect(bar("BTC-USDT", "1m", 10 * M)), false);
+  assert.equal(b.isSuspect(sampleBar("BTC-USDT", 10 * M)), false);
 });
 
 Deno.test("status line: quantile from cumulative buckets over label sets, and the line", () => {

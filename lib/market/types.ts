@@ -28,18 +28,22 @@ export interface Trade {
   readonly receivedAtMs: number;
 }
 
-/** A venue's own kline/candle/ohlc frame (used to cross-check trade-built bars). */
-export interface VenueKline {
-  readonly kind: "kline";
-  readonly venue: Venue;
-  readonly symbol: SymbolName;
-  readonly interval: Interval;
+/** Open time and OHLCV: the part every bar-shaped record carries (and all the features read). */
+export interface Ohlcv {
   readonly openTimeMs: number;
   readonly o: number;
   readonly h: number;
   readonly l: number;
   readonly c: number;
   readonly v: number;
+}
+
+/** A venue's own kline/candle/ohlc frame (used to cross-check trade-built bars). */
+export interface VenueKline extends Ohlcv {
+  readonly kind: "kline";
+  readonly venue: Venue;
+  readonly symbol: SymbolName;
+  readonly interval: Interval;
   /** True when the venue marks the bar final; false while forming or when the venue has no flag (Kraken). */
   readonly closed: boolean;
   readonly trades?: number;
@@ -50,16 +54,10 @@ export interface VenueKline {
 export type MarketEvent = Trade | VenueKline;
 
 /** An OHLCV bar built by the feed. */
-export interface Bar {
+export interface Bar extends Ohlcv {
   readonly venue: Venue;
   readonly symbol: SymbolName;
   readonly interval: Interval;
-  readonly openTimeMs: number;
-  readonly o: number;
-  readonly h: number;
-  readonly l: number;
-  readonly c: number;
-  readonly v: number;
   readonly trades: number;
   /** How the bar came to be: from trades, a flat bar for a quiet interval, or REST backfill after a gap. */
   readonly origin: "trades" | "flat" | "backfill";

@@ -2,21 +2,20 @@
 // `.local_tmp/oncall_<UTC stamp>/` (raw answers, summary, run.json, manifest).
 import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
-import { type GateResult, overallVerdict, renderSummary } from "../verify/gates.ts";
+import type { GateResult } from "../verify/gates.ts";
+import { gateJudgement } from "../verify/gate_judgement.ts";
 import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "./checks.ts";
 import type { OncallConfig } from "./config.ts";
 
-export interface OncallOptions {
+export interface OncallOptions extends ProofRunOptions {
   promUrl: string;
   amUrl: string;
   config: OncallConfig;
   configPath: string;
-  evidenceRoot?: string;
   now?: () => number;
   fetch?: Fetch;
-  command?: string;
-  args?: string[];
 }
 
 export interface OncallResult {
@@ -29,13 +28,10 @@ export interface OncallResult {
 export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
   const now = opts.now ?? Date.now;
   const f = opts.fetch ?? fetch;
-  const run = {
-    root: opts.evidenceRoot,
+  const run = proofRun(opts, "oncall", {
     now,
-    command: opts.command ?? "oncall",
-    args: opts.args,
     configFiles: [opts.configPath],
-  };
+  });
   const sealed = await withEvidence("oncall", run, async (ev) => {
     const promql = oncallQueries(opts.config);
     const [outcomes, alerts, targets] = await Promise.all([
@@ -48,7 +44,6 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       QueryOutcome
     >;
     const results = evaluateOncall(opts.config, { queries, alerts });
-    const verdict = overallVerdict(results);
     const table = renderTable(results);
 
     for (const [i, k] of QUERY_KEYS.entries()) {
@@ -66,10 +61,7 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
     };
     await ev.write("ONCALL_TABLE.txt", table);
     return {
-      verdict,
-      summary: { file: "ONCALL_SUMMARY.txt", text: renderSummary(header, results) },
-      summaryJson: { ...header, checks: results, verdict },
-      gates: results,
+      ...gateJudgement("ONCALL_SUMMARY.txt", header, results, "checks"),
       config: {
         promUrl: opts.promUrl,
         amUrl: opts.amUrl,

@@ -26,13 +26,28 @@ function framePacedClock(base: VenueAdapter) {
   };
 }
 
+/** A BTC-USDT trades link on a frame-paced clock; `clockOnOpen` also moves it once after each open. */
+function pacedConnection(
+  base: VenueAdapter,
+  url: string,
+  timing: { staleTimeoutMs: number; keepaliveMs: number },
+  clockOnOpen = false,
+) {
+  const c = collector();
+  const ac = new AbortController();
+  const clock = framePacedClock(base);
+  const effects = { random: () => 0, now: clock.now, ...(clockOnOpen ? { connect: clock.connect } : {}) };
+  const conn = startConnection(options(clock.adapter, url, SUBS, c.sink, ac.signal, { ...timing, effects }));
+  return { c, ac, conn };
+}
+const SUBS = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
+
 Deno.test("lifecycle: a silent server is stale and gets reconnected", async () => {
   const venue = startVenue({}); // accepts, never speaks
   const c = collector();
   const ac = new AbortController();
-  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
   const conn = startConnection(
-    options(ADAPTERS.kraken, venue.url, subs, c.sink, ac.signal, { staleTimeoutMs: 60, keepaliveMs: 10_000 }),
+    options(ADAPTERS.kraken, venue.url, SUBS, c.sink, ac.signal, { staleTimeoutMs: 60, keepaliveMs: 10_000 }),
   );
   await c.until((e) => count(e, "connect") === 2, "a second connect");
   ac.abort();
@@ -49,19 +64,12 @@ Deno.test("lifecycle: Kraken heartbeats keep a quiet market alive (no stale reco
   const venue = startVenue({
     onOpen: (ws) => venue.every(ws, 10, () => send(ws, '{"channel":"heartbeat"}')),
   });
-  const c = collector();
-  const ac = new AbortController();
-  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
   // The lifecycle's clock moves 30 ms per frame received and never otherwise: 40 heartbeats span
   // ten stale timeouts of 120 ms whatever the machine's load, and only heartbeats keep the link up.
-  const clock = framePacedClock(ADAPTERS.kraken);
-  const conn = startConnection(
-    options(clock.adapter, venue.url, subs, c.sink, ac.signal, {
-      staleTimeoutMs: 120,
-      keepaliveMs: 10_000,
-      effects: { random: () => 0, now: clock.now },
-    }),
-  );
+  const { c, ac, conn } = pacedConnection(ADAPTERS.kraken, venue.url, {
+    staleTimeoutMs: 120,
+    keepaliveMs: 10_000,
+  });
   await waitFor("40 heartbeats", () => conn.stats.byKind.heartbeat >= 40, { timeoutMs: 10_000, everyMs: 5 });
   ac.abort();
   await conn.done;
@@ -81,18 +89,13 @@ Deno.test("lifecycle: Bybit pings every keepalive period; pongs keep the link al
       }
     },
   });
-  const c = collector();
-  const ac = new AbortController();
-  const subs = [{ channel: "trades", symbol: "BTC-USDT" }] as const;
   // Time moves 30 ms per frame received (and once after the open, to send the first ping): each pong
   // is due a ping later, and the stale timeout is only reached if pongs stop counting as alive.
-  const clock = framePacedClock(ADAPTERS.bybit);
-  const conn = startConnection(
-    options(clock.adapter, venue.url, subs, c.sink, ac.signal, {
-      staleTimeoutMs: 200,
-      keepaliveMs: 20,
-      effects: { random: () => 0, now: clock.now, connect: clock.connect },
-    }),
+  const { ac, conn } = pacedConnection(
+    ADAPTERS.bybit,
+    venue.url,
+    { staleTimeoutMs: 200, keepaliveMs: 20 },
+    true,
   );
   await waitFor("10 pongs", () => conn.stats.byKind.pong >= 10, { timeoutMs: 10_000, everyMs: 5 });
   // The tenth pong moves the clock once more: one last ping, unanswered, and then nothing moves.

@@ -7,13 +7,14 @@ import { type AiEvent, eventLine, makeEvent } from "../events/ai_event.ts";
 import { DEMO_SOURCE } from "../events/demo_source.ts";
 import type { GateRecord } from "../evidence/gate_record.ts";
 import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { appendJsonl } from "../fs/jsonl_append.ts";
 import { errorText, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
 import { fetchText } from "./ops_verify.ts";
 import { fmtNum } from "./gates.ts";
 import { type Clock, pollUntil, realClock } from "../async/poll.ts";
 
-export interface ActivityDemoOptions {
+export interface ActivityDemoOptions extends ProofRunOptions {
   promUrl: string;
   exporterUrl: string;
   /** The file the running exporter tails. */
@@ -22,9 +23,6 @@ export interface ActivityDemoOptions {
   /** Events to emit (decisions, with an action every fourth). */
   n: number;
   waitMs: number;
-  evidenceRoot?: string;
-  command?: string;
-  args?: string[];
   clock?: Clock;
   fetch?: Fetch;
   /** Cuts waits short (SIGINT/SIGTERM); the evidence is still written. */
@@ -67,12 +65,7 @@ export async function appendEvents(file: string, events: AiEvent[]): Promise<voi
 
 export async function runActivityDemo(opts: ActivityDemoOptions): Promise<ActivityDemoResult> {
   const clock = opts.clock ?? realClock;
-  const run = {
-    root: opts.evidenceRoot,
-    now: clock.now,
-    command: opts.command ?? "activity-demo",
-    args: opts.args,
-  };
+  const run = proofRun(opts, "activity-demo", { now: clock.now });
   const sealed = await withEvidence("ai_live_activity_demo", run, async (ev, started) => {
     const unreachable = await unreachableParts(opts.promUrl, opts.exporterUrl, opts.fetch ?? fetch);
     return unreachable.length > 0 ? judgeUnreachable(opts, unreachable) : await demo(ev, opts, started);

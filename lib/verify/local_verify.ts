@@ -6,6 +6,7 @@ import { renderScanReport, scanDirs, selfTest } from "../evidence/key_scan.ts";
 import { utcStamp } from "../evidence/stamp.ts";
 import type { GateRecord } from "../evidence/gate_record.ts";
 import { type EvidenceHandle, type Judged, withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../feed/load_config.ts";
 import { isReady } from "../prom/client.ts";
 import { type PromHandle as LocalProm, startPrometheus as startLocalPrometheus } from "../prom/launcher.ts";
@@ -17,11 +18,8 @@ import { renderOperatorNote, wholeVerdict } from "./operator_note.ts";
 import type { JudgedGate } from "./stack_gates.ts";
 import { dataFlow, judgeStack, stackVerdict, writeStackEvidence } from "./stack_judge.ts";
 
-export interface LocalVerifyOptions {
-  evidenceRoot?: string;
+export interface LocalVerifyOptions extends ProofRunOptions {
   waitMs: number;
-  command?: string;
-  args?: string[];
   say?: (line: string) => void;
   /** Aborts waits early (SIGINT/SIGTERM); what was started is still stopped and evidence written. */
   signal?: AbortSignal;
@@ -44,7 +42,7 @@ export async function runLocalVerify(opts: LocalVerifyOptions): Promise<LocalVer
   ]);
   // The attestation digests the config the stack ran with: ports and the feed profile.
   const configFiles = ["config/ports.json", DEFAULT_ENV_FILE];
-  const run = { root: opts.evidenceRoot, command: opts.command ?? "verify", args: opts.args, configFiles };
+  const run = proofRun(opts, "verify", { configFiles });
   const sealed = await withEvidence(
     "ai_live_local_verify",
     run,

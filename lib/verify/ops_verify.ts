@@ -1,5 +1,6 @@
 // ops verify: the canonical gates against what is running, written as an evidence folder.
 import { withEvidence } from "../evidence/with_evidence.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { activeTargets, type Fetch, instantQuery, isReady, wasScraped } from "../prom/client.ts";
 import {
   evaluateGate,
@@ -8,21 +9,18 @@ import {
   OPS_GATES,
   overallVerdict,
   renderSeriesTsv,
-  renderSummary,
   RUNBOOK_QUERIES,
 } from "./gates.ts";
 import { type Clock, pollUntil, realClock } from "../async/poll.ts";
+import { gateJudgement } from "./gate_judgement.ts";
 
-export interface OpsVerifyOptions {
+export interface OpsVerifyOptions extends ProofRunOptions {
   promUrl: string;
   exporterUrl: string;
-  evidenceRoot?: string;
   /** How long to wait for Prometheus to be ready. */
   readyTimeoutMs: number;
   /** How long to wait for targets to be scraped / gates to pass before judging. */
   waitMs: number;
-  command?: string;
-  args?: string[];
   clock?: Clock;
   fetch?: Fetch;
   /** Cuts waits short (SIGINT/SIGTERM); the evidence is still written. */
@@ -39,12 +37,7 @@ export interface OpsVerifyResult {
 export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyResult> {
   const clock = opts.clock ?? realClock;
   const f = opts.fetch ?? fetch;
-  const run = {
-    root: opts.evidenceRoot,
-    now: clock.now,
-    command: opts.command ?? "ops-verify",
-    args: opts.args,
-  };
+  const run = proofRun(opts, "ops-verify", { now: clock.now });
   const sealed = await withEvidence("ai_live_ops_verify", run, async (ev) => {
     const ready = (await pollUntil(
       async () => (await isReady(opts.promUrl, f)) || undefined,
@@ -103,7 +96,6 @@ export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyRes
       ]),
     );
     await ev.write("exporter_metrics.txt", await fetchText(`${opts.exporterUrl}/metrics`, f));
-    const verdict = overallVerdict(results);
     const header = {
       prometheus_url: opts.promUrl,
       exporter_url: opts.exporterUrl,
@@ -112,10 +104,7 @@ export async function runOpsVerify(opts: OpsVerifyOptions): Promise<OpsVerifyRes
       judged_at: new Date(clock.now()).toISOString(),
     };
     return {
-      verdict,
-      summary: { file: "AI_LIVE_OPS_SUMMARY.txt", text: renderSummary(header, results) },
-      summaryJson: { ...header, gates: results, verdict },
-      gates: results,
+      ...gateJudgement("AI_LIVE_OPS_SUMMARY.txt", header, results, "gates"),
       config: {
         promUrl: opts.promUrl,
         exporterUrl: opts.exporterUrl,

@@ -19,26 +19,26 @@ export interface Asset {
   readonly contentType: string;
 }
 
-const JS = "text/javascript; charset=utf-8";
-const CSS = "text/css; charset=utf-8";
+const js = (body: string): Asset => ({ body, contentType: "text/javascript; charset=utf-8" });
+const css = (body: string): Asset => ({ body, contentType: "text/css; charset=utf-8" });
 
 /** URL path -> file. The page references exactly these paths. "/" is the template first_paint.ts fills. */
 export const ASSETS: Readonly<Record<string, Asset>> = Object.freeze({
   "/": { body: indexHtml, contentType: "text/html; charset=utf-8" },
   // The page's modules, served as written: plain JS whose types are JSDoc comments (checked by
   // `deno check`), so a fresh clone serves them without a build step.
-  "/assets/app.js": { body: appJs, contentType: JS },
-  "/assets/client.js": { body: clientJs, contentType: JS },
-  "/assets/render.js": { body: renderJs, contentType: JS },
-  "/assets/stack_panel.js": { body: stackPanelJs, contentType: JS },
-  "/assets/alerts_panel.js": { body: alertsPanelJs, contentType: JS },
-  "/assets/feed_panel.js": { body: feedPanelJs, contentType: JS },
-  "/assets/chart.js": { body: chartJs, contentType: JS },
-  "/assets/ai_panel.js": { body: aiPanelJs, contentType: JS },
-  "/assets/evidence_panel.js": { body: evidencePanelJs, contentType: JS },
-  "/assets/style.css": { body: styleCss, contentType: CSS },
-  "/assets/uplot.js": { body: uplotJs, contentType: JS },
-  "/assets/uplot.css": { body: uplotCss, contentType: CSS },
+  "/assets/app.js": js(appJs),
+  "/assets/client.js": js(clientJs),
+  "/assets/render.js": js(renderJs),
+  "/assets/stack_panel.js": js(stackPanelJs),
+  "/assets/alerts_panel.js": js(alertsPanelJs),
+  "/assets/feed_panel.js": js(feedPanelJs),
+  "/assets/chart.js": js(chartJs),
+  "/assets/ai_panel.js": js(aiPanelJs),
+  "/assets/evidence_panel.js": js(evidencePanelJs),
+  "/assets/style.css": css(styleCss),
+  "/assets/uplot.js": js(uplotJs),
+  "/assets/uplot.css": css(uplotCss),
 });
 
 export function assetResponse(asset: Asset): Response {

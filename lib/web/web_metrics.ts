@@ -8,6 +8,9 @@ export interface WebMetrics {
   observeUpstream(source: string, ok: boolean, latencyMs: number): void;
 }
 
+/** Request and upstream latencies share one bucket layout, so their quantiles compare. */
+const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 export function createWebMetrics(): WebMetrics {
   const registry = new Registry();
   const requests = new Counter({
@@ -20,7 +23,7 @@ export function createWebMetrics(): WebMetrics {
     name: "peak_trade_web_http_request_duration_seconds",
     help: "Time to answer an HTTP request (until the response is built), by route pattern.",
     labelNames: ["route"] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
   const upstream = new Counter({
@@ -33,7 +36,7 @@ export function createWebMetrics(): WebMetrics {
     name: "peak_trade_web_upstream_duration_seconds",
     help: "Latency of upstream calls, by source.",
     labelNames: ["source"] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
   return {

@@ -1,0 +1,45 @@
+// The rows every recomputed proof ends with: summary.json present, its verdict, and the text summary
+// (key=value header, gate values, verdict) rendered again from the recomputed gates.
+import { type GateResult, overallVerdict, renderSummary } from "../verify/gates.ts";
+import { type CheckRow, problem, readSummaryBody, row } from "./rows.ts";
+
+/** The single row a folder without a readable summary.json gets. */
+export function summaryMissing(): CheckRow[] {
+  return [problem("summary", "summary.json", "missing", "summary.json missing or not JSON")];
+}
+
+/** summary.json's verdict against the verdict of the recomputed `what` (gates, checks). */
+export function verdictRow(summary: Record<string, unknown>, results: GateResult[], what: string): CheckRow {
+  return row(
+    "verdict",
+    String(summary.verdict),
+    overallVerdict(results),
+    `summary verdict differs from the ${what}`,
+  );
+}
+
+/** The text summary `file` against renderSummary of summary.json's `headerKeys` and the recomputed gates. */
+export async function summaryFileRow(
+  dir: string,
+  file: string,
+  summary: Record<string, unknown>,
+  headerKeys: readonly string[],
+  results: GateResult[],
+): Promise<CheckRow> {
+  const header = Object.fromEntries(headerKeys.map((k) => [k, String(summary[k])]));
+  return summaryTextRow(file, await readSummaryBody(dir, file), renderSummary(header, results));
+}
+
+/** A text summary must say exactly what its gates say (a hand edit of the .txt alone is caught). */
+export function summaryTextRow(file: string, stored: string | null, recomputed: string): CheckRow {
+  if (stored === null) return problem(file, "missing", "-", `${file} missing`);
+  if (stored === recomputed) return row(file, "matches", "matches");
+  const a = stored.split("\n"), b = recomputed.split("\n");
+  const i = a.findIndex((l, j) => l !== b[j]);
+  return problem(
+    file,
+    a[i] ?? "(end)",
+    b[i] ?? "(end)",
+    `${file} line ${i + 1} differs from the recomputed gates`,
+  );
+}
