@@ -103,7 +103,7 @@ async function check(args: string[]): Promise<number> {
     const bad = report.rows.filter((r) => r.verdict === "DISAGREE");
     console.log(
       bad.length === 0
-        ? `evidence check: AGREE (${report.kind}, ${report.rows.length} checks)`
+        ? `evidence check: AGREE (${report.kind}, ${report.rows.length} checks${unsignedNote(report.rows)})`
         : `evidence check: DISAGREE (${bad.length}): ${bad.map((r) => r.note || r.check).join("; ")}`,
     );
   }
@@ -229,3 +229,9 @@ export async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) Deno.exit(await run("evidence", main));
+
+/** An unsigned folder proves it is intact, not who made it: the verdict line says so. */
+function unsignedNote(rows: readonly { check: string; stored: string }[]): string {
+  const sig = rows.find((r) => r.check === "signature");
+  return sig?.stored === "unsigned" ? "; unsigned: intact, but not proof of who made it" : "";
+}

@@ -41,12 +41,15 @@ async function main(args: string[]): Promise<number> {
     console.log(closing(0, 1, 0));
     return EXIT.FAIL;
   }
+  // The operator's own evidence signing key (default path or TICKPROOF_SIGNING_KEY) never leaks into
+  // the tests: they see an empty config home, and tests that sign make their own keys.
+  const configHome = await Deno.makeTempDir({ prefix: "tickproof_test_config_" });
   const child = new Deno.Command(deno, {
     args: ["test", "-A", "--no-check=remote", ...parsed.positionals],
     stdout: "piped",
     stderr: "inherit",
     // ./tp test installs Chromium, so the browser test must run, not be skipped.
-    env: { WEB_E2E_REQUIRE: "1" },
+    env: { WEB_E2E_REQUIRE: "1", XDG_CONFIG_HOME: configHome, TICKPROOF_SIGNING_KEY: "" },
   }).spawn();
   let tail = "";
   const dec = new TextDecoder();
@@ -55,6 +58,7 @@ async function main(args: string[]): Promise<number> {
     tail = (tail + dec.decode(chunk, { stream: true })).slice(-4096);
   }
   const status = await child.status;
+  await Deno.remove(configHome, { recursive: true }).catch(() => {});
   // Deno's summary: "ok | 12 passed (3 steps) | 0 failed | 2 ignored (1 step) (1s)" (the ignored
   // part only when some are) or "FAILED | 11 passed | 1 failed (2 steps) (2s)".
   // deno-lint-ignore no-control-regex

@@ -103,6 +103,16 @@ const CASES: Case[] = [
     says: /ONCALL_SUMMARY\.txt line \d+ differs/,
   },
   {
+    name: "a failing gate's testcase dropped from gates.junit.xml, manifest rebuilt",
+    base: "oncall",
+    change: editSealed(
+      "gates.junit.xml",
+      (t) => t.replace(/ *<testcase name="up_live_connector"[\s\S]*?<\/testcase>\n/, ""),
+    ),
+    code: 1,
+    says: /gates\.junit\.xml: up_live_connector missing/,
+  },
+  {
     name: "a file edited (run.json)",
     base: "oncall",
     change: (d) => edit(d, "run.json", (t) => t.replace('"oncall"', '"oncall-x"')),

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PORTS } from "../lib/config/ports.ts";
+import { generateKey, privateKeyText } from "../lib/evidence/ssh_key.ts";
 import { runScript } from "../testing/script_proc.ts";
 
 const SCRIPTS = [
@@ -58,6 +59,26 @@ Deno.test("ops-verify and oncall: a configured signing key that cannot be used s
       assert.match(r.stderr, says);
       assert.ok(!r.stderr.includes("not a key"), "key file content never echoed");
       assert.equal(await Deno.stat(out).then(() => true, () => false), false, "no evidence root created");
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("ops-verify: a key pasted into TICKPROOF_SIGNING_KEY (instead of a path) is refused without echoing it", async () => {
+  const key = privateKeyText(generateKey("pasted"));
+  const root = await Deno.makeTempDir({ prefix: "tp_pasted_key_" });
+  try {
+    const r = await runScript("scripts/ops_verify.ts", ["--out-root", join(root, "out")], {
+      env: { TICKPROOF_SIGNING_KEY: key },
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr.trim(),
+      "ops-verify: TICKPROOF_SIGNING_KEY must be the path of a key file, not the key itself (its value is not shown)",
+    );
+    for (const line of key.trim().split("\n")) {
+      assert.ok(!(r.stdout + r.stderr).includes(line), "key text echoed");
     }
   } finally {
     await Deno.remove(root, { recursive: true });

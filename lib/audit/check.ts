@@ -4,6 +4,7 @@ import { basename, resolve } from "node:path";
 import { isKnownKind, type Kind, KINDS, parseFolderName, SIGNATURE_NAME } from "../evidence/kinds.ts";
 import { checkAttestation } from "./attestation.ts";
 import { checkManifestStrict } from "./manifest_check.ts";
+import { checkReportedGates } from "./reported_gates.ts";
 import { recomputeActivity } from "./recompute_activity.ts";
 import { recomputeLocal } from "./recompute_local.ts";
 import { recomputeOncall } from "./recompute_oncall.ts";
@@ -40,13 +41,14 @@ export async function checkFolder(dir: string, allowed: AllowedKeys | null): Pro
       `${dir}: unknown folder kind "${name.kind}" (known: ${Object.keys(KINDS).join(", ")})`,
     );
   }
-  const rows = [
+  const rows: CheckRow[] = [
     ...await checkManifestStrict(dir),
     ...await checkSignature(dir, allowed),
     await signedClaimRow(dir, KINDS[name.kind].summary),
     ...await checkAttestation(dir),
-    ...await RECOMPUTE[name.kind](dir),
   ];
+  const recomputed = await RECOMPUTE[name.kind](dir);
+  rows.push(...recomputed, ...await checkReportedGates(dir, name.kind, recomputed));
   return { dir, kind: name.kind, rows, ok: rows.every((r) => r.verdict !== "DISAGREE") };
 }
 

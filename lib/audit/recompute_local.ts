@@ -66,7 +66,11 @@ export async function recomputeLocal(dir: string): Promise<CheckRow[]> {
     ];
   }
   const stored = byKey(gatesJson.gates);
-  const venues = [...stored.keys()].flatMap((k) => /^feed_bars_closed_(.+)$/.exec(k)?.[1] ?? []);
+  // Gates are known from the raw answers too, so one dropped from stack_gates.json (with its venue) shows.
+  const rawKeys = await rawGateKeys(dir);
+  const venues = [...new Set([...stored.keys(), ...rawKeys])].flatMap((k) =>
+    /^feed_bars_closed_(.+)$/.exec(k)?.[1] ?? []
+  );
   const known = new Set([
     "stack_components",
     ...Object.keys(HTTP_BODY_OK),
@@ -86,6 +90,13 @@ export async function recomputeLocal(dir: string): Promise<CheckRow[]> {
     rows.push(compareGate(key, s, g.result));
   }
   rows.push(...unexpected(stored, known));
+  for (const key of known) {
+    if (!stored.has(key)) {
+      rows.push(
+        problem(`gate ${key}`, "missing", "-", `${key}: a stack gate missing from stack/stack_gates.json`),
+      );
+    }
+  }
   const stackVerdict = gates.length > 0 && gates.every((g) => g.result.status === "PASS") ? "PASS" : "FAIL";
   rows.push(
     row(
@@ -153,4 +164,18 @@ async function partVerdicts(dir: string, note: string, rows: CheckRow[]) {
     rows.push(row(`${field} verdict`, stored, out[k], `${basename(there!)} says ${out[k]}`));
   }
   return out;
+}
+
+/** Keys of the raw answers stored as `stack/gate_<key>.txt`. */
+async function rawGateKeys(dir: string): Promise<string[]> {
+  const keys: string[] = [];
+  try {
+    for await (const e of Deno.readDir(`${dir}/stack`)) {
+      const m = /^gate_(.+)\.txt$/.exec(e.name);
+      if (m && e.isFile) keys.push(m[1]);
+    }
+  } catch {
+    // no stack/ folder: stack_gates.json's own check reports it
+  }
+  return keys;
 }

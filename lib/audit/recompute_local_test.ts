@@ -98,6 +98,20 @@ Deno.test("local verify folder: every stack gate, the parts and the whole verdic
       "feed_up: recomputed from the raw answer differs",
     ]); // the stack verdict was FAIL already (alertmanager_ready), so it still agrees
     assert.equal(again.ok, false);
+
+    // A failing gate dropped from stack_gates.json (its raw answer left), manifest rebuilt: named.
+    const json = JSON.parse(await Deno.readTextFile(join(dir, "stack/stack_gates.json")));
+    json.gates = json.gates.filter((g: { key: string }) => g.key !== "alertmanager_ready");
+    await Deno.writeTextFile(join(dir, "stack/stack_gates.json"), JSON.stringify(json, null, 2) + "\n");
+    await Deno.writeTextFile(join(dir, MANIFEST_NAME), await buildManifest(dir));
+    const dropped = await checkFolder(dir, null);
+    assert.ok(
+      dropped.rows.some((r) =>
+        r.verdict === "DISAGREE" &&
+        r.note === "alertmanager_ready: a stack gate missing from stack/stack_gates.json"
+      ),
+      JSON.stringify(dropped.rows.filter((r) => r.verdict === "DISAGREE")),
+    );
   } finally {
     await server.shutdown();
     await Deno.remove(root, { recursive: true });

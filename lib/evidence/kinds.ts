@@ -167,7 +167,7 @@ export async function readGates(path: string, kind: Kind): Promise<GateValue[]> 
     const parts = [
       ["activity_demo", /^\s*activity demo:\s*(\S+)/m, "PASS"],
       ["ops_verify", /^\s*ops verify:\s*(\S+)/m, "PASS"],
-      ["key_scan", /^\s*key scan:\s*(\S+)/m, "CLEAN"],
+      ["key_material_scan", /^\s*key scan:\s*(\S+)/m, "CLEAN"],
     ] as const;
     const said = parts.map(([key, re, good]) => {
       const word = re.exec(note)?.[1] ?? "absent";

@@ -89,7 +89,7 @@ Deno.test("listing and summaries: sealed folders only, newest first, verdict, fa
     const s = await Promise.all(folders.map((f) => readFolderSummary(root, f)));
     assert.deepEqual(s.map((x) => [x.known, x.verdict, x.failed, x.signed]), [
       [false, null, [], false],
-      [true, "FAIL", ["ops_verify", "key_scan"], false],
+      [true, "FAIL", ["ops_verify", "key_material_scan"], false],
       [true, "PASS", [], false],
       [true, "FAIL", ["heartbeat_rc"], true],
     ]);

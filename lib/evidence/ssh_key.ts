@@ -173,7 +173,16 @@ export async function readPrivateKeyFile(path: string): Promise<Ed25519Key> {
     const why = err instanceof Deno.errors.NotFound ? "no such file" : (err as Error).name;
     throw new SshKeyError("unreadable", `${path}: cannot read the signing key (${why})`);
   }
-  return parsePrivateKey(text, path);
+  const key = parsePrivateKey(text, path);
+  // As ssh-keygen does: a private key others can read is not a secret any more.
+  const mode = (await Deno.stat(path)).mode;
+  if (mode !== null && (mode & 0o077) !== 0) {
+    throw new SshKeyError(
+      "unreadable",
+      `${path}: the signing key is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`,
+    );
+  }
+  return key;
 }
 
 /**

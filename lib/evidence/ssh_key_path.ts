@@ -21,7 +21,16 @@ export function defaultSigningKeyPath(env: EnvGet): string | null {
 
 export function signingKeyChoice(env: EnvGet): SigningKeyChoice | null {
   const configured = env(SIGNING_KEY_ENV);
-  if (configured) return { path: configured, from: "env" };
+  if (configured) {
+    // A CI secret pasted as the key itself instead of a path: refuse without ever echoing it.
+    if (/[\r\n]|-----BEGIN/.test(configured) || configured.length > 4096) {
+      throw new SshKeyError(
+        "malformed",
+        `${SIGNING_KEY_ENV} must be the path of a key file, not the key itself (its value is not shown)`,
+      );
+    }
+    return { path: configured, from: "env" };
+  }
   const path = defaultSigningKeyPath(env);
   return path ? { path, from: "default" } : null;
 }
@@ -40,7 +49,9 @@ export function isInside(path: string, dir: string): boolean {
 export async function loadSigningKey(env: EnvGet, evidenceRoot: string): Promise<Ed25519Key | null> {
   const choice = signingKeyChoice(env);
   if (!choice) return null;
-  if (isInside(choice.path, evidenceRoot)) {
+  // Symlinks resolved where they exist, so a link from outside into the evidence root is caught too.
+  const real = (p: string) => Deno.realPath(p).catch(() => p);
+  if (isInside(choice.path, evidenceRoot) || isInside(await real(choice.path), await real(evidenceRoot))) {
     throw new SshKeyError(
       "misplaced",
       `${choice.path}: the signing key lies inside the evidence root ${evidenceRoot}; keep it outside`,

@@ -55,5 +55,26 @@ Deno.test("loadSigningKey: unsigned without a key; a configured key must load; n
       (e) =>
         e instanceof SshKeyError && e.problem === "misplaced" && /inside the evidence root/.test(e.message),
     );
+    // A link from outside pointing into the evidence root is caught as well.
+    const link = join(dir, "link_key");
+    await Deno.symlink(inside, link);
+    await assert.rejects(
+      loadSigningKey(envOf({ [SIGNING_KEY_ENV]: link }), root),
+      (e) => e instanceof SshKeyError && e.problem === "misplaced",
+    );
+    // A key others can read is refused, as ssh-keygen refuses it.
+    const open = join(dir, "open_key");
+    await writeKeyPair(open, generateKey("open"));
+    await Deno.chmod(open, 0o644);
+    await assert.rejects(
+      loadSigningKey(envOf({ [SIGNING_KEY_ENV]: open }), root),
+      (e) => e instanceof SshKeyError && /readable by others \(mode 644\); chmod 600 it/.test(e.message),
+    );
+    // The key itself pasted into the variable: refused, never echoed.
+    const pasted = envOf({ [SIGNING_KEY_ENV]: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n" });
+    await assert.rejects(
+      loadSigningKey(pasted, root),
+      (e) => e instanceof SshKeyError && !String((e as Error).message).includes("AAAA"),
+    );
   });
 });
