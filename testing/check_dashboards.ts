@@ -1,7 +1,7 @@
 // Runs every dashboard panel's expression against a real Prometheus: a parse error comes back as
 // HTTP 400 bad_data, an empty result means the panel would show "No data".
 import { type Fetch, instantQuery } from "../lib/prom/client.ts";
-import { DASHBOARD_DIR, loadDashboards } from "../lib/dashboards/panels.ts";
+import { DASHBOARD_DIR, loadDashboards } from "./dashboard_panels.ts";
 
 export interface PanelCheck {
   readonly dashboard: string;

@@ -1,6 +1,6 @@
 // Every PromQL the operator's views run, named by where it is shown: the web page's columns, each
 // Grafana panel target and each on-call check. Tests hold all of them to the real components' series.
-import { loadDashboards } from "../lib/dashboards/panels.ts";
+import { loadDashboards } from "./dashboard_panels.ts";
 import { oncallQueries } from "../lib/oncall/checks.ts";
 import type { OncallConfig } from "../lib/oncall/config.ts";
 import { AI_QUERIES } from "../lib/web/ai_view.ts";

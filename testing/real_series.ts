@@ -2,7 +2,7 @@
 // the feed (createFeedMetrics + the symbol watch), shadow_mvs, the AI exporter and peak_trade_web, each
 // given a little state so labelled series appear. A catalog (metric -> label names) for checkRefs.
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
-import { catalogFromExposition } from "../lib/dashboards/expr_refs.ts";
+import { catalogFromExposition } from "./dashboard_expr_refs.ts";
 import { Ingest } from "../lib/exporter/line_ingest.ts";
 import { ExporterState } from "../lib/exporter/metrics_state.ts";
 import { createFeedMetrics } from "../lib/feed/metrics.ts";

@@ -10,7 +10,7 @@ import {
 } from "../lib/alerting/am_config.ts";
 import { demoRuleFiles } from "../lib/alerting/demo_rules.ts";
 import { DEMO_RULES_DIR, loadAlertRules, RULES_DIR, splitRunbookUrl } from "../lib/alerting/rule_files.ts";
-import { headingAnchors } from "../lib/alerting/runbook_md.ts";
+import { headingAnchors } from "../testing/runbook_md.ts";
 import { ruleFilesIn } from "../lib/prom/config.ts";
 import { runTool } from "../lib/prom/tools.ts";
 

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { PORTS } from "../lib/config/ports.ts";
-import { lintPanels } from "../lib/dashboards/lint.ts";
-import { DASHBOARD_DIR, DATASOURCE_PROVISIONING, loadDashboards } from "../lib/dashboards/panels.ts";
+import { lintPanels } from "../testing/dashboard_lint.ts";
+import { DASHBOARD_DIR, DATASOURCE_PROVISIONING, loadDashboards } from "../testing/dashboard_panels.ts";
 import { runTool } from "../lib/prom/tools.ts";
 
 const UID = "tickproof-prom";

@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   [".", "util", "config", "market", "async", "fs"],
   ["cli", "http", "proc", "evidence"], // effects at the edge: exit codes, serving, child processes, evidence
   ["features", "dq", "venues", "sim", "events", "prom", "strategy"], // one subject each, mostly pure
-  ["bars", "store", "exporter", "compose", "dashboards", "web", "shadow", "alerting"], // components
+  ["bars", "store", "exporter", "compose", "web", "shadow", "alerting"], // components
   ["feed"], // the feed service: venues -> bars -> features -> store
   ["verify"], // proofs and evidence over the running components
   ["oncall"], // the operator's checks over proofs and alerts

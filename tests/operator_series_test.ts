@@ -2,7 +2,7 @@
 // series and labels that the real components' own registries export (testing/real_series.ts). The
 // live counterpart, on the running stack, is tests/operator_stack_test.ts.
 import assert from "node:assert/strict";
-import { checkRefs } from "../lib/dashboards/expr_refs.ts";
+import { checkRefs } from "../testing/dashboard_expr_refs.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
 import { defaultWebConfig, resolveWebConfig } from "../lib/web/config.ts";
 import { operatorExprs } from "../testing/operator_exprs.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createSilence } from "../lib/alerting/am_client.ts";
 import { checkDashboardsAgainst } from "../testing/check_dashboards.ts";
-import { catalogFromExposition, checkRefs } from "../lib/dashboards/expr_refs.ts";
+import { catalogFromExposition, checkRefs } from "../testing/dashboard_expr_refs.ts";
 import { checkManifest } from "../lib/evidence/manifest.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
 import { runOncall } from "../lib/oncall/run.ts";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { dirname, join, normalize } from "node:path";
 import { startAlertStack } from "../testing/alert_stack.ts";
 import { loadAlertRules, splitRunbookUrl } from "../lib/alerting/rule_files.ts";
-import { fencedBlocks, headingAnchors } from "../lib/alerting/runbook_md.ts";
+import { fencedBlocks, headingAnchors } from "../testing/runbook_md.ts";
 import { instantQuery } from "../lib/prom/client.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 

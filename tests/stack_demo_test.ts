@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type AmAlert, getAlerts, waitForAlert } from "../lib/alerting/am_client.ts";
 import { checkDashboardsAgainst, type PanelCheck } from "../testing/check_dashboards.ts";
-import { loadDashboards } from "../lib/dashboards/panels.ts";
+import { loadDashboards } from "../testing/dashboard_panels.ts";
 import { instantQuery } from "../lib/prom/client.ts";
 import { runTool } from "../lib/prom/tools.ts";
 import { pollUntil } from "../lib/async/poll.ts";

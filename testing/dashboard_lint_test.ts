@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { lintPanels, rawCounters } from "./lint.ts";
-import { parseDashboard } from "./panels.ts";
+import { lintPanels, rawCounters } from "./dashboard_lint.ts";
+import { parseDashboard } from "./dashboard_panels.ts";
 
 Deno.test("rawCounters: counters are fine only inside rate/irate/increase", () => {
   const cases: [string, string[]][] = [

@@ -1,6 +1,6 @@
 // exprRefs finds the series and labels an expression names; checkRefs holds them to a catalog.
 import assert from "node:assert/strict";
-import { catalogFromExposition, checkRefs, exprRefs } from "./expr_refs.ts";
+import { catalogFromExposition, checkRefs, exprRefs } from "./dashboard_expr_refs.ts";
 
 const catalog = catalogFromExposition(
   [

@@ -1,8 +1,8 @@
 // Dashboard lint: counters only through rate/increase, a unit on every panel, the provisioned
 // datasource everywhere. The PromQL scan is a small tokenizer, enough to find where each metric
 // name sits; whether an expression parses at all is Prometheus's job (see testing/check_dashboards.ts).
-import { LABEL_LISTS, PROMQL_KEYWORDS } from "./expr_refs.ts";
-import type { PanelInfo } from "./panels.ts";
+import { LABEL_LISTS, PROMQL_KEYWORDS } from "./dashboard_expr_refs.ts";
+import type { PanelInfo } from "./dashboard_panels.ts";
 
 const COUNTER_SUFFIX = /_(total|count|sum|bucket)$/;
 /** Functions that turn a counter's range into something meaningful. */
