@@ -29,6 +29,8 @@ export interface VenueSimOptions {
   readonly chaosLog?: JsonlWriter | null;
   readonly wallNow?: () => number;
   readonly onWarn?: (msg: string, fields: Record<string, unknown>) => void;
+  /** Each trade as it is delivered (the paper matching engine trades against this stream). */
+  readonly onTrade?: (t: SimTrade) => void;
 }
 
 /** Forming klines are pushed every 2 simulated seconds (Binance's cadence). */
@@ -152,6 +154,7 @@ export class VenueSim implements SimContext {
     const recent = this.#recent.get(key) ?? this.#recent.set(key, []).get(key)!;
     recent.push(t);
     if (recent.length > RECENT) recent.shift();
+    this.opts.onTrade?.(t);
     const tk = `trade|${t.inst.symbol}`;
     const ak = `aggTrade|${t.inst.symbol}`;
     for (const c of this.conns) {
