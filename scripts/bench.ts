@@ -19,6 +19,10 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
     file: "bench/feed_bench.ts",
     what: "feed pipeline vs JSON.parse floor, close lag, compute p99, soak RSS",
   },
+  matching: {
+    file: "bench/sim_matching_bench.ts",
+    what: "simulator paper matching: trades/s with 1,000 resting orders",
+  },
 };
 
 const HELP = `Usage: ./tp bench [--only NAME[,NAME]]
