@@ -1,0 +1,122 @@
+// The simulated Binance spot trading venue assembled: engine (restored from the state file when one
+// exists), ground truth, signed REST, the WebSocket API with user-data fan-out, and state saves.
+// What a server needs: `rest(req)` (null for paths that are not ours), `attach(send)` per WebSocket
+// API connection, `onTrade(t)` for every delivered trade, `flush()` on a timer and `close()`.
+import type { SimTrade } from "../market.ts";
+import type { AccountConfig } from "./accounts.ts";
+import { type EngineConfig, MatchingEngine } from "./engine.ts";
+import { restHandler } from "./rest_handler.ts";
+import type { TradingContext } from "./rest_orders.ts";
+import type { ApiKey } from "./signing.ts";
+import { matchTrade } from "./sim_trades.ts";
+import { loadState, restore, saveState } from "./state.ts";
+import type { SpotSymbol } from "./symbols.ts";
+import { type LineSink, TradingTruth } from "./truth.ts";
+import type { OrderEvent } from "./types.ts";
+import { framesFor, newSession, WsApi, type WsSession } from "./ws_api.ts";
+
+export interface TradingVenueOptions {
+  readonly symbols: readonly SpotSymbol[];
+  readonly accounts: Readonly<Record<string, AccountConfig>>;
+  readonly keys: readonly ApiKey[];
+  readonly slippageBps: number;
+  readonly takerLiquidity: EngineConfig["takerLiquidity"];
+  /** Server time, ms (the simulated clock). */
+  readonly now: () => number;
+  /** --trading-state FILE: restored at open, rewritten atomically after changes. */
+  readonly statePath?: string;
+  /** --orders-truth / --fills-truth writers. */
+  readonly ordersTruth?: LineSink | null;
+  readonly fillsTruth?: LineSink | null;
+}
+
+/** One WebSocket API connection as the venue sees it. */
+export interface WsAttachment {
+  onMessage(text: string): void;
+  close(): void;
+}
+
+export class TradingVenue {
+  readonly engine: MatchingEngine;
+  readonly ctx: TradingContext;
+  readonly rest: (req: Request) => Promise<Response | null>;
+  readonly ws: WsApi;
+  readonly #opts: TradingVenueOptions;
+  readonly #conns = new Set<{ session: WsSession; send: (text: string) => void }>();
+  #dirty = false;
+  #saving: Promise<void> = Promise.resolve();
+
+  private constructor(opts: TradingVenueOptions, engine: MatchingEngine) {
+    this.#opts = opts;
+    this.engine = engine;
+    const truth = new TradingTruth(engine.symbols, opts.ordersTruth ?? null, opts.fillsTruth ?? null);
+    this.ctx = { engine, truth, onEvents: (e) => this.#changed(e) };
+    const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now });
+    // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).
+    this.rest = async (req) => {
+      const res = await handler(req);
+      if (res) await this.flush();
+      return res;
+    };
+    this.ws = new WsApi({ ctx: this.ctx, keys: opts.keys, now: opts.now });
+  }
+
+  /** Opens the venue: from the state file when it exists (a damaged file throws), else fresh. */
+  static async open(opts: TradingVenueOptions): Promise<TradingVenue> {
+    const cfg: EngineConfig = {
+      symbols: opts.symbols,
+      accounts: opts.accounts,
+      slippageBps: opts.slippageBps,
+      takerLiquidity: opts.takerLiquidity,
+    };
+    const state = opts.statePath ? await loadState(opts.statePath) : null;
+    return new TradingVenue(opts, state ? restore(cfg, state) : new MatchingEngine(cfg));
+  }
+
+  /** Matches a delivered public trade (the simulator calls this for every trade). */
+  onTrade(t: SimTrade): void {
+    matchTrade(this.ctx, t);
+  }
+
+  /** Registers a WebSocket API connection; `send` delivers one text frame to it. */
+  attach(send: (text: string) => void): WsAttachment {
+    const conn = { session: newSession(), send };
+    this.#conns.add(conn);
+    return {
+      onMessage: (text) => {
+        // The reply goes out now; the request's own user events follow (queued by #changed).
+        for (const f of this.ws.handle(conn.session, text)) send(f);
+        void this.flush().catch(() => {}); // a failed save stays dirty and is retried by the next flush
+      },
+      close: () => void this.#conns.delete(conn),
+    };
+  }
+
+  #changed(events: readonly OrderEvent[]): void {
+    this.#dirty = true;
+    if (this.#conns.size === 0) return;
+    const user = this.ws.userEvents(events);
+    // Queued after the current frame (a response precedes the events of its own request).
+    queueMicrotask(() => {
+      for (const c of this.#conns) for (const f of framesFor(c.session, user)) c.send(f);
+    });
+  }
+
+  /** Writes the state file if anything changed since the last write (writes never overlap). */
+  flush(): Promise<void> {
+    const path = this.#opts.statePath;
+    if (!path || !this.#dirty) return this.#saving;
+    this.#dirty = false;
+    this.#saving = this.#saving.catch(() => {}).then(() => saveState(path, this.engine)).catch((err) => {
+      this.#dirty = true;
+      throw err;
+    });
+    return this.#saving;
+  }
+
+  /** Final save; connections are the server's to close. */
+  async close(): Promise<void> {
+    this.#conns.clear();
+    await this.flush();
+  }
+}

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { BTC } from "../../../testing/sim_trading.ts";
+import { hmacHex, wsPayload } from "./signing.ts";
+import { TradingVenue, type TradingVenueOptions } from "./venue.ts";
+
+const KEY = "v".repeat(60) + "0001", SECRET = "venue-test-secret";
+const NOW = 1_700_000_000_000;
+
+function options(statePath: string, orders: unknown[]): TradingVenueOptions {
+  return {
+    symbols: [BTC],
+    accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 100_000, takerRate: 200_000 } },
+    keys: [{ key: KEY, secret: SECRET, account: "paper" }],
+    slippageBps: 0,
+    takerLiquidity: "unlimited",
+    now: () => NOW,
+    statePath,
+    ordersTruth: { write: (r) => orders.push(...r) },
+  };
+}
+
+function place(clientId: string): Request {
+  const q = `symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=60000` +
+    `&newClientOrderId=${clientId}&timestamp=${NOW}`;
+  return new Request("http://127.0.0.1/binance/api/v3/order", {
+    method: "POST",
+    headers: { "X-MBX-APIKEY": KEY },
+    body: `${q}&signature=${hmacHex(SECRET, q)}`,
+  });
+}
+
+Deno.test("venue: an acked REST order is in the state file before the reply; a reopened venue keeps it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
+  try {
+    const path = join(dir, "state.json");
+    const orders: unknown[] = [];
+    const v = await TradingVenue.open(options(path, orders));
+    const res = (await v.rest(place("keep-me")))!;
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).clientOrderId, "keep-me");
+    const saved = JSON.parse(await Deno.readTextFile(path));
+    assert.deepEqual(saved.orders.map((o: { clientOrderId: string }) => o.clientOrderId), ["keep-me"]);
+    await v.close();
+    const again = await TradingVenue.open(options(path, []));
+    assert.deepEqual(await (await again.rest(place("keep-me")))!.json(), {
+      code: -2010,
+      msg: "Duplicate order sent.",
+    });
+    assert.equal(again.engine.accounts.get("paper")!.balance("USDT").locked, 60_000_000_000);
+    assert.deepEqual(orders.map((o) => (o as { event: string }).event), ["NEW"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("venue: a WebSocket API connection gets its reply, then its user events", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
+  try {
+    const v = await TradingVenue.open(options(join(dir, "state.json"), []));
+    const got: { id?: unknown; event?: { e: string; x?: string } }[] = [];
+    const c = v.attach((t) => got.push(JSON.parse(t)));
+    const sub = { apiKey: KEY, timestamp: NOW };
+    c.onMessage(JSON.stringify({
+      id: 1,
+      method: "userDataStream.subscribe.signature",
+      params: { ...sub, signature: hmacHex(SECRET, wsPayload(sub)) },
+    }));
+    await v.rest(place("via-rest"));
+    await v.flush();
+    assert.deepEqual(got.map((f) => f.id ?? `${f.event!.e}/${f.event!.x ?? ""}`), [
+      1,
+      "executionReport/NEW",
+      "outboundAccountPosition/",
+    ]);
+    c.close();
+    await v.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
