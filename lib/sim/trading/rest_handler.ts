@@ -3,9 +3,10 @@
 // need a configured key in X-MBX-APIKEY and a valid signature and timestamp (signing.ts). Time is
 // injected (the simulator's clock), so tests drive it. Unknown paths: null, for the caller's router.
 import { ERR, errorBody, type VenueError } from "./errors.ts";
-import { type SignedCall, signedEndpoints } from "./endpoints.ts";
+import { type SignedEndpoint, signedEndpoints } from "./endpoints.ts";
 import { exchangeInfo } from "./rest_lists.ts";
 import type { Reply, TradingContext } from "./rest_orders.ts";
+import type { Limited, RateLimiter } from "./rate_limits.ts";
 import { type ApiKey, verifySigned } from "./signing.ts";
 
 export interface RestOptions {
@@ -15,9 +16,11 @@ export interface RestOptions {
   readonly now: () => number;
   /** Path prefix of the venue on this server (default "/binance"). */
   readonly prefix?: string;
+  /** Enforces weight and order limits and sets Binance's X-MBX-* headers (none: unlimited, no headers). */
+  readonly limiter?: RateLimiter;
 }
 
-type Public = (p: URLSearchParams, now: number) => Reply;
+type Public = { weight: number; call: (p: URLSearchParams, now: number) => Reply };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -26,19 +29,24 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
-const error = (e: VenueError) => json(e.http, errorBody(e));
+const error = (e: VenueError, headers: Record<string, string> = {}) => json(e.http, errorBody(e), headers);
+const limited = (l: Limited) => error(l, { "Retry-After": String(l.retryAfterS) });
 
-export function restHandler(opts: RestOptions): (req: Request) => Promise<Response | null> {
+/** Answers a request for `prefix`/api/v3/... (null otherwise); `ip` keys the weight limit. */
+export function restHandler(opts: RestOptions): (req: Request, ip?: string) => Promise<Response | null> {
   const { ctx } = opts;
   const prefix = opts.prefix ?? "/binance";
   const keys = new Map(opts.keys.map((k) => [k.key, k]));
   const pub: Record<string, Public> = {
-    "GET /api/v3/ping": () => ({ status: 200, body: {} }),
-    "GET /api/v3/time": (_p, now) => ({ status: 200, body: { serverTime: now } }),
-    "GET /api/v3/exchangeInfo": (p, now) => exchangeInfo(ctx, p, now),
+    "GET /api/v3/ping": { weight: 1, call: () => ({ status: 200, body: {} }) },
+    "GET /api/v3/time": { weight: 1, call: (_p, now) => ({ status: 200, body: { serverTime: now } }) },
+    "GET /api/v3/exchangeInfo": {
+      weight: 20,
+      call: (p, now) => exchangeInfo(ctx, p, now, opts.limiter?.describe() ?? []),
+    },
   };
-  const signed = new Map<string, SignedCall>(signedEndpoints(ctx).map((e) => [e.rest, e.call]));
-  return async (req) => {
+  const signed = new Map<string, SignedEndpoint>(signedEndpoints(ctx).map((e) => [e.rest, e]));
+  return async (req, ip = "127.0.0.1") => {
     const url = new URL(req.url);
     if (!url.pathname.startsWith(prefix + "/api/v3/")) return null;
     const path = url.pathname.slice(prefix.length);
@@ -48,22 +56,31 @@ export function restHandler(opts: RestOptions): (req: Request) => Promise<Respon
       return json(410, { code: -1000, msg: "This endpoint has been removed." });
     }
     const now = opts.now();
-    const p = pub[route];
-    if (p) {
-      const r = p(url.searchParams, now);
-      return json(r.status, r.body);
-    }
-    const s = signed.get(route);
-    if (!s) return null;
+    const p = pub[route], s = signed.get(route);
+    if (!p && !s) return null;
     const body = req.method === "GET" ? "" : await req.text();
-    const v = verifySigned(
-      { apiKey: req.headers.get("x-mbx-apikey"), query: url.search.slice(1), body },
-      keys,
-      now,
-    );
-    if ("code" in v) return error(v);
-    if (!ctx.engine.accounts.has(v.key.account)) return error(ERR.rejectedKey);
-    const r = s(v.key.account, v.params, now);
-    return json(r.status, r.body);
+    const query = url.search.slice(1);
+    const headers: Record<string, string> = {};
+    if (opts.limiter) {
+      const w = p ? p.weight : s!.weight(new URLSearchParams(query + "&" + body));
+      const used = opts.limiter.request(ip, w, now);
+      if ("code" in used) return limited(used);
+      headers["X-MBX-USED-WEIGHT-1M"] = String(used.used);
+    }
+    if (p) {
+      const r = p.call(url.searchParams, now);
+      return json(r.status, r.body, headers);
+    }
+    const v = verifySigned({ apiKey: req.headers.get("x-mbx-apikey"), query, body }, keys, now);
+    if ("code" in v) return error(v, headers);
+    if (!ctx.engine.accounts.has(v.key.account)) return error(ERR.rejectedKey, headers);
+    if (opts.limiter && route === "POST /api/v3/order") {
+      const n = opts.limiter.order(v.key.account, now);
+      if ("code" in n) return limited(n);
+      headers["X-MBX-ORDER-COUNT-10S"] = String(n.count10s);
+      headers["X-MBX-ORDER-COUNT-1D"] = String(n.count1d);
+    }
+    const r = s!.call(v.key.account, v.params, now);
+    return json(r.status, r.body, headers);
   };
 }

@@ -116,7 +116,12 @@ function uid(name: string): number {
 }
 
 /** GET /api/v3/exchangeInfo (optionally `symbol` or `symbols=["A","B"]`). */
-export function exchangeInfo(ctx: TradingContext, p: Params, serverTime: number): Reply {
+export function exchangeInfo(
+  ctx: TradingContext,
+  p: Params,
+  serverTime: number,
+  rateLimits: readonly unknown[] = [],
+): Reply {
   let names = [...ctx.engine.symbols.keys()];
   const one = p.get("symbol"), many = p.get("symbols");
   if (one !== null) names = [one];
@@ -133,7 +138,7 @@ export function exchangeInfo(ctx: TradingContext, p: Params, serverTime: number)
     body: {
       timezone: "UTC",
       serverTime,
-      rateLimits: [],
+      rateLimits,
       exchangeFilters: [],
       symbols: names.map((n) => exchangeInfoSymbol(ctx.engine.symbols.get(n)!)),
     },

@@ -5,6 +5,7 @@
 import type { SimTrade } from "../market.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { type EngineConfig, MatchingEngine } from "./engine.ts";
+import { type RateLimitConfig, RateLimiter } from "./rate_limits.ts";
 import { restHandler } from "./rest_handler.ts";
 import type { TradingContext } from "./rest_orders.ts";
 import type { ApiKey } from "./signing.ts";
@@ -28,6 +29,8 @@ export interface TradingVenueOptions {
   /** --orders-truth / --fills-truth writers. */
   readonly ordersTruth?: LineSink | null;
   readonly fillsTruth?: LineSink | null;
+  /** REST rate limits (absent: none enforced, no X-MBX-* headers). */
+  readonly limits?: RateLimitConfig;
 }
 
 /** One WebSocket API connection as the venue sees it. */
@@ -39,7 +42,7 @@ export interface WsAttachment {
 export class TradingVenue {
   readonly engine: MatchingEngine;
   readonly ctx: TradingContext;
-  readonly rest: (req: Request) => Promise<Response | null>;
+  readonly rest: (req: Request, ip?: string) => Promise<Response | null>;
   readonly ws: WsApi;
   readonly #opts: TradingVenueOptions;
   readonly #conns = new Set<{ session: WsSession; send: (text: string) => void }>();
@@ -51,10 +54,11 @@ export class TradingVenue {
     this.engine = engine;
     const truth = new TradingTruth(engine.symbols, opts.ordersTruth ?? null, opts.fillsTruth ?? null);
     this.ctx = { engine, truth, onEvents: (e) => this.#changed(e) };
-    const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now });
+    const limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
+    const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
     // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).
-    this.rest = async (req) => {
-      const res = await handler(req);
+    this.rest = async (req, ip) => {
+      const res = await handler(req, ip);
       if (res) await this.flush();
       return res;
     };
