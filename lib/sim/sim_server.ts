@@ -19,7 +19,18 @@ export interface SimServerOptions {
   readonly tickMs?: number;
   /** Wall ms between chaos-file reads (0: never on its own). */
   readonly chaosReloadMs?: number;
+  /** Binance's private API on the same port (the trading simulator, lib/sim/trading/venue.ts). */
+  readonly privateApi?: PrivateApi;
 }
+
+/** The private side of a venue: REST it answers (null: not its path) and WebSocket API connections. */
+export interface PrivateApi {
+  rest(req: Request): Promise<Response | null>;
+  attach(send: (text: string) => void): { onMessage(text: string): void; close(): void };
+}
+
+/** Where the private WebSocket API is served (Binance: wss://ws-api.binance.com/ws-api/v3). */
+export const PRIVATE_WS_PATH = "/binance/ws-api/v3";
 
 function connId(venue: Venue, n: number, rng: Rng): string {
   const pick = (alphabet: string, len: number) =>
@@ -45,6 +56,7 @@ export class SimServer {
   #timers: ReturnType<typeof setInterval>[] = [];
   #connSeq = 0;
   #errors = 0;
+  readonly #private = new Set<WebSocket>();
 
   constructor(sim: VenueSim, opts: SimServerOptions) {
     this.sim = sim;
@@ -80,7 +92,15 @@ export class SimServer {
     }
   }
 
-  readonly handler: Handler = getOnlyRouter({
+  /** Private API first (it answers POST/DELETE too), then the GET-only public routes and upgrades. */
+  readonly handler: Handler = async (req) => {
+    const api = this.#opts.privateApi;
+    if (!api) return this.#public(req);
+    if (new URL(req.url).pathname === PRIVATE_WS_PATH) return this.#upgradePrivate(api, req);
+    return (await api.rest(req)) ?? this.#public(req);
+  };
+
+  readonly #public: Handler = getOnlyRouter({
     "/sim/clock": () => json(200, this.sim.clock.state()),
     "/sim/health": () => json(200, { ...this.sim.health(), handlerErrors: this.#errors }),
     "/binance/api/v3/klines": (req) => this.#rest("binance", req, binanceKlines),
@@ -138,11 +158,42 @@ export class SimServer {
     return response;
   }
 
+  #upgradePrivate(api: PrivateApi, req: Request): Response {
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return text(426, "this path speaks WebSocket only\n");
+    }
+    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: WS_IDLE_TIMEOUT_S });
+    let conn: ReturnType<PrivateApi["attach"]> | null = null;
+    const safely = (what: string, f: () => void) => {
+      try {
+        f();
+      } catch (err) {
+        this.#errors++;
+        this.#opts.log("warn", `private ${what} failed`, { error: String(err) });
+      }
+    };
+    socket.onopen = () =>
+      safely("open", () => {
+        this.#private.add(socket);
+        conn = api.attach((t) => {
+          if (socket.readyState === WebSocket.OPEN) socket.send(t);
+        });
+      });
+    socket.onmessage = (e) => safely("message", () => typeof e.data === "string" && conn?.onMessage(e.data));
+    socket.onclose = () => {
+      this.#private.delete(socket);
+      conn?.close();
+    };
+    socket.onerror = () => {};
+    return response;
+  }
+
   /** Stops timers, closes every socket (1001) and the listener. */
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     for (const c of this.sim.conns) c.close(1001, "simulator stopping");
+    for (const s of this.#private) s.close(1001, "simulator stopping");
     if (this.#server) await this.#server.shutdown();
     this.#server = null;
   }
