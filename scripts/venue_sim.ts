@@ -11,6 +11,13 @@ import { minuteAligned } from "../lib/sim/clock.ts";
 import { instrument } from "../lib/sim/instruments.ts";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import { SimServer } from "../lib/sim/sim_server.ts";
+import {
+  TRADING_FLAGS,
+  TRADING_HELP,
+  tradingFromFlags,
+  writeKeysFile,
+} from "../lib/sim/trading/cli_config.ts";
+import { TradingVenue } from "../lib/sim/trading/venue.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
 
 const HELP = `Usage: ./tp venue-sim [options]
@@ -49,6 +56,7 @@ Chaos (all off by default; --chaos-file overrides these key by key, re-read ever
   --late-rate P        share of trade frames held --late-ms and sent out of order (late trades)
   --late-ms N          wall ms a late trade frame is held (default 1000)
   --jitter-ms N        delay each frame by 0..N wall ms (order kept)
+${TRADING_HELP}
 Exit: 0 stopped cleanly, 1 failure, 2 usage or environment (bad flag, port busy, unwritable file).`;
 
 function num(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -137,6 +145,7 @@ export async function main(args: string[]): Promise<number> {
       "late-rate": str,
       "late-ms": str,
       "jitter-ms": str,
+      ...TRADING_FLAGS,
     },
   });
   if (!parsed) return EXIT.OK;
@@ -175,11 +184,31 @@ export async function main(args: string[]): Promise<number> {
   };
   const groundTruth = open("ground-truth", v["ground-truth"]);
   let chaosLog: JsonlWriter | null = null;
+  const truth: (JsonlWriter | null)[] = [];
+  let venue: TradingVenue | null = null;
+  let flushTimer: ReturnType<typeof setInterval> | undefined;
   try {
     chaosLog = open("chaos-log", v["chaos-log"]);
     if (opts.chaosFile) parseChaosFileOnce(opts.chaosFile);
-    const sim = new VenueSim({ ...opts, groundTruth, chaosLog, onWarn: (m, f) => log("warn", m, f) });
-    const server = new SimServer(sim, { hostname, port, log });
+    const sim = new VenueSim({
+      ...opts,
+      groundTruth,
+      chaosLog,
+      onWarn: (m, f) => log("warn", m, f),
+      onTrade: (t) => venue?.onTrade(t),
+    });
+    const trading = tradingFromFlags(v, sim.instruments, () => sim.clock.nowMs());
+    if (trading) {
+      truth.push(open("orders-truth", v["orders-truth"]), open("fills-truth", v["fills-truth"]));
+      venue = await TradingVenue.open({ ...trading.options, ordersTruth: truth[0], fillsTruth: truth[1] });
+      if (v["keys-file"]) await writeKeysFile(v["keys-file"], trading.key);
+      // Fills from the trade stream are saved within a second; REST replies wait for their own save.
+      flushTimer = setInterval(
+        () => venue!.flush().catch((err) => log("error", "state save failed", { error: String(err) })),
+        1000,
+      );
+    }
+    const server = new SimServer(sim, { hostname, port, log, privateApi: venue ?? undefined });
     server.start();
     log("info", "listening", {
       url: `http://${hostname}:${server.port}`,
@@ -189,12 +218,15 @@ export async function main(args: string[]): Promise<number> {
       symbols,
       venues: opts.venues,
       chaos,
+      trading: venue ? { keysFile: v["keys-file"] ?? null, state: v["trading-state"] ?? null } : null,
     });
     const signal = shutdownSignal();
     // Until Ctrl-C, or --duration-s (cut short by Ctrl-C).
     if (durationS === undefined) await untilAborted(signal);
     else await sleep(durationS * 1000, signal);
     await server.stop();
+    clearInterval(flushTimer);
+    await venue?.close();
     log("info", "stopped", {
       simNowMs: sim.simNow(),
       tradesByVenue: sim.tradesByVenue,
@@ -202,8 +234,10 @@ export async function main(args: string[]): Promise<number> {
     });
     return EXIT.OK;
   } finally {
+    clearInterval(flushTimer);
     groundTruth?.close();
     chaosLog?.close();
+    for (const w of truth) w?.close();
   }
 }
 
