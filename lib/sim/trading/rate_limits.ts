@@ -91,6 +91,42 @@ export class RateLimiter {
     return { count10s, count1d };
   }
 
+  /**
+   * An order's first fill takes it off the unfilled-order count (Binance decrements it), in the windows
+   * it was counted in if they are still current.
+   */
+  filled(account: string, placedAt: number, now: number): void {
+    const s = this.#orders.get(account);
+    if (!s) return;
+    for (const w of [s.s10, s.d1]) {
+      if (w.start === placedAt - (placedAt % w.ms) && w.start === now - (now % w.ms) && w.count > 0) {
+        w.count--;
+      }
+    }
+  }
+
+  /** GET /api/v3/rateLimit/order: the account's current unfilled-order counts. */
+  orderCounts(account: string, now: number): Record<string, unknown>[] {
+    const s = this.#orders.get(account);
+    const count = (w: Window | undefined) => w && w.start === now - (now % w.ms) ? w.count : 0;
+    return [
+      {
+        rateLimitType: "ORDERS",
+        interval: "SECOND",
+        intervalNum: 10,
+        limit: this.cfg.ordersPer10s,
+        count: count(s?.s10),
+      },
+      {
+        rateLimitType: "ORDERS",
+        interval: "DAY",
+        intervalNum: 1,
+        limit: this.cfg.ordersPerDay,
+        count: count(s?.d1),
+      },
+    ];
+  }
+
   /** exchangeInfo's rateLimits. */
   describe(): Record<string, unknown>[] {
     return [

@@ -48,3 +48,24 @@ Deno.test("order counts per account per 10 s and per day, calendar-aligned", () 
   assert.equal(day.msg, "Too many new orders; current limit is 3 orders per 1 DAY.");
   assert.deepEqual(r.order("b", T0), { count10s: 1, count1d: 1 });
 });
+
+Deno.test("an order's first fill takes it off the unfilled-order count (in its own windows only)", () => {
+  const r = new RateLimiter({
+    weightPerMinute: 10,
+    ordersPer10s: 2,
+    ordersPerDay: 100,
+    banAfter: 2,
+    banMs: 1,
+  });
+  r.order("a", T0);
+  r.order("a", T0 + 1);
+  r.filled("a", T0, T0 + 2);
+  assert.deepEqual(r.orderCounts("a", T0 + 2).map((c) => [c.interval, c.count, c.limit]), [
+    ["SECOND", 1, 2],
+    ["DAY", 1, 100],
+  ]);
+  assert.deepEqual(r.order("a", T0 + 3), { count10s: 2, count1d: 2 }, "room for one more in this 10 s");
+  r.filled("a", T0 + 1, T0 + 10_000); // filled in a later 10 s window: only the day count drops
+  assert.deepEqual(r.orderCounts("a", T0 + 10_000).map((c) => c.count), [0, 1]);
+  assert.deepEqual(r.orderCounts("nobody", T0).map((c) => c.count), [0, 0]);
+});

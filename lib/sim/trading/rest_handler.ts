@@ -29,6 +29,15 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/** GET /api/v3/rateLimit/order (weight 40) answers from the limiter, not the engine. */
+const RATE_LIMIT_ORDER = "GET /api/v3/rateLimit/order";
+const ORDER_COUNTS: SignedEndpoint = {
+  rest: RATE_LIMIT_ORDER,
+  ws: "account.rateLimits.orders",
+  call: () => ({ status: 200, body: [] }),
+  weight: () => 40,
+};
+
 const error = (e: VenueError, headers: Record<string, string> = {}) => json(e.http, errorBody(e), headers);
 const limited = (l: Limited) => error(l, { "Retry-After": String(l.retryAfterS) });
 
@@ -56,7 +65,7 @@ export function restHandler(opts: RestOptions): (req: Request, ip?: string) => P
       return json(410, { code: -1000, msg: "This endpoint has been removed." });
     }
     const now = opts.now();
-    const p = pub[route], s = signed.get(route);
+    const p = pub[route], s = signed.get(route) ?? (route === RATE_LIMIT_ORDER ? ORDER_COUNTS : undefined);
     if (!p && !s) return null;
     const body = req.method === "GET" ? "" : await req.text();
     const query = url.search.slice(1);
@@ -74,6 +83,9 @@ export function restHandler(opts: RestOptions): (req: Request, ip?: string) => P
     const v = verifySigned({ apiKey: req.headers.get("x-mbx-apikey"), query, body }, keys, now);
     if ("code" in v) return error(v, headers);
     if (!ctx.engine.accounts.has(v.key.account)) return error(ERR.rejectedKey, headers);
+    if (route === RATE_LIMIT_ORDER) {
+      return json(200, opts.limiter?.orderCounts(v.key.account, now) ?? [], headers);
+    }
     if (opts.limiter && route === "POST /api/v3/order") {
       const n = opts.limiter.order(v.key.account, now);
       if ("code" in n) return limited(n);

@@ -57,3 +57,27 @@ Deno.test("REST rate limits: X-MBX headers on every reply, 429 + Retry-After pas
   assert.deepEqual([acct.status, heads(acct)], [429, [null, null, null, "20"]]);
   assert.equal((await acct.json()).code, -1003);
 });
+
+Deno.test("GET /api/v3/rateLimit/order answers the account's unfilled-order counts (weight 40)", async () => {
+  const limiter = new RateLimiter();
+  limiter.order("a", NOW);
+  const handler = restHandler({
+    ctx: { engine: engine(), truth: null },
+    keys: [{ key: KEY, secret: SECRET, account: "a" }],
+    now: () => NOW,
+    limiter,
+  });
+  const query = `timestamp=${NOW}`;
+  const res = (await handler(
+    new Request(
+      `http://127.0.0.1/binance/api/v3/rateLimit/order?${query}&signature=${hmacHex(SECRET, query)}`,
+      {
+        headers: { "X-MBX-APIKEY": KEY },
+      },
+    ),
+  ))!;
+  assert.deepEqual([res.status, res.headers.get("X-MBX-USED-WEIGHT-1M"), await res.json()], [200, "40", [
+    { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 50, count: 1 },
+    { rateLimitType: "ORDERS", interval: "DAY", intervalNum: 1, limit: 160_000, count: 1 },
+  ]]);
+});

@@ -46,6 +46,7 @@ export class TradingVenue {
   readonly ws: WsApi;
   readonly #opts: TradingVenueOptions;
   readonly #conns = new Set<{ session: WsSession; send: (text: string) => void }>();
+  readonly #limiter: RateLimiter | undefined;
   #dirty = false;
   #saving: Promise<void> = Promise.resolve();
 
@@ -54,7 +55,7 @@ export class TradingVenue {
     this.engine = engine;
     const truth = new TradingTruth(engine.symbols, opts.ordersTruth ?? null, opts.fillsTruth ?? null);
     this.ctx = { engine, truth, onEvents: (e) => this.#changed(e) };
-    const limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
+    const limiter = this.#limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
     const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
     // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).
     this.rest = async (req, ip) => {
@@ -98,6 +99,12 @@ export class TradingVenue {
 
   #changed(events: readonly OrderEvent[]): void {
     this.#dirty = true;
+    for (const e of events) {
+      // First fill: the order leaves the unfilled-order count.
+      if (e.fill && e.order.executedLots === e.fill.qtyLots) {
+        this.#limiter?.filled(e.order.account, e.order.time, e.time);
+      }
+    }
     if (this.#conns.size === 0) return;
     const user = this.ws.userEvents(events);
     // Queued after the current frame (a response precedes the events of its own request).
