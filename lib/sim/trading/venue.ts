@@ -63,7 +63,7 @@ export class TradingVenue {
       if (res) await this.flush();
       return res;
     };
-    this.ws = new WsApi({ ctx: this.ctx, keys: opts.keys, now: opts.now });
+    this.ws = new WsApi({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
   }
 
   /** Opens the venue: from the state file when it exists (a damaged file throws), else fresh. */

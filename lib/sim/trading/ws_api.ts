@@ -4,7 +4,8 @@
 // user data stream is the current mechanism, userDataStream.subscribe.signature; events go out as
 // {"subscriptionId": N, "event": {...}}. The listenKey methods were switched off in February 2026.
 import { ERR, errorBody, mandatory, type VenueError } from "./errors.ts";
-import { type SignedCall, signedEndpoints } from "./endpoints.ts";
+import { type SignedEndpoint, signedEndpoints } from "./endpoints.ts";
+import type { Limited, RateLimiter } from "./rate_limits.ts";
 import { exchangeInfo } from "./rest_lists.ts";
 import type { Reply, TradingContext } from "./rest_orders.ts";
 import { type ApiKey, checkTiming, lookupKey, signatureValid, wsPayload } from "./signing.ts";
@@ -52,14 +53,18 @@ export class WsApi {
   readonly #ctx: TradingContext;
   readonly #keys: ReadonlyMap<string, ApiKey>;
   readonly #now: () => number;
-  readonly #signed: ReadonlyMap<string, SignedCall>;
+  readonly #signed: ReadonlyMap<string, SignedEndpoint>;
+  readonly #limiter: RateLimiter | undefined;
   #executionId = 1;
 
-  constructor(opts: { ctx: TradingContext; keys: readonly ApiKey[]; now: () => number }) {
+  constructor(
+    opts: { ctx: TradingContext; keys: readonly ApiKey[]; now: () => number; limiter?: RateLimiter },
+  ) {
     const ctx = this.#ctx = opts.ctx;
     this.#keys = new Map(opts.keys.map((k) => [k.key, k]));
     this.#now = opts.now;
-    this.#signed = new Map(signedEndpoints(ctx).map((e) => [e.ws, e.call]));
+    this.#signed = new Map(signedEndpoints(ctx).map((e) => [e.ws, e]));
+    this.#limiter = opts.limiter;
   }
 
   /** Answers one request frame: the response, then any events it ends (eventStreamTerminated). */
@@ -77,16 +82,49 @@ export class WsApi {
       : {};
     const method = typeof m.method === "string" ? m.method.replace(/^v3\//, "") : "";
     const now = this.#now();
+    // Rate limits (shared with REST through one limiter): weight first, refusals carry data.retryAfter.
+    const rateLimits: Record<string, unknown>[] = [];
+    if (this.#limiter) {
+      const used = this.#limiter.request("127.0.0.1", this.#weight(method, params), now);
+      if ("code" in used) return [limitedReply(id, used, now)];
+      rateLimits.push({ ...this.#limiter.describe()[0], count: used.used });
+    }
+    const frames = this.#dispatch(session, id, method, params, now, rateLimits);
+    if (rateLimits.length === 0 || params.returnRateLimits === false) return frames;
+    const first = JSON.parse(frames[0]);
+    return [JSON.stringify({ ...first, rateLimits }), ...frames.slice(1)];
+  }
+
+  #weight(method: string, params: Record<string, unknown>): number {
+    const e = this.#signed.get(method);
+    if (e) return e.weight(asParams(params));
+    return method === "exchangeInfo" ? 20 : method.startsWith("userDataStream.") ? 2 : 1;
+  }
+
+  #dispatch(
+    session: WsSession,
+    id: Id,
+    method: string,
+    params: Record<string, unknown>,
+    now: number,
+    rateLimits: Record<string, unknown>[],
+  ): string[] {
     const r = this.#public(method, params, now);
     if (r) return [fromReply(id, r)];
     if (method.startsWith("userDataStream.") || method.startsWith("session.")) {
       return this.#stream(session, id, method, params, now);
     }
-    const f = this.#signed.get(method);
+    const f = this.#signed.get(method)?.call;
     if (!f) return [reply(id, 400, undefined, { code: -1000, msg: `Unknown method '${method}'.` })];
     const key = verifyWs(params, this.#keys, now);
     if ("code" in key) return [fail(id, key)];
     if (!this.#ctx.engine.accounts.has(key.account)) return [fail(id, ERR.rejectedKey)];
+    if (this.#limiter && method === "order.place") {
+      const n = this.#limiter.order(key.account, now);
+      if ("code" in n) return [limitedReply(id, n, now)];
+      const [s10, d1] = this.#limiter.describe().slice(1);
+      rateLimits.push({ ...s10, count: n.count10s }, { ...d1, count: n.count1d });
+    }
     const res = f(key.account, asParams(params), now);
     return [fromReply(id, res)];
   }
@@ -173,6 +211,15 @@ function reply(id: Id, status: number, result: unknown, error?: { code: number; 
 }
 
 const fail = (id: Id, e: VenueError): string => reply(id, e.http, undefined, errorBody(e));
+
+/** 429 / 418 in the envelope: data.retryAfter is when to try again (epoch ms), with the server time. */
+function limitedReply(id: Id, l: Limited, now: number): string {
+  return JSON.stringify({
+    id,
+    status: l.http,
+    error: { code: l.code, msg: l.msg, data: { serverTime: now, retryAfter: now + l.retryAfterS * 1000 } },
+  });
+}
 
 /** A shared endpoint's reply in the envelope: 4XX/5XX bodies are the `error`. */
 const fromReply = (id: Id, r: Reply): string =>

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { engine } from "../../../testing/sim_trading.ts";
 import type { OrderEvent } from "./types.ts";
 import { hmacHex, wsPayload } from "./signing.ts";
+import { RateLimiter } from "./rate_limits.ts";
 import { framesFor, newSession, WsApi } from "./ws_api.ts";
 
 const KEY = "w".repeat(60) + "0001", SECRET = "secret-of-the-ws-test";
@@ -102,4 +103,46 @@ Deno.test("WS API refusals keep the request id and use Binance's codes", () => {
       },
     ],
   );
+});
+
+Deno.test("WS API rate limits: rateLimits on every response, ORDERS counts on order.place, 429 with data", () => {
+  const e = engine({ slippageBps: 0 });
+  const api = new WsApi({
+    ctx: { engine: e, truth: null },
+    keys: [{ key: KEY, secret: SECRET, account: "a" }],
+    now: () => NOW,
+    limiter: new RateLimiter({ weightPerMinute: 3, ordersPer10s: 5, ordersPerDay: 9, banAfter: 5, banMs: 1 }),
+  });
+  const s = newSession();
+  const [ping] = parse(api.handle(s, '{"id":1,"method":"ping"}'));
+  assert.deepEqual(ping.rateLimits, [
+    { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 3, count: 1 },
+  ]);
+  const p = {
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    timeInForce: "GTC",
+    quantity: "0.001",
+    price: "60000",
+  };
+  const signed = { ...p, apiKey: KEY, timestamp: NOW };
+  const params = { ...signed, signature: hmacHex(SECRET, wsPayload(signed)) };
+  const [placed] = parse(api.handle(s, JSON.stringify({ id: 2, method: "order.place", params })));
+  assert.deepEqual(placed.rateLimits.map((r: { interval: string; count: number }) => [r.interval, r.count]), [
+    ["MINUTE", 2],
+    ["SECOND", 1],
+    ["DAY", 1],
+  ]);
+  api.handle(s, '{"id":3,"method":"time"}');
+  assert.deepEqual(parse(api.handle(s, '{"id":4,"method":"time"}')), [{
+    id: 4,
+    status: 429,
+    error: {
+      code: -1003,
+      msg: "Too much request weight used; current limit is 3 request weight per 1 MINUTE. " +
+        "Please use WebSocket Streams for live updates to avoid polling the API.",
+      data: { serverTime: NOW, retryAfter: NOW + 40_000 },
+    },
+  }]);
 });
