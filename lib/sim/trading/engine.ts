@@ -227,11 +227,17 @@ export class MatchingEngine {
     return { orders: open, events: open.map((o) => this.#end(o, now)) };
   }
 
-  #end(o: SimOrder, now: number): OrderEvent {
+  /** The venue ends an open order itself: EXPIRED with `reason` (e.g. EXCHANGE_CANCELED). */
+  expire(o: SimOrder, now: number, reason: string): OrderEvent {
+    o.expiryReason = reason;
+    return this.#end(o, now, "EXPIRED");
+  }
+
+  #end(o: SimOrder, now: number, status: "CANCELED" | "EXPIRED" = "CANCELED"): OrderEvent {
     this.books.of(o.symbol)[o.side].remove(o);
     release(this.symbols.get(o.symbol)!, this.accounts.get(o.account)!, o, now);
-    o.status = "CANCELED";
-    return event("CANCELED", o, null, now);
+    o.status = status;
+    return event(status, o, null, now);
   }
 }
 

@@ -6,6 +6,7 @@ import type { SimTrade } from "../market.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { type EngineConfig, MatchingEngine } from "./engine.ts";
 import { type RateLimitConfig, RateLimiter } from "./rate_limits.ts";
+import { isOpen } from "./order_index.ts";
 import { restHandler } from "./rest_handler.ts";
 import type { TradingContext } from "./rest_orders.ts";
 import type { ApiKey } from "./signing.ts";
@@ -111,6 +112,18 @@ export class TradingVenue {
     queueMicrotask(() => {
       for (const c of this.#conns) for (const f of framesFor(c.session, user)) c.send(f);
     });
+  }
+
+  /**
+   * Chaos "an order disappears without an event": the venue expires an open order (EXCHANGE_CANCELED)
+   * and the truth records it, but no user-data event is sent. False when no such open order.
+   */
+  vanish(orderId: number, now: number): boolean {
+    const o = this.engine.orders.all.find((x) => x.orderId === orderId);
+    if (!o || !isOpen(o)) return false;
+    this.ctx.truth?.record([this.engine.expire(o, now, "EXCHANGE_CANCELED")]);
+    this.#dirty = true;
+    return true;
   }
 
   /** Writes the state file if anything changed since the last write (writes never overlap). */

@@ -20,6 +20,16 @@ function options(statePath: string, orders: unknown[]): TradingVenueOptions {
   };
 }
 
+/** Subscribes a WebSocket API attachment to the user data stream (request id 1). */
+function subscribe(c: { onMessage(text: string): void }): void {
+  const sub = { apiKey: KEY, timestamp: NOW };
+  c.onMessage(JSON.stringify({
+    id: 1,
+    method: "userDataStream.subscribe.signature",
+    params: { ...sub, signature: hmacHex(SECRET, wsPayload(sub)) },
+  }));
+}
+
 function place(clientId: string): Request {
   const q = `symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=60000` +
     `&newClientOrderId=${clientId}&timestamp=${NOW}`;
@@ -60,12 +70,7 @@ Deno.test("venue: a WebSocket API connection gets its reply, then its user event
     const v = await TradingVenue.open(options(join(dir, "state.json"), []));
     const got: { id?: unknown; event?: { e: string; x?: string } }[] = [];
     const c = v.attach((t) => got.push(JSON.parse(t)));
-    const sub = { apiKey: KEY, timestamp: NOW };
-    c.onMessage(JSON.stringify({
-      id: 1,
-      method: "userDataStream.subscribe.signature",
-      params: { ...sub, signature: hmacHex(SECRET, wsPayload(sub)) },
-    }));
+    subscribe(c);
     await v.rest(place("via-rest"));
     await v.flush();
     assert.deepEqual(got.map((f) => f.id ?? `${f.event!.e}/${f.event!.x ?? ""}`), [
@@ -73,6 +78,32 @@ Deno.test("venue: a WebSocket API connection gets its reply, then its user event
       "executionReport/NEW",
       "outboundAccountPosition/",
     ]);
+    c.close();
+    await v.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("venue chaos: an order that vanishes is EXPIRED in the truth and on query, with no user event", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
+  try {
+    const orders: unknown[] = [];
+    const v = await TradingVenue.open(options(join(dir, "state.json"), orders));
+    const got: unknown[] = [];
+    const c = v.attach((t) => got.push(JSON.parse(t)));
+    subscribe(c);
+    const placed = await (await v.rest(place("gone")))!.json();
+    await v.flush();
+    const before = got.length;
+    assert.equal(v.vanish(placed.orderId, NOW + 1), true);
+    assert.equal(v.vanish(placed.orderId, NOW + 2), false, "only open orders vanish");
+    await v.flush();
+    assert.equal(got.length, before, "no event on the stream");
+    assert.deepEqual(orders.map((o) => (o as { event: string }).event), ["NEW", "EXPIRED"]);
+    const o = v.engine.orders.all[0];
+    assert.deepEqual([o.status, o.expiryReason, o.lockedAtoms], ["EXPIRED", "EXCHANGE_CANCELED", 0]);
+    assert.equal(v.engine.accounts.get("paper")!.balance("USDT").locked, 0);
     c.close();
     await v.close();
   } finally {
