@@ -3,6 +3,7 @@
 // What a server needs: `rest(req)` (null for paths that are not ours), `attach(send)` per WebSocket
 // API connection, `onTrade(t)` for every delivered trade, `flush()` on a timer and `close()`.
 import type { SimTrade } from "../market.ts";
+import { type AckFault, NO_FAULT, withAckFault } from "./ack_faults.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { type EngineConfig, MatchingEngine } from "./engine.ts";
 import { type RateLimitConfig, RateLimiter } from "./rate_limits.ts";
@@ -32,6 +33,10 @@ export interface TradingVenueOptions {
   readonly fillsTruth?: LineSink | null;
   /** REST rate limits (absent: none enforced, no X-MBX-* headers). */
   readonly limits?: RateLimitConfig;
+  /** Execution chaos per REST call ("POST /binance/api/v3/order", ...): none when absent. */
+  readonly ackFault?: (route: string) => AckFault;
+  /** Sleep for delayed acks (tests inject one). */
+  readonly wait?: (ms: number) => Promise<void>;
 }
 
 /** One WebSocket API connection as the venue sees it. */
@@ -60,7 +65,8 @@ export class TradingVenue {
     const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
     // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).
     this.rest = async (req, ip) => {
-      const res = await handler(req, ip);
+      const fault = opts.ackFault?.(`${req.method} ${new URL(req.url).pathname}`) ?? NO_FAULT;
+      const res = await withAckFault(fault, () => handler(req, ip), opts.wait);
       if (res) await this.flush();
       return res;
     };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BTC } from "../../../testing/sim_trading.ts";
+import type { AckFault } from "./ack_faults.ts";
 import { hmacHex, wsPayload } from "./signing.ts";
 import { TradingVenue, type TradingVenueOptions } from "./venue.ts";
 
@@ -105,6 +106,41 @@ Deno.test("venue chaos: an order that vanishes is EXPIRED in the truth and on qu
     assert.deepEqual([o.status, o.expiryReason, o.lockedAtoms], ["EXPIRED", "EXCHANGE_CANCELED", 0]);
     assert.equal(v.engine.accounts.get("paper")!.balance("USDT").locked, 0);
     c.close();
+    await v.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ack faults: -1007 with the order placed, -1007 with no order, and a delayed ack", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
+  try {
+    const faults: AckFault[] = [{ kind: "lost_after" }, { kind: "fail_before" }, { kind: "delay", ms: 1500 }];
+    const waited: number[] = [];
+    const orders: unknown[] = [];
+    const v = await TradingVenue.open({
+      ...options(join(dir, "state.json"), orders),
+      ackFault: () => faults.shift() ?? { kind: "none" },
+      wait: (ms) => (waited.push(ms), Promise.resolve()),
+    });
+    const reply = async (r: Response | null) => [r!.status, await r!.json()];
+    const unknown = [503, {
+      code: -1007,
+      msg: "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
+    }];
+    assert.deepEqual(await reply(await v.rest(place("lost-ack"))), unknown);
+    assert.deepEqual(await reply(await v.rest(place("never-placed"))), unknown);
+    const slow = await reply(await v.rest(place("slow-ack")));
+    assert.deepEqual([slow[0], (slow[1] as { clientOrderId: string }).clientOrderId, waited], [
+      200,
+      "slow-ack",
+      [1500],
+    ]);
+    assert.deepEqual(v.engine.orders.all.map((o) => o.clientOrderId), ["lost-ack", "slow-ack"]);
+    assert.deepEqual(orders.map((o) => (o as { clientOrderId: string }).clientOrderId), [
+      "lost-ack",
+      "slow-ack",
+    ]);
     await v.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
