@@ -67,7 +67,7 @@ export function signedEndpoints(ctx: TradingContext): readonly SignedEndpoint[] 
     {
       rest: "GET /api/v3/myTrades",
       ws: "myTrades",
-      call: (a, p) => myTrades(ctx, a, p),
+      call: (a, p, now) => myTrades(ctx, a, p, now),
       weight: (p) => p.get("orderId") ? 5 : 20,
     },
     {

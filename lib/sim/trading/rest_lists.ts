@@ -56,7 +56,7 @@ export function allOrders(ctx: TradingContext, account: string, p: Params): Repl
 }
 
 /** GET /api/v3/myTrades. */
-export function myTrades(ctx: TradingContext, account: string, p: Params): Reply {
+export function myTrades(ctx: TradingContext, account: string, p: Params, now: number): Reply {
   const s = symbolOf(ctx, p);
   if (isVenueError(s)) return fail(s);
   const name = s.name;
@@ -67,8 +67,10 @@ export function myTrades(ctx: TradingContext, account: string, p: Params): Reply
   if (r.fromId !== null && (r.start !== null || r.end !== null)) {
     return fail({ http: 400, code: -1128, msg: "Combination of optional parameters invalid." });
   }
+  const visibleUntil = now - (ctx.tradesLagMs?.() ?? 0);
   const mine = ctx.engine.fills.filter((f) =>
-    f.account === account && f.symbol === name && (orderId === null || f.orderId === orderId)
+    f.account === account && f.symbol === name && (orderId === null || f.orderId === orderId) &&
+    f.time <= visibleUntil
   );
   return { status: 200, body: pick(mine, r, (f) => f.id, (f) => f.time).map((f) => fillView(s, f)) };
 }

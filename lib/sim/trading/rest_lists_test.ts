@@ -25,14 +25,14 @@ Deno.test("allOrders / myTrades ranges: newest by default, oldest from a lower b
   assert.deepEqual(ids(allOrders(ctx, "a", q(`startTime=${HOUR}&limit=2`))), [2, 3]);
   assert.deepEqual(ids(allOrders(ctx, "a", q(`endTime=${3 * HOUR}&limit=2`))), [3, 4]);
   assert.deepEqual(ids(allOrders(ctx, "a", q(`startTime=${HOUR}&endTime=${2 * HOUR}`))), [2, 3]);
-  assert.deepEqual(ids(myTrades(ctx, "a", q("fromId=4"))), [4, 5]);
-  assert.deepEqual(ids(myTrades(ctx, "a", q("orderId=3"))), [3]);
+  assert.deepEqual(ids(myTrades(ctx, "a", q("fromId=4"), 5 * HOUR)), [4, 5]);
+  assert.deepEqual(ids(myTrades(ctx, "a", q("orderId=3"), 5 * HOUR)), [3]);
   assert.deepEqual(ids(allOrders(ctx, "b", q(""))), [], "another account's history is empty");
   assert.deepEqual(allOrders(ctx, "a", q(`startTime=0&endTime=${25 * HOUR}`)), {
     status: 400,
     body: { code: -1127, msg: "More than 24 hours between startTime and endTime." },
   });
-  assert.deepEqual(myTrades(ctx, "a", q("fromId=1&startTime=0")), {
+  assert.deepEqual(myTrades(ctx, "a", q("fromId=1&startTime=0"), 5 * HOUR), {
     status: 400,
     body: { code: -1128, msg: "Combination of optional parameters invalid." },
   });
@@ -40,6 +40,12 @@ Deno.test("allOrders / myTrades ranges: newest by default, oldest from a lower b
     status: 400,
     body: { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." },
   });
+});
+
+Deno.test("chaos: a fill stays out of myTrades for tradesLagMs (on the stream first, in history later)", () => {
+  const ctx = { ...history(), tradesLagMs: () => HOUR };
+  assert.deepEqual(ids(myTrades(ctx, "a", q(""), 4 * HOUR)), [1, 2, 3, 4]);
+  assert.deepEqual(ids(myTrades(ctx, "a", q(""), 5 * HOUR)), [1, 2, 3, 4, 5]);
 });
 
 Deno.test("newOrderRespType: ACK, RESULT and FULL carry exactly their documented fields", () => {

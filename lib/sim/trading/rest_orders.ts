@@ -14,6 +14,8 @@ export interface TradingContext {
   readonly truth: TradingTruth | null;
   /** Called with the events of every engine change, after the truth has them. */
   readonly onEvents?: (events: readonly OrderEvent[]) => void;
+  /** Chaos: ms a fill stays out of myTrades after it happened (stream first, history later). */
+  readonly tradesLagMs?: () => number;
 }
 
 /** A reply before it meets a transport. */

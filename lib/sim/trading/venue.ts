@@ -37,6 +37,12 @@ export interface TradingVenueOptions {
   readonly ackFault?: (route: string) => AckFault;
   /** Sleep for delayed acks (tests inject one). */
   readonly wait?: (ms: number) => Promise<void>;
+  /** Chaos: ms a fill stays out of myTrades (the stream has it first). */
+  readonly tradesLagMs?: () => number;
+  /** Chaos: wall ms user events are held back (myTrades has the fill first); 0 or absent: none. */
+  readonly streamDelayMs?: () => number;
+  /** Schedules held-back events (default setTimeout; tests drive their own). */
+  readonly schedule?: (f: () => void, ms: number) => unknown;
 }
 
 /** One WebSocket API connection as the venue sees it. */
@@ -60,7 +66,7 @@ export class TradingVenue {
     this.#opts = opts;
     this.engine = engine;
     const truth = new TradingTruth(engine.symbols, opts.ordersTruth ?? null, opts.fillsTruth ?? null);
-    this.ctx = { engine, truth, onEvents: (e) => this.#changed(e) };
+    this.ctx = { engine, truth, onEvents: (e) => this.#changed(e), tradesLagMs: opts.tradesLagMs };
     const limiter = this.#limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
     const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
     // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).
@@ -114,10 +120,13 @@ export class TradingVenue {
     }
     if (this.#conns.size === 0) return;
     const user = this.ws.userEvents(events);
-    // Queued after the current frame (a response precedes the events of its own request).
-    queueMicrotask(() => {
+    const deliver = () => {
       for (const c of this.#conns) for (const f of framesFor(c.session, user)) c.send(f);
-    });
+    };
+    const delay = this.#opts.streamDelayMs?.() ?? 0;
+    // Queued after the current frame (a response precedes the events of its own request).
+    if (delay > 0) (this.#opts.schedule ?? setTimeout)(deliver, delay);
+    else queueMicrotask(deliver);
   }
 
   /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { ManualTimers } from "../../../testing/manual_timers.ts";
 import { BTC } from "../../../testing/sim_trading.ts";
 import type { AckFault } from "./ack_faults.ts";
 import { hmacHex, wsPayload } from "./signing.ts";
@@ -141,6 +142,32 @@ Deno.test("ack faults: -1007 with the order placed, -1007 with no order, and a d
       "lost-ack",
       "slow-ack",
     ]);
+    await v.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("chaos: user events held back streamDelayMs (the venue already has the order)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
+  try {
+    const timers = new ManualTimers();
+    const v = await TradingVenue.open({
+      ...options(join(dir, "state.json"), []),
+      streamDelayMs: () => 500,
+      schedule: (f, ms) => timers.setTimeout(f, ms),
+    });
+    const got: { id?: number; event?: { e: string } }[] = [];
+    const c = v.attach((t) => got.push(JSON.parse(t)));
+    subscribe(c);
+    assert.equal((await v.rest(place("held")))!.status, 200);
+    await v.flush();
+    assert.deepEqual(got.map((f) => f.id), [1], "only the subscribe reply so far");
+    timers.advance(499);
+    assert.equal(got.length, 1);
+    timers.advance(1);
+    assert.deepEqual(got.slice(1).map((f) => f.event!.e), ["executionReport", "outboundAccountPosition"]);
+    c.close();
     await v.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
