@@ -26,7 +26,10 @@ export interface SimServerOptions {
 /** The private side of a venue: REST it answers (null: not its path) and WebSocket API connections. */
 export interface PrivateApi {
   rest(req: Request): Promise<Response | null>;
-  attach(send: (text: string) => void): { onMessage(text: string): void; close(): void };
+  attach(
+    send: (text: string) => void,
+    drop: (code: number, reason: string) => void,
+  ): { onMessage(text: string): void; close(): void };
 }
 
 /** Where the private WebSocket API is served (Binance: wss://ws-api.binance.com/ws-api/v3). */
@@ -177,7 +180,7 @@ export class SimServer {
         this.#private.add(socket);
         conn = api.attach((t) => {
           if (socket.readyState === WebSocket.OPEN) socket.send(t);
-        });
+        }, (code, reason) => socket.close(code, reason));
       });
     socket.onmessage = (e) => safely("message", () => typeof e.data === "string" && conn?.onMessage(e.data));
     socket.onclose = () => {

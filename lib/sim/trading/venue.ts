@@ -41,6 +41,8 @@ export interface TradingVenueOptions {
   readonly tradesLagMs?: () => number;
   /** Chaos: wall ms user events are held back (myTrades has the fill first); 0 or absent: none. */
   readonly streamDelayMs?: () => number;
+  /** Chaos: user events are silently not sent while this holds (the sockets stay open). */
+  readonly streamStalled?: () => boolean;
   /** Schedules held-back events (default setTimeout; tests drive their own). */
   readonly schedule?: (f: () => void, ms: number) => unknown;
 }
@@ -57,7 +59,9 @@ export class TradingVenue {
   readonly rest: (req: Request, ip?: string) => Promise<Response | null>;
   readonly ws: WsApi;
   readonly #opts: TradingVenueOptions;
-  readonly #conns = new Set<{ session: WsSession; send: (text: string) => void }>();
+  readonly #conns = new Set<
+    { session: WsSession; send: (text: string) => void; drop: (code: number, reason: string) => void }
+  >();
   readonly #limiter: RateLimiter | undefined;
   #dirty = false;
   #saving: Promise<void> = Promise.resolve();
@@ -96,9 +100,12 @@ export class TradingVenue {
     matchTrade(this.ctx, t);
   }
 
-  /** Registers a WebSocket API connection; `send` delivers one text frame to it. */
-  attach(send: (text: string) => void): WsAttachment {
-    const conn = { session: newSession(), send };
+  /** Registers a WebSocket API connection; `send` delivers one text frame, `drop` closes it. */
+  attach(
+    send: (text: string) => void,
+    drop: (code: number, reason: string) => void = () => {},
+  ): WsAttachment {
+    const conn = { session: newSession(), send, drop };
     this.#conns.add(conn);
     return {
       onMessage: (text) => {
@@ -121,6 +128,7 @@ export class TradingVenue {
     if (this.#conns.size === 0) return;
     const user = this.ws.userEvents(events);
     const deliver = () => {
+      if (this.#opts.streamStalled?.()) return; // silent stall: sockets stay open, events are lost
       for (const c of this.#conns) for (const f of framesFor(c.session, user)) c.send(f);
     };
     const delay = this.#opts.streamDelayMs?.() ?? 0;
@@ -139,6 +147,16 @@ export class TradingVenue {
     this.ctx.truth?.record([this.engine.expire(o, now, "EXCHANGE_CANCELED")]);
     this.#dirty = true;
     return true;
+  }
+
+  /** Chaos "user-data-stream drop": closes every WebSocket API connection (1011); returns how many. */
+  dropStreams(): number {
+    const n = this.#conns.size;
+    for (const c of [...this.#conns]) {
+      this.#conns.delete(c);
+      c.drop(1011, "simulated stream drop");
+    }
+    return n;
   }
 
   /** Writes the state file if anything changed since the last write (writes never overlap). */

@@ -148,6 +148,32 @@ Deno.test("ack faults: -1007 with the order placed, -1007 with no order, and a d
   }
 });
 
+Deno.test("chaos: a stalled stream sends nothing on open sockets; a drop closes every connection", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
+  try {
+    let stalled = true;
+    const v = await TradingVenue.open({
+      ...options(join(dir, "state.json"), []),
+      streamStalled: () => stalled,
+    });
+    const got: unknown[] = [], closed: [number, string][] = [];
+    const c = v.attach((t) => got.push(JSON.parse(t)), (code, reason) => closed.push([code, reason]));
+    subscribe(c);
+    await v.rest(place("stalled"));
+    await v.flush();
+    assert.equal(got.length, 1, "the subscribe reply, no events");
+    stalled = false;
+    await v.rest(place("flowing"));
+    await v.flush();
+    assert.equal(got.length, 3, "events flow again (the stalled ones are lost)");
+    assert.equal(v.dropStreams(), 1);
+    assert.deepEqual(closed, [[1011, "simulated stream drop"]]);
+    await v.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("chaos: user events held back streamDelayMs (the venue already has the order)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
   try {
