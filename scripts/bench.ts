@@ -19,6 +19,10 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
     file: "bench/feed_bench.ts",
     what: "feed pipeline vs JSON.parse floor, close lag, compute p99, soak RSS",
   },
+  connector: {
+    file: "bench/connector_bench.ts",
+    what: "Binance spot connector place+ack vs a bare signed fetch (p50/p99, overhead)",
+  },
 };
 
 const HELP = `Usage: ./tp bench [--only NAME[,NAME]]

@@ -1,0 +1,129 @@
+// The user stream's lifecycle against a real loopback WebSocket API (testing/binance_trade_double.ts):
+// stream_up after the signed subscription, order events, and stream_down + reconnect on each way a
+// session ends. Waits have deadlines; no assertion depends on elapsed time.
+import assert from "node:assert/strict";
+import { waitFor } from "../async/poll.ts";
+import { BinanceTradeDouble } from "../../testing/binance_trade_double.ts";
+import { wsKnobs } from "../../testing/binance_trade_double_ws.ts";
+import { BinanceSpot } from "./binance_spot.ts";
+import { ApiCredentials } from "./credentials.ts";
+import type { UserEvent } from "./venue.ts";
+
+const KEY = "streamKey0123456789streamKey0123456789streamKey0123456789stream";
+const SECRET = "streamSecret0123456789streamSecret0123456789streamSecret01234567";
+
+function start(secret = SECRET, pingEveryMs = 30_000, answerTimeoutMs = 10_000) {
+  const venue = new BinanceTradeDouble(KEY, SECRET);
+  const spot = new BinanceSpot(
+    {
+      rest: { baseUrl: venue.baseUrl },
+      userStream: {
+        wsApiUrl: venue.wsApiUrl,
+        pingEveryMs,
+        answerTimeoutMs,
+        backoff: { baseMs: 10, maxMs: 50, jitter: "none" },
+      },
+    },
+    new ApiCredentials(KEY, secret),
+    {
+      rest: { fetch, now: () => Date.now() },
+      userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
+    },
+  );
+  const events: UserEvent[] = [];
+  const stop = new AbortController();
+  const running = spot.userEvents((e) => events.push(e), stop.signal);
+  const lifecycle = () =>
+    events.filter((e) => e.type === "stream_up" || e.type === "stream_down")
+      .map((e) => e.type === "stream_down" ? `down: ${e.cause}` : "up");
+  const ups = () => events.filter((e) => e.type === "stream_up").length;
+  const end = async () => {
+    stop.abort();
+    await running;
+    await venue.close();
+  };
+  return { venue, spot, events, lifecycle, ups, end };
+}
+
+Deno.test("stream_up after the signed subscription; order events keyed by the order's own client id", async () => {
+  const s = start();
+  try {
+    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
+    await s.spot.place({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "LIMIT",
+      clientOrderId: "u-1",
+      quantity: "1",
+      price: "2",
+    });
+    s.venue.fill("u-1", "0.5");
+    await s.spot.cancel({ symbol: "BTCUSDT", clientOrderId: "u-1" });
+    const orders = () =>
+      s.events.flatMap((e) =>
+        e.type === "order"
+          ? [`${e.execType} ${e.order.clientOrderId} ${e.order.status}${e.fill ? ` fill ${e.fill.qty}` : ""}`]
+          : []
+      );
+    await waitFor("three order events", () => orders().length === 3, { timeoutMs: 10_000 });
+    assert.deepEqual(orders(), [
+      "NEW u-1 NEW",
+      "TRADE u-1 PARTIALLY_FILLED fill 0.50000000",
+      "CANCELED u-1 CANCELED",
+    ]);
+    assert.deepEqual(wsKnobs(s.venue).methods, ["userDataStream.subscribe.signature"]);
+  } finally {
+    await s.end();
+  }
+  assert.deepEqual(s.lifecycle(), ["up", "down: stopped"]);
+});
+
+Deno.test("eventStreamTerminated and a dropped socket: stream_down, then a fresh subscription", async () => {
+  const s = start();
+  try {
+    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
+    s.venue.push({ e: "eventStreamTerminated", E: 1 });
+    await waitFor("second stream_up", () => s.ups() === 2, { timeoutMs: 10_000 });
+    for (const sock of s.venue.sockets) sock.close();
+    await waitFor("third stream_up", () => s.ups() === 3, { timeoutMs: 10_000 });
+    s.venue.push({ e: "serverShutdown", E: 2 });
+    await waitFor("fourth stream_up", () => s.ups() === 4, { timeoutMs: 10_000 });
+  } finally {
+    await s.end();
+  }
+  const l = s.lifecycle();
+  assert.deepEqual(l.slice(0, 3), ["up", "down: eventStreamTerminated", "up"]);
+  assert.match(l[3], /^down: closed \d+$/);
+  assert.deepEqual(l.slice(4), ["up", "down: serverShutdown", "up", "down: stopped"]);
+});
+
+Deno.test("a silent stall (pings unanswered) is a stream_down; the stream comes back when the venue does", async () => {
+  // Only here is a deadline short: an unanswered ping must end the session (it never gets answered).
+  const s = start(SECRET, 50, 300);
+  const knobs = wsKnobs(s.venue);
+  try {
+    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
+    await waitFor("a ping answered", () => knobs.methods.includes("ping"), { timeoutMs: 10_000 });
+    knobs.answerPings = false;
+    await waitFor("stream_down", () => s.lifecycle().length >= 2, { timeoutMs: 10_000 });
+    knobs.answerPings = true;
+    await waitFor("stream_up again, pings answered", () => s.ups() >= 2 && s.lifecycle().at(-1) === "up", {
+      timeoutMs: 10_000,
+    });
+  } finally {
+    await s.end();
+  }
+  assert.deepEqual(s.lifecycle().slice(0, 3), ["up", "down: no answer to ping within 300 ms", "up"]);
+});
+
+Deno.test("a refused subscription never reports stream_up and keeps retrying with backoff", async () => {
+  const s = start(SECRET.replace("0", "1"));
+  const subs = () =>
+    wsKnobs(s.venue).methods.filter((m) => m === "userDataStream.subscribe.signature").length;
+  try {
+    await waitFor("three refused subscriptions", () => subs() >= 3, { timeoutMs: 10_000 });
+  } finally {
+    await s.end();
+  }
+  assert.deepEqual(s.lifecycle(), [], "never up, so never down either: submits stay gated");
+});
