@@ -50,12 +50,13 @@ export async function runUserStream(
   signal: AbortSignal,
 ): Promise<void> {
   const timers = fx.timers ?? realTimers;
+  const safe = guarded(sink, fx);
   let attempt = 0;
   while (!signal.aborted) {
     await fx.beforeSession?.();
     if (signal.aborted) break;
-    const { cause, wasUp } = await session(cfg, creds, { ...fx, timers }, guarded(sink, fx), signal);
-    if (wasUp) sink({ type: "stream_down", atMs: fx.now(), cause: signal.aborted ? "stopped" : cause });
+    const { cause, wasUp } = await session(cfg, creds, { ...fx, timers }, safe, signal);
+    if (wasUp) safe({ type: "stream_down", atMs: fx.now(), cause: signal.aborted ? "stopped" : cause });
     if (signal.aborted) break;
     attempt = wasUp ? 0 : attempt + 1;
     await sleep(backoffDelayMs(attempt, cfg.backoff ?? DEFAULT_BACKOFF, fx.random), signal, timers);

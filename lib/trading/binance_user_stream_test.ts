@@ -12,27 +12,41 @@ import type { UserEvent } from "./venue.ts";
 const KEY = "streamKey0123456789streamKey0123456789streamKey0123456789stream";
 const SECRET = "streamSecret0123456789streamSecret0123456789streamSecret01234567";
 
-function start(secret = SECRET, pingEveryMs = 30_000, answerTimeoutMs = 10_000) {
+interface StartOptions {
+  readonly secret?: string;
+  readonly pingEveryMs?: number;
+  readonly answerTimeoutMs?: number;
+  readonly maxConnectionMs?: number;
+  /** The loop's sink throws after taking each event (it must not take the stream down). */
+  readonly sinkThrows?: boolean;
+}
+
+function start(o: StartOptions = {}) {
   const venue = new BinanceTradeDouble(KEY, SECRET);
+  const bad: string[] = [];
   const spot = new BinanceSpot(
     {
       rest: { baseUrl: venue.baseUrl },
       userStream: {
         wsApiUrl: venue.wsApiUrl,
-        pingEveryMs,
-        answerTimeoutMs,
+        pingEveryMs: o.pingEveryMs ?? 30_000,
+        answerTimeoutMs: o.answerTimeoutMs ?? 10_000,
+        maxConnectionMs: o.maxConnectionMs,
         backoff: { baseMs: 10, maxMs: 50, jitter: "none" },
       },
     },
-    new ApiCredentials(KEY, secret),
+    new ApiCredentials(KEY, o.secret ?? SECRET),
     {
       rest: { fetch, now: () => Date.now() },
-      userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
+      userStream: { connect: (u) => new WebSocket(u), now: () => Date.now(), onBadFrame: (d) => bad.push(d) },
     },
   );
   const events: UserEvent[] = [];
   const stop = new AbortController();
-  const running = spot.userEvents((e) => events.push(e), stop.signal);
+  const running = spot.userEvents((e) => {
+    events.push(e);
+    if (o.sinkThrows) throw new Error("the loop's bug");
+  }, stop.signal);
   const lifecycle = () =>
     events.filter((e) => e.type === "stream_up" || e.type === "stream_down")
       .map((e) => e.type === "stream_down" ? `down: ${e.cause}` : "up");
@@ -42,7 +56,7 @@ function start(secret = SECRET, pingEveryMs = 30_000, answerTimeoutMs = 10_000) 
     await running;
     await venue.close();
   };
-  return { venue, spot, events, lifecycle, ups, end };
+  return { venue, spot, events, bad, lifecycle, ups, end };
 }
 
 Deno.test("stream_up after the signed subscription; order events keyed by the order's own client id", async () => {
@@ -99,7 +113,7 @@ Deno.test("eventStreamTerminated and a dropped socket: stream_down, then a fresh
 
 Deno.test("a silent stall (pings unanswered) is a stream_down; the stream comes back when the venue does", async () => {
   // Only here is a deadline short: an unanswered ping must end the session (it never gets answered).
-  const s = start(SECRET, 50, 300);
+  const s = start({ pingEveryMs: 50, answerTimeoutMs: 300 });
   const knobs = wsKnobs(s.venue);
   try {
     await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
@@ -117,7 +131,7 @@ Deno.test("a silent stall (pings unanswered) is a stream_down; the stream comes 
 });
 
 Deno.test("a refused subscription never reports stream_up and keeps retrying with backoff", async () => {
-  const s = start(SECRET.replace("0", "1"));
+  const s = start({ secret: SECRET.replace("0", "1") });
   const subs = () =>
     wsKnobs(s.venue).methods.filter((m) => m === "userDataStream.subscribe.signature").length;
   try {
@@ -126,4 +140,54 @@ Deno.test("a refused subscription never reports stream_up and keeps retrying wit
     await s.end();
   }
   assert.deepEqual(s.lifecycle(), [], "never up, so never down either: submits stay gated");
+});
+
+Deno.test("a venue clock that jumped: the subscription's -1021 resyncs the clock and the next attempt comes up", async () => {
+  const s = start();
+  try {
+    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
+    s.venue.skewMs = 600_000;
+    for (const sock of s.venue.sockets) sock.close();
+    await waitFor("second stream_up", () => s.ups() === 2, { timeoutMs: 10_000 });
+  } finally {
+    await s.end();
+  }
+  const subs = wsKnobs(s.venue).methods.filter((m) => m === "userDataStream.subscribe.signature").length;
+  assert.equal(subs, 3, "up, refused with -1021, up after the resync");
+  assert.equal(s.venue.requests.filter((r) => r.path === "/api/v3/time").length, 2);
+});
+
+Deno.test("the connection age limit hands over to a fresh connection", async () => {
+  const s = start({ maxConnectionMs: 200 });
+  try {
+    await waitFor("second stream_up", () => s.ups() >= 2, { timeoutMs: 10_000 });
+  } finally {
+    await s.end();
+  }
+  assert.deepEqual(s.lifecycle().slice(0, 3), ["up", "down: connection age limit", "up"]);
+});
+
+Deno.test("a sink that throws and a frame that cannot be read are reported, never fatal", async () => {
+  const s = start({ sinkThrows: true });
+  try {
+    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
+    s.venue.push({ e: "executionReport", E: 1 });
+    await s.spot.place({
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "LIMIT",
+      clientOrderId: "t-1",
+      quantity: "1",
+      price: "2",
+    });
+    await waitFor("the order event", () => s.events.some((e) => e.type === "order"), { timeoutMs: 10_000 });
+  } finally {
+    await s.end();
+  }
+  assert.deepEqual(s.bad.slice(0, 3), [
+    "sink threw on stream_up: the loop's bug",
+    "bad executionReport event",
+    "sink threw on order: the loop's bug",
+  ]);
+  assert.deepEqual(s.lifecycle(), ["up", "down: stopped"]);
 });
