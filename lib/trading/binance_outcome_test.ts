@@ -77,6 +77,11 @@ Deno.test("-1006 and -1007 are ambiguous whatever the HTTP status; every 5xx is 
   });
   assert.equal(classify({ status: 408, text: "" }, asIs, 0).kind, "ambiguous");
   assert.equal(classify({ status: 409, text: "" }, asIs, 0).kind, "ambiguous");
+  assert.deepEqual(classify({ status: 302, text: "" }, asIs, 0), {
+    kind: "ambiguous",
+    cause: "HTTP 302 without a venue answer",
+    httpStatus: 302,
+  }, "a redirect is not followed (the connector fetches with redirect: manual) and proves nothing");
 });
 
 Deno.test("429 and 418 are rate-limit rejections dated by Retry-After", () => {

@@ -112,6 +112,8 @@ export class BinanceRest {
         headers,
         body: inBody ? payload : undefined,
         signal: ac.signal,
+        // Never follow a redirect: it would resend a signed order elsewhere (or turn a POST into a GET).
+        redirect: "manual",
       });
       const text = await res.text();
       const now = this.fx.now();
