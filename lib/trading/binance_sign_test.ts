@@ -48,7 +48,7 @@ Deno.test("WebSocket API signing: params sorted by name, Binance's documented kn
   };
   assert.equal(
     wsPayload(params),
-    "apiKey=vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A&price=52000.00&quantity=0.01000000&recvWindow=100&side=SELL&symbol=BTCUSDT&timeInForce=GTC&timestamp=1645423376532&type=LIMIT",
+    `apiKey=${DOC_KEY}&price=52000.00&quantity=0.01000000&recvWindow=100&side=SELL&symbol=BTCUSDT&timeInForce=GTC&timestamp=1645423376532&type=LIMIT`,
   );
   const signed = signWsParams(docSign, { ...params, signature: "stale" });
   assert.equal(signed.signature, "aa1b5712c094bc4e57c05a1a5c1fd8d88dcd628338ea863fec7b88e59fe2db24");
