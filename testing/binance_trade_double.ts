@@ -11,6 +11,7 @@ import {
   executionReport,
   hmacHexWebCrypto,
   isOpen,
+  newOrder,
 } from "./binance_trade_double_wire.ts";
 import { type UserSocket, wsApiHandler } from "./binance_trade_double_ws.ts";
 
@@ -195,21 +196,7 @@ export class BinanceTradeDouble {
     }
     const placed = !fault || fault.placed;
     const t = this.now();
-    const o: DoubleOrder = {
-      symbol: p.get("symbol") ?? "",
-      orderId: this.#nextOrderId++,
-      clientOrderId: id,
-      price: p.get("price") ?? "0.00000000",
-      origQty: p.get("quantity") ?? "0",
-      executedQty: "0.00000000",
-      cummulativeQuoteQty: "0.00000000",
-      status: "NEW",
-      timeInForce: p.get("timeInForce") ?? "GTC",
-      type: p.get("type") ?? "",
-      side: p.get("side") ?? "",
-      time: t,
-      updateTime: t,
-    };
+    const o = newOrder(p, this.#nextOrderId++, id, t);
     if (placed) {
       this.orders.push(o);
       this.push(executionReport(o, "NEW", ""));

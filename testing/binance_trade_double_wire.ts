@@ -55,6 +55,25 @@ export const err = (status: number, code: number, msg: string, headers: Record<s
     headers: { "content-type": "application/json", ...headers },
   });
 
+/** A NEW order from POST /api/v3/order parameters, as allOrders spells it. */
+export function newOrder(p: URLSearchParams, orderId: number, clientOrderId: string, t: number): DoubleOrder {
+  return {
+    symbol: p.get("symbol") ?? "",
+    orderId,
+    clientOrderId,
+    price: p.get("price") ?? "0.00000000",
+    origQty: p.get("quantity") ?? "0",
+    executedQty: "0.00000000",
+    cummulativeQuoteQty: "0.00000000",
+    status: "NEW",
+    timeInForce: p.get("timeInForce") ?? "GTC",
+    type: p.get("type") ?? "",
+    side: p.get("side") ?? "",
+    time: t,
+    updateTime: t,
+  };
+}
+
 export function isOpen(o: DoubleOrder): boolean {
   return o.status === "NEW" || o.status === "PARTIALLY_FILLED";
 }
