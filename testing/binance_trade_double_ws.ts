@@ -14,8 +14,18 @@ export interface UserSocket {
   close(): void;
 }
 
+export interface Refusal {
+  readonly status: number;
+  readonly code: number;
+  readonly msg: string;
+  /** Epoch ms, sent as error.data.retryAfter as Binance does on 429/418. */
+  readonly retryAfter: number;
+}
+
 export interface WsKnobs {
   answerPings: boolean;
+  /** Refusals for the next subscriptions, in order. */
+  readonly refuse: Refusal[];
   /** Methods received, in order, by every connection. */
   readonly methods: string[];
 }
@@ -25,7 +35,7 @@ const knobsOf = new WeakMap<WsVenue, WsKnobs>();
 /** The double's WebSocket knobs (created on first use). */
 export function wsKnobs(d: WsVenue): WsKnobs {
   let k = knobsOf.get(d);
-  if (!k) knobsOf.set(d, k = { answerPings: true, methods: [] });
+  if (!k) knobsOf.set(d, k = { answerPings: true, refuse: [], methods: [] });
   return k;
 }
 
@@ -58,6 +68,11 @@ export function wsApiHandler(d: WsVenue, req: Request): Response {
     }
     if (method !== "userDataStream.subscribe.signature") {
       return reply(id, 400, { error: { code: -1100, msg: `Unknown method ${method}` } });
+    }
+    const refusal = knobs.refuse.shift();
+    if (refusal) {
+      const data = { serverTime: Date.now(), retryAfter: refusal.retryAfter };
+      return reply(id, refusal.status, { error: { code: refusal.code, msg: refusal.msg, data } });
     }
     const sorted = Object.keys(params).filter((k) => k !== "signature").sort().map((k) =>
       `${k}=${params[k]}`

@@ -12,6 +12,8 @@ export type Frame =
     readonly id: string | number | null;
     readonly status: number;
     readonly error: VenueError | null;
+    /** A 429/418's `error.data.retryAfter`: epoch ms before which nothing may be sent again. */
+    readonly retryAfterMs: number | null;
     readonly result: unknown;
   }
   | { readonly kind: "event"; readonly event: UserEvent }
@@ -123,7 +125,16 @@ export function readFrame(text: string): Frame {
   try {
     if ("status" in j && typeof j.status === "number") {
       const id = (j.id ?? null) as string | number | null;
-      return { kind: "response", id, status: j.status, error: venueError(j.error), result: j.result };
+      const data = (j.error as { data?: { retryAfter?: unknown } } | undefined)?.data;
+      const retryAfterMs = typeof data?.retryAfter === "number" ? data.retryAfter : null;
+      return {
+        kind: "response",
+        id,
+        status: j.status,
+        error: venueError(j.error),
+        retryAfterMs,
+        result: j.result,
+      };
     }
     // serverShutdown may come without a subscription wrapper.
     const ev = j.event ?? (typeof j.e === "string" ? j : undefined);

@@ -55,11 +55,13 @@ export async function runUserStream(
   while (!signal.aborted) {
     await fx.beforeSession?.();
     if (signal.aborted) break;
-    const { cause, wasUp } = await session(cfg, creds, { ...fx, timers }, safe, signal);
+    const { cause, wasUp, notBeforeMs } = await session(cfg, creds, { ...fx, timers }, safe, signal);
     if (wasUp) safe({ type: "stream_down", atMs: fx.now(), cause: signal.aborted ? "stopped" : cause });
     if (signal.aborted) break;
     attempt = wasUp ? 0 : attempt + 1;
-    await sleep(backoffDelayMs(attempt, cfg.backoff ?? DEFAULT_BACKOFF, fx.random), signal, timers);
+    const backoff = backoffDelayMs(attempt, cfg.backoff ?? DEFAULT_BACKOFF, fx.random);
+    // A rate-limited refusal names when the venue listens again: never knock before that.
+    await sleep(Math.max(backoff, (notBeforeMs ?? 0) - fx.now()), signal, timers);
   }
 }
 
@@ -77,6 +79,8 @@ function guarded(sink: (ev: UserEvent) => void, fx: UserStreamEffects): (ev: Use
 interface SessionEnd {
   readonly cause: string;
   readonly wasUp: boolean;
+  /** From a 429/418 refusal: no new attempt before this (epoch ms). */
+  readonly notBeforeMs?: number | null;
 }
 
 function session(
@@ -89,6 +93,7 @@ function session(
   const answerMs = cfg.answerTimeoutMs ?? 10_000;
   return new Promise((resolve) => {
     let up = false, done = false, seq = 0;
+    let notBeforeMs: number | null = null;
     let deadline: ReturnType<typeof setTimeout> | undefined;
     let pinger: ReturnType<typeof setTimeout> | undefined;
     const expect = (what: string) => {
@@ -120,7 +125,7 @@ function session(
       if (pinger !== undefined) fx.timers.clearTimeout(pinger);
       signal.removeEventListener("abort", onAbort);
       // Resolve once the socket has closed (no socket outlives its session), or after a grace period.
-      const finish = () => resolve({ cause, wasUp: up });
+      const finish = () => resolve({ cause, wasUp: up, notBeforeMs });
       if (ws.readyState === WebSocket.CLOSED) return finish();
       const grace = fx.timers.setTimeout(finish, answerMs);
       ws.addEventListener("close", () => (fx.timers.clearTimeout(grace), finish()));
@@ -159,6 +164,7 @@ function session(
           if (f.id === subId && !up) {
             if (f.status !== 200) {
               fx.onRefused?.(f.error?.code ?? null);
+              notBeforeMs = f.retryAfterMs;
               return end(
                 `subscription refused: ${f.status} ${f.error?.code ?? ""} ${f.error?.msg ?? ""}`.trimEnd(),
               );

@@ -3,6 +3,7 @@
 // session ends. Waits have deadlines; no assertion depends on elapsed time.
 import assert from "node:assert/strict";
 import { waitFor } from "../async/poll.ts";
+import { realTimers, type Timers } from "../async/sleep.ts";
 import { BinanceTradeDouble } from "../../testing/binance_trade_double.ts";
 import { wsKnobs } from "../../testing/binance_trade_double_ws.ts";
 import { BinanceSpot } from "./binance_spot.ts";
@@ -19,6 +20,7 @@ interface StartOptions {
   readonly maxConnectionMs?: number;
   /** The loop's sink throws after taking each event (it must not take the stream down). */
   readonly sinkThrows?: boolean;
+  readonly timers?: Timers;
 }
 
 function start(o: StartOptions = {}) {
@@ -38,7 +40,12 @@ function start(o: StartOptions = {}) {
     new ApiCredentials(KEY, o.secret ?? SECRET),
     {
       rest: { fetch, now: () => Date.now() },
-      userStream: { connect: (u) => new WebSocket(u), now: () => Date.now(), onBadFrame: (d) => bad.push(d) },
+      userStream: {
+        connect: (u) => new WebSocket(u),
+        now: () => Date.now(),
+        onBadFrame: (d) => bad.push(d),
+        timers: o.timers,
+      },
     },
   );
   const events: UserEvent[] = [];
@@ -190,4 +197,28 @@ Deno.test("a sink that throws and a frame that cannot be read are reported, neve
     "sink threw on order: the loop's bug",
   ]);
   assert.deepEqual(s.lifecycle(), ["up", "down: stopped"]);
+});
+
+Deno.test("a rate-limited refusal (429 with data.retryAfter) is waited out before the next attempt", async () => {
+  const slept: number[] = [];
+  const timers: Timers = {
+    setTimeout: (fn, ms) => (slept.push(ms), realTimers.setTimeout(fn, ms)),
+    clearTimeout: (id) => realTimers.clearTimeout(id),
+  };
+  const s = start({ timers });
+  const msg = "Too many requests queued.";
+  wsKnobs(s.venue).refuse.push({ status: 429, code: -1003, msg, retryAfter: Date.now() + 60_000 });
+  try {
+    await waitFor(
+      "a wait until the venue's retryAfter",
+      () => slept.some((ms) => ms > 50_000 && ms <= 60_000),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+  } finally {
+    await s.end();
+  }
+  assert.deepEqual(wsKnobs(s.venue).methods, ["userDataStream.subscribe.signature"], "no second knock");
+  assert.deepEqual(s.lifecycle(), []);
 });
