@@ -23,6 +23,10 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
     file: "bench/sim_matching_bench.ts",
     what: "simulator paper matching: trades/s with 1,000 resting orders",
   },
+  connector: {
+    file: "bench/connector_bench.ts",
+    what: "Binance spot connector place+ack vs a bare signed fetch (p50/p99, overhead)",
+  },
 };
 
 const HELP = `Usage: ./tp bench [--only NAME[,NAME]]

@@ -1,0 +1,101 @@
+// Binance REST/WS API result shapes -> the venue-neutral types (binance_trading.md §2): one zod schema
+// per answer at the edge, plain readonly values inside. Decimals stay the venue's strings; extra
+// fields are ignored, missing required ones throw (the caller turns that into an ambiguous outcome).
+import { z } from "zod";
+import { type Balance, type Fill, ORDER_STATUSES, type VenueOrder } from "./venue.ts";
+
+const dec = z.string().regex(/^-?\d+(\.\d+)?$/);
+const int = z.number().int();
+
+/** ACK, RESULT, FULL, query and cancel answers share these; RESULT+ fields are optional. */
+const OrderSchema = z.object({
+  symbol: z.string(),
+  orderId: int,
+  clientOrderId: z.string(),
+  /** Cancel answers: the order's own id (clientOrderId is then the cancel's id). */
+  origClientOrderId: z.string().optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  side: z.enum(["BUY", "SELL"]).optional(),
+  type: z.string().optional(),
+  price: dec.optional(),
+  origQty: dec.optional(),
+  executedQty: dec.optional(),
+  cummulativeQuoteQty: dec.optional(),
+  time: int.optional(),
+  transactTime: int.optional(),
+  updateTime: int.optional(),
+});
+
+const TradeSchema = z.object({
+  symbol: z.string(),
+  id: int,
+  orderId: int,
+  price: dec,
+  qty: dec,
+  quoteQty: dec,
+  commission: dec,
+  commissionAsset: z.string().nullable(),
+  time: int,
+  isBuyer: z.boolean(),
+  isMaker: z.boolean(),
+});
+
+const AccountSchema = z.object({
+  balances: z.array(z.object({ asset: z.string(), free: dec, locked: dec })),
+});
+
+const ServerTimeSchema = z.object({ serverTime: int });
+
+function order(o: z.infer<typeof OrderSchema>): VenueOrder {
+  const out: Record<string, unknown> = {
+    symbol: o.symbol,
+    orderId: o.orderId,
+    clientOrderId: o.origClientOrderId ?? o.clientOrderId,
+  };
+  const opt: [string, unknown][] = [
+    ["status", o.status],
+    ["side", o.side],
+    ["type", o.type],
+    ["price", o.price],
+    ["origQty", o.origQty],
+    ["executedQty", o.executedQty],
+    ["cumQuoteQty", o.cummulativeQuoteQty],
+    ["timeMs", o.time ?? o.transactTime],
+    ["updateTimeMs", o.updateTime ?? o.transactTime],
+  ];
+  for (const [k, v] of opt) if (v !== undefined) out[k] = v;
+  return out as unknown as VenueOrder;
+}
+
+/** One order: place (any newOrderRespType), cancel (the order's own id kept), query. */
+export function parseOrder(json: unknown): VenueOrder {
+  return order(OrderSchema.parse(json));
+}
+
+export function parseOrders(json: unknown): readonly VenueOrder[] {
+  return z.array(OrderSchema).parse(json).map(order);
+}
+
+export function parseTrades(json: unknown): readonly Fill[] {
+  return z.array(TradeSchema).parse(json).map((t) => ({
+    symbol: t.symbol,
+    tradeId: t.id,
+    orderId: t.orderId,
+    price: t.price,
+    qty: t.qty,
+    quoteQty: t.quoteQty,
+    commission: t.commission,
+    commissionAsset: t.commissionAsset,
+    timeMs: t.time,
+    isBuyer: t.isBuyer,
+    isMaker: t.isMaker,
+  }));
+}
+
+export function parseBalances(json: unknown): readonly Balance[] {
+  return AccountSchema.parse(json).balances.map((b) => ({ asset: b.asset, free: b.free, locked: b.locked }));
+}
+
+export function parseServerTime(json: unknown): number {
+  return ServerTimeSchema.parse(json).serverTime;
+}
