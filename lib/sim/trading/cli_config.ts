@@ -2,7 +2,8 @@
 // the trading venue's options. A generated key pair is written to --keys-file (0600) for clients and
 // never logged; a given secret is never echoed in errors.
 import { writeFileAtomic } from "../../fs/atomic.ts";
-import { intFlag, UsageError } from "../../cli/main.ts";
+import { intFlag } from "../../cli/main.ts";
+import { ConfigError } from "../../util/errors.ts";
 import type { Instrument } from "../instruments.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { parseAtoms } from "./decimal.ts";
@@ -56,7 +57,7 @@ export function randomToken(): string {
 
 function rate(flag: string, raw: string | undefined): number {
   const v = parseAtoms(raw ?? "0.001");
-  if (typeof v !== "number" || v > 100_000_000) throw new UsageError(`--${flag} must be a rate from 0 to 1`);
+  if (typeof v !== "number" || v > 100_000_000) throw new ConfigError(`--${flag} must be a rate from 0 to 1`);
   return v;
 }
 
@@ -67,7 +68,7 @@ export function parseBalances(raw: string): Record<string, number> {
     const m = /^([A-Z0-9]{1,20})=(.+)$/.exec(part);
     const v = m ? parseAtoms(m[2]) : "illegal";
     if (!m || typeof v !== "number") {
-      throw new UsageError(`--balances entries are ASSET=amount, got "${part}"`);
+      throw new ConfigError(`--balances entries are ASSET=amount, got "${part}"`);
     }
     out[m[1]] = v;
   }
@@ -84,17 +85,17 @@ export function tradingFromFlags(
   const s = (k: string) => v[k] as string | undefined;
   const givenKey = s("api-key"), givenSecret = s("api-secret");
   if ((givenKey === undefined) !== (givenSecret === undefined)) {
-    throw new UsageError("--api-key and --api-secret go together");
+    throw new ConfigError("--api-key and --api-secret go together");
   }
   if (givenKey !== undefined && !/^[A-Za-z0-9]{64}$/.test(givenKey)) {
-    throw new UsageError("--api-key must be 64 letters and digits");
+    throw new ConfigError("--api-key must be 64 letters and digits");
   }
   if (givenKey === undefined && !s("keys-file")) {
-    throw new UsageError("a generated key pair needs --keys-file (the secret is never logged)");
+    throw new ConfigError("a generated key pair needs --keys-file (the secret is never logged)");
   }
   const liquidity = s("taker-liquidity") ?? "unlimited";
   if (liquidity !== "unlimited" && liquidity !== "last_print") {
-    throw new UsageError(`--taker-liquidity is unlimited or last_print, got "${liquidity}"`);
+    throw new ConfigError(`--taker-liquidity is unlimited or last_print, got "${liquidity}"`);
   }
   const key: ApiKey = {
     key: givenKey ?? randomToken(),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { UsageError } from "../../cli/main.ts";
+import { ConfigError } from "../../util/errors.ts";
 import { instrument } from "../instruments.ts";
 import { parseBalances, tradingFromFlags, writeKeysFile } from "./cli_config.ts";
 
@@ -45,7 +45,7 @@ Deno.test("trading flags: refusals are usage errors that never echo a secret", (
   ];
   for (const v of bad) {
     assert.throws(() => tradingFromFlags(v, insts, () => 0), (err) => {
-      assert.ok(err instanceof UsageError);
+      assert.ok(err instanceof ConfigError);
       assert.ok(!err.message.includes("hidden-secret"));
       return true;
     });
