@@ -17,6 +17,7 @@ import {
   tradingFromFlags,
   writeKeysFile,
 } from "../lib/sim/trading/cli_config.ts";
+import { TradingChaos } from "../lib/sim/trading/trading_chaos.ts";
 import { TradingVenue } from "../lib/sim/trading/venue.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
 
@@ -200,7 +201,14 @@ export async function main(args: string[]): Promise<number> {
     const trading = tradingFromFlags(v, sim.instruments, () => sim.clock.nowMs());
     if (trading) {
       truth.push(open("orders-truth", v["orders-truth"]), open("fills-truth", v["fills-truth"]));
-      venue = await TradingVenue.open({ ...trading.options, ordersTruth: truth[0], fillsTruth: truth[1] });
+      venue = await TradingVenue.open({
+        ...trading.options,
+        ordersTruth: truth[0],
+        fillsTruth: truth[1],
+        // Execution chaos: the chaos file's `trading` key, re-read with the rest; faults go to --chaos-log.
+        chaos: new TradingChaos(() => sim.chaos().trading),
+        chaosLog: (e) => sim.chaosLog.record(e),
+      });
       if (v["keys-file"]) await writeKeysFile(v["keys-file"], trading.key);
       // Fills from the trade stream are saved within a second; REST replies wait for their own save.
       flushTimer = setInterval(

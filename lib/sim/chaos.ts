@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { type Venue, VENUES } from "../market/types.ts";
 import type { JsonlWriter } from "./jsonl_writer.ts";
+import { TradingChaosSchema } from "./trading/trading_chaos.ts";
 
 const Rate = z.number().min(0).max(1);
 const Scope = z.object({ venue: z.enum(VENUES).optional(), symbol: z.string().min(1).optional() }).strict();
@@ -36,6 +37,8 @@ export const ChaosSchema = z.object({
   /** One-shot actions: applied once each time `nonce` changes. */
   dropNow: Action.optional(),
   cutNow: Action.optional(),
+  /** Execution chaos of the trading venue (trading/trading_chaos.ts). */
+  trading: TradingChaosSchema.optional(),
 }).strict().refine(
   (c) => frameRates.reduce((sum, k) => sum + (c[k] ?? 0), 0) <= 1,
   { message: `${frameRates.join(" + ")} must be at most 1` },
@@ -98,7 +101,14 @@ export type ChaosKind =
   | "drop"
   | "cut"
   | "max_age"
-  | "config";
+  | "config"
+  // Execution chaos (trading/trading_chaos.ts): one line per injected fault.
+  | "ack_lost_placed"
+  | "ack_5xx_unplaced"
+  | "ack_delay"
+  | "user_stream_stall"
+  | "user_stream_delay"
+  | "user_stream_drop";
 
 export interface ChaosEvent {
   readonly kind: ChaosKind;

@@ -3,7 +3,8 @@
 // What a server needs: `rest(req)` (null for paths that are not ours), `attach(send)` per WebSocket
 // API connection, `onTrade(t)` for every delivered trade, `flush()` on a timer and `close()`.
 import type { SimTrade } from "../market.ts";
-import { type AckFault, NO_FAULT, withAckFault } from "./ack_faults.ts";
+import { type AckFault, NO_FAULT } from "./ack_faults.ts";
+import { type ChaosSink, faultedCall } from "./chaos_ack.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { type EngineConfig, MatchingEngine } from "./engine.ts";
 import { type RateLimitConfig, RateLimiter } from "./rate_limits.ts";
@@ -15,6 +16,7 @@ import { matchTrade } from "./sim_trades.ts";
 import { loadState, restore, saveState } from "./state.ts";
 import type { SpotSymbol } from "./symbols.ts";
 import { type LineSink, TradingTruth } from "./truth.ts";
+import type { TradingChaos } from "./trading_chaos.ts";
 import type { OrderEvent } from "./types.ts";
 import { framesFor, newSession, WsApi, type WsSession } from "./ws_api.ts";
 
@@ -43,6 +45,10 @@ export interface TradingVenueOptions {
   readonly streamDelayMs?: () => number;
   /** Chaos: user events are silently not sent while this holds (the sockets stay open). */
   readonly streamStalled?: () => boolean;
+  /** Execution chaos from flags and the chaos file; the three knobs above win when given. */
+  readonly chaos?: TradingChaos;
+  /** Where each injected fault is logged (the simulator's chaos log). */
+  readonly chaosLog?: ChaosSink;
   /** Schedules held-back events (default setTimeout; tests drive their own). */
   readonly schedule?: (f: () => void, ms: number) => unknown;
 }
@@ -70,13 +76,16 @@ export class TradingVenue {
     this.#opts = opts;
     this.engine = engine;
     const truth = new TradingTruth(engine.symbols, opts.ordersTruth ?? null, opts.fillsTruth ?? null);
-    this.ctx = { engine, truth, onEvents: (e) => this.#changed(e), tradesLagMs: opts.tradesLagMs };
+    const chaos = opts.chaos;
+    const tradesLagMs = opts.tradesLagMs ?? (chaos && (() => chaos.tradesLagMs()));
+    this.ctx = { engine, truth, onEvents: (e) => this.#changed(e), tradesLagMs };
     const limiter = this.#limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
     const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
     // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).
     this.rest = async (req, ip) => {
-      const fault = opts.ackFault?.(`${req.method} ${new URL(req.url).pathname}`) ?? NO_FAULT;
-      const res = await withAckFault(fault, () => handler(req, ip), opts.wait);
+      const route = `${req.method} ${new URL(req.url).pathname}`;
+      const fault = opts.ackFault?.(route) ?? chaos?.ackFault(route) ?? NO_FAULT;
+      const res = await faultedCall(fault, req, (r) => handler(r, ip), this.#log, opts.wait);
       if (res) await this.flush();
       return res;
     };
@@ -117,6 +126,8 @@ export class TradingVenue {
     };
   }
 
+  #log: ChaosSink = (e) => this.#opts.chaosLog?.(e);
+
   #changed(events: readonly OrderEvent[]): void {
     this.#dirty = true;
     for (const e of events) {
@@ -127,11 +138,18 @@ export class TradingVenue {
     }
     if (this.#conns.size === 0) return;
     const user = this.ws.userEvents(events);
+    const chaos = this.#opts.chaos;
+    const ids = () => events.map((e) => ({ clientOrderId: e.order.clientOrderId, orderId: e.order.orderId }));
     const deliver = () => {
-      if (this.#opts.streamStalled?.()) return; // silent stall: sockets stay open, events are lost
+      if (this.#opts.streamStalled?.() ?? chaos?.streamStalled()) {
+        // Silent stall: sockets stay open, events are lost.
+        this.#log({ kind: "user_stream_stall", venue: "binance", orders: ids() });
+        return;
+      }
       for (const c of this.#conns) for (const f of framesFor(c.session, user)) c.send(f);
     };
-    const delay = this.#opts.streamDelayMs?.() ?? 0;
+    const delay = this.#opts.streamDelayMs?.() ?? chaos?.streamDelayMs() ?? 0;
+    if (delay > 0) this.#log({ kind: "user_stream_delay", venue: "binance", ms: delay, orders: ids() });
     // Queued after the current frame (a response precedes the events of its own request).
     if (delay > 0) (this.#opts.schedule ?? setTimeout)(deliver, delay);
     else queueMicrotask(deliver);
@@ -152,6 +170,7 @@ export class TradingVenue {
   /** Chaos "user-data-stream drop": closes every WebSocket API connection (1011); returns how many. */
   dropStreams(): number {
     const n = this.#conns.size;
+    this.#log({ kind: "user_stream_drop", venue: "binance", connections: n });
     for (const c of [...this.#conns]) {
       this.#conns.delete(c);
       c.drop(1011, "simulated stream drop");
