@@ -17,6 +17,11 @@ import {
   tradingFromFlags,
   writeKeysFile,
 } from "../lib/sim/trading/cli_config.ts";
+import {
+  TRADING_CHAOS_FLAGS,
+  TRADING_CHAOS_HELP,
+  tradingChaosFromFlags,
+} from "../lib/sim/trading/chaos_flags.ts";
 import { TradingChaos } from "../lib/sim/trading/trading_chaos.ts";
 import { TradingVenue } from "../lib/sim/trading/venue.ts";
 import { VenueSim } from "../lib/sim/venue_sim.ts";
@@ -58,6 +63,7 @@ Chaos (all off by default; --chaos-file overrides these key by key, re-read ever
   --late-ms N          wall ms a late trade frame is held (default 1000)
   --jitter-ms N        delay each frame by 0..N wall ms (order kept)
 ${TRADING_HELP}
+${TRADING_CHAOS_HELP}
 Exit: 0 stopped cleanly, 1 failure, 2 usage or environment (bad flag, port busy, unwritable file).`;
 
 function num(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -105,6 +111,7 @@ function chaosFromFlags(v: Record<string, string | boolean | undefined>): ChaosC
     lateRate: num("late-rate", s("late-rate"), 0, 1),
     lateMs: s("late-ms") === undefined ? undefined : intFlag("late-ms", s("late-ms"), 1, 1, 600_000),
     jitterMs: s("jitter-ms") === undefined ? undefined : intFlag("jitter-ms", s("jitter-ms"), 0, 0, 60_000),
+    trading: tradingChaosFromFlags(v),
   };
   const defined = Object.fromEntries(Object.entries(cfg).filter(([, x]) => x !== undefined));
   try {
@@ -147,6 +154,7 @@ export async function main(args: string[]): Promise<number> {
       "late-ms": str,
       "jitter-ms": str,
       ...TRADING_FLAGS,
+      ...TRADING_CHAOS_FLAGS,
     },
   });
   if (!parsed) return EXIT.OK;

@@ -62,9 +62,13 @@ export function parseChaos(text: string, source: string): ChaosConfig {
   return r.data;
 }
 
-/** Flags first, then the file's keys override them one by one. */
+/** Flags first, then the file's keys override them one by one (the trading section's too). */
 export function mergeChaos(flags: ChaosConfig, file: ChaosConfig | null): ChaosConfig {
-  return file ? { ...flags, ...file } : flags;
+  if (!file) return flags;
+  const merged = { ...flags, ...file };
+  // The trading section merges one level deeper: a file key overrides only that flag.
+  if (flags.trading && file.trading) merged.trading = { ...flags.trading, ...file.trading };
+  return merged;
 }
 
 export type FrameAnomaly = "malformed" | "bad_value" | "duplicate" | "reorder" | "late";
