@@ -220,7 +220,10 @@ export async function main(args: string[]): Promise<number> {
       if (v["keys-file"]) await writeKeysFile(v["keys-file"], trading.key);
       // Fills from the trade stream are saved within a second; REST replies wait for their own save.
       flushTimer = setInterval(
-        () => venue!.flush().catch((err) => log("error", "state save failed", { error: String(err) })),
+        () => {
+          venue!.housekeeping(Date.now()); // execution chaos: periodic user-stream drops
+          venue!.flush().catch((err) => log("error", "state save failed", { error: String(err) }));
+        },
         1000,
       );
     }

@@ -49,6 +49,8 @@ export interface TradingVenueOptions {
   readonly chaos?: TradingChaos;
   /** Where each injected fault is logged (the simulator's chaos log). */
   readonly chaosLog?: ChaosSink;
+  /** Wall clock for connection ages (default Date.now). */
+  readonly wallNow?: () => number;
   /** Schedules held-back events (default setTimeout; tests drive their own). */
   readonly schedule?: (f: () => void, ms: number) => unknown;
 }
@@ -66,7 +68,12 @@ export class TradingVenue {
   readonly ws: WsApi;
   readonly #opts: TradingVenueOptions;
   readonly #conns = new Set<
-    { session: WsSession; send: (text: string) => void; drop: (code: number, reason: string) => void }
+    {
+      session: WsSession;
+      send: (text: string) => void;
+      drop: (code: number, reason: string) => void;
+      openedWallMs: number;
+    }
   >();
   readonly #limiter: RateLimiter | undefined;
   #dirty = false;
@@ -114,7 +121,7 @@ export class TradingVenue {
     send: (text: string) => void,
     drop: (code: number, reason: string) => void = () => {},
   ): WsAttachment {
-    const conn = { session: newSession(), send, drop };
+    const conn = { session: newSession(), send, drop, openedWallMs: (this.#opts.wallNow ?? Date.now)() };
     this.#conns.add(conn);
     return {
       onMessage: (text) => {
@@ -176,6 +183,23 @@ export class TradingVenue {
       c.drop(1011, "simulated stream drop");
     }
     return n;
+  }
+
+  /** Chaos `userStreamDropEveryS`: closes (1011) each connection open that long; call every second. */
+  housekeeping(wallMs: number): void {
+    const chaos = this.#opts.chaos;
+    if (!chaos) return;
+    for (const c of [...this.#conns]) {
+      if (!chaos.dropDue(wallMs - c.openedWallMs)) continue;
+      this.#conns.delete(c);
+      this.#log({
+        kind: "user_stream_drop",
+        venue: "binance",
+        connections: 1,
+        ageMs: wallMs - c.openedWallMs,
+      });
+      c.drop(1011, "simulated stream drop");
+    }
   }
 
   /** Writes the state file if anything changed since the last write (writes never overlap). */

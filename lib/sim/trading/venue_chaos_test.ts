@@ -1,0 +1,90 @@
+// The venue's stream chaos driven by the trading chaos config (the chaos file's `trading` key), each
+// injected fault logged once with the orders it hit.
+import assert from "node:assert/strict";
+import { ManualTimers } from "../../../testing/manual_timers.ts";
+import { BTC } from "../../../testing/sim_trading.ts";
+import type { ChaosEvent } from "../chaos.ts";
+import { hmacHex, wsPayload } from "./signing.ts";
+import { TradingChaos, type TradingChaosConfig } from "./trading_chaos.ts";
+import { TradingVenue } from "./venue.ts";
+
+const KEY = "c".repeat(60) + "0002", SECRET = "venue-chaos-secret";
+const NOW = 1_700_000_000_000;
+
+async function setup(cfg: TradingChaosConfig) {
+  const timers = new ManualTimers();
+  const log: ChaosEvent[] = [];
+  let wall = 5_000;
+  const v = await TradingVenue.open({
+    symbols: [BTC],
+    accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 100_000, takerRate: 200_000 } },
+    keys: [{ key: KEY, secret: SECRET, account: "paper" }],
+    slippageBps: 0,
+    takerLiquidity: "unlimited",
+    now: () => NOW,
+    chaos: new TradingChaos(() => cfg),
+    chaosLog: (e) => log.push(e),
+    wallNow: () => wall,
+    schedule: (f, ms) => timers.setTimeout(f, ms),
+  });
+  const frames: { id?: number; event?: { e: string } }[] = [], closed: [number, string][] = [];
+  const c = v.attach((t) => frames.push(JSON.parse(t)), (code, reason) => closed.push([code, reason]));
+  const signed = (p: Record<string, unknown>) => ({ ...p, signature: hmacHex(SECRET, wsPayload(p)) });
+  const send = (id: number, method: string, p: Record<string, unknown>) =>
+    c.onMessage(JSON.stringify({ id, method, params: signed({ ...p, apiKey: KEY, timestamp: NOW }) }));
+  send(1, "userDataStream.subscribe.signature", {});
+  const place = (id: number, clientOrderId: string) =>
+    send(id, "order.place", {
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "LIMIT",
+      timeInForce: "GTC",
+      quantity: "0.01",
+      price: "60000",
+      newClientOrderId: clientOrderId,
+    });
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  return { v, log, frames, closed, timers, place, settle, setWall: (ms: number) => wall = ms };
+}
+
+Deno.test("trading chaos userStreamStall: events lost on an open socket, one log line naming the order", async () => {
+  const t = await setup({ userStreamStall: true });
+  t.place(2, "stall-1");
+  await t.settle();
+  assert.deepEqual(t.frames.map((f) => f.id), [1, 2], "the replies, no events");
+  assert.deepEqual(t.log, [{
+    kind: "user_stream_stall",
+    venue: "binance",
+    orders: [{ clientOrderId: "stall-1", orderId: 1 }],
+  }]);
+  await t.v.close();
+});
+
+Deno.test("trading chaos tradesBeforeStreamMs: events held that long, logged when held", async () => {
+  const t = await setup({ tradesBeforeStreamMs: 500 });
+  t.place(2, "held-1");
+  await t.settle();
+  assert.deepEqual(t.log, [{
+    kind: "user_stream_delay",
+    venue: "binance",
+    ms: 500,
+    orders: [{ clientOrderId: "held-1", orderId: 1 }],
+  }]);
+  t.timers.advance(499);
+  assert.deepEqual(t.frames.map((f) => f.id), [1, 2]);
+  t.timers.advance(1);
+  assert.deepEqual(t.frames.slice(2).map((f) => f.event!.e), ["executionReport", "outboundAccountPosition"]);
+  await t.v.close();
+});
+
+Deno.test("trading chaos userStreamDropEveryS: a connection is closed 1011 once that old, and logged", async () => {
+  const t = await setup({ userStreamDropEveryS: 2 });
+  t.v.housekeeping(6_999);
+  assert.deepEqual([t.closed, t.log], [[], []]);
+  t.v.housekeeping(7_000);
+  assert.deepEqual(t.closed, [[1011, "simulated stream drop"]]);
+  assert.deepEqual(t.log, [{ kind: "user_stream_drop", venue: "binance", connections: 1, ageMs: 2000 }]);
+  t.v.housekeeping(9_000);
+  assert.equal(t.closed.length, 1, "a dropped connection is gone");
+  await t.v.close();
+});
