@@ -112,7 +112,8 @@ export type ChaosKind =
   | "ack_delay"
   | "user_stream_stall"
   | "user_stream_delay"
-  | "user_stream_drop";
+  | "user_stream_drop"
+  | "trades_lag";
 
 export interface ChaosEvent {
   readonly kind: ChaosKind;

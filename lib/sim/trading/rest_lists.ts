@@ -67,11 +67,12 @@ export function myTrades(ctx: TradingContext, account: string, p: Params, now: n
   if (r.fromId !== null && (r.start !== null || r.end !== null)) {
     return fail({ http: 400, code: -1128, msg: "Combination of optional parameters invalid." });
   }
-  const visibleUntil = now - (ctx.tradesLagMs?.() ?? 0);
-  const mine = ctx.engine.fills.filter((f) =>
-    f.account === account && f.symbol === name && (orderId === null || f.orderId === orderId) &&
-    f.time <= visibleUntil
+  const lagMs = ctx.tradesLagMs?.() ?? 0;
+  const asked = ctx.engine.fills.filter((f) =>
+    f.account === account && f.symbol === name && (orderId === null || f.orderId === orderId)
   );
+  const mine = asked.filter((f) => f.time <= now - lagMs);
+  if (mine.length < asked.length) ctx.onTradesHidden?.(asked.filter((f) => f.time > now - lagMs), lagMs);
   return { status: 200, body: pick(mine, r, (f) => f.id, (f) => f.time).map((f) => fillView(s, f)) };
 }
 

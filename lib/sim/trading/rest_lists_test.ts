@@ -43,9 +43,15 @@ Deno.test("allOrders / myTrades ranges: newest by default, oldest from a lower b
 });
 
 Deno.test("chaos: a fill stays out of myTrades for tradesLagMs (on the stream first, in history later)", () => {
-  const ctx = { ...history(), tradesLagMs: () => HOUR };
+  const hidden: [number[], number][] = [];
+  const ctx = {
+    ...history(),
+    tradesLagMs: () => HOUR,
+    onTradesHidden: (f: readonly { id: number }[], ms: number) => hidden.push([f.map((x) => x.id), ms]),
+  };
   assert.deepEqual(ids(myTrades(ctx, "a", q(""), 4 * HOUR)), [1, 2, 3, 4]);
   assert.deepEqual(ids(myTrades(ctx, "a", q(""), 5 * HOUR)), [1, 2, 3, 4, 5]);
+  assert.deepEqual(hidden, [[[5], HOUR]], "the reply that left a fill out says which, once");
 });
 
 Deno.test("newOrderRespType: ACK, RESULT and FULL carry exactly their documented fields", () => {

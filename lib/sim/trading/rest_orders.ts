@@ -5,7 +5,7 @@ import type { MatchingEngine, OrderRef } from "./engine.ts";
 import { ERR, errorBody, isVenueError, mandatory, type VenueError } from "./errors.ts";
 import { generatedClientId } from "./order_index.ts";
 import type { TradingTruth } from "./truth.ts";
-import type { OrderEvent } from "./types.ts";
+import type { OrderEvent, SimFill } from "./types.ts";
 import { type Params, validateNewOrder } from "./validate.ts";
 import { cancelView, orderView, placeView } from "./views.ts";
 
@@ -16,6 +16,8 @@ export interface TradingContext {
   readonly onEvents?: (events: readonly OrderEvent[]) => void;
   /** Chaos: ms a fill stays out of myTrades after it happened (stream first, history later). */
   readonly tradesLagMs?: () => number;
+  /** Chaos: a myTrades reply left out these fills for the lag (logged by the venue). */
+  readonly onTradesHidden?: (fills: readonly SimFill[], lagMs: number) => void;
 }
 
 /** A reply before it meets a transport. */

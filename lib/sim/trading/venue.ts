@@ -85,7 +85,19 @@ export class TradingVenue {
     const truth = new TradingTruth(engine.symbols, opts.ordersTruth ?? null, opts.fillsTruth ?? null);
     const chaos = opts.chaos;
     const tradesLagMs = opts.tradesLagMs ?? (chaos && (() => chaos.tradesLagMs()));
-    this.ctx = { engine, truth, onEvents: (e) => this.#changed(e), tradesLagMs };
+    this.ctx = {
+      engine,
+      truth,
+      onEvents: (e) => this.#changed(e),
+      tradesLagMs,
+      onTradesHidden: (fills, ms) =>
+        this.#log({
+          kind: "trades_lag",
+          venue: "binance",
+          ms,
+          fills: fills.map((f) => ({ orderId: f.orderId, tradeId: f.id })),
+        }),
+    };
     const limiter = this.#limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
     const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
     // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).

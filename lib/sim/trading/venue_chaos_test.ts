@@ -1,6 +1,7 @@
 // The venue's stream chaos driven by the trading chaos config (the chaos file's `trading` key), each
 // injected fault logged once with the orders it hit.
 import assert from "node:assert/strict";
+import { instrument } from "../instruments.ts";
 import { ManualTimers } from "../../../testing/manual_timers.ts";
 import { BTC } from "../../../testing/sim_trading.ts";
 import type { ChaosEvent } from "../chaos.ts";
@@ -14,7 +15,7 @@ const NOW = 1_700_000_000_000;
 async function setup(cfg: TradingChaosConfig) {
   const timers = new ManualTimers();
   const log: ChaosEvent[] = [];
-  let wall = 5_000;
+  const wall = 5_000;
   const v = await TradingVenue.open({
     symbols: [BTC],
     accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 100_000, takerRate: 200_000 } },
@@ -44,7 +45,7 @@ async function setup(cfg: TradingChaosConfig) {
       newClientOrderId: clientOrderId,
     });
   const settle = () => new Promise((r) => setTimeout(r, 0));
-  return { v, log, frames, closed, timers, place, settle, setWall: (ms: number) => wall = ms };
+  return { v, log, frames, closed, timers, send, place, settle };
 }
 
 Deno.test("trading chaos userStreamStall: events lost on an open socket, one log line naming the order", async () => {
@@ -86,5 +87,33 @@ Deno.test("trading chaos userStreamDropEveryS: a connection is closed 1011 once 
   assert.deepEqual(t.log, [{ kind: "user_stream_drop", venue: "binance", connections: 1, ageMs: 2000 }]);
   t.v.housekeeping(9_000);
   assert.equal(t.closed.length, 1, "a dropped connection is gone");
+  await t.v.close();
+});
+
+Deno.test("trading chaos fillStreamBeforeTradesMs: myTrades leaves a fresh fill out, logged with its ids", async () => {
+  const t = await setup({ fillStreamBeforeTradesMs: 1000 });
+  t.place(2, "lag-1");
+  const inst = instrument("BTC-USDT");
+  t.v.onTrade({
+    venue: "binance",
+    inst,
+    tradeId: "1",
+    idNum: 1,
+    crossSeq: 1,
+    priceTicks: 6_000_000,
+    sizeLots: 10_000,
+    side: "sell",
+    timeMs: NOW,
+  });
+  t.send(3, "myTrades", { symbol: "BTCUSDT" });
+  await t.settle();
+  const reply = t.frames.find((f) => f.id === 3) as { result?: unknown[] };
+  assert.deepEqual(reply.result, [], "the fill is on the stream, not yet in myTrades");
+  assert.deepEqual(t.log, [{
+    kind: "trades_lag",
+    venue: "binance",
+    ms: 1000,
+    fills: [{ orderId: 1, tradeId: 1 }],
+  }]);
   await t.v.close();
 });
