@@ -27,7 +27,12 @@ const lines = (path: string) =>
   Deno.readTextFileSync(path).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 
 /** The simulator with trading on loopback; the chaos file (not flags) carries the trading chaos. */
-async function start(chaosFile: string, dir: string) {
+async function start(
+  chaosFile: string,
+  dir: string,
+  wait?: (ms: number) => Promise<void>,
+  timeoutMs?: number,
+) {
   let venue: TradingVenue | null = null;
   const chaosLog = JsonlWriter.open(`${dir}/chaos.jsonl`);
   const orders = JsonlWriter.open(`${dir}/orders.jsonl`);
@@ -54,6 +59,7 @@ async function start(chaosFile: string, dir: string) {
     ordersTruth: orders,
     chaos: new TradingChaos(() => sim.chaos().trading),
     chaosLog: (e) => sim.chaosLog.record(e),
+    wait,
   });
   const server = new SimServer(sim, {
     hostname: "127.0.0.1",
@@ -66,7 +72,7 @@ async function start(chaosFile: string, dir: string) {
   server.start();
   const spot = new BinanceSpot(
     {
-      rest: { baseUrl: `http://127.0.0.1:${server.port}/binance` },
+      rest: { baseUrl: `http://127.0.0.1:${server.port}/binance`, timeoutMs },
       userStream: { wsApiUrl: `ws://127.0.0.1:${server.port}${PRIVATE_WS_PATH}` },
     },
     new ApiCredentials(KEY, SECRET),
@@ -143,4 +149,36 @@ Deno.test("trading chaos ack_5xx_unplaced: ambiguous place, the query says -2013
   assert.deepEqual(lines(`${r.dir}/orders.jsonl`), []);
   assert.deepEqual([r.counts.ack_5xx_unplaced, r.counts.ack_lost_placed], [1, undefined]);
   Deno.removeSync(r.dir, { recursive: true });
+});
+
+Deno.test("trading chaos ack_delay: an ack held past the connector's timeout is ambiguous; the order exists", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "tp_trading_chaos_" });
+  Deno.writeTextFileSync(`${dir}/chaos.json`, JSON.stringify({ trading: { ackDelayMs: 60_000 } }));
+  // The delayed ack waits on this gate, released only after the client gave up: no race with the timeout.
+  let release = () => {};
+  const gate = new Promise<void>((r) => release = r);
+  const held: number[] = [];
+  const s = await start(`${dir}/chaos.json`, dir, (ms) => {
+    held.push(ms);
+    return gate;
+  }, 300);
+  try {
+    const req = { ...limit("chaos-slow-1"), price: "1000.00", quantity: "0.01000000" };
+    const placed = await s.spot.place(req);
+    assert.equal(placed.kind, "ambiguous");
+    assert.match(placed.kind === "ambiguous" ? placed.cause : "", /no answer within 300 ms/);
+    assert.deepEqual(held, [60_000]);
+    assert.equal(
+      brief(await s.spot.queryByClientId(req.symbol, "chaos-slow-1")),
+      "confirmed chaos-slow-1 NEW",
+    );
+    // Logged when injected, while the ack is still held.
+    assert.deepEqual(faultLines(dir).map((l) => [l.kind, l.clientOrderId, l.ms]), [
+      ["ack_delay", "chaos-slow-1", 60_000],
+    ]);
+  } finally {
+    release();
+    await s.close();
+  }
+  Deno.removeSync(dir, { recursive: true });
 });

@@ -25,7 +25,7 @@ async function idsOf(res: Response): Promise<{ clientOrderId?: string; orderId?:
   }
 }
 
-/** `call` under `fault`, with one chaos-log line when a fault was applied. */
+/** `call` under `fault`, with one chaos-log line when a fault was applied (before a delayed ack waits). */
 export async function faultedCall(
   fault: AckFault,
   req: Request,
@@ -35,22 +35,20 @@ export async function faultedCall(
 ): Promise<Response | null> {
   if (fault.kind === "none") return call(req);
   const sent = await clientIdOf(req.clone());
-  let placed: { clientOrderId?: string; orderId?: number; status?: number } = {};
-  const res = await withAckFault(fault, async () => {
+  const line = (placed: { clientOrderId?: string; orderId?: number; status?: number }) =>
+    log({
+      kind: KIND[fault.kind],
+      venue: "binance",
+      route: `${req.method} ${new URL(req.url).pathname}`,
+      clientOrderId: placed.clientOrderId ?? sent,
+      ...(placed.orderId !== undefined ? { orderId: placed.orderId } : {}),
+      ...(placed.status !== undefined ? { venueStatus: placed.status } : {}),
+      ...(fault.kind === "delay" ? { ms: fault.ms } : {}),
+    });
+  if (fault.kind === "fail_before") line({});
+  return await withAckFault(fault, async () => {
     const r = await call(req);
-    if (r) placed = { ...(await idsOf(r)), status: r.status };
+    if (r) line({ ...(await idsOf(r)), status: r.status });
     return r;
   }, wait);
-  if (res === null) return null;
-  const route = `${req.method} ${new URL(req.url).pathname}`;
-  log({
-    kind: KIND[fault.kind],
-    venue: "binance",
-    route,
-    clientOrderId: placed.clientOrderId ?? sent,
-    ...(placed.orderId !== undefined ? { orderId: placed.orderId } : {}),
-    ...(placed.status !== undefined ? { venueStatus: placed.status } : {}),
-    ...(fault.kind === "delay" ? { ms: fault.ms } : {}),
-  });
-  return res;
 }
