@@ -8,6 +8,31 @@ export type ChaosSink = (e: ChaosEvent) => void;
 
 const KIND = { lost_after: "ack_lost_placed", fail_before: "ack_5xx_unplaced", delay: "ack_delay" } as const;
 
+export interface PlacedIds {
+  readonly clientOrderId?: string;
+  readonly orderId?: number;
+  /** The status the venue answered before the fault replaced or held it. */
+  readonly status?: number;
+}
+
+/** The chaos-log line of one applied ack fault (REST and WebSocket API alike). */
+export function faultLine(
+  fault: Exclude<AckFault, { kind: "none" }>,
+  route: string,
+  sentClientId: string | undefined,
+  ids: PlacedIds,
+): ChaosEvent {
+  return {
+    kind: KIND[fault.kind],
+    venue: "binance",
+    route,
+    clientOrderId: ids.clientOrderId ?? sentClientId,
+    ...(ids.orderId !== undefined ? { orderId: ids.orderId } : {}),
+    ...(ids.status !== undefined ? { venueStatus: ids.status } : {}),
+    ...(fault.kind === "delay" ? { ms: fault.ms } : {}),
+  };
+}
+
 /** The client order id a request names (the new one for a place, the original for a query/cancel). */
 async function clientIdOf(req: Request): Promise<string | undefined> {
   const body = req.method === "GET" ? "" : await req.text();
@@ -16,7 +41,7 @@ async function clientIdOf(req: Request): Promise<string | undefined> {
 }
 
 /** Ids of the order a reply describes (none when it is an error body). */
-async function idsOf(res: Response): Promise<{ clientOrderId?: string; orderId?: number }> {
+async function idsOf(res: Response): Promise<PlacedIds> {
   try {
     const b = await res.clone().json();
     return typeof b?.orderId === "number" ? { clientOrderId: b.clientOrderId, orderId: b.orderId } : {};
@@ -35,16 +60,8 @@ export async function faultedCall(
 ): Promise<Response | null> {
   if (fault.kind === "none") return call(req);
   const sent = await clientIdOf(req.clone());
-  const line = (placed: { clientOrderId?: string; orderId?: number; status?: number }) =>
-    log({
-      kind: KIND[fault.kind],
-      venue: "binance",
-      route: `${req.method} ${new URL(req.url).pathname}`,
-      clientOrderId: placed.clientOrderId ?? sent,
-      ...(placed.orderId !== undefined ? { orderId: placed.orderId } : {}),
-      ...(placed.status !== undefined ? { venueStatus: placed.status } : {}),
-      ...(fault.kind === "delay" ? { ms: fault.ms } : {}),
-    });
+  const route = `${req.method} ${new URL(req.url).pathname}`;
+  const line = (ids: PlacedIds) => log(faultLine(fault, route, sent, ids));
   if (fault.kind === "fail_before") line({});
   return await withAckFault(fault, async () => {
     const r = await call(req);

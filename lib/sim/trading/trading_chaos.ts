@@ -33,7 +33,7 @@ export const TradingChaosSchema = z.object({
 export type TradingChaosConfig = z.infer<typeof TradingChaosSchema>;
 
 /** The routes that get ack faults: order placement only (a place is the call whose loss costs most). */
-export const FAULTED_ROUTES: ReadonlySet<string> = new Set(["POST /binance/api/v3/order"]);
+export const FAULTED_ROUTES: ReadonlySet<string> = new Set(["POST /binance/api/v3/order", "WS order.place"]);
 
 /** Which ack fault a uniform draw `u` selects for one order placement. */
 export function pickAckFault(u: number, c: TradingChaosConfig): AckFault {

@@ -5,6 +5,7 @@
 import type { SimTrade } from "../market.ts";
 import { type AckFault, NO_FAULT } from "./ack_faults.ts";
 import { type ChaosSink, faultedCall } from "./chaos_ack.ts";
+import { faultedWsCall } from "./chaos_ws.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { type EngineConfig, MatchingEngine } from "./engine.ts";
 import { type RateLimitConfig, RateLimiter } from "./rate_limits.ts";
@@ -138,7 +139,9 @@ export class TradingVenue {
     return {
       onMessage: (text) => {
         // The reply goes out now; the request's own user events follow (queued by #changed).
-        for (const f of this.ws.handle(conn.session, text)) send(f);
+        const r = faultedWsCall(this.#opts.chaos, text, () => this.ws.handle(conn.session, text), this.#log);
+        if (r.delayMs > 0) (this.#opts.schedule ?? setTimeout)(() => r.frames.forEach(send), r.delayMs);
+        else for (const f of r.frames) send(f);
         void this.flush().catch(() => {}); // a failed save stays dirty and is retried by the next flush
       },
       close: () => void this.#conns.delete(conn),

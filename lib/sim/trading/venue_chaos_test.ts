@@ -117,3 +117,57 @@ Deno.test("trading chaos fillStreamBeforeTradesMs: myTrades leaves a fresh fill 
   }]);
   await t.v.close();
 });
+
+type WsFrame = { id?: number; status?: number; error?: { code: number }; event?: { e: string; c?: string } };
+const shape = (frames: WsFrame[]) =>
+  frames.map((f) =>
+    f.event ? `event ${f.event.e}` : `${f.id} ${f.status}${f.error ? ` ${f.error.code}` : ""}`
+  );
+
+Deno.test("trading chaos on WS order.place: lost after placing, 5xx unplaced, a delayed reply after its events", async () => {
+  const lost = await setup({ ackLostPlacedRate: 1 });
+  lost.place(2, "ws-lost");
+  await lost.settle();
+  assert.deepEqual(shape(lost.frames), [
+    "1 200",
+    "2 503 -1007",
+    "event executionReport",
+    "event outboundAccountPosition",
+  ]);
+  assert.deepEqual(lost.log, [{
+    kind: "ack_lost_placed",
+    venue: "binance",
+    route: "WS order.place",
+    clientOrderId: "ws-lost",
+    orderId: 1,
+    venueStatus: 200,
+  }]);
+  await lost.v.close();
+
+  const unplaced = await setup({ ack5xxUnplacedRate: 1 });
+  unplaced.place(2, "ws-5xx");
+  unplaced.send(3, "order.status", { symbol: "BTCUSDT", origClientOrderId: "ws-5xx" });
+  await unplaced.settle();
+  assert.deepEqual(shape(unplaced.frames), ["1 200", "2 503 -1007", "3 400 -2013"]);
+  assert.deepEqual(unplaced.log, [{
+    kind: "ack_5xx_unplaced",
+    venue: "binance",
+    route: "WS order.place",
+    clientOrderId: "ws-5xx",
+  }]);
+  await unplaced.v.close();
+
+  const slow = await setup({ ackDelayMs: 800 });
+  slow.place(2, "ws-slow");
+  await slow.settle();
+  assert.deepEqual(shape(slow.frames), ["1 200", "event executionReport", "event outboundAccountPosition"]);
+  slow.timers.advance(800);
+  assert.deepEqual(shape(slow.frames).at(-1), "2 200", "the reply comes after its own events");
+  assert.deepEqual(slow.log.map((l) => [l.kind, l.clientOrderId, l.orderId, l.ms]), [[
+    "ack_delay",
+    "ws-slow",
+    1,
+    800,
+  ]]);
+  await slow.v.close();
+});
