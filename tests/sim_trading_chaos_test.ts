@@ -6,15 +6,14 @@ import assert from "node:assert/strict";
 import type { ChaosConfig } from "../lib/sim/chaos.ts";
 import { ManualWall } from "../lib/sim/clock.ts";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
-import { PRIVATE_WS_PATH, SimServer } from "../lib/sim/sim_server.ts";
-import { spotSymbol } from "../lib/sim/trading/symbols.ts";
+import { PRIVATE_WS_PATH } from "../lib/sim/sim_server.ts";
 import { TradingChaos } from "../lib/sim/trading/trading_chaos.ts";
-import { TradingVenue } from "../lib/sim/trading/venue.ts";
-import { VenueSim } from "../lib/sim/venue_sim.ts";
+import type { VenueSim } from "../lib/sim/venue_sim.ts";
 import { BinanceSpot } from "../lib/trading/binance_spot.ts";
 import { ApiCredentials } from "../lib/trading/credentials.ts";
 import type { Outcome, VenueOrder } from "../lib/trading/venue.ts";
 import { KEY, limit, SECRET } from "../testing/binance_connector.ts";
+import { startTradingSim } from "../testing/trading_sim.ts";
 
 const brief = (o: Outcome<VenueOrder>) =>
   o.kind === "rejected"
@@ -33,43 +32,22 @@ async function start(
   wait?: (ms: number) => Promise<void>,
   timeoutMs?: number,
 ) {
-  let venue: TradingVenue | null = null;
   const chaosLog = JsonlWriter.open(`${dir}/chaos.jsonl`);
   const orders = JsonlWriter.open(`${dir}/orders.jsonl`);
-  const sim = new VenueSim({
-    seed: 11,
-    startSimMs: Date.now(),
-    speed: 1,
-    symbols: ["BTC-USDT"],
-    venues: ["binance"],
-    tradeRate: 5,
-    wallNow: new ManualWall(1_000_000).now,
-    chaosFile,
-    chaosLog,
-    onTrade: (t) => venue?.onTrade(t),
+  const { sim, server, close } = await startTradingSim({
+    key: KEY,
+    secret: SECRET,
+    sim: { startSimMs: Date.now(), wallNow: new ManualWall(1_000_000).now, chaosFile, chaosLog },
+    venue: (sim: VenueSim) => {
+      sim.reloadChaos();
+      return {
+        ordersTruth: orders,
+        chaos: new TradingChaos(() => sim.chaos().trading),
+        chaosLog: (e) => sim.chaosLog.record(e),
+        wait,
+      };
+    },
   });
-  sim.reloadChaos();
-  venue = await TradingVenue.open({
-    symbols: sim.instruments.map((i) => spotSymbol(i)),
-    accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 100_000, takerRate: 200_000 } },
-    keys: [{ key: KEY, secret: SECRET, account: "paper" }],
-    slippageBps: 0,
-    takerLiquidity: "unlimited",
-    now: () => sim.clock.nowMs(),
-    ordersTruth: orders,
-    chaos: new TradingChaos(() => sim.chaos().trading),
-    chaosLog: (e) => sim.chaosLog.record(e),
-    wait,
-  });
-  const server = new SimServer(sim, {
-    hostname: "127.0.0.1",
-    port: 0,
-    log: () => {},
-    tickMs: 0,
-    chaosReloadMs: 0,
-    privateApi: venue,
-  });
-  server.start();
   const spot = new BinanceSpot(
     {
       rest: { baseUrl: `http://127.0.0.1:${server.port}/binance`, timeoutMs },
@@ -85,8 +63,7 @@ async function start(
     spot,
     sim,
     close: async () => {
-      await server.stop();
-      await venue!.close();
+      await close();
       chaosLog.close();
       orders.close();
     },

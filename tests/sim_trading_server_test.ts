@@ -5,50 +5,25 @@ import assert from "node:assert/strict";
 import { waitFor, withDeadline } from "../lib/async/poll.ts";
 import { ManualWall } from "../lib/sim/clock.ts";
 import type { SimTrade } from "../lib/sim/market.ts";
-import { PRIVATE_WS_PATH, SimServer } from "../lib/sim/sim_server.ts";
+import { PRIVATE_WS_PATH } from "../lib/sim/sim_server.ts";
 import { formatAtoms } from "../lib/sim/trading/decimal.ts";
 import { hmacHex, wsPayload } from "../lib/sim/trading/signing.ts";
-import { spotSymbol } from "../lib/sim/trading/symbols.ts";
-import { TradingVenue } from "../lib/sim/trading/venue.ts";
-import { VenueSim } from "../lib/sim/venue_sim.ts";
+import { startTradingSim } from "../testing/trading_sim.ts";
 
 const KEY = "e".repeat(60) + "2e2e", SECRET = "loopback-secret";
 const START = 1_767_225_600_000;
 
 Deno.test("trading simulator on the sim port: REST beside klines, WS API order filled by the sim's trades", async () => {
   const wall = new ManualWall(1_000_000);
-  let venue: TradingVenue | null = null;
   let firstSell: SimTrade | null = null;
-  const sim = new VenueSim({
-    seed: 7,
-    startSimMs: START,
-    speed: 1,
-    symbols: ["BTC-USDT"],
-    venues: ["binance"],
-    tradeRate: 5,
-    wallNow: wall.now,
+  const { sim, server, close } = await startTradingSim({
+    key: KEY,
+    secret: SECRET,
+    sim: { seed: 7, startSimMs: START, wallNow: wall.now },
     onTrade: (t) => {
       if (!firstSell && t.side === "sell") firstSell = t;
-      venue?.onTrade(t);
     },
   });
-  venue = await TradingVenue.open({
-    symbols: sim.instruments.map((i) => spotSymbol(i)),
-    accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 100_000, takerRate: 200_000 } },
-    keys: [{ key: KEY, secret: SECRET, account: "paper" }],
-    slippageBps: 0,
-    takerLiquidity: "unlimited",
-    now: () => sim.clock.nowMs(),
-  });
-  const server = new SimServer(sim, {
-    hostname: "127.0.0.1",
-    port: 0,
-    log: () => {},
-    tickMs: 0,
-    chaosReloadMs: 0,
-    privateApi: venue,
-  });
-  server.start();
   const base = `http://127.0.0.1:${server.port}`;
   const frames: {
     id?: unknown;
@@ -109,7 +84,6 @@ Deno.test("trading simulator on the sim port: REST beside klines, WS API order f
     assert.deepEqual([got.status, (await got.json()).clientOrderId], [200, "e2e-1"]);
   } finally {
     ws.close();
-    await server.stop();
-    await venue.close();
+    await close();
   }
 });
