@@ -1,7 +1,7 @@
-// What any Binance-speaking venue must answer the connector, as Deno tests one call registers: run now
-// against the trading double (lib/trading/binance_conformance_test.ts), and unchanged against lib/sim's
-// private API once it serves one (give its URLs, a key pair it accepts and an order it rests unfilled).
-// Only venue-neutral checks: exact codes and states, never the double's internals.
+// What any Binance-speaking venue must answer the connector, as Deno tests one call registers: run
+// against lib/sim's private API (tests/sim_connector_conformance_test.ts), and unchanged against any
+// other venue that speaks Binance (give its URLs, a key pair it accepts and an order it rests unfilled).
+// Only venue-neutral checks: exact codes and states, never a venue's internals.
 import assert from "node:assert/strict";
 import { waitFor } from "../lib/async/poll.ts";
 import { BinanceSpot } from "../lib/trading/binance_spot.ts";

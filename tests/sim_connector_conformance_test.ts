@@ -1,6 +1,6 @@
 // The connector against the venue simulator's own Binance private API (real HTTP and WebSocket on
-// loopback): the same venue-neutral checks the trading double passes, now on lib/sim's matching
-// engine, signed REST and WebSocket API. A wire mismatch between the two sides fails here.
+// loopback): the venue-neutral checks of testing/binance_conformance.ts on lib/sim's matching engine,
+// signed REST and WebSocket API. A wire mismatch between the two sides fails here.
 import { ManualWall } from "../lib/sim/clock.ts";
 import { PRIVATE_WS_PATH } from "../lib/sim/sim_server.ts";
 import { binanceConformance } from "../testing/binance_conformance.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-// An independent HMAC-SHA256 (Web Crypto, the trading double's), so the signer is not checked against itself.
-import { hmacHexWebCrypto as webCryptoHex } from "../../testing/binance_trade_double_wire.ts";
+// An independent HMAC-SHA256 (Web Crypto), so the signer is not checked against itself.
+import { hmacHexWebCrypto as webCryptoHex } from "../../testing/hmac_webcrypto.ts";
 import { encodeParams, hmacHex, signRest, signWsParams, wsPayload } from "./binance_sign.ts";
 
 // Binance's documented example secret (binance_trading.md §1): a public test vector, not a credential.
