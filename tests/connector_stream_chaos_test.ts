@@ -155,12 +155,9 @@ Deno.test("fillStreamBeforeTradesMs: the stream has the fill, myTrades not yet; 
     assert.equal(chaosLines(s).length, 2, "one trades_lag line per query that hid the fill, none after");
     // Stream and history together hold the fill once (the trade id is the dedupe key), and the stream
     // never repeats it.
-    const byId = new Map(
-      [...streamFills(st.events), ...confirmed(await s.spot.fillsSince(SYMBOL, 1))].map((
-        f,
-      ) => [f.tradeId, f]),
-    );
-    assert.deepEqual([...byId.values()], [fillOf(1, 1)]);
+    const history = confirmed(await s.spot.fillsSince(SYMBOL, 1));
+    const byTradeId = new Map([...streamFills(st.events), ...history].map((f) => [f.tradeId, f]));
+    assert.deepEqual([...byTradeId.values()], [fillOf(1, 1)]);
     assert.equal(streamFills(st.events).length, 1);
     await assertTruthIsConnectorView(s);
     assert.deepEqual(lifecycle(st.events), ["up"]);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+// An HMAC-SHA256 through Web Crypto: an implementation independent of the one under test.
+import { hmacHexWebCrypto as webCryptoHex } from "../../../testing/hmac_webcrypto.ts";
 import { type ApiKey, hmacHex, stripSignature, verifySigned, wsPayload } from "./signing.ts";
 
 // Known answers from Binance's docs (quoted in ../shared/docs/binance_trading.md §1).
@@ -9,22 +11,6 @@ const REST_PAYLOAD =
 const REST_SIG = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71";
 const keys = new Map<string, ApiKey>([[KEY, { key: KEY, secret: SECRET, account: "a" }]]);
 const NOW = 1499827319559;
-
-/** HMAC-SHA256 hex through Web Crypto: an implementation independent of the one under test. */
-async function webCryptoHex(secret: string, payload: string): Promise<string> {
-  const enc = new TextEncoder();
-  const k = await crypto.subtle.importKey(
-    "raw",
-    enc.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [
-      "sign",
-    ],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(payload)));
-  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 Deno.test("Binance's documented REST and WebSocket signing examples", () => {
   assert.equal(hmacHex(SECRET, REST_PAYLOAD), REST_SIG);
