@@ -11,6 +11,10 @@ export interface AccountConfig {
   readonly takerRate: number;
 }
 
+/** `exact`, with its message built only when it fails (this runs on every fill and placement). */
+const checked = (n: number, asset: string, field: string): number =>
+  Number.isSafeInteger(n) ? n : exact(n, `${asset} ${field}`);
+
 export class Account {
   readonly name: string;
   readonly makerRate: number;
@@ -40,8 +44,8 @@ export class Account {
   lock(asset: string, atoms: number, now: number): boolean {
     const b = this.balance(asset);
     if (b.free < atoms) return false;
-    b.free = exact(b.free - atoms, `${asset} free`);
-    b.locked = exact(b.locked + atoms, `${asset} locked`);
+    b.free = checked(b.free - atoms, asset, "free");
+    b.locked = checked(b.locked + atoms, asset, "locked");
     this.updateTime = now;
     return true;
   }
@@ -52,7 +56,7 @@ export class Account {
     const b = this.balance(asset);
     if (b.locked < atoms) throw new RangeError(`Cannot unlock ${atoms} ${asset}: only ${b.locked} locked`);
     b.locked -= atoms;
-    b.free = exact(b.free + atoms, `${asset} free`);
+    b.free = checked(b.free + atoms, asset, "free");
     this.updateTime = now;
   }
 
@@ -69,7 +73,7 @@ export class Account {
     }
     b[field] -= pay.atoms;
     const g = this.balance(gain.asset);
-    g.free = exact(g.free + gain.atoms, `${gain.asset} free`);
+    g.free = checked(g.free + gain.atoms, gain.asset, "free");
     this.updateTime = now;
   }
 
