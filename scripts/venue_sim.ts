@@ -6,7 +6,7 @@ import { sleep } from "../lib/async/sleep.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type Venue, VENUES } from "../lib/market/types.ts";
-import { type ChaosConfig, parseChaos } from "../lib/sim/chaos.ts";
+import { type ChaosConfig, mergeChaos, parseChaos } from "../lib/sim/chaos.ts";
 import { minuteAligned } from "../lib/sim/clock.ts";
 import { instrument } from "../lib/sim/instruments.ts";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
@@ -198,7 +198,7 @@ export async function main(args: string[]): Promise<number> {
   let flushTimer: ReturnType<typeof setInterval> | undefined;
   try {
     chaosLog = open("chaos-log", v["chaos-log"]);
-    if (opts.chaosFile) parseChaosFileOnce(opts.chaosFile);
+    if (opts.chaosFile) parseChaosFileOnce(opts.chaosFile, chaos);
     const sim = new VenueSim({
       ...opts,
       groundTruth,
@@ -260,8 +260,11 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-/** A chaos file that exists must parse at start (later edits that break it are warned about, not fatal). */
-function parseChaosFileOnce(path: string): void {
+/**
+ * A chaos file that exists must parse at start, alone and merged with the flags (later edits that
+ * break either are warned about, not fatal).
+ */
+function parseChaosFileOnce(path: string, flags: ChaosConfig): void {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -271,7 +274,7 @@ function parseChaosFileOnce(path: string): void {
   }
   if (text.trim() === "") return;
   try {
-    parseChaos(text, `file ${path}`);
+    mergeChaos(flags, parseChaos(text, `file ${path}`));
   } catch (err) {
     throw new UsageError(`--chaos-file: ${err instanceof Error ? err.message : err}`);
   }
