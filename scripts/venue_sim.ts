@@ -1,7 +1,16 @@
 #!/usr/bin/env -S deno run -A
 // The venue simulator: Binance, Bybit, OKX and Kraken public market data (WS + REST klines) on one
 // loopback port, driven by a seeded market on a simulated clock, with chaos knobs.
-import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted, UsageError } from "../lib/cli/main.ts";
+import {
+  EXIT,
+  intFlag,
+  numFlag,
+  parseFlags,
+  run,
+  shutdownSignal,
+  untilAborted,
+  UsageError,
+} from "../lib/cli/main.ts";
 import { sleep } from "../lib/async/sleep.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { jsonLogger } from "../lib/log.ts";
@@ -66,14 +75,7 @@ ${TRADING_HELP}
 ${TRADING_CHAOS_HELP}
 Exit: 0 stopped cleanly, 1 failure, 2 usage or environment (bad flag, port busy, unwritable file).`;
 
-function num(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
+const num = numFlag;
 
 function list(raw: string): string[] {
   return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");

@@ -122,7 +122,13 @@ export type ChaosKind =
   | "user_stream_stall"
   | "user_stream_delay"
   | "user_stream_drop"
-  | "trades_lag";
+  | "trades_lag"
+  | "ack_connection_closed"
+  | "burst_5xx"
+  | "storm_429"
+  | "orphan_order"
+  | "vanish"
+  | "cancel_fill_race";
 
 export interface ChaosEvent {
   readonly kind: ChaosKind;

@@ -3,6 +3,8 @@
 //   delay        the call is processed, the reply comes `ms` later (slow ack; past a client's timeout)
 //   lost_after   the call is processed, the reply is -1007 "status unknown" (HTTP 503): the order EXISTS
 //   fail_before  the reply is the same -1007 / 503 but the call never reached the engine: NO order
+//   closed_after the call is processed, then the connection dies mid-reply: headers, then a body that
+//                errors (Deno.serve aborts the stream; the client's body read fails): the order EXISTS
 // Which call gets which fault is decided outside (the chaos runtime: flags, chaos file, chaos log).
 import { sleep } from "../../async/sleep.ts";
 import { json } from "./rest_handler.ts";
@@ -11,7 +13,8 @@ export type AckFault =
   | { readonly kind: "none" }
   | { readonly kind: "delay"; readonly ms: number }
   | { readonly kind: "lost_after" }
-  | { readonly kind: "fail_before" };
+  | { readonly kind: "fail_before" }
+  | { readonly kind: "closed_after" };
 
 export const NO_FAULT: AckFault = { kind: "none" };
 
@@ -37,6 +40,16 @@ export async function withAckFault(
     await res.body?.cancel();
     return json(TIMEOUT_HTTP, TIMEOUT_BODY);
   }
+  if (fault.kind === "closed_after") {
+    await res.body?.cancel();
+    return brokenReply(res.status);
+  }
   if (fault.kind === "delay") await wait(fault.ms);
   return res;
+}
+
+/** Headers go out, then the body stream errors: the server drops the connection mid-answer. */
+export function brokenReply(status: number): Response {
+  const body = new ReadableStream({ pull: (c) => c.error(new Error("simulated connection loss")) });
+  return new Response(body, { status, headers: { "content-type": "application/json;charset=UTF-8" } });
 }
