@@ -26,10 +26,14 @@ export interface ChaosSim {
   readonly dir: string;
   /** The connector's REST base URL. */
   readonly baseUrl: string;
+  /** Another connector on the same clock (e.g. a shorter REST timeout). */
+  connect(timeoutMs?: number): BinanceSpot;
   /** Writes the chaos file's `trading` key and has the simulator re-read it now. */
   setChaos(trading: ChaosConfig["trading"]): void;
   /** Moves the simulator's wall clock and the connector's clock on together. */
   advance(ms: number): void;
+  /** Moves only the simulator's clock on: the venue runs `ms` ahead of the connector. */
+  venueAhead(ms: number): void;
   /** Chaos-log lines other than `config`, without their times (asserts no key or secret in the file). */
   chaosLines(): Row[];
   ordersTruth(): Row[];
@@ -41,7 +45,13 @@ const jsonl = (path: string): Row[] =>
   Deno.readTextFileSync(path).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 
 export async function startChaosSim(
-  opts: { timeoutMs?: number; secret?: string; fetch?: typeof fetch } = {},
+  opts: {
+    timeoutMs?: number;
+    secret?: string;
+    fetch?: typeof fetch;
+    /** The venue's sleep for delayed acks (a gate the test releases). */
+    wait?: (ms: number) => Promise<void>;
+  } = {},
 ): Promise<ChaosSim> {
   const dir = Deno.makeTempDirSync({ prefix: "tp_trading_chaos_" });
   const chaosFile = `${dir}/chaos.json`;
@@ -57,23 +67,26 @@ export async function startChaosSim(
       fillsTruth: writers[2],
       chaos: new TradingChaos(() => sim.chaos().trading),
       chaosLog: (e) => sim.chaosLog.record(e),
+      wait: opts.wait,
     }),
   });
   const baseUrl = `http://127.0.0.1:${t.server.port}/binance`;
   const now = () => Date.now() + skewMs;
-  const spot = new BinanceSpot(
-    {
-      rest: { baseUrl, timeoutMs: opts.timeoutMs },
-      userStream: { wsApiUrl: `ws://127.0.0.1:${t.server.port}${PRIVATE_WS_PATH}` },
-    },
-    new ApiCredentials(KEY, opts.secret ?? SECRET),
-    {
-      rest: { fetch: opts.fetch ?? fetch, now },
-      userStream: { connect: (u) => new WebSocket(u), now },
-    },
-  );
+  const connect = (timeoutMs = opts.timeoutMs) =>
+    new BinanceSpot(
+      {
+        rest: { baseUrl, timeoutMs },
+        userStream: { wsApiUrl: `ws://127.0.0.1:${t.server.port}${PRIVATE_WS_PATH}` },
+      },
+      new ApiCredentials(KEY, opts.secret ?? SECRET),
+      {
+        rest: { fetch: opts.fetch ?? fetch, now },
+        userStream: { connect: (u) => new WebSocket(u), now },
+      },
+    );
   return {
-    spot,
+    spot: connect(),
+    connect,
     sim: t.sim,
     venue: t.venue,
     dir,
@@ -86,6 +99,7 @@ export async function startChaosSim(
       wall.advance(ms);
       skewMs += ms;
     },
+    venueAhead: (ms) => wall.advance(ms),
     chaosLines: () => {
       const text = Deno.readTextFileSync(`${dir}/chaos.jsonl`);
       assert.ok(!text.includes(KEY) && !text.includes(SECRET), "the chaos log never holds the key or secret");
