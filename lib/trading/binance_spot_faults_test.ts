@@ -96,6 +96,25 @@ Deno.test("429 with Retry-After: rejected with the retry time, and nothing goes 
   }
 });
 
+Deno.test("429 on the clock sync before a signed call: the call is held too, nothing is sent", async () => {
+  const sent: string[] = [];
+  const h = await startChaosSim({ fetch: recordingFetch(sent) });
+  try {
+    h.setChaos({ storm429: { calls: 1, retryAfterS: 30 } });
+    const out = await h.spot.place(resting("s-1"));
+    assert.equal(
+      out.kind === "rejected" && `${out.reason} ${out.code} ${out.httpStatus}`,
+      "rate_limited null null",
+    );
+    assert.deepEqual(sent, ["GET /api/v3/time"], "the order never left");
+    h.advance(30_000);
+    assert.equal((await h.spot.place(resting("s-1"))).kind, "confirmed");
+    assert.deepEqual(h.ordersTruth().map((o) => [o.event, o.clientOrderId]), [["NEW", "s-1"]]);
+  } finally {
+    await h.close();
+  }
+});
+
 Deno.test("clock: a venue clock far ahead is synced before the first signed call; a -1021 resyncs and resends once", async () => {
   const sent: string[] = [];
   const h = await startChaosSim({ fetch: recordingFetch(sent) });
