@@ -165,7 +165,10 @@ Deno.test("cancelFillRaceRate 1: the fill wins, the cancel answers -2011, the fi
 Deno.test("ackConnectionClosedRate 1: REST body breaks after the headers; WS order.place closes with no reply", async () => {
   const t = await setup({ ackConnectionClosedRate: 1 });
   const r = await t.rest("POST", "/api/v3/order", `${PLACE}&newClientOrderId=x-1`);
-  await assert.rejects(() => r.text(), /simulated connection loss/);
+  // In-process the half body reads fine; over HTTP the server closes the connection mid-body.
+  const half = await r.text();
+  assert.deepEqual([r.status, Number(r.headers.get("content-length")) > half.length], [200, true]);
+  assert.ok(half.startsWith('{"symbol":"BTCUSDT","orderId":1,'), half);
   assert.equal(t.v.engine.orders.all[0].clientOrderId, "x-1", "placed");
   t.send(7, "order.place", {
     symbol: "BTCUSDT",
