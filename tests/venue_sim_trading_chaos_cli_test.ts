@@ -7,7 +7,7 @@ import { BinanceSpot } from "../lib/trading/binance_spot.ts";
 import { ApiCredentials } from "../lib/trading/credentials.ts";
 import type { Outcome, VenueOrder } from "../lib/trading/venue.ts";
 import { KEY, limit, SECRET } from "../testing/binance_connector.ts";
-import { startScript } from "../testing/script_proc.ts";
+import { runScript, startScript } from "../testing/script_proc.ts";
 
 const SCRIPT = new URL("../scripts/venue_sim.ts", import.meta.url).pathname;
 
@@ -120,6 +120,22 @@ Deno.test("venue-sim: --orphan-orders places someone else's order once; the conn
     ]);
   } finally {
     await child.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("venue-sim: flag and chaos-file rates valid alone but over 1 together are a usage error (exit 2)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tp_sim_exec_chaos_" });
+  try {
+    Deno.writeTextFileSync(`${dir}/chaos.json`, '{"trading":{"ack5xxUnplacedRate":0.6}}');
+    const r = await runScript(SCRIPT, [
+      ...["--port", "0", "--host", "127.0.0.1", "--venues", "binance", "--symbols", "BTC-USDT"],
+      ...["--trading", "--api-key", KEY, "--api-secret", SECRET, "--duration-s", "5"],
+      ...["--chaos-file", `${dir}/chaos.json`, "--ack-lost-placed-rate", "0.6"],
+    ], { timeoutMs: 60_000 });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--chaos-file: Cannot use chaos flags \+ file: trading: .*must be at most 1/);
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -120,7 +120,7 @@ export class TradingChaos {
     return pickAckFault(this.#rng(), c);
   }
 
-  /** One draw per cancel of one order (REST and WebSocket API): whether a fill beats it. */
+  /** One draw per cancel of one open LIMIT order (REST and WebSocket API): whether a fill beats it. */
   cancelLosesRace(): boolean {
     const c = this.current;
     this.#reseed(c);
