@@ -1,16 +1,8 @@
 #!/usr/bin/env -S deno run -A
 // The venue simulator: Binance, Bybit, OKX and Kraken public market data (WS + REST klines) on one
 // loopback port, driven by a seeded market on a simulated clock, with chaos knobs.
-import {
-  EXIT,
-  intFlag,
-  numFlag,
-  parseFlags,
-  run,
-  shutdownSignal,
-  untilAborted,
-  UsageError,
-} from "../lib/cli/main.ts";
+import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted, UsageError } from "../lib/cli/main.ts";
+import { numFlag as num } from "../lib/cli/main.ts";
 import { sleep } from "../lib/async/sleep.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { jsonLogger } from "../lib/log.ts";
@@ -74,8 +66,6 @@ Chaos (all off by default; --chaos-file overrides these key by key, re-read ever
 ${TRADING_HELP}
 ${TRADING_CHAOS_HELP}
 Exit: 0 stopped cleanly, 1 failure, 2 usage or environment (bad flag, port busy, unwritable file).`;
-
-const num = numFlag;
 
 function list(raw: string): string[] {
   return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");

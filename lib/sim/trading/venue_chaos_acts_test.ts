@@ -12,7 +12,11 @@ const KEY = "d".repeat(60) + "0003", SECRET = "venue-acts-secret";
 const NOW = 1_700_000_000_000;
 const PLACE = "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=60000";
 
-async function setup(cfg: TradingChaosConfig, limits?: { weightPerMinute: number; banAfter: number }) {
+async function setup(
+  cfg: TradingChaosConfig,
+  limits?: { weightPerMinute: number; banAfter: number },
+  statePath?: string,
+) {
   const log: ChaosEvent[] = [], truth: { event: string; clientOrderId: string }[] = [];
   const v = await TradingVenue.open({
     symbols: [BTC],
@@ -24,6 +28,7 @@ async function setup(cfg: TradingChaosConfig, limits?: { weightPerMinute: number
     chaos: new TradingChaos(() => cfg),
     chaosLog: (e) => log.push(e),
     ordersTruth: { write: (rows) => truth.push(...(rows as typeof truth)) },
+    statePath,
     ...(limits
       ? {
         limits: {
@@ -127,6 +132,24 @@ Deno.test("orphans: placed once each (web_<id>), in the truth and on the user st
     clientOrderId: "web_o1",
     orderId: 1,
   }]);
+});
+
+Deno.test("orphans: a venue restored from its state file does not place them again", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const cfg: TradingChaosConfig = {
+      orphans: [{ id: "o2", symbol: "BTCUSDT", side: "BUY", price: "1000", quantity: "0.01" }],
+    };
+    const first = await setup(cfg, undefined, `${dir}/state.json`);
+    await first.rest("GET", "/api/v3/openOrders", "");
+    await first.v.close();
+    const again = await setup(cfg, undefined, `${dir}/state.json`);
+    const open = await (await again.rest("GET", "/api/v3/openOrders", "")).json();
+    assert.deepEqual(open.map((o: { clientOrderId: string }) => o.clientOrderId), ["web_o2"]);
+    assert.deepEqual([first.log.length, again.log.length, again.truth.length], [1, 0, 0]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("vanishClientOrderIds: the listed open order expires with no user event, logged once", async () => {
