@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { ChaosConfig } from "../lib/sim/chaos.ts";
 import type { Outcome, VenueOrder } from "../lib/trading/venue.ts";
 import { limit } from "../testing/binance_connector.ts";
-import { startChaosSim } from "../testing/trading_chaos_sim.ts";
+import { assertTruthEqualsConnector, startChaosSim } from "../testing/trading_chaos_sim.ts";
 
 const brief = (o: Outcome<VenueOrder>) =>
   o.kind === "rejected"
@@ -23,6 +23,8 @@ async function run(trading: ChaosConfig["trading"], id: string) {
   try {
     const placed = brief(await s.spot.place(req));
     const queried = await s.spot.queryByClientId(req.symbol, id);
+    s.setChaos(undefined);
+    await assertTruthEqualsConnector(s);
     return {
       placed,
       queried,
@@ -92,6 +94,8 @@ Deno.test("trading chaos ack_delay: an ack held past the connector's timeout is 
       brief(await s.spot.queryByClientId(req.symbol, "chaos-slow-1")),
       "confirmed chaos-slow-1 NEW",
     );
+    s.setChaos(undefined);
+    await assertTruthEqualsConnector(s);
     // Logged when injected, while the ack is still held.
     assert.deepEqual(s.chaosLines().map((l) => [l.kind, l.clientOrderId, l.ms]), [
       ["ack_delay", "chaos-slow-1", 60_000],
