@@ -2,11 +2,12 @@
 // The venue simulator: Binance, Bybit, OKX and Kraken public market data (WS + REST klines) on one
 // loopback port, driven by a seeded market on a simulated clock, with chaos knobs.
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted, UsageError } from "../lib/cli/main.ts";
+import { numFlag as num } from "../lib/cli/main.ts";
 import { sleep } from "../lib/async/sleep.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type Venue, VENUES } from "../lib/market/types.ts";
-import { type ChaosConfig, parseChaos } from "../lib/sim/chaos.ts";
+import { type ChaosConfig, mergeChaos, parseChaos } from "../lib/sim/chaos.ts";
 import { minuteAligned } from "../lib/sim/clock.ts";
 import { instrument } from "../lib/sim/instruments.ts";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
@@ -65,15 +66,6 @@ Chaos (all off by default; --chaos-file overrides these key by key, re-read ever
 ${TRADING_HELP}
 ${TRADING_CHAOS_HELP}
 Exit: 0 stopped cleanly, 1 failure, 2 usage or environment (bad flag, port busy, unwritable file).`;
-
-function num(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
 
 function list(raw: string): string[] {
   return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -198,7 +190,7 @@ export async function main(args: string[]): Promise<number> {
   let flushTimer: ReturnType<typeof setInterval> | undefined;
   try {
     chaosLog = open("chaos-log", v["chaos-log"]);
-    if (opts.chaosFile) parseChaosFileOnce(opts.chaosFile);
+    if (opts.chaosFile) parseChaosFileOnce(opts.chaosFile, chaos);
     const sim = new VenueSim({
       ...opts,
       groundTruth,
@@ -260,8 +252,11 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-/** A chaos file that exists must parse at start (later edits that break it are warned about, not fatal). */
-function parseChaosFileOnce(path: string): void {
+/**
+ * A chaos file that exists must parse at start, alone and merged with the flags (later edits that
+ * break either are warned about, not fatal).
+ */
+function parseChaosFileOnce(path: string, flags: ChaosConfig): void {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -271,7 +266,7 @@ function parseChaosFileOnce(path: string): void {
   }
   if (text.trim() === "") return;
   try {
-    parseChaos(text, `file ${path}`);
+    mergeChaos(flags, parseChaos(text, `file ${path}`));
   } catch (err) {
     throw new UsageError(`--chaos-file: ${err instanceof Error ? err.message : err}`);
   }

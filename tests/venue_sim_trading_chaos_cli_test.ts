@@ -7,7 +7,7 @@ import { BinanceSpot } from "../lib/trading/binance_spot.ts";
 import { ApiCredentials } from "../lib/trading/credentials.ts";
 import type { Outcome, VenueOrder } from "../lib/trading/venue.ts";
 import { KEY, limit, SECRET } from "../testing/binance_connector.ts";
-import { startScript } from "../testing/script_proc.ts";
+import { runScript, startScript } from "../testing/script_proc.ts";
 
 const SCRIPT = new URL("../scripts/venue_sim.ts", import.meta.url).pathname;
 
@@ -75,6 +75,67 @@ Deno.test("venue-sim: --ack-5xx-unplaced-rate, then the chaos file's trading key
     ]]);
   } finally {
     await child.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("venue-sim: --orphan-orders places someone else's order once; the connector sees it, the truth has it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tp_sim_exec_chaos_" });
+  const child = startScript(SCRIPT, [
+    ...["--port", "0", "--host", "127.0.0.1", "--venues", "binance", "--symbols", "BTC-USDT"],
+    ...["--trading", "--api-key", KEY, "--api-secret", SECRET, "--no-rate-limits"],
+    ...["--chaos-log", `${dir}/chaos.jsonl`, "--orders-truth", `${dir}/orders.jsonl`],
+    ...["--orphan-orders", "o1:BTCUSDT:BUY:0.01@1000"],
+  ]);
+  try {
+    const listening = await child.waitFor("stderr", "the listening line", /^.*"msg":"listening".*$/m);
+    const url = JSON.parse(listening[0]).url;
+    const spot = new BinanceSpot(
+      { rest: { baseUrl: `${url}/binance` }, userStream: { wsApiUrl: `${url.replace("http", "ws")}/x` } },
+      new ApiCredentials(KEY, SECRET),
+      {
+        rest: { fetch, now: () => Date.now() },
+        userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
+      },
+    );
+    const open = await spot.openOrders("BTCUSDT");
+    assert.deepEqual(
+      open.kind === "confirmed" && open.value.map((o) => [o.clientOrderId, o.status, o.price]),
+      [
+        ["web_o1", "NEW", "1000.00000000"],
+      ],
+    );
+    assert.equal(brief(await spot.queryByClientId("BTCUSDT", "web_o1")), "confirmed web_o1 NEW");
+    const stopped = await child.stop("SIGTERM", 20_000);
+    assert.equal(stopped.code, 0);
+    const orderId = open.kind === "confirmed" ? open.value[0].orderId : -1;
+    assert.deepEqual(
+      jsonl(`${dir}/chaos.jsonl`).filter((l) => l.kind === "orphan_order").map((
+        l,
+      ) => [l.clientOrderId, l.orderId]),
+      [["web_o1", orderId]],
+    );
+    assert.deepEqual(jsonl(`${dir}/orders.jsonl`).map((l) => [l.event, l.clientOrderId, l.orderId]), [
+      ["NEW", "web_o1", orderId],
+    ]);
+  } finally {
+    await child.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("venue-sim: flag and chaos-file rates valid alone but over 1 together are a usage error (exit 2)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tp_sim_exec_chaos_" });
+  try {
+    Deno.writeTextFileSync(`${dir}/chaos.json`, '{"trading":{"ack5xxUnplacedRate":0.6}}');
+    const r = await runScript(SCRIPT, [
+      ...["--port", "0", "--host", "127.0.0.1", "--venues", "binance", "--symbols", "BTC-USDT"],
+      ...["--trading", "--api-key", KEY, "--api-secret", SECRET, "--duration-s", "5"],
+      ...["--chaos-file", `${dir}/chaos.json`, "--ack-lost-placed-rate", "0.6"],
+    ], { timeoutMs: 60_000 });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--chaos-file: Cannot use chaos flags \+ file: trading: .*must be at most 1/);
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

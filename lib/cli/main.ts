@@ -82,6 +82,16 @@ export function intFlag(
   return n;
 }
 
+/** A number flag (fractions allowed) from `min` to `max`; undefined when not given. */
+export function numFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
 /** The script name run() was given, for lines printed outside main (the stop deadline). */
 let cliName = "tickproof";
 

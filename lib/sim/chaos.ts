@@ -62,13 +62,22 @@ export function parseChaos(text: string, source: string): ChaosConfig {
   return r.data;
 }
 
-/** Flags first, then the file's keys override them one by one (the trading section's too). */
+/**
+ * Flags first, then the file's keys override them one by one (the trading section's too). Each source
+ * is valid alone, yet the mix may not be (flag rates + file rates over 1): the MERGED config is checked
+ * against the schema, and a bad mix throws RangeError like a bad file (the runtime keeps the last good).
+ */
 export function mergeChaos(flags: ChaosConfig, file: ChaosConfig | null): ChaosConfig {
   if (!file) return flags;
   const merged = { ...flags, ...file };
   // The trading section merges one level deeper: a file key overrides only that flag.
   if (flags.trading && file.trading) merged.trading = { ...flags.trading, ...file.trading };
-  return merged;
+  const r = ChaosSchema.safeParse(merged);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new RangeError(`Cannot use chaos flags + file: ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  return r.data;
 }
 
 export type FrameAnomaly = "malformed" | "bad_value" | "duplicate" | "reorder" | "late";
@@ -113,7 +122,13 @@ export type ChaosKind =
   | "user_stream_stall"
   | "user_stream_delay"
   | "user_stream_drop"
-  | "trades_lag";
+  | "trades_lag"
+  | "ack_connection_closed"
+  | "burst_5xx"
+  | "storm_429"
+  | "orphan_order"
+  | "vanish"
+  | "cancel_fill_race";
 
 export interface ChaosEvent {
   readonly kind: ChaosKind;

@@ -22,6 +22,7 @@ export class ChaosRuntime {
   readonly #file: ChaosFile | null;
   #current: ChaosConfig;
   #nonces = { dropNow: "", cutNow: "" };
+  #mergeError: string | null = null;
 
   constructor(deps: ChaosRuntimeDeps) {
     this.#d = deps;
@@ -34,12 +35,13 @@ export class ChaosRuntime {
   }
 
   get fileError(): string | null {
-    return this.#file?.lastError ?? null;
+    return this.#file?.lastError ?? this.#mergeError;
   }
 
   /** Re-reads the chaos file, logs a config change, applies one-shot actions whose nonce changed. */
   reload(): void {
-    const next = mergeChaos(this.#d.flags, this.#file?.read(this.#d.onWarn) ?? null);
+    const next = this.#merged();
+    if (!next) return;
     if (JSON.stringify(next) !== JSON.stringify(this.#current)) {
       this.#current = next;
       this.#d.log.record({ kind: "config", chaos: next });
@@ -50,6 +52,26 @@ export class ChaosRuntime {
       this.#nonces[action] = a.nonce;
       if (action === "dropNow") this.dropAll(a.venue);
       else this.cutAll(a.venue);
+    }
+  }
+
+  /**
+   * Flags + file, or null when the file is valid alone but not with the flags (rates over 1): then,
+   * as for a broken file, warned once and the last good config kept.
+   */
+  #merged(): ChaosConfig | null {
+    const file = this.#file?.read(this.#d.onWarn) ?? null;
+    try {
+      const next = mergeChaos(this.#d.flags, file);
+      this.#mergeError = null;
+      return next;
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (msg !== this.#mergeError) {
+        this.#d.onWarn?.("chaos file ignored, keeping the last good one", { error: msg });
+      }
+      this.#mergeError = msg;
+      return null;
     }
   }
 

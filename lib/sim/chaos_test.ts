@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ChaosLog, isStalled, mergeChaos, parseChaos, pickAnomaly } from "./chaos.ts";
 import { ChaosFile } from "./chaos_file.ts";
+import { ChaosRuntime } from "./chaos_runtime.ts";
 import { JsonlWriter } from "./jsonl_writer.ts";
 
 Deno.test("parseChaos accepts the documented keys and names the first bad one", () => {
@@ -83,6 +84,56 @@ Deno.test("ChaosFile: missing = none, broken keeps the last good config and warn
     await Deno.remove(path);
     assert.equal(f.read(warn), null);
     assert.equal(f.lastError, null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeChaos checks the merged config: rates valid per source but over 1 together throw", () => {
+  assert.throws(
+    () => mergeChaos({ trading: { ackLostPlacedRate: 0.6 } }, { trading: { ack5xxUnplacedRate: 0.6 } }),
+    /Cannot use chaos flags \+ file: trading: ackLostPlacedRate \+ ack5xxUnplacedRate .* at most 1/,
+  );
+  assert.throws(() => mergeChaos({ malformedRate: 0.6 }, { duplicateRate: 0.6 }), /at most 1/);
+  // A file key replacing the flag's keeps the sum in range.
+  assert.deepEqual(
+    mergeChaos({ trading: { ackLostPlacedRate: 0.6 } }, { trading: { ackLostPlacedRate: 0.4 } }),
+    { trading: { ackLostPlacedRate: 0.4 } },
+  );
+});
+
+Deno.test("ChaosRuntime: a file valid alone but over 1 with the flags is warned once; the last good config stays", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/chaos.json`;
+    const warnings: [string, Record<string, unknown>][] = [];
+    const flags = { trading: { ackLostPlacedRate: 0.6 } };
+    const rt = new ChaosRuntime({
+      flags,
+      filePath: path,
+      conns: new Set(),
+      protocol: () => {
+        throw new Error("no connections here");
+      },
+      log: new ChaosLog(null, () => ({ wallMs: 0, simMs: 0 })),
+      wallNow: () => 0,
+      onWarn: (m, f) => warnings.push([m, f]),
+    });
+    await Deno.writeTextFile(path, '{"trading":{"ack5xxUnplacedRate":0.3}}');
+    rt.reload();
+    assert.deepEqual(rt.current, { trading: { ackLostPlacedRate: 0.6, ack5xxUnplacedRate: 0.3 } });
+    await Deno.writeTextFile(path, '{"trading":{"ack5xxUnplacedRate":0.6}}');
+    rt.reload();
+    rt.reload();
+    assert.deepEqual(rt.current, { trading: { ackLostPlacedRate: 0.6, ack5xxUnplacedRate: 0.3 } });
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0][0], "chaos file ignored, keeping the last good one");
+    assert.match(String(warnings[0][1].error), /flags \+ file: trading: .*at most 1/);
+    assert.match(rt.fileError!, /at most 1/);
+    await Deno.writeTextFile(path, '{"trading":{"ackLostPlacedRate":0.1,"ack5xxUnplacedRate":0.6}}');
+    rt.reload();
+    assert.deepEqual(rt.current, { trading: { ackLostPlacedRate: 0.1, ack5xxUnplacedRate: 0.6 } });
+    assert.equal(rt.fileError, null);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -85,12 +85,20 @@ export class BinanceRest {
     parse: (json: unknown) => T,
     opts: CallOptions,
   ): Promise<Outcome<T>> {
-    const hold = this.limits.holdUntil(this.fx.now(), opts.isOrder ?? false);
-    if (hold !== null) {
+    const held = (): Outcome<T> | null => {
+      const hold = this.limits.holdUntil(this.fx.now(), opts.isOrder ?? false);
+      if (hold === null) return null;
       const msg = `held back until ${new Date(hold).toISOString()} (Retry-After or a full rate-limit window)`;
       return { kind: "rejected", reason: "rate_limited", code: null, msg, httpStatus: null, retryAtMs: hold };
+    };
+    const before = held();
+    if (before) return before;
+    if (opts.signed && this.clock.stale(this.fx.now())) {
+      await this.syncClock();
+      // The sync itself may have been refused with a Retry-After: then the signed call waits too.
+      const after = held();
+      if (after) return after;
     }
-    if (opts.signed && this.clock.stale(this.fx.now())) await this.syncClock();
     let payload = encodeParams(params);
     if (opts.signed) {
       const auth = encodeParams({

@@ -1,105 +1,147 @@
-// The connector's REST side when things go wrong (testing/binance_trade_double.ts faults): ambiguous
-// outcomes settled by a query, Retry-After, clock skew and -1021, auth failures, and no leaked secrets.
+// The connector's REST side when things go wrong, against the venue simulator over real HTTP with its
+// execution chaos (testing/trading_chaos_sim.ts): ambiguous outcomes settled by a query, Retry-After,
+// clock skew and -1021, auth failures, and no leaked secrets.
 import assert from "node:assert/strict";
-import { connector, KEY, limit, SECRET, setup } from "../../testing/binance_connector.ts";
+import { KEY, limit, SECRET } from "../../testing/binance_connector.ts";
+import { startChaosSim } from "../../testing/trading_chaos_sim.ts";
+import type { ChaosConfig } from "../sim/chaos.ts";
+
+/** Far below the simulator's BTC market: accepted and left resting. */
+const resting = (id: string) => ({ ...limit(id), price: "1000.00" });
+
+/** Every request the connector sends, as "METHOD /api/v3/...". */
+function recordingFetch(sent: string[]): typeof fetch {
+  return (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    sent.push(`${init?.method ?? "GET"} ${url.pathname.replace(/^\/binance/, "")}`);
+    return fetch(input, init);
+  };
+}
 
 Deno.test("ambiguous: no answer, a dropped answer, 5xx and -1007 — whether or not the order exists", async () => {
-  const { venue, spot } = setup();
-  // A short deadline only for the hung place: it never gets an answer, so load cannot change the outcome.
-  const impatient = connector(venue, 300);
+  // The delayed ack waits on this gate, released only after the client gave up: no race with the timeout.
+  let release = () => {};
+  const gate = new Promise<void>((r) => release = r);
+  const h = await startChaosSim({ wait: () => gate });
+  // A short deadline only for the held place: it gets no answer in time, so load cannot change the outcome.
+  const impatient = h.connect(300);
+  const cases: { chaos: ChaosConfig["trading"]; cause: string | RegExp; exists: boolean }[] = [
+    { chaos: { ackDelayMs: 60_000 }, cause: "POST /api/v3/order: no answer within 300 ms", exists: true },
+    { chaos: { ackConnectionClosedRate: 1 }, cause: /^POST \/api\/v3\/order: /, exists: true },
+    { chaos: { burst5xx: { calls: 1 } }, cause: "HTTP 502: execution status unknown", exists: false },
+    { chaos: { ack5xxUnplacedRate: 1 }, cause: "HTTP 503: execution status unknown", exists: false },
+    { chaos: { ackLostPlacedRate: 1 }, cause: "HTTP 503: execution status unknown", exists: true },
+  ];
   try {
-    const cases = [
-      {
-        fault: { kind: "hang", placed: true } as const,
-        cause: "POST /api/v3/order: no answer within 300 ms",
-        exists: true,
-      },
-      { fault: { kind: "drop", placed: true } as const, cause: null, exists: true },
-      {
-        fault: { kind: "error", status: 503, placed: false } as const,
-        cause: "HTTP 503: execution status unknown",
-        exists: false,
-      },
-      {
-        fault: {
-          kind: "error",
-          status: 503,
-          code: -1007,
-          msg:
-            "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
-          placed: true,
-        } as const,
-        cause: "HTTP 503: execution status unknown",
-        exists: true,
-      },
-    ];
     for (const [i, c] of cases.entries()) {
-      venue.faults.push(c.fault);
-      const out = await (c.fault.kind === "hang" ? impatient : spot).place(limit(`amb-${i}`));
+      h.setChaos(c.chaos);
+      const out = await (i === 0 ? impatient : h.spot).place(resting(`amb-${i}`));
       assert.equal(out.kind, "ambiguous", `case ${i}`);
-      if (c.cause !== null && out.kind === "ambiguous") assert.equal(out.cause, c.cause);
-      const q = await spot.queryByClientId("BTCUSDT", `amb-${i}`);
+      if (out.kind === "ambiguous") {
+        if (typeof c.cause === "string") assert.equal(out.cause, c.cause, `case ${i}`);
+        else assert.match(out.cause, c.cause, `case ${i}`);
+      }
+      h.setChaos(undefined);
+      const q = await h.spot.queryByClientId("BTCUSDT", `amb-${i}`);
       assert.equal(q.kind, c.exists ? "confirmed" : "rejected", `case ${i}: the query settles it`);
     }
+    assert.deepEqual(h.chaosLines().map((l) => [l.kind, l.clientOrderId]), [
+      ["ack_delay", "amb-0"],
+      ["ack_connection_closed", "amb-1"],
+      ["burst_5xx", "amb-2"],
+      ["ack_5xx_unplaced", "amb-3"],
+      ["ack_lost_placed", "amb-4"],
+    ]);
   } finally {
-    await venue.close();
+    release();
+    await h.close();
   }
 });
 
 Deno.test("429 with Retry-After: rejected with the retry time, and nothing goes out until then", async () => {
-  const { venue, spot } = setup();
+  const sent: string[] = [];
+  const h = await startChaosSim({ fetch: recordingFetch(sent) });
   try {
-    const msg = "Too many new orders; current limit is 50 orders per 10 SECOND.";
-    venue.faults.push({ kind: "error", status: 429, code: -1015, msg, placed: false, retryAfter: 30 });
+    assert.equal((await h.spot.balances()).kind, "confirmed", "clock synced before the storm");
+    h.setChaos({ storm429: { calls: 1, retryAfterS: 30 } });
     const t0 = Date.now();
-    const out = await spot.place(limit("r-1"));
+    const out = await h.spot.place(resting("r-1"));
     assert.ok(out.kind === "rejected" && out.retryAtMs !== undefined && out.retryAtMs >= t0 + 30_000);
     assert.deepEqual({ ...out, retryAtMs: 0 }, {
       kind: "rejected",
       reason: "rate_limited",
-      code: -1015,
-      msg,
+      code: -1003,
+      msg: "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. " +
+        "Please use WebSocket Streams for live updates to avoid polling the API.",
       httpStatus: 429,
       retryAtMs: 0,
     });
-    const sent = venue.requests.length;
-    const held = await spot.queryByClientId("BTCUSDT", "r-1");
+    const before = sent.length;
+    const held = await h.spot.queryByClientId("BTCUSDT", "r-1");
     assert.equal(
       held.kind === "rejected" && `${held.reason} ${held.code} ${held.httpStatus}`,
       "rate_limited null null",
     );
-    assert.equal(venue.requests.length, sent, "held back locally");
+    assert.equal(sent.length, before, "held back locally");
+    h.advance(30_000);
+    const q = await h.spot.queryByClientId("BTCUSDT", "r-1");
+    assert.equal(
+      q.kind === "rejected" && `${q.reason} ${q.code}`,
+      "not_found -2013",
+      "the 429 placed nothing",
+    );
+    assert.equal(sent.length, before + 1);
   } finally {
-    await venue.close();
+    await h.close();
+  }
+});
+
+Deno.test("429 on the clock sync before a signed call: the call is held too, nothing is sent", async () => {
+  const sent: string[] = [];
+  const h = await startChaosSim({ fetch: recordingFetch(sent) });
+  try {
+    h.setChaos({ storm429: { calls: 1, retryAfterS: 30 } });
+    const out = await h.spot.place(resting("s-1"));
+    assert.equal(
+      out.kind === "rejected" && `${out.reason} ${out.code} ${out.httpStatus}`,
+      "rate_limited null null",
+    );
+    assert.deepEqual(sent, ["GET /api/v3/time"], "the order never left");
+    h.advance(30_000);
+    assert.equal((await h.spot.place(resting("s-1"))).kind, "confirmed");
+    assert.deepEqual(h.ordersTruth().map((o) => [o.event, o.clientOrderId]), [["NEW", "s-1"]]);
+  } finally {
+    await h.close();
   }
 });
 
 Deno.test("clock: a venue clock far ahead is synced before the first signed call; a -1021 resyncs and resends once", async () => {
-  const { venue, spot } = setup();
+  const sent: string[] = [];
+  const h = await startChaosSim({ fetch: recordingFetch(sent) });
   try {
-    venue.skewMs = 600_000;
-    assert.equal((await spot.place(limit("c-1"))).kind, "confirmed");
-    venue.skewMs = 1_200_000;
-    assert.equal((await spot.place(limit("c-2"))).kind, "confirmed");
-    assert.deepEqual(venue.requests.map((r) => `${r.method} ${r.path}`), [
+    h.venueAhead(600_000);
+    assert.equal((await h.spot.place(resting("c-1"))).kind, "confirmed");
+    h.venueAhead(600_000);
+    assert.equal((await h.spot.place(resting("c-2"))).kind, "confirmed");
+    assert.deepEqual(sent, [
       "GET /api/v3/time",
       "POST /api/v3/order",
       "POST /api/v3/order",
       "GET /api/v3/time",
       "POST /api/v3/order",
     ]);
-    assert.deepEqual(venue.orders.map((o) => o.clientOrderId), ["c-1", "c-2"]);
+    assert.deepEqual(h.ordersTruth().map((o) => o.clientOrderId), ["c-1", "c-2"]);
   } finally {
-    await venue.close();
+    await h.close();
   }
 });
 
 Deno.test("auth failures are definitive; no outcome ever quotes the key, the secret or a signature", async () => {
   const wrongSecret = SECRET.replace("a", "b");
-  const { venue, spot } = setup(10_000, wrongSecret);
-  const port = Number(new URL(venue.baseUrl).port);
+  const h = await startChaosSim({ secret: wrongSecret });
+  const port = Number(new URL(h.baseUrl).port);
   try {
-    assert.deepEqual(await spot.openOrders("BTCUSDT"), {
+    assert.deepEqual(await h.spot.openOrders("BTCUSDT"), {
       kind: "rejected",
       reason: "auth",
       code: -1022,
@@ -107,10 +149,10 @@ Deno.test("auth failures are definitive; no outcome ever quotes the key, the sec
       httpStatus: 400,
     });
   } finally {
-    await venue.close();
+    await h.close();
   }
   // The venue is gone: fetch's own error names the URL, query and signature included.
-  const refused = await spot.openOrders("BTCUSDT");
+  const refused = await h.spot.openOrders("BTCUSDT");
   assert.equal(refused.kind, "ambiguous");
   const text = JSON.stringify(refused);
   assert.match(text, new RegExp(`GET /api/v3/openOrders: .*127\\.0\\.0\\.1:${port}`));

@@ -6,7 +6,12 @@ import { type AckFault, withAckFault } from "./ack_faults.ts";
 
 export type ChaosSink = (e: ChaosEvent) => void;
 
-const KIND = { lost_after: "ack_lost_placed", fail_before: "ack_5xx_unplaced", delay: "ack_delay" } as const;
+const KIND = {
+  lost_after: "ack_lost_placed",
+  fail_before: "ack_5xx_unplaced",
+  closed_after: "ack_connection_closed",
+  delay: "ack_delay",
+} as const;
 
 export interface PlacedIds {
   readonly clientOrderId?: string;

@@ -47,3 +47,46 @@ Deno.test("the chaos file's trading keys override the flags' one by one", () => 
   assert.deepEqual(mergeChaos(flags, { jitterMs: 3 }), { ...flags, jitterMs: 3 });
   assert.deepEqual(mergeChaos({}, { trading: { seed: 2 } }), { trading: { seed: 2 } });
 });
+
+Deno.test("execution chaos flags: the issue-11 knobs (closed, bursts, storms, orphans, vanish, cancel race)", () => {
+  assert.deepEqual(
+    tradingChaosFromFlags({
+      "ack-connection-closed-rate": "0.25",
+      "burst-5xx-calls": "3",
+      "burst-5xx-every": "100",
+      "storm-429-calls": "2",
+      "storm-429-retry-after-s": "7",
+      "orphan-orders": "o1:BTCUSDT:BUY:0.01@1000, o2:BTCUSDT:SELL:0.5@900000.5",
+      "vanish-client-order-ids": "a-1,b_2",
+      "cancel-fill-race-rate": "1",
+    }),
+    {
+      ackConnectionClosedRate: 0.25,
+      burst5xx: { calls: 3, everyCalls: 100 },
+      storm429: { calls: 2, retryAfterS: 7 },
+      orphans: [
+        { id: "o1", symbol: "BTCUSDT", side: "BUY", quantity: "0.01", price: "1000" },
+        { id: "o2", symbol: "BTCUSDT", side: "SELL", quantity: "0.5", price: "900000.5" },
+      ],
+      vanishClientOrderIds: ["a-1", "b_2"],
+      cancelFillRaceRate: 1,
+    },
+  );
+  assert.throws(
+    () => tradingChaosFromFlags({ "burst-5xx-every": "10" }),
+    /--burst-5xx-every needs --burst-5xx-calls/,
+  );
+  assert.throws(() => tradingChaosFromFlags({ "storm-429-retry-after-s": "3" }), /needs --storm-429-calls/);
+  assert.throws(
+    () => tradingChaosFromFlags({ "orphan-orders": "o1:BTCUSDT:HOLD:1@2" }),
+    /id:SYMBOL:BUY\|SELL/,
+  );
+  assert.throws(
+    () => tradingChaosFromFlags({ "burst-5xx-calls": "5", "burst-5xx-every": "5" }),
+    /burst5xx: everyCalls must be more than calls/,
+  );
+  assert.throws(
+    () => tradingChaosFromFlags({ "ack-lost-placed-rate": "0.5", "ack-connection-closed-rate": "0.6" }),
+    /at most 1/,
+  );
+});

@@ -1,6 +1,7 @@
 // Ack faults on the WebSocket API: the three of chaos_ack.ts for `order.place`, in the documented
 // envelope {"id","status","error"} (a 5XX status = unknown outcome, binance_trading.md §6). Lost after
-// placing: the order's events still follow on the user stream; a delayed reply: they come first.
+// placing: the order's events still follow on the user stream; a delayed reply: they come first;
+// connection closed after placing: no reply at all, the socket is closed (1011) instead.
 import { type ChaosSink, faultLine, type PlacedIds } from "./chaos_ack.ts";
 import { NO_FAULT, TIMEOUT_BODY, TIMEOUT_HTTP } from "./ack_faults.ts";
 import type { TradingChaos } from "./trading_chaos.ts";
@@ -23,13 +24,16 @@ function parse(text: string): Frame | null {
   }
 }
 
-/** The reply frames to one request under the fault chaos picks, and how long to hold them (ms). */
+/**
+ * The reply frames to one request under the fault chaos picks, how long to hold them (ms), and
+ * whether to close the connection instead of answering.
+ */
 export function faultedWsCall(
   chaos: TradingChaos | undefined,
   text: string,
   handle: () => string[],
   log: ChaosSink,
-): { frames: string[]; delayMs: number } {
+): { frames: string[]; delayMs: number; close?: boolean } {
   const msg = parse(text);
   const fault = msg?.method === "order.place" && chaos ? chaos.ackFault(WS_PLACE_ROUTE) : NO_FAULT;
   if (fault.kind === "none") return { frames: handle(), delayMs: 0 };
@@ -51,5 +55,6 @@ export function faultedWsCall(
     status: reply?.status,
   });
   if (fault.kind === "lost_after") return { frames: [timeout, ...frames.slice(1)], delayMs: 0 };
+  if (fault.kind === "closed_after") return { frames: [], delayMs: 0, close: true };
   return { frames, delayMs: fault.ms };
 }

@@ -18,6 +18,11 @@ export interface RestOptions {
   readonly prefix?: string;
   /** Enforces weight and order limits and sets Binance's X-MBX-* headers (none: unlimited, no headers). */
   readonly limiter?: RateLimiter;
+  /**
+   * Chaos: sees each call of ours before the limiter ("POST /binance/api/v3/order", signed or not,
+   * its parameters); a Response answers it unprocessed (venue_chaos.ts), null lets it pass.
+   */
+  readonly gate?: (route: string, signed: boolean, params: URLSearchParams) => Response | null;
 }
 
 type Public = { weight: number; call: (p: URLSearchParams, now: number) => Reply };
@@ -69,6 +74,8 @@ export function restHandler(opts: RestOptions): (req: Request, ip?: string) => P
     if (!p && !s) return null;
     const body = req.method === "GET" ? "" : await req.text();
     const query = url.search.slice(1);
+    const gated = opts.gate?.(`${req.method} ${url.pathname}`, !!s, new URLSearchParams(query + "&" + body));
+    if (gated) return gated;
     const headers: Record<string, string> = {};
     if (opts.limiter) {
       const w = p ? p.weight : s!.weight(new URLSearchParams(query + "&" + body));

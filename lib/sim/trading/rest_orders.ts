@@ -18,6 +18,8 @@ export interface TradingContext {
   readonly tradesLagMs?: () => number;
   /** Chaos: a myTrades reply left out these fills for the lag (logged by the venue). */
   readonly onTradesHidden?: (fills: readonly SimFill[], lagMs: number) => void;
+  /** Chaos: runs before one order is canceled (a fill may win the race: venue_chaos.ts). */
+  readonly beforeCancel?: (account: string, symbol: string, ref: OrderRef, now: number) => void;
 }
 
 /** A reply before it meets a transport. */
@@ -82,6 +84,7 @@ export function cancelOrder(ctx: TradingContext, account: string, p: Params, now
   if (restriction !== null && restriction !== "ONLY_NEW" && restriction !== "ONLY_PARTIALLY_FILLED") {
     return fail(mandatory("cancelRestrictions"));
   }
+  ctx.beforeCancel?.(account, s.name, ref, now);
   const r = ctx.engine.cancel(account, s.name, ref, now, restriction ?? undefined);
   if (isVenueError(r)) return fail(r);
   const o = r.orders[0];

@@ -8,12 +8,40 @@
 //   tradesBeforeStreamMs      user events are held this long (myTrades has the fill first)
 //   userStreamStall           user events are silently not sent; the sockets stay open
 //   userStreamDropEveryS      every WebSocket API connection is closed (1011) this often
+//   ackConnectionClosedRate   order placed, then the connection dies mid-reply (no complete answer)
+//   burst5xx                  `calls` signed REST calls (of every `everyCalls`) get 502, unprocessed
+//   storm429                  `calls` REST calls (of every `everyCalls`) get 429 -1003, unprocessed
+//   orphans                   orders someone else placed on the account (web_<id>), each placed once
+//   vanishClientOrderIds      open orders the venue expires without any user-data event, each once
+//   cancelFillRaceRate        share of cancels that lose the race to a fill at the order's limit
+// Windows of calls count from when their knob's value last changed (a re-read with the same value
+// does not restart them), so a test or an operator knows exactly which calls are hit.
 import { z } from "zod";
 import { mulberry32, type Rng } from "../../util/mulberry32.ts";
 import type { AckFault } from "./ack_faults.ts";
 
 const Rate = z.number().min(0).max(1);
 const Ms = z.number().int().min(0).max(600_000);
+const Calls = z.number().int().min(1).max(1_000_000_000);
+/** `calls` calls, then (with `everyCalls`) again at the start of every `everyCalls`. */
+const CallWindow = z.object({ calls: Calls, everyCalls: Calls.optional() }).strict().refine(
+  (w) => w.everyCalls === undefined || w.everyCalls > w.calls,
+  { message: "everyCalls must be more than calls" },
+);
+const Decimal = z.string().regex(/^[0-9]{1,20}(\.[0-9]{1,18})?$/, "a plain decimal string");
+
+/** An order placed on the account by someone else (the web UI): client id `web_<id>`, a resting LIMIT GTC. */
+export const OrphanSchema = z.object({
+  id: z.string().regex(/^[a-zA-Z0-9]{1,32}$/, "1 to 32 letters or digits"),
+  symbol: z.string().min(1),
+  side: z.enum(["BUY", "SELL"]),
+  price: Decimal,
+  quantity: Decimal,
+  /** Default: the account of the first API key. */
+  account: z.string().min(1).optional(),
+}).strict();
+
+export type OrphanSpec = z.infer<typeof OrphanSchema>;
 
 export const TradingChaosSchema = z.object({
   /** Seed of the per-call draws (default 1); a change restarts the sequence. */
@@ -25,9 +53,22 @@ export const TradingChaosSchema = z.object({
   tradesBeforeStreamMs: Ms.optional(),
   userStreamStall: z.boolean().optional(),
   userStreamDropEveryS: z.number().positive().optional(),
+  ackConnectionClosedRate: Rate.optional(),
+  burst5xx: CallWindow.optional(),
+  storm429: z.object({
+    calls: Calls,
+    everyCalls: Calls.optional(),
+    /** Retry-After seconds sent with each 429 (default 5). */
+    retryAfterS: z.number().int().min(1).max(3600).optional(),
+  }).strict().refine((w) => w.everyCalls === undefined || w.everyCalls > w.calls, {
+    message: "everyCalls must be more than calls",
+  }).optional(),
+  orphans: z.array(OrphanSchema).max(100).optional(),
+  vanishClientOrderIds: z.array(z.string().regex(/^[a-zA-Z0-9_-]{1,36}$/)).max(1000).optional(),
+  cancelFillRaceRate: Rate.optional(),
 }).strict().refine(
-  (c) => (c.ackLostPlacedRate ?? 0) + (c.ack5xxUnplacedRate ?? 0) <= 1,
-  { message: "ackLostPlacedRate + ack5xxUnplacedRate must be at most 1" },
+  (c) => (c.ackLostPlacedRate ?? 0) + (c.ack5xxUnplacedRate ?? 0) + (c.ackConnectionClosedRate ?? 0) <= 1,
+  { message: "ackLostPlacedRate + ack5xxUnplacedRate + ackConnectionClosedRate must be at most 1" },
 );
 
 export type TradingChaosConfig = z.infer<typeof TradingChaosSchema>;
@@ -39,16 +80,29 @@ export const FAULTED_ROUTES: ReadonlySet<string> = new Set(["POST /binance/api/v
 export function pickAckFault(u: number, c: TradingChaosConfig): AckFault {
   const lost = c.ackLostPlacedRate ?? 0;
   if (u < lost) return { kind: "lost_after" };
-  if (u < lost + (c.ack5xxUnplacedRate ?? 0)) return { kind: "fail_before" };
+  const unplaced = lost + (c.ack5xxUnplacedRate ?? 0);
+  if (u < unplaced) return { kind: "fail_before" };
+  if (u < unplaced + (c.ackConnectionClosedRate ?? 0)) return { kind: "closed_after" };
   if ((c.ackDelayMs ?? 0) > 0) return { kind: "delay", ms: c.ackDelayMs! };
   return { kind: "none" };
 }
+
+/** A call answered by the chaos before the venue sees it (nothing is processed). */
+export type GateFault =
+  | { readonly kind: "burst_5xx"; readonly call: number }
+  | { readonly kind: "storm_429"; readonly call: number; readonly retryAfterS: number };
+
+const inWindow = (n: number, w: { calls: number; everyCalls?: number }) =>
+  (w.everyCalls === undefined ? n : n % w.everyCalls) < w.calls;
 
 /** Per-call decisions over a config that may change between calls (the chaos file is re-read). */
 export class TradingChaos {
   readonly #config: () => TradingChaosConfig | undefined;
   #seed = -1;
   #rng: Rng = Math.random;
+  /** The cancel race's own sequence (same seed, other stream): cancels never shift the place draws. */
+  #cancelRng: Rng = Math.random;
+  readonly #counts = new Map<string, { key: string; n: number }>();
 
   constructor(config: () => TradingChaosConfig | undefined) {
     this.#config = config;
@@ -62,12 +116,47 @@ export class TradingChaos {
   ackFault(route: string): AckFault {
     const c = this.current;
     if (!FAULTED_ROUTES.has(route)) return { kind: "none" };
-    const seed = c.seed ?? 1;
-    if (seed !== this.#seed) {
-      this.#seed = seed;
-      this.#rng = mulberry32(seed);
-    }
+    this.#reseed(c);
     return pickAckFault(this.#rng(), c);
+  }
+
+  /** One draw per cancel of one open LIMIT order (REST and WebSocket API): whether a fill beats it. */
+  cancelLosesRace(): boolean {
+    const c = this.current;
+    this.#reseed(c);
+    return this.#cancelRng() < (c.cancelFillRaceRate ?? 0);
+  }
+
+  /** Storm or burst for one REST call (`signed`: it carries an API key and signature), or null. */
+  gateFault(signed: boolean): GateFault | null {
+    const c = this.current;
+    if (c.storm429) {
+      const n = this.#count("storm429", c.storm429);
+      if (inWindow(n, c.storm429)) {
+        return { kind: "storm_429", call: n, retryAfterS: c.storm429.retryAfterS ?? 5 };
+      }
+    }
+    if (signed && c.burst5xx) {
+      const n = this.#count("burst5xx", c.burst5xx);
+      if (inWindow(n, c.burst5xx)) return { kind: "burst_5xx", call: n };
+    }
+    return null;
+  }
+
+  /** This call's number (from 0) under `knob` since its value last changed. */
+  #count(knob: string, value: unknown): number {
+    const key = JSON.stringify(value);
+    let w = this.#counts.get(knob);
+    if (!w || w.key !== key) this.#counts.set(knob, w = { key, n: 0 });
+    return w.n++;
+  }
+
+  #reseed(c: TradingChaosConfig): void {
+    const seed = c.seed ?? 1;
+    if (seed === this.#seed) return;
+    this.#seed = seed;
+    this.#rng = mulberry32(seed);
+    this.#cancelRng = mulberry32((seed ^ 0x5bd1e995) >>> 0);
   }
 
   tradesLagMs(): number {

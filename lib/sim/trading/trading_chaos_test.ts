@@ -68,7 +68,66 @@ Deno.test("the chaos file's trading key: parsed strictly, rates summing above 1 
   assert.throws(() => parseChaos('{"trading":{"ackLost":1}}', "t"), RangeError);
   assert.throws(
     () => parseChaos('{"trading":{"ackLostPlacedRate":0.6,"ack5xxUnplacedRate":0.6}}', "t"),
-    /trading: ackLostPlacedRate \+ ack5xxUnplacedRate must be at most 1/,
+    /trading: ackLostPlacedRate \+ ack5xxUnplacedRate \+ ackConnectionClosedRate must be at most 1/,
+  );
+  assert.throws(
+    () => parseChaos('{"trading":{"ackLostPlacedRate":0.5,"ackConnectionClosedRate":0.6}}', "t"),
+    /at most 1/,
+  );
+  assert.throws(() => parseChaos('{"trading":{"burst5xx":{"calls":3,"everyCalls":3}}}', "t"), /everyCalls/);
+  assert.throws(
+    () =>
+      parseChaos(
+        '{"trading":{"orphans":[{"id":"web_1","symbol":"BTCUSDT","side":"BUY","price":"1","quantity":"1"}]}}',
+        "t",
+      ),
+    /trading\.orphans\.0\.id: 1 to 32 letters or digits/,
   );
   assert.equal(TradingChaosSchema.safeParse({ ackDelayMs: -1 }).success, false);
+});
+
+Deno.test("pickAckFault: connection closed after placing takes the slice after the 5xx", () => {
+  const c = { ackLostPlacedRate: 0.2, ack5xxUnplacedRate: 0.2, ackConnectionClosedRate: 0.2 };
+  assert.deepEqual([0.1, 0.3, 0.4, 0.5999, 0.61, 0.9].map((u) => pickAckFault(u, c).kind), [
+    "lost_after",
+    "fail_before",
+    "closed_after",
+    "closed_after",
+    "none",
+    "none",
+  ]);
+});
+
+Deno.test("TradingChaos gateFault: storm and burst windows count calls from the knob's last change", () => {
+  let cfg: TradingChaosConfig = { storm429: { calls: 2, everyCalls: 5, retryAfterS: 7 } };
+  const t = new TradingChaos(() => cfg);
+  const kinds = (n: number, signed = true) =>
+    Array.from({ length: n }, () => t.gateFault(signed)?.kind ?? "-").join(" ");
+  assert.equal(kinds(7, false), "storm_429 storm_429 - - - storm_429 storm_429");
+  assert.deepEqual(t.gateFault(true), null);
+  cfg = { ...cfg }; // a re-read with the same value: the window goes on
+  assert.equal(kinds(3), "- - storm_429");
+  assert.equal(kinds(2), "storm_429 -");
+  cfg = { burst5xx: { calls: 2 } };
+  // Unsigned calls (ping, time, exchangeInfo) are not in a burst and do not count.
+  assert.equal(kinds(2, false), "- -");
+  assert.equal(kinds(3), "burst_5xx burst_5xx -");
+  cfg = { burst5xx: { calls: 1 }, storm429: { calls: 1 } };
+  assert.deepEqual([t.gateFault(true), t.gateFault(true), t.gateFault(true)], [
+    { kind: "storm_429", call: 0, retryAfterS: 5 },
+    { kind: "burst_5xx", call: 0 },
+    null,
+  ]);
+});
+
+Deno.test("TradingChaos cancelLosesRace: its own seeded sequence, untouched by placements", () => {
+  const cfg = { seed: 9, cancelFillRaceRate: 0.5, ackLostPlacedRate: 0.5 };
+  const a = new TradingChaos(() => cfg), b = new TradingChaos(() => cfg);
+  const alone = Array.from({ length: 8 }, () => a.cancelLosesRace());
+  const mixed = Array.from({ length: 8 }, () => [b.ackFault(PLACE).kind, b.cancelLosesRace()] as const);
+  assert.deepEqual(mixed.map(([, c]) => c), alone);
+  assert.deepEqual(alone, [true, true, true, true, false, false, false, true]);
+  const places = new TradingChaos(() => cfg);
+  assert.deepEqual(mixed.map(([p]) => p), Array.from({ length: 8 }, () => places.ackFault(PLACE).kind));
+  assert.equal(new TradingChaos(() => ({})).cancelLosesRace(), false);
 });

@@ -9,7 +9,6 @@ import { faultedWsCall } from "./chaos_ws.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { type EngineConfig, MatchingEngine } from "./engine.ts";
 import { type RateLimitConfig, RateLimiter } from "./rate_limits.ts";
-import { isOpen } from "./order_index.ts";
 import { restHandler } from "./rest_handler.ts";
 import type { TradingContext } from "./rest_orders.ts";
 import type { ApiKey } from "./signing.ts";
@@ -19,6 +18,7 @@ import type { SpotSymbol } from "./symbols.ts";
 import { type LineSink, TradingTruth } from "./truth.ts";
 import type { TradingChaos } from "./trading_chaos.ts";
 import type { OrderEvent } from "./types.ts";
+import { VenueChaos } from "./venue_chaos.ts";
 import { framesFor, newSession, WsApi, type WsSession } from "./ws_api.ts";
 
 export interface TradingVenueOptions {
@@ -67,6 +67,8 @@ export class TradingVenue {
   readonly ctx: TradingContext;
   readonly rest: (req: Request, ip?: string) => Promise<Response | null>;
   readonly ws: WsApi;
+  /** Bursts, storms, orphans, vanishing orders, cancel races (venue_chaos.ts). */
+  readonly chaos: VenueChaos;
   readonly #opts: TradingVenueOptions;
   readonly #conns = new Set<
     {
@@ -98,11 +100,22 @@ export class TradingVenue {
           ms,
           fills: fills.map((f) => ({ orderId: f.orderId, tradeId: f.id })),
         }),
+      beforeCancel: (a, s, ref, now) => this.chaos.beforeCancel(a, s, ref, now),
     };
+    this.chaos = new VenueChaos({
+      ctx: this.ctx,
+      chaos,
+      log: this.#log,
+      now: opts.now,
+      defaultAccount: opts.keys[0]?.account,
+      changed: () => void (this.#dirty = true),
+    });
     const limiter = this.#limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
-    const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
+    const gate = (r: string, signed: boolean, p: URLSearchParams) => this.chaos.gate(r, signed, p);
+    const handler = restHandler({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter, gate });
     // A mutation's reply leaves only once the state file holds it (a restart never forgets an ack).
     this.rest = async (req, ip) => {
+      this.chaos.apply();
       const route = `${req.method} ${new URL(req.url).pathname}`;
       const fault = opts.ackFault?.(route) ?? chaos?.ackFault(route) ?? NO_FAULT;
       const res = await faultedCall(fault, req, (r) => handler(r, ip), this.#log, opts.wait);
@@ -126,6 +139,7 @@ export class TradingVenue {
 
   /** Matches a delivered public trade (the simulator calls this for every trade). */
   onTrade(t: SimTrade): void {
+    this.chaos.apply();
     matchTrade(this.ctx, t);
   }
 
@@ -140,6 +154,7 @@ export class TradingVenue {
       onMessage: (text) => {
         // The reply goes out now; the request's own user events follow (queued by #changed).
         const r = faultedWsCall(this.#opts.chaos, text, () => this.ws.handle(conn.session, text), this.#log);
+        if (r.close) drop(1011, "simulated connection loss"); // chaos: placed, reply never sent
         if (r.delayMs > 0) (this.#opts.schedule ?? setTimeout)(() => r.frames.forEach(send), r.delayMs);
         else for (const f of r.frames) send(f);
         void this.flush().catch(() => {}); // a failed save stays dirty and is retried by the next flush
@@ -177,16 +192,9 @@ export class TradingVenue {
     else queueMicrotask(deliver);
   }
 
-  /**
-   * Chaos "an order disappears without an event": the venue expires an open order (EXCHANGE_CANCELED)
-   * and the truth records it, but no user-data event is sent. False when no such open order.
-   */
+  /** Chaos "an order disappears without an event" (venue_chaos.ts). */
   vanish(orderId: number, now: number): boolean {
-    const o = this.engine.orders.all.find((x) => x.orderId === orderId);
-    if (!o || !isOpen(o)) return false;
-    this.ctx.truth?.record([this.engine.expire(o, now, "EXCHANGE_CANCELED")]);
-    this.#dirty = true;
-    return true;
+    return this.chaos.vanish(orderId, now);
   }
 
   /** Chaos "user-data-stream drop": closes every WebSocket API connection (1011); returns how many. */
