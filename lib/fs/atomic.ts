@@ -33,7 +33,7 @@ export async function writeFileAtomic(
 }
 
 /** fsync of a folder, so a rename in it survives a crash (POSIX; Windows cannot open a folder). */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   if (Deno.build.os === "windows") return;
   const d = await Deno.open(dir, { read: true });
   try {
