@@ -1,5 +1,11 @@
 // The OMS's event-log record types and their data: what the loop appends and what replay folds. The
 // log holds venue-neutral decisions and reports (never a secret), so a replay rebuilds the same book.
+//
+// The send protocol that lets the log prove what was never sent: (1) risk check; (2) `order_intent`,
+// durable: the order is INITIALIZED, queued, provably not sent (a boot may re-enqueue it, same id);
+// (3) `order_event` submitted, durable, THEN the request leaves the process; (4) the outcome as
+// events: confirmed -> accepted (and fills), rejected -> rejected, ambiguous -> nothing: it stays
+// SUBMITTED until a query or reconciliation settles it (never re-sent with a new id).
 import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
 import type { OrderEvent } from "./order.ts";
 
