@@ -21,6 +21,7 @@ export class OmsJournal {
   #counter: number;
   #inFlight = new Set<string>();
   #applied: number;
+  #appliedHash: string;
 
   /** `book` as booted (bootOms), `log` the new run's log (its run_start appended or not yet). */
   constructor(book: OmsBook, log: EventLog, tag: string) {
@@ -31,6 +32,12 @@ export class OmsJournal {
     this.#counter =
       nextClientOrderId(tag, book.idCounter, [...book.orders()].map((o) => o.clientOrderId)).counter - 1;
     this.#applied = log.lastSeq;
+    this.#appliedHash = log.lastHash;
+  }
+
+  /** The last record the book includes (seq, hash): where a snapshot of the book stands in the run. */
+  get applied(): { readonly seq: number; readonly hash: string } {
+    return { seq: this.#applied, hash: this.#appliedHash };
   }
 
   /** The next client id of this tag: past the book's counter and every id it knows. */
@@ -84,6 +91,7 @@ export class OmsJournal {
         throw new Error(`journal applied seq ${this.#applied}, then got ${record.seq}: out of log order`);
       }
       this.#applied = record.seq;
+      this.#appliedHash = record.hash;
       return { record, result: this.book.apply(record) };
     });
   }

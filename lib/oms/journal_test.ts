@@ -44,6 +44,7 @@ Deno.test("an intent is durable before it is in the book; ids come in order; eve
   for (const rec of readLog(file.bytes()).records) replayed.apply(rec);
   assert.deepEqual(replayed.toJSON(), j.book.toJSON());
   assert.equal(j.book.idCounter, 3);
+  assert.deepEqual(j.applied, { seq: 6, hash: j.log.lastHash });
 });
 
 Deno.test("a duplicate client id is refused before anything is logged, also while the first is in flight", async () => {
