@@ -1,7 +1,7 @@
-// Pre-trade risk checks, pure, each denial with a reason code and a detail: the kill switch, the
-// order's own sanity, orders per second, open orders, the price collar against the last closed bar,
-// notional per order, position per symbol (working orders counted as if filled), daily loss and
-// drawdown. The last two also say `trip`: the caller engages the kill switch (a latch, not a timer).
+// Pre-trade risk checks, pure, each denial with a reason code and a detail: the kill switch, a running
+// reconciliation, the order's own sanity, orders per second, open orders, the price collar against the
+// last closed bar, notional per order, position per symbol (working orders counted as if filled), daily
+// loss and drawdown. The last two also say `trip`: the caller engages the kill switch (a latch, not a timer).
 // Amounts in atoms of 1e-8; ratios in basis points, so nothing here is a float.
 import { type KillSwitch, mayPass } from "./kill_switch.ts";
 import { mulDiv, type Position } from "./position.ts";
@@ -10,6 +10,7 @@ const ATOMS = 100_000_000;
 
 export const RISK_REASONS = [
   "TRADING_HALTED",
+  "RECONCILING",
   "INVALID_ORDER",
   "REDUCE_ONLY_WOULD_INCREASE",
   "RATE_LIMIT_EXCEEDED",
@@ -63,6 +64,8 @@ export interface RiskContext {
   readonly ordersLastSecond: number;
   readonly lastClose: { readonly price: number; readonly closeTimeMs: number } | null;
   readonly equity: EquityTrack;
+  /** A reconciliation runs (start, or after a user-stream reconnect): new orders wait, cancels pass. */
+  readonly reconciling?: boolean;
 }
 
 export interface EquityTrack {
@@ -127,6 +130,7 @@ export function checkOrder(l: RiskLimits, c: RiskContext, o: OrderAsk): RiskVerd
   const reducing = isReducing(o, c.position, sameSide);
   const gate = mayPass(c.killSwitch, { kind: "place", reducing });
   if (!gate.ok) return deny(gate.reason, gate.detail);
+  if (c.reconciling) return deny("RECONCILING", "new orders wait while a reconciliation runs");
   if (!Number.isSafeInteger(o.quantity) || o.quantity <= 0 || (o.type !== "MARKET" && !(o.price! > 0))) {
     return deny("INVALID_ORDER", "quantity and (for a limit order) price must be positive atoms");
   }

@@ -52,6 +52,7 @@ const long = { qty: U, cost: 100 * U, realized: 0 };
 /** One case per reason code: the change to the passing order or context, and the exact verdict. */
 const CASES: [RiskReason, Partial<OrderAsk>, Partial<RiskContext>, string, boolean][] = [
   ["TRADING_HALTED", {}, { killSwitch: halted }, "kill switch HALTED: operator", false],
+  ["RECONCILING", {}, { reconciling: true }, "new orders wait while a reconciliation runs", false],
   [
     "INVALID_ORDER",
     { quantity: 0 },
