@@ -15,7 +15,9 @@ const LAYERS: readonly (readonly string[])[] = [
   [".", "util", "config", "market", "async", "fs"],
   ["cli", "http", "proc", "evidence"], // effects at the edge: exit codes, serving, child processes, evidence
   ["features", "dq", "venues", "sim", "events", "prom", "strategy", "trading"], // one subject each, mostly pure
-  ["bars", "store", "exporter", "compose", "web", "shadow", "alerting"], // components
+  // components; oms (order state machine, event log, risk, kill switch) sits here, above trading, whose
+  // venue types it uses, so the live loop above it builds on both
+  ["bars", "store", "exporter", "compose", "web", "shadow", "alerting", "oms"],
   ["feed"], // the feed service: venues -> bars -> features -> store
   ["verify"], // proofs and evidence over the running components
   ["oncall"], // the operator's checks over proofs and alerts

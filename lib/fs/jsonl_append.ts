@@ -13,6 +13,8 @@ export interface AppendFile {
   close(): void;
   syncSync?(): void;
   syncDataSync?(): void;
+  /** fdatasync without blocking the event loop (group commit: appends queue while it runs). */
+  syncData?(): Promise<void>;
 }
 
 /** A write that took fewer bytes than the line(s): the file may end in a partial line. */
@@ -58,6 +60,17 @@ export class JsonlAppender {
     let text = "";
     for (const r of records) text += line(r);
     this.#write(text);
+  }
+
+  /**
+   * Makes every line written so far durable (fdatasync), keeping the file open: the async form when the
+   * file has one, so appends of a group commit can queue while it runs. Throws when closed.
+   */
+  async syncData(): Promise<void> {
+    const f = this.#file;
+    if (!f) throw new Error(`${this.path}: appender is closed`);
+    if (f.syncData) await f.syncData();
+    else f.syncDataSync?.();
   }
 
   /** Closes once (later calls are no-ops), after making the lines durable as asked. */

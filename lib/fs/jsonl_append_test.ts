@@ -108,3 +108,16 @@ Deno.test("two appenders writing in parallel (two workers) leave only whole line
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("syncData: the async fdatasync when the file has one, else the sync one; refused once closed", async () => {
+  const m = memFile();
+  const withAsync = { ...m.file, syncData: () => Promise.resolve(void m.calls.push("syncData")) };
+  const a = new JsonlAppender("mem", withAsync);
+  a.append({ a: 1 });
+  await a.syncData();
+  const b = new JsonlAppender("mem", m.file);
+  await b.syncData();
+  assert.deepEqual(m.calls, ["syncData", "fdatasync"]);
+  b.close();
+  await assert.rejects(() => b.syncData(), /appender is closed/);
+});

@@ -1,0 +1,129 @@
+// The append-only event log of one run, durable before anything acts on a record: append() resolves
+// only after an fdatasync that covers the record's line. Group commit: records appended while a sync
+// runs (or in the same tick) are written together in ONE write and made durable by ONE sync. A failed
+// write or sync fails the log for good (a retried fsync can report success for lost data): every
+// waiting and later append rejects, and the loop halts rather than act on records that may be lost.
+import { syncDir } from "../fs/atomic.ts";
+import { type AppendFile, JsonlAppender } from "../fs/jsonl_append.ts";
+import { dirname } from "node:path";
+import { GENESIS, type LogRecord, RUN_END, sealRecord } from "./log_record.ts";
+
+export interface EventLogOptions {
+  /** Wall clock for each record's atMs. */
+  readonly now: () => number;
+  /** Called after each sync with its duration and how many records it made durable (the histogram). */
+  readonly onSync?: (ms: number, records: number) => void;
+  /** Monotonic clock for the sync durations; default performance.now. */
+  readonly monoMs?: () => number;
+}
+
+interface Waiting {
+  readonly rec: LogRecord;
+  readonly resolve: (r: LogRecord) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export class EventLog {
+  #out: JsonlAppender;
+  #seq: number;
+  #hash: string;
+  #queue: Waiting[] = [];
+  #flushing: Promise<void> | null = null;
+  #failed: Error | null = null;
+  #closed = false;
+  #durableSeq: number;
+  #lastSyncAtMs: number | null = null;
+
+  readonly path: string;
+  readonly #opts: EventLogOptions;
+
+  /** Wraps an open file continuing after (seq, hash): a new run starts at (0, GENESIS). */
+  constructor(
+    path: string,
+    file: AppendFile,
+    opts: EventLogOptions,
+    from: { readonly seq: number; readonly hash: string } = { seq: 0, hash: GENESIS },
+  ) {
+    this.path = path;
+    this.#opts = opts;
+    this.#out = new JsonlAppender(path, file);
+    this.#seq = this.#durableSeq = from.seq;
+    this.#hash = from.hash;
+  }
+
+  /** Creates a run's log file (refusing one that exists) and makes its entry in the folder durable. */
+  static async create(path: string, opts: EventLogOptions): Promise<EventLog> {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    const file = await Deno.open(path, { write: true, append: true, createNew: true });
+    await syncDir(dirname(path));
+    return new EventLog(path, file, opts);
+  }
+
+  get lastSeq(): number {
+    return this.#seq;
+  }
+  get lastHash(): string {
+    return this.#hash;
+  }
+  /** The highest seq known durable; below lastSeq while a group waits for its sync. */
+  get durableSeq(): number {
+    return this.#durableSeq;
+  }
+  /** Wall time (the `now` clock) of the last completed sync, for "last durable write age". */
+  get lastSyncAtMs(): number | null {
+    return this.#lastSyncAtMs;
+  }
+  get failed(): Error | null {
+    return this.#failed;
+  }
+
+  /** Appends one record; resolves with it once durable, rejects if the log failed or is closed. */
+  append(type: string, data: unknown, corr: string | null = null): Promise<LogRecord> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    if (this.#closed) return Promise.reject(new Error(`${this.path}: event log is closed`));
+    const rec = sealRecord(this.#hash, { seq: this.#seq + 1, type, atMs: this.#opts.now(), corr, data });
+    this.#seq = rec.seq;
+    this.#hash = rec.hash;
+    const p = new Promise<LogRecord>((resolve, reject) => this.#queue.push({ rec, resolve, reject }));
+    this.#flushing ??= this.#flush();
+    return p;
+  }
+
+  /** Appends the clean-end marker (data: e.g. what was left open), waits for it, and closes the file. */
+  async close(data: unknown = {}): Promise<LogRecord> {
+    const marker = this.append(RUN_END, data);
+    this.#closed = true; // at once: nothing may follow the marker
+    const end = await marker;
+    await this.#flushing;
+    this.#out.close();
+    return end;
+  }
+
+  /** Closes without the end marker (a crash as the next boot will see it; for a failed log too). */
+  abandon(): void {
+    this.#closed = true;
+    this.#out.close();
+  }
+
+  async #flush(): Promise<void> {
+    await Promise.resolve(); // appends of the same tick join the first group
+    const mono = this.#opts.monoMs ?? (() => performance.now());
+    while (this.#queue.length > 0) {
+      const group = this.#queue.splice(0);
+      try {
+        this.#out.appendBatch(group.map((w) => w.rec));
+        const t0 = mono();
+        await this.#out.syncData();
+        this.#opts.onSync?.(mono() - t0, group.length);
+      } catch (err) {
+        this.#failed = err instanceof Error ? err : new Error(String(err));
+        for (const w of [...group, ...this.#queue.splice(0)]) w.reject(this.#failed);
+        break;
+      }
+      this.#durableSeq = group[group.length - 1].rec.seq;
+      this.#lastSyncAtMs = this.#opts.now();
+      for (const w of group) w.resolve(w.rec);
+    }
+    this.#flushing = null;
+  }
+}
