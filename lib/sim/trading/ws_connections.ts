@@ -1,0 +1,128 @@
+// The venue's open WebSocket API connections: each one's session and age, request frames in (with the
+// WS ack chaos of chaos_ws.ts), user-data fan-out out (with the stream delay / stall chaos), and the
+// chaos drops (all at once, or each after `userStreamDropEveryS`).
+import type { ChaosSink } from "./chaos_ack.ts";
+import { faultedWsCall } from "./chaos_ws.ts";
+import type { TradingChaos } from "./trading_chaos.ts";
+import type { OrderEvent } from "./types.ts";
+import { framesFor, newSession, type WsApi, type WsSession } from "./ws_api.ts";
+
+export interface WsConnectionsOptions {
+  readonly ws: WsApi;
+  readonly chaos?: TradingChaos;
+  readonly log: ChaosSink;
+  /** Runs after each request (the venue saves state). */
+  readonly afterRequest: () => void;
+  /** Chaos knobs that win over `chaos` when given (see TradingVenueOptions). */
+  readonly streamDelayMs?: () => number;
+  readonly streamStalled?: () => boolean;
+  /** Wall clock for connection ages (default Date.now). */
+  readonly wallNow?: () => number;
+  /** Schedules held-back frames (default setTimeout; tests drive their own). */
+  readonly schedule?: (f: () => void, ms: number) => unknown;
+}
+
+/** One WebSocket API connection as the venue sees it. */
+export interface WsAttachment {
+  onMessage(text: string): void;
+  close(): void;
+}
+
+interface Conn {
+  readonly session: WsSession;
+  readonly send: (text: string) => void;
+  readonly drop: (code: number, reason: string) => void;
+  readonly openedWallMs: number;
+}
+
+export class WsConnections {
+  readonly #opts: WsConnectionsOptions;
+  readonly #conns = new Set<Conn>();
+
+  constructor(opts: WsConnectionsOptions) {
+    this.#opts = opts;
+  }
+
+  get size(): number {
+    return this.#conns.size;
+  }
+
+  #schedule(f: () => void, ms: number): void {
+    (this.#opts.schedule ?? setTimeout)(f, ms);
+  }
+
+  /** Registers a connection; `send` delivers one text frame, `drop` closes it. */
+  attach(
+    send: (text: string) => void,
+    drop: (code: number, reason: string) => void = () => {},
+  ): WsAttachment {
+    const o = this.#opts;
+    const conn: Conn = { session: newSession(), send, drop, openedWallMs: (o.wallNow ?? Date.now)() };
+    this.#conns.add(conn);
+    return {
+      onMessage: (text) => {
+        // The reply goes out now; the request's own user events follow (queued by deliver()).
+        const r = faultedWsCall(o.chaos, text, () => o.ws.handle(conn.session, text), o.log);
+        if (r.delayMs > 0) this.#schedule(() => r.frames.forEach(send), r.delayMs);
+        else for (const f of r.frames) send(f);
+        o.afterRequest();
+      },
+      close: () => void this.#conns.delete(conn),
+    };
+  }
+
+  /** Fans an engine change's user events out to the subscribed sessions. */
+  deliver(events: readonly OrderEvent[]): void {
+    if (this.#conns.size === 0) return;
+    const o = this.#opts;
+    const user = o.ws.userEvents(events);
+    const chaos = o.chaos;
+    const ids = () => events.map((e) => ({ clientOrderId: e.order.clientOrderId, orderId: e.order.orderId }));
+    const deliver = () => {
+      if (o.streamStalled?.() ?? chaos?.streamStalled()) {
+        // Silent stall: sockets stay open, events are lost.
+        o.log({ kind: "user_stream_stall", venue: "binance", orders: ids() });
+        return;
+      }
+      for (const c of this.#conns) for (const f of framesFor(c.session, user)) c.send(f);
+    };
+    const delay = o.streamDelayMs?.() ?? chaos?.streamDelayMs() ?? 0;
+    if (delay > 0) o.log({ kind: "user_stream_delay", venue: "binance", ms: delay, orders: ids() });
+    // Queued after the current frame (a response precedes the events of its own request).
+    if (delay > 0) this.#schedule(deliver, delay);
+    else queueMicrotask(deliver);
+  }
+
+  /** Chaos "user-data-stream drop": closes every connection (1011); returns how many. */
+  dropAll(): number {
+    const n = this.#conns.size;
+    this.#opts.log({ kind: "user_stream_drop", venue: "binance", connections: n });
+    for (const c of [...this.#conns]) {
+      this.#conns.delete(c);
+      c.drop(1011, "simulated stream drop");
+    }
+    return n;
+  }
+
+  /** Chaos `userStreamDropEveryS`: closes (1011) each connection open that long; call every second. */
+  housekeeping(wallMs: number): void {
+    const chaos = this.#opts.chaos;
+    if (!chaos) return;
+    for (const c of [...this.#conns]) {
+      if (!chaos.dropDue(wallMs - c.openedWallMs)) continue;
+      this.#conns.delete(c);
+      this.#opts.log({
+        kind: "user_stream_drop",
+        venue: "binance",
+        connections: 1,
+        ageMs: wallMs - c.openedWallMs,
+      });
+      c.drop(1011, "simulated stream drop");
+    }
+  }
+
+  /** Forgets every connection (the server closes the sockets). */
+  clear(): void {
+    this.#conns.clear();
+  }
+}
