@@ -221,7 +221,7 @@ export async function main(args: string[]): Promise<number> {
       // Fills from the trade stream are saved within a second; REST replies wait for their own save.
       flushTimer = setInterval(
         () => {
-          venue!.housekeeping(Date.now()); // execution chaos: periodic user-stream drops
+          venue!.housekeeping(Date.now()); // the 24 h cut; execution chaos: periodic user-stream drops
           venue!.flush().catch((err) => log("error", "state save failed", { error: String(err) }));
         },
         1000,

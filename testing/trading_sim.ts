@@ -1,7 +1,7 @@
 // The venue simulator with its Binance private API on loopback (real HTTP and WebSocket API), for tests:
 // one BTC-USDT Binance market whose trades drive the paper matching engine, one paper account, one key.
 import type { SimTrade } from "../lib/sim/market.ts";
-import { SimServer } from "../lib/sim/sim_server.ts";
+import { SimServer, type SimServerOptions } from "../lib/sim/sim_server.ts";
 import { spotSymbol } from "../lib/sim/trading/symbols.ts";
 import { TradingVenue, type TradingVenueOptions } from "../lib/sim/trading/venue.ts";
 import { VenueSim, type VenueSimOptions } from "../lib/sim/venue_sim.ts";
@@ -13,6 +13,8 @@ export interface TradingSimOptions {
   sim: Partial<Omit<VenueSimOptions, "onTrade">> & Pick<VenueSimOptions, "startSimMs">;
   /** Over the defaults (USDT-rich paper account, no slippage, unlimited taker liquidity, the sim's clock). */
   venue?: (sim: VenueSim) => Partial<TradingVenueOptions>;
+  /** Over the server defaults (loopback port 0, no timers, no serverShutdown grace at stop). */
+  server?: Partial<SimServerOptions>;
   /** Sees every simulated trade before the engine does. */
   onTrade?: (t: SimTrade) => void;
 }
@@ -54,7 +56,9 @@ export async function startTradingSim(o: TradingSimOptions): Promise<TradingSim>
     log: () => {},
     tickMs: 0,
     chaosReloadMs: 0,
+    shutdownGraceMs: 0,
     privateApi: opened,
+    ...o.server,
   });
   server.start();
   return {

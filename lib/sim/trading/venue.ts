@@ -101,6 +101,7 @@ export class TradingVenue {
     this.ws = new WsApi({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
     this.conns = new WsConnections({
       ws: this.ws,
+      now: opts.now,
       chaos,
       log: this.#log,
       // A failed save stays dirty and is retried by the next flush.
@@ -164,9 +165,14 @@ export class TradingVenue {
     return this.conns.dropAll();
   }
 
-  /** Chaos `userStreamDropEveryS`: closes (1011) each connection open that long; call every second. */
+  /** Call every second: the 24 h cut, and chaos `userStreamDropEveryS` drops (ws_connections.ts). */
   housekeeping(wallMs: number): void {
     this.conns.housekeeping(wallMs);
+  }
+
+  /** Announces serverShutdown to every WebSocket API connection and closes them after `graceMs`. */
+  shutdownStreams(graceMs: number): Promise<number> {
+    return this.conns.shutdown(graceMs);
   }
 
   /** Writes the state file if anything changed since the last write (writes never overlap). */

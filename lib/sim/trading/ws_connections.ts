@@ -1,14 +1,25 @@
 // The venue's open WebSocket API connections: each one's session and age, request frames in (with the
-// WS ack chaos of chaos_ws.ts), user-data fan-out out (with the stream delay / stall chaos), and the
-// chaos drops (all at once, or each after `userStreamDropEveryS`).
+// WS ack chaos of chaos_ws.ts), user-data fan-out out (with the stream delay / stall chaos), the chaos
+// drops (all at once, or each after `userStreamDropEveryS`) and the lifecycle of binance_trading.md §5,
+// §6: the cut at 24 h of age, and `serverShutdown` to every connection before the server goes away.
+// Ping frames every 20 s and the drop on no pong are the socket's (lib/sim/sim_server.ts idleTimeout).
 import type { ChaosSink } from "./chaos_ack.ts";
 import { faultedWsCall } from "./chaos_ws.ts";
 import type { TradingChaos } from "./trading_chaos.ts";
 import type { OrderEvent } from "./types.ts";
 import { framesFor, newSession, type WsApi, type WsSession } from "./ws_api.ts";
 
+/** Binance cuts a WebSocket API connection at 24 h of age. */
+export const MAX_CONNECTION_AGE_MS = 24 * 3_600_000;
+/** The close a connection gets at 24 h (Binance does not document its code; a clean, normal close). */
+export const AGE_CUT = { code: 1000, reason: "connection age limit (24 h)" } as const;
+/** The close after a serverShutdown announcement: the server is going away. */
+export const SHUTDOWN_CUT = { code: 1001, reason: "server shutdown" } as const;
+
 export interface WsConnectionsOptions {
   readonly ws: WsApi;
+  /** Server time, ms (the `E` of serverShutdown). */
+  readonly now: () => number;
   readonly chaos?: TradingChaos;
   readonly log: ChaosSink;
   /** Runs after each request (the venue saves state). */
@@ -104,8 +115,16 @@ export class WsConnections {
     return n;
   }
 
-  /** Chaos `userStreamDropEveryS`: closes (1011) each connection open that long; call every second. */
+  /**
+   * Call every second: cuts each connection 24 h old (AGE_CUT), and with chaos `userStreamDropEveryS`
+   * closes (1011) each connection open that long.
+   */
   housekeeping(wallMs: number): void {
+    for (const c of [...this.#conns]) {
+      if (wallMs - c.openedWallMs < MAX_CONNECTION_AGE_MS) continue;
+      this.#conns.delete(c);
+      c.drop(AGE_CUT.code, AGE_CUT.reason);
+    }
     const chaos = this.#opts.chaos;
     if (!chaos) return;
     for (const c of [...this.#conns]) {
@@ -119,6 +138,24 @@ export class WsConnections {
       });
       c.drop(1011, "simulated stream drop");
     }
+  }
+
+  /**
+   * The server is going away: `{"event":{"e":"serverShutdown","E":..}}` to every connection now, and
+   * after `graceMs` each is closed (SHUTDOWN_CUT). Resolves once they are; returns how many were told.
+   */
+  shutdown(graceMs: number): Promise<number> {
+    const told = [...this.#conns];
+    const frame = JSON.stringify({ event: { e: "serverShutdown", E: this.#opts.now() } });
+    for (const c of told) c.send(frame);
+    const cut = () => {
+      for (const c of told) {
+        if (this.#conns.delete(c)) c.drop(SHUTDOWN_CUT.code, SHUTDOWN_CUT.reason);
+      }
+      return told.length;
+    };
+    if (graceMs <= 0) return Promise.resolve(cut());
+    return new Promise((resolve) => this.#schedule(() => resolve(cut()), graceMs));
   }
 
   /** Forgets every connection (the server closes the sockets). */
