@@ -170,6 +170,11 @@ export class TradingVenue {
     this.conns.housekeeping(wallMs);
   }
 
+  /** Ends every user-data subscription with eventStreamTerminated (sockets stay open); how many. */
+  terminateStreams(): number {
+    return this.conns.terminateSubscriptions();
+  }
+
   /** Announces serverShutdown to every WebSocket API connection and closes them after `graceMs`. */
   shutdownStreams(graceMs: number): Promise<number> {
     return this.conns.shutdown(graceMs);

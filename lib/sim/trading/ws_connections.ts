@@ -141,6 +141,24 @@ export class WsConnections {
   }
 
   /**
+   * The venue ends every user-data subscription (as on a revoked key or an expired session): each gets
+   * eventStreamTerminated; the sockets stay open. Returns how many subscriptions ended.
+   */
+  terminateSubscriptions(): number {
+    let n = 0;
+    for (const c of this.#conns) {
+      for (const subscriptionId of c.session.subs.keys()) {
+        c.send(
+          JSON.stringify({ subscriptionId, event: { e: "eventStreamTerminated", E: this.#opts.now() } }),
+        );
+        n++;
+      }
+      c.session.subs.clear();
+    }
+    return n;
+  }
+
+  /**
    * The server is going away: `{"event":{"e":"serverShutdown","E":..}}` to every connection now, and
    * after `graceMs` each is closed (SHUTDOWN_CUT). Resolves once they are; returns how many were told.
    */

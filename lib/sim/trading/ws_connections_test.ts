@@ -78,3 +78,25 @@ Deno.test("serverShutdown goes to every connection at once; they are closed (100
   assert.equal(log.length, 4, "closed connections are gone");
   await t.v.close();
 });
+
+Deno.test("the venue ends the subscriptions: eventStreamTerminated per subscription, the socket stays", async () => {
+  const t = await setup();
+  const log: string[] = [];
+  const a = t.conn("a", log);
+  log.length = 0;
+  assert.equal(t.v.terminateStreams(), 1);
+  assert.deepEqual(log, [`a {"subscriptionId":0,"event":{"e":"eventStreamTerminated","E":${NOW}}}`]);
+  assert.equal(t.v.terminateStreams(), 0, "nothing left to end");
+  const p = { apiKey: KEY, timestamp: NOW };
+  a.onMessage(JSON.stringify({
+    id: 2,
+    method: "userDataStream.subscribe.signature",
+    params: { ...p, signature: hmacHex(SECRET, wsPayload(p)) },
+  }));
+  assert.deepEqual(
+    JSON.parse(log[1].slice(2)),
+    { id: 2, status: 200, result: { subscriptionId: 1 } },
+    "resubscribed",
+  );
+  await t.v.close();
+});
