@@ -70,6 +70,7 @@ export class SimServer {
   #timers: ReturnType<typeof setInterval>[] = [];
   #connSeq = 0;
   #errors = 0;
+  #stopping = false;
   /** Open private API sockets, each with a resolver for its close. */
   readonly #private = new Map<WebSocket, () => void>();
 
@@ -177,6 +178,8 @@ export class SimServer {
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return text(426, "this path speaks WebSocket only\n");
     }
+    // After serverShutdown a client reconnects at once: a server going away takes no new connections.
+    if (this.#stopping) return text(503, "server shutting down\n");
     const idleTimeout = this.#opts.privateIdleTimeoutS ?? WS_IDLE_TIMEOUT_S;
     const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout });
     let conn: ReturnType<PrivateApi["attach"]> | null = null;
@@ -209,6 +212,7 @@ export class SimServer {
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
+    this.#stopping = true;
     await this.#opts.privateApi?.shutdownStreams?.(this.#opts.shutdownGraceMs ?? 1000);
     for (const c of this.sim.conns) c.close(1001, "simulator stopping");
     // Private sockets close before the listener goes (its shutdown would cut them with its own reason).

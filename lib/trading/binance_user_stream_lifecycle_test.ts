@@ -57,7 +57,7 @@ Deno.test("our connection age limit (23.5 h) hands over before the venue's 24 h 
   assert.deepEqual(s.lifecycle(), ["up", "down: connection age limit", "up", "down: stopped"]);
 });
 
-Deno.test("without our age limit the venue cuts at 24 h (1000): stream_down, then a fresh connection", async () => {
+Deno.test("without our age limit the venue cuts at 24 h (1001): stream_down, then a fresh connection", async () => {
   const { manual, timers } = manualTimers();
   const wall = new ManualWall(1_000_000);
   const s = await start({ timers, venueWall: wall.now, maxConnectionMs: 48 * HOUR, pingEveryMs: 48 * HOUR });
@@ -71,5 +71,5 @@ Deno.test("without our age limit the venue cuts at 24 h (1000): stream_down, the
   } finally {
     await s.end();
   }
-  assert.deepEqual(s.lifecycle(), ["up", "down: closed 1000", "up", "down: stopped"]);
+  assert.deepEqual(s.lifecycle(), ["up", "down: closed 1001", "up", "down: stopped"]);
 });

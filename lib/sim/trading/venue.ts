@@ -19,7 +19,7 @@ import { type LineSink, TradingTruth } from "./truth.ts";
 import type { TradingChaos } from "./trading_chaos.ts";
 import type { OrderEvent } from "./types.ts";
 import { WsApi } from "./ws_api.ts";
-import { type WsAttachment, WsConnections } from "./ws_connections.ts";
+import { type WsAttachment, WsConnections, type WsConnectionsOptions } from "./ws_connections.ts";
 
 export type { WsAttachment };
 
@@ -54,6 +54,8 @@ export interface TradingVenueOptions {
   readonly chaosLog?: ChaosSink;
   /** Wall clock for connection ages (default Date.now). */
   readonly wallNow?: () => number;
+  /** The chaos file's planned cut for Binance (cutEveryS / cutNoticeS): serverShutdown, then 1001. */
+  readonly plannedCut?: WsConnectionsOptions["plannedCut"];
   /** Schedules held-back events (default setTimeout; tests drive their own). */
   readonly schedule?: (f: () => void, ms: number) => unknown;
 }
@@ -109,6 +111,7 @@ export class TradingVenue {
       streamDelayMs: opts.streamDelayMs,
       streamStalled: opts.streamStalled,
       wallNow: opts.wallNow,
+      plannedCut: opts.plannedCut,
       schedule: opts.schedule,
     });
   }

@@ -1,7 +1,8 @@
 // The venue's open WebSocket API connections: each one's session and age, request frames in (with the
 // WS ack chaos of chaos_ws.ts), user-data fan-out out (with the stream delay / stall chaos), the chaos
 // drops (all at once, or each after `userStreamDropEveryS`) and the lifecycle of binance_trading.md §5,
-// §6: the cut at 24 h of age, and `serverShutdown` to every connection before the server goes away.
+// §6: the cut at 24 h of age, and `serverShutdown` before the server goes away (to every connection
+// when the simulator stops; to each one `cutEveryS` old under the chaos file's planned cut).
 // Ping frames every 20 s and the drop on no pong are the socket's (lib/sim/sim_server.ts idleTimeout).
 import type { ChaosSink } from "./chaos_ack.ts";
 import { faultedWsCall } from "./chaos_ws.ts";
@@ -11,8 +12,8 @@ import { framesFor, newSession, type WsApi, type WsSession } from "./ws_api.ts";
 
 /** Binance cuts a WebSocket API connection at 24 h of age. */
 export const MAX_CONNECTION_AGE_MS = 24 * 3_600_000;
-/** The close a connection gets at 24 h (Binance does not document its code; a clean, normal close). */
-export const AGE_CUT = { code: 1000, reason: "connection age limit (24 h)" } as const;
+/** The close a connection gets at 24 h (Binance does not document it; as the simulator's public side). */
+export const AGE_CUT = { code: 1001, reason: "connection max age" } as const;
 /** The close after a serverShutdown announcement: the server is going away. */
 export const SHUTDOWN_CUT = { code: 1001, reason: "server shutdown" } as const;
 
@@ -29,6 +30,8 @@ export interface WsConnectionsOptions {
   readonly streamStalled?: () => boolean;
   /** Wall clock for connection ages (default Date.now). */
   readonly wallNow?: () => number;
+  /** Chaos planned cut (the chaos file's cutEveryS / cutNoticeS for Binance): serverShutdown, then 1001. */
+  readonly plannedCut?: () => { readonly everyS?: number; readonly noticeS?: number };
   /** Schedules held-back frames (default setTimeout; tests drive their own). */
   readonly schedule?: (f: () => void, ms: number) => unknown;
 }
@@ -44,6 +47,8 @@ interface Conn {
   readonly send: (text: string) => void;
   readonly drop: (code: number, reason: string) => void;
   readonly openedWallMs: number;
+  /** When an announced planned cut closes it (wall ms). */
+  cutAtWallMs: number | null;
 }
 
 export class WsConnections {
@@ -68,7 +73,13 @@ export class WsConnections {
     drop: (code: number, reason: string) => void = () => {},
   ): WsAttachment {
     const o = this.#opts;
-    const conn: Conn = { session: newSession(), send, drop, openedWallMs: (o.wallNow ?? Date.now)() };
+    const conn: Conn = {
+      session: newSession(),
+      send,
+      drop,
+      openedWallMs: (o.wallNow ?? Date.now)(),
+      cutAtWallMs: null,
+    };
     this.#conns.add(conn);
     return {
       onMessage: (text) => {
@@ -116,14 +127,23 @@ export class WsConnections {
   }
 
   /**
-   * Call every second: cuts each connection 24 h old (AGE_CUT), and with chaos `userStreamDropEveryS`
-   * closes (1011) each connection open that long.
+   * Call every second: cuts each connection 24 h old (AGE_CUT), runs the planned cut (serverShutdown,
+   * the close after cutNoticeS), and with chaos `userStreamDropEveryS` closes (1011) each connection
+   * open that long.
    */
   housekeeping(wallMs: number): void {
+    const plan = this.#opts.plannedCut?.() ?? {};
     for (const c of [...this.#conns]) {
-      if (wallMs - c.openedWallMs < MAX_CONNECTION_AGE_MS) continue;
-      this.#conns.delete(c);
-      c.drop(AGE_CUT.code, AGE_CUT.reason);
+      const age = wallMs - c.openedWallMs;
+      if (age >= MAX_CONNECTION_AGE_MS) this.#cut(c, AGE_CUT);
+      else if (c.cutAtWallMs !== null && wallMs >= c.cutAtWallMs) this.#cut(c, SHUTDOWN_CUT);
+      else if (c.cutAtWallMs === null && plan.everyS !== undefined && age >= plan.everyS * 1000) {
+        const noticeMs = (plan.noticeS ?? 0) * 1000;
+        this.#opts.log({ kind: "cut", venue: "binance", api: "ws-api", ageMs: age, noticeMs });
+        c.send(this.#shutdownFrame());
+        if (noticeMs === 0) this.#cut(c, SHUTDOWN_CUT);
+        else c.cutAtWallMs = wallMs + noticeMs;
+      }
     }
     const chaos = this.#opts.chaos;
     if (!chaos) return;
@@ -164,7 +184,7 @@ export class WsConnections {
    */
   shutdown(graceMs: number): Promise<number> {
     const told = [...this.#conns];
-    const frame = JSON.stringify({ event: { e: "serverShutdown", E: this.#opts.now() } });
+    const frame = this.#shutdownFrame();
     for (const c of told) c.send(frame);
     const cut = () => {
       for (const c of told) {
@@ -174,6 +194,14 @@ export class WsConnections {
     };
     if (graceMs <= 0) return Promise.resolve(cut());
     return new Promise((resolve) => this.#schedule(() => resolve(cut()), graceMs));
+  }
+
+  #shutdownFrame(): string {
+    return JSON.stringify({ event: { e: "serverShutdown", E: this.#opts.now() } });
+  }
+
+  #cut(c: Conn, close: { readonly code: number; readonly reason: string }): void {
+    if (this.#conns.delete(c)) c.drop(close.code, close.reason);
   }
 
   /** Forgets every connection (the server closes the sockets). */

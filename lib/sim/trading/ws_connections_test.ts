@@ -37,7 +37,7 @@ async function setup() {
   return { v, wall, timers, conn };
 }
 
-Deno.test("a WebSocket API connection is cut at 24 h of age (1000), each on its own age", async () => {
+Deno.test("a WebSocket API connection is cut at 24 h of age (1001), each on its own age", async () => {
   const t = await setup();
   const log: string[] = [];
   t.conn("a", log);
@@ -47,11 +47,11 @@ Deno.test("a WebSocket API connection is cut at 24 h of age (1000), each on its 
   t.v.housekeeping(t.wall.now() - 3_600_000 + MAX_CONNECTION_AGE_MS - 1);
   assert.deepEqual(log, [], "a is 1 ms short of 24 h");
   t.v.housekeeping(t.wall.now() - 3_600_000 + MAX_CONNECTION_AGE_MS);
-  assert.deepEqual(log, ["a close 1000 connection age limit (24 h)"]);
+  assert.deepEqual(log, ["a close 1001 connection max age"]);
   t.v.housekeeping(t.wall.now() + MAX_CONNECTION_AGE_MS);
   assert.deepEqual(log, [
-    "a close 1000 connection age limit (24 h)",
-    "b close 1000 connection age limit (24 h)",
+    "a close 1001 connection max age",
+    "b close 1001 connection max age",
   ]);
   t.v.housekeeping(t.wall.now() + 2 * MAX_CONNECTION_AGE_MS);
   assert.equal(log.length, 2, "a cut connection is gone");
@@ -99,4 +99,34 @@ Deno.test("the venue ends the subscriptions: eventStreamTerminated per subscript
     "resubscribed",
   );
   await t.v.close();
+});
+
+Deno.test("chaos planned cut: serverShutdown once the connection is cutEveryS old, the close after the notice", async () => {
+  const timers = new ManualTimers();
+  const wall = new ManualWall(50_000);
+  const log: unknown[] = [];
+  const v = await TradingVenue.open({
+    symbols: [BTC],
+    accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 100_000, takerRate: 200_000 } },
+    keys: [],
+    slippageBps: 0,
+    takerLiquidity: "unlimited",
+    now: () => NOW,
+    wallNow: wall.now,
+    schedule: (f, ms) => timers.setTimeout(f, ms),
+    chaosLog: (e) => log.push(e),
+    plannedCut: () => ({ everyS: 60, noticeS: 5 }),
+  });
+  const got: string[] = [];
+  v.attach((t) => got.push(t), (code, reason) => got.push(`close ${code} ${reason}`));
+  v.housekeeping(wall.now() + 59_999);
+  assert.deepEqual([got, log], [[], []]);
+  v.housekeeping(wall.now() + 60_000);
+  assert.deepEqual(got, [`{"event":{"e":"serverShutdown","E":${NOW}}}`]);
+  assert.deepEqual(log, [{ kind: "cut", venue: "binance", api: "ws-api", ageMs: 60_000, noticeMs: 5_000 }]);
+  v.housekeeping(wall.now() + 64_999);
+  assert.equal(got.length, 1, "announced once; open during the notice");
+  v.housekeeping(wall.now() + 65_000);
+  assert.deepEqual(got.slice(1), ["close 1001 server shutdown"]);
+  await v.close();
 });
