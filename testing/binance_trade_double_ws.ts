@@ -1,7 +1,8 @@
 // The WebSocket API side of testing/binance_trade_double.ts (binance_trading.md §5, §6): the
 // {id, method, params} request envelope, `userDataStream.subscribe.signature` (params sorted by name,
 // HMAC-checked with Web Crypto), `ping`, and pushes wrapped as {"subscriptionId": N, "event": {...}}.
-// `answerPings = false` makes a silently stalled stream; close() drops the socket.
+// close() drops the socket. The user stream's own faults (refusals, stalls, lost pongs) are tested
+// against the venue simulator (testing/user_stream_sim.ts).
 
 /** What the handler needs of the double (structural, so the two files do not import each other). */
 export interface WsVenue {
@@ -14,34 +15,8 @@ export interface UserSocket {
   close(): void;
 }
 
-export interface Refusal {
-  readonly status: number;
-  readonly code: number;
-  readonly msg: string;
-  /** Epoch ms, sent as error.data.retryAfter as Binance does on 429/418. */
-  readonly retryAfter: number;
-}
-
-export interface WsKnobs {
-  answerPings: boolean;
-  /** Refusals for the next subscriptions, in order. */
-  readonly refuse: Refusal[];
-  /** Methods received, in order, by every connection. */
-  readonly methods: string[];
-}
-
-const knobsOf = new WeakMap<WsVenue, WsKnobs>();
-
-/** The double's WebSocket knobs (created on first use). */
-export function wsKnobs(d: WsVenue): WsKnobs {
-  let k = knobsOf.get(d);
-  if (!k) knobsOf.set(d, k = { answerPings: true, refuse: [], methods: [] });
-  return k;
-}
-
 export function wsApiHandler(d: WsVenue, req: Request): Response {
   const { socket, response } = Deno.upgradeWebSocket(req);
-  const knobs = wsKnobs(d);
   let subscriptionId: number | null = null;
   const user: UserSocket = {
     push(event) {
@@ -61,18 +36,9 @@ export function wsApiHandler(d: WsVenue, req: Request): Response {
   socket.onerror = (e) => e.preventDefault();
   socket.onmessage = async (m) => {
     const { id, method, params = {} } = JSON.parse(String(m.data));
-    knobs.methods.push(method);
-    if (method === "ping") {
-      if (knobs.answerPings) reply(id, 200, { result: {} });
-      return;
-    }
+    if (method === "ping") return reply(id, 200, { result: {} });
     if (method !== "userDataStream.subscribe.signature") {
       return reply(id, 400, { error: { code: -1100, msg: `Unknown method ${method}` } });
-    }
-    const refusal = knobs.refuse.shift();
-    if (refusal) {
-      const data = { serverTime: Date.now(), retryAfter: refusal.retryAfter };
-      return reply(id, refusal.status, { error: { code: refusal.code, msg: refusal.msg, data } });
     }
     const sorted = Object.keys(params).filter((k) => k !== "signature").sort().map((k) =>
       `${k}=${params[k]}`
