@@ -83,7 +83,7 @@ function guarded(sink: (ev: UserEvent) => void, fx: UserStreamEffects): (ev: Use
 interface SessionEnd {
   readonly cause: string;
   readonly wasUp: boolean;
-  /** From a 429/418 refusal: no new attempt before this (epoch ms). */
+  /** From a 429/418 refusal: no new attempt before this (epoch ms, our clock). */
   readonly notBeforeMs?: number | null;
   /** The venue announced it is going away: reconnect now, no backoff. */
   readonly prompt?: boolean;
@@ -170,7 +170,8 @@ function session(
           if (f.id === subId && !up) {
             if (f.status !== 200) {
               fx.onRefused?.(f.error?.code ?? null);
-              notBeforeMs = f.retryAfterMs;
+              // By the venue's clock when it sent its time (ours may differ from it), else as given.
+              notBeforeMs = f.retryInMs !== null ? fx.now() + f.retryInMs : f.retryAfterMs;
               return end(
                 `subscription refused: ${f.status} ${f.error?.code ?? ""} ${f.error?.msg ?? ""}`.trimEnd(),
               );

@@ -145,27 +145,29 @@ Deno.test("a sink that throws and a frame that cannot be read are reported, neve
   assert.deepEqual(s.lifecycle(), ["up", "down: stopped"]);
 });
 
-Deno.test("a rate-limited refusal (429 with data.retryAfter) is waited out before the next attempt", async () => {
+Deno.test("a rate-limited refusal (429 with data.retryAfter) is waited out by the venue's clock", async () => {
   const slept: number[] = [];
   const timers: Timers = {
     setTimeout: (fn, ms) => (slept.push(ms), realTimers.setTimeout(fn, ms)),
     clearTimeout: (id) => realTimers.clearTimeout(id),
   };
-  const NOW = Date.now(); // the connector's clock stands still: the wait is exactly retryAfter - NOW
+  // The stream's clock stands still, 10 min behind the venue's: the wait must come from the refusal's
+  // own retryAfter − serverTime, not from retryAfter against our clock (that would be 10 min longer).
+  const behind = Date.now() - 600_000;
   // A subscription weighs 2: over a 1-per-minute limit even in a fresh window.
   const limits = { weightPerMinute: 1, ordersPer10s: 50, ordersPerDay: 1000, banAfter: 3, banMs: 120_000 };
-  const s = await start({ timers, now: () => NOW, limits });
-  let retryAfter = 0;
+  const s = await start({ timers, now: () => behind, limits });
+  let waitMs = 0;
   try {
     await waitFor("the refusal", () => s.t.wsSent.length === 1, WAIT);
     const refusal = JSON.parse(s.t.wsSent[0]);
     assert.deepEqual([refusal.status, refusal.error.code], [429, -1003]);
-    retryAfter = refusal.error.data.retryAfter;
-    await waitFor("a wait until the venue's retryAfter", () => slept.includes(retryAfter - NOW), WAIT);
+    waitMs = refusal.error.data.retryAfter - refusal.error.data.serverTime;
+    await waitFor("a wait until the venue's retryAfter", () => slept.includes(waitMs), WAIT);
   } finally {
     await s.end();
   }
-  assert.ok(retryAfter - NOW > 50, "longer than any backoff");
+  assert.ok(waitMs >= 1000 && waitMs <= 60_000, "the rest of the venue's minute, longer than any backoff");
   assert.deepEqual(s.t.wsMethods, ["userDataStream.subscribe.signature"], "no second knock");
   assert.deepEqual(s.lifecycle(), []);
 });
