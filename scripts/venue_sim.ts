@@ -7,7 +7,7 @@ import { sleep } from "../lib/async/sleep.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { type Venue, VENUES } from "../lib/market/types.ts";
-import { type ChaosConfig, mergeChaos, parseChaos } from "../lib/sim/chaos.ts";
+import { type ChaosConfig, inScope, mergeChaos, parseChaos } from "../lib/sim/chaos.ts";
 import { minuteAligned } from "../lib/sim/clock.ts";
 import { instrument } from "../lib/sim/instruments.ts";
 import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
@@ -208,12 +208,17 @@ export async function main(args: string[]): Promise<number> {
         // Execution chaos: the chaos file's `trading` key, re-read with the rest; faults go to --chaos-log.
         chaos: new TradingChaos(() => sim.chaos().trading),
         chaosLog: (e) => sim.chaosLog.record(e),
+        // --cut-every-s / cutEveryS also cut the WebSocket API: serverShutdown, then 1001 after the notice.
+        plannedCut: () => {
+          const c = sim.chaos();
+          return inScope(c, "binance") ? { everyS: c.cutEveryS, noticeS: c.cutNoticeS } : {};
+        },
       });
       if (v["keys-file"]) await writeKeysFile(v["keys-file"], trading.key);
       // Fills from the trade stream are saved within a second; REST replies wait for their own save.
       flushTimer = setInterval(
         () => {
-          venue!.housekeeping(Date.now()); // execution chaos: periodic user-stream drops
+          venue!.housekeeping(Date.now()); // the 24 h cut; execution chaos: periodic user-stream drops
           venue!.flush().catch((err) => log("error", "state save failed", { error: String(err) }));
         },
         1000,

@@ -16,7 +16,6 @@ import type { RestConfig } from "../lib/trading/binance_rest.ts";
 import type { UserStreamConfig } from "../lib/trading/binance_user_stream.ts";
 import { ApiCredentials } from "../lib/trading/credentials.ts";
 import type { OrderRequest, UserEvent } from "../lib/trading/venue.ts";
-import { BinanceTradeDouble } from "./binance_trade_double.ts";
 import { ManualTimers } from "./manual_timers.ts";
 import { startTradingSim, type TradingSim } from "./trading_sim.ts";
 
@@ -40,15 +39,6 @@ export function connector(
       userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
     },
   );
-}
-
-/**
- * The trading double and a connector on it. Only lib/trading/binance_spot_faults_test.ts still uses it;
- * it goes with testing/binance_trade_double*.ts once that test runs on the simulator.
- */
-export function setup(timeoutMs = 10_000, secret = SECRET) {
-  const venue = new BinanceTradeDouble(KEY, SECRET);
-  return { venue, spot: connector(venue, timeoutMs, secret) };
 }
 
 export const limit = (id: string): OrderRequest => ({

@@ -1,7 +1,7 @@
 // The venue simulator with its Binance private API on loopback (real HTTP and WebSocket API), for tests:
 // one BTC-USDT Binance market whose trades drive the paper matching engine, one paper account, one key.
 import type { SimTrade } from "../lib/sim/market.ts";
-import { SimServer } from "../lib/sim/sim_server.ts";
+import { type PrivateApi, SimServer, type SimServerOptions } from "../lib/sim/sim_server.ts";
 import { spotSymbol } from "../lib/sim/trading/symbols.ts";
 import { TradingVenue, type TradingVenueOptions } from "../lib/sim/trading/venue.ts";
 import { VenueSim, type VenueSimOptions } from "../lib/sim/venue_sim.ts";
@@ -13,6 +13,8 @@ export interface TradingSimOptions {
   sim: Partial<Omit<VenueSimOptions, "onTrade">> & Pick<VenueSimOptions, "startSimMs">;
   /** Over the defaults (USDT-rich paper account, no slippage, unlimited taker liquidity, the sim's clock). */
   venue?: (sim: VenueSim) => Partial<TradingVenueOptions>;
+  /** Over the server defaults (loopback port 0, no timers, no serverShutdown grace at stop). */
+  server?: Partial<SimServerOptions>;
   /** Sees every simulated trade before the engine does. */
   onTrade?: (t: SimTrade) => void;
 }
@@ -21,6 +23,11 @@ export interface TradingSim {
   readonly sim: VenueSim;
   readonly venue: TradingVenue;
   readonly server: SimServer;
+  /** What reached the private API, in order: REST as "GET /binance/api/v3/time", WS API methods by name. */
+  readonly restCalls: string[];
+  readonly wsMethods: string[];
+  /** Every frame the WebSocket API sent, in order (all connections). */
+  readonly wsSent: string[];
   close(): Promise<void>;
 }
 
@@ -48,22 +55,50 @@ export async function startTradingSim(o: TradingSimOptions): Promise<TradingSim>
     ...o.venue?.(sim),
   });
   venue = opened;
+  const restCalls: string[] = [], wsMethods: string[] = [], wsSent: string[] = [];
+  const privateApi: PrivateApi = {
+    rest: (req) => (restCalls.push(`${req.method} ${new URL(req.url).pathname}`), opened.rest(req)),
+    attach: (send, drop) => {
+      const a = opened.attach((t) => (wsSent.push(t), send(t)), drop);
+      return {
+        onMessage: (text) => {
+          wsMethods.push(methodOf(text));
+          a.onMessage(text);
+        },
+        close: () => a.close(),
+      };
+    },
+    shutdownStreams: (graceMs) => opened.shutdownStreams(graceMs),
+  };
   const server = new SimServer(sim, {
     hostname: "127.0.0.1",
     port: 0,
     log: () => {},
     tickMs: 0,
     chaosReloadMs: 0,
-    privateApi: opened,
+    shutdownGraceMs: 0,
+    privateApi,
+    ...o.server,
   });
   server.start();
   return {
     sim,
     venue: opened,
     server,
+    restCalls,
+    wsMethods,
+    wsSent,
     close: async () => {
       await server.stop();
       await opened.close();
     },
   };
+}
+
+function methodOf(text: string): string {
+  try {
+    return String(JSON.parse(text).method);
+  } catch {
+    return "(unreadable)";
+  }
 }

@@ -8,7 +8,12 @@ import { keyedRng, type Rng } from "./rng.ts";
 import { binanceKlines, bybitKlines, krakenOhlcRest, okxCandles } from "./rest_klines.ts";
 import type { VenueSim } from "./venue_sim.ts";
 
-/** Deno pings a server socket after idleTimeout/2 s without inbound frames: 40 -> a ping at 20 s. */
+/**
+ * Deno pings a server socket after idleTimeout/2 s without inbound frames and closes it (1001 "No
+ * response from ping frame.") when nothing, pong included, came in idleTimeout/2 s after that ping:
+ * 40 -> a ping at 20 s as Binance sends them, the drop at 40 s of silence (Binance: no pong in 60 s).
+ * Deno's one knob cannot give both; the ping cadence is the one clients see.
+ */
 export const WS_IDLE_TIMEOUT_S = 40;
 
 export interface SimServerOptions {
@@ -21,6 +26,10 @@ export interface SimServerOptions {
   readonly chaosReloadMs?: number;
   /** Binance's private API on the same port (the trading simulator, lib/sim/trading/venue.ts). */
   readonly privateApi?: PrivateApi;
+  /** idleTimeout of private API sockets (default WS_IDLE_TIMEOUT_S; tests shorten it). */
+  readonly privateIdleTimeoutS?: number;
+  /** At stop(): wall ms between serverShutdown and closing the private API sockets (default 1000). */
+  readonly shutdownGraceMs?: number;
 }
 
 /** The private side of a venue: REST it answers (null: not its path) and WebSocket API connections. */
@@ -30,6 +39,8 @@ export interface PrivateApi {
     send: (text: string) => void,
     drop: (code: number, reason: string) => void,
   ): { onMessage(text: string): void; close(): void };
+  /** serverShutdown to every connection, then closes them after `graceMs`. */
+  shutdownStreams?(graceMs: number): Promise<number>;
 }
 
 /** Where the private WebSocket API is served (Binance: wss://ws-api.binance.com/ws-api/v3). */
@@ -59,7 +70,9 @@ export class SimServer {
   #timers: ReturnType<typeof setInterval>[] = [];
   #connSeq = 0;
   #errors = 0;
-  readonly #private = new Set<WebSocket>();
+  #stopping = false;
+  /** Open private API sockets, each with a resolver for its close. */
+  readonly #private = new Map<WebSocket, () => void>();
 
   constructor(sim: VenueSim, opts: SimServerOptions) {
     this.sim = sim;
@@ -165,7 +178,10 @@ export class SimServer {
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return text(426, "this path speaks WebSocket only\n");
     }
-    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: WS_IDLE_TIMEOUT_S });
+    // After serverShutdown a client reconnects at once: a server going away takes no new connections.
+    if (this.#stopping) return text(503, "server shutting down\n");
+    const idleTimeout = this.#opts.privateIdleTimeoutS ?? WS_IDLE_TIMEOUT_S;
+    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout });
     let conn: ReturnType<PrivateApi["attach"]> | null = null;
     const safely = (what: string, f: () => void) => {
       try {
@@ -177,13 +193,14 @@ export class SimServer {
     };
     socket.onopen = () =>
       safely("open", () => {
-        this.#private.add(socket);
+        this.#private.set(socket, () => {});
         conn = api.attach((t) => {
           if (socket.readyState === WebSocket.OPEN) socket.send(t);
         }, (code, reason) => socket.close(code, reason));
       });
     socket.onmessage = (e) => safely("message", () => typeof e.data === "string" && conn?.onMessage(e.data));
     socket.onclose = () => {
+      this.#private.get(socket)?.();
       this.#private.delete(socket);
       conn?.close();
     };
@@ -191,12 +208,19 @@ export class SimServer {
     return response;
   }
 
-  /** Stops timers, closes every socket (1001) and the listener. */
+  /** Stops timers, tells private API clients serverShutdown, closes every socket (1001), the listener. */
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
+    this.#stopping = true;
+    await this.#opts.privateApi?.shutdownStreams?.(this.#opts.shutdownGraceMs ?? 1000);
     for (const c of this.sim.conns) c.close(1001, "simulator stopping");
-    for (const s of this.#private) s.close(1001, "simulator stopping");
+    // Private sockets close before the listener goes (its shutdown would cut them with its own reason).
+    const closed = [...this.#private.keys()].map((s) => new Promise<void>((r) => this.#private.set(s, r)));
+    for (const s of this.#private.keys()) s.close(1001, "simulator stopping");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(closed), new Promise((r) => timer = setTimeout(r, 2000))]);
+    clearTimeout(timer);
     if (this.#server) await this.#server.shutdown();
     this.#server = null;
   }

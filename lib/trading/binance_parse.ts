@@ -2,6 +2,7 @@
 // per answer at the edge, plain readonly values inside. Decimals stay the venue's strings; extra
 // fields are ignored, missing required ones throw (the caller turns that into an ambiguous outcome).
 import { z } from "zod";
+import { filtersFromExchangeInfo, type SymbolFilters } from "../market/exchange_filters.ts";
 import { type Balance, type Fill, ORDER_STATUSES, type VenueOrder } from "./venue.ts";
 
 const dec = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -98,4 +99,19 @@ export function parseBalances(json: unknown): readonly Balance[] {
 
 export function parseServerTime(json: unknown): number {
   return ServerTimeSchema.parse(json).serverTime;
+}
+
+const ExchangeInfoSchema = z.object({
+  symbols: z.array(z.object({ symbol: z.string(), filters: z.array(z.unknown()) })),
+});
+
+/** GET /api/v3/exchangeInfo -> each symbol's order filters (a symbol whose filters are unreadable throws). */
+export function parseExchangeFilters(json: unknown): ReadonlyMap<string, SymbolFilters> {
+  const out = new Map<string, SymbolFilters>();
+  for (const s of ExchangeInfoSchema.parse(json).symbols) {
+    const f = filtersFromExchangeInfo(s.filters);
+    if (!f) throw new Error(`exchangeInfo: unreadable filters for ${s.symbol}`);
+    out.set(s.symbol, f);
+  }
+  return out;
 }

@@ -1,7 +1,16 @@
 // The Binance spot execution venue: the ExecutionVenue calls over signed REST (binance_trading.md §2)
 // and the user stream over the WebSocket API. Client order ids are the loop's: checked locally against
-// the charset Binance documents (FIX: ^[a-zA-Z0-9-_]{1,36}$) so a bad one never leaves the process.
-import { parseBalances, parseOrder, parseOrders, parseTrades } from "./binance_parse.ts";
+// the charset Binance documents (FIX: ^[a-zA-Z0-9-_]{1,36}$) so a bad one never leaves the process; so
+// are the symbol's filters once loadFilters() read them (the venue's -1013, refused before sending).
+import { parseAtoms } from "../market/atoms.ts";
+import { failedFilter, type SymbolFilters } from "../market/exchange_filters.ts";
+import {
+  parseBalances,
+  parseExchangeFilters,
+  parseOrder,
+  parseOrders,
+  parseTrades,
+} from "./binance_parse.ts";
 import { BinanceRest, type RestConfig, type RestEffects } from "./binance_rest.ts";
 import type { Params } from "./binance_sign.ts";
 import { runUserStream, type UserStreamConfig, type UserStreamEffects } from "./binance_user_stream.ts";
@@ -51,9 +60,30 @@ function badClientId<T>(id: string): Outcome<T> | null {
   return { kind: "rejected", reason: "bad_request", code: null, msg, httpStatus: null };
 }
 
+/** The filter a request fails by the symbol's exchangeInfo filters, as a local refusal (null: send it). */
+function filterDenied<T>(req: OrderRequest, f: SymbolFilters | undefined): Outcome<T> | null {
+  if (!f) return null;
+  const atoms = (v: string | undefined) => v === undefined ? null : parseAtoms(v);
+  const [price, quantity, quoteOrderQty] = [atoms(req.price), atoms(req.quantity), atoms(req.quoteQuantity)];
+  // A malformed decimal is the venue's to refuse, with its own code.
+  if ([price, quantity, quoteOrderQty].some((v) => typeof v === "string")) return null;
+  const n = (v: typeof price) => v as number | null;
+  const failed = failedFilter(f, {
+    type: req.type,
+    price: n(price),
+    quantity: n(quantity),
+    quoteOrderQty: n(quoteOrderQty),
+    refPrice: null, // the venue's reference price is not known here: MARKET notional is the venue's
+  });
+  if (!failed) return null;
+  const msg = `Filter failure: ${failed} (checked locally, not sent)`;
+  return { kind: "rejected", reason: "filter", code: null, msg, httpStatus: null };
+}
+
 export class BinanceSpot implements ExecutionVenue {
   readonly name = "binance-spot";
   readonly rest: BinanceRest;
+  readonly #filters = new Map<string, SymbolFilters>();
 
   constructor(
     private readonly cfg: BinanceSpotConfig,
@@ -63,8 +93,18 @@ export class BinanceSpot implements ExecutionVenue {
     this.rest = new BinanceRest(cfg.rest, creds, fx.rest);
   }
 
+  /** Reads every symbol's filters from exchangeInfo; later places are checked against them first. */
+  async loadFilters(): Promise<Outcome<number>> {
+    const out = await this.rest.call("GET", "/api/v3/exchangeInfo", {}, parseExchangeFilters, {
+      signed: false,
+    });
+    if (out.kind !== "confirmed") return out;
+    for (const [symbol, f] of out.value) this.#filters.set(symbol, f);
+    return { kind: "confirmed", value: out.value.size };
+  }
+
   async place(req: OrderRequest): Promise<Outcome<VenueOrder>> {
-    return badClientId(req.clientOrderId) ??
+    return badClientId(req.clientOrderId) ?? filterDenied(req, this.#filters.get(req.symbol)) ??
       await this.rest.call("POST", "/api/v3/order", placeParams(req), parseOrder, {
         signed: true,
         isOrder: true,

@@ -14,6 +14,8 @@ export type Frame =
     readonly error: VenueError | null;
     /** A 429/418's `error.data.retryAfter`: epoch ms before which nothing may be sent again. */
     readonly retryAfterMs: number | null;
+    /** retryAfter − the refusal's `data.serverTime`: the wait by the venue's own clock (null without both). */
+    readonly retryInMs: number | null;
     readonly result: unknown;
   }
   | { readonly kind: "event"; readonly event: UserEvent }
@@ -125,14 +127,17 @@ export function readFrame(text: string): Frame {
   try {
     if ("status" in j && typeof j.status === "number") {
       const id = (j.id ?? null) as string | number | null;
-      const data = (j.error as { data?: { retryAfter?: unknown } } | undefined)?.data;
+      const data = (j.error as { data?: { retryAfter?: unknown; serverTime?: unknown } } | undefined)?.data;
       const retryAfterMs = typeof data?.retryAfter === "number" ? data.retryAfter : null;
+      const serverTime = typeof data?.serverTime === "number" ? data.serverTime : null;
+      const retryInMs = retryAfterMs !== null && serverTime !== null ? retryAfterMs - serverTime : null;
       return {
         kind: "response",
         id,
         status: j.status,
         error: venueError(j.error),
         retryAfterMs,
+        retryInMs,
         result: j.result,
       };
     }

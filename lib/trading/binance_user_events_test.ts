@@ -134,6 +134,7 @@ Deno.test("balances, lifecycle pushes, responses and junk", () => {
     status: 200,
     error: null,
     retryAfterMs: null,
+    retryInMs: null,
     result: { subscriptionId: 0 },
   });
   assert.deepEqual(
@@ -146,13 +147,17 @@ Deno.test("balances, lifecycle pushes, responses and junk", () => {
       status: 401,
       error: { code: -2015, msg: "Invalid API-key, IP, or permissions for action." },
       retryAfterMs: null,
+      retryInMs: null,
       result: undefined,
     },
   );
   const banned = readFrame(
     '{"id":"s-1","status":418,"error":{"code":-1003,"msg":"Way too much request weight used; IP banned until 1700000060000.","data":{"serverTime":1700000000000,"retryAfter":1700000060000}}}',
   );
-  assert.equal(banned.kind === "response" && banned.retryAfterMs, 1700000060000);
+  assert.deepEqual(banned.kind === "response" && [banned.retryAfterMs, banned.retryInMs], [
+    1700000060000,
+    60_000,
+  ]);
   assert.deepEqual(readFrame("nope"), { kind: "bad", detail: "not JSON" });
   assert.deepEqual(readFrame('{"subscriptionId":0,"event":{"e":"executionReport"}}'), {
     kind: "bad",

@@ -1,9 +1,11 @@
 // The user data stream's lifecycle (binance_trading.md §5, §6): one WebSocket API connection, then
 // `userDataStream.subscribe.signature` (apiKey + timestamp, signed; the listenKey endpoints are gone
 // since 2026-02-20). stream_up when the venue answers 200; stream_down when the session ends for any
-// reason: close, error, refusal, eventStreamTerminated, serverShutdown, no answer to a `ping` request
-// (a silent stall), or the connection's age limit (the venue cuts at 24 h). Then a reconnect after
-// full-jitter backoff (reset once a session came up). Submits are gated by the loop on these events.
+// reason: close (the venue's 24 h cut, its drop of a socket that stopped answering pings), error,
+// refusal, eventStreamTerminated, serverShutdown, no answer to a `ping` request (a silent stall), or the
+// connection's age limit (ours hands over before the venue's 24 h cut). Then a reconnect after
+// full-jitter backoff (reset once a session came up), at once after serverShutdown (the venue asks for
+// a prompt reconnect, §5). Submits are gated by the loop on these events.
 import { type Backoff, backoffDelayMs } from "../async/backoff.ts";
 import { realTimers, sleep, type Timers } from "../async/sleep.ts";
 import { signWsParams } from "./binance_sign.ts";
@@ -55,10 +57,12 @@ export async function runUserStream(
   while (!signal.aborted) {
     await fx.beforeSession?.();
     if (signal.aborted) break;
-    const { cause, wasUp, notBeforeMs } = await session(cfg, creds, { ...fx, timers }, safe, signal);
+    const { cause, wasUp, notBeforeMs, prompt } = await session(cfg, creds, { ...fx, timers }, safe, signal);
     if (wasUp) safe({ type: "stream_down", atMs: fx.now(), cause: signal.aborted ? "stopped" : cause });
     if (signal.aborted) break;
     attempt = wasUp ? 0 : attempt + 1;
+    // Once: a venue that keeps announcing shutdown gets the backoff like any other failure.
+    if (prompt && attempt <= 1) continue;
     const backoff = backoffDelayMs(attempt, cfg.backoff ?? DEFAULT_BACKOFF, fx.random);
     // A rate-limited refusal names when the venue listens again: never knock before that.
     await sleep(Math.max(backoff, (notBeforeMs ?? 0) - fx.now()), signal, timers);
@@ -79,8 +83,10 @@ function guarded(sink: (ev: UserEvent) => void, fx: UserStreamEffects): (ev: Use
 interface SessionEnd {
   readonly cause: string;
   readonly wasUp: boolean;
-  /** From a 429/418 refusal: no new attempt before this (epoch ms). */
+  /** From a 429/418 refusal: no new attempt before this (epoch ms, our clock). */
   readonly notBeforeMs?: number | null;
+  /** The venue announced it is going away: reconnect now, no backoff. */
+  readonly prompt?: boolean;
 }
 
 function session(
@@ -125,7 +131,7 @@ function session(
       if (pinger !== undefined) fx.timers.clearTimeout(pinger);
       signal.removeEventListener("abort", onAbort);
       // Resolve once the socket has closed (no socket outlives its session), or after a grace period.
-      const finish = () => resolve({ cause, wasUp: up, notBeforeMs });
+      const finish = () => resolve({ cause, wasUp: up, notBeforeMs, prompt: cause === "serverShutdown" });
       if (ws.readyState === WebSocket.CLOSED) return finish();
       const grace = fx.timers.setTimeout(finish, answerMs);
       ws.addEventListener("close", () => (fx.timers.clearTimeout(grace), finish()));
@@ -164,7 +170,8 @@ function session(
           if (f.id === subId && !up) {
             if (f.status !== 200) {
               fx.onRefused?.(f.error?.code ?? null);
-              notBeforeMs = f.retryAfterMs;
+              // By the venue's clock when it sent its time (ours may differ from it), else as given.
+              notBeforeMs = f.retryInMs !== null ? fx.now() + f.retryInMs : f.retryAfterMs;
               return end(
                 `subscription refused: ${f.status} ${f.error?.code ?? ""} ${f.error?.msg ?? ""}`.trimEnd(),
               );

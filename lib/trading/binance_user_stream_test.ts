@@ -1,84 +1,40 @@
-// The user stream's lifecycle against a real loopback WebSocket API (testing/binance_trade_double.ts):
-// stream_up after the signed subscription, order events, and stream_down + reconnect on each way a
-// session ends. Waits have deadlines; no assertion depends on elapsed time.
+// The user stream's lifecycle against the venue simulator's WebSocket API on loopback
+// (testing/user_stream_sim.ts): stream_up after the signed subscription, order events, and stream_down
+// + reconnect on eventStreamTerminated, a drop, a silent stall, a refusal, a clock jump, bad frames and
+// a rate-limited refusal. The connection lifecycle (serverShutdown, pongs, 24 h) is in
+// binance_user_stream_lifecycle_test.ts. Waits have deadlines; no assertion depends on elapsed time.
 import assert from "node:assert/strict";
 import { waitFor } from "../async/poll.ts";
 import { realTimers, type Timers } from "../async/sleep.ts";
-import { BinanceTradeDouble } from "../../testing/binance_trade_double.ts";
-import { wsKnobs } from "../../testing/binance_trade_double_ws.ts";
-import { BinanceSpot } from "./binance_spot.ts";
-import { ApiCredentials } from "./credentials.ts";
-import type { UserEvent } from "./venue.ts";
+import { SECRET, startUserStream as start } from "../../testing/user_stream_sim.ts";
 
-const KEY = "streamKey0123456789streamKey0123456789streamKey0123456789stream";
-const SECRET = "streamSecret0123456789streamSecret0123456789streamSecret01234567";
-
-interface StartOptions {
-  readonly secret?: string;
-  readonly pingEveryMs?: number;
-  readonly answerTimeoutMs?: number;
-  readonly maxConnectionMs?: number;
-  /** The loop's sink throws after taking each event (it must not take the stream down). */
-  readonly sinkThrows?: boolean;
-  readonly timers?: Timers;
-}
-
-function start(o: StartOptions = {}) {
-  const venue = new BinanceTradeDouble(KEY, SECRET);
-  const bad: string[] = [];
-  const spot = new BinanceSpot(
-    {
-      rest: { baseUrl: venue.baseUrl },
-      userStream: {
-        wsApiUrl: venue.wsApiUrl,
-        pingEveryMs: o.pingEveryMs ?? 30_000,
-        answerTimeoutMs: o.answerTimeoutMs ?? 10_000,
-        maxConnectionMs: o.maxConnectionMs,
-        backoff: { baseMs: 10, maxMs: 50, jitter: "none" },
-      },
-    },
-    new ApiCredentials(KEY, o.secret ?? SECRET),
-    {
-      rest: { fetch, now: () => Date.now() },
-      userStream: {
-        connect: (u) => new WebSocket(u),
-        now: () => Date.now(),
-        onBadFrame: (d) => bad.push(d),
-        timers: o.timers,
-      },
-    },
-  );
-  const events: UserEvent[] = [];
-  const stop = new AbortController();
-  const running = spot.userEvents((e) => {
-    events.push(e);
-    if (o.sinkThrows) throw new Error("the loop's bug");
-  }, stop.signal);
-  const lifecycle = () =>
-    events.filter((e) => e.type === "stream_up" || e.type === "stream_down")
-      .map((e) => e.type === "stream_down" ? `down: ${e.cause}` : "up");
-  const ups = () => events.filter((e) => e.type === "stream_up").length;
-  const end = async () => {
-    stop.abort();
-    await running;
-    await venue.close();
-  };
-  return { venue, spot, events, bad, lifecycle, ups, end };
-}
+const WAIT = { timeoutMs: 10_000 };
 
 Deno.test("stream_up after the signed subscription; order events keyed by the order's own client id", async () => {
-  const s = start();
+  const s = await start();
   try {
-    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
-    await s.spot.place({
+    await waitFor("stream_up", () => s.ups() === 1, WAIT);
+    const placed = await s.spot.place({
       symbol: "BTCUSDT",
-      side: "SELL",
+      side: "BUY",
       type: "LIMIT",
       clientOrderId: "u-1",
-      quantity: "1",
-      price: "2",
+      quantity: "0.0001",
+      price: "70000",
     });
-    s.venue.fill("u-1", "0.5");
+    assert.equal(placed.kind, "confirmed");
+    // One simulated sell print of 50 lots (0.00005 BTC) at 69000 reaches the resting buy.
+    s.t.venue.onTrade({
+      venue: "binance",
+      inst: s.t.sim.instruments[0],
+      tradeId: "1",
+      idNum: 1,
+      crossSeq: 1,
+      priceTicks: 6_900_000,
+      sizeLots: 50,
+      side: "sell",
+      timeMs: s.t.sim.clock.nowMs(),
+    });
     await s.spot.cancel({ symbol: "BTCUSDT", clientOrderId: "u-1" });
     const orders = () =>
       s.events.flatMap((e) =>
@@ -86,51 +42,49 @@ Deno.test("stream_up after the signed subscription; order events keyed by the or
           ? [`${e.execType} ${e.order.clientOrderId} ${e.order.status}${e.fill ? ` fill ${e.fill.qty}` : ""}`]
           : []
       );
-    await waitFor("three order events", () => orders().length === 3, { timeoutMs: 10_000 });
+    await waitFor("three order events", () => orders().length === 3, WAIT);
     assert.deepEqual(orders(), [
       "NEW u-1 NEW",
-      "TRADE u-1 PARTIALLY_FILLED fill 0.50000000",
+      "TRADE u-1 PARTIALLY_FILLED fill 0.00005000",
       "CANCELED u-1 CANCELED",
     ]);
-    assert.deepEqual(wsKnobs(s.venue).methods, ["userDataStream.subscribe.signature"]);
+    assert.deepEqual(s.t.wsMethods, ["userDataStream.subscribe.signature"]);
   } finally {
     await s.end();
   }
   assert.deepEqual(s.lifecycle(), ["up", "down: stopped"]);
 });
 
-Deno.test("eventStreamTerminated and a dropped socket: stream_down, then a fresh subscription", async () => {
-  const s = start();
+Deno.test("the venue's eventStreamTerminated and a dropped socket: stream_down, then a fresh subscription", async () => {
+  const s = await start();
   try {
-    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
-    s.venue.push({ e: "eventStreamTerminated", E: 1 });
-    await waitFor("second stream_up", () => s.ups() === 2, { timeoutMs: 10_000 });
-    for (const sock of s.venue.sockets) sock.close();
-    await waitFor("third stream_up", () => s.ups() === 3, { timeoutMs: 10_000 });
-    s.venue.push({ e: "serverShutdown", E: 2 });
-    await waitFor("fourth stream_up", () => s.ups() === 4, { timeoutMs: 10_000 });
+    await waitFor("stream_up", () => s.ups() === 1, WAIT);
+    assert.equal(s.t.venue.terminateStreams(), 1);
+    await waitFor("second stream_up", () => s.ups() === 2, WAIT);
+    assert.equal(s.t.venue.dropStreams(), 1);
+    await waitFor("third stream_up", () => s.ups() === 3, WAIT);
   } finally {
     await s.end();
   }
-  const l = s.lifecycle();
-  assert.deepEqual(l.slice(0, 3), ["up", "down: eventStreamTerminated", "up"]);
-  assert.match(l[3], /^down: closed \d+$/);
-  assert.deepEqual(l.slice(4), ["up", "down: serverShutdown", "up", "down: stopped"]);
+  assert.deepEqual(s.lifecycle(), [
+    "up",
+    "down: eventStreamTerminated",
+    "up",
+    "down: closed 1011",
+    "up",
+    "down: stopped",
+  ]);
+  assert.equal(s.subs(), 3);
 });
 
-Deno.test("a silent stall (pings unanswered) is a stream_down; the stream comes back when the venue does", async () => {
+Deno.test("a silent stall (pings unanswered) is a stream_down; the stream comes back on a fresh connection", async () => {
   // Only here is a deadline short: an unanswered ping must end the session (it never gets answered).
-  const s = start({ pingEveryMs: 50, answerTimeoutMs: 300 });
-  const knobs = wsKnobs(s.venue);
+  const s = await start({ pingEveryMs: 50, answerTimeoutMs: 300 });
   try {
-    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
-    await waitFor("a ping answered", () => knobs.methods.includes("ping"), { timeoutMs: 10_000 });
-    knobs.answerPings = false;
-    await waitFor("stream_down", () => s.lifecycle().length >= 2, { timeoutMs: 10_000 });
-    knobs.answerPings = true;
-    await waitFor("stream_up again, pings answered", () => s.ups() >= 2 && s.lifecycle().at(-1) === "up", {
-      timeoutMs: 10_000,
-    });
+    await waitFor("stream_up", () => s.ups() === 1, WAIT);
+    await waitFor("a ping answered", () => s.t.wsMethods.includes("ping"), WAIT);
+    s.relay.muteOpen("down"); // nothing from the venue reaches this connection any more
+    await waitFor("second stream_up", () => s.ups() === 2, WAIT);
   } finally {
     await s.end();
   }
@@ -138,56 +92,48 @@ Deno.test("a silent stall (pings unanswered) is a stream_down; the stream comes 
 });
 
 Deno.test("a refused subscription never reports stream_up and keeps retrying with backoff", async () => {
-  const s = start({ secret: SECRET.replace("0", "1") });
-  const subs = () =>
-    wsKnobs(s.venue).methods.filter((m) => m === "userDataStream.subscribe.signature").length;
+  const s = await start({ secret: SECRET.replace("0", "1") });
   try {
-    await waitFor("three refused subscriptions", () => subs() >= 3, { timeoutMs: 10_000 });
+    await waitFor("three refused subscriptions", () => s.subs() >= 3, WAIT);
   } finally {
     await s.end();
   }
   assert.deepEqual(s.lifecycle(), [], "never up, so never down either: submits stay gated");
+  const refusal = JSON.parse(s.t.wsSent[0]);
+  assert.deepEqual([refusal.status, refusal.error.code], [400, -1022]);
 });
 
 Deno.test("a venue clock that jumped: the subscription's -1021 resyncs the clock and the next attempt comes up", async () => {
-  const s = start();
+  const s = await start();
+  const times = () => s.t.restCalls.filter((c) => c === "GET /binance/api/v3/time").length;
   try {
-    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
-    s.venue.skewMs = 600_000;
-    for (const sock of s.venue.sockets) sock.close();
-    await waitFor("second stream_up", () => s.ups() === 2, { timeoutMs: 10_000 });
+    await waitFor("stream_up", () => s.ups() === 1, WAIT);
+    s.venueClock.skewMs = 600_000;
+    s.t.venue.dropStreams();
+    await waitFor("second stream_up", () => s.ups() === 2, WAIT);
   } finally {
     await s.end();
   }
-  const subs = wsKnobs(s.venue).methods.filter((m) => m === "userDataStream.subscribe.signature").length;
-  assert.equal(subs, 3, "up, refused with -1021, up after the resync");
-  assert.equal(s.venue.requests.filter((r) => r.path === "/api/v3/time").length, 2);
-});
-
-Deno.test("the connection age limit hands over to a fresh connection", async () => {
-  const s = start({ maxConnectionMs: 200 });
-  try {
-    await waitFor("second stream_up", () => s.ups() >= 2, { timeoutMs: 10_000 });
-  } finally {
-    await s.end();
-  }
-  assert.deepEqual(s.lifecycle().slice(0, 3), ["up", "down: connection age limit", "up"]);
+  assert.equal(s.subs(), 3, "up, refused with -1021, up after the resync");
+  assert.equal(JSON.parse(s.t.wsSent[1]).error.code, -1021);
+  assert.equal(times(), 2);
 });
 
 Deno.test("a sink that throws and a frame that cannot be read are reported, never fatal", async () => {
-  const s = start({ sinkThrows: true });
+  const s = await start({ sinkThrows: true });
   try {
-    await waitFor("stream_up", () => s.ups() === 1, { timeoutMs: 10_000 });
-    s.venue.push({ e: "executionReport", E: 1 });
+    await waitFor("stream_up", () => s.ups() === 1, WAIT);
+    await s.relay.injectText('{"subscriptionId":0,"event":{"e":"executionReport","E":1}}');
+    await waitFor("the bad frame", () => s.bad.length === 2, WAIT);
     await s.spot.place({
       symbol: "BTCUSDT",
       side: "BUY",
       type: "LIMIT",
       clientOrderId: "t-1",
-      quantity: "1",
-      price: "2",
+      quantity: "0.0001",
+      price: "70000",
     });
-    await waitFor("the order event", () => s.events.some((e) => e.type === "order"), { timeoutMs: 10_000 });
+    await waitFor("the order event", () => s.events.some((e) => e.type === "order"), WAIT);
   } finally {
     await s.end();
   }
@@ -199,26 +145,29 @@ Deno.test("a sink that throws and a frame that cannot be read are reported, neve
   assert.deepEqual(s.lifecycle(), ["up", "down: stopped"]);
 });
 
-Deno.test("a rate-limited refusal (429 with data.retryAfter) is waited out before the next attempt", async () => {
+Deno.test("a rate-limited refusal (429 with data.retryAfter) is waited out by the venue's clock", async () => {
   const slept: number[] = [];
   const timers: Timers = {
     setTimeout: (fn, ms) => (slept.push(ms), realTimers.setTimeout(fn, ms)),
     clearTimeout: (id) => realTimers.clearTimeout(id),
   };
-  const s = start({ timers });
-  const msg = "Too many requests queued.";
-  wsKnobs(s.venue).refuse.push({ status: 429, code: -1003, msg, retryAfter: Date.now() + 60_000 });
+  // The stream's clock stands still, 10 min behind the venue's: the wait must come from the refusal's
+  // own retryAfter − serverTime, not from retryAfter against our clock (that would be 10 min longer).
+  const behind = Date.now() - 600_000;
+  // A subscription weighs 2: over a 1-per-minute limit even in a fresh window.
+  const limits = { weightPerMinute: 1, ordersPer10s: 50, ordersPerDay: 1000, banAfter: 3, banMs: 120_000 };
+  const s = await start({ timers, now: () => behind, limits });
+  let waitMs = 0;
   try {
-    await waitFor(
-      "a wait until the venue's retryAfter",
-      () => slept.some((ms) => ms > 50_000 && ms <= 60_000),
-      {
-        timeoutMs: 10_000,
-      },
-    );
+    await waitFor("the refusal", () => s.t.wsSent.length === 1, WAIT);
+    const refusal = JSON.parse(s.t.wsSent[0]);
+    assert.deepEqual([refusal.status, refusal.error.code], [429, -1003]);
+    waitMs = refusal.error.data.retryAfter - refusal.error.data.serverTime;
+    await waitFor("a wait until the venue's retryAfter", () => slept.includes(waitMs), WAIT);
   } finally {
     await s.end();
   }
-  assert.deepEqual(wsKnobs(s.venue).methods, ["userDataStream.subscribe.signature"], "no second knock");
+  assert.ok(waitMs >= 1000 && waitMs <= 60_000, "the rest of the venue's minute, longer than any backoff");
+  assert.deepEqual(s.t.wsMethods, ["userDataStream.subscribe.signature"], "no second knock");
   assert.deepEqual(s.lifecycle(), []);
 });

@@ -2,22 +2,10 @@
 // with up to 8 places, so amounts live here as integer "atoms" of 1e-8: parsing, printing and fee
 // math never touch binary floating point.
 
-/** Atoms per whole unit (Binance prints 8 decimals). */
-export const ATOMS = 100_000_000;
-const DECIMAL = /^([0-9]{1,20})(\.([0-9]{1,20}))?$/;
+import { ATOMS } from "../../market/atoms.ts";
 
-/** Why a decimal string was refused: not a decimal at all, or more than 8 significant places. */
-export type DecimalProblem = "illegal" | "precision" | "range";
-
-/** Parses "0.01000000" into atoms (1_000_000), or names the problem. Trailing zeros are free. */
-export function parseAtoms(s: string): number | DecimalProblem {
-  const m = DECIMAL.exec(s);
-  if (!m) return "illegal";
-  const frac = (m[3] ?? "").replace(/0+$/, "");
-  if (frac.length > 8) return "precision";
-  const n = Number(m[1]) * ATOMS + Number(frac.padEnd(8, "0"));
-  return Number.isSafeInteger(n) ? n : "range";
-}
+// Parsing is shared with the connectors (lib/market/atoms.ts).
+export { ATOMS, type DecimalProblem, parseAtoms } from "../../market/atoms.ts";
 
 /** Atoms as Binance prints them: always 8 decimals ("60000.12000000"). */
 export function formatAtoms(atoms: number): string {

@@ -51,6 +51,8 @@ export class MatchingEngine {
   readonly books = new Books();
   nextOrderId: number;
   nextTradeId: number;
+  /** executionReport `I`: venue-wide, never reused (saved with the other counters). */
+  nextExecutionId = 1;
   seq = 0;
 
   constructor(cfg: EngineConfig) {

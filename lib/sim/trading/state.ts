@@ -49,6 +49,8 @@ const StateSchema = z.object({
   version: z.literal(VERSION),
   nextOrderId: Int,
   nextTradeId: Int,
+  /** Absent in files written before execution ids were saved. */
+  nextExecutionId: Int.optional(),
   seq: Int,
   accounts: z.record(z.string(), z.object({ updateTime: Int, balances: z.array(Balance) }).strict()),
   last: z.record(z.string(), z.object({ priceTicks: Int, leftLots: Int }).strict()),
@@ -66,6 +68,7 @@ export function snapshot(e: MatchingEngine): TradingState {
     version: VERSION,
     nextOrderId: e.nextOrderId,
     nextTradeId: e.nextTradeId,
+    nextExecutionId: e.nextExecutionId,
     seq: e.seq,
     accounts,
     last: Object.fromEntries(e.last),
@@ -96,6 +99,8 @@ export function restore(cfg: EngineConfig, state: TradingState): MatchingEngine 
   for (const f of state.fills) e.fills.push({ ...f } as SimFill);
   e.nextOrderId = state.nextOrderId;
   e.nextTradeId = state.nextTradeId;
+  // An older file: past the most events its orders can have had (NEW, a terminal one, one per fill).
+  e.nextExecutionId = state.nextExecutionId ?? 2 * state.orders.length + state.fills.length + 1;
   e.seq = state.seq;
   return e;
 }

@@ -1,5 +1,6 @@
 // The simulated spot symbols as the trading side sees them: tick and lot from the instrument, the
 // exchangeInfo filters an order must pass, and the symbol object exchangeInfo returns.
+import type { SymbolFilters } from "../../market/exchange_filters.ts";
 import { type Instrument, venueSymbol } from "../instruments.ts";
 import { formatAtoms, pow10 } from "./decimal.ts";
 
@@ -52,6 +53,25 @@ export function spotSymbol(inst: Instrument, limits: FilterLimits = DEFAULT_LIMI
     maxQtyAtoms: limits.maxQty * 1e8,
     minNotionalAtoms: limits.minNotional * 1e8,
     maxNotionalAtoms: limits.maxNotional * 1e8,
+  };
+}
+
+/** The filters exchangeInfoSymbol() publishes, as the shared check reads them. */
+export function symbolFilters(s: SpotSymbol): SymbolFilters {
+  return {
+    minPrice: s.tickAtoms,
+    maxPrice: s.maxPriceAtoms,
+    tickSize: s.tickAtoms,
+    minQty: s.lotAtoms,
+    maxQty: s.maxQtyAtoms,
+    stepSize: s.lotAtoms,
+    marketMinQty: 0,
+    marketMaxQty: s.maxQtyAtoms,
+    marketStepSize: 0,
+    minNotional: s.minNotionalAtoms,
+    maxNotional: s.maxNotionalAtoms,
+    applyMinToMarket: true,
+    applyMaxToMarket: false,
   };
 }
 

@@ -11,7 +11,8 @@ import {
   tooPrecise,
   type VenueError,
 } from "./errors.ts";
-import type { SpotSymbol } from "./symbols.ts";
+import { failedFilter } from "../../market/exchange_filters.ts";
+import { type SpotSymbol, symbolFilters } from "./symbols.ts";
 import type { NewOrder, OrderSide, OrderType, RespType, TimeInForce } from "./types.ts";
 
 /** What validation reads of the request: a parameter by name, null when absent. */
@@ -99,7 +100,7 @@ export function validateNewOrder(
   };
 }
 
-/** PRICE_FILTER, LOT_SIZE / MARKET_LOT_SIZE and NOTIONAL, in exchangeInfo order. */
+/** PRICE_FILTER, LOT_SIZE / MARKET_LOT_SIZE and NOTIONAL, in exchangeInfo order (shared with the connector). */
 function filters(
   s: SpotSymbol,
   type: OrderType,
@@ -108,20 +109,13 @@ function filters(
   quoteQty: number | null,
   lastTicks: number | null,
 ): VenueError | null {
-  if (price !== null && (price < s.tickAtoms || price > s.maxPriceAtoms || price % s.tickAtoms !== 0)) {
-    return filterFailure("PRICE_FILTER");
-  }
-  if (qty !== null && (qty < s.lotAtoms || qty > s.maxQtyAtoms || qty % s.lotAtoms !== 0)) {
-    return filterFailure("LOT_SIZE");
-  }
-  if (type === "MARKET" && qty !== null && qty > s.maxQtyAtoms) return filterFailure("MARKET_LOT_SIZE");
-  if (type !== "MARKET") {
-    const notional = (price! / s.tickAtoms) * (qty! / s.lotAtoms) * s.quoteScale;
-    if (notional < s.minNotionalAtoms || notional > s.maxNotionalAtoms) return filterFailure("NOTIONAL");
-    return null;
-  }
-  // MARKET: only the minimum applies (applyMinToMarket true, applyMaxToMarket false), at the last price.
-  const notional = quoteQty ?? (lastTicks === null ? null : lastTicks * (qty! / s.lotAtoms) * s.quoteScale);
-  if (notional !== null && notional < s.minNotionalAtoms) return filterFailure("NOTIONAL");
-  return null;
+  const refPrice = lastTicks === null ? null : lastTicks * s.tickAtoms;
+  const failed = failedFilter(symbolFilters(s), {
+    type,
+    price,
+    quantity: qty,
+    quoteOrderQty: quoteQty,
+    refPrice,
+  });
+  return failed ? filterFailure(failed) : null;
 }

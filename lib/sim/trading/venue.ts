@@ -5,7 +5,6 @@
 import type { SimTrade } from "../market.ts";
 import { type AckFault, NO_FAULT } from "./ack_faults.ts";
 import { type ChaosSink, faultedCall } from "./chaos_ack.ts";
-import { faultedWsCall } from "./chaos_ws.ts";
 import type { AccountConfig } from "./accounts.ts";
 import { type EngineConfig, MatchingEngine } from "./engine.ts";
 import { type RateLimitConfig, RateLimiter } from "./rate_limits.ts";
@@ -19,7 +18,10 @@ import { type LineSink, TradingTruth } from "./truth.ts";
 import type { TradingChaos } from "./trading_chaos.ts";
 import type { OrderEvent } from "./types.ts";
 import { VenueChaos } from "./venue_chaos.ts";
-import { framesFor, newSession, WsApi, type WsSession } from "./ws_api.ts";
+import { WsApi } from "./ws_api.ts";
+import { type WsAttachment, WsConnections, type WsConnectionsOptions } from "./ws_connections.ts";
+
+export type { WsAttachment };
 
 export interface TradingVenueOptions {
   readonly symbols: readonly SpotSymbol[];
@@ -52,14 +54,10 @@ export interface TradingVenueOptions {
   readonly chaosLog?: ChaosSink;
   /** Wall clock for connection ages (default Date.now). */
   readonly wallNow?: () => number;
+  /** The chaos file's planned cut for Binance (cutEveryS / cutNoticeS): serverShutdown, then 1001. */
+  readonly plannedCut?: WsConnectionsOptions["plannedCut"];
   /** Schedules held-back events (default setTimeout; tests drive their own). */
   readonly schedule?: (f: () => void, ms: number) => unknown;
-}
-
-/** One WebSocket API connection as the venue sees it. */
-export interface WsAttachment {
-  onMessage(text: string): void;
-  close(): void;
 }
 
 export class TradingVenue {
@@ -70,14 +68,7 @@ export class TradingVenue {
   /** Bursts, storms, orphans, vanishing orders, cancel races (venue_chaos.ts). */
   readonly chaos: VenueChaos;
   readonly #opts: TradingVenueOptions;
-  readonly #conns = new Set<
-    {
-      session: WsSession;
-      send: (text: string) => void;
-      drop: (code: number, reason: string) => void;
-      openedWallMs: number;
-    }
-  >();
+  readonly conns: WsConnections;
   readonly #limiter: RateLimiter | undefined;
   #dirty = false;
   #saving: Promise<void> = Promise.resolve();
@@ -123,6 +114,19 @@ export class TradingVenue {
       return res;
     };
     this.ws = new WsApi({ ctx: this.ctx, keys: opts.keys, now: opts.now, limiter });
+    this.conns = new WsConnections({
+      ws: this.ws,
+      now: opts.now,
+      chaos,
+      log: this.#log,
+      // A failed save stays dirty and is retried by the next flush.
+      afterRequest: () => void this.flush().catch(() => {}),
+      streamDelayMs: opts.streamDelayMs,
+      streamStalled: opts.streamStalled,
+      wallNow: opts.wallNow,
+      plannedCut: opts.plannedCut,
+      schedule: opts.schedule,
+    });
   }
 
   /** Opens the venue: from the state file when it exists (a damaged file throws), else fresh. */
@@ -144,23 +148,8 @@ export class TradingVenue {
   }
 
   /** Registers a WebSocket API connection; `send` delivers one text frame, `drop` closes it. */
-  attach(
-    send: (text: string) => void,
-    drop: (code: number, reason: string) => void = () => {},
-  ): WsAttachment {
-    const conn = { session: newSession(), send, drop, openedWallMs: (this.#opts.wallNow ?? Date.now)() };
-    this.#conns.add(conn);
-    return {
-      onMessage: (text) => {
-        // The reply goes out now; the request's own user events follow (queued by #changed).
-        const r = faultedWsCall(this.#opts.chaos, text, () => this.ws.handle(conn.session, text), this.#log);
-        if (r.close) drop(1011, "simulated connection loss"); // chaos: placed, reply never sent
-        if (r.delayMs > 0) (this.#opts.schedule ?? setTimeout)(() => r.frames.forEach(send), r.delayMs);
-        else for (const f of r.frames) send(f);
-        void this.flush().catch(() => {}); // a failed save stays dirty and is retried by the next flush
-      },
-      close: () => void this.#conns.delete(conn),
-    };
+  attach(send: (text: string) => void, drop?: (code: number, reason: string) => void): WsAttachment {
+    return this.conns.attach(send, drop);
   }
 
   #log: ChaosSink = (e) => this.#opts.chaosLog?.(e);
@@ -173,23 +162,7 @@ export class TradingVenue {
         this.#limiter?.filled(e.order.account, e.order.time, e.time);
       }
     }
-    if (this.#conns.size === 0) return;
-    const user = this.ws.userEvents(events);
-    const chaos = this.#opts.chaos;
-    const ids = () => events.map((e) => ({ clientOrderId: e.order.clientOrderId, orderId: e.order.orderId }));
-    const deliver = () => {
-      if (this.#opts.streamStalled?.() ?? chaos?.streamStalled()) {
-        // Silent stall: sockets stay open, events are lost.
-        this.#log({ kind: "user_stream_stall", venue: "binance", orders: ids() });
-        return;
-      }
-      for (const c of this.#conns) for (const f of framesFor(c.session, user)) c.send(f);
-    };
-    const delay = this.#opts.streamDelayMs?.() ?? chaos?.streamDelayMs() ?? 0;
-    if (delay > 0) this.#log({ kind: "user_stream_delay", venue: "binance", ms: delay, orders: ids() });
-    // Queued after the current frame (a response precedes the events of its own request).
-    if (delay > 0) (this.#opts.schedule ?? setTimeout)(deliver, delay);
-    else queueMicrotask(deliver);
+    this.conns.deliver(events);
   }
 
   /** Chaos "an order disappears without an event" (venue_chaos.ts). */
@@ -199,30 +172,22 @@ export class TradingVenue {
 
   /** Chaos "user-data-stream drop": closes every WebSocket API connection (1011); returns how many. */
   dropStreams(): number {
-    const n = this.#conns.size;
-    this.#log({ kind: "user_stream_drop", venue: "binance", connections: n });
-    for (const c of [...this.#conns]) {
-      this.#conns.delete(c);
-      c.drop(1011, "simulated stream drop");
-    }
-    return n;
+    return this.conns.dropAll();
   }
 
-  /** Chaos `userStreamDropEveryS`: closes (1011) each connection open that long; call every second. */
+  /** Call every second: the 24 h cut, and chaos `userStreamDropEveryS` drops (ws_connections.ts). */
   housekeeping(wallMs: number): void {
-    const chaos = this.#opts.chaos;
-    if (!chaos) return;
-    for (const c of [...this.#conns]) {
-      if (!chaos.dropDue(wallMs - c.openedWallMs)) continue;
-      this.#conns.delete(c);
-      this.#log({
-        kind: "user_stream_drop",
-        venue: "binance",
-        connections: 1,
-        ageMs: wallMs - c.openedWallMs,
-      });
-      c.drop(1011, "simulated stream drop");
-    }
+    this.conns.housekeeping(wallMs);
+  }
+
+  /** Ends every user-data subscription with eventStreamTerminated (sockets stay open); how many. */
+  terminateStreams(): number {
+    return this.conns.terminateSubscriptions();
+  }
+
+  /** Announces serverShutdown to every WebSocket API connection and closes them after `graceMs`. */
+  shutdownStreams(graceMs: number): Promise<number> {
+    return this.conns.shutdown(graceMs);
   }
 
   /** Writes the state file if anything changed since the last write (writes never overlap). */
@@ -239,7 +204,7 @@ export class TradingVenue {
 
   /** Final save; connections are the server's to close. */
   async close(): Promise<void> {
-    this.#conns.clear();
+    this.conns.clear();
     await this.flush();
   }
 }

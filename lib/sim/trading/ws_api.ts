@@ -55,7 +55,6 @@ export class WsApi {
   readonly #now: () => number;
   readonly #signed: ReadonlyMap<string, SignedEndpoint>;
   readonly #limiter: RateLimiter | undefined;
-  #executionId = 1;
 
   constructor(
     opts: { ctx: TradingContext; keys: readonly ApiKey[]; now: () => number; limiter?: RateLimiter },
@@ -185,7 +184,7 @@ export class WsApi {
     for (const ev of events) {
       const s = this.#ctx.engine.symbols.get(ev.order.symbol)!;
       const acct = this.#ctx.engine.accounts.get(ev.order.account)!;
-      out.push({ account: acct.name, event: executionReport(s, ev, this.#executionId++) });
+      out.push({ account: acct.name, event: executionReport(s, ev, this.#ctx.engine.nextExecutionId++) });
       out.push({ account: acct.name, event: accountPosition(s, acct, ev.time) });
     }
     return out;
