@@ -203,7 +203,7 @@ Deno.test("tradesBeforeStreamMs: myTrades has the fill first; the stream's event
   }
 });
 
-Deno.test("userStreamStall: events are lost on a socket that still answers pings, so the stream stays up; REST tells the truth", async () => {
+Deno.test("userStreamStall: the WebSocket API goes silent, the unanswered ping is stream_down; after the stall a fresh session comes up and REST tells what was missed", async () => {
   const s = await startConnectorSim({ userStream: { pingEveryMs: 1000, answerTimeoutMs: 500 } });
   try {
     const st = s.stream();
@@ -218,21 +218,28 @@ Deno.test("userStreamStall: events are lost on a socket that still answers pings
       orders: [{ clientOrderId: "stall-1", orderId: 1 }],
     };
     assert.deepEqual(chaosLines(s), [stalled, stalled]);
-    // The connector's stall detection is an unanswered `ping`: this venue answers it.
+    // The connector's ping goes unanswered: the venue swallows it like everything else.
     s.timers.advance(1000);
-    await pump(s, "the answer to the ping", () => s.frames.some((f) => JSON.parse(f).id === "ping-2"));
+    const ping = { kind: "user_stream_stall", venue: "binance", request: "ping" };
+    await pump(s, "the swallowed ping", () => chaosLines(s).length === 3);
+    assert.deepEqual(chaosLines(s), [stalled, stalled, ping]);
+    assert.deepEqual(lifecycle(st.events), ["up"], "not down before the answer timeout");
     s.timers.advance(500);
-    assert.deepEqual(lifecycle(st.events), ["up"], "a stall that answers pings is not seen by the stream");
+    await pump(s, "stream_down", () => lifecycle(st.events).length === 2);
+    assert.deepEqual(lifecycle(st.events), ["up", "down: no answer to ping within 500 ms"]);
     assert.deepEqual(orderEvents(st.events), [], "both of stall-1's events were lost");
-    // Only a query showed what happened.
-    await assertTruthIsConnectorView(s);
-    // The stall ends: the same session carries the next order's events.
+    // The stall ends; the reconnect (its backoff on the test's timers) finds a venue that answers.
     s.setTrading({});
+    await pump(s, "stream_up again", () => lifecycle(st.events).length === 3);
+    assert.deepEqual(lifecycle(st.events), ["up", "down: no answer to ping within 500 ms", "up"]);
     assert.equal(confirmed(await s.spot.place({ ...resting("stall-2"), price: "50000.00" })).status, "NEW");
     await pump(s, "stall-2's NEW", () => orderEvents(st.events).length === 1);
-    assert.deepEqual(orderEvents(st.events), ["stall-2 NEW NEW"]);
-    assert.deepEqual(lifecycle(st.events), ["up"]);
-    assert.deepEqual(chaosLines(s), [stalled, stalled]);
+    assert.deepEqual(
+      orderEvents(st.events),
+      ["stall-2 NEW NEW"],
+      "stall-1's events never came: only REST has them",
+    );
+    assert.deepEqual(chaosLines(s), [stalled, stalled, ping]);
     await assertTruthIsConnectorView(s);
   } finally {
     await s.close();

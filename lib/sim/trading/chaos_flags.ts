@@ -20,7 +20,7 @@ export const TRADING_CHAOS_HELP =
   --cancel-fill-race-rate P         share of cancels a fill at the order's limit beats (-2011)
   --fill-stream-before-trades-ms N  a fill stays out of myTrades N ms (the user stream has it first)
   --trades-before-stream-ms N       user events held N wall ms (myTrades has the fill first)
-  --user-stream-stall               user events are silently not sent (the sockets stay open)
+  --user-stream-stall               WebSocket API goes silent: no events, no replies (sockets stay open)
   --user-stream-drop-every-s X      close each WebSocket API connection (1011) after X wall seconds
   --trading-chaos-seed N            seed of the per-placement and per-cancel draws (default 1)`;
 

@@ -6,7 +6,7 @@
 //   ackDelayMs                every other order placement is acked this many wall ms late
 //   fillStreamBeforeTradesMs  a fill stays out of myTrades this long (the user stream has it first)
 //   tradesBeforeStreamMs      user events are held this long (myTrades has the fill first)
-//   userStreamStall           user events are silently not sent; the sockets stay open
+//   userStreamStall           WebSocket API silent: no events, no replies (ping too); sockets stay open
 //   userStreamDropEveryS      every WebSocket API connection is closed (1011) this often
 //   ackConnectionClosedRate   order placed, then the connection dies mid-reply (no complete answer)
 //   burst5xx                  `calls` signed REST calls (of every `everyCalls`) get 502, unprocessed

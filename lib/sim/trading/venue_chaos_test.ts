@@ -48,16 +48,25 @@ async function setup(cfg: TradingChaosConfig) {
   return { v, log, frames, closed, timers, send, place, settle };
 }
 
-Deno.test("trading chaos userStreamStall: events lost on an open socket, one log line naming the order", async () => {
-  const t = await setup({ userStreamStall: true });
-  t.place(2, "stall-1");
+Deno.test("trading chaos userStreamStall: the socket goes silent, requests never reach the venue, one log line each", async () => {
+  const cfg: TradingChaosConfig = {};
+  const t = await setup(cfg);
+  assert.deepEqual(t.frames.map((f) => f.id), [1], "subscribed before the stall");
+  cfg.userStreamStall = true;
+  t.send(2, "ping", {});
+  t.place(3, "stall-1");
   await t.settle();
-  assert.deepEqual(t.frames.map((f) => f.id), [1, 2], "the replies, no events");
-  assert.deepEqual(t.log, [{
-    kind: "user_stream_stall",
-    venue: "binance",
-    orders: [{ clientOrderId: "stall-1", orderId: 1 }],
-  }]);
+  assert.deepEqual(t.frames.map((f) => f.id), [1], "no reply, no event");
+  assert.equal(t.v.engine.orders.all.length, 0, "the place never reached the venue");
+  assert.deepEqual(t.log, [
+    { kind: "user_stream_stall", venue: "binance", request: "ping" },
+    { kind: "user_stream_stall", venue: "binance", request: "order.place" },
+  ]);
+  assert.ok(!JSON.stringify(t.log).includes(KEY), "the log names the method, never the key");
+  delete cfg.userStreamStall;
+  t.place(4, "after-1");
+  await t.settle();
+  assert.deepEqual(t.frames.map((f) => f.id), [1, 4, undefined, undefined], "reply, then NEW and balances");
   await t.v.close();
 });
 

@@ -151,7 +151,7 @@ Deno.test("ack faults: -1007 with the order placed, -1007 with no order, and a d
 Deno.test("chaos: a stalled stream sends nothing on open sockets; a drop closes every connection", async () => {
   const dir = await Deno.makeTempDir({ prefix: "trading_venue_test_" });
   try {
-    let stalled = true;
+    let stalled = false;
     const v = await TradingVenue.open({
       ...options(join(dir, "state.json"), []),
       streamStalled: () => stalled,
@@ -159,6 +159,7 @@ Deno.test("chaos: a stalled stream sends nothing on open sockets; a drop closes 
     const got: unknown[] = [], closed: [number, string][] = [];
     const c = v.attach((t) => got.push(JSON.parse(t)), (code, reason) => closed.push([code, reason]));
     subscribe(c);
+    stalled = true;
     await v.rest(place("stalled"));
     await v.flush();
     assert.equal(got.length, 1, "the subscribe reply, no events");

@@ -83,6 +83,12 @@ export class WsConnections {
     this.#conns.add(conn);
     return {
       onMessage: (text) => {
+        if (o.streamStalled?.() ?? o.chaos?.streamStalled()) {
+          // Silent stall: nothing gets through either way (a `ping` too), so a client that checks
+          // liveness with requests sees it; the request never reaches the venue.
+          o.log({ kind: "user_stream_stall", venue: "binance", request: methodOf(text) });
+          return;
+        }
         // The reply goes out now; the request's own user events follow (queued by deliver()).
         const r = faultedWsCall(o.chaos, text, () => o.ws.handle(conn.session, text), o.log);
         if (r.close) drop(1011, "simulated connection loss"); // chaos: placed, reply never sent
@@ -208,5 +214,15 @@ export class WsConnections {
   /** Forgets every connection (the server closes the sockets). */
   clear(): void {
     this.#conns.clear();
+  }
+}
+
+/** The method a request frame names (for the chaos log: never its params, which carry the key). */
+function methodOf(text: string): string {
+  try {
+    const m = JSON.parse(text)?.method;
+    return typeof m === "string" ? m.slice(0, 64) : "?";
+  } catch {
+    return "?";
   }
 }
