@@ -14,6 +14,7 @@ import type { ApiKey } from "./signing.ts";
 import { matchTrade } from "./sim_trades.ts";
 import { loadState, restore, saveState } from "./state.ts";
 import type { SpotSymbol } from "./symbols.ts";
+import { SaveGate } from "./save_gate.ts";
 import { type LineSink, TradingTruth } from "./truth.ts";
 import type { TradingChaos } from "./trading_chaos.ts";
 import type { OrderEvent } from "./types.ts";
@@ -70,13 +71,17 @@ export class TradingVenue {
   readonly #opts: TradingVenueOptions;
   readonly conns: WsConnections;
   readonly #limiter: RateLimiter | undefined;
-  #dirty = false;
-  #saving: Promise<void> = Promise.resolve();
+  readonly #gate: SaveGate;
 
   private constructor(opts: TradingVenueOptions, engine: MatchingEngine) {
     this.#opts = opts;
     this.engine = engine;
-    const truth = new TradingTruth(engine.symbols, opts.ordersTruth ?? null, opts.fillsTruth ?? null);
+    const path = opts.statePath;
+    const saves = this.#gate = new SaveGate(path ? () => saveState(path, engine) : null);
+    // Truth lines wait for the save that holds their change, like every other effect.
+    const gated = (sink: LineSink | null | undefined): LineSink | null =>
+      sink ? { write: (lines) => saves.after(() => sink.write(lines)) } : null;
+    const truth = new TradingTruth(engine.symbols, gated(opts.ordersTruth), gated(opts.fillsTruth));
     const chaos = opts.chaos;
     const tradesLagMs = opts.tradesLagMs ?? (chaos && (() => chaos.tradesLagMs()));
     this.ctx = {
@@ -99,7 +104,7 @@ export class TradingVenue {
       log: this.#log,
       now: opts.now,
       defaultAccount: opts.keys[0]?.account,
-      changed: () => void (this.#dirty = true),
+      changed: () => this.#saveSoon(),
     });
     const limiter = this.#limiter = opts.limits ? new RateLimiter(opts.limits) : undefined;
     const gate = (r: string, signed: boolean, p: URLSearchParams) => this.chaos.gate(r, signed, p);
@@ -119,8 +124,11 @@ export class TradingVenue {
       now: opts.now,
       chaos,
       log: this.#log,
-      // A failed save stays dirty and is retried by the next flush.
-      afterRequest: () => void this.flush().catch(() => {}),
+      // The reply leaves after the save that holds what the request changed.
+      afterRequest: (reply) => {
+        saves.after(reply);
+        void saves.flush().catch(() => {});
+      },
       streamDelayMs: opts.streamDelayMs,
       streamStalled: opts.streamStalled,
       wallNow: opts.wallNow,
@@ -154,15 +162,28 @@ export class TradingVenue {
 
   #log: ChaosSink = (e) => this.#opts.chaosLog?.(e);
 
+  /**
+   * Marks a change and saves it after the current call: a WebSocket request's reply, queued after its
+   * events, is then released by the same save and goes out first. A failed save stays dirty for the next.
+   */
+  #saveSoon(): void {
+    this.#gate.changed();
+    queueMicrotask(() => void this.#gate.flush().catch(() => {}));
+  }
+
   #changed(events: readonly OrderEvent[]): void {
-    this.#dirty = true;
     for (const e of events) {
       // First fill: the order leaves the unfilled-order count.
       if (e.fill && e.order.executedLots === e.fill.qtyLots) {
         this.#limiter?.filled(e.order.account, e.order.time, e.time);
       }
     }
-    this.conns.deliver(events);
+    if (this.conns.size > 0) {
+      // Execution ids and balances as of the change, so the save that releases them holds them too.
+      const user = this.ws.userEvents(events);
+      this.#gate.after(() => this.conns.deliver(events, user));
+    }
+    this.#saveSoon();
   }
 
   /** Chaos "an order disappears without an event" (venue_chaos.ts). */
@@ -190,16 +211,9 @@ export class TradingVenue {
     return this.conns.shutdown(graceMs);
   }
 
-  /** Writes the state file if anything changed since the last write (writes never overlap). */
+  /** Writes the state file if anything changed (writes never overlap), then releases waiting effects. */
   flush(): Promise<void> {
-    const path = this.#opts.statePath;
-    if (!path || !this.#dirty) return this.#saving;
-    this.#dirty = false;
-    this.#saving = this.#saving.catch(() => {}).then(() => saveState(path, this.engine)).catch((err) => {
-      this.#dirty = true;
-      throw err;
-    });
-    return this.#saving;
+    return this.#gate.flush();
   }
 
   /** Final save; connections are the server's to close. */

@@ -48,6 +48,7 @@ async function run(path: string, now: number, clientId: string): Promise<Ev[]> {
     price: "60000",
     newClientOrderId: clientId,
   });
+  await v.flush(); // replies and events leave once the state file holds the change
   await new Promise((r) => setTimeout(r, 0)); // the events follow their reply
   v.onTrade({
     venue: "binance",
@@ -60,6 +61,7 @@ async function run(path: string, now: number, clientId: string): Promise<Ev[]> {
     side: "sell",
     timeMs: now,
   });
+  await v.flush();
   await new Promise((r) => setTimeout(r, 0));
   c.close();
   await v.close(); // the final save
@@ -98,6 +100,86 @@ Deno.test("a state file from before execution ids were saved: I starts past any 
     // One order (NEW + a terminal event at most) and one fill: ids 1..3 may have been used.
     const ids = second.filter((e) => e.e === "executionReport").map((e) => e.I);
     assert.deepEqual(ids, [4, 5, 6]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a crash right after a client saw an ack and a fill (no close()): the state file already held both", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "trading_restart_test_" });
+  try {
+    const path = join(dir, "state.json");
+    const now = 1_700_000_000_000;
+    const open = () =>
+      TradingVenue.open({
+        symbols: [BTC],
+        accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 100_000, takerRate: 200_000 } },
+        keys: [{ key: KEY, secret: SECRET, account: "paper" }],
+        slippageBps: 0,
+        takerLiquidity: "unlimited",
+        now: () => now,
+        statePath: path,
+      });
+    const v = await open();
+    // What the state file held at the moment each frame reached the client.
+    const seen: string[] = [];
+    const onDisk = () => {
+      try {
+        const st = JSON.parse(Deno.readTextFileSync(path));
+        return `orders=${st.orders.length} nextTradeId=${st.nextTradeId}`;
+      } catch {
+        return "no state file";
+      }
+    };
+    const c = v.attach((t) => {
+      const f = JSON.parse(t);
+      const what = f.event?.e === "executionReport"
+        ? `${f.event.x}`
+        : f.id !== undefined
+        ? `reply ${f.id}`
+        : null;
+      if (what) seen.push(`${what}: ${onDisk()}`);
+    });
+    const signed = (p: Record<string, unknown>) => ({ ...p, signature: hmacHex(SECRET, wsPayload(p)) });
+    const send = (id: number, method: string, p: Record<string, unknown>) =>
+      c.onMessage(JSON.stringify({ id, method, params: signed({ ...p, apiKey: KEY, timestamp: now }) }));
+    send(1, "userDataStream.subscribe.signature", {});
+    send(2, "order.place", {
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "LIMIT",
+      timeInForce: "GTC",
+      quantity: "0.01",
+      price: "60000",
+      newClientOrderId: "crash-1",
+    });
+    const print = (tradeId: string) =>
+      v.onTrade({
+        venue: "binance",
+        inst: instrument("BTC-USDT"),
+        tradeId,
+        idNum: 1,
+        crossSeq: 1,
+        priceTicks: 5_999_000,
+        sizeLots: 1_000,
+        side: "sell",
+        timeMs: now,
+      });
+    await v.flush();
+    print("p1");
+    await v.flush();
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(seen, [
+      "reply 1: no state file",
+      "reply 2: orders=1 nextTradeId=1",
+      "NEW: orders=1 nextTradeId=1",
+      "TRADE: orders=1 nextTradeId=2",
+    ]);
+    // Crash: no close(). The reopened venue knows the order and hands out the next trade id.
+    const again = await open();
+    assert.equal(again.engine.orders.all.map((o) => o.clientOrderId).join(), "crash-1");
+    assert.equal(again.engine.nextTradeId, 2);
+    await again.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -23,8 +23,8 @@ export interface WsConnectionsOptions {
   readonly now: () => number;
   readonly chaos?: TradingChaos;
   readonly log: ChaosSink;
-  /** Runs after each request (the venue saves state). */
-  readonly afterRequest: () => void;
+  /** Runs a request's reply once the venue state holding its change is saved. */
+  readonly afterRequest: (reply: () => void) => void;
   /** Chaos knobs that win over `chaos` when given (see TradingVenueOptions). */
   readonly streamDelayMs?: () => number;
   readonly streamStalled?: () => boolean;
@@ -89,22 +89,22 @@ export class WsConnections {
           o.log({ kind: "user_stream_stall", venue: "binance", request: methodOf(text) });
           return;
         }
-        // The reply goes out now; the request's own user events follow (queued by deliver()).
         const r = faultedWsCall(o.chaos, text, () => o.ws.handle(conn.session, text), o.log);
-        if (r.close) drop(1011, "simulated connection loss"); // chaos: placed, reply never sent
-        if (r.delayMs > 0) this.#schedule(() => r.frames.forEach(send), r.delayMs);
-        else for (const f of r.frames) send(f);
-        o.afterRequest();
+        // Once saved, the reply goes out before the request's own user events (deliver() queues them).
+        o.afterRequest(() => {
+          if (r.close) drop(1011, "simulated connection loss"); // chaos: placed, reply never sent
+          if (r.delayMs > 0) this.#schedule(() => r.frames.forEach(send), r.delayMs);
+          else for (const f of r.frames) send(f);
+        });
       },
       close: () => void this.#conns.delete(conn),
     };
   }
 
   /** Fans an engine change's user events out to the subscribed sessions. */
-  deliver(events: readonly OrderEvent[]): void {
+  deliver(events: readonly OrderEvent[], user = this.#opts.ws.userEvents(events)): void {
     if (this.#conns.size === 0) return;
     const o = this.#opts;
-    const user = o.ws.userEvents(events);
     const chaos = o.chaos;
     const ids = () => events.map((e) => ({ clientOrderId: e.order.clientOrderId, orderId: e.order.orderId }));
     const deliver = () => {
