@@ -217,5 +217,12 @@ Deno.test("cancelFillRaceRate: the fill wins; cancel rejected not_found -2011; F
       orderId: orderIdOf(placed),
       fills: [{ orderId: orderIdOf(placed), tradeId: fills.value[0].tradeId }],
     }]);
+    // Settled as a maker fill: 10 USDT paid from the lock, 0.01 BTC less 10 bps commission in BTC.
+    const bal = await h.spot.balances();
+    assert.ok(bal.kind === "confirmed");
+    assert.deepEqual(bal.value.map((b) => [b.asset, b.free, b.locked]), [
+      ["BTC", "0.00999000", "0.00000000"],
+      ["USDT", "9990.00000000", "0.00000000"],
+    ]);
   });
 });

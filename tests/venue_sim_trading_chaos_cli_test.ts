@@ -59,6 +59,7 @@ Deno.test("venue-sim: --ack-5xx-unplaced-rate, then the chaos file's trading key
     assert.equal(stopped.code, 0);
     const text = Deno.readTextFileSync(`${dir}/chaos.jsonl`);
     assert.ok(!text.includes(KEY) && !text.includes(SECRET), "the chaos log never holds the key or secret");
+    assert.ok(!/signature|[0-9a-f]{64}/i.test(text), "nor a signature (an HMAC-SHA256 is 64 hex digits)");
     assert.deepEqual(
       jsonl(`${dir}/chaos.jsonl`).filter((l) => l.kind.startsWith("ack_")).map((
         l,

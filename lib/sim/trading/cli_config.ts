@@ -15,7 +15,7 @@ import type { TradingVenueOptions } from "./venue.ts";
 export const TRADING_HELP = `Trading (Binance spot private API on the same port; off unless --trading):
   --trading              serve signed REST under /binance/api/v3 and the WebSocket API at /binance/ws-api/v3
   --api-key KEY          the one accepted API key (64 letters/digits; default: generated per run)
-  --api-secret SECRET    its HMAC secret (default: generated with the key)
+  --api-secret SECRET    its HMAC secret (default: generated with the key; visible in ps: test keys only)
   --keys-file FILE       write {"apiKey","apiSecret"} here (mode 0600); required for a generated pair
   --balances LIST        starting balances, e.g. USDT=10000,BTC=0.5 (default USDT=10000)
   --maker-fee X          maker commission rate (default 0.001)

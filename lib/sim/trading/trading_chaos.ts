@@ -3,7 +3,7 @@
 // faults, so tests assert exact outcomes. Which knob does what (binance_trading.md §4):
 //   ackLostPlacedRate         order placed, reply -1007/503 (the client must query to learn it exists)
 //   ack5xxUnplacedRate        reply -1007/503 and the order never reached the engine
-//   ackDelayMs                every other order placement is acked this many wall ms late
+//   ackDelayMs                placements no other ack fault hit are acked this many wall ms late
 //   fillStreamBeforeTradesMs  a fill stays out of myTrades this long (the user stream has it first)
 //   tradesBeforeStreamMs      user events are held this long (myTrades has the fill first)
 //   userStreamStall           WebSocket API silent: no events, no replies (ping too); sockets stay open
@@ -12,12 +12,13 @@
 //   burst5xx                  `calls` signed REST calls (of every `everyCalls`) get 502, unprocessed
 //   storm429                  `calls` REST calls (of every `everyCalls`) get 429 -1003, unprocessed
 //   orphans                   orders someone else placed on the account (web_<id>), each placed once
-//   vanishClientOrderIds      open orders the venue expires without any user-data event, each once
+//   vanishClientOrderIds      open orders with these client ids expire without a user-data event (while listed)
 //   cancelFillRaceRate        share of cancels that lose the race to a fill at the order's limit
 // Windows of calls count from when their knob's value last changed (a re-read with the same value
 // does not restart them), so a test or an operator knows exactly which calls are hit.
 import { z } from "zod";
 import { mulberry32, type Rng } from "../../util/mulberry32.ts";
+import { CLIENT_ID } from "./validate.ts";
 import type { AckFault } from "./ack_faults.ts";
 
 const Rate = z.number().min(0).max(1);
@@ -64,7 +65,7 @@ export const TradingChaosSchema = z.object({
     message: "everyCalls must be more than calls",
   }).optional(),
   orphans: z.array(OrphanSchema).max(100).optional(),
-  vanishClientOrderIds: z.array(z.string().regex(/^[a-zA-Z0-9_-]{1,36}$/)).max(1000).optional(),
+  vanishClientOrderIds: z.array(z.string().regex(CLIENT_ID)).max(1000).optional(),
   cancelFillRaceRate: Rate.optional(),
 }).strict().refine(
   (c) => (c.ackLostPlacedRate ?? 0) + (c.ack5xxUnplacedRate ?? 0) + (c.ackConnectionClosedRate ?? 0) <= 1,

@@ -73,10 +73,16 @@ export class VenueChaos {
     for (const o of c?.orphans ?? []) if (!this.#orphansDone.has(o.id)) this.#orphan(o);
     const ids = c?.vanishClientOrderIds;
     if (!ids || ids.length === 0) return;
-    const wanted = new Set(ids);
+    const { engine } = this.#d.ctx;
     const now = this.#d.now();
-    for (const o of this.#d.ctx.engine.orders.all) {
-      if (isOpen(o) && wanted.has(o.clientOrderId)) this.vanish(o.orderId, now);
+    // By index, not a scan of every order ever placed: this runs on every call and every trade.
+    for (const account of engine.accounts.keys()) {
+      for (const symbol of engine.symbols.keys()) {
+        for (const id of ids) {
+          const o = engine.orders.openWithClientId(account, symbol, id);
+          if (o) this.vanish(o.orderId, now);
+        }
+      }
     }
   }
 
