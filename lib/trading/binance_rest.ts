@@ -141,8 +141,8 @@ export class BinanceRest {
       const now = this.fx.now();
       const limited = res.status === 429 || res.status === 418;
       const retry = limited ? retryAfterSec(res.headers.get("Retry-After"), now) : null;
-      // Windows are aligned to the venue's clock; an unknown offset (no sample) is taken as none.
-      const offset = this.clock.stale(now) ? null : this.clock.offsetMs;
+      // Windows are aligned to the venue's clock; an unknown offset (no sample yet) is taken as none.
+      const offset = this.clock.sampled ? this.clock.offsetMs : null;
       this.limits.observe(res.headers, now, retry, offset ?? 0);
       // A 429/418 without Retry-After still holds: to the venue's next minute, or 60 s if unknown.
       if (limited && retry === null) this.limits.blockUntil(defaultHoldUntil(now, offset));
