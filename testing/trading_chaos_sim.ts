@@ -30,6 +30,8 @@ export interface ChaosSim {
   connect(timeoutMs?: number): BinanceSpot;
   /** Writes the chaos file's `trading` key and has the simulator re-read it now. */
   setChaos(trading: ChaosConfig["trading"]): void;
+  /** The connector's clock (real time plus every advance). */
+  now(): number;
   /** Moves the simulator's wall clock and the connector's clock on together. */
   advance(ms: number): void;
   /** Moves only the simulator's clock on: the venue runs `ms` ahead of the connector. */
@@ -95,6 +97,7 @@ export async function startChaosSim(
       Deno.writeTextFileSync(chaosFile, JSON.stringify(trading ? { trading } : {}));
       t.sim.reloadChaos();
     },
+    now,
     advance: (ms) => {
       wall.advance(ms);
       skewMs += ms;

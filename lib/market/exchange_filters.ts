@@ -66,7 +66,11 @@ export function failedFilter(f: SymbolFilters, o: FilterOrder): FilterName | nul
   return null;
 }
 
-/** A symbol's filters from its exchangeInfo entry's `filters` array; null when one is unreadable. */
+/**
+ * A symbol's filters from its exchangeInfo entry's `filters` array; null when one is unreadable. A
+ * maximum too large for atoms (PEPE-sized maxQty "92233720368.00000000") reads as no maximum (0): no
+ * order this process can express exceeds it. Minimums, steps and ticks too large stay unreadable.
+ */
 export function filtersFromExchangeInfo(filters: readonly unknown[]): SymbolFilters | null {
   const by = new Map<string, Record<string, unknown>>();
   for (const x of filters) {
@@ -80,6 +84,7 @@ export function filtersFromExchangeInfo(filters: readonly unknown[]): SymbolFilt
     const v = by.get(filter)?.[key];
     if (v === undefined) return 0; // absent filter: no bound
     const n = typeof v === "string" ? parseAtoms(v) : "illegal";
+    if (n === "range" && key.startsWith("max")) return 0;
     return typeof n === "number" ? n : null;
   };
   const notional = by.get("NOTIONAL") ?? by.get("MIN_NOTIONAL");

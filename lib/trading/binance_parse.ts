@@ -3,7 +3,7 @@
 // fields are ignored, missing required ones throw (the caller turns that into an ambiguous outcome).
 import { z } from "zod";
 import { filtersFromExchangeInfo, type SymbolFilters } from "../market/exchange_filters.ts";
-import { type Balance, type Fill, ORDER_STATUSES, type VenueOrder } from "./venue.ts";
+import { type Balance, type Fill, ORDER_STATUSES, type OrderStatus, type VenueOrder } from "./venue.ts";
 
 const dec = z.string().regex(/^-?\d+(\.\d+)?$/);
 const int = z.number().int();
@@ -15,7 +15,7 @@ const OrderSchema = z.object({
   clientOrderId: z.string(),
   /** Cancel answers: the order's own id (clientOrderId is then the cancel's id). */
   origClientOrderId: z.string().optional(),
-  status: z.enum(ORDER_STATUSES).optional(),
+  status: z.string().optional(),
   side: z.enum(["BUY", "SELL"]).optional(),
   type: z.string().optional(),
   price: dec.optional(),
@@ -47,14 +47,28 @@ const AccountSchema = z.object({
 
 const ServerTimeSchema = z.object({ serverTime: int });
 
+/**
+ * The venue's order state: one of ORDER_STATUSES as `status`, anything else kept as `unknownStatus`
+ * (status left absent). The order's existence and ids are still confirmed facts; guessing its state
+ * could claim open or done wrongly, and failing the parse would leave a real order ambiguous forever.
+ */
+export function orderState(raw: string | undefined): Pick<VenueOrder, "status" | "unknownStatus"> {
+  if (raw === undefined) return {};
+  return (ORDER_STATUSES as readonly string[]).includes(raw)
+    ? { status: raw as OrderStatus }
+    : { unknownStatus: raw };
+}
+
 function order(o: z.infer<typeof OrderSchema>): VenueOrder {
   const out: Record<string, unknown> = {
     symbol: o.symbol,
     orderId: o.orderId,
     clientOrderId: o.origClientOrderId ?? o.clientOrderId,
   };
+  const state = orderState(o.status);
   const opt: [string, unknown][] = [
-    ["status", o.status],
+    ["status", state.status],
+    ["unknownStatus", state.unknownStatus],
     ["side", o.side],
     ["type", o.type],
     ["price", o.price],
@@ -105,13 +119,20 @@ const ExchangeInfoSchema = z.object({
   symbols: z.array(z.object({ symbol: z.string(), filters: z.array(z.unknown()) })),
 });
 
-/** GET /api/v3/exchangeInfo -> each symbol's order filters (a symbol whose filters are unreadable throws). */
-export function parseExchangeFilters(json: unknown): ReadonlyMap<string, SymbolFilters> {
-  const out = new Map<string, SymbolFilters>();
+export interface ExchangeFilters {
+  readonly filters: ReadonlyMap<string, SymbolFilters>;
+  /** Symbols whose filters could not be read: skipped (the venue judges their orders), never the load. */
+  readonly skipped: readonly { readonly symbol: string; readonly why: string }[];
+}
+
+/** GET /api/v3/exchangeInfo -> each symbol's order filters; one unreadable symbol is skipped, not fatal. */
+export function parseExchangeFilters(json: unknown): ExchangeFilters {
+  const filters = new Map<string, SymbolFilters>();
+  const skipped: { symbol: string; why: string }[] = [];
   for (const s of ExchangeInfoSchema.parse(json).symbols) {
     const f = filtersFromExchangeInfo(s.filters);
-    if (!f) throw new Error(`exchangeInfo: unreadable filters for ${s.symbol}`);
-    out.set(s.symbol, f);
+    if (f) filters.set(s.symbol, f);
+    else skipped.push({ symbol: s.symbol, why: "a filter value is not a decimal atoms can hold" });
   }
-  return out;
+  return { filters, skipped };
 }

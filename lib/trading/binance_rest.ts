@@ -8,7 +8,13 @@ import { parseServerTime } from "./binance_parse.ts";
 import { encodeParams, type Params, signRest } from "./binance_sign.ts";
 import { offsetSample, VenueClock } from "./clock_offset.ts";
 import type { ApiCredentials } from "./credentials.ts";
-import { BINANCE_SPOT_LIMITS, RateLimitBook, type RateLimitConfig, retryAfterSec } from "./rate_limits.ts";
+import {
+  BINANCE_SPOT_LIMITS,
+  defaultHoldUntil,
+  RateLimitBook,
+  type RateLimitConfig,
+  retryAfterSec,
+} from "./rate_limits.ts";
 import type { Outcome } from "./venue.ts";
 
 export interface RestConfig {
@@ -89,7 +95,15 @@ export class BinanceRest {
       const hold = this.limits.holdUntil(this.fx.now(), opts.isOrder ?? false);
       if (hold === null) return null;
       const msg = `held back until ${new Date(hold).toISOString()} (Retry-After or a full rate-limit window)`;
-      return { kind: "rejected", reason: "rate_limited", code: null, msg, httpStatus: null, retryAtMs: hold };
+      return {
+        kind: "rejected",
+        reason: "rate_limited",
+        code: null,
+        msg,
+        httpStatus: null,
+        retryAtMs: hold,
+        local: true,
+      };
     };
     const before = held();
     if (before) return before;
@@ -125,12 +139,19 @@ export class BinanceRest {
       });
       const text = await res.text();
       const now = this.fx.now();
-      const retry = res.status === 429 || res.status === 418
-        ? retryAfterSec(res.headers.get("Retry-After"), now)
-        : null;
-      this.limits.observe(res.headers, now, retry);
+      const limited = res.status === 429 || res.status === 418;
+      const retry = limited ? retryAfterSec(res.headers.get("Retry-After"), now) : null;
+      // Windows are aligned to the venue's clock; an unknown offset (no sample yet) is taken as none.
+      const offset = this.clock.sampled ? this.clock.offsetMs : null;
+      this.limits.observe(res.headers, now, retry, offset ?? 0);
+      // A 429/418 without Retry-After still holds: to the venue's next minute, or 60 s if unknown.
+      if (limited && retry === null) this.limits.blockUntil(defaultHoldUntil(now, offset));
       const out = classify({ status: res.status, text, retryAfterSec: retry }, parse, now);
       if (out.kind === "rejected" && out.code === -1021) this.clock.invalidate();
+      // The retry time is the book's own hold, so the answer and the next request never disagree.
+      if (limited && out.kind === "rejected") {
+        return { ...out, retryAtMs: this.limits.holdUntil(now, opts.isOrder ?? false) ?? now };
+      }
       return out;
     } catch (e) {
       // Deno puts the useful part (and the URL, signature included) in the error's cause.

@@ -1,7 +1,9 @@
 // The Binance spot execution venue: the ExecutionVenue calls over signed REST (binance_trading.md §2)
-// and the user stream over the WebSocket API. Client order ids are the loop's: checked locally against
-// the charset Binance documents (FIX: ^[a-zA-Z0-9-_]{1,36}$) so a bad one never leaves the process; so
-// are the symbol's filters once loadFilters() read them (the venue's -1013, refused before sending).
+// and the user stream over the WebSocket API. A new order's client id is the loop's: checked locally
+// against the charset Binance documents (FIX only: ^[a-zA-Z0-9-_]{1,36}$) so a bad one never leaves the
+// process; cancel and query take any id the venue may hold (REST's charset is unconfirmed), only an
+// empty one is refused. New orders are checked against the symbol's filters once loadFilters() read
+// them (the venue's -1013, refused before sending); a -1013 the check let through reloads them.
 import { parseAtoms } from "../market/atoms.ts";
 import { failedFilter, type SymbolFilters } from "../market/exchange_filters.ts";
 import {
@@ -54,10 +56,30 @@ export function placeParams(r: OrderRequest): Params {
   };
 }
 
+/** A refusal made here: nothing was sent (venue.ts `local`). */
+function localRefusal<T>(reason: "bad_request" | "filter", msg: string): Outcome<T> {
+  return { kind: "rejected", reason, code: null, msg, httpStatus: null, local: true };
+}
+
 function badClientId<T>(id: string): Outcome<T> | null {
   if (CLIENT_ID_RE.test(id)) return null;
-  const msg = "client order id must match ^[a-zA-Z0-9-_]{1,36}$ (not sent)";
-  return { kind: "rejected", reason: "bad_request", code: null, msg, httpStatus: null };
+  return localRefusal("bad_request", "client order id must match ^[a-zA-Z0-9-_]{1,36}$ (not sent)");
+}
+
+/** Cancel/query: the order by venue id and/or client id; neither given is the caller's bug (not sent). */
+function orderRef<T>(clientOrderId: string, orderId?: number): Params | Outcome<T> {
+  if (clientOrderId === "" && orderId === undefined) {
+    return localRefusal("bad_request", "an order needs a client order id or an order id (not sent)");
+  }
+  return { orderId, origClientOrderId: clientOrderId === "" ? undefined : clientOrderId };
+}
+
+const isOutcome = <T>(v: Params | Outcome<T>): v is Outcome<T> => typeof v.kind === "string";
+
+/** What loadFilters() read: how many symbols are checked locally, which were skipped and why. */
+export interface FiltersLoaded {
+  readonly symbols: number;
+  readonly skipped: readonly { readonly symbol: string; readonly why: string }[];
 }
 
 /** The filter a request fails by the symbol's exchangeInfo filters, as a local refusal (null: send it). */
@@ -76,14 +98,14 @@ function filterDenied<T>(req: OrderRequest, f: SymbolFilters | undefined): Outco
     refPrice: null, // the venue's reference price is not known here: MARKET notional is the venue's
   });
   if (!failed) return null;
-  const msg = `Filter failure: ${failed} (checked locally, not sent)`;
-  return { kind: "rejected", reason: "filter", code: null, msg, httpStatus: null };
+  return localRefusal("filter", `Filter failure: ${failed} (checked locally, not sent)`);
 }
 
 export class BinanceSpot implements ExecutionVenue {
   readonly name = "binance-spot";
   readonly rest: BinanceRest;
   readonly #filters = new Map<string, SymbolFilters>();
+  #filtersAtMs: number | null = null;
 
   constructor(
     private readonly cfg: BinanceSpotConfig,
@@ -93,34 +115,58 @@ export class BinanceSpot implements ExecutionVenue {
     this.rest = new BinanceRest(cfg.rest, creds, fx.rest);
   }
 
-  /** Reads every symbol's filters from exchangeInfo; later places are checked against them first. */
-  async loadFilters(): Promise<Outcome<number>> {
+  /**
+   * Reads every symbol's filters from exchangeInfo (replacing what was read before); later places are
+   * checked against them first. A symbol whose filters cannot be read is skipped (the venue judges it).
+   */
+  async loadFilters(): Promise<Outcome<FiltersLoaded>> {
     const out = await this.rest.call("GET", "/api/v3/exchangeInfo", {}, parseExchangeFilters, {
       signed: false,
     });
     if (out.kind !== "confirmed") return out;
-    for (const [symbol, f] of out.value) this.#filters.set(symbol, f);
-    return { kind: "confirmed", value: out.value.size };
+    this.#filters.clear();
+    for (const [symbol, f] of out.value.filters) this.#filters.set(symbol, f);
+    this.#filtersAtMs = this.fx.rest.now();
+    return { kind: "confirmed", value: { symbols: out.value.filters.size, skipped: out.value.skipped } };
+  }
+
+  /** How old the filters checked against are (ms, local clock); null before the first load. */
+  filtersAgeMs(): number | null {
+    return this.#filtersAtMs === null ? null : this.fx.rest.now() - this.#filtersAtMs;
   }
 
   async place(req: OrderRequest): Promise<Outcome<VenueOrder>> {
-    return badClientId(req.clientOrderId) ?? filterDenied(req, this.#filters.get(req.symbol)) ??
-      await this.rest.call("POST", "/api/v3/order", placeParams(req), parseOrder, {
-        signed: true,
-        isOrder: true,
-      });
+    const f = this.#filters.get(req.symbol);
+    const refused = badClientId<VenueOrder>(req.clientOrderId) ?? filterDenied<VenueOrder>(req, f);
+    if (refused) return refused;
+    const out = await this.rest.call("POST", "/api/v3/order", placeParams(req), parseOrder, {
+      signed: true,
+      isOrder: true,
+    });
+    // The venue's filters changed under the copy that passed this order: read them again (the
+    // outcome stays the venue's rejection; the loop decides what to place next).
+    if (f && out.kind === "rejected" && out.code === -1013 && out.reason === "filter") {
+      await this.loadFilters();
+    }
+    return out;
   }
 
   async cancel(req: CancelRequest): Promise<Outcome<VenueOrder>> {
-    const params = { symbol: req.symbol, origClientOrderId: req.clientOrderId };
-    return badClientId(req.clientOrderId) ??
-      await this.rest.call("DELETE", "/api/v3/order", params, parseOrder, { signed: true });
+    const ref = orderRef<VenueOrder>(req.clientOrderId, req.orderId);
+    if (isOutcome(ref)) return ref;
+    const params = { symbol: req.symbol, ...ref };
+    return await this.rest.call("DELETE", "/api/v3/order", params, parseOrder, { signed: true });
+  }
+
+  /** DELETE /api/v3/openOrders: every open order on the symbol, whatever its client id. */
+  cancelAll(symbol: string): Promise<Outcome<readonly VenueOrder[]>> {
+    return this.rest.call("DELETE", "/api/v3/openOrders", { symbol }, parseOrders, { signed: true });
   }
 
   async queryByClientId(symbol: string, clientOrderId: string): Promise<Outcome<VenueOrder>> {
-    const params = { symbol, origClientOrderId: clientOrderId };
-    return badClientId(clientOrderId) ??
-      await this.rest.call("GET", "/api/v3/order", params, parseOrder, { signed: true });
+    const ref = orderRef<VenueOrder>(clientOrderId);
+    if (isOutcome(ref)) return ref;
+    return await this.rest.call("GET", "/api/v3/order", { symbol, ...ref }, parseOrder, { signed: true });
   }
 
   openOrders(symbol?: string): Promise<Outcome<readonly VenueOrder[]>> {

@@ -79,8 +79,13 @@ Deno.test("429 with Retry-After: rejected with the retry time, and nothing goes 
     const before = sent.length;
     const held = await h.spot.queryByClientId("BTCUSDT", "r-1");
     assert.equal(
-      held.kind === "rejected" && `${held.reason} ${held.code} ${held.httpStatus}`,
-      "rate_limited null null",
+      held.kind === "rejected" && `${held.reason} ${held.code} ${held.httpStatus} ${held.local}`,
+      "rate_limited null null true",
+    );
+    assert.equal(
+      held.kind === "rejected" && held.retryAtMs,
+      out.retryAtMs,
+      "the answer's retry time is the hold",
     );
     assert.equal(sent.length, before, "held back locally");
     h.advance(30_000);
@@ -91,6 +96,54 @@ Deno.test("429 with Retry-After: rejected with the retry time, and nothing goes 
       "the 429 placed nothing",
     );
     assert.equal(sent.length, before + 1);
+  } finally {
+    await h.close();
+  }
+});
+
+/** Records like recordingFetch, and takes Retry-After off every 429 (a venue or proxy that sends none). */
+const withoutRetryAfter = (sent: string[]): typeof fetch => async (input, init) => {
+  const res = await recordingFetch(sent)(input, init);
+  if (res.status !== 429) return res;
+  const headers = new Headers(res.headers);
+  headers.delete("Retry-After");
+  return new Response(await res.text(), { status: res.status, headers });
+};
+
+Deno.test("429 without Retry-After: held to the end of the venue's minute (60 s with no clock), retryAtMs = the hold", async () => {
+  const sent: string[] = [];
+  const h = await startChaosSim({ fetch: withoutRetryAfter(sent) });
+  try {
+    // No clock sample yet (the sync itself is refused): 60 s from the answer.
+    h.setChaos({ storm429: { calls: 1 } });
+    const now = h.now;
+    const t0 = now();
+    const first = await h.spot.rest.syncClock();
+    const t1 = now();
+    assert.ok(first.kind === "rejected" && first.httpStatus === 429 && first.local === undefined);
+    const at = first.retryAtMs!;
+    assert.ok(at >= t0 + 60_000 && at <= t1 + 60_000, `retryAtMs ${at - t0} ms after the call`);
+    const held = await h.spot.balances();
+    assert.deepEqual(held.kind === "rejected" && [held.local, held.retryAtMs], [true, at]);
+    assert.equal(sent.length, 1, "held back locally");
+    h.advance(60_000);
+    assert.equal((await h.spot.balances()).kind, "confirmed", "clock synced, the hold over");
+    // With the venue's clock known (5.5 s ahead): to the venue's next minute boundary.
+    h.venueAhead(5_500);
+    assert.equal((await h.spot.rest.syncClock()).kind, "confirmed");
+    const offset = h.spot.rest.clock.offsetMs;
+    h.setChaos({ storm429: { calls: 1, retryAfterS: 9 } }); // a new storm (its header is taken off too)
+    const t2 = now();
+    const second = await h.spot.place(resting("w-1"));
+    const t3 = now();
+    assert.ok(second.kind === "rejected" && second.code === -1003 && second.retryAtMs !== undefined);
+    const end = second.retryAtMs;
+    assert.equal((end + offset) % 60_000, 0, "a venue minute boundary");
+    assert.ok(end > t2 && end <= t3 + 60_000, "the minute the answer came in");
+    const before = sent.length;
+    const q = await h.spot.queryByClientId("BTCUSDT", "w-1");
+    assert.deepEqual(q.kind === "rejected" && [q.local, q.retryAtMs], [true, end]);
+    assert.equal(sent.length, before);
   } finally {
     await h.close();
   }

@@ -4,7 +4,8 @@
 // end the session; other event types are ignored; anything unreadable is reported, never thrown.
 import { z } from "zod";
 import { type VenueError, venueError } from "./binance_outcome.ts";
-import { type Fill, ORDER_STATUSES, type UserEvent, type VenueOrder } from "./venue.ts";
+import { orderState } from "./binance_parse.ts";
+import type { Fill, UserEvent, VenueOrder } from "./venue.ts";
 
 export type Frame =
   | {
@@ -35,7 +36,7 @@ const ExecutionReport = z.object({
   p: dec,
   q: dec,
   x: z.string(),
-  X: z.enum(ORDER_STATUSES),
+  X: z.string(),
   r: z.string(),
   i: z.number().int(),
   l: dec,
@@ -60,7 +61,7 @@ function executionEvent(raw: unknown): UserEvent {
     symbol: e.s,
     orderId: e.i,
     clientOrderId: e.C ? e.C : e.c,
-    status: e.X,
+    ...orderState(e.X),
     side: e.S,
     type: e.o,
     price: e.p,

@@ -38,6 +38,11 @@ export class VenueClock {
     this.#sample = null;
   }
 
+  /** True once a sample was taken (an old one is still the best estimate of the venue's clock). */
+  get sampled(): boolean {
+    return this.#sample !== null;
+  }
+
   get offsetMs(): number {
     return this.#sample?.offsetMs ?? 0;
   }

@@ -1,7 +1,8 @@
 // Rate-limit bookkeeping from Binance's response headers (binance_trading.md §4 "Rate limits"):
 // X-MBX-USED-WEIGHT-<n><S|M|H|D> on every answer, X-MBX-ORDER-COUNT-<n><unit> on order answers, and
 // Retry-After (seconds) on 429/418. Requests wait until Retry-After has passed, and an order is held
-// back when the venue's own count says its calendar-aligned window is full. Pure: time is a parameter.
+// back when the venue's own count says its calendar-aligned window (on the venue's clock) is full.
+// Pure: time and the venue's clock offset are parameters.
 
 export interface RateLimitConfig {
   /** REQUEST_WEIGHT per minute (exchangeInfo.rateLimits; documented 6000). */
@@ -40,15 +41,18 @@ export class RateLimitBook {
 
   constructor(private readonly limits: RateLimitConfig = BINANCE_SPOT_LIMITS) {}
 
-  /** Records the counters of one answer; `retryAfterSec` (from a 429/418) blocks every request until then. */
-  observe(headers: Headers, nowMs: number, retryAfterSec: number | null = null): void {
+  /**
+   * Records the counters of one answer; `retryAfterSec` (from a 429/418) blocks every request until
+   * then. Windows align to the venue's clock: `serverOffsetMs` is venue time minus local time.
+   */
+  observe(headers: Headers, nowMs: number, retryAfterSec: number | null = null, serverOffsetMs = 0): void {
     for (const [name, raw] of headers) {
       const m = HEADER_RE.exec(name);
       const value = Number(raw);
       if (!m || !Number.isFinite(value)) continue;
       const windowMs = Number(m[2]) * UNIT_MS[m[3].toUpperCase()];
       const key = `${m[1].toLowerCase()}-${m[2]}${m[3].toLowerCase()}`;
-      this.#counts.set(key, { value, windowStartMs: nowMs - (nowMs % windowMs), windowMs });
+      this.#counts.set(key, { value, windowStartMs: windowStart(nowMs, windowMs, serverOffsetMs), windowMs });
     }
     if (retryAfterSec !== null && retryAfterSec >= 0) {
       this.#blockedUntilMs = Math.max(this.#blockedUntilMs, nowMs + retryAfterSec * 1000);
@@ -88,6 +92,21 @@ export class RateLimitBook {
     for (const [k, c] of this.#counts) if (nowMs < c.windowStartMs + c.windowMs) counts[k] = c.value;
     return { counts, blockedUntilMs: this.#blockedUntilMs };
   }
+}
+
+/** Start (local ms) of the window of `windowMs` holding `nowMs`, calendar-aligned on the venue's clock. */
+function windowStart(nowMs: number, windowMs: number, serverOffsetMs: number): number {
+  const server = nowMs + serverOffsetMs;
+  return server - (((server % windowMs) + windowMs) % windowMs) - serverOffsetMs;
+}
+
+/**
+ * The hold after a 429/418 that named no Retry-After: the end of the venue's current 1-minute weight
+ * window (`serverOffsetMs` known), else 60 s from now.
+ */
+export function defaultHoldUntil(nowMs: number, serverOffsetMs: number | null): number {
+  if (serverOffsetMs === null) return nowMs + 60_000;
+  return windowStart(nowMs, 60_000, serverOffsetMs) + 60_000;
 }
 
 /** Retry-After in seconds from a header value (integer seconds; an HTTP date is read too), or null. */

@@ -40,8 +40,10 @@ export interface VenueOrder {
   readonly symbol: string;
   readonly orderId: number;
   readonly clientOrderId: string;
-  /** Absent in an ACK-only answer. */
+  /** Absent in an ACK-only answer, and when the venue named a state this code does not know. */
   readonly status?: OrderStatus;
+  /** The venue's own state name when it is none of ORDER_STATUSES (status then absent): look it up. */
+  readonly unknownStatus?: string;
   readonly side?: Side;
   readonly type?: string;
   readonly price?: string;
@@ -97,6 +99,12 @@ export type Outcome<T> =
     readonly httpStatus: number | null;
     /** Rate limits: the earliest time (ms, local clock) a retry may go out. */
     readonly retryAtMs?: number;
+    /**
+     * True when the connector refused it itself (a client id it will not send, a failed exchange
+     * filter, a Retry-After or full rate-limit window still running): nothing was sent, so this is
+     * not a venue decision. Absent on the venue's own rejections.
+     */
+    readonly local?: true;
   }
   | {
     readonly kind: "ambiguous";
@@ -131,13 +139,18 @@ export type UserEvent =
 
 export interface CancelRequest {
   readonly symbol: string;
+  /** The order's client id; "" when `orderId` names the order alone. */
   readonly clientOrderId: string;
+  /** The venue's order id (adopted orphans whatever their client id); with a client id, both must match. */
+  readonly orderId?: number;
 }
 
 export interface ExecutionVenue {
   readonly name: string;
   place(req: OrderRequest): Promise<Outcome<VenueOrder>>;
   cancel(req: CancelRequest): Promise<Outcome<VenueOrder>>;
+  /** Cancels every open order on `symbol` (a kill switch); outcomes as for cancel. */
+  cancelAll(symbol: string): Promise<Outcome<readonly VenueOrder[]>>;
   /** A query of an order that does not exist is `rejected` with reason `not_found` (it may still appear). */
   queryByClientId(symbol: string, clientOrderId: string): Promise<Outcome<VenueOrder>>;
   openOrders(symbol?: string): Promise<Outcome<readonly VenueOrder[]>>;
