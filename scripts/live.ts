@@ -19,12 +19,12 @@ Flags:
 Env: LIVE_STATE_DIR (default data/live/), LIVE_ADMIN_TOKEN or LIVE_ADMIN_TOKEN_FILE.
 Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config or port busy.`;
 
-async function main(args: string[]): Promise<number> {
+function main(args: string[]): Promise<number> {
   const parsed = parseFlags(args, {
     help: HELP,
     options: { start: { type: "string" }, port: { type: "string" } },
   });
-  if (!parsed) return EXIT.OK;
+  if (!parsed) return Promise.resolve(EXIT.OK);
   throw new EnvironmentError("the loop engine (lib/live LiveLoop) is not wired into ./tp live yet");
 }
 
