@@ -70,7 +70,15 @@ export function createLiveMetrics(view: () => LiveView, now: () => number): Live
     "live_loop_orders_total",
     "Order lifecycle events by venue, symbol and event (placed, acknowledged, rejected, canceled, filled).",
     ["venue", "symbol", "event"],
-    (v) => v.orders.map((o) => [{ venue: o.venue, symbol: o.symbol, event: o.event }, o.count] as const),
+    (v) => {
+      // Every event of a pair the loop has seen, zeros included, so rate() and absence checks work.
+      const n = new Map(v.orders.map((o) => [`${o.venue}|${o.symbol}|${o.event}`, o.count]));
+      const pairs = [...new Set(v.orders.map((o) => `${o.venue}|${o.symbol}`))];
+      return pairs.flatMap((p) => {
+        const [venue, symbol] = p.split("|");
+        return ORDER_EVENTS.map((event) => [{ venue, symbol, event }, n.get(`${p}|${event}`) ?? 0] as const);
+      });
+    },
   );
   labelledCounter(
     "live_loop_fills_total",

@@ -17,6 +17,8 @@ Deno.test("live_loop metrics: every contract name, read from the view at scrape 
   assert.deepEqual(samples(body, "live_loop_orders_total"), [
     'live_loop_orders_total{venue="binance",symbol="BTC-USDT",event="placed"} 3',
     'live_loop_orders_total{venue="binance",symbol="BTC-USDT",event="acknowledged"} 3',
+    'live_loop_orders_total{venue="binance",symbol="BTC-USDT",event="rejected"} 0',
+    'live_loop_orders_total{venue="binance",symbol="BTC-USDT",event="canceled"} 0',
     'live_loop_orders_total{venue="binance",symbol="BTC-USDT",event="filled"} 2',
   ]);
   assert.deepEqual(samples(body, "live_loop_fills_total"), [
