@@ -1,15 +1,26 @@
-// live_loop's /metrics on an owned prom-client Registry. Counters and gauges are read at scrape time
-// (collect()) from the loop's snapshot (LiveView), so the loop never touches prom-client; the fsync
-// histogram is observed as each durable write completes. The names are public API: dashboards and
-// alerts use them.
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+// live_loop's /metrics on an owned prom-client Registry. Every series is read at scrape time
+// (collect()) from the loop's snapshot (LoopView), so the loop never touches prom-client. The view
+// holds atoms of 1e-8 and basis points; the metrics are in units (base, quote) and ratios. The names
+// are public API: dashboards and alerts use them.
+import { Counter, Gauge, type Metric, Registry } from "prom-client";
 import { RISK_REASONS } from "../oms/risk.ts";
-import { type LiveView, ORDER_EVENTS, RECONCILE_OUTCOMES } from "./service_view.ts";
+import type { HistogramView, LoopView, ReconcileOutcome } from "./loop_view.ts";
 
-/** fsync of the event log, seconds: a healthy disk is well under 10 ms; 1 s means trouble. */
-export const FSYNC_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const ATOMS = 1e8;
+export const ORDER_EVENTS = ["placed", "acknowledged", "rejected", "canceled", "filled"] as const;
+export const RECONCILE_OUTCOMES: readonly ReconcileOutcome[] = [
+  "requeued",
+  "adopted",
+  "applied",
+  "queried",
+  "resolved",
+  "missed_fill",
+  "problem",
+  "succeeded",
+  "failed",
+];
 
-/** Bad requests on the loop's port, by reason (counted; never an error that stops the loop). */
+/** Requests refused on the loop's port, by reason (counted; never an error that stops the loop). */
 export const BAD_REQUEST_REASONS = [
   "not_found",
   "method",
@@ -21,18 +32,49 @@ export type BadRequestReason = typeof BAD_REQUEST_REASONS[number];
 
 export interface LiveMetrics {
   readonly registry: Registry;
-  /** One durable (fsynced) event-log write took this long. */
-  observeFsync(seconds: number): void;
   badRequest(reason: BadRequestReason): void;
 }
 
-/** Seconds since the dependency last showed life, or since start when it never has. */
-export const ageSeconds = (lastMs: number | null, startedMs: number, nowMs: number): number =>
-  Math.max(0, nowMs - (lastMs ?? startedMs)) / 1000;
+/** The venue's heartbeat age in seconds: since its last user-stream event, else since the shell started. */
+export const heartbeatAgeSeconds = (v: LoopView, startedMs: number): number =>
+  (v.stream.heartbeatAgeMs ?? Math.max(0, v.nowMs - startedMs)) / 1000;
 
-export function createLiveMetrics(view: () => LiveView, now: () => number): LiveMetrics {
+/** Counts by key, every `known` key present (zeros included) so rate() and absence checks work. */
+const withZeros = (
+  known: readonly string[],
+  counts: Readonly<Record<string, number>>,
+): [string, number][] => [
+  ...known.map((k) => [k, counts[k] ?? 0] as [string, number]),
+  ...Object.entries(counts).filter(([k]) => !known.includes(k)),
+];
+
+type Sample = {
+  readonly metricName?: string;
+  readonly labels: Record<string, string | number>;
+  value: number;
+};
+
+/** A metric whose samples are computed whole on each scrape (what prom-client's classes cannot show). */
+function custom(name: string, help: string, type: "gauge" | "histogram", samples: () => Sample[]): Metric {
+  const get = () => ({ name, help, type, aggregator: "sum", values: samples() });
+  return { name, help, type, aggregator: "sum", get, reset() {} } as unknown as Metric;
+}
+
+/** A histogram rendered from the view's cumulative buckets (prom-client's own cannot be set). */
+const histogramFrom = (name: string, help: string, read: () => HistogramView): Metric =>
+  custom(name, help, "histogram", (): Sample[] => {
+    const h = read();
+    return [
+      ...h.bounds.map((le, i) => ({ metricName: `${name}_bucket`, labels: { le }, value: h.counts[i] })),
+      { metricName: `${name}_bucket`, labels: { le: "+Inf" }, value: h.count },
+      { metricName: `${name}_sum`, labels: {}, value: h.sumSeconds },
+      { metricName: `${name}_count`, labels: {}, value: h.count },
+    ];
+  });
+
+export function createLiveMetrics(view: () => LoopView, startedMs: number): LiveMetrics {
   const registry = new Registry();
-  const gauge = (name: string, help: string, read: (v: LiveView) => number) =>
+  const gauge = (name: string, help: string, read: (v: LoopView) => number) =>
     new Gauge({
       name,
       help,
@@ -41,7 +83,7 @@ export function createLiveMetrics(view: () => LiveView, now: () => number): Live
         this.set(read(view()));
       },
     });
-  type Rows<L extends string> = (v: LiveView) => readonly (readonly [Record<L, string>, number])[];
+  type Rows<L extends string> = (v: LoopView) => readonly (readonly [Record<L, string>, number])[];
   /** Labelled series read whole from the view on each scrape (rows vanish when the view drops them). */
   const labelledGauge = <L extends string>(name: string, help: string, labelNames: L[], rows: Rows<L>) =>
     new Gauge({
@@ -71,35 +113,48 @@ export function createLiveMetrics(view: () => LiveView, now: () => number): Live
     "Order lifecycle events by venue, symbol and event (placed, acknowledged, rejected, canceled, filled).",
     ["venue", "symbol", "event"],
     (v) => {
-      // Every event of a pair the loop has seen, zeros included, so rate() and absence checks work.
-      const n = new Map(v.orders.map((o) => [`${o.venue}|${o.symbol}|${o.event}`, o.count]));
-      const pairs = [...new Set(v.orders.map((o) => `${o.venue}|${o.symbol}`))];
-      return pairs.flatMap((p) => {
-        const [venue, symbol] = p.split("|");
-        return ORDER_EVENTS.map((event) => [{ venue, symbol, event }, n.get(`${p}|${event}`) ?? 0] as const);
-      });
+      const symbols = [...new Set(Object.keys(v.counters.orders).map((k) => k.split("|")[0]))];
+      return symbols.flatMap((symbol) =>
+        ORDER_EVENTS.map((event) =>
+          [{ venue: v.venue, symbol, event }, v.counters.orders[`${symbol}|${event}`] ?? 0] as const
+        )
+      );
     },
   );
   labelledCounter(
     "live_loop_fills_total",
     "Fills recorded (each venue trade once), by venue and symbol.",
     ["venue", "symbol"],
-    (v) => v.fills.map((f) => [{ venue: f.venue, symbol: f.symbol }, f.count] as const),
+    (v) => Object.entries(v.counters.fills).map(([symbol, n]) => [{ venue: v.venue, symbol }, n] as const),
   );
   labelledGauge(
     "live_loop_position",
     "Position in base units per venue and symbol, from the OMS state (survives restarts).",
     ["venue", "symbol"],
-    (v) => v.positions.map((p) => [{ venue: p.venue, symbol: p.symbol }, p.base] as const),
+    (v) => v.positions.map((p) => [{ venue: v.venue, symbol: p.symbol }, p.qty / ATOMS] as const),
   );
-  gauge("live_loop_equity", "Account equity in quote currency (marked at the last close).", (v) => v.equity);
-  gauge("live_loop_pnl_realized", "Realized PnL in quote currency, fees included.", (v) => v.pnlRealized);
+  // Absent (not 0) until every held asset has a mark: prom-client's own gauge always shows a value.
+  registry.registerMetric(
+    custom("live_loop_equity", "Account equity in quote currency at the last marks.", "gauge", () => {
+      const e = view().equity.equity;
+      return e === null ? [] : [{ labels: {}, value: e / ATOMS }];
+    }),
+  );
+  gauge(
+    "live_loop_pnl_realized",
+    "Realized PnL in quote currency, fees included.",
+    (v) => v.equity.pnlRealized / ATOMS,
+  );
   gauge(
     "live_loop_pnl_unrealized",
-    "Unrealized PnL of open positions at the last close.",
-    (v) => v.pnlUnrealized,
+    "Unrealized PnL of open positions at the last close, quote currency.",
+    (v) => v.equity.pnlUnrealized / ATOMS,
   );
-  gauge("live_loop_drawdown_ratio", "Fall of equity from its peak, 0..1.", (v) => v.drawdownRatio);
+  gauge(
+    "live_loop_drawdown_ratio",
+    "Fall of equity from its peak, 0..1.",
+    (v) => v.equity.drawdownBps / 10_000,
+  );
   gauge(
     "live_loop_kill_switch_engaged",
     "1 while the kill switch is HALTED (no new exposure), 0 when ACTIVE.",
@@ -107,41 +162,44 @@ export function createLiveMetrics(view: () => LiveView, now: () => number): Live
   );
   labelledGauge(
     "live_loop_venue_heartbeat_age_seconds",
-    "Seconds since the venue last showed life (user-stream event or heartbeat), since start if never.",
+    "Seconds since the venue's user stream last showed life, since the loop started if never.",
     ["venue"],
-    (v) => {
-      const t = now();
-      return Object.entries(v.venues).map(([venue, d]) =>
-        [{ venue }, ageSeconds(d.lastSeenMs, v.startedMs, t)] as const
-      );
-    },
+    (v) => [[{ venue: v.venue }, heartbeatAgeSeconds(v, startedMs)] as const],
   );
   gauge(
     "live_loop_submission_queue_depth",
     "Orders waiting for the submission worker (logged as intents, not yet sent).",
-    (v) => v.submissionQueueDepth,
+    (v) => v.queueDepth,
   );
   gauge(
     "live_loop_inflight_orders",
-    "Orders sent whose outcome is not settled yet (no ack, or ambiguous awaiting a query).",
-    (v) => v.inflightOrders,
+    "Orders sent whose outcome is not known yet (no ack, or a cancel not confirmed).",
+    (v) => v.inflight,
   );
   labelledCounter(
     "live_loop_reconcile_total",
-    "Reconciliation runs with the venue, by outcome (ok, failed).",
+    "Reconciliation steps and runs with the venue, by outcome (runs: succeeded, failed).",
     ["outcome"],
-    (v) => RECONCILE_OUTCOMES.map((o) => [{ outcome: o }, v.reconcile.runs[o]] as const),
+    (v) =>
+      withZeros(RECONCILE_OUTCOMES, v.reconciliation.total).map(([outcome, n]) => [{ outcome }, n] as const),
   );
   labelledCounter(
     "live_loop_risk_denials_total",
     "Orders denied by the pre-trade risk checks, by reason code.",
     ["reason"],
-    (v) => RISK_REASONS.map((r) => [{ reason: r }, v.riskDenials[r] ?? 0] as const),
+    (v) => withZeros(RISK_REASONS, v.counters.riskDenials).map(([reason, n]) => [{ reason }, n] as const),
   );
   gauge(
     "live_loop_recovery_quarantined",
     "1 when the boot found a broken event log (hash or sequence gap): the state is quarantined, not trusted.",
     (v) => v.store.recovery === "quarantined" ? 1 : 0,
+  );
+  registry.registerMetric(
+    histogramFrom(
+      "live_loop_event_log_fsync_seconds",
+      "Duration of each durable (fsynced) event-log write, seconds.",
+      () => view().store.fsync,
+    ),
   );
   const badRequests = new Counter({
     name: "live_loop_http_bad_requests_total",
@@ -150,15 +208,5 @@ export function createLiveMetrics(view: () => LiveView, now: () => number): Live
     registers: [registry],
   });
   for (const r of BAD_REQUEST_REASONS) badRequests.inc({ reason: r }, 0);
-  const fsync = new Histogram({
-    name: "live_loop_event_log_fsync_seconds",
-    help: "Duration of each durable (fsynced) event-log write, seconds.",
-    buckets: FSYNC_BUCKETS_S,
-    registers: [registry],
-  });
-  return {
-    registry,
-    observeFsync: (s) => fsync.observe(s),
-    badRequest: (reason) => badRequests.inc({ reason }),
-  };
+  return { registry, badRequest: (reason) => badRequests.inc({ reason }) };
 }
