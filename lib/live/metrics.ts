@@ -190,6 +190,11 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
     (v) => withZeros(RISK_REASONS, v.counters.riskDenials).map(([reason, n]) => [{ reason }, n] as const),
   );
   gauge(
+    "live_loop_reconcile_failed",
+    "1 while the last reconciliation with the venue failed (the loop does not trade), else 0.",
+    (v) => v.reconciliation.state === "failed" ? 1 : 0,
+  );
+  gauge(
     "live_loop_recovery_quarantined",
     "1 when the boot found a broken event log (hash or sequence gap): the state is quarantined, not trusted.",
     (v) => v.store.recovery === "quarantined" ? 1 : 0,

@@ -53,6 +53,7 @@ Deno.test("live_loop metrics: every contract name, in units, read from the view 
   assert.ok(denials.includes('live_loop_risk_denials_total{reason="PRICE_OUTSIDE_COLLAR"} 2'));
   assert.ok(denials.includes('live_loop_risk_denials_total{reason="DRAWDOWN_EXCEEDED"} 0'));
   assert.deepEqual(samples(body, "live_loop_recovery_quarantined"), ["live_loop_recovery_quarantined 0"]);
+  assert.deepEqual(samples(body, "live_loop_reconcile_failed"), ["live_loop_reconcile_failed 0"]);
   assert.match(body, /^# TYPE live_loop_event_log_fsync_seconds histogram$/m);
   assert.deepEqual(samples(body, "live_loop_event_log_fsync_seconds_bucket"), [
     'live_loop_event_log_fsync_seconds_bucket{le="0.001"} 40',
@@ -76,11 +77,13 @@ Deno.test("live_loop metrics: every contract name, in units, read from the view 
     equity: { equity: null },
     positions: [],
     counters: { riskDenials: { TRADING_HALTED: 1, SOMETHING_NEW: 1 } },
+    reconciliation: { state: "failed", reason: "openOrders: ambiguous" },
   });
   m.badRequest("method");
   const b2 = await m.registry.metrics();
   assert.deepEqual(samples(b2, "live_loop_kill_switch_engaged"), ["live_loop_kill_switch_engaged 1"]);
   assert.deepEqual(samples(b2, "live_loop_recovery_quarantined"), ["live_loop_recovery_quarantined 1"]);
+  assert.deepEqual(samples(b2, "live_loop_reconcile_failed"), ["live_loop_reconcile_failed 1"]);
   assert.deepEqual(samples(b2, "live_loop_venue_heartbeat_age_seconds"), [
     `live_loop_venue_heartbeat_age_seconds{venue="binance"} 10`,
   ]);
