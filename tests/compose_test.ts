@@ -150,7 +150,7 @@ Deno.test("compose Prometheus: the committed config is the generated one, with s
     );
     const check = await runTool("promtool", ["check", "config", file]);
     assert.equal(check.code, 0, check.stdout + check.stderr);
-    assert.match(check.stdout, /SUCCESS: 2 rule files found/);
+    assert.match(check.stdout, /SUCCESS: 3 rule files found/);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

@@ -319,7 +319,12 @@ Deno.test("a vanishing order: gone without an event; the query says EXPIRED, ope
         ["NEW", "gone-2", "NEW", undefined],
       ],
     );
-    assert.deepEqual(chaosLines(s), [{ kind: "vanish", venue: "binance", clientOrderId: "gone-1", orderId: 1 }]);
+    assert.deepEqual(chaosLines(s), [{
+      kind: "vanish",
+      venue: "binance",
+      clientOrderId: "gone-1",
+      orderId: 1,
+    }]);
     await assertTruthIsConnectorView(s);
   } finally {
     await s.close();
