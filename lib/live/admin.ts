@@ -1,13 +1,13 @@
 // The admin API on the loop's port: /admin/kill-switch. GET reads the switch, POST engages it,
 // DELETE resets it (both with a JSON {"reason"}). Every call needs `Authorization: Bearer <token>`
-// (LIVE_ADMIN_TOKEN, compared in constant time); without a configured token the API answers 503, a
+// (LIVE_ADMIN_TOKEN, compared in constant time by AdminToken); without a configured token the API answers 503, a
 // missing or wrong token 401. Each client address may make `max` admin calls per window (429 with
 // Retry-After past it), wrong tokens included, so a token cannot be guessed quickly. The token is
 // never logged or echoed.
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "../log.ts";
 import { json } from "../http/serve.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
+import type { AdminToken } from "./admin_token.ts";
 import type { KillSwitchControl } from "./kill_switch_control.ts";
 import type { WindowLimiter } from "./limiters.ts";
 import type { BadRequestReason } from "./metrics.ts";
@@ -19,19 +19,11 @@ const MAX_REASON_CHARS = 500;
 export interface AdminOptions {
   readonly control: KillSwitchControl;
   /** null: no token configured, the admin API is off (503). */
-  readonly token: string | null;
+  readonly token: AdminToken | null;
   readonly limiter: WindowLimiter;
   readonly now: () => number;
   readonly log: Logger;
   readonly badRequest: (reason: BadRequestReason) => void;
-}
-
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-export function tokenMatches(header: string | null, token: string): boolean {
-  const m = /^Bearer (\S+)$/.exec(header ?? "");
-  return timingSafeEqual(digest(m ? m[1] : ""), digest(token)) && m !== null;
 }
 
 /** The switch as the API shows it (times as ms and ISO). */
@@ -92,7 +84,7 @@ export function adminHandler(o: AdminOptions): (req: Request, client: string) =>
       const s = Math.max(1, Math.ceil(o.limiter.retryAfterMs(client, nowMs) / 1000));
       return refuse(429, "rate_limited", "too many admin requests", { "retry-after": String(s) });
     }
-    if (!tokenMatches(req.headers.get("authorization"), o.token)) {
+    if (!o.token.matches(req.headers.get("authorization"))) {
       o.log("warn", "live_loop.admin_unauthorized", { method: req.method, client });
       return refuse(401, "unauthorized", "missing or wrong bearer token", { "www-authenticate": "Bearer" });
     }

@@ -5,6 +5,7 @@ import { serve } from "../http/serve.ts";
 import { KILL_SWITCH_FILE, loadKillSwitch } from "../oms/kill_switch.ts";
 import { loopView, NOW, T0 } from "../../testing/live_view.ts";
 import { adminHandler } from "./admin.ts";
+import { AdminToken } from "./admin_token.ts";
 import { persistedKillSwitch } from "./kill_switch_control.ts";
 import { WindowLimiter } from "./limiters.ts";
 import { createLiveMetrics } from "./metrics.ts";
@@ -33,7 +34,7 @@ async function rig(token: string | null = TOKEN) {
       adminLimiter: () => limiter.view(clock.t),
       admin: adminHandler({
         control,
-        token,
+        token: token === null ? null : new AdminToken(token),
         limiter,
         now: () => clock.t,
         log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })),
