@@ -13,6 +13,8 @@ import type { WindowLimiter } from "./limiters.ts";
 import type { BadRequestReason } from "./metrics.ts";
 
 export const ADMIN_PATH = "/admin/kill-switch";
+/** One log line per admin call that changed something or was refused for its token. */
+export const ADMIN_LOG = "live_loop.admin_request";
 const MAX_BODY_BYTES = 4096;
 const MAX_REASON_CHARS = 500;
 
@@ -85,7 +87,7 @@ export function adminHandler(o: AdminOptions): (req: Request, client: string) =>
       return refuse(429, "rate_limited", "too many admin requests", { "retry-after": String(s) });
     }
     if (!o.token.matches(req.headers.get("authorization"))) {
-      o.log("warn", "live_loop.admin_unauthorized", { method: req.method, client });
+      o.log("warn", ADMIN_LOG, { method: req.method, client, outcome: "unauthorized" });
       return refuse(401, "unauthorized", "missing or wrong bearer token", { "www-authenticate": "Bearer" });
     }
     if (req.method === "GET") return json(200, killSwitchBody(o.control.state()));
@@ -95,10 +97,12 @@ export function adminHandler(o: AdminOptions): (req: Request, client: string) =>
     const ks = engaging
       ? await o.control.engage(body.reason, "admin")
       : await o.control.reset(body.reason, "admin");
-    o.log("warn", engaging ? "live_loop.kill_switch_engaged" : "live_loop.kill_switch_reset", {
-      reason: body.reason,
-      by: "admin",
+    // The audit line of the call; the switch's own event (live_loop.kill_switch) is the control's.
+    o.log("warn", ADMIN_LOG, {
+      method: req.method,
       client,
+      outcome: engaging ? "engaged" : "reset",
+      reason: body.reason,
       state: ks.state,
     });
     return json(200, killSwitchBody(ks));

@@ -69,7 +69,8 @@ const limiter = (name: string, l: LimiterView): ComponentHealth =>
 
 export function judgeHealth(h: HealthInput): Health {
   const v = h.view;
-  const ks = v.killSwitch;
+  // Before start() the loop has not loaded its switch yet: unknown is not ACTIVE.
+  const ks = v.killSwitch ?? { state: "UNKNOWN", reason: "not loaded yet (loop starting)", sinceMs: null };
   const ageS = heartbeatAgeSeconds(v, h.startedMs);
   const venueDetail = v.stream.state !== "up"
     ? `user stream ${v.stream.state}${v.stream.lastDownCause ? `: ${v.stream.lastDownCause}` : ""}`
@@ -97,11 +98,15 @@ export function judgeHealth(h: HealthInput): Health {
     : "startup reconciliation not done yet";
 
   const components: Record<string, ComponentHealth> = {
-    risk_manager: part(ks.state === "HALTED" ? "failed" : "ok", `kill switch engaged: ${ks.reason}`, {
-      kill_switch: ks.state,
-      since_ms: ks.sinceMs,
-      drawdown_ratio: v.equity.drawdownBps / 10_000,
-    }),
+    risk_manager: part(
+      ks.state === "ACTIVE" ? "ok" : "failed",
+      `kill switch ${ks.state === "HALTED" ? "engaged" : "state"}: ${ks.reason}`,
+      {
+        kill_switch: ks.state,
+        since_ms: ks.sinceMs,
+        drawdown_ratio: v.equity.drawdownBps / 10_000,
+      },
+    ),
     [`dependency:${v.venue}`]: part(venueDetail ? "failed" : "ok", venueDetail, {
       stream: v.stream.state,
       heartbeat_age_s: ageS,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ACTIVE_SWITCH, engage } from "../oms/kill_switch.ts";
 import { loopView, NOW, T0 } from "../../testing/live_view.ts";
 import { type FeedView, type HealthInput, judgeHealth } from "./health.ts";
+import type { LoopView } from "./loop_view.ts";
 
 const FEED_OK: FeedView = { ok: true, error: null, lastBarAgeMs: 20_000 };
 const IDLE = { utilisation: 0, saturatedKeys: [] };
@@ -171,6 +172,20 @@ Deno.test("health: quarantined or failed store, reconciliation not done or faile
   assert.deepEqual(failing(failed), [
     ["reconciliation", "failed", "reconciliation failed: openOrders: ambiguous (HTTP 503)"],
   ]);
+});
+
+Deno.test("health: a kill switch not loaded yet (before the loop's start) is failed, not ACTIVE", () => {
+  const v = { ...loopView({ status: "starting" }), killSwitch: undefined } as unknown as LoopView;
+  const h = judgeHealth(input({ view: v }));
+  assert.equal(h.code, 503);
+  assert.deepEqual(h.body.components.risk_manager, {
+    status: "failed",
+    healthy: false,
+    detail: "kill switch state: not loaded yet (loop starting)",
+    kill_switch: "UNKNOWN",
+    since_ms: null,
+    drawdown_ratio: 0.0125,
+  });
 });
 
 Deno.test("health: the loop not trading for a reason no component shows is still 503", () => {

@@ -156,20 +156,21 @@ Deno.test("admin API: engage and reset over HTTP, persisted, seen by /health and
     assert.equal(await r.metric('live_loop_http_bad_requests_total{reason="unauthorized"}'), "3");
     assert.equal(await r.metric('live_loop_http_bad_requests_total{reason="bad_body"}'), "1");
 
-    assert.deepEqual(r.lines.map((l) => JSON.parse(l).msg), [
-      "live_loop.admin_unauthorized",
-      "live_loop.admin_unauthorized",
-      "live_loop.admin_unauthorized",
-      "live_loop.kill_switch_engaged",
-      "live_loop.kill_switch_reset",
+    assert.deepEqual(r.lines.map((l) => JSON.parse(l).outcome), [
+      "unauthorized",
+      "unauthorized",
+      "unauthorized",
+      "engaged",
+      "reset",
     ]);
     assert.ok(r.lines.every((l) => !l.includes(TOKEN)), "no token in the logs");
     assert.deepEqual(JSON.parse(r.lines[4]), {
       level: "warn",
-      msg: "live_loop.kill_switch_reset",
-      reason: "drill over",
-      by: "admin",
+      msg: "live_loop.admin_request",
+      method: "DELETE",
       client: "127.0.0.1",
+      outcome: "reset",
+      reason: "drill over",
       state: "ACTIVE",
     });
   } finally {

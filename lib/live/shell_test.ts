@@ -95,7 +95,7 @@ Deno.test("shell: serves /health and the admin API on port 0; a busy port is Por
           e.message ===
             `port ${shell.port} (live_loop) on 127.0.0.1 is already in use; see who holds it: ss -ltnp 'sport = :${shell.port}'`,
       );
-      assert.deepEqual(lines, ["live_loop.kill_switch_engaged"]);
+      assert.deepEqual(lines, ["live_loop.admin_request"]);
     } finally {
       await shell.stop();
       await shell.stop();
