@@ -26,6 +26,12 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
       "live: LIVE_ADMIN_TOKEN must hold at least 16 characters without spaces or control characters (value not shown)\n",
     ],
   ];
+  cases.push([
+    ["--port", "0"],
+    { BINANCE_API_KEY: "", BINANCE_API_KEY_FILE: "" },
+    "live: BINANCE_API_KEY (or BINANCE_API_KEY_FILE) is not set\n",
+  ]);
+  cases.push([["--config", "/nonexistent.json"], {}, "live: /nonexistent.json: NotFound\n"]);
   for (const [args, env, stderr] of cases) {
     const r = await cli(args, env);
     assert.deepEqual([r.code, r.stderr], [2, stderr], args.join(" "));

@@ -86,7 +86,9 @@ export function judgeHealth(h: HealthInput): Health {
     ? `state quarantined: ${store.recoveryProblems.join("; ") || "broken event log"}`
     : null;
   const rec = v.reconciliation;
-  const recStatus: ComponentStatus = rec.state === "done"
+  // A cold start hydrates from disk only: no venue reconciliation is due until a stream reconnect.
+  const coldDone = rec.state === "idle" && v.startMode === "cold" && v.status !== "starting";
+  const recStatus: ComponentStatus = rec.state === "done" || coldDone
     ? "ok"
     : rec.state === "failed"
     ? "failed"
@@ -127,6 +129,7 @@ export function judgeHealth(h: HealthInput): Health {
     }),
     reconciliation: part(recStatus, recDetail, {
       state: rec.state,
+      start: v.startMode,
       trigger: rec.trigger,
       counts: rec.last,
       finished_at_ms: rec.lastFinishedAtMs,

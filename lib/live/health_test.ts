@@ -68,6 +68,7 @@ Deno.test("health: ready (200) only when every component is within limits; the e
         healthy: true,
         detail: null,
         state: "done",
+        start: "warm",
         trigger: "start",
         counts: { requeued: 1, adopted: 1, succeeded: 1 },
         finished_at_ms: T0 + 900,
@@ -161,6 +162,11 @@ Deno.test("health: quarantined or failed store, reconciliation not done or faile
   assert.deepEqual(failing(running), [["reconciliation", "pending", "reconciliation running (reconnect)"]]);
   const idle = judgeHealth(input({ view: loopView({ reconciliation: { state: "idle", trigger: null } }) }));
   assert.deepEqual(failing(idle), [["reconciliation", "pending", "startup reconciliation not done yet"]]);
+  // A cold start reconciles nothing with the venue at start: idle after it is fine, before it is not.
+  const cold = loopView({ startMode: "cold", reconciliation: { state: "idle", trigger: null } });
+  assert.equal(judgeHealth(input({ view: cold })).code, 200);
+  const booting = judgeHealth(input({ view: { ...cold, status: "starting" } }));
+  assert.deepEqual(failing(booting), [["reconciliation", "pending", "startup reconciliation not done yet"]]);
   const failed = judgeHealth(input({
     view: loopView({
       status: "not_trading",
