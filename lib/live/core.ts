@@ -120,7 +120,6 @@ export class LoopCore {
         price: event.fill.price,
         via,
       });
-      await this.afterFill();
     }
     if (o.state !== "SUBMITTED" && o.state !== "PENDING_CANCEL") this.inflight.delete(id);
     c.emit("info", EV.orderProcessed, {
@@ -131,6 +130,7 @@ export class LoopCore {
       state: o.state,
       via,
     });
+    if (event.kind === "fill") await this.afterFill();
     return true;
   }
 }
