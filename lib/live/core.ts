@@ -10,8 +10,8 @@ import type { EquityTrack } from "../oms/risk.ts";
 import type { ExecutionVenue } from "../trading/venue.ts";
 import type { LiveConfig } from "./config.ts";
 import { EV, type LoopCounters } from "./counters.ts";
-import type { Holdings } from "./ledger.ts";
-import type { LoopHookName, LoopHooks } from "./loop_view.ts";
+import { type Holdings, positionViews } from "./ledger.ts";
+import type { LoopHookName, LoopHooks, PositionView } from "./loop_view.ts";
 
 export interface LoopEffects {
   readonly venue: ExecutionVenue;
@@ -53,6 +53,18 @@ export class LoopCore {
     readonly fx: LoopEffects,
     readonly counters: LoopCounters,
   ) {}
+
+  /** Why the loop is not trading now (a failed event log first), or null. */
+  blockedReason(): string | null {
+    const failed = this.journal?.log.failed;
+    if (failed) return `event log failed: ${failed.message}`;
+    return this.blocked;
+  }
+
+  /** Positions of the traded symbols with PnL at the marks (none before the log opens). */
+  positions(): PositionView[] {
+    return this.journal ? positionViews(this.j.book, this.cfg.symbols, this.marks) : [];
+  }
 
   get venue(): ExecutionVenue {
     return this.fx.venue;

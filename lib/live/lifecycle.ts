@@ -8,7 +8,7 @@ import { expectedHoldings, holdingsOf, saveBaseline } from "./ledger.ts";
 import type { ReconciliationView } from "./loop_view.ts";
 import { reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
-import { addCounts, blockedReason, positionsOf } from "./view.ts";
+import { addCounts } from "./view.ts";
 
 /** Cold: never-sent intents are cleared (the log proves they never left); open orders tracked again. */
 export async function coldStart(core: LoopCore): Promise<void> {
@@ -76,13 +76,13 @@ export async function runReconciliation(
 
 /** Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders. */
 export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
-  if (!core.cfg.flattenOnHalt || !core.journal || blockedReason(core)) return;
+  if (!core.cfg.flattenOnHalt || !core.journal || core.blockedReason()) return;
   (async () => {
     for (const o of core.j.book.working()) {
       if (o.origin === "local") await cancelOrder(core, sub, o.clientOrderId);
     }
     const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
-    for (const p of positionsOf(core)) {
+    for (const p of core.positions()) {
       const sym = core.cfg.symbols.find((s) => s.symbol === p.symbol)!;
       const lot = sym.lotAtoms ?? 1;
       // A long sells what the account holds (a fee paid in the base asset leaves less than the fills).

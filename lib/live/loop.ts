@@ -20,7 +20,7 @@ import { coldStart, flattenOnHalt, runReconciliation } from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
-import { buildView, emptyRecon, positionsOf } from "./view.ts";
+import { buildView, emptyRecon } from "./view.ts";
 
 export type { CancelResult, OrderSpec, SubmitResult };
 
@@ -232,7 +232,7 @@ export class LiveLoop implements LoopReader {
 
   async #afterMark(): Promise<void> {
     const tripped = await markAndGuard(this.#core);
-    this.#core.fire("position_snapshot", positionsOf(this.#core));
+    this.#core.fire("position_snapshot", this.#core.positions());
     if (tripped) this.#flattenIfConfigured();
   }
 

@@ -14,7 +14,6 @@ import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { haltSwitch } from "./kill.ts";
-import { blockedReason } from "./view.ts";
 
 /** What a caller asks for; amounts in atoms of 1e-8. */
 export interface OrderSpec {
@@ -108,7 +107,7 @@ export class Submitter {
       core.counters.emit("warn", EV.riskDenied, { symbol: spec.symbol, correlationId, reason, detail });
       return { ok: false, reason, detail };
     };
-    const blocked = blockedReason(core);
+    const blocked = core.blockedReason();
     if (blocked || !core.journal) return deny("NOT_TRADING", blocked ?? "the loop has not started");
     if (this.#stop.signal.aborted) return deny("NOT_TRADING", "the loop is shutting down");
     const now = core.now();
