@@ -26,7 +26,7 @@ export function liveConfig(stateDir: string, more: Partial<LiveConfig> = {}): Li
     stateDir,
     mode: "paper",
     tag: "t1",
-    symbols: [{ symbol: SYMBOL, base: "BTC", quote: "USDT" }],
+    symbols: [{ symbol: SYMBOL, base: "BTC", quote: "USDT", lotAtoms: 100 }],
     risk: {
       maxNotionalPerOrder: 1_000 * U,
       maxPosition: { [SYMBOL]: U },

@@ -10,6 +10,8 @@ export interface SymbolSpec {
   readonly symbol: string;
   readonly base: string;
   readonly quote: string;
+  /** The venue's quantity step in atoms (LOT_SIZE stepSize); default 1. */
+  readonly lotAtoms?: number;
 }
 
 export interface LiveConfig {

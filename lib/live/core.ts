@@ -10,8 +10,8 @@ import type { EquityTrack } from "../oms/risk.ts";
 import type { ExecutionVenue } from "../trading/venue.ts";
 import type { LiveConfig } from "./config.ts";
 import { EV, type LoopCounters } from "./counters.ts";
-import type { Holdings } from "./ledger.ts";
-import type { LoopHookName, LoopHooks } from "./loop_view.ts";
+import { type Holdings, positionViews } from "./ledger.ts";
+import type { LoopHookName, LoopHooks, PositionView } from "./loop_view.ts";
 
 export interface LoopEffects {
   readonly venue: ExecutionVenue;
@@ -53,6 +53,18 @@ export class LoopCore {
     readonly fx: LoopEffects,
     readonly counters: LoopCounters,
   ) {}
+
+  /** Why the loop is not trading now (a failed event log first), or null. */
+  blockedReason(): string | null {
+    const failed = this.journal?.log.failed;
+    if (failed) return `event log failed: ${failed.message}`;
+    return this.blocked;
+  }
+
+  /** Positions of the traded symbols with PnL at the marks (none before the log opens). */
+  positions(): PositionView[] {
+    return this.journal ? positionViews(this.j.book, this.cfg.symbols, this.marks) : [];
+  }
 
   get venue(): ExecutionVenue {
     return this.fx.venue;
@@ -120,7 +132,6 @@ export class LoopCore {
         price: event.fill.price,
         via,
       });
-      await this.afterFill();
     }
     if (o.state !== "SUBMITTED" && o.state !== "PENDING_CANCEL") this.inflight.delete(id);
     c.emit("info", EV.orderProcessed, {
@@ -131,6 +142,7 @@ export class LoopCore {
       state: o.state,
       via,
     });
+    if (event.kind === "fill") await this.afterFill();
     return true;
   }
 }

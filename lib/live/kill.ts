@@ -48,22 +48,45 @@ export function haltSwitch(
   return setSwitch(core, engage(core.killSwitch, { atMs: core.now(), action, reason, by }));
 }
 
-/** Back to ACTIVE, the reset recorded with its time, reason and who. */
-export function resetSwitch(core: LoopCore, reason: string, by: string): Promise<void> {
-  return setSwitch(core, reset(core.killSwitch, core.now(), reason, by));
+/**
+ * Back to ACTIVE, the reset recorded with its time, reason and who. The operator's reset accepts the
+ * drawdown so far: the peak restarts at the current equity (else the latch would trip again at once).
+ * The day's loss is not forgiven: it counts until the UTC day ends.
+ */
+export async function resetSwitch(core: LoopCore, reason: string, by: string): Promise<void> {
+  if (core.equity) {
+    core.equity = { ...core.equity, peak: core.equity.equity };
+    await saveEquity(core);
+  }
+  await setSwitch(core, reset(core.killSwitch, core.now(), reason, by));
+}
+
+async function saveEquity(core: LoopCore): Promise<void> {
+  await writeFileAtomic(join(core.cfg.stateDir, EQUITY_FILE), JSON.stringify(core.equity) + "\n", {
+    durable: true,
+  });
 }
 
 /**
  * Marks equity at the current marks; trips the switch (a latch) on a daily-loss or drawdown breach.
  * Returns whether it tripped now. No baseline or an unmarked holding: nothing to mark yet.
  */
-export async function markAndGuard(core: LoopCore): Promise<boolean> {
+export function markAndGuard(core: LoopCore): Promise<boolean> {
+  // One at a time: a fill's mark and a bar's mark racing would both see ACTIVE and trip twice.
+  const run = marking.get(core) ?? Promise.resolve(false);
+  const next = run.catch(() => false).then(() => markOnce(core));
+  marking.set(core, next);
+  return next;
+}
+const marking = new WeakMap<LoopCore, Promise<boolean>>();
+
+async function markOnce(core: LoopCore): Promise<boolean> {
   if (!core.journal || !core.baseline) return false;
   const expected = expectedHoldings(core.j.book, core.baseline, core.cfg.symbols);
   const eq = equityOf(expected, core.cfg.symbols, core.marks);
   if (eq === null) return false;
   core.equity = markEquity(core.equity, eq, core.now());
-  await writeFileAtomic(join(core.cfg.stateDir, EQUITY_FILE), JSON.stringify(core.equity) + "\n");
+  await saveEquity(core);
   const breach = accountBreach(core.cfg.risk, core.equity);
   if (breach.ok || core.killSwitch.state === "HALTED") return false;
   await haltSwitch(core, "trip", `${breach.reason}: ${breach.detail}`, "risk");

@@ -4,11 +4,11 @@
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { cancelOrder } from "./inflight.ts";
-import { holdingsOf, saveBaseline } from "./ledger.ts";
+import { expectedHoldings, holdingsOf, saveBaseline } from "./ledger.ts";
 import type { ReconciliationView } from "./loop_view.ts";
 import { reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
-import { addCounts, blockedReason, positionsOf } from "./view.ts";
+import { addCounts } from "./view.ts";
 
 /** Cold: never-sent intents are cleared (the log proves they never left); open orders tracked again. */
 export async function coldStart(core: LoopCore): Promise<void> {
@@ -76,21 +76,21 @@ export async function runReconciliation(
 
 /** Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders. */
 export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
-  if (!core.cfg.flattenOnHalt || !core.journal || blockedReason(core)) return;
+  if (!core.cfg.flattenOnHalt || !core.journal || core.blockedReason()) return;
   (async () => {
     for (const o of core.j.book.working()) {
       if (o.origin === "local") await cancelOrder(core, sub, o.clientOrderId);
     }
-    for (const p of positionsOf(core)) {
-      if (p.qty === 0) continue;
+    const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
+    for (const p of core.positions()) {
+      const sym = core.cfg.symbols.find((s) => s.symbol === p.symbol)!;
+      const lot = sym.lotAtoms ?? 1;
+      // A long sells what the account holds (a fee paid in the base asset leaves less than the fills).
+      const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
+      const quantity = Math.floor(can / lot) * lot;
+      if (quantity <= 0) continue;
       const side = p.qty > 0 ? "SELL" : "BUY";
-      const spec = {
-        symbol: p.symbol,
-        side,
-        type: "MARKET",
-        quantity: Math.abs(p.qty),
-        price: null,
-      } as const;
+      const spec = { symbol: p.symbol, side, type: "MARKET", quantity, price: null } as const;
       await sub.submit({ ...spec, reduceOnly: true }, `flatten-${p.symbol}-${core.now()}`);
     }
   })().catch((err) =>

@@ -20,7 +20,7 @@ import { coldStart, flattenOnHalt, runReconciliation } from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
-import { buildView, emptyRecon, positionsOf } from "./view.ts";
+import { buildView, emptyRecon } from "./view.ts";
 
 export type { CancelResult, OrderSpec, SubmitResult };
 
@@ -35,6 +35,7 @@ export class LiveLoop implements LoopReader {
   #recon: ReconciliationView = emptyRecon();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #checking: Promise<void> | null = null;
+  #stopping = false;
 
   constructor(cfg: LiveConfig, fx: LoopEffects) {
     this.#core = new LoopCore(checkLiveConfig(cfg), fx, new LoopCounters(fx.logger));
@@ -130,7 +131,7 @@ export class LiveLoop implements LoopReader {
 
   /** One in-flight check now (the timer runs one every inflight.intervalMs). */
   checkInflight(): Promise<void> {
-    if (!this.#core.journal || this.#core.reconciling || this.#phase !== "running") return Promise.resolve();
+    if (!this.#core.journal || this.#core.reconciling || this.#stopping) return Promise.resolve();
     this.#checking ??= checkInflight(this.#core).catch((err) =>
       this.#core.counters.emit("error", EV.inflight, { phase: "crashed", error: String(err) })
     ).finally(() => this.#checking = null);
@@ -196,6 +197,7 @@ export class LiveLoop implements LoopReader {
   }
 
   #halt(): void {
+    this.#stopping = true;
     if (this.#timer !== null) this.#core.fx.timers.clearTimeout(this.#timer);
     this.#timer = null;
     this.#sub.stop();
@@ -205,8 +207,8 @@ export class LiveLoop implements LoopReader {
   #schedule(): void {
     this.#timer = this.#core.fx.timers.setTimeout(() => {
       this.#timer = null;
-      if (this.#phase !== "running" || this.#core.journal?.log.failed) return;
-      this.checkInflight().finally(() => this.#phase === "running" && this.#schedule());
+      if (this.#stopping || this.#core.journal?.log.failed) return;
+      this.checkInflight().finally(() => !this.#stopping && this.#schedule());
     }, this.#core.cfg.inflight.intervalMs);
   }
 
@@ -230,7 +232,7 @@ export class LiveLoop implements LoopReader {
 
   async #afterMark(): Promise<void> {
     const tripped = await markAndGuard(this.#core);
-    this.#core.fire("position_snapshot", positionsOf(this.#core));
+    this.#core.fire("position_snapshot", this.#core.positions());
     if (tripped) this.#flattenIfConfigured();
   }
 

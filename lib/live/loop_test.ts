@@ -58,6 +58,7 @@ Deno.test("a paper order's whole life: risk, intent, placed, acked, filled on th
     await r.pump("the ack", () => order(loop, "t1-1")?.state === "ACCEPTED");
     await r.step(loop, 100); // the +65 ms sell print fills it
     await r.pump("the fill", () => order(loop, "t1-1")?.state === "FILLED");
+    await loop.idle();
     const o = order(loop, "t1-1")!;
     assert.deepEqual([o.venueOrderId, o.filledQty, o.filledQuote, o.tradeIds, o.correlationId], [
       1,

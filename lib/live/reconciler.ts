@@ -155,7 +155,14 @@ async function settle(
     const left = firstMissing === null
       ? core.cfg.inflight.intervalMs
       : firstMissing + core.cfg.missingGraceMs - now;
-    await sleep(Math.max(1, left), signal, core.fx.timers);
+    const waitMs = Math.max(1, left);
+    core.counters.emit("info", EV.reconciliation, {
+      phase: "wait",
+      clientOrderId: id,
+      waitMs,
+      detail: s.detail,
+    });
+    await sleep(waitMs, signal, core.fx.timers); // registered before the line above is seen
     if (signal?.aborted) throw new Failed("stopped while settling " + id);
   }
 }

@@ -13,6 +13,7 @@ import { requestOf, statusEvent } from "../oms/venue_map.ts";
 import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
+import { haltSwitch } from "./kill.ts";
 
 /** What a caller asks for; amounts in atoms of 1e-8. */
 export interface OrderSpec {
@@ -66,7 +67,10 @@ export class Submitter {
   /** Starts the worker unless it runs, or the loop may not send now (it is kicked again after). */
   kick(): void {
     if (this.#working || this.core.reconciling || this.core.blocked || this.#stop.signal.aborted) return;
-    this.#working = this.#work().finally(() => {
+    this.#working = this.#work().catch((err) => {
+      // The event log failed or closed under the worker: the loop halts (blockedReason says why).
+      this.core.counters.emit("error", "live_loop.worker_failed", { error: String(err) });
+    }).finally(() => {
       this.#working = null;
       if (this.#queue.length > 0 && !this.core.reconciling && !this.core.blocked) this.kick();
     });
@@ -103,7 +107,8 @@ export class Submitter {
       core.counters.emit("warn", EV.riskDenied, { symbol: spec.symbol, correlationId, reason, detail });
       return { ok: false, reason, detail };
     };
-    if (core.blocked || !core.journal) return deny("NOT_TRADING", core.blocked ?? "the loop has not started");
+    const blocked = core.blockedReason();
+    if (blocked || !core.journal) return deny("NOT_TRADING", blocked ?? "the loop has not started");
     if (this.#stop.signal.aborted) return deny("NOT_TRADING", "the loop is shutting down");
     const now = core.now();
     const ask: OrderAsk = {
@@ -128,7 +133,13 @@ export class Submitter {
       equity: core.equity ?? { equity: 0, peak: 0, dayStart: 0, day: "" },
       reconciling: core.reconciling,
     }, ask);
-    if (!v.ok) return deny(v.reason, v.detail);
+    if (!v.ok) {
+      // Daily loss and drawdown are a latch: the denial also engages the kill switch.
+      if (v.trip && core.killSwitch.state === "ACTIVE") {
+        await haltSwitch(core, "trip", `${v.reason}: ${v.detail}`, "risk");
+      }
+      return deny(v.reason, v.detail);
+    }
     const { id, counter } = core.j.nextClientOrderId();
     const order: NewOrder = {
       clientOrderId: id,

@@ -2,14 +2,8 @@
 import type { BootResult } from "../oms/boot.ts";
 import { drawdownBps } from "../oms/risk.ts";
 import type { LoopCore } from "./core.ts";
-import { pnlOf, positionViews } from "./ledger.ts";
-import type {
-  LoopStatus,
-  LoopView,
-  PositionView,
-  ReconcileOutcome,
-  ReconciliationView,
-} from "./loop_view.ts";
+import { pnlOf } from "./ledger.ts";
+import type { LoopStatus, LoopView, ReconcileOutcome, ReconciliationView } from "./loop_view.ts";
 import type { StreamRunner } from "./stream.ts";
 import type { Submitter } from "./submitter.ts";
 
@@ -46,21 +40,10 @@ export function addCounts(
   return out;
 }
 
-/** Why the loop is not trading now, or null. */
-export function blockedReason(core: LoopCore): string | null {
-  const failed = core.journal?.log.failed;
-  if (failed) return `event log failed: ${failed.message}`;
-  return core.blocked;
-}
-
-export function positionsOf(core: LoopCore): PositionView[] {
-  return core.journal ? positionViews(core.j.book, core.cfg.symbols, core.marks) : [];
-}
-
 export function buildView(p: ViewParts): LoopView {
   const { core } = p;
   const now = core.now();
-  const blocked = blockedReason(core);
+  const blocked = core.blockedReason();
   const status: LoopStatus = p.phase === "stopped"
     ? "stopped"
     : p.phase === "starting"
@@ -75,7 +58,7 @@ export function buildView(p: ViewParts): LoopView {
     : blocked ?? (status === "reconciling" ? "a reconciliation runs: new orders wait" : "starting");
   const log = core.journal?.log ?? null;
   const working = core.journal ? core.j.book.working() : [];
-  const positions = positionsOf(core);
+  const positions = core.positions();
   const e = core.equity;
   return {
     nowMs: now,
