@@ -23,17 +23,26 @@ const REQUIRED = [
   "AiHeartbeatStale",
   "AiEventsParseErrors",
   "AiDecisionLatencyHigh",
+  "LiveLoopSubmissionsStalled",
+  "LiveLoopVenueHeartbeatMissing",
+  "LiveLoopKillSwitchEngaged",
+  "LiveLoopReconciliationFailed",
+  "LiveLoopStateQuarantined",
 ];
 /** Unit-test files and how many test groups each holds (a dropped group must fail here). */
-const UNIT_TESTS: Record<string, number> = { "ai_live_test.yml": 7, "livefeed_test.yml": 11 };
+const UNIT_TESTS: Record<string, number> = {
+  "ai_live_test.yml": 7,
+  "live_loop_test.yml": 6,
+  "livefeed_test.yml": 11,
+};
 
 Deno.test("promtool check rules passes for the production and the demo rules", async () => {
   for (const dir of [RULES_DIR, DEMO_RULES_DIR]) {
     const files = await ruleFilesIn(dir);
-    assert.deepEqual(files.map((f) => basename(f)), ["ai_live.yml", "livefeed.yml"]);
+    assert.deepEqual(files.map((f) => basename(f)), ["ai_live.yml", "live_loop.yml", "livefeed.yml"]);
     const r = await runTool("promtool", ["check", "rules", ...files]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(r.stdout.match(/SUCCESS: 5 rules found/g)?.length, 1, r.stdout);
+    assert.equal(r.stdout.match(/SUCCESS: 5 rules found/g)?.length, 2, r.stdout);
     assert.equal(r.stdout.match(/SUCCESS: 7 rules found/g)?.length, 1, r.stdout);
   }
 });
@@ -43,7 +52,7 @@ Deno.test("every alert is there, with severity, summary, description and a runbo
   const names = alerts.map((a) => a.name);
   for (const n of REQUIRED) assert.ok(names.includes(n), `missing alert ${n}`);
   assert.equal(new Set(names).size, names.length, "alert names are unique");
-  assert.equal(alerts.length, 12);
+  assert.equal(alerts.length, 17);
   for (const a of alerts) {
     assert.match(a.labels.severity ?? "", /^(critical|warning|info)$/, `${a.name} severity`);
     assert.ok((a.annotations.summary ?? "").length > 10, `${a.name} summary`);
@@ -78,7 +87,7 @@ Deno.test("promtool unit tests: each alert shown firing and not firing, all pass
   assert.deepEqual([...quiet].sort(), all, "every alert has a not-firing case");
   const r = await runTool("promtool", ["test", "rules", ...files.sort().map((f) => join(dir, f))]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(r.stdout.match(/SUCCESS/g)?.length, 2, r.stdout);
+  assert.equal(r.stdout.match(/SUCCESS/g)?.length, 3, r.stdout);
 });
 
 Deno.test("a wrong expectation makes promtool test rules fail (the unit tests can fail)", async () => {

@@ -57,7 +57,8 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
   assert.deepEqual(byProfile("alerting"), ["alertmanager", "alertmanager-init"]);
   assert.deepEqual(byProfile("ui"), ["grafana"]);
   assert.deepEqual(byProfile("debug"), ["emit", "promtool"]);
-  assert.equal(Object.keys(services).length, 11);
+  assert.deepEqual(byProfile("trading"), ["live"]);
+  assert.equal(Object.keys(services).length, 12);
 
   // Ports: each contract component's service publishes exactly its contract port, on loopback only.
   for (const [component, svc] of Object.entries(SERVICE_OF)) {
@@ -75,7 +76,7 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
     Object.entries(SERVICE_OF).map(([c, s]) => [s, PORTS[c as keyof typeof PORTS]]),
   );
   const urls = [...r.stdout.matchAll(/(?:https?|wss?):\/\/([a-z][a-z0-9-]*):(\d+)/g)];
-  assert.equal(urls.length, 14, "service URLs in commands and env");
+  assert.equal(urls.length, 15, "service URLs in commands and env");
   for (const [url, host, port] of urls) {
     assert.ok(services[host], `${url}: no service ${host}`);
     assert.equal(
@@ -87,7 +88,7 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
 
   // The Deno services: the project's image, a task that exists, bound beyond the container's loopback.
   const tasks = new Set(Object.keys(JSON.parse(await Deno.readTextFile("deno.json")).tasks));
-  for (const name of ["venue-sim", "feed", "shadow", "exporter", "web", "emit"]) {
+  for (const name of ["venue-sim", "feed", "shadow", "exporter", "web", "emit", "live"]) {
     const s = services[name];
     assert.equal(s.build?.dockerfile, "ops/compose/Dockerfile", name);
     assert.equal(resolve(s.build!.context), resolve("."), name);
@@ -149,7 +150,7 @@ Deno.test("compose Prometheus: the committed config is the generated one, with s
     );
     const check = await runTool("promtool", ["check", "config", file]);
     assert.equal(check.code, 0, check.stdout + check.stderr);
-    assert.match(check.stdout, /SUCCESS: 2 rule files found/);
+    assert.match(check.stdout, /SUCCESS: 3 rule files found/);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

@@ -7,6 +7,7 @@ import { runScript } from "../testing/script_proc.ts";
 const FILES = [
   "ops/compose/prometheus/prometheus.yml",
   "config/prometheus/rules_demo/ai_live.yml",
+  "config/prometheus/rules_demo/live_loop.yml",
   "config/prometheus/rules_demo/livefeed.yml",
 ];
 

@@ -11,6 +11,7 @@ import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
   "runbooks/incident_handling.md",
+  "runbooks/live_trading.md",
   "runbooks/livefeed.md",
   "runbooks/oncall_checklist.md",
 ];
@@ -70,7 +71,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 34);
+    assert.equal(n, 40);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);

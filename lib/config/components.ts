@@ -6,7 +6,7 @@
 import { type Component, PORTS } from "./ports.ts";
 
 /** Prometheus job names (contracts): the components Prometheus scrapes. */
-export const JOBS = ["ai_live", "peak_trade_web", "shadow_mvs", "live_connector"] as const;
+export const JOBS = ["ai_live", "peak_trade_web", "shadow_mvs", "live_connector", "live_loop"] as const;
 export type Job = typeof JOBS[number];
 
 export interface ComponentInfo {
@@ -43,4 +43,5 @@ export const COMPONENTS: Readonly<Record<Component, ComponentInfo>> = Object.fre
   peak_trade_web: row("peak_trade_web", "web", "web", "web", "/health"),
   prometheus: row("prometheus", "prometheus", "prom", "prom", "/-/ready"),
   alertmanager: row("alertmanager", "alertmanager", "alertmanager", "alertmanager", "/-/ready"),
+  live_loop: row("live_loop", "live", "live", "live", "/health"),
 });

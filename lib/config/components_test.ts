@@ -35,6 +35,7 @@ Deno.test("components: the scraped ones are exactly scrape.json's jobs; short na
       peak_trade_web: "web",
       prometheus: "prometheus",
       alertmanager: "alertmanager",
+      live_loop: "live",
     },
   );
 });

@@ -13,6 +13,7 @@ const PortsSchema = z.object({
     live_connector: z.number().int().min(1).max(65535),
     alertmanager: z.number().int().min(1).max(65535),
     venue_sim: z.number().int().min(1).max(65535),
+    live_loop: z.number().int().min(1).max(65535),
   }),
 });
 

@@ -135,6 +135,8 @@ export function transition(order: Order, ev: OrderEvent): TransitionResult {
     ev.kind === "accepted" && (s === "ACCEPTED" || s === "PARTIALLY_FILLED" || s === "PENDING_CANCEL" ||
       s === "FILLED" || s === "CANCELED" || s === "EXPIRED")
   ) return lateAck(order, ev.venueOrderId);
+  // The same end reported twice (the REST answer and the stream both say CANCELED): a duplicate.
+  if (SAME_END[ev.kind] === s) return { ok: true, order, duplicate: true };
   const next = TRANSITIONS[s][ev.kind];
   if (next === undefined) return refuse(`${s} -> ${ev.kind} is not a transition`);
   if (s === "INITIALIZED" && order.origin === "local" && (ev.kind === "accepted" || ev.kind === "fill")) {
@@ -157,6 +159,12 @@ export function transition(order: Order, ev: OrderEvent): TransitionResult {
       return done({ ...order, state: next });
   }
 }
+
+const SAME_END: Partial<Record<OrderEventKind, OrderState>> = {
+  canceled: "CANCELED",
+  expired: "EXPIRED",
+  rejected: "REJECTED",
+};
 
 const done = (order: Order): TransitionResult => ({ ok: true, order, duplicate: false });
 

@@ -3,15 +3,15 @@ import { join } from "node:path";
 import { loadScrapeConfig, renderPromConfig } from "./config.ts";
 import { promtoolCheckConfig } from "./tools.ts";
 
-Deno.test("generated prometheus.yml has the four contract jobs on the contract ports and passes promtool", async () => {
+Deno.test("generated prometheus.yml has the five contract jobs on the contract ports and passes promtool", async () => {
   const scrape = await loadScrapeConfig();
   const yml = renderPromConfig({ scrape, ruleFiles: [], alertmanager: "127.0.0.1:9093" });
-  for (
-    const [job, port] of [["ai_live", 9110], ["peak_trade_web", 8080], ["shadow_mvs", 9111], [
-      "live_connector",
-      8000,
-    ]]
-  ) {
+  const jobs = [["ai_live", 9110], ["peak_trade_web", 8080], ["shadow_mvs", 9111], ["live_connector", 8000], [
+    "live_loop",
+    9120,
+  ]] as const;
+  assert.deepEqual(scrape.jobs, jobs.map(([j]) => j));
+  for (const [job, port] of jobs) {
     assert.match(
       yml,
       new RegExp(`job_name: "${job}"\\n    static_configs:\\n      - targets: \\["127.0.0.1:${port}"\\]`),

@@ -1,0 +1,121 @@
+// The live loop's config file (config/live/paper.json): zod at the edge, one line naming the file and
+// the first bad field (exit 2), then units -> the OMS's atoms and the loop's LiveConfig. LIVE_STATE_DIR
+// and LIVE_FEED_URL (env) override the state dir and the feed URL.
+import { z } from "zod";
+import { bindHost, PORTS } from "../config/ports.ts";
+import { type Interval, INTERVALS, VENUES } from "../market/types.ts";
+import { ConfigError } from "../util/errors.ts";
+import { DEFAULT_INFLIGHT, type LiveConfig, liveStateDir } from "./config.ts";
+import type { FeedBarsOptions } from "./feed_bars.ts";
+
+export const DEFAULT_LIVE_CONFIG = "config/live/paper.json";
+const ATOMS = 1e8;
+const pos = z.number().positive().finite();
+const count = z.number().int().positive();
+
+const FileSchema = z.strictObject({
+  $comment: z.string().optional(),
+  mode: z.enum(["shadow", "paper", "live"]),
+  tag: z.string().regex(/^[A-Za-z0-9_-]{1,12}$/, "must be 1-12 of [A-Za-z0-9_-]"),
+  feed: z.strictObject({
+    url: z.url().optional(),
+    venue: z.enum(VENUES),
+    interval: z.enum(Object.keys(INTERVALS) as [Interval, ...Interval[]]),
+    stale_after_s: pos,
+  }),
+  symbols: z.array(z.strictObject({
+    symbol: z.string().regex(/^[A-Z0-9]+$/),
+    base: z.string().regex(/^[A-Z0-9]+$/),
+    quote: z.string().regex(/^[A-Z0-9]+$/),
+    feed_symbol: z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/, "must look like BASE-QUOTE"),
+  })).min(1),
+  risk: z.strictObject({
+    max_notional_per_order: pos,
+    max_position: z.record(z.string(), pos),
+    max_open_orders: count,
+    max_orders_per_second: count,
+    price_collar_bps: count,
+    max_bar_age_s: pos,
+    max_daily_loss: pos,
+    max_drawdown_bps: count,
+  }),
+  inflight: z.strictObject({ interval_ms: count, threshold_ms: count, retries: count }).optional(),
+  missing_grace_ms: z.number().int().nonnegative(),
+  flatten_on_halt: z.boolean(),
+  cancel_on_shutdown: z.boolean(),
+});
+
+export interface LiveFileConfig {
+  readonly loop: LiveConfig;
+  readonly feed: Omit<FeedBarsOptions, "now" | "backoffBaseMs" | "backoffMaxMs">;
+}
+
+const atoms = (units: number) => Math.round(units * ATOMS);
+
+export function parseLiveFile(
+  raw: unknown,
+  path: string,
+  env: (name: string) => string | undefined,
+): LiveFileConfig {
+  const r = FileSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ConfigError(`${path}: field "${i.path.map(String).join(".") || "(root)"}" ${i.message}`);
+  }
+  const f = r.data;
+  const feedUrl = env("LIVE_FEED_URL") || f.feed.url || `http://${bindHost()}:${PORTS.live_connector}`;
+  try {
+    new URL(feedUrl);
+  } catch {
+    throw new ConfigError(`LIVE_FEED_URL is not a URL: ${feedUrl}`);
+  }
+  const inflight = f.inflight
+    ? {
+      intervalMs: f.inflight.interval_ms,
+      thresholdMs: f.inflight.threshold_ms,
+      retries: f.inflight.retries,
+    }
+    : DEFAULT_INFLIGHT;
+  return {
+    loop: {
+      stateDir: liveStateDir(env),
+      mode: f.mode,
+      tag: f.tag,
+      symbols: f.symbols.map(({ symbol, base, quote }) => ({ symbol, base, quote })),
+      risk: {
+        maxNotionalPerOrder: atoms(f.risk.max_notional_per_order),
+        maxPosition: Object.fromEntries(Object.entries(f.risk.max_position).map(([s, q]) => [s, atoms(q)])),
+        maxOpenOrders: f.risk.max_open_orders,
+        maxOrdersPerSecond: f.risk.max_orders_per_second,
+        priceCollarBps: f.risk.price_collar_bps,
+        maxBarAgeMs: f.risk.max_bar_age_s * 1000,
+        maxDailyLoss: atoms(f.risk.max_daily_loss),
+        maxDrawdownBps: f.risk.max_drawdown_bps,
+      },
+      inflight,
+      missingGraceMs: f.missing_grace_ms,
+      flattenOnHalt: f.flatten_on_halt,
+      cancelOnShutdown: f.cancel_on_shutdown,
+    },
+    feed: {
+      feedUrl,
+      venue: f.feed.venue,
+      interval: f.feed.interval,
+      symbols: Object.fromEntries(f.symbols.map((s) => [s.feed_symbol, s.symbol])),
+      staleAfterMs: f.feed.stale_after_s * 1000,
+    },
+  };
+}
+
+export async function loadLiveFile(
+  path: string,
+  env: (name: string) => string | undefined,
+): Promise<LiveFileConfig> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await Deno.readTextFile(path));
+  } catch (err) {
+    throw new ConfigError(`${path}: ${err instanceof SyntaxError ? "not JSON" : (err as Error).name}`);
+  }
+  return parseLiveFile(raw, path, env);
+}

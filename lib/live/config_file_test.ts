@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../util/errors.ts";
+import { DEFAULT_LIVE_CONFIG, loadLiveFile, parseLiveFile } from "./config_file.ts";
+
+const U = 100_000_000;
+const envOf = (o: Record<string, string>) => (n: string) => o[n];
+
+Deno.test("live config file: the committed paper config in atoms, env overrides for state dir and feed", async () => {
+  const c = await loadLiveFile(DEFAULT_LIVE_CONFIG, envOf({}));
+  assert.deepEqual(c.loop, {
+    stateDir: "data/live/",
+    mode: "paper",
+    tag: "rs01",
+    symbols: [{ symbol: "BTCUSDT", base: "BTC", quote: "USDT" }],
+    risk: {
+      maxNotionalPerOrder: 1000 * U,
+      maxPosition: { BTCUSDT: 0.05 * U },
+      maxOpenOrders: 10,
+      maxOrdersPerSecond: 5,
+      priceCollarBps: 200,
+      maxBarAgeMs: 300_000,
+      maxDailyLoss: 200 * U,
+      maxDrawdownBps: 500,
+    },
+    inflight: { intervalMs: 2000, thresholdMs: 5000, retries: 5 },
+    missingGraceMs: 3000,
+    flattenOnHalt: false,
+    cancelOnShutdown: false,
+  });
+  assert.deepEqual(c.feed, {
+    feedUrl: "http://127.0.0.1:8000",
+    venue: "binance",
+    interval: "1m",
+    symbols: { "BTC-USDT": "BTCUSDT" },
+    staleAfterMs: 180_000,
+  });
+  const o = await loadLiveFile(
+    DEFAULT_LIVE_CONFIG,
+    envOf({ LIVE_STATE_DIR: "/tmp/s", LIVE_FEED_URL: "http://f:1" }),
+  );
+  assert.deepEqual([o.loop.stateDir, o.feed.feedUrl], ["/tmp/s", "http://f:1"]);
+});
+
+Deno.test("live config file: a bad field is one ConfigError line naming the file and field", async () => {
+  const raw = JSON.parse(await Deno.readTextFile(DEFAULT_LIVE_CONFIG));
+  type Raw = { risk: Record<string, unknown>; [k: string]: unknown };
+  const bad = (mut: (r: Raw) => void, msg: string) => {
+    const r = structuredClone(raw);
+    mut(r);
+    assert.throws(
+      () => parseLiveFile(r, "x.json", envOf({})),
+      (e: Error) => e instanceof ConfigError && e.message === msg,
+    );
+  };
+  bad(
+    (r) => r.risk.max_open_orders = 0,
+    'x.json: field "risk.max_open_orders" Too small: expected number to be >0',
+  );
+  bad((r) => r.tag = "has space", 'x.json: field "tag" must be 1-12 of [A-Za-z0-9_-]');
+  bad((r) => r.extra = 1, 'x.json: field "(root)" Unrecognized key: "extra"');
+  assert.throws(
+    () => parseLiveFile(raw, "x.json", envOf({ LIVE_FEED_URL: "not a url" })),
+    (e: Error) => e instanceof ConfigError && e.message === "LIVE_FEED_URL is not a URL: not a url",
+  );
+});

@@ -1,0 +1,148 @@
+// What every part of the loop shares: config, venue, clock and timers, the journal (the only way the
+// book changes), the kill switch, marks and the counters. `apply` is the one path an order event takes:
+// logged durably, applied, counted, logged as a line; a refused transition is counted and logged, never
+// thrown, and a fill is registered once (the book dedupes by trade id).
+import type { Timers } from "../async/sleep.ts";
+import type { OmsJournal } from "../oms/journal.ts";
+import type { KillSwitch } from "../oms/kill_switch.ts";
+import type { OrderEvent } from "../oms/order.ts";
+import type { EquityTrack } from "../oms/risk.ts";
+import type { ExecutionVenue } from "../trading/venue.ts";
+import type { LiveConfig } from "./config.ts";
+import { EV, type LoopCounters } from "./counters.ts";
+import { type Holdings, positionViews } from "./ledger.ts";
+import type { LoopHookName, LoopHooks, PositionView } from "./loop_view.ts";
+
+export interface LoopEffects {
+  readonly venue: ExecutionVenue;
+  /** Wall clock (ms) of the venue's time: grace periods, ages, log record times. */
+  readonly now: () => number;
+  /** Waits (429 Retry-After, grace, in-flight interval) run on these. */
+  readonly timers: Timers;
+  readonly logger: import("../log.ts").Logger;
+  /** Monotonic ms for fsync durations (default performance.now). */
+  readonly monoMs?: () => number;
+}
+
+/** Per order, when it was sent and what the in-flight checker learned (memory only: boot re-derives). */
+export interface InflightInfo {
+  sentAtMs: number;
+  firstMissingMs: number | null;
+  failedQueries: number;
+}
+
+export class LoopCore {
+  journal: OmsJournal | null = null;
+  killSwitch!: KillSwitch;
+  equity: EquityTrack | null = null;
+  baseline: Holdings | null = null;
+  readonly marks = new Map<string, number>();
+  readonly lastClose = new Map<string, { price: number; closeTimeMs: number }>();
+  readonly inflight = new Map<string, InflightInfo>();
+  /** Orders whose send waits (Retry-After): the in-flight checker leaves them to the worker. */
+  readonly resending = new Set<string>();
+  reconciling = false;
+  /** Why the loop may not trade now (quarantine, failed reconciliation, failed log), or null. */
+  blocked: string | null = null;
+  /** Called after each fill is applied (equity, drawdown, the position hook). */
+  afterFill: () => Promise<void> = () => Promise.resolve();
+  readonly #hooks = new Map<LoopHookName, Set<(arg: never) => void>>();
+
+  constructor(
+    readonly cfg: LiveConfig,
+    readonly fx: LoopEffects,
+    readonly counters: LoopCounters,
+  ) {}
+
+  /** Why the loop is not trading now (a failed event log first), or null. */
+  blockedReason(): string | null {
+    const failed = this.journal?.log.failed;
+    if (failed) return `event log failed: ${failed.message}`;
+    return this.blocked;
+  }
+
+  /** Positions of the traded symbols with PnL at the marks (none before the log opens). */
+  positions(): PositionView[] {
+    return this.journal ? positionViews(this.j.book, this.cfg.symbols, this.marks) : [];
+  }
+
+  get venue(): ExecutionVenue {
+    return this.fx.venue;
+  }
+  now(): number {
+    return this.fx.now();
+  }
+  get j(): OmsJournal {
+    if (!this.journal) throw new Error("live loop: no event log open (quarantined or not started)");
+    return this.journal;
+  }
+
+  on<K extends LoopHookName>(name: K, fn: LoopHooks[K]): () => void {
+    const set = this.#hooks.get(name) ?? new Set();
+    this.#hooks.set(name, set);
+    set.add(fn as (arg: never) => void);
+    return () => set.delete(fn as (arg: never) => void);
+  }
+  fire<K extends LoopHookName>(name: K, arg: Parameters<LoopHooks[K]>[0]): void {
+    for (const fn of this.#hooks.get(name) ?? []) {
+      try {
+        (fn as (a: typeof arg) => void)(arg);
+      } catch (err) {
+        this.counters.emit("error", "live_loop.hook_failed", { hook: name, error: String(err) });
+      }
+    }
+  }
+
+  /** Logs one order event durably, applies it, counts it. Returns whether the book changed. */
+  async apply(id: string, event: OrderEvent, via: string): Promise<boolean> {
+    const before = this.j.book.order(id);
+    const { result } = await this.j.event(id, event);
+    if (!result.ok) {
+      this.counters.refusedTransitions++;
+      this.counters.emit("warn", EV.refused, {
+        clientOrderId: id,
+        event: event.kind,
+        reason: result.reason,
+        via,
+      });
+      return false;
+    }
+    const o = result.order;
+    if (result.duplicate || !o) return false;
+    const c = this.counters;
+    const metric: Partial<Record<OrderEvent["kind"], string>> = {
+      submitted: "placed",
+      accepted: "acknowledged",
+      rejected: "rejected",
+      canceled: "canceled",
+      expired: "canceled",
+    };
+    const m = metric[event.kind];
+    // An ack counts once: when the order first learns its venue id.
+    if (m && !(event.kind === "accepted" && before?.venueOrderId != null)) c.order(o.symbol, m);
+    if (event.kind === "fill") {
+      c.fill(o.symbol);
+      if (o.state === "FILLED") c.order(o.symbol, "filled");
+      c.emit("info", EV.registerFill, {
+        clientOrderId: id,
+        correlationId: o.correlationId,
+        symbol: o.symbol,
+        tradeId: event.fill.tradeId,
+        qty: event.fill.qty,
+        price: event.fill.price,
+        via,
+      });
+    }
+    if (o.state !== "SUBMITTED" && o.state !== "PENDING_CANCEL") this.inflight.delete(id);
+    c.emit("info", EV.orderProcessed, {
+      clientOrderId: id,
+      correlationId: o.correlationId,
+      symbol: o.symbol,
+      event: event.kind,
+      state: o.state,
+      via,
+    });
+    if (event.kind === "fill") await this.afterFill();
+    return true;
+  }
+}

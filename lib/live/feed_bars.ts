@@ -1,0 +1,117 @@
+// The loop's feed input: the feed's closed bars over SSE (/stream/bars, the shadow strategy's stream
+// client), each bar of a traded symbol handed to the loop (the collar's reference, the mark for equity
+// and drawdown), and the gate "feed before bot" as /health's dependency:feed. Bad input is counted and
+// logged, never fatal; the stream reconnects with backoff until stopped.
+import type { Logger } from "../log.ts";
+import { type Interval, INTERVALS, type Venue } from "../market/types.ts";
+import { FeedStream } from "../shadow/feed_stream.ts";
+import { parseClosedBar, parseFeedHeartbeat } from "../shadow/feed_schema.ts";
+import type { FeedView } from "./health.ts";
+
+const ATOMS = 1e8;
+
+export interface FeedBarsOptions {
+  /** Feed base URL, e.g. http://127.0.0.1:8000. */
+  readonly feedUrl: string;
+  readonly venue: Venue;
+  readonly interval: Interval;
+  /** Feed symbol (BTC-USDT) -> the loop's (BTCUSDT). */
+  readonly symbols: Readonly<Record<string, string>>;
+  /** Connected but no bar or heartbeat for this long: stale, the feed is not ok. */
+  readonly staleAfterMs: number;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** Local wall clock (ms), for ages. */
+  readonly now: () => number;
+}
+
+export interface LoopBar {
+  readonly symbol: string;
+  /** Quote atoms (1e-8). */
+  readonly close: number;
+  readonly closeTimeMs: number;
+}
+
+export class FeedBars {
+  connected = false;
+  feedOk = true;
+  lastSeenMs: number | null = null;
+  lastBarMs: number | null = null;
+  lastError: string | null = "not connected yet";
+  badInput = 0;
+  readonly #stream: FeedStream;
+
+  constructor(
+    private readonly o: FeedBarsOptions,
+    onBar: (b: LoopBar) => Promise<void>,
+    log: Logger,
+  ) {
+    const url = new URL("/stream/bars", o.feedUrl);
+    url.searchParams.set("venue", o.venue);
+    url.searchParams.set("interval", o.interval);
+    const bad = (what: string, error: string) => {
+      this.badInput++;
+      log("warn", "live_loop.bad_feed_input", { what, error });
+    };
+    this.#stream = new FeedStream(
+      { url: url.href, backoffBaseMs: o.backoffBaseMs, backoffMaxMs: o.backoffMaxMs },
+      {
+        onOpen: () => {
+          this.connected = true;
+          this.lastSeenMs = o.now();
+          this.lastError = null;
+        },
+        onClose: (reason) => {
+          this.connected = false;
+          this.lastError = reason;
+        },
+        onEvent: (ev) => {
+          let raw: unknown;
+          try {
+            raw = JSON.parse(ev.data);
+          } catch {
+            return bad(ev.event, "not JSON");
+          }
+          this.lastSeenMs = o.now();
+          if (ev.event === "heartbeat") {
+            const hb = parseFeedHeartbeat(raw);
+            if (hb.ok) this.feedOk = hb.value.feedOk;
+            else bad("heartbeat", hb.error);
+            return;
+          }
+          if (ev.event !== "bar") return;
+          const r = parseClosedBar(raw);
+          if (!r.ok) return bad("bar", r.error);
+          const symbol = o.symbols[r.value.symbol];
+          if (symbol === undefined || r.value.interval !== o.interval) return;
+          this.lastBarMs = this.lastSeenMs;
+          onBar({
+            symbol,
+            close: Math.round(r.value.c * ATOMS),
+            closeTimeMs: r.value.openTimeMs + INTERVALS[o.interval],
+          })
+            .catch((err) => log("error", "live_loop.bar_failed", { symbol, error: String(err) }));
+        },
+      },
+    );
+  }
+
+  /** Connects and reconnects until `signal` aborts. Never throws. */
+  run(signal: AbortSignal): Promise<void> {
+    return this.#stream.run(signal);
+  }
+
+  /** The gate as /health reads it: connected, not silent past staleAfterMs, the feed's own word ok. */
+  view(): FeedView {
+    const now = this.o.now();
+    const silentMs = this.lastSeenMs === null ? null : now - this.lastSeenMs;
+    const error = !this.connected
+      ? this.lastError ?? "disconnected"
+      : silentMs !== null && silentMs > this.o.staleAfterMs
+      ? `stale: nothing for ${(silentMs / 1000).toFixed(0)} s`
+      : !this.feedOk
+      ? "the feed says feedOk: false"
+      : null;
+    return { ok: error === null, error, lastBarAgeMs: this.lastBarMs === null ? null : now - this.lastBarMs };
+  }
+}

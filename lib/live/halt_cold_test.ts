@@ -1,0 +1,128 @@
+// Flatten-on-halt (an operator's engage cancels the loop's open orders and closes the position with a
+// reduce-only market order, which passes the halted switch), the position hook, shutdown cancelling per
+// config, and a cold start (no venue look: never-sent intents cleared, never placed), on the venue
+// simulator over loopback. Seed 11 from SIM_START_MS: a sell print at +65 ms fills a buy at 60000.00.
+import assert from "node:assert/strict";
+import { ev, intent } from "../../testing/oms_records.ts";
+import {
+  assertOmsEqualsTruth,
+  crashedRun,
+  type LoopRig,
+  ordersTruth,
+  startLoopRig,
+  SYMBOL,
+  U,
+  VENUE,
+} from "../../testing/live_loop.ts";
+import type { PositionView } from "./loop_view.ts";
+import type { LiveLoop, OrderSpec } from "./loop.ts";
+
+const buy = (price: number, qty = U / 1000): OrderSpec => ({
+  symbol: SYMBOL,
+  side: "BUY",
+  type: "LIMIT",
+  quantity: qty,
+  price: price * U,
+});
+const order = (loop: LiveLoop, id: string) => loop.orders().find((o) => o.clientOrderId === id)!;
+
+async function withRig(body: (r: LoopRig) => Promise<void>): Promise<void> {
+  const r = await startLoopRig();
+  try {
+    await body(r);
+  } finally {
+    await r.close();
+  }
+}
+
+Deno.test("flatten on halt: the engage cancels open orders and sells the position reduce-only; the account holds no BTC after", async () => {
+  await withRig(async (r) => {
+    const loop = r.make({ flattenOnHalt: true });
+    await loop.start();
+    const snaps: (readonly PositionView[])[] = [];
+    loop.on("position_snapshot", (p) => snaps.push(p));
+    await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
+    await r.pump("stream up", () => loop.snapshot().stream.state === "up");
+    await loop.submitOrder(VENUE, buy(60_000), "c-1");
+    await loop.submitOrder(VENUE, buy(50_000), "c-2");
+    await loop.idle();
+    await r.step(loop, 100);
+    await r.pump("t1-1 filled", () => order(loop, "t1-1").state === "FILLED");
+    await r.pump("t1-2 acked", () => order(loop, "t1-2").state === "ACCEPTED");
+    await loop.engageKillSwitch("operator stop", "admin");
+    // The buy's maker fee was 0.000001 BTC: the account holds 0.000999, so that is what is sold.
+    await r.pump("sold", () => order(loop, "t1-3")?.state === "FILLED");
+    await loop.idle();
+    const flat = order(loop, "t1-3");
+    assert.deepEqual([flat.side, flat.type, flat.reduceOnly, flat.quantity, flat.correlationId], [
+      "SELL",
+      "MARKET",
+      true,
+      U / 1000 - 100,
+      `flatten-${SYMBOL}-${r.s.t.sim.clock.nowMs()}`,
+    ]);
+    assert.equal(order(loop, "t1-2").state, "CANCELED");
+    const v = loop.snapshot();
+    assert.deepEqual([v.killSwitch.state, v.killSwitch.reason], ["HALTED", "operator stop"]);
+    assert.deepEqual(
+      v.positions.map((p) => [p.symbol, p.qty]),
+      [[SYMBOL, 100]],
+      "the fee's dust is the position",
+    );
+    assert.deepEqual(snaps.map((s) => s[0].qty), [0, U / 1000, 100], "the hook: at the bar, after each fill");
+    assert.equal(
+      v.counters.refusedTransitions,
+      0,
+      "the cancel's REST answer and stream event agree, no refusal",
+    );
+    const held = await r.s.spot.balances(); // zero balances are left out: no BTC left
+    assert.deepEqual(held.kind === "confirmed" && held.value.map((b) => b.asset), ["USDT"]);
+    const denied = await loop.submitOrder(VENUE, buy(50_000), "c-4");
+    assert.equal(denied.ok ? "" : denied.reason, "TRADING_HALTED");
+    assertOmsEqualsTruth(loop.orders(), r.s);
+    await loop.shutdown();
+  });
+});
+
+Deno.test("shutdown with cancelOnShutdown cancels the loop's open orders and leaves none open", async () => {
+  await withRig(async (r) => {
+    const loop = r.make({ cancelOnShutdown: true });
+    await loop.start();
+    await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
+    await loop.submitOrder(VENUE, buy(50_000), "c-1");
+    await loop.idle();
+    assert.deepEqual(await loop.shutdown(), { open: [], queued: [] });
+    assert.deepEqual(ordersTruth(r.s).map((l) => `${l.clientOrderId} ${l.status}`), [
+      "t1-1 NEW",
+      "t1-1 CANCELED",
+    ]);
+    assert.deepEqual(r.named("live_loop.shutdown").map((l) => [l.open, l.queued]), [[[], []]]);
+  });
+});
+
+Deno.test("cold start: no venue look; the never-sent intent is cleared (DENIED), never placed; a sent one is tracked", async () => {
+  await withRig(async (r) => {
+    await crashedRun(r.dir, 1, [
+      intent("t1-1", 1, { price: 50_000 * U, quantity: U / 1000 }),
+      intent("t1-2", 2, { price: 50_000 * U, quantity: U / 1000 }),
+      ev("t1-2", { kind: "submitted" }),
+    ]);
+    const loop = r.make();
+    const v = await loop.start({ coldStart: true });
+    assert.deepEqual([v.status, v.startMode, v.store.recovery, v.reconciliation.state], [
+      "ready",
+      "cold",
+      "crashed_recovered",
+      "idle",
+    ]);
+    assert.deepEqual([order(loop, "t1-1").state, order(loop, "t1-1").reason], [
+      "DENIED",
+      "cleared at cold start (never sent)",
+    ]);
+    assert.equal(order(loop, "t1-2").state, "SUBMITTED");
+    assert.equal(v.inflight, 1);
+    await loop.idle();
+    assert.deepEqual(ordersTruth(r.s), [], "nothing placed");
+    await loop.shutdown();
+  });
+});

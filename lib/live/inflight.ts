@@ -1,0 +1,129 @@
+// Cancels, and the in-flight checker that settles what an ambiguous answer left open. Cancels always
+// pass (kill switch, reconciliation). The checker runs every `intervalMs`: an order SUBMITTED or
+// PENDING_CANCEL for `thresholdMs` is queried by client id; a place not found waits out the grace
+// (a -2013 right after a place is normal, binance_trading.md §8) and is then REJECTED, never re-sent;
+// fills the venue reports are fetched and applied once. Queries that keep failing are reported stuck.
+import { missedFills, settleMissing } from "../oms/reconcile.ts";
+import type { Order, OrderEvent } from "../oms/order.ts";
+import { statusEvent } from "../oms/venue_map.ts";
+import type { Outcome, VenueOrder } from "../trading/venue.ts";
+import type { LoopCore } from "./core.ts";
+import { EV } from "./counters.ts";
+import { allFills } from "./reconciler.ts";
+import type { Submitter } from "./submitter.ts";
+
+export type CancelResult =
+  | { readonly ok: true; readonly state: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** Cancels one order: dropped from the queue if never sent, else cancel_requested durable, then sent. */
+export async function cancelOrder(core: LoopCore, sub: Submitter, id: string): Promise<CancelResult> {
+  const o = core.journal?.book.order(id);
+  if (!o) return { ok: false, reason: `unknown order "${id}"` };
+  if (o.state === "INITIALIZED" && o.origin === "local") {
+    sub.unqueue(id);
+    await core.apply(id, { kind: "denied", reason: "canceled before it was sent" }, "cancel");
+    return { ok: true, state: core.j.book.order(id)!.state };
+  }
+  if (o.state !== "ACCEPTED" && o.state !== "PARTIALLY_FILLED" && o.state !== "SUBMITTED") {
+    return { ok: false, reason: `order "${id}" is ${o.state}: nothing to cancel` };
+  }
+  await core.apply(id, { kind: "cancel_requested" }, "cancel");
+  core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
+  const out = await core.venue.cancel({ symbol: o.symbol, clientOrderId: id });
+  await settleCancel(core, id, out);
+  return { ok: true, state: core.j.book.order(id)!.state };
+}
+
+/** A cancel's (or a query's) answer for a PENDING_CANCEL order; ambiguous leaves it to the checker. */
+async function settleCancel(core: LoopCore, id: string, out: Outcome<VenueOrder>): Promise<void> {
+  const now = core.j.book.order(id)!;
+  if (now.state !== "PENDING_CANCEL") return; // a stream event settled it first
+  if (out.kind === "confirmed") {
+    const v = out.value;
+    if (now.venueOrderId === null) {
+      await core.apply(id, { kind: "accepted", venueOrderId: v.orderId }, "cancel");
+    }
+    const s = statusEvent(v);
+    const open = v.status === "NEW" || v.status === "PARTIALLY_FILLED" || v.status === "PENDING_NEW";
+    if (open) await core.apply(id, { kind: "cancel_rejected", reason: "still open at the venue" }, "cancel");
+    else if (s && s.kind !== "accepted") await core.apply(id, s, "cancel");
+    await fetchFills(core, core.j.book.order(id)!, v);
+  } else if (out.kind === "rejected") {
+    // -2011: unknown to the venue's cancel (filled first, or never placed): ask by query next round.
+    core.counters.emit("warn", EV.inflight, {
+      clientOrderId: id,
+      phase: "cancel_refused",
+      reason: out.reason,
+    });
+  }
+}
+
+/** Fills the venue's order shows that the OMS lacks: fetched and applied once. */
+async function fetchFills(core: LoopCore, o: Order, v: VenueOrder): Promise<void> {
+  if (o.venueOrderId === null || v.executedQty === undefined || Number(v.executedQty) === 0) return;
+  let fills;
+  try {
+    fills = await allFills(core, o.symbol);
+  } catch (err) {
+    core.counters.emit("warn", EV.inflight, {
+      clientOrderId: o.clientOrderId,
+      phase: "fills",
+      error: String(err),
+    });
+    return;
+  }
+  for (const e of missedFills(o.tradeIds, o.venueOrderId, fills)) {
+    if (typeof e === "string") {
+      core.counters.badVenueInput++;
+      core.counters.emit("warn", EV.badInput, { clientOrderId: o.clientOrderId, detail: e });
+    } else await core.apply(o.clientOrderId, e as OrderEvent, "inflight");
+  }
+}
+
+/** One round of the in-flight checker. */
+export async function checkInflight(core: LoopCore): Promise<void> {
+  const { thresholdMs, retries } = core.cfg.inflight;
+  for (const o of core.j.book.working()) {
+    if (o.state !== "SUBMITTED" && o.state !== "PENDING_CANCEL") continue;
+    if (core.resending.has(o.clientOrderId)) continue;
+    const now = core.now();
+    let info = core.inflight.get(o.clientOrderId);
+    if (!info) {
+      core.inflight.set(o.clientOrderId, info = { sentAtMs: now, firstMissingMs: null, failedQueries: 0 });
+    }
+    if (now - info.sentAtMs < thresholdMs) continue;
+    const q = await core.venue.queryByClientId(o.symbol, o.clientOrderId);
+    const at = core.now();
+    core.counters.emit("info", EV.inflight, {
+      clientOrderId: o.clientOrderId,
+      phase: "query",
+      state: o.state,
+      answer: q.kind === "confirmed" ? q.value.status : q.kind === "rejected" ? q.reason : q.cause,
+    });
+    if (o.state === "PENDING_CANCEL") {
+      if (q.kind === "confirmed") await settleCancel(core, o.clientOrderId, q);
+      else if (++info.failedQueries > retries) stuck(core, o, info.failedQueries);
+      continue;
+    }
+    if (q.kind === "rejected" && q.reason === "not_found") info.firstMissingMs ??= at;
+    const s = settleMissing(o, q, {
+      nowMs: at,
+      firstMissingMs: info.firstMissingMs ?? at,
+      graceMs: core.cfg.missingGraceMs,
+    });
+    if (s.kind === "events") {
+      for (const e of s.events) await core.apply(o.clientOrderId, e, "inflight");
+      if (q.kind === "confirmed") await fetchFills(core, core.j.book.order(o.clientOrderId)!, q.value);
+    } else if (s.kind === "retry" && ++info.failedQueries > retries) stuck(core, o, info.failedQueries);
+  }
+}
+
+function stuck(core: LoopCore, o: Order, n: number): void {
+  core.counters.emit("error", EV.inflight, {
+    clientOrderId: o.clientOrderId,
+    phase: "stuck",
+    queries: n,
+    detail: "the venue does not answer for this order: it stays in flight, never re-sent",
+  });
+}

@@ -1,0 +1,99 @@
+// The loop's start procedures and the halt action: a cold start (no venue look: never-sent intents are
+// cleared, open orders tracked again), a reconciliation run with its bookkeeping (start or reconnect:
+// trading waits for it, a failure blocks trading with the reason), and flatten-on-halt.
+import type { LoopCore } from "./core.ts";
+import { EV } from "./counters.ts";
+import { cancelOrder } from "./inflight.ts";
+import { expectedHoldings, holdingsOf, saveBaseline } from "./ledger.ts";
+import type { ReconciliationView } from "./loop_view.ts";
+import { reconcile } from "./reconciler.ts";
+import type { Submitter } from "./submitter.ts";
+import { addCounts } from "./view.ts";
+
+/** Cold: never-sent intents are cleared (the log proves they never left); open orders tracked again. */
+export async function coldStart(core: LoopCore): Promise<void> {
+  for (const o of core.j.book.neverSent()) {
+    await core.apply(
+      o.clientOrderId,
+      { kind: "denied", reason: "cleared at cold start (never sent)" },
+      "cold",
+    );
+  }
+  for (const o of core.j.book.working()) {
+    core.inflight.set(o.clientOrderId, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
+  }
+  if (core.baseline === null) {
+    const b = await core.venue.balances();
+    const h = b.kind === "confirmed" ? holdingsOf(b.value) : `account: ${b.kind}`;
+    if (typeof h === "string") core.blocked = `no balance baseline: ${h}`;
+    else await saveBaseline(core.cfg.stateDir, core.baseline = h, core.now());
+  }
+  core.reconciling = false;
+}
+
+/**
+ * One reconciliation with new submits denied while it runs; `setView` gets the running and the final
+ * state. On success the never-sent orders are queued again (same ids) and `after` runs (marks, hooks).
+ */
+export async function runReconciliation(
+  core: LoopCore,
+  sub: Submitter,
+  prev: ReconciliationView,
+  trigger: "start" | "reconnect",
+  setView: (v: ReconciliationView) => void,
+  after: () => Promise<void>,
+): Promise<void> {
+  core.reconciling = true;
+  const startedAt = core.now();
+  setView({ ...prev, state: "running", trigger, lastStartedAtMs: startedAt });
+  core.counters.emit("info", EV.reconciliation, { phase: "started", trigger });
+  const r = await reconcile(core);
+  setView({
+    state: r.ok ? "done" : "failed",
+    trigger,
+    lastStartedAtMs: startedAt,
+    lastFinishedAtMs: core.now(),
+    reason: r.reason,
+    last: r.counts,
+    total: addCounts(prev.total, r.counts),
+    report: r.report,
+  });
+  core.blocked = r.ok ? null : `reconciliation failed: ${r.reason}`;
+  core.reconciling = false;
+  core.counters.emit(r.ok ? "info" : "error", EV.reconciliation, {
+    phase: r.ok ? "done" : "failed",
+    trigger,
+    counts: r.counts,
+    reason: r.reason,
+    report: r.report,
+  });
+  if (trigger === "reconnect") core.fire("reconnect", { atMs: core.now(), ok: r.ok, reason: r.reason });
+  if (!r.ok) return;
+  for (const id of r.requeue) sub.enqueue(id);
+  await after();
+  sub.kick();
+}
+
+/** Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders. */
+export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
+  if (!core.cfg.flattenOnHalt || !core.journal || core.blockedReason()) return;
+  (async () => {
+    for (const o of core.j.book.working()) {
+      if (o.origin === "local") await cancelOrder(core, sub, o.clientOrderId);
+    }
+    const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
+    for (const p of core.positions()) {
+      const sym = core.cfg.symbols.find((s) => s.symbol === p.symbol)!;
+      const lot = sym.lotAtoms ?? 1;
+      // A long sells what the account holds (a fee paid in the base asset leaves less than the fills).
+      const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
+      const quantity = Math.floor(can / lot) * lot;
+      if (quantity <= 0) continue;
+      const side = p.qty > 0 ? "SELL" : "BUY";
+      const spec = { symbol: p.symbol, side, type: "MARKET", quantity, price: null } as const;
+      await sub.submit({ ...spec, reduceOnly: true }, `flatten-${p.symbol}-${core.now()}`);
+    }
+  })().catch((err) =>
+    core.counters.emit("error", EV.killSwitch, { phase: "flatten_failed", error: String(err) })
+  );
+}

@@ -1,0 +1,178 @@
+// One reconciliation (at a warm start, and after a user-stream reconnect): the venue's open orders,
+// fills and balances, the pure plan (lib/oms/reconcile.ts) applied through the journal, each order sent
+// but missing at the venue settled by a targeted query and the grace period (never re-sent), fills
+// nobody named matched once the queries gave venue ids, and the OMS's holdings compared with the
+// venue's. Any venue answer it cannot rely on fails it: the caller does not trade on a guess.
+import { sleep } from "../async/sleep.ts";
+import { missedFills, planReconcile, settleMissing } from "../oms/reconcile.ts";
+import type { OrderEvent } from "../oms/order.ts";
+import { orderFillOf } from "../oms/venue_map.ts";
+import type { Fill, Outcome, VenueOrder } from "../trading/venue.ts";
+import type { LoopCore } from "./core.ts";
+import { EV } from "./counters.ts";
+import { expectedHoldings, holdingDiffs, holdingsOf, saveBaseline } from "./ledger.ts";
+import type { ReconcileOutcome } from "./loop_view.ts";
+
+export interface ReconcileResult {
+  readonly ok: boolean;
+  readonly reason: string | null;
+  readonly counts: Partial<Record<ReconcileOutcome, number>>;
+  readonly report: readonly string[];
+  /** Never-sent orders to send again, same client id, in book order. */
+  readonly requeue: readonly string[];
+}
+
+class Failed extends Error {}
+
+const brief = (o: Outcome<unknown>) =>
+  o.kind === "ambiguous" ? `ambiguous (${o.cause})` : o.kind === "rejected" ? `${o.reason} ${o.msg}` : "ok";
+
+function must<T>(o: Outcome<T>, what: string): T {
+  if (o.kind !== "confirmed") throw new Failed(`${what}: ${brief(o)}`);
+  return o.value;
+}
+
+/** Every fill of `symbol` from trade id 0, a page (1000) at a time. */
+export async function allFills(core: LoopCore, symbol: string): Promise<Fill[]> {
+  const out: Fill[] = [];
+  for (let from = 0;;) {
+    const page = must(await core.venue.fillsSince(symbol, from, 1000), `myTrades ${symbol}`);
+    out.push(...page);
+    if (page.length < 1000) return out;
+    from = page[page.length - 1].tradeId + 1;
+  }
+}
+
+export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<ReconcileResult> {
+  const counts: Partial<Record<ReconcileOutcome, number>> = {};
+  const report: string[] = [];
+  const requeue: string[] = [];
+  const count = (k: ReconcileOutcome, line: string) => {
+    counts[k] = (counts[k] ?? 0) + 1;
+    report.push(`${k}: ${line}`);
+  };
+  const j = core.j;
+  const apply = async (id: string, e: OrderEvent, k: ReconcileOutcome) => {
+    if (await core.apply(id, e, "reconciliation")) {
+      count(e.kind === "fill" && k === "applied" ? "missed_fill" : k, `${id} ${e.kind}`);
+    }
+  };
+  try {
+    const open: VenueOrder[] = [], fills: Fill[] = [];
+    for (const s of core.cfg.symbols) {
+      open.push(...must(await core.venue.openOrders(s.symbol), `openOrders ${s.symbol}`));
+      fills.push(...await allFills(core, s.symbol));
+    }
+    const venueHoldings = holdingsOf(must(await core.venue.balances(), "account"));
+    if (typeof venueHoldings === "string") throw new Failed(`account: ${venueHoldings}`);
+    const steps = planReconcile(j.book, { openOrders: open, fills }, (v) => `adopted-${v.orderId}`);
+    const queries: { id: string; symbol: string }[] = [];
+    const unmatched: Fill[] = [];
+    for (const st of steps) {
+      if (st.kind === "requeue") {
+        requeue.push(st.clientOrderId);
+        count("requeued", st.clientOrderId);
+        core.counters.emit("info", EV.requeue, { clientOrderId: st.clientOrderId });
+      } else if (st.kind === "adopt") {
+        const { result } = await j.adopt(st.order, st.venueOrderId);
+        if (!result.ok) throw new Failed(`adopt ${st.order.clientOrderId}: ${result.reason}`);
+        count("adopted", `${st.order.clientOrderId} venue order ${st.venueOrderId} as EXTERNAL`);
+        core.counters.emit("info", EV.adopt, {
+          clientOrderId: st.order.clientOrderId,
+          venueOrderId: st.venueOrderId,
+          symbol: st.order.symbol,
+          side: st.order.side,
+          quantity: st.order.quantity,
+          price: st.order.price,
+        });
+        for (const e of st.events) await apply(st.order.clientOrderId, e, "applied");
+      } else if (st.kind === "apply") await apply(st.clientOrderId, st.event, "applied");
+      else if (st.kind === "query") queries.push({ id: st.clientOrderId, symbol: st.symbol });
+      else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
+      else count("problem", st.detail);
+    }
+    for (const q of queries) await settle(core, q.id, q.symbol, fills, apply, count, signal);
+    for (const f of unmatched) await matchFill(core, f, apply, count);
+    if (counts.problem) {
+      throw new Failed(`${counts.problem} problem(s): ${report.find((l) => l.startsWith("problem"))}`);
+    }
+    if (core.baseline === null) {
+      core.baseline = venueHoldings;
+      await saveBaseline(core.cfg.stateDir, venueHoldings, core.now());
+      report.push("baseline: the venue's balances at the first start");
+    } else {
+      const diffs = holdingDiffs(expectedHoldings(j.book, core.baseline, core.cfg.symbols), venueHoldings);
+      if (diffs.length > 0) throw new Failed(`balances differ from the OMS: ${diffs.join("; ")}`);
+    }
+    count("succeeded", "venue and OMS agree");
+    return { ok: true, reason: null, counts, report, requeue };
+  } catch (err) {
+    if (!(err instanceof Failed)) throw err;
+    count("failed", err.message);
+    return { ok: false, reason: err.message, counts, report, requeue };
+  }
+}
+
+type Apply = (id: string, e: OrderEvent, k: ReconcileOutcome) => Promise<void>;
+type Count = (k: ReconcileOutcome, line: string) => void;
+
+/** A working order the venue did not list: one targeted query, then the grace period; never re-sent. */
+async function settle(
+  core: LoopCore,
+  id: string,
+  symbol: string,
+  fills: readonly Fill[],
+  apply: Apply,
+  count: Count,
+  signal?: AbortSignal,
+): Promise<void> {
+  let firstMissing: number | null = null;
+  for (let failures = 0;;) {
+    const q = await core.venue.queryByClientId(symbol, id);
+    count("queried", `${id}: ${q.kind === "confirmed" ? q.value.status : brief(q)}`);
+    const now = core.now();
+    if (q.kind === "rejected" && q.reason === "not_found") firstMissing ??= now;
+    const order = core.j.book.order(id)!;
+    const s = settleMissing(order, q, {
+      nowMs: now,
+      firstMissingMs: firstMissing ?? now,
+      graceMs: core.cfg.missingGraceMs,
+    });
+    if (s.kind === "events") {
+      for (const e of s.events) await apply(id, e, "resolved");
+      const vid = s.venueOrderId ?? core.j.book.order(id)!.venueOrderId;
+      if (vid !== null) {
+        for (const e of missedFills(core.j.book.order(id)!.tradeIds, vid, fills)) {
+          if (typeof e === "string") count("problem", e);
+          else await apply(id, e, "applied");
+        }
+      }
+      return;
+    }
+    if (s.kind === "retry" && ++failures > core.cfg.inflight.retries) {
+      throw new Failed(`order ${id} could not be settled: ${s.detail}`);
+    }
+    const left = firstMissing === null
+      ? core.cfg.inflight.intervalMs
+      : firstMissing + core.cfg.missingGraceMs - now;
+    const waitMs = Math.max(1, left);
+    core.counters.emit("info", EV.reconciliation, {
+      phase: "wait",
+      clientOrderId: id,
+      waitMs,
+      detail: s.detail,
+    });
+    await sleep(waitMs, signal, core.fx.timers); // registered before the line above is seen
+    if (signal?.aborted) throw new Failed("stopped while settling " + id);
+  }
+}
+
+/** A fill no plan step named: its order's venue id is known now (after the queries), else a problem. */
+async function matchFill(core: LoopCore, f: Fill, apply: Apply, count: Count): Promise<void> {
+  const o = [...core.j.book.orders()].find((x) => x.venueOrderId === f.orderId);
+  if (!o) return count("problem", `fill ${f.tradeId} of venue order ${f.orderId} the OMS does not know`);
+  if (o.tradeIds.includes(f.tradeId)) return;
+  const of = orderFillOf(f);
+  if (typeof of === "string") return count("problem", of);
+  await apply(o.clientOrderId, { kind: "fill", fill: of }, "applied");
+}

@@ -1,0 +1,95 @@
+// The live_loop service as `./tp live` runs it: the HTTP shell bound first (a busy port fails before the
+// state dir is touched; /health says 503 while the loop boots and reconciles), the feed's bars into the
+// loop, then the loop's start (cold, or warm when the state dir holds a run: it reconciles first).
+// stop(): the loop's shutdown (worker drained, state persisted, clean-end marker), then the feed and
+// the shell. Venue, clocks, timers and the logger are injected.
+import type { Timers } from "../async/sleep.ts";
+import type { Logger } from "../log.ts";
+import { listRuns } from "../oms/boot.ts";
+import type { BinanceSpot } from "../trading/binance_spot.ts";
+import { BINANCE_SPOT_LIMITS } from "../trading/rate_limits.ts";
+import type { LiveFileConfig } from "./config_file.ts";
+import { FeedBars } from "./feed_bars.ts";
+import { connectorLimiterView } from "./limiters.ts";
+import { LiveLoop } from "./loop.ts";
+import type { LoopView } from "./loop_view.ts";
+import { type LiveShell, loopKillSwitch, startLiveShell } from "./shell.ts";
+import type { ShellConfig } from "./shell_config.ts";
+
+export interface LiveServiceDeps {
+  readonly shell: ShellConfig;
+  readonly file: LiveFileConfig;
+  readonly venue: BinanceSpot;
+  /** The venue's clock (ms): the loop's grace periods, ages and record times. */
+  readonly now: () => number;
+  /** Local wall clock (ms): the feed's and the shell's ages. */
+  readonly wallNow: () => number;
+  readonly timers: Timers;
+  readonly log: Logger;
+}
+
+export interface LiveService {
+  readonly loop: LiveLoop;
+  readonly shell: LiveShell;
+  readonly feed: FeedBars;
+  readonly startMode: "cold" | "warm";
+  /** The view right after start (status ready, or why not). */
+  readonly started: LoopView;
+  stop(): Promise<{ readonly open: readonly string[]; readonly queued: readonly string[] }>;
+}
+
+/** cold unless asked, or when the state dir already holds a run (then warm: reconcile first). */
+export async function startModeFor(
+  asked: "cold" | "warm" | null,
+  stateDir: string,
+): Promise<"cold" | "warm"> {
+  return asked ?? ((await listRuns(stateDir)).length > 0 ? "warm" : "cold");
+}
+
+export async function startLiveService(d: LiveServiceDeps): Promise<LiveService> {
+  const loop = new LiveLoop(d.file.loop, { venue: d.venue, now: d.now, timers: d.timers, logger: d.log });
+  const feed = new FeedBars(
+    { ...d.file.feed, backoffBaseMs: 500, backoffMaxMs: 10_000, now: d.wallNow },
+    (bar) => loop.onBar(bar),
+    d.log,
+  );
+  const shell = startLiveShell({
+    cfg: d.shell,
+    snapshot: () => loop.snapshot(),
+    killSwitch: loopKillSwitch(loop),
+    feed: () => feed.view(),
+    clientLimiter: () =>
+      connectorLimiterView(d.venue.rest.limits.snapshot(d.now()), BINANCE_SPOT_LIMITS, d.now()),
+    log: d.log,
+    now: d.wallNow,
+  });
+  const feedStop = new AbortController();
+  const feedRun = feed.run(feedStop.signal);
+  let startMode: "cold" | "warm";
+  let started: LoopView;
+  try {
+    startMode = await startModeFor(d.shell.start, d.file.loop.stateDir);
+    started = await loop.start({ coldStart: startMode === "cold" });
+  } catch (err) {
+    feedStop.abort();
+    await feedRun;
+    await shell.stop();
+    throw err;
+  }
+  let stopping: ReturnType<LiveService["stop"]> | null = null;
+  return {
+    loop,
+    shell,
+    feed,
+    startMode,
+    started,
+    stop: () =>
+      stopping ??= (async () => {
+        const left = await loop.shutdown();
+        feedStop.abort();
+        await feedRun;
+        await shell.stop();
+        return left;
+      })(),
+  };
+}

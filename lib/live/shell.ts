@@ -1,0 +1,91 @@
+// The loop's HTTP shell: binds /health, /metrics and the admin API on one port over a loop's
+// snapshot and kill switch. Started before the loop's start() (its snapshot then says "starting",
+// so /health is 503 through boot and reconciliation), stopped after its shutdown().
+import type { Logger } from "../log.ts";
+import { serve } from "../http/serve.ts";
+import type { KillSwitch } from "../oms/kill_switch.ts";
+import { adminHandler } from "./admin.ts";
+import type { FeedView } from "./health.ts";
+import type { KillSwitchControl } from "./kill_switch_control.ts";
+import { type LimiterView, WindowLimiter } from "./limiters.ts";
+import type { LoopView } from "./loop_view.ts";
+import { createLiveMetrics, type LiveMetrics } from "./metrics.ts";
+import { liveHttpHandler } from "./server.ts";
+import type { ShellConfig } from "./shell_config.ts";
+
+/** What LiveLoop offers for its kill switch (structural: the shell needs no more of the loop). */
+export interface LoopKillSwitch {
+  snapshot(): LoopView;
+  engageKillSwitch(reason: string, by: string): Promise<void>;
+  resetKillSwitch(reason: string, by: string): Promise<void>;
+}
+
+/** The loop's own switch (it records each change in its event log) as the admin API's control. */
+export function loopKillSwitch(loop: LoopKillSwitch): KillSwitchControl {
+  const state = (): KillSwitch => loop.snapshot().killSwitch;
+  return {
+    state,
+    engage: async (reason, by) => (await loop.engageKillSwitch(reason, by), state()),
+    reset: async (reason, by) => (await loop.resetKillSwitch(reason, by), state()),
+  };
+}
+
+export interface ShellDeps {
+  readonly cfg: ShellConfig;
+  readonly snapshot: () => LoopView;
+  readonly killSwitch: KillSwitchControl;
+  readonly feed: () => FeedView;
+  readonly clientLimiter: () => LimiterView;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+export interface LiveShell {
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: LiveMetrics;
+  stop(): Promise<void>;
+}
+
+/** Binds now (a busy port throws PortBusyError, exit 2, before anything else starts). */
+export function startLiveShell(d: ShellDeps): LiveShell {
+  const startedMs = d.now();
+  const metrics = createLiveMetrics(d.snapshot, startedMs);
+  const limiter = new WindowLimiter(d.cfg.adminPerMinute, 60_000);
+  const ctrl = new AbortController();
+  const server = serve({
+    name: "live_loop",
+    hostname: d.cfg.hostname,
+    port: d.cfg.port,
+    signal: ctrl.signal,
+    handler: liveHttpHandler({
+      snapshot: d.snapshot,
+      feed: d.feed,
+      clientLimiter: d.clientLimiter,
+      adminLimiter: () => limiter.view(d.now()),
+      admin: adminHandler({
+        control: d.killSwitch,
+        token: d.cfg.adminToken,
+        limiter,
+        now: d.now,
+        log: d.log,
+        badRequest: metrics.badRequest,
+      }),
+      metrics,
+      startedMs,
+      heartbeatStaleMs: d.cfg.heartbeatStaleMs,
+    }),
+  });
+  const { hostname, port } = server.addr;
+  let stopped: Promise<void> | null = null;
+  return {
+    url: `http://${hostname}:${port}`,
+    port,
+    metrics,
+    stop: () =>
+      stopped ??= (async () => {
+        ctrl.abort();
+        await server.finished;
+      })(),
+  };
+}

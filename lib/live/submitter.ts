@@ -1,0 +1,235 @@
+// New orders and cancels. submit(): the risk check and the durable intent, one order at a time (two
+// concurrent submits must not both pass the limits), then the queue. The worker sends one order at a
+// time by the send protocol (records.ts): the kill switch checked at the venue boundary, `submitted`
+// durable, then the request. It retries only what provably never reached the venue (a 429 or a local
+// hold, same client id after the wait); an ambiguous answer leaves the order SUBMITTED for the
+// in-flight checker; a duplicate-id refusal proves the order exists, so that one waits for it too.
+import { sleep } from "../async/sleep.ts";
+import { mayPass } from "../oms/kill_switch.ts";
+import { isClosed, type Order } from "../oms/order.ts";
+import type { NewOrder } from "../oms/records.ts";
+import { checkOrder, isReducing, type OrderAsk, rateWindow } from "../oms/risk.ts";
+import { requestOf, statusEvent } from "../oms/venue_map.ts";
+import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
+import type { LoopCore } from "./core.ts";
+import { EV } from "./counters.ts";
+import { haltSwitch } from "./kill.ts";
+
+/** What a caller asks for; amounts in atoms of 1e-8. */
+export interface OrderSpec {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly timeInForce?: TimeInForce;
+  readonly quantity: number;
+  readonly price: number | null;
+  readonly reduceOnly?: boolean;
+  readonly strategy?: string;
+}
+
+export type SubmitResult =
+  | { readonly ok: true; readonly clientOrderId: string }
+  | { readonly ok: false; readonly reason: string; readonly detail: string };
+
+export class Submitter {
+  readonly #queue: string[] = [];
+  #lock: Promise<unknown> = Promise.resolve();
+  #sendTimes: number[] = [];
+  #working: Promise<void> | null = null;
+  #stop = new AbortController();
+
+  constructor(private readonly core: LoopCore) {}
+
+  get depth(): number {
+    return this.#queue.length;
+  }
+
+  /** Risk check and durable intent (serialized), then queued for the worker. */
+  submit(spec: OrderSpec, correlationId: string): Promise<SubmitResult> {
+    const run = this.#lock.then(() => this.#admit(spec, correlationId));
+    this.#lock = run.catch(() => {});
+    return run;
+  }
+
+  /** Queues a never-sent order again (same client id) and wakes the worker. */
+  enqueue(id: string): void {
+    if (!this.#queue.includes(id)) this.#queue.push(id);
+    this.kick();
+  }
+
+  /** Drops a queued order (it was never sent): for cancels of queued orders and a cold start. */
+  unqueue(id: string): boolean {
+    const i = this.#queue.indexOf(id);
+    if (i >= 0) this.#queue.splice(i, 1);
+    return i >= 0;
+  }
+
+  /** Starts the worker unless it runs, or the loop may not send now (it is kicked again after). */
+  kick(): void {
+    if (this.#working || this.core.reconciling || this.core.blocked || this.#stop.signal.aborted) return;
+    this.#working = this.#work().catch((err) => {
+      // The event log failed or closed under the worker: the loop halts (blockedReason says why).
+      this.core.counters.emit("error", "live_loop.worker_failed", { error: String(err) });
+    }).finally(() => {
+      this.#working = null;
+      if (this.#queue.length > 0 && !this.core.reconciling && !this.core.blocked) this.kick();
+    });
+  }
+
+  /** Resolves when the queue is empty and nothing is being sent (or the worker is paused). */
+  async idle(): Promise<void> {
+    await this.#lock;
+    while (this.#working) await this.#working;
+  }
+
+  /** Stops sending: the order being sent finishes, waits (Retry-After) end at once. */
+  stop(): void {
+    this.#stop.abort();
+  }
+
+  /** Working orders (queued ones too) of a symbol, as risk counts them. */
+  #exposure(symbol: string) {
+    let buy = 0, sell = 0, open = 0;
+    for (const o of this.core.j.book.orders()) {
+      if (isClosed(o.state)) continue;
+      open++;
+      if (o.symbol !== symbol) continue;
+      if (o.side === "BUY") buy += o.quantity - o.filledQty;
+      else sell += o.quantity - o.filledQty;
+    }
+    return { buy, sell, open };
+  }
+
+  async #admit(spec: OrderSpec, correlationId: string): Promise<SubmitResult> {
+    const core = this.core;
+    const deny = (reason: string, detail: string): SubmitResult => {
+      core.counters.denial(reason);
+      core.counters.emit("warn", EV.riskDenied, { symbol: spec.symbol, correlationId, reason, detail });
+      return { ok: false, reason, detail };
+    };
+    const blocked = core.blockedReason();
+    if (blocked || !core.journal) return deny("NOT_TRADING", blocked ?? "the loop has not started");
+    if (this.#stop.signal.aborted) return deny("NOT_TRADING", "the loop is shutting down");
+    const now = core.now();
+    const ask: OrderAsk = {
+      symbol: spec.symbol,
+      side: spec.side,
+      type: spec.type,
+      quantity: spec.quantity,
+      price: spec.price,
+      reduceOnly: spec.reduceOnly ?? false,
+    };
+    const ex = this.#exposure(spec.symbol);
+    this.#sendTimes = rateWindow(this.#sendTimes, now);
+    const v = checkOrder(core.cfg.risk, {
+      nowMs: now,
+      killSwitch: core.killSwitch,
+      position: core.j.book.position(spec.symbol),
+      workingBuy: ex.buy,
+      workingSell: ex.sell,
+      openOrders: ex.open,
+      ordersLastSecond: this.#sendTimes.length,
+      lastClose: core.lastClose.get(spec.symbol) ?? null,
+      equity: core.equity ?? { equity: 0, peak: 0, dayStart: 0, day: "" },
+      reconciling: core.reconciling,
+    }, ask);
+    if (!v.ok) {
+      // Daily loss and drawdown are a latch: the denial also engages the kill switch.
+      if (v.trip && core.killSwitch.state === "ACTIVE") {
+        await haltSwitch(core, "trip", `${v.reason}: ${v.detail}`, "risk");
+      }
+      return deny(v.reason, v.detail);
+    }
+    const { id, counter } = core.j.nextClientOrderId();
+    const order: NewOrder = {
+      clientOrderId: id,
+      symbol: spec.symbol,
+      side: spec.side,
+      type: spec.type,
+      timeInForce: spec.type === "LIMIT" ? (spec.timeInForce ?? "GTC") : null,
+      quantity: spec.quantity,
+      price: spec.type === "MARKET" ? null : spec.price,
+      reduceOnly: spec.reduceOnly ?? false,
+      strategy: spec.strategy ?? core.cfg.tag,
+      correlationId,
+    };
+    const r = await core.j.intent(order, counter);
+    if ("refused" in r) return deny("INVALID_ORDER", r.refused);
+    this.#sendTimes.push(now);
+    this.enqueue(id);
+    return { ok: true, clientOrderId: id };
+  }
+
+  async #work(): Promise<void> {
+    while (
+      this.#queue.length > 0 && !this.core.reconciling && !this.core.blocked && !this.#stop.signal.aborted
+    ) {
+      const id = this.#queue.shift()!;
+      const o = this.core.j.book.order(id);
+      if (o && o.state === "INITIALIZED" && o.origin === "local") await this.#send(o);
+    }
+  }
+
+  /** The kill switch at the venue boundary: a new order passes only when ACTIVE or when it reduces. */
+  #gate(o: Order) {
+    const same = this.#exposure(o.symbol);
+    const reducing = isReducing(
+      o,
+      this.core.j.book.position(o.symbol),
+      o.side === "BUY" ? same.buy - (o.quantity - o.filledQty) : same.sell - (o.quantity - o.filledQty),
+    );
+    return mayPass(this.core.killSwitch, { kind: "place", reducing });
+  }
+
+  async #send(o: Order): Promise<void> {
+    const core = this.core, id = o.clientOrderId;
+    const gate = this.#gate(o);
+    if (!gate.ok) {
+      core.counters.denial(gate.reason);
+      await core.apply(id, { kind: "denied", reason: `${gate.reason}: ${gate.detail}` }, "worker");
+      return;
+    }
+    await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
+    core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
+    for (let attempt = 1;; attempt++) {
+      const out = await core.venue.place(requestOf(o));
+      if (out.kind === "confirmed") {
+        core.resending.delete(id);
+        await core.apply(id, { kind: "accepted", venueOrderId: out.value.orderId }, "place");
+        const s = statusEvent(out.value);
+        if (s && s.kind !== "accepted") await core.apply(id, s, "place");
+        return;
+      }
+      if (out.kind === "ambiguous") {
+        core.resending.delete(id);
+        core.counters.emit("warn", EV.inflight, { clientOrderId: id, phase: "ambiguous", cause: out.cause });
+        return;
+      }
+      if (out.reason === "rate_limited" && out.retryAtMs !== undefined) {
+        // Refused before the engine (429) or never sent (local hold): the same id goes again after the wait.
+        core.resending.add(id);
+        const waitMs = Math.max(0, out.retryAtMs - core.now());
+        core.counters.emit("warn", EV.submitRetry, { clientOrderId: id, attempt, waitMs, code: out.code });
+        await sleep(waitMs, this.#stop.signal, core.fx.timers);
+        if (this.#stop.signal.aborted || !this.#gate(o).ok) {
+          core.resending.delete(id);
+          const why = this.#stop.signal.aborted ? "shutdown" : "TRADING_HALTED";
+          await core.apply(
+            id,
+            { kind: "rejected", reason: `never placed (429), not resent: ${why}` },
+            "worker",
+          );
+          return;
+        }
+        continue;
+      }
+      core.resending.delete(id);
+      if (out.reason === "duplicate_client_id") {
+        core.counters.emit("warn", EV.inflight, { clientOrderId: id, phase: "duplicate_id", msg: out.msg });
+        return; // the venue has it: the in-flight checker finds it by query
+      }
+      await core.apply(id, { kind: "rejected", reason: `${out.reason}: ${out.msg}` }, "place");
+      return;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env -S deno run -A
+// live_loop: the live execution loop (job live_loop, :9120 by default): LiveLoop trading through the
+// Binance spot connector, the feed's bars as its marks, and its HTTP shell (/health, /metrics, admin).
+import { EXIT, parseFlags, run, shutdownSignal, untilAborted } from "../lib/cli/main.ts";
+import { PORTS } from "../lib/config/ports.ts";
+import { realTimers } from "../lib/async/sleep.ts";
+import { parseEnvFile } from "../lib/feed/env_file.ts";
+import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
+import { startLiveService } from "../lib/live/service.ts";
+import { shellConfig } from "../lib/live/shell_config.ts";
+import { jsonLogger } from "../lib/log.ts";
+import { BinanceSpot } from "../lib/trading/binance_spot.ts";
+import { tradingConfigFromEnv, tradingLine } from "../lib/trading/binance_config.ts";
+import { credentialsFromEnv } from "../lib/trading/credentials.ts";
+import { ConfigError } from "../lib/util/errors.ts";
+
+const HELP = `Usage: ./tp live [flags]
+
+Runs the live execution loop (job live_loop): OMS with an intent-first event log, risk manager,
+persisted kill switch, reconciliation with the venue, the feed's closed bars as marks and price
+reference, and GET /health, GET /metrics and the admin API /admin/kill-switch on 127.0.0.1
+(TICKPROOF_BIND_HOST). Everything but the admin API is GET-only.
+
+Flags:
+  --start cold|warm   cold: hydrate from the state dir only; warm (the default when the state dir
+                      holds a run): also reconcile with the venue before trading
+  --config PATH       loop config: mode, symbols, risk limits (default: ${DEFAULT_LIVE_CONFIG})
+  --port N            listen port, 0 = any free one (default: ${PORTS.live_loop} = PORTS.live_loop)
+  --live              required when the config's mode is live (testnet or live profile, real keys)
+Env:
+  LIVE_STATE_DIR              state dir: event log, snapshots, kill switch (default data/live/)
+  LIVE_FEED_URL               the feed (default: the config's feed.url, else PORTS.live_connector)
+  LIVE_ADMIN_TOKEN            bearer token of the admin API (or LIVE_ADMIN_TOKEN_FILE; at least
+                              16 characters; without one the admin API answers 503)
+  LIVE_ADMIN_RATE_PER_MIN     admin calls per client address per minute (default 10)
+  LIVE_HEARTBEAT_STALE_S      a venue silent longer fails /health (default 60)
+  BINANCE_TRADING_PROFILE ... the connector (README "Trading connector"); unset: config/env/paper.env
+  BINANCE_API_KEY, BINANCE_API_SECRET (or their _FILE forms): the keys, process env only
+Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config, keys or port busy.`;
+
+async function main(args: string[]): Promise<number> {
+  const parsed = parseFlags(args, {
+    help: HELP,
+    options: {
+      start: { type: "string" },
+      port: { type: "string" },
+      config: { type: "string" },
+      live: { type: "boolean" },
+    },
+  });
+  if (!parsed) return EXIT.OK;
+  const v = parsed.values;
+  const env = (k: string) => Deno.env.get(k);
+  const shell = shellConfig(env, v);
+  const file = await loadLiveFile(v.config ?? DEFAULT_LIVE_CONFIG, env);
+  // The paper profile's endpoints unless the process env names a profile (its values win).
+  const base = env("BINANCE_TRADING_PROFILE") ? {} : parseEnvFile(
+    await Deno.readTextFile("config/env/paper.env"),
+    "config/env/paper.env",
+  );
+  const tenv = (k: string) => env(k) ?? base[k];
+  const trading = tradingConfigFromEnv(tenv);
+  const mode = file.loop.mode;
+  if (mode === "live" && (!v.live || trading.profile === "paper")) {
+    throw new ConfigError("mode live needs --live and BINANCE_TRADING_PROFILE testnet or live");
+  }
+  if (mode !== "live" && trading.profile !== "paper") {
+    throw new ConfigError(`mode ${mode} trades on the paper profile only, got ${trading.profile}`);
+  }
+  const venue = new BinanceSpot(trading.spot, credentialsFromEnv(env), {
+    rest: { fetch, now: () => Date.now() },
+    userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
+  });
+  const log = jsonLogger("live_loop");
+  console.log(
+    `live_loop: mode=${mode} ${tradingLine(trading)}${mode === "live" ? " (LIVE: real orders)" : ""}`,
+  );
+  const signal = shutdownSignal();
+  const svc = await startLiveService({
+    shell,
+    file,
+    venue,
+    now: () => venue.rest.clock.timestamp(Date.now()),
+    wallNow: () => Date.now(),
+    timers: realTimers,
+    log,
+  });
+  console.log(
+    `live_loop: http://${shell.hostname}:${svc.shell.port}/ (start ${svc.startMode}, status ${svc.started.status}${
+      svc.started.reason ? `: ${svc.started.reason}` : ""
+    }, state ${file.loop.stateDir})`,
+  );
+  await untilAborted(signal);
+  const left = await svc.stop();
+  console.log(`live_loop: stopped (open ${left.open.length}, queued ${left.queued.length})`);
+  return EXIT.OK;
+}
+
+if (import.meta.main) Deno.exit(await run("live", main));

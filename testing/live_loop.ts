@@ -1,0 +1,145 @@
+// The live loop (lib/live) on the venue simulator's private API through the real Binance connector over
+// loopback (testing/binance_connector.ts): the sim's clock is the loop's clock, the loop's waits (in-flight
+// checker, Retry-After, grace) and the user stream's timers are one ManualTimers the test moves, its log
+// lines are captured. Also: a state dir as a crashed run leaves it, and the OMS view against the
+// simulator's orders/fills truth files.
+import assert from "node:assert/strict";
+import { waitFor } from "../lib/async/poll.ts";
+import type { Timers } from "../lib/async/sleep.ts";
+import type { LiveConfig } from "../lib/live/config.ts";
+import { LiveLoop } from "../lib/live/loop.ts";
+import { runPath } from "../lib/oms/boot.ts";
+import { EventLog } from "../lib/oms/event_log.ts";
+import type { Order } from "../lib/oms/order.ts";
+import { REC } from "../lib/oms/records.ts";
+import type { ChaosConfig } from "../lib/sim/chaos.ts";
+import { type ConnectorSim, startConnectorSim } from "./binance_connector.ts";
+import type { Rec } from "./oms_records.ts";
+
+export const U = 100_000_000;
+export const SYMBOL = "BTCUSDT";
+export const VENUE = "binance-spot";
+type Row = Record<string, unknown>;
+
+export function liveConfig(stateDir: string, more: Partial<LiveConfig> = {}): LiveConfig {
+  return {
+    stateDir,
+    mode: "paper",
+    tag: "t1",
+    symbols: [{ symbol: SYMBOL, base: "BTC", quote: "USDT", lotAtoms: 100 }],
+    risk: {
+      maxNotionalPerOrder: 1_000 * U,
+      maxPosition: { [SYMBOL]: U },
+      maxOpenOrders: 10,
+      maxOrdersPerSecond: 10,
+      priceCollarBps: 2_000,
+      maxBarAgeMs: 3_600_000,
+      maxDailyLoss: 1_000 * U,
+      maxDrawdownBps: 2_000,
+    },
+    inflight: { intervalMs: 2_000, thresholdMs: 5_000, retries: 5 },
+    missingGraceMs: 3_000,
+    flattenOnHalt: false,
+    cancelOnShutdown: false,
+    ...more,
+  };
+}
+
+export interface LoopRig {
+  readonly s: ConnectorSim;
+  readonly dir: string;
+  /** Every log line of every loop made here: {level, msg, ...fields}. */
+  readonly lines: Row[];
+  /** A new loop on the rig's state dir (a restart is a new one). */
+  make(more?: Partial<LiveConfig>): LiveLoop;
+  /** Moves the sim's clock (delivering due prints) and the timers on by `ms`, then lets `loop` settle. */
+  step(loop: LiveLoop, ms: number): Promise<void>;
+  /** Waits for `cond`, firing zero-delay timers (the stream's reconnect) on each look. */
+  pump(what: string, cond: () => boolean): Promise<void>;
+  /** Log lines named `msg` (a live_loop.* event). */
+  named(msg: string): Row[];
+  close(): Promise<void>;
+}
+
+export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {}): Promise<LoopRig> {
+  const s = await startConnectorSim({ trading: o.trading });
+  const dir = Deno.makeTempDirSync({ prefix: "tp_live_loop_" });
+  const lines: Row[] = [];
+  const loops: LiveLoop[] = [];
+  const pump = (what: string, cond: () => boolean) =>
+    waitFor(what, () => (s.timers.advance(0), cond()), { timeoutMs: 10_000, everyMs: 5 });
+  return {
+    s,
+    dir,
+    lines,
+    make: (more = {}) => {
+      const loop = new LiveLoop(liveConfig(dir, more), {
+        venue: s.spot,
+        now: () => s.t.sim.clock.nowMs(),
+        timers: s.timers as unknown as Timers,
+        logger: (level, msg, fields) => lines.push({ level, msg, ...fields }),
+      });
+      loops.push(loop);
+      return loop;
+    },
+    step: async (loop, ms) => {
+      s.tick(ms);
+      s.timers.advance(ms);
+      await loop.idle();
+    },
+    pump,
+    named: (msg) => lines.filter((l) => l.msg === msg),
+    close: async () => {
+      for (const l of loops) if (l.snapshot().status !== "stopped") await l.abandon();
+      await s.close();
+      Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}
+
+/** A run's log as a crash leaves it: run_start, the records, no clean-end marker. */
+export async function crashedRun(dir: string, run: number, recs: readonly Rec[]): Promise<void> {
+  const log = await EventLog.create(runPath(dir, run), { now: () => 0 });
+  await log.append(REC.runStart, { runId: `t1-run${run}`, tag: "t1" });
+  for (const r of recs) await log.append(r.type, r.data, r.corr ?? null);
+  log.abandon();
+}
+
+const jsonl = (path: string): Row[] =>
+  Deno.readTextFileSync(path).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+export const ordersTruth = (s: ConnectorSim) => jsonl(`${s.dir}/orders.jsonl`);
+export const fillsTruth = (s: ConnectorSim) => jsonl(`${s.dir}/fills.jsonl`);
+export const chaosTruth = (s: ConnectorSim) =>
+  jsonl(`${s.dir}/chaos.jsonl`).filter((l) => l.kind !== "config");
+
+const atoms = (d: string) => Number(BigInt(d.replace(".", "")));
+const STATE: Record<string, string> = {
+  NEW: "ACCEPTED",
+  PARTIALLY_FILLED: "PARTIALLY_FILLED",
+  FILLED: "FILLED",
+  CANCELED: "CANCELED",
+  EXPIRED: "EXPIRED",
+};
+
+/**
+ * The OMS equals the simulator's ground truth: every venue order (its last truth line) is one OMS order
+ * with its venue id, state and filled quantity; every venue fill is in exactly one OMS order, once;
+ * the OMS knows no fill the venue does not.
+ */
+export function assertOmsEqualsTruth(orders: readonly Order[], s: ConnectorSim): void {
+  const last = new Map<string, Row>();
+  for (const l of ordersTruth(s)) last.set(l.clientOrderId as string, l);
+  const byId = new Map(orders.map((o) => [o.clientOrderId, o]));
+  for (const [id, t] of last) {
+    const o = byId.get(id);
+    assert.ok(o, `venue order ${id} is in the OMS`);
+    assert.deepEqual(
+      [o.venueOrderId, o.state, o.filledQty],
+      [t.orderId, STATE[t.status as string], atoms(t.executedQty as string)],
+      `order ${id}`,
+    );
+  }
+  const omsTrades = orders.flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId}:${t}`)).sort();
+  const venueTrades = fillsTruth(s).map((f) => `${f.orderId}:${f.id}`).sort();
+  assert.deepEqual(omsTrades, venueTrades, "every venue fill recorded exactly once");
+}
