@@ -129,6 +129,12 @@ export class LiveLoop implements LoopReader {
     return resetSwitch(this.#core, reason, by);
   }
 
+  /** Runs a reconciliation now (an operator's retry after one failed); trading resumes if it succeeds. */
+  async reconcileNow(): Promise<LoopView> {
+    if (this.#core.journal && !this.#stopping) await this.#stream.exclusive(() => this.#reconcile("start"));
+    return this.snapshot();
+  }
+
   /** One in-flight check now (the timer runs one every inflight.intervalMs). */
   checkInflight(): Promise<void> {
     if (!this.#core.journal || this.#core.reconciling || this.#stopping) return Promise.resolve();
