@@ -33,6 +33,8 @@ export interface InflightInfo {
 
 export class LoopCore {
   journal: OmsJournal | null = null;
+  /** The run number this process logs to. */
+  run: number | null = null;
   killSwitch!: KillSwitch;
   equity: EquityTrack | null = null;
   baseline: Holdings | null = null;

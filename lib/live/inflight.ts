@@ -103,7 +103,7 @@ export async function checkInflight(core: LoopCore): Promise<void> {
     });
     if (o.state === "PENDING_CANCEL") {
       if (q.kind === "confirmed") await settleCancel(core, o.clientOrderId, q);
-      else if (++info.failedQueries > retries) stuck(core, o, info.failedQueries);
+      else if (++info.failedQueries === retries + 1) stuck(core, o, info.failedQueries);
       continue;
     }
     if (q.kind === "rejected" && q.reason === "not_found") info.firstMissingMs ??= at;
@@ -115,7 +115,7 @@ export async function checkInflight(core: LoopCore): Promise<void> {
     if (s.kind === "events") {
       for (const e of s.events) await core.apply(o.clientOrderId, e, "inflight");
       if (q.kind === "confirmed") await fetchFills(core, core.j.book.order(o.clientOrderId)!, q.value);
-    } else if (s.kind === "retry" && ++info.failedQueries > retries) stuck(core, o, info.failedQueries);
+    } else if (s.kind === "retry" && ++info.failedQueries === retries + 1) stuck(core, o, info.failedQueries);
   }
 }
 

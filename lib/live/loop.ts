@@ -9,14 +9,13 @@ import { OmsJournal } from "../oms/journal.ts";
 import { loadKillSwitch } from "../oms/kill_switch.ts";
 import type { Order } from "../oms/order.ts";
 import { REC } from "../oms/records.ts";
-import { saveSnapshot } from "../oms/snapshot.ts";
 import { checkLiveConfig, type LiveConfig } from "./config.ts";
 import { LoopCore, type LoopEffects } from "./core.ts";
 import { EV, LoopCounters } from "./counters.ts";
 import { cancelOrder, type CancelResult, checkInflight } from "./inflight.ts";
 import { haltSwitch, loadEquity, markAndGuard, resetSwitch } from "./kill.ts";
 import { loadBaseline } from "./ledger.ts";
-import { coldStart, flattenOnHalt, runReconciliation } from "./lifecycle.ts";
+import { coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
@@ -67,7 +66,7 @@ export class LiveLoop implements LoopReader {
       this.#phase = "running";
       return this.snapshot();
     }
-    this.#run = boot.nextRun;
+    this.#run = core.run = boot.nextRun;
     const log = await EventLog.create(runPath(dir, boot.nextRun), {
       now: () => core.now(),
       onSync: (ms) => core.counters.fsync(ms),
@@ -179,14 +178,7 @@ export class LiveLoop implements LoopReader {
     const open = core.journal ? core.j.book.working().map((o) => o.clientOrderId) : [];
     const queued = core.journal ? core.j.book.neverSent().map((o) => o.clientOrderId) : [];
     if (core.journal && !core.j.log.failed) {
-      const { seq, hash } = core.j.applied;
-      await saveSnapshot(core.cfg.stateDir, {
-        run: this.#run!,
-        seq,
-        hash,
-        savedAtMs: core.now(),
-        book: core.j.book.toJSON(),
-      });
+      await saveBookSnapshot(core);
       await core.j.log.close({ open, queued });
     }
     this.#phase = "stopped";
