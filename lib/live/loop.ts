@@ -35,12 +35,19 @@ export class LiveLoop implements LoopReader {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #checking: Promise<void> | null = null;
   #stopping = false;
+  /** The switch was HALTED before its last change (flatten once per halt). */
+  #halted = false;
 
   constructor(cfg: LiveConfig, fx: LoopEffects) {
     this.#core = new LoopCore(checkLiveConfig(cfg), fx, new LoopCounters(fx.logger));
     this.#sub = new Submitter(this.#core);
     this.#stream = new StreamRunner(this.#core, () => this.#reconcile("reconnect"));
     this.#core.afterFill = () => this.#afterMark();
+    // Whoever halts (an operator, a limit at a mark or at a submit): flatten per config, once per halt.
+    this.#core.on("kill_switch", (ks) => {
+      if (ks.state === "HALTED" && !this.#halted) flattenOnHalt(this.#core, this.#sub);
+      this.#halted = ks.state === "HALTED";
+    });
   }
 
   /** Boots from the state dir and starts trading (warm: after reconciling with the venue). */
@@ -50,6 +57,7 @@ export class LiveLoop implements LoopReader {
     const boot = this.#boot = await bootOms(dir);
     const ks = await loadKillSwitch(dir, core.now());
     core.killSwitch = ks.ks;
+    this.#halted = ks.ks.state === "HALTED";
     core.equity = await loadEquity(dir);
     core.baseline = await loadBaseline(dir);
     const level = boot.classification === "quarantined" ? "error" : ks.problem ? "warn" : "info";
@@ -122,7 +130,7 @@ export class LiveLoop implements LoopReader {
   }
 
   engageKillSwitch(reason: string, by = "admin"): Promise<void> {
-    return haltSwitch(this.#core, "engage", reason, by).then(() => this.#flattenIfConfigured());
+    return haltSwitch(this.#core, "engage", reason, by);
   }
   resetKillSwitch(reason: string, by = "admin"): Promise<void> {
     return resetSwitch(this.#core, reason, by);
@@ -229,12 +237,7 @@ export class LiveLoop implements LoopReader {
   }
 
   async #afterMark(): Promise<void> {
-    const tripped = await markAndGuard(this.#core);
+    await markAndGuard(this.#core);
     this.#core.fire("position_snapshot", this.#core.positions());
-    if (tripped) this.#flattenIfConfigured();
-  }
-
-  #flattenIfConfigured(): void {
-    flattenOnHalt(this.#core, this.#sub);
   }
 }
