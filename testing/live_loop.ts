@@ -11,6 +11,7 @@ import { LiveLoop } from "../lib/live/loop.ts";
 import { runPath } from "../lib/oms/boot.ts";
 import { EventLog } from "../lib/oms/event_log.ts";
 import type { Order } from "../lib/oms/order.ts";
+import type { RiskLimits } from "../lib/oms/risk.ts";
 import { REC } from "../lib/oms/records.ts";
 import type { ChaosConfig } from "../lib/sim/chaos.ts";
 import { type ConnectorSim, startConnectorSim } from "./binance_connector.ts";
@@ -21,22 +22,28 @@ export const SYMBOL = "BTCUSDT";
 export const VENUE = "binance-spot";
 type Row = Record<string, unknown>;
 
+/** Limits the tests trade well inside (1 BTC, 1,000 USDT per order, a 20% collar, 20% drawdown). */
+export function riskLimits(more: Partial<RiskLimits> = {}): RiskLimits {
+  return {
+    maxNotionalPerOrder: 1_000 * U,
+    maxPosition: { [SYMBOL]: U },
+    maxOpenOrders: 10,
+    maxOrdersPerSecond: 10,
+    priceCollarBps: 2_000,
+    maxBarAgeMs: 3_600_000,
+    maxDailyLoss: 1_000 * U,
+    maxDrawdownBps: 2_000,
+    ...more,
+  };
+}
+
 export function liveConfig(stateDir: string, more: Partial<LiveConfig> = {}): LiveConfig {
   return {
     stateDir,
     mode: "paper",
     tag: "t1",
     symbols: [{ symbol: SYMBOL, base: "BTC", quote: "USDT", lotAtoms: 100 }],
-    risk: {
-      maxNotionalPerOrder: 1_000 * U,
-      maxPosition: { [SYMBOL]: U },
-      maxOpenOrders: 10,
-      maxOrdersPerSecond: 10,
-      priceCollarBps: 2_000,
-      maxBarAgeMs: 3_600_000,
-      maxDailyLoss: 1_000 * U,
-      maxDrawdownBps: 2_000,
-    },
+    risk: riskLimits(),
     inflight: { intervalMs: 2_000, thresholdMs: 5_000, retries: 5 },
     missingGraceMs: 3_000,
     flattenOnHalt: false,

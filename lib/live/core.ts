@@ -5,7 +5,7 @@
 import type { Timers } from "../async/sleep.ts";
 import type { OmsJournal } from "../oms/journal.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
-import type { OrderEvent } from "../oms/order.ts";
+import { isClosed, type OrderEvent } from "../oms/order.ts";
 import type { EquityTrack } from "../oms/risk.ts";
 import type { ExecutionVenue } from "../trading/venue.ts";
 import type { LiveConfig } from "./config.ts";
@@ -33,12 +33,19 @@ export interface InflightInfo {
 
 export class LoopCore {
   journal: OmsJournal | null = null;
+  /** The run number this process logs to. */
+  run: number | null = null;
   killSwitch!: KillSwitch;
   equity: EquityTrack | null = null;
   baseline: Holdings | null = null;
   readonly marks = new Map<string, number>();
   readonly lastClose = new Map<string, { price: number; closeTimeMs: number }>();
   readonly inflight = new Map<string, InflightInfo>();
+  /**
+   * Per order sent by this process: the first trade id its fills can have (past every fill of its
+   * symbol known when it was sent; trade ids rise per symbol), so a fill lookup reads only from there.
+   */
+  readonly fillsFrom = new Map<string, number>();
   /** Orders whose send waits (Retry-After): the in-flight checker leaves them to the worker. */
   readonly resending = new Set<string>();
   reconciling = false;
@@ -64,6 +71,14 @@ export class LoopCore {
   /** Positions of the traded symbols with PnL at the marks (none before the log opens). */
   positions(): PositionView[] {
     return this.journal ? positionViews(this.j.book, this.cfg.symbols, this.marks) : [];
+  }
+
+  #maxTradeId(symbol: string): number {
+    let m = 0;
+    for (const o of this.j.book.orders()) {
+      if (o.symbol === symbol) { for (const t of o.tradeIds) m = Math.max(m, t); }
+    }
+    return m;
   }
 
   get venue(): ExecutionVenue {
@@ -134,6 +149,8 @@ export class LoopCore {
       });
     }
     if (o.state !== "SUBMITTED" && o.state !== "PENDING_CANCEL") this.inflight.delete(id);
+    if (event.kind === "submitted") this.fillsFrom.set(id, this.#maxTradeId(o.symbol) + 1);
+    if (isClosed(o.state)) this.fillsFrom.delete(id);
     c.emit("info", EV.orderProcessed, {
       clientOrderId: id,
       correlationId: o.correlationId,

@@ -9,6 +9,7 @@ import {
   crashedRun,
   type LoopRig,
   ordersTruth,
+  riskLimits,
   startLoopRig,
   SYMBOL,
   U,
@@ -123,6 +124,48 @@ Deno.test("cold start: no venue look; the never-sent intent is cleared (DENIED),
     assert.equal(v.inflight, 1);
     await loop.idle();
     assert.deepEqual(ordersTruth(r.s), [], "nothing placed");
+    await loop.shutdown();
+  });
+});
+
+Deno.test("two concurrent submits cannot both pass a limit: risk and intent run one order at a time", async () => {
+  await withRig(async (r) => {
+    const loop = r.make({ risk: riskLimits({ maxOpenOrders: 1 }) });
+    await loop.start();
+    await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
+    const both = await Promise.all([
+      loop.submitOrder(VENUE, buy(50_000), "c-1"),
+      loop.submitOrder(VENUE, buy(50_000), "c-2"),
+    ]);
+    assert.deepEqual(both, [
+      { ok: true, clientOrderId: "t1-1" },
+      { ok: false, reason: "MAX_OPEN_ORDERS", detail: "1 open, limit 1" },
+    ]);
+    await loop.idle();
+    assert.deepEqual(ordersTruth(r.s).map((l) => l.clientOrderId), ["t1-1"]);
+    await loop.shutdown();
+  });
+});
+
+Deno.test("a reconciliation that cannot trust the venue's answers blocks trading with the reason; a retry that succeeds resumes it", async () => {
+  await withRig(async (r) => {
+    r.s.setTrading({ burst5xx: { calls: 1 } });
+    const loop = r.make();
+    const v = await loop.start();
+    assert.deepEqual([v.status, v.reconciliation.state, v.reason], [
+      "not_trading",
+      "failed",
+      "reconciliation failed: openOrders BTCUSDT: ambiguous (HTTP 502: execution status unknown)",
+    ]);
+    await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
+    const denied = await loop.submitOrder(VENUE, buy(50_000), "c-1");
+    assert.equal(denied.ok ? "" : denied.reason, "NOT_TRADING");
+    const v2 = await loop.reconcileNow();
+    assert.deepEqual([v2.status, v2.reconciliation.state, v2.reconciliation.total], ["ready", "done", {
+      failed: 1,
+      succeeded: 1,
+    }]);
+    assert.deepEqual(await loop.submitOrder(VENUE, buy(50_000), "c-2"), { ok: true, clientOrderId: "t1-1" });
     await loop.shutdown();
   });
 });

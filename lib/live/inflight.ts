@@ -3,13 +3,13 @@
 // PENDING_CANCEL for `thresholdMs` is queried by client id; a place not found waits out the grace
 // (a -2013 right after a place is normal, binance_trading.md §8) and is then REJECTED, never re-sent;
 // fills the venue reports are fetched and applied once. Queries that keep failing are reported stuck.
-import { missedFills, settleMissing } from "../oms/reconcile.ts";
-import type { Order, OrderEvent } from "../oms/order.ts";
+import { settleMissing } from "../oms/reconcile.ts";
+import type { Order } from "../oms/order.ts";
 import { statusEvent } from "../oms/venue_map.ts";
 import type { Outcome, VenueOrder } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
-import { allFills } from "./reconciler.ts";
+import { fetchFills } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
 
 export type CancelResult =
@@ -48,7 +48,7 @@ async function settleCancel(core: LoopCore, id: string, out: Outcome<VenueOrder>
     const open = v.status === "NEW" || v.status === "PARTIALLY_FILLED" || v.status === "PENDING_NEW";
     if (open) await core.apply(id, { kind: "cancel_rejected", reason: "still open at the venue" }, "cancel");
     else if (s && s.kind !== "accepted") await core.apply(id, s, "cancel");
-    await fetchFills(core, core.j.book.order(id)!, v);
+    await fetchFills(core, core.j.book.order(id)!, v, "cancel");
   } else if (out.kind === "rejected") {
     // -2011: unknown to the venue's cancel (filled first, or never placed): ask by query next round.
     core.counters.emit("warn", EV.inflight, {
@@ -56,28 +56,6 @@ async function settleCancel(core: LoopCore, id: string, out: Outcome<VenueOrder>
       phase: "cancel_refused",
       reason: out.reason,
     });
-  }
-}
-
-/** Fills the venue's order shows that the OMS lacks: fetched and applied once. */
-async function fetchFills(core: LoopCore, o: Order, v: VenueOrder): Promise<void> {
-  if (o.venueOrderId === null || v.executedQty === undefined || Number(v.executedQty) === 0) return;
-  let fills;
-  try {
-    fills = await allFills(core, o.symbol);
-  } catch (err) {
-    core.counters.emit("warn", EV.inflight, {
-      clientOrderId: o.clientOrderId,
-      phase: "fills",
-      error: String(err),
-    });
-    return;
-  }
-  for (const e of missedFills(o.tradeIds, o.venueOrderId, fills)) {
-    if (typeof e === "string") {
-      core.counters.badVenueInput++;
-      core.counters.emit("warn", EV.badInput, { clientOrderId: o.clientOrderId, detail: e });
-    } else await core.apply(o.clientOrderId, e as OrderEvent, "inflight");
   }
 }
 
@@ -103,7 +81,7 @@ export async function checkInflight(core: LoopCore): Promise<void> {
     });
     if (o.state === "PENDING_CANCEL") {
       if (q.kind === "confirmed") await settleCancel(core, o.clientOrderId, q);
-      else if (++info.failedQueries > retries) stuck(core, o, info.failedQueries);
+      else if (++info.failedQueries === retries + 1) stuck(core, o, info.failedQueries);
       continue;
     }
     if (q.kind === "rejected" && q.reason === "not_found") info.firstMissingMs ??= at;
@@ -114,8 +92,10 @@ export async function checkInflight(core: LoopCore): Promise<void> {
     });
     if (s.kind === "events") {
       for (const e of s.events) await core.apply(o.clientOrderId, e, "inflight");
-      if (q.kind === "confirmed") await fetchFills(core, core.j.book.order(o.clientOrderId)!, q.value);
-    } else if (s.kind === "retry" && ++info.failedQueries > retries) stuck(core, o, info.failedQueries);
+      if (q.kind === "confirmed") {
+        await fetchFills(core, core.j.book.order(o.clientOrderId)!, q.value, "inflight");
+      }
+    } else if (s.kind === "retry" && ++info.failedQueries === retries + 1) stuck(core, o, info.failedQueries);
   }
 }
 

@@ -1,6 +1,7 @@
 // The loop's start procedures and the halt action: a cold start (no venue look: never-sent intents are
 // cleared, open orders tracked again), a reconciliation run with its bookkeeping (start or reconnect:
 // trading waits for it, a failure blocks trading with the reason), and flatten-on-halt.
+import { saveSnapshot } from "../oms/snapshot.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { cancelOrder } from "./inflight.ts";
@@ -70,6 +71,7 @@ export async function runReconciliation(
   if (trigger === "reconnect") core.fire("reconnect", { atMs: core.now(), ok: r.ok, reason: r.reason });
   if (!r.ok) return;
   for (const id of r.requeue) sub.enqueue(id);
+  await saveBookSnapshot(core);
   await after();
   sub.kick();
 }
@@ -96,4 +98,17 @@ export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
   })().catch((err) =>
     core.counters.emit("error", EV.killSwitch, { phase: "flatten_failed", error: String(err) })
   );
+}
+
+/** The book as of its last applied record, so the next boot replays only what follows. */
+export async function saveBookSnapshot(core: LoopCore): Promise<void> {
+  if (!core.journal || core.j.log.failed || core.run === null) return;
+  const { seq, hash } = core.j.applied;
+  await saveSnapshot(core.cfg.stateDir, {
+    run: core.run,
+    seq,
+    hash,
+    savedAtMs: core.now(),
+    book: core.j.book.toJSON(),
+  });
 }

@@ -9,14 +9,13 @@ import { OmsJournal } from "../oms/journal.ts";
 import { loadKillSwitch } from "../oms/kill_switch.ts";
 import type { Order } from "../oms/order.ts";
 import { REC } from "../oms/records.ts";
-import { saveSnapshot } from "../oms/snapshot.ts";
 import { checkLiveConfig, type LiveConfig } from "./config.ts";
 import { LoopCore, type LoopEffects } from "./core.ts";
 import { EV, LoopCounters } from "./counters.ts";
 import { cancelOrder, type CancelResult, checkInflight } from "./inflight.ts";
 import { haltSwitch, loadEquity, markAndGuard, resetSwitch } from "./kill.ts";
 import { loadBaseline } from "./ledger.ts";
-import { coldStart, flattenOnHalt, runReconciliation } from "./lifecycle.ts";
+import { coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
@@ -36,12 +35,19 @@ export class LiveLoop implements LoopReader {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #checking: Promise<void> | null = null;
   #stopping = false;
+  /** The switch was HALTED before its last change (flatten once per halt). */
+  #halted = false;
 
   constructor(cfg: LiveConfig, fx: LoopEffects) {
     this.#core = new LoopCore(checkLiveConfig(cfg), fx, new LoopCounters(fx.logger));
     this.#sub = new Submitter(this.#core);
     this.#stream = new StreamRunner(this.#core, () => this.#reconcile("reconnect"));
     this.#core.afterFill = () => this.#afterMark();
+    // Whoever halts (an operator, a limit at a mark or at a submit): flatten per config, once per halt.
+    this.#core.on("kill_switch", (ks) => {
+      if (ks.state === "HALTED" && !this.#halted) flattenOnHalt(this.#core, this.#sub);
+      this.#halted = ks.state === "HALTED";
+    });
   }
 
   /** Boots from the state dir and starts trading (warm: after reconciling with the venue). */
@@ -51,6 +57,7 @@ export class LiveLoop implements LoopReader {
     const boot = this.#boot = await bootOms(dir);
     const ks = await loadKillSwitch(dir, core.now());
     core.killSwitch = ks.ks;
+    this.#halted = ks.ks.state === "HALTED";
     core.equity = await loadEquity(dir);
     core.baseline = await loadBaseline(dir);
     const level = boot.classification === "quarantined" ? "error" : ks.problem ? "warn" : "info";
@@ -67,7 +74,7 @@ export class LiveLoop implements LoopReader {
       this.#phase = "running";
       return this.snapshot();
     }
-    this.#run = boot.nextRun;
+    this.#run = core.run = boot.nextRun;
     const log = await EventLog.create(runPath(dir, boot.nextRun), {
       now: () => core.now(),
       onSync: (ms) => core.counters.fsync(ms),
@@ -123,10 +130,16 @@ export class LiveLoop implements LoopReader {
   }
 
   engageKillSwitch(reason: string, by = "admin"): Promise<void> {
-    return haltSwitch(this.#core, "engage", reason, by).then(() => this.#flattenIfConfigured());
+    return haltSwitch(this.#core, "engage", reason, by);
   }
   resetKillSwitch(reason: string, by = "admin"): Promise<void> {
     return resetSwitch(this.#core, reason, by);
+  }
+
+  /** Runs a reconciliation now (an operator's retry after one failed); trading resumes if it succeeds. */
+  async reconcileNow(): Promise<LoopView> {
+    if (this.#core.journal && !this.#stopping) await this.#stream.exclusive(() => this.#reconcile("start"));
+    return this.snapshot();
   }
 
   /** One in-flight check now (the timer runs one every inflight.intervalMs). */
@@ -173,14 +186,7 @@ export class LiveLoop implements LoopReader {
     const open = core.journal ? core.j.book.working().map((o) => o.clientOrderId) : [];
     const queued = core.journal ? core.j.book.neverSent().map((o) => o.clientOrderId) : [];
     if (core.journal && !core.j.log.failed) {
-      const { seq, hash } = core.j.applied;
-      await saveSnapshot(core.cfg.stateDir, {
-        run: this.#run!,
-        seq,
-        hash,
-        savedAtMs: core.now(),
-        book: core.j.book.toJSON(),
-      });
+      await saveBookSnapshot(core);
       await core.j.log.close({ open, queued });
     }
     this.#phase = "stopped";
@@ -231,12 +237,7 @@ export class LiveLoop implements LoopReader {
   }
 
   async #afterMark(): Promise<void> {
-    const tripped = await markAndGuard(this.#core);
+    await markAndGuard(this.#core);
     this.#core.fire("position_snapshot", this.#core.positions());
-    if (tripped) this.#flattenIfConfigured();
-  }
-
-  #flattenIfConfigured(): void {
-    flattenOnHalt(this.#core, this.#sub);
   }
 }

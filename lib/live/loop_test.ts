@@ -188,3 +188,18 @@ Deno.test("429 storm: rejected rate_limited, the same client id sent again after
     await loop.shutdown();
   });
 });
+
+Deno.test("a taker order filled at once: its fill is read by query right after the place, so a silent stream loses nothing", async () => {
+  await withRig(async (r) => {
+    const loop = await started(r);
+    await r.step(loop, 100); // prints around 60000 exist: a buy at 61000 takes
+    r.s.setTrading({ userStreamStall: true });
+    assert.deepEqual(await loop.submitOrder(VENUE, buy(61_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+    await loop.idle();
+    const o = order(loop, "t1-1")!;
+    assert.deepEqual([o.state, o.filledQty, o.tradeIds.length], ["FILLED", U / 1000, 1]);
+    assert.deepEqual(r.named("live_loop.register_fill").map((l) => l.via), ["place"]);
+    assertOmsEqualsTruth(loop.orders(), r.s);
+    await loop.shutdown();
+  });
+});

@@ -5,7 +5,7 @@
 // venue's. Any venue answer it cannot rely on fails it: the caller does not trade on a guess.
 import { sleep } from "../async/sleep.ts";
 import { missedFills, planReconcile, settleMissing } from "../oms/reconcile.ts";
-import type { OrderEvent } from "../oms/order.ts";
+import type { Order, OrderEvent } from "../oms/order.ts";
 import { orderFillOf } from "../oms/venue_map.ts";
 import type { Fill, Outcome, VenueOrder } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
@@ -32,10 +32,10 @@ function must<T>(o: Outcome<T>, what: string): T {
   return o.value;
 }
 
-/** Every fill of `symbol` from trade id 0, a page (1000) at a time. */
-export async function allFills(core: LoopCore, symbol: string): Promise<Fill[]> {
+/** Every fill of `symbol` from trade id `fromTradeId`, a page (1000) at a time. */
+export async function allFills(core: LoopCore, symbol: string, fromTradeId = 0): Promise<Fill[]> {
   const out: Fill[] = [];
-  for (let from = 0;;) {
+  for (let from = fromTradeId;;) {
     const page = must(await core.venue.fillsSince(symbol, from, 1000), `myTrades ${symbol}`);
     out.push(...page);
     if (page.length < 1000) return out;
@@ -175,4 +175,26 @@ async function matchFill(core: LoopCore, f: Fill, apply: Apply, count: Count): P
   const of = orderFillOf(f);
   if (typeof of === "string") return count("problem", of);
   await apply(o.clientOrderId, { kind: "fill", fill: of }, "applied");
+}
+
+/** Fills the venue's order shows that the OMS lacks: fetched and applied once (a failed fetch is logged). */
+export async function fetchFills(core: LoopCore, o: Order, v: VenueOrder, via: string): Promise<void> {
+  if (o.venueOrderId === null || v.executedQty === undefined || Number(v.executedQty) === 0) return;
+  let fills: Fill[];
+  try {
+    fills = await allFills(core, o.symbol, core.fillsFrom.get(o.clientOrderId) ?? 0);
+  } catch (err) {
+    core.counters.emit("warn", EV.inflight, {
+      clientOrderId: o.clientOrderId,
+      phase: "fills",
+      error: String(err),
+    });
+    return;
+  }
+  for (const e of missedFills(o.tradeIds, o.venueOrderId, fills)) {
+    if (typeof e === "string") {
+      core.counters.badVenueInput++;
+      core.counters.emit("warn", EV.badInput, { clientOrderId: o.clientOrderId, detail: e });
+    } else await core.apply(o.clientOrderId, e, via);
+  }
 }

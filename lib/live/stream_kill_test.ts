@@ -7,6 +7,7 @@ import {
   assertOmsEqualsTruth,
   chaosTruth,
   type LoopRig,
+  riskLimits,
   startLoopRig,
   SYMBOL,
   U,
@@ -66,7 +67,7 @@ Deno.test("stream drop: submits denied (RECONCILING) until the reconnect's recon
     r.s.tick(100); // the +65 ms print fills t1-1 while the stream is down
     assert.deepEqual([loop.snapshot().status, loop.snapshot().reason], [
       "reconciling",
-      "a reconciliation runs: new orders wait",
+      "user stream down (closed 1011): new orders wait for the reconnect and its reconciliation",
     ]);
     const denied = await loop.submitOrder(VENUE, buy(50_000), "c-3");
     assert.deepEqual(denied, {
@@ -104,7 +105,7 @@ Deno.test("stream drop: submits denied (RECONCILING) until the reconnect's recon
 
 Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and restart, the reset is in the event log", async () => {
   await withRig(async (r) => {
-    const loop = await started(r, { risk: { ...limits(), maxDrawdownBps: 20 } });
+    const loop = await started(r, { risk: riskLimits({ maxDrawdownBps: 20 }) });
     const switches: KillSwitch[] = [];
     loop.on("kill_switch", (ks) => switches.push(ks));
     await loop.submitOrder(VENUE, buy(60_000), "c-1");
@@ -125,7 +126,7 @@ Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and
     const denied = await loop.submitOrder(VENUE, buy(30_000), "c-2");
     assert.deepEqual(denied.ok ? "" : denied.reason, "TRADING_HALTED");
     await loop.abandon(); // a crash
-    const again = r.make({ risk: { ...limits(), maxDrawdownBps: 20 } });
+    const again = r.make({ risk: riskLimits({ maxDrawdownBps: 20 }) });
     const v2 = await again.start();
     assert.deepEqual([v2.killSwitch.state, v2.killSwitch.reason, v2.killSwitch.sinceMs], [
       "HALTED",
@@ -155,16 +156,3 @@ Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and
     assert.deepEqual(run1.map((x) => [last(x)?.action, last(x)?.by]), [["trip", "risk"]]);
   });
 });
-
-function limits() {
-  return {
-    maxNotionalPerOrder: 1_000 * U,
-    maxPosition: { [SYMBOL]: U },
-    maxOpenOrders: 10,
-    maxOrdersPerSecond: 10,
-    priceCollarBps: 2_000,
-    maxBarAgeMs: 3_600_000,
-    maxDailyLoss: 1_000 * U,
-    maxDrawdownBps: 2_000,
-  };
-}

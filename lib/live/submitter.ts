@@ -14,6 +14,7 @@ import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { haltSwitch } from "./kill.ts";
+import { fetchFills } from "./reconciler.ts";
 
 /** What a caller asks for; amounts in atoms of 1e-8. */
 export interface OrderSpec {
@@ -198,6 +199,8 @@ export class Submitter {
         await core.apply(id, { kind: "accepted", venueOrderId: out.value.orderId }, "place");
         const s = statusEvent(out.value);
         if (s && s.kind !== "accepted") await core.apply(id, s, "place");
+        // Filled at once (a taker): its fills by query too, so a quiet stream cannot lose them.
+        await fetchFills(core, core.j.book.order(id)!, out.value, "place");
         return;
       }
       if (out.kind === "ambiguous") {

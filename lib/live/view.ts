@@ -40,6 +40,13 @@ export function addCounts(
   return out;
 }
 
+function reconcilingReason(p: ViewParts): string {
+  const st = p.stream.view(p.core.now());
+  return st.state === "down"
+    ? `user stream down (${st.lastDownCause}): new orders wait for the reconnect and its reconciliation`
+    : "a reconciliation runs: new orders wait";
+}
+
 export function buildView(p: ViewParts): LoopView {
   const { core } = p;
   const now = core.now();
@@ -55,7 +62,7 @@ export function buildView(p: ViewParts): LoopView {
     : "ready";
   const reason = status === "ready" || status === "stopped"
     ? null
-    : blocked ?? (status === "reconciling" ? "a reconciliation runs: new orders wait" : "starting");
+    : blocked ?? (status === "starting" ? "starting" : reconcilingReason(p));
   const log = core.journal?.log ?? null;
   const working = core.journal ? core.j.book.working() : [];
   const positions = core.positions();
