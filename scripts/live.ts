@@ -8,7 +8,9 @@ import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
 import { startLiveService } from "../lib/live/service.ts";
 import { shellConfig } from "../lib/live/shell_config.ts";
+import { isId } from "../lib/events/ai_event.ts";
 import { jsonLogger } from "../lib/log.ts";
+import { DEFAULT_EVENTS_PATH } from "../lib/shadow/shadow_config.ts";
 import { BinanceSpot } from "../lib/trading/binance_spot.ts";
 import { tradingConfigFromEnv, tradingLine } from "../lib/trading/binance_config.ts";
 import { credentialsFromEnv } from "../lib/trading/credentials.ts";
@@ -36,6 +38,9 @@ Env:
   LIVE_HEARTBEAT_STALE_S      a venue silent longer fails /health (default 60)
   BINANCE_TRADING_PROFILE ... the connector (README "Trading connector"); unset: config/env/paper.env
   BINANCE_API_KEY, BINANCE_API_SECRET (or their _FILE forms): the keys, process env only
+  PEAK_TRADE_AI_EVENTS_JSONL  AI events file: an ai_event action per fill and kill-switch change
+                              (default ${DEFAULT_EVENTS_PATH})
+  PEAK_TRADE_AI_RUN_ID        run id of those lines (default <tag>-<mode>)
 Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config, keys or port busy.`;
 
 async function main(args: string[]): Promise<number> {
@@ -67,13 +72,22 @@ async function main(args: string[]): Promise<number> {
   if (mode !== "live" && trading.profile !== "paper") {
     throw new ConfigError(`mode ${mode} trades on the paper profile only, got ${trading.profile}`);
   }
+  const runId = env("PEAK_TRADE_AI_RUN_ID") || `${file.loop.tag}-${mode}`;
+  if (!isId(runId)) throw new ConfigError(`PEAK_TRADE_AI_RUN_ID must be 1-64 of [A-Za-z0-9._:-]`);
+  const events = { path: env("PEAK_TRADE_AI_EVENTS_JSONL") || DEFAULT_EVENTS_PATH, runId };
   const venue = new BinanceSpot(trading.spot, credentialsFromEnv(env), {
     rest: { fetch, now: () => Date.now() },
     userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
   });
   const log = jsonLogger("live_loop");
   console.log(
-    `live_loop: mode=${mode} ${tradingLine(trading)}${mode === "live" ? " (LIVE: real orders)" : ""}`,
+    `live_loop: mode=${mode} ${tradingLine(trading)}${
+      mode === "live" ? " (LIVE: real orders)" : ""
+    } strategy=${
+      file.strategy
+        ? `refstrat_01 on ${file.strategy.symbol}${mode === "shadow" ? " (decides, never orders)" : ""}`
+        : "none"
+    } events=${events.path}`,
   );
   const signal = shutdownSignal();
   const svc = await startLiveService({
@@ -84,6 +98,7 @@ async function main(args: string[]): Promise<number> {
     wallNow: () => Date.now(),
     timers: realTimers,
     log,
+    events,
   });
   console.log(
     `live_loop: http://${shell.hostname}:${svc.shell.port}/ (start ${svc.startMode}, status ${svc.started.status}${

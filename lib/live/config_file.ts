@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Interval, INTERVALS, VENUES } from "../market/types.ts";
+import type { RefStratParams } from "../strategy/refstrat_01.ts";
 import { ConfigError } from "../util/errors.ts";
 import { DEFAULT_INFLIGHT, type LiveConfig, liveStateDir } from "./config.ts";
 import type { FeedBarsOptions } from "./feed_bars.ts";
@@ -40,14 +41,32 @@ const FileSchema = z.strictObject({
     max_drawdown_bps: count,
   }),
   inflight: z.strictObject({ interval_ms: count, threshold_ms: count, retries: count }).optional(),
+  /** RefStrat_01 on one of the symbols (absent: the loop trades only what submitOrder is given). */
+  strategy: z.strictObject({
+    name: z.literal("refstrat_01"),
+    symbol: z.string().regex(/^[A-Z0-9]+$/),
+    stop_atr_k: pos,
+    fee_bps: z.number().nonnegative().max(1000),
+    /** Base units bought on an entry. */
+    size: pos,
+  }).optional(),
   missing_grace_ms: z.number().int().nonnegative(),
   flatten_on_halt: z.boolean(),
   cancel_on_shutdown: z.boolean(),
 });
 
+export interface StrategySettings {
+  /** The loop's symbol it trades. */
+  readonly symbol: string;
+  /** RefStrat_01's parameters (size in units, as the shadow's). */
+  readonly params: RefStratParams;
+  readonly sizeAtoms: number;
+}
+
 export interface LiveFileConfig {
   readonly loop: LiveConfig;
   readonly feed: Omit<FeedBarsOptions, "now" | "backoffBaseMs" | "backoffMaxMs">;
+  readonly strategy: StrategySettings | null;
 }
 
 const atoms = (units: number) => Math.round(units * ATOMS);
@@ -63,6 +82,10 @@ export function parseLiveFile(
     throw new ConfigError(`${path}: field "${i.path.map(String).join(".") || "(root)"}" ${i.message}`);
   }
   const f = r.data;
+  const st = f.strategy;
+  if (st && !f.symbols.some((s) => s.symbol === st.symbol)) {
+    throw new ConfigError(`${path}: field "strategy.symbol" ${st.symbol} is not one of the symbols`);
+  }
   const feedUrl = env("LIVE_FEED_URL") || f.feed.url || `http://${bindHost()}:${PORTS.live_connector}`;
   try {
     new URL(feedUrl);
@@ -104,6 +127,13 @@ export function parseLiveFile(
       symbols: Object.fromEntries(f.symbols.map((s) => [s.feed_symbol, s.symbol])),
       staleAfterMs: f.feed.stale_after_s * 1000,
     },
+    strategy: st
+      ? {
+        symbol: st.symbol,
+        params: { stopAtrK: st.stop_atr_k, feeBps: st.fee_bps, size: st.size },
+        sizeAtoms: atoms(st.size),
+      }
+      : null,
   };
 }
 

@@ -34,6 +34,11 @@ Deno.test("live config file: the committed paper config in atoms, env overrides 
     symbols: { "BTC-USDT": "BTCUSDT" },
     staleAfterMs: 180_000,
   });
+  assert.deepEqual(c.strategy, {
+    symbol: "BTCUSDT",
+    params: { stopAtrK: 2, feeBps: 10, size: 0.001 },
+    sizeAtoms: 100_000,
+  });
   const o = await loadLiveFile(
     DEFAULT_LIVE_CONFIG,
     envOf({ LIVE_STATE_DIR: "/tmp/s", LIVE_FEED_URL: "http://f:1" }),
@@ -58,6 +63,10 @@ Deno.test("live config file: a bad field is one ConfigError line naming the file
   );
   bad((r) => r.tag = "has space", 'x.json: field "tag" must be 1-12 of [A-Za-z0-9_-]');
   bad((r) => r.extra = 1, 'x.json: field "(root)" Unrecognized key: "extra"');
+  bad(
+    (r) => (r.strategy as Record<string, unknown>).symbol = "ETHUSDT",
+    'x.json: field "strategy.symbol" ETHUSDT is not one of the symbols',
+  );
   assert.throws(
     () => parseLiveFile(raw, "x.json", envOf({ LIVE_FEED_URL: "not a url" })),
     (e: Error) => e instanceof ConfigError && e.message === "LIVE_FEED_URL is not a URL: not a url",

@@ -147,6 +147,7 @@ export class LoopCore {
         price: event.fill.price,
         via,
       });
+      this.fire("fill", { order: o, fill: event.fill, via });
     }
     if (o.state !== "SUBMITTED" && o.state !== "PENDING_CANCEL") this.inflight.delete(id);
     if (event.kind === "submitted") this.fillsFrom.set(id, this.#maxTradeId(o.symbol) + 1);

@@ -3,7 +3,7 @@
 // and drawdown), and the gate "feed before bot" as /health's dependency:feed. Bad input is counted and
 // logged, never fatal; the stream reconnects with backoff until stopped.
 import type { Logger } from "../log.ts";
-import { type Interval, INTERVALS, type Venue } from "../market/types.ts";
+import { type ClosedBar, type Interval, INTERVALS, type Venue } from "../market/types.ts";
 import { FeedStream } from "../shadow/feed_stream.ts";
 import { parseClosedBar, parseFeedHeartbeat } from "../shadow/feed_schema.ts";
 import type { FeedView } from "./health.ts";
@@ -40,10 +40,13 @@ export class FeedBars {
   lastError: string | null = "not connected yet";
   badInput = 0;
   readonly #stream: FeedStream;
+  /** Bars are handed on one at a time, in arrival order (the strategy decides them in order). */
+  #chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly o: FeedBarsOptions,
-    onBar: (b: LoopBar) => Promise<void>,
+    /** Each traded bar: the loop's view of it, and the feed's bar (the strategy's features). */
+    onBar: (b: LoopBar, bar: ClosedBar) => Promise<void>,
     log: Logger,
   ) {
     const url = new URL("/stream/bars", o.feedUrl);
@@ -85,20 +88,23 @@ export class FeedBars {
           const symbol = o.symbols[r.value.symbol];
           if (symbol === undefined || r.value.interval !== o.interval) return;
           this.lastBarMs = this.lastSeenMs;
-          onBar({
+          const bar = r.value;
+          const loopBar = {
             symbol,
-            close: Math.round(r.value.c * ATOMS),
-            closeTimeMs: r.value.openTimeMs + INTERVALS[o.interval],
-          })
+            close: Math.round(bar.c * ATOMS),
+            closeTimeMs: bar.openTimeMs + INTERVALS[o.interval],
+          };
+          this.#chain = this.#chain.then(() => onBar(loopBar, bar))
             .catch((err) => log("error", "live_loop.bar_failed", { symbol, error: String(err) }));
         },
       },
     );
   }
 
-  /** Connects and reconnects until `signal` aborts. Never throws. */
-  run(signal: AbortSignal): Promise<void> {
-    return this.#stream.run(signal);
+  /** Connects and reconnects until `signal` aborts, then lets the bars handed on finish. Never throws. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.#stream.run(signal);
+    await this.#chain;
   }
 
   /** The gate as /health reads it: connected, not silent past staleAfterMs, the feed's own word ok. */

@@ -77,19 +77,28 @@ export async function runReconciliation(
 }
 
 /** Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders. */
+/**
+ * Base atoms that close the symbol's position, in whole lots: a long sells what the account holds (a
+ * fee paid in the base asset leaves less than the fills), a short buys back its size. 0 when flat.
+ */
+export function closableQty(core: LoopCore, symbol: string): number {
+  const p = core.positions().find((x) => x.symbol === symbol);
+  const sym = core.cfg.symbols.find((s) => s.symbol === symbol);
+  if (!p || !sym) return 0;
+  const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
+  const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
+  const lot = sym.lotAtoms ?? 1;
+  return Math.floor(can / lot) * lot;
+}
+
 export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
   if (!core.cfg.flattenOnHalt || !core.journal || core.blockedReason()) return;
   (async () => {
     for (const o of core.j.book.working()) {
       if (o.origin === "local") await cancelOrder(core, sub, o.clientOrderId);
     }
-    const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
     for (const p of core.positions()) {
-      const sym = core.cfg.symbols.find((s) => s.symbol === p.symbol)!;
-      const lot = sym.lotAtoms ?? 1;
-      // A long sells what the account holds (a fee paid in the base asset leaves less than the fills).
-      const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
-      const quantity = Math.floor(can / lot) * lot;
+      const quantity = closableQty(core, p.symbol);
       if (quantity <= 0) continue;
       const side = p.qty > 0 ? "SELL" : "BUY";
       const spec = { symbol: p.symbol, side, type: "MARKET", quantity, price: null } as const;

@@ -15,7 +15,7 @@ import { EV, LoopCounters } from "./counters.ts";
 import { cancelOrder, type CancelResult, checkInflight } from "./inflight.ts";
 import { haltSwitch, loadEquity, markAndGuard, resetSwitch } from "./kill.ts";
 import { loadBaseline } from "./ledger.ts";
-import { coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
+import { closableQty, coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
@@ -162,6 +162,11 @@ export class LiveLoop implements LoopReader {
   /** The OMS's orders now (read-only), sorted by client id. */
   orders(): readonly Order[] {
     return this.#core.journal ? this.#core.j.book.toJSON().orders : [];
+  }
+
+  /** Base atoms that close the symbol's position (what the account holds of a long), in whole lots. */
+  closableQty(symbol: string): number {
+    return this.#core.journal ? closableQty(this.#core, symbol) : 0;
   }
 
   snapshot(): LoopView {

@@ -4,6 +4,7 @@
 // key or a secret.
 import type { BootClass } from "../oms/boot.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
+import type { Order, OrderFill } from "../oms/order.ts";
 
 /** Why the loop is or is not trading: what /health's 200 vs 503 turns on. */
 export type LoopStatus =
@@ -139,6 +140,8 @@ export interface LoopHooks {
     r: { readonly atMs: number; readonly ok: boolean; readonly reason: string | null },
   ) => void;
   readonly position_snapshot: (p: readonly PositionView[]) => void;
+  /** A venue fill, once per trade id, after it is durable in the event log (the order as it is now). */
+  readonly fill: (f: { readonly order: Order; readonly fill: OrderFill; readonly via: string }) => void;
 }
 export type LoopHookName = keyof LoopHooks;
 

@@ -2,12 +2,17 @@
 // state dir is touched; /health says 503 while the loop boots and reconciles), the feed's bars into the
 // loop, then the loop's start (cold, or warm when the state dir holds a run: it reconciles first).
 // stop(): the loop's shutdown (worker drained, state persisted, clean-end marker), then the feed and
-// the shell. Venue, clocks, timers and the logger are injected.
+// the shell. With a strategy in the config, RefStrat_01 decides each closed bar of its symbol after the
+// loop took it as its mark (bar_strategy.ts); with an events file, fills and kill-switch changes are
+// ai_event lines (ai_events.ts). Venue, clocks, timers and the logger are injected.
 import type { Timers } from "../async/sleep.ts";
 import type { Logger } from "../log.ts";
 import { listRuns } from "../oms/boot.ts";
 import type { BinanceSpot } from "../trading/binance_spot.ts";
+import { EventWriter } from "../shadow/event_log.ts";
 import { BINANCE_SPOT_LIMITS } from "../trading/rate_limits.ts";
+import { attachAiEvents, LIVE_COMPONENT } from "./ai_events.ts";
+import { BarStrategy, loadStrategyState, strategyStateFile } from "./bar_strategy.ts";
 import type { LiveFileConfig } from "./config_file.ts";
 import { FeedBars } from "./feed_bars.ts";
 import { connectorLimiterView } from "./limiters.ts";
@@ -26,12 +31,16 @@ export interface LiveServiceDeps {
   readonly wallNow: () => number;
   readonly timers: Timers;
   readonly log: Logger;
+  /** The AI events file (PEAK_TRADE_AI_EVENTS_JSONL) and the run id its lines carry; null: none. */
+  readonly events?: { readonly path: string; readonly runId: string } | null;
 }
 
 export interface LiveService {
   readonly loop: LiveLoop;
   readonly shell: LiveShell;
   readonly feed: FeedBars;
+  /** RefStrat_01 through the loop (null without a strategy in the config). */
+  readonly strategy: BarStrategy | null;
   readonly startMode: "cold" | "warm";
   /** The view right after start (status ready, or why not). */
   readonly started: LoopView;
@@ -47,12 +56,29 @@ export async function startModeFor(
 }
 
 export async function startLiveService(d: LiveServiceDeps): Promise<LiveService> {
-  const loop = new LiveLoop(d.file.loop, { venue: d.venue, now: d.now, timers: d.timers, logger: d.log });
+  const cfg = d.file.loop;
+  const loop = new LiveLoop(cfg, { venue: d.venue, now: d.now, timers: d.timers, logger: d.log });
+  const st = d.file.strategy;
+  const stateFile = strategyStateFile(cfg.stateDir, cfg.tag);
+  let strategy: BarStrategy | null = null;
   const feed = new FeedBars(
     { ...d.file.feed, backoffBaseMs: 500, backoffMaxMs: 10_000, now: d.wallNow },
-    (bar) => loop.onBar(bar),
+    async (b, bar) => {
+      await loop.onBar(b);
+      if (strategy && b.symbol === st?.symbol) await strategy.onBar(bar, b.symbol);
+    },
     d.log,
   );
+  if (st) {
+    const params = { mode: cfg.mode, tag: cfg.tag, params: st.params, sizeAtoms: st.sizeAtoms, stateFile };
+    const resume = await loadStrategyState(stateFile);
+    strategy = new BarStrategy(params, loop, () => feed.view(), d.log, d.wallNow, resume);
+  }
+  const writer = d.events ? await EventWriter.open(d.events.path) : null;
+  if (writer && d.events) {
+    const id = { run_id: d.events.runId, component: LIVE_COMPONENT, source: st ? "refstrat_01" : cfg.tag };
+    attachAiEvents(loop, writer, { id, venue: d.venue.name, mode: cfg.mode }, d.wallNow, d.log);
+  }
   const shell = startLiveShell({
     cfg: d.shell,
     snapshot: () => loop.snapshot(),
@@ -74,6 +100,7 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
     feedStop.abort();
     await feedRun;
     await shell.stop();
+    writer?.close();
     throw err;
   }
   let stopping: ReturnType<LiveService["stop"]> | null = null;
@@ -81,14 +108,17 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
     loop,
     shell,
     feed,
+    strategy,
     startMode,
     started,
     stop: () =>
       stopping ??= (async () => {
-        const left = await loop.shutdown();
+        // The strategy first (no new bar, the one being decided finishes), then the loop.
         feedStop.abort();
         await feedRun;
+        const left = await loop.shutdown();
         await shell.stop();
+        writer?.close();
         return left;
       })(),
   };
