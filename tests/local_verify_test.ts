@@ -48,7 +48,9 @@ Deno.test({
       assert.equal(EVIDENCE_DIR_RE.exec(name)?.groups?.name, "ai_live_local_verify");
       const note = await Deno.readTextFile(join(dir, "OPERATOR_NOTE.txt"));
       assert.match(note, /^VERDICT: PASS$/m);
-      for (const c of ["venue-sim", "feed", "shadow", "exporter", "alertmanager", "web", "prometheus"]) {
+      for (
+        const c of ["venue-sim", "feed", "shadow", "live", "exporter", "alertmanager", "web", "prometheus"]
+      ) {
         assert.match(
           note,
           new RegExp(`^  ${c}\\s*:\\d+\\s+started\\s+pid \\d+$`, "m"),
@@ -69,6 +71,13 @@ Deno.test({
       ) {
         assert.ok(keys.includes(k), `no ${k} gate in ${tsv.join("\n")}`);
       }
+      // The live loop (paper mode on the simulator's private API) is part of the stack and gated.
+      assert.deepEqual(keys.filter((k) => k.startsWith("live_loop_")), [
+        "live_loop_up",
+        "live_loop_kill_switch_active",
+        "live_loop_reconciled",
+        "live_loop_ready",
+      ]);
       for (const v of ["binance", "bybit", "okx", "kraken"]) {
         assert.ok(keys.includes(`feed_bars_closed_${v}`) && keys.includes(`feed_trades_${v}`), v);
       }

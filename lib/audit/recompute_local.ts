@@ -48,7 +48,7 @@ async function recomputeGate(
   if (HTTP_BODY_OK[key]) {
     return await httpGate(key, promql.replace(/^GET /, ""), HTTP_BODY_OK[key], replay(raw));
   }
-  const spec = stackPromGates(venues).find((g) => g.key === key);
+  const spec = stackPromGates(venues, true).find((g) => g.key === key);
   if (!spec) throw new RangeError(key);
   return { result: evaluateGate(spec, storedOutcome(raw, spec.promql)), raw };
 }
@@ -71,10 +71,12 @@ export async function recomputeLocal(dir: string): Promise<CheckRow[]> {
   const venues = [...new Set([...stored.keys(), ...rawKeys])].flatMap((k) =>
     /^feed_bars_closed_(.+)$/.exec(k)?.[1] ?? []
   );
+  // The live loop's gates are expected once a folder holds any (folders from before it ran hold none).
+  const live = [...stored.keys(), ...rawKeys].some((k) => k.startsWith("live_loop_"));
   const known = new Set([
     "stack_components",
-    ...Object.keys(HTTP_BODY_OK),
-    ...stackPromGates(venues).map((g) => g.key),
+    ...Object.keys(HTTP_BODY_OK).filter((k) => live || !k.startsWith("live_loop_")),
+    ...stackPromGates(venues, live).map((g) => g.key),
   ]);
   const rows: CheckRow[] = [];
   const gates: JudgedGate[] = [];

@@ -20,6 +20,15 @@ const answer = (v: string) =>
     data: { resultType: "vector", result: [{ metric: {}, value: [1, v] }] },
   });
 
+/** The web page, and the live loop's /health saying ready (what live_loop_ready accepts). */
+const site = (req: Request) =>
+  new URL(req.url).pathname === "/health"
+    ? Response.json({
+      status: "ready",
+      components: { reconciliation: { status: "ok" }, risk_manager: { kill_switch: "ACTIVE" } },
+    })
+    : new Response("<html><body>tickproof</body></html>");
+
 async function sealed(root: string, kind: string, ms: number, verdict: string) {
   const ev = await EvidenceFolder.create(kind, { root, now: () => ms });
   await ev.writeJson("summary.json", { verdict });
@@ -35,10 +44,16 @@ async function localFolder(root: string, url: string, deadUrl: string): Promise<
   ];
   const gates: JudgedGate[] = [
     componentsGate(statuses),
-    ...stackPromGates(["binance"]).map((g) => {
-      const raw = answer(g.key === "feed_up" ? "1" : "7");
+    ...stackPromGates(["binance"], true).map((g) => {
+      const v: Record<string, string> = {
+        feed_up: "1",
+        live_loop_up: "1",
+        live_loop_kill_switch_active: "0",
+      };
+      const raw = answer(v[g.key] ?? "7");
       return { result: evaluateGate(g, parseQueryAnswer(raw, g.promql)), raw };
     }),
+    await httpGate("live_loop_ready", `${url}/health`, HTTP_BODY_OK.live_loop_ready),
     await httpGate("alertmanager_ready", `${deadUrl}/-/ready`, HTTP_BODY_OK.alertmanager_ready),
     await httpGate("web_page", `${url}/`, HTTP_BODY_OK.web_page),
   ];
@@ -72,7 +87,7 @@ Deno.test("local verify folder: every stack gate, the parts and the whole verdic
   const root = await Deno.makeTempDir();
   const server = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    () => new Response("<html><body>tickproof</body></html>"),
+    site,
   );
   const dead = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, () => new Response(""));
   const deadUrl = `http://127.0.0.1:${dead.addr.port}`;
@@ -87,6 +102,9 @@ Deno.test("local verify folder: every stack gate, the parts and the whole verdic
     assert.equal(byCheck.get("gate alertmanager_ready")?.recomputed, "ERROR");
     assert.equal(byCheck.get("gate stack_components")?.recomputed, "PASS 2");
     assert.equal(byCheck.get("gate feed_trades_binance")?.recomputed, "PASS 7");
+    assert.equal(byCheck.get("gate live_loop_ready")?.recomputed, "PASS 200");
+    assert.equal(byCheck.get("gate live_loop_kill_switch_active")?.recomputed, "PASS 0");
+    assert.equal(byCheck.get("gate live_loop_reconciled")?.recomputed, "PASS 7");
     assert.equal(byCheck.get("ops_verify verdict")?.verdict, "AGREE");
     assert.equal(byCheck.get("verdict")?.recomputed, "FAIL");
 
@@ -122,7 +140,7 @@ Deno.test("local verify folder: a judged folder pruned away is skipped, the note
   const root = await Deno.makeTempDir();
   const server = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    () => new Response("<html></html>"),
+    site,
   );
   try {
     const url = `http://127.0.0.1:${server.addr.port}`;

@@ -139,6 +139,7 @@ async function proveStack(
         alertmanagerUrl: `http://${host}:${PORTS.alertmanager}`,
         webUrl: `http://${host}:${PORTS.peak_trade_web}`,
         venues: enabledVenues(),
+        liveUrl: `http://${host}:${PORTS.live_loop}`,
       },
       statuses,
       waitMs: opts.waitMs,

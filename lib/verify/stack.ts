@@ -7,6 +7,7 @@ import { bindHost } from "../config/ports.ts";
 import { type Child, portTaken, probe, spawnChild } from "../proc/child.ts";
 import { describeHolder, portHolder } from "../proc/port_holder.ts";
 import { pollUntil } from "../async/poll.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
 
 export interface StackContext {
   /** Heavy, throwaway data (stores, ground truth). */
@@ -29,6 +30,8 @@ export interface ComponentSpec {
   probePath: string;
   /** Script `deno run` starts. */
   entry: string;
+  /** Runs before the start (e.g. files the component reads that an earlier one wrote). */
+  prepare?(ctx: StackContext): Promise<void>;
   /** Extra `deno run` flags (e.g. the exporter's V8 heap limits). */
   denoFlags?: string[];
   args(ctx: StackContext): string[];
@@ -36,7 +39,9 @@ export interface ComponentSpec {
   startTimeoutMs: number;
 }
 
-type HowToRun = Pick<ComponentSpec, "denoFlags" | "args" | "env" | "startTimeoutMs">;
+type HowToRun =
+  & Pick<ComponentSpec, "denoFlags" | "args" | "env" | "startTimeoutMs" | "prepare">
+  & { probePath?: string };
 
 /** Name, port, health path and entry point from the component table; how to run it from here. */
 const spec = (c: ComponentInfo, how: HowToRun): ComponentSpec => ({
@@ -47,11 +52,26 @@ const spec = (c: ComponentInfo, how: HowToRun): ComponentSpec => ({
   ...how,
 });
 
+/** The simulator's generated key pair ({"apiKey","apiSecret"}, written by it at start). */
+const simKeys = (c: StackContext) => join(c.workDir, "sim_keys.json");
+/** The same pair as the loop reads it: one file each (BINANCE_API_KEY_FILE / _SECRET_FILE). */
+const loopKey = (c: StackContext) => join(c.workDir, "live_api_key");
+const loopSecret = (c: StackContext) => join(c.workDir, "live_api_secret");
+
+/** Splits the simulator's keys file into the loop's two secret files (0600; never logged). */
+async function splitSimKeys(c: StackContext): Promise<void> {
+  const k = JSON.parse(await Deno.readTextFile(simKeys(c))) as { apiKey: string; apiSecret: string };
+  await writeFileAtomic(loopKey(c), k.apiKey, { mode: 0o600 });
+  await writeFileAtomic(loopSecret(c), k.apiSecret, { mode: 0o600 });
+}
+
 export const STACK: readonly ComponentSpec[] = [
   spec(COMPONENTS.venue_sim, {
     args: (c) => [
       ...["--speed", "60", "--seed", "7", "--quiet"],
       ...["--ground-truth", join(c.workDir, "sim_ground_truth.jsonl")],
+      // The private API the live loop trades on (paper), with a key pair generated for this run.
+      ...["--trading", "--keys-file", simKeys(c)],
     ],
     startTimeoutMs: 20_000,
   }),
@@ -66,6 +86,23 @@ export const STACK: readonly ComponentSpec[] = [
   spec(COMPONENTS.shadow_mvs, {
     args: () => ["--config", "config/strategy/refstrat_01.demo.json"],
     env: (c) => ({ PEAK_TRADE_AI_EVENTS_JSONL: c.eventsFile, PEAK_TRADE_AI_RUN_ID: c.runId }),
+    startTimeoutMs: 30_000,
+  }),
+  // The live loop in paper mode (config/live/paper.json: RefStrat_01) on the simulator's private API,
+  // warm start (it reconciles with the venue first). Started once its shell answers; whether it is
+  // ready (feed, venue, reconciliation, kill switch) is a stack gate, so a degraded feed fails a gate
+  // that says why instead of the start.
+  spec(COMPONENTS.live_loop, {
+    probePath: "/metrics",
+    prepare: splitSimKeys,
+    args: () => ["--start", "warm", "--config", "config/live/paper.json"],
+    env: (c) => ({
+      LIVE_STATE_DIR: join(c.workDir, "live_state"),
+      BINANCE_API_KEY_FILE: loopKey(c),
+      BINANCE_API_SECRET_FILE: loopSecret(c),
+      PEAK_TRADE_AI_EVENTS_JSONL: c.eventsFile,
+      PEAK_TRADE_AI_RUN_ID: c.runId,
+    }),
     startTimeoutMs: 30_000,
   }),
   spec(COMPONENTS.ai_live, {
@@ -125,6 +162,14 @@ export async function startStack(
       // Taken after the preflight looked: still a failure that names the port and its holder.
       const holder = describeHolder(await portHolder(spec.port));
       const detail = `port ${spec.port} is held by ${holder}, which does not answer ${spec.probePath}`;
+      statuses.push({ name: spec.name, port: spec.port, state: "failed", detail });
+      say(`${spec.name}: FAIL: ${detail}; not starting it`);
+      continue;
+    }
+    try {
+      await spec.prepare?.(ctx);
+    } catch (err) {
+      const detail = `could not prepare its start: ${err instanceof Error ? err.message : String(err)}`;
       statuses.push({ name: spec.name, port: spec.port, state: "failed", detail });
       say(`${spec.name}: FAIL: ${detail}; not starting it`);
       continue;

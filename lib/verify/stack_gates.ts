@@ -1,4 +1,4 @@
-// Stack gates: the rest of the stack the proof starts (feed, strategy, Alertmanager, web), judged
+// Stack gates: the rest of the stack the proof starts (feed, strategy, live loop, Alertmanager, web), judged
 // like the ai_live gates. PromQL gates reuse evaluateGate (empty = NO_DATA, never a pass); HTTP
 // gates judge a GET. Every gate keeps its raw answer so the evidence shows what was seen.
 import { errorText, type Fetch, instantQuery } from "../prom/client.ts";
@@ -10,6 +10,8 @@ export interface StackGateTargets {
   webUrl: string;
   /** The feed's enabled venues: each must close bars and see trades. */
   venues: readonly string[];
+  /** The live loop's base URL when the stack runs it (its gates are judged only then). */
+  liveUrl?: string;
 }
 
 /** A judged gate plus the raw answer behind it (Prometheus JSON or the HTTP status line + body). */
@@ -27,8 +29,26 @@ const positive = (key: string, promql: string): GateSpec => ({
   pass: (v) => v > 0,
 });
 
-/** The PromQL stack gates, in the order the data flows: feed -> strategy. */
-export function stackPromGates(venues: readonly string[]): GateSpec[] {
+/**
+ * The live loop's PromQL gates: scraped, kill switch ACTIVE, startup reconciliation succeeded. Orders
+ * and fills are not gated: whether RefStrat_01 crosses within a short run is chance.
+ */
+export function livePromGates(): GateSpec[] {
+  return [
+    { key: "live_loop_up", promql: 'up{job="live_loop"}', want: "=1", measure: first, pass: (v) => v === 1 },
+    {
+      key: "live_loop_kill_switch_active",
+      promql: "max(live_loop_kill_switch_engaged)",
+      want: "=0",
+      measure: first,
+      pass: (v) => v === 0,
+    },
+    positive("live_loop_reconciled", 'sum(live_loop_reconcile_total{outcome="succeeded"})'),
+  ];
+}
+
+/** The PromQL stack gates, in the order the data flows: feed -> strategy (-> live loop). */
+export function stackPromGates(venues: readonly string[], live = false): GateSpec[] {
   return [
     {
       key: "feed_up",
@@ -41,6 +61,7 @@ export function stackPromGates(venues: readonly string[]): GateSpec[] {
     ...venues.map((v) => positive(`feed_trades_${v}`, `sum(feed_trades_total{venue="${v}"})`)),
     positive("strategy_bars_consumed", "sum(shadow_bars_consumed_total)"),
     positive("strategy_decisions", 'sum(peaktrade_ai_decisions_total{component="shadow_mvs"})'),
+    ...(live ? livePromGates() : []),
   ];
 }
 
@@ -70,18 +91,33 @@ export async function httpGate(
 
 /** What each HTTP stack gate asks of a 2xx body (evidence check judges the stored answer with it too). */
 export const HTTP_BODY_OK: Readonly<Record<string, (body: string) => boolean>> = {
+  live_loop_ready: liveReady,
   alertmanager_ready: () => true,
   web_page: (b) => /<html/i.test(b),
 };
 
+/** The loop's /health as the runbook reads it: ready, reconciliation ok, kill switch ACTIVE. */
+function liveReady(body: string): boolean {
+  try {
+    const h = JSON.parse(body);
+    return h.status === "ready" && h.components?.reconciliation?.status === "ok" &&
+      h.components?.risk_manager?.kill_switch === "ACTIVE";
+  } catch {
+    return false;
+  }
+}
+
 /** Evaluates every stack gate once against what is running now. */
 export async function evaluateStackGates(t: StackGateTargets, f: Fetch = fetch): Promise<JudgedGate[]> {
-  const specs = stackPromGates(t.venues);
+  const specs = stackPromGates(t.venues, t.liveUrl !== undefined);
   const prom = await Promise.all(specs.map((g) => instantQuery(t.promUrl, g.promql, f)));
   const out: JudgedGate[] = specs.map((g, i) => ({
     result: evaluateGate(g, prom[i]),
     raw: prom[i].raw || JSON.stringify({ error: prom[i].error }),
   }));
+  if (t.liveUrl !== undefined) {
+    out.push(await httpGate("live_loop_ready", `${t.liveUrl}/health`, HTTP_BODY_OK.live_loop_ready, f));
+  }
   out.push(
     await httpGate("alertmanager_ready", `${t.alertmanagerUrl}/-/ready`, HTTP_BODY_OK.alertmanager_ready, f),
   );

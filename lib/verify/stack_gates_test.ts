@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { listeningInodes, portHolder } from "../proc/port_holder.ts";
 import { conflictText, portConflicts } from "./preflight.ts";
 import { startStack } from "./stack.ts";
-import { httpGate } from "./stack_gates.ts";
+import { HTTP_BODY_OK, httpGate } from "./stack_gates.ts";
 import { componentsGate } from "./stack_judge.ts";
 
 /** A TCP listener that never accepts: connections hang, HTTP never answers. */
@@ -143,4 +143,57 @@ Deno.test("startStack: a port already answering the health path is used, and its
     ctrl.abort();
     await server.finished;
   }
+});
+
+Deno.test("live_loop_ready: 200 ready with reconciliation ok and the kill switch ACTIVE passes; anything less fails", async () => {
+  const ready = {
+    status: "ready",
+    components: { reconciliation: { status: "ok" }, risk_manager: { kill_switch: "ACTIVE" } },
+  };
+  let body: unknown = ready;
+  let status = 200;
+  const ctrl = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ctrl.signal, onListen: () => {} },
+    () => Response.json(body, { status }),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}/health`;
+  const judge = async () => {
+    const g = (await httpGate("live_loop_ready", url, HTTP_BODY_OK.live_loop_ready)).result;
+    return [g.status, g.value, g.detail];
+  };
+  try {
+    assert.deepEqual(await judge(), ["PASS", 200, ""]);
+    body = { ...ready, components: { ...ready.components, risk_manager: { kill_switch: "HALTED" } } };
+    assert.deepEqual(await judge(), ["FAIL", 200, "answered 2xx but not the expected body"]);
+    body = { ...ready, components: { ...ready.components, reconciliation: { status: "pending" } } };
+    assert.deepEqual(await judge(), ["FAIL", 200, "answered 2xx but not the expected body"]);
+    [body, status] = [{ status: "not_ready" }, 503];
+    assert.deepEqual(await judge(), ["FAIL", 503, ""]);
+  } finally {
+    ctrl.abort();
+    await server.finished;
+  }
+});
+
+Deno.test("startStack: a component whose prepare step fails is a failed component saying why, never started", async () => {
+  const lines: string[] = [];
+  const { statuses, children } = await startStack(
+    { workDir: "/nonexistent", logDir: "/nonexistent", eventsFile: "/nonexistent", runId: "t" },
+    (s) => lines.push(s),
+    [{
+      name: "live",
+      port: 1,
+      probePath: "/metrics",
+      entry: "scripts/live.ts",
+      prepare: () => Promise.reject(new Error("no keys file")),
+      args: () => [],
+      startTimeoutMs: 1000,
+    }],
+  );
+  assert.deepEqual(children, []);
+  assert.deepEqual(statuses, [
+    { name: "live", port: 1, state: "failed", detail: "could not prepare its start: no keys file" },
+  ]);
+  assert.deepEqual(lines, ["live: FAIL: could not prepare its start: no keys file; not starting it"]);
 });

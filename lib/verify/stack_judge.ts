@@ -77,6 +77,8 @@ export async function dataFlow(promUrl: string): Promise<Record<string, number |
     feed_trades: "sum(feed_trades_total)",
     strategy_decisions: 'sum(peaktrade_ai_decisions_total{component="shadow_mvs"})',
     all_decisions: "sum(peaktrade_ai_decisions_total)",
+    live_loop_orders_placed: 'sum(live_loop_orders_total{event="placed"})',
+    live_loop_fills: "sum(live_loop_fills_total)",
   };
   const out: Record<string, number | null> = {};
   for (const [k, q] of Object.entries(queries)) {
