@@ -67,9 +67,12 @@ Deno.test("live CLI on the simulator: 200 trading with the feed's bar, kill swit
     ...["--trading", "--api-key", KEY, "--api-secret", SECRET],
   ], { cwd: ROOT, env: { NO_COLOR: "1" } });
   const TOKEN = "cli-admin-token-0123456789";
+  const events = `${dir}.ai_events.jsonl`;
   const env = (simUrl: string) => ({
     NO_COLOR: "1",
     LIVE_STATE_DIR: dir,
+    PEAK_TRADE_AI_EVENTS_JSONL: events,
+    PEAK_TRADE_AI_RUN_ID: "cli-run",
     LIVE_FEED_URL: feed.url,
     LIVE_ADMIN_TOKEN: TOKEN,
     BINANCE_TRADING_PROFILE: "paper",
@@ -112,12 +115,17 @@ Deno.test("live CLI on the simulator: 200 trading with the feed's bar, kill swit
         return h.status === 200 && h.body.components["dependency:feed"].last_bar_age_s !== null;
       }, { timeoutMs: 20_000 });
       assert.equal((await admin(url, "POST", { reason: "cli drill" })).state, "HALTED");
+      // The engage is an ai_event action line in the events file the env names.
+      const lines = (await Deno.readTextFile(events)).trim().split("\n").map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((e) => [e.type, e.run_id, e.component, e.action, e.reason, e.by]), [
+        ["action", "cli-run", "live_loop", "kill_switch_halted", "cli drill", "admin"],
+      ]);
       const stopped = await first.stop("SIGTERM", 30_000);
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.match(stopped.stdout, /^live_loop: stopped \(open 0, queued 0\)$/m);
       assert.match(
         stopped.stdout,
-        /^live_loop: mode=paper trading profile=paper rest=http:\/\/127\.0\.0\.1:\d+\/binance /m,
+        /^live_loop: mode=paper trading profile=paper rest=http:\/\/127\.0\.0\.1:\d+\/binance .* strategy=refstrat_01 on BTCUSDT events=\S+ai_events\.jsonl$/m,
       );
       assert.ok(
         !(stopped.stdout + stopped.stderr).includes(SECRET) &&
@@ -154,5 +162,6 @@ Deno.test("live CLI on the simulator: 200 trading with the feed's bar, kill swit
     await sim.close();
     await feed.close();
     await Deno.remove(dir, { recursive: true });
+    await Deno.remove(events).catch(() => {});
   }
 });
