@@ -26,7 +26,8 @@ reference, and GET /health, GET /metrics and the admin API /admin/kill-switch on
 Flags:
   --start cold|warm   cold: hydrate from the state dir only; warm (the default when the state dir
                       holds a run): also reconcile with the venue before trading
-  --config PATH       loop config: mode, symbols, risk limits (default: ${DEFAULT_LIVE_CONFIG})
+  --config PATH       loop config: mode (shadow: RefStrat_01 decides, never orders; paper: it trades
+                      the simulator; live), symbols, strategy, risk limits (default: ${DEFAULT_LIVE_CONFIG})
   --port N            listen port, 0 = any free one (default: ${PORTS.live_loop} = PORTS.live_loop)
   --live              required when the config's mode is live (testnet or live profile, real keys)
 Env:

@@ -52,11 +52,23 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
     "live: BINANCE_API_KEY (or BINANCE_API_KEY_FILE) is not set\n",
   ]);
   cases.push([["--config", "/nonexistent.json"], {}, "live: /nonexistent.json: NotFound\n"]);
+  // mode live needs --live and a testnet or live profile: the paper profile refuses it either way.
+  const liveCfg = await Deno.makeTempFile({ suffix: ".json" });
+  const paper = JSON.parse(await Deno.readTextFile(`${ROOT}/config/live/paper.json`));
+  await Deno.writeTextFile(liveCfg, JSON.stringify({ ...paper, mode: "live" }));
+  const needsLive = "live: mode live needs --live and BINANCE_TRADING_PROFILE testnet or live\n";
+  cases.push([["--config", liveCfg], {}, needsLive], [["--config", liveCfg, "--live"], {}, needsLive]);
+  cases.push([
+    [],
+    { PEAK_TRADE_AI_RUN_ID: "has space" },
+    "live: PEAK_TRADE_AI_RUN_ID must be 1-64 of [A-Za-z0-9._:-]\n",
+  ]);
   for (const [args, env, stderr] of cases) {
     const r = await cli(args, env);
     assert.deepEqual([r.code, r.stderr], [2, stderr], args.join(" "));
     assert.ok(!r.stderr.includes("tooshort-secret"));
   }
+  await Deno.remove(liveCfg);
 });
 
 Deno.test("live CLI on the simulator: 200 trading with the feed's bar, kill switch kept across a warm restart, SIGTERM exits 0", async () => {
