@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import type { Logger } from "../log.ts";
 import type { ClosedBar } from "../market/types.ts";
-import type { Order } from "../oms/order.ts";
+import { isClosed, type Order } from "../oms/order.ts";
 import { ProcessedBars } from "../shadow/processed_bars.ts";
 import { decisionEvent, type Resume, resumeFromDecision } from "../shadow/shadow_events.ts";
 import {
@@ -84,6 +84,8 @@ export class BarStrategy {
     loop_not_ready: 0,
     orders: 0,
     denied: 0,
+    /** Times the book said long while the loop held nothing of it (set flat). */
+    resynced: 0,
   };
 
   constructor(
@@ -122,6 +124,7 @@ export class BarStrategy {
       this.counts.loop_not_ready++;
       return { kind: "loop_not_ready", detail: status };
     }
+    this.#resync(symbol, bar);
     const r = step(this.#state, { close: bar.c, ...featuresOf(bar) }, this.cfg.params);
     this.#state = r.state;
     this.#bars.add(bar);
@@ -169,6 +172,21 @@ export class BarStrategy {
     if (res.ok) this.counts.orders++;
     else this.counts.denied++;
     return decided(res);
+  }
+
+  /**
+   * The strategy holds no long the loop does not: when its book says long but the account holds none of
+   * it and no order of the symbol is still open (the entry was denied, rejected or expired; the position
+   * was flattened on a halt), the book goes flat, so the next cross up can enter again.
+   */
+  #resync(symbol: string, bar: ClosedBar): void {
+    const book = this.#state.book;
+    // Shadow mode's book is what it would hold: it never orders, so the loop never holds it.
+    if (this.cfg.mode === "shadow" || book.size === 0 || this.loop.closableQty(symbol) > 0) return;
+    if (this.loop.orders().some((o) => o.symbol === symbol && !isClosed(o.state))) return;
+    this.#state = { ...this.#state, book: { ...book, size: 0, entryPrice: null, stop: null } };
+    this.counts.resynced++;
+    this.log("warn", "live_loop.strategy_resync", { symbol, bar: bar.openTimeMs, was: book.size });
   }
 }
 

@@ -92,6 +92,7 @@ Deno.test("bar strategy: shadow mode decides the cross and never orders; not-rea
       loop_not_ready: 1,
       orders: 0,
       denied: 0,
+      resynced: 0,
     });
     await loop.shutdown();
   });
@@ -137,6 +138,41 @@ Deno.test("bar strategy: the saved state resumes exactly; a broken state file is
       new Error(`${join(r.dir, "strategy_t1.json")}: not a saved strategy decision`),
     );
     assert.equal(await loadStrategyState(join(r.dir, "none.json")), null);
+    await loop.shutdown();
+  });
+});
+
+Deno.test("bar strategy: an entry the loop denied leaves no long: the book resyncs flat and the next cross up buys", async () => {
+  await withRig(async (r) => {
+    const loop = r.make();
+    await loop.start();
+    const lines: Record<string, unknown>[] = [];
+    const log = (_l: string, msg: string, f?: Record<string, unknown>) => void lines.push({ msg, ...f });
+    const st = new BarStrategy(cfg(r, "paper"), loop, () => ({ ok: true, error: null }), log, () => 0, null);
+    const t0 = r.s.t.sim.clock.nowMs();
+    const b = [[99, 100], [101, 100], [100.5, 100], [99, 100], [101, 100]].map(([e12, e26], i) =>
+      bar(t0 + i * 60_000, e12, e26)
+    );
+    await feedBar(loop, st, b[0]);
+    await loop.engageKillSwitch("drill", "test");
+    const denied = await feedBar(loop, st, b[1]);
+    assert.deepEqual(denied.kind === "decided" && [denied.decision, denied.order?.ok], ["enter_long", false]);
+    await loop.resetKillSwitch("drill over", "test");
+    const decisions = [];
+    for (const x of b.slice(2)) {
+      const o = await feedBar(loop, st, x);
+      decisions.push(o.kind === "decided" ? [o.decision, o.order?.ok ?? null] : [o.kind, null]);
+    }
+    // Without the resync b[3] would be an exit of a long the loop never held.
+    assert.deepEqual(decisions, [["hold", null], ["hold", null], ["enter_long", true]]);
+    assert.deepEqual(lines.filter((l) => l.msg === "live_loop.strategy_resync").map((l) => [l.bar, l.was]), [
+      [b[2].openTimeMs, 0.001],
+    ]);
+    assert.deepEqual([st.counts.resynced, st.counts.denied, st.counts.orders], [1, 1, 1]);
+    await loop.idle();
+    assert.deepEqual(loop.orders().map((o) => [o.side, o.correlationId]), [
+      ["BUY", `t1:BTCUSDT:1m:${b[4].openTimeMs}`],
+    ]);
     await loop.shutdown();
   });
 });
