@@ -1,8 +1,8 @@
 // The live_loop service as `./tp live` runs it: the HTTP shell bound first (a busy port fails before the
 // state dir is touched; /health says 503 while the loop boots and reconciles), the feed's bars into the
 // loop, then the loop's start (cold, or warm when the state dir holds a run: it reconciles first).
-// stop(): the loop's shutdown (worker drained, state persisted, clean-end marker), then the feed and
-// the shell. With a strategy in the config, RefStrat_01 decides each closed bar of its symbol after the
+// stop(): the feed (so the strategy gets no new bar; the one being decided finishes), then the loop's
+// shutdown (worker drained, state persisted, clean-end marker), then the shell. With a strategy in the config, RefStrat_01 decides each closed bar of its symbol after the
 // loop took it as its mark (bar_strategy.ts); with an events file, fills and kill-switch changes are
 // ai_event lines (ai_events.ts). Venue, clocks, timers and the logger are injected.
 import type { Timers } from "../async/sleep.ts";
@@ -59,7 +59,6 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
   const cfg = d.file.loop;
   const loop = new LiveLoop(cfg, { venue: d.venue, now: d.now, timers: d.timers, logger: d.log });
   const st = d.file.strategy;
-  const stateFile = strategyStateFile(cfg.stateDir, cfg.tag);
   let strategy: BarStrategy | null = null;
   const feed = new FeedBars(
     { ...d.file.feed, backoffBaseMs: 500, backoffMaxMs: 10_000, now: d.wallNow },
@@ -69,16 +68,6 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
     },
     d.log,
   );
-  if (st) {
-    const params = { mode: cfg.mode, tag: cfg.tag, params: st.params, sizeAtoms: st.sizeAtoms, stateFile };
-    const resume = await loadStrategyState(stateFile);
-    strategy = new BarStrategy(params, loop, () => feed.view(), d.log, d.wallNow, resume);
-  }
-  const writer = d.events ? await EventWriter.open(d.events.path) : null;
-  if (writer && d.events) {
-    const id = { run_id: d.events.runId, component: LIVE_COMPONENT, source: st ? "refstrat_01" : cfg.tag };
-    attachAiEvents(loop, writer, { id, venue: d.venue.name, mode: cfg.mode }, d.wallNow, d.log);
-  }
   const shell = startLiveShell({
     cfg: d.shell,
     snapshot: () => loop.snapshot(),
@@ -91,9 +80,22 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
   });
   const feedStop = new AbortController();
   const feedRun = feed.run(feedStop.signal);
+  let writer: EventWriter | null = null;
   let startMode: "cold" | "warm";
   let started: LoopView;
   try {
+    if (d.events) {
+      writer = await EventWriter.open(d.events.path);
+      const id = { run_id: d.events.runId, component: LIVE_COMPONENT, source: st ? "refstrat_01" : cfg.tag };
+      attachAiEvents(loop, writer, { id, venue: d.venue.name, mode: cfg.mode }, d.wallNow, d.log);
+    }
+    if (st) {
+      // Bars before this are the loop's marks only; the strategy decides from the next one on.
+      const stateFile = strategyStateFile(cfg.stateDir, cfg.tag);
+      const params = { mode: cfg.mode, tag: cfg.tag, params: st.params, sizeAtoms: st.sizeAtoms, stateFile };
+      const resume = await loadStrategyState(stateFile);
+      strategy = new BarStrategy(params, loop, () => feed.view(), d.log, d.wallNow, resume);
+    }
     startMode = await startModeFor(d.shell.start, d.file.loop.stateDir);
     started = await loop.start({ coldStart: startMode === "cold" });
   } catch (err) {
