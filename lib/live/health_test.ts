@@ -181,7 +181,7 @@ Deno.test("health: quarantined or failed store, reconciliation not done or faile
 });
 
 Deno.test("health: a kill switch not loaded yet (before the loop's start) is failed, not ACTIVE", () => {
-  const v = { ...loopView({ status: "starting" }), killSwitch: undefined } as unknown as LoopView;
+  const v = { ...loopView({ status: "starting" }), killSwitch: null } as LoopView;
   const h = judgeHealth(input({ view: v }));
   assert.equal(h.code, 503);
   assert.deepEqual(h.body.components.risk_manager, {

@@ -5,6 +5,9 @@
 import type { BootClass } from "../oms/boot.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
 
+/** What /health and the admin API say of a kill switch the loop has not loaded yet (state UNKNOWN). */
+export const NOT_LOADED = "not loaded yet (loop starting)";
+
 /** Why the loop is or is not trading: what /health's 200 vs 503 turns on. */
 export type LoopStatus =
   | "starting" // start() not done yet
@@ -117,7 +120,8 @@ export interface LoopView {
   readonly status: LoopStatus;
   /** Why the loop is not trading (status not_trading / reconciling / starting), else null. */
   readonly reason: string | null;
-  readonly killSwitch: KillSwitch;
+  /** null until the loop loads the persisted switch (start() does, or an admin change before it). */
+  readonly killSwitch: KillSwitch | null;
   readonly store: StoreView;
   readonly reconciliation: ReconciliationView;
   readonly stream: StreamView;

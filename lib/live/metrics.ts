@@ -158,7 +158,7 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
   gauge(
     "live_loop_kill_switch_engaged",
     "1 while the kill switch is HALTED (no new exposure), 0 when ACTIVE.",
-    (v) => v.killSwitch?.state === "HALTED" ? 1 : 0, // undefined before the loop's start() loads it
+    (v) => v.killSwitch?.state === "HALTED" ? 1 : 0, // null before the loop's start() loads it
   );
   labelledGauge(
     "live_loop_venue_heartbeat_age_seconds",
