@@ -75,7 +75,7 @@ export function judgeHealth(h: HealthInput): Health {
   const venueDetail = v.stream.state !== "up"
     ? `user stream ${v.stream.state}${v.stream.lastDownCause ? `: ${v.stream.lastDownCause}` : ""}`
     : ageS * 1000 > h.heartbeatStaleMs
-    ? `no user-stream event for ${ageS.toFixed(1)} s (limit ${h.heartbeatStaleMs / 1000} s)`
+    ? `venue silent for ${ageS.toFixed(1)} s: no event or ping answer (limit ${h.heartbeatStaleMs / 1000} s)`
     : null;
   const store = v.store;
   const storeDetail = store.failed

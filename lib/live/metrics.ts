@@ -35,7 +35,7 @@ export interface LiveMetrics {
   badRequest(reason: BadRequestReason): void;
 }
 
-/** The venue's heartbeat age in seconds: since its last user-stream event, else since the shell started. */
+/** Seconds since the venue last proved alive (stream up, an event, a ping answered), else since the shell started. */
 export const heartbeatAgeSeconds = (v: LoopView, startedMs: number): number =>
   (v.stream.heartbeatAgeMs ?? Math.max(0, v.nowMs - startedMs)) / 1000;
 
