@@ -22,6 +22,12 @@ export interface LoopEffects {
   readonly logger: import("../log.ts").Logger;
   /** Monotonic ms for fsync durations (default performance.now). */
   readonly monoMs?: () => number;
+  /**
+   * Local ms for liveness ages (the venue's heartbeat), default performance.now: real seconds, as the
+   * stream's pings and the alerts count them, even when the venue's clock runs faster (venue-sim --speed
+   * 60) and jumps at each resync of the connector's offset.
+   */
+  readonly localMs?: () => number;
 }
 
 /** Per order, when it was sent and what the in-flight checker learned (memory only: boot re-derives). */

@@ -70,9 +70,10 @@ export interface StreamView {
   readonly state: "idle" | "up" | "down" | "stopped";
   readonly sinceMs: number | null;
   /**
-   * ms since the venue last proved alive on the user stream: its subscription answered (stream_up), an
-   * event, or a ping answered (every pingEveryMs, so a quiet healthy stream stays young); null before
-   * the first. A stream_down does not reset it.
+   * Local ms (LoopEffects.localMs: real time, not the venue's clock) since the venue last proved alive
+   * on the user stream: its subscription answered (stream_up), an event, or a ping answered (every
+   * pingEveryMs, so a quiet healthy stream stays young); null before the first. A stream_down does not
+   * reset it.
    */
   readonly heartbeatAgeMs: number | null;
   readonly reconnects: number;
