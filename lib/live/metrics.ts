@@ -162,7 +162,7 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
   );
   labelledGauge(
     "live_loop_venue_heartbeat_age_seconds",
-    "Seconds since the venue's user stream last showed life, since the loop started if never.",
+    "Seconds (real time) since the venue last proved alive on the user stream (subscription, event or ping answer), since the loop started if never.",
     ["venue"],
     (v) => [[{ venue: v.venue }, heartbeatAgeSeconds(v, startedMs)] as const],
   );
