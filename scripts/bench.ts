@@ -27,6 +27,10 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
     file: "bench/connector_bench.ts",
     what: "Binance spot connector place+ack vs a bare signed fetch (p50/p99, overhead)",
   },
+  live: {
+    file: "bench/live_loop_bench.ts",
+    what: "live loop: durable intents/s vs an fdatasync floor, submitOrder->ack vs place + 1 durable write",
+  },
 };
 
 const HELP = `Usage: ./tp bench [--only NAME[,NAME]]

@@ -83,6 +83,8 @@ export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {})
       const loop = new LiveLoop(liveConfig(dir, more), {
         venue: s.spot,
         now: () => s.t.sim.clock.nowMs(),
+        // Liveness ages on the same manual wall: the test moves both.
+        localMs: () => s.t.sim.clock.nowMs(),
         timers: s.timers as unknown as Timers,
         logger: (level, msg, fields) => lines.push({ level, msg, ...fields }),
       });

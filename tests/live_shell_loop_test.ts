@@ -64,7 +64,7 @@ Deno.test("live shell over the real loop: 503 until started and reconciled, 200 
       "operator halt",
       "admin",
     ]);
-    assert.equal(loop.snapshot().killSwitch.state, "HALTED");
+    assert.equal(loop.snapshot().killSwitch?.state, "HALTED");
     assert.equal((await loadKillSwitch(r.dir, now())).ks.state, "HALTED", "persisted by the loop");
     const halted = await get("/health");
     assert.equal(halted.status, 503);

@@ -100,3 +100,32 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
   }
   assert.equal(links, 14, "internal links checked");
 });
+
+Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
+  const text = (await read()).get("runbooks/live_trading.md")!;
+  const script = await Deno.readTextFile("scripts/live.ts");
+  const help = /const HELP = `([\s\S]*?)`;/.exec(script)![1];
+  const flags = new Set([...help.matchAll(/^\s+(--[\w-]+)/gm)].map((m) => m[1]));
+  const shown = fencedBlocks(text, "sh").flatMap((b) =>
+    [...b.body.matchAll(/\.\/tp live\b([^\n]*)/g)].flatMap((m) =>
+      [...m[1].matchAll(/--[\w-]+/g)].map((f) => f[0])
+    )
+  );
+  assert.ok(shown.length > 0);
+  for (const f of shown) assert.ok(flags.has(f), `./tp live ${f} is not in scripts/live.ts --help`);
+  // Every LIVE_* env the runbook names is read by the loop's shell or config, or listed in --help.
+  const lib = (await Promise.all(
+    ["lib/live/shell_config.ts", "lib/live/config.ts", "lib/live/config_file.ts", "lib/live/admin_token.ts"]
+      .map((f) => Deno.readTextFile(f)),
+  )).join("\n") + help;
+  for (const m of new Set([...text.matchAll(/\bLIVE_[A-Z_]+\b/g)].map((m) => m[0]))) {
+    assert.ok(lib.includes(m), `${m} is not read by the live loop`);
+  }
+  const metrics = await Deno.readTextFile("lib/live/metrics.ts");
+  for (const b of fencedBlocks(text, "promql")) {
+    for (const m of b.body.matchAll(/\blive_loop_[a-z_]+/g)) {
+      const name = m[0].replace(/_(bucket|sum|count)$/, "");
+      assert.ok(metrics.includes(`"${name}"`), `${name} is not a metric of lib/live/metrics.ts`);
+    }
+  }
+});

@@ -10,6 +10,7 @@ import type { KillSwitch } from "../oms/kill_switch.ts";
 import type { AdminToken } from "./admin_token.ts";
 import type { KillSwitchControl } from "./kill_switch_control.ts";
 import type { WindowLimiter } from "./limiters.ts";
+import { NOT_LOADED } from "./loop_view.ts";
 import type { BadRequestReason } from "./metrics.ts";
 
 export const ADMIN_PATH = "/admin/kill-switch";
@@ -28,9 +29,12 @@ export interface AdminOptions {
   readonly badRequest: (reason: BadRequestReason) => void;
 }
 
-/** The switch as the API shows it (times as ms and ISO). */
-export function killSwitchBody(ks: KillSwitch) {
+/** The switch as the API shows it (times as ms and ISO); UNKNOWN before the loop loaded it. */
+export function killSwitchBody(ks: KillSwitch | null) {
   const iso = (ms: number | null) => ms === null ? null : new Date(ms).toISOString();
+  if (!ks) {
+    return { state: "UNKNOWN", reason: NOT_LOADED, since: null, since_ms: null, last_events: [] };
+  }
   return {
     state: ks.state,
     reason: ks.reason,

@@ -4,7 +4,7 @@
 // thrown, and a fill is registered once (the book dedupes by trade id).
 import type { Timers } from "../async/sleep.ts";
 import type { OmsJournal } from "../oms/journal.ts";
-import type { KillSwitch } from "../oms/kill_switch.ts";
+import { type KillSwitch, loadKillSwitch } from "../oms/kill_switch.ts";
 import { isClosed, type OrderEvent } from "../oms/order.ts";
 import type { EquityTrack } from "../oms/risk.ts";
 import type { ExecutionVenue } from "../trading/venue.ts";
@@ -22,6 +22,12 @@ export interface LoopEffects {
   readonly logger: import("../log.ts").Logger;
   /** Monotonic ms for fsync durations (default performance.now). */
   readonly monoMs?: () => number;
+  /**
+   * Local ms for liveness ages (the venue's heartbeat), default performance.now: real seconds, as the
+   * stream's pings and the alerts count them, even when the venue's clock runs faster (venue-sim --speed
+   * 60) and jumps at each resync of the connector's offset.
+   */
+  readonly localMs?: () => number;
 }
 
 /** Per order, when it was sent and what the in-flight checker learned (memory only: boot re-derives). */
@@ -35,7 +41,9 @@ export class LoopCore {
   journal: OmsJournal | null = null;
   /** The run number this process logs to. */
   run: number | null = null;
-  killSwitch!: KillSwitch;
+  /** The persisted kill switch; null until loaded (by start(), or by an admin change before it). */
+  killSwitch: KillSwitch | null = null;
+  #switchLoad: Promise<{ readonly problem: string | null }> | null = null;
   equity: EquityTrack | null = null;
   baseline: Holdings | null = null;
   readonly marks = new Map<string, number>();
@@ -79,6 +87,23 @@ export class LoopCore {
       if (o.symbol === symbol) { for (const t of o.tradeIds) m = Math.max(m, t); }
     }
     return m;
+  }
+
+  /**
+   * Reads the persisted switch once: start() and an operator's engage/reset that comes before it share
+   * the read, so neither overwrites the other's state. `problem`: the file could not be read (HALTED).
+   */
+  loadSwitch(): Promise<{ readonly problem: string | null }> {
+    this.#switchLoad ??= loadKillSwitch(this.cfg.stateDir, this.now()).then((r) => {
+      this.killSwitch ??= r.ks;
+      return { problem: r.problem };
+    });
+    return this.#switchLoad;
+  }
+  /** The kill switch once loaded (start() loads it before anything can trade). */
+  get ks(): KillSwitch {
+    if (!this.killSwitch) throw new Error("live loop: kill switch not loaded (not started)");
+    return this.killSwitch;
   }
 
   get venue(): ExecutionVenue {

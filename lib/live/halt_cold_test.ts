@@ -64,7 +64,7 @@ Deno.test("flatten on halt: the engage cancels open orders and sells the positio
     ]);
     assert.equal(order(loop, "t1-2").state, "CANCELED");
     const v = loop.snapshot();
-    assert.deepEqual([v.killSwitch.state, v.killSwitch.reason], ["HALTED", "operator stop"]);
+    assert.deepEqual([v.killSwitch?.state, v.killSwitch?.reason], ["HALTED", "operator stop"]);
     assert.deepEqual(
       v.positions.map((p) => [p.symbol, p.qty]),
       [[SYMBOL, 100]],

@@ -2,7 +2,7 @@
 // inputs (the feed gate, the two rate limiters): 200 "ready" only when the risk manager, the state
 // store, the venue and feed dependencies and both rate limiters are within limits, startup
 // reconciliation is done and the loop says it trades; 503 otherwise, every failing component saying why.
-import type { LoopView } from "./loop_view.ts";
+import { type LoopView, NOT_LOADED } from "./loop_view.ts";
 import type { LimiterView } from "./limiters.ts";
 import { heartbeatAgeSeconds } from "./metrics.ts";
 
@@ -70,12 +70,12 @@ const limiter = (name: string, l: LimiterView): ComponentHealth =>
 export function judgeHealth(h: HealthInput): Health {
   const v = h.view;
   // Before start() the loop has not loaded its switch yet: unknown is not ACTIVE.
-  const ks = v.killSwitch ?? { state: "UNKNOWN", reason: "not loaded yet (loop starting)", sinceMs: null };
+  const ks = v.killSwitch ?? { state: "UNKNOWN", reason: NOT_LOADED, sinceMs: null };
   const ageS = heartbeatAgeSeconds(v, h.startedMs);
   const venueDetail = v.stream.state !== "up"
     ? `user stream ${v.stream.state}${v.stream.lastDownCause ? `: ${v.stream.lastDownCause}` : ""}`
     : ageS * 1000 > h.heartbeatStaleMs
-    ? `no user-stream event for ${ageS.toFixed(1)} s (limit ${h.heartbeatStaleMs / 1000} s)`
+    ? `venue silent for ${ageS.toFixed(1)} s: no event or ping answer (limit ${h.heartbeatStaleMs / 1000} s)`
     : null;
   const store = v.store;
   const storeDetail = store.failed

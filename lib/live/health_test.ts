@@ -111,7 +111,7 @@ Deno.test("health: a venue down or silent, a feed refused -> their dependency co
   assert.equal(down.body.components["dependency:feed"].last_bar_age_s, null);
   const silent = judgeHealth(input({ view: loopView({ stream: { heartbeatAgeMs: 30_001 } }) }));
   assert.deepEqual(failing(silent), [
-    ["dependency:binance", "failed", "no user-stream event for 30.0 s (limit 30 s)"],
+    ["dependency:binance", "failed", "venue silent for 30.0 s: no event or ping answer (limit 30 s)"],
   ]);
   assert.equal(judgeHealth(input({ view: loopView({ stream: { heartbeatAgeMs: 30_000 } }) })).code, 200);
   // Never heard from: the age runs from the shell's start.
@@ -121,7 +121,7 @@ Deno.test("health: a venue down or silent, a feed refused -> their dependency co
   assert.deepEqual(failing(never), [[
     "dependency:binance",
     "failed",
-    "no user-stream event for 10.0 s (limit 5 s)",
+    "venue silent for 10.0 s: no event or ping answer (limit 5 s)",
   ]]);
 });
 
@@ -181,7 +181,7 @@ Deno.test("health: quarantined or failed store, reconciliation not done or faile
 });
 
 Deno.test("health: a kill switch not loaded yet (before the loop's start) is failed, not ACTIVE", () => {
-  const v = { ...loopView({ status: "starting" }), killSwitch: undefined } as unknown as LoopView;
+  const v = { ...loopView({ status: "starting" }), killSwitch: null } as LoopView;
   const h = judgeHealth(input({ view: v }));
   assert.equal(h.code, 503);
   assert.deepEqual(h.body.components.risk_manager, {

@@ -39,13 +39,14 @@ async function setSwitch(core: LoopCore, ks: KillSwitch): Promise<void> {
 }
 
 /** Halts (an operator's engage, or a limit's trip); already HALTED: the event is recorded, reason kept. */
-export function haltSwitch(
+export async function haltSwitch(
   core: LoopCore,
   action: "engage" | "trip",
   reason: string,
   by: string,
 ): Promise<void> {
-  return setSwitch(core, engage(core.killSwitch, { atMs: core.now(), action, reason, by }));
+  await core.loadSwitch(); // an operator may halt before start() loaded the switch
+  return setSwitch(core, engage(core.ks, { atMs: core.now(), action, reason, by }));
 }
 
 /**
@@ -58,7 +59,8 @@ export async function resetSwitch(core: LoopCore, reason: string, by: string): P
     core.equity = { ...core.equity, peak: core.equity.equity };
     await saveEquity(core);
   }
-  await setSwitch(core, reset(core.killSwitch, core.now(), reason, by));
+  await core.loadSwitch();
+  await setSwitch(core, reset(core.ks, core.now(), reason, by));
 }
 
 async function saveEquity(core: LoopCore): Promise<void> {
@@ -88,7 +90,7 @@ async function markOnce(core: LoopCore): Promise<boolean> {
   core.equity = markEquity(core.equity, eq, core.now());
   await saveEquity(core);
   const breach = accountBreach(core.cfg.risk, core.equity);
-  if (breach.ok || core.killSwitch.state === "HALTED") return false;
+  if (breach.ok || core.ks.state === "HALTED") return false;
   await haltSwitch(core, "trip", `${breach.reason}: ${breach.detail}`, "risk");
   return true;
 }

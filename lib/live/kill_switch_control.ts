@@ -11,7 +11,8 @@ import {
 } from "../oms/kill_switch.ts";
 
 export interface KillSwitchControl {
-  state(): KillSwitch;
+  /** null while not loaded yet (the loop's before its start() reads the file). */
+  state(): KillSwitch | null;
   /** HALTED with `reason` (the first reason stands when already halted); durable when it resolves. */
   engage(reason: string, by: string): Promise<KillSwitch>;
   /** Back to ACTIVE, the reset event with its time and reason recorded; durable when it resolves. */

@@ -6,7 +6,6 @@
 import { bootOms, type BootResult, runPath } from "../oms/boot.ts";
 import { EventLog } from "../oms/event_log.ts";
 import { OmsJournal } from "../oms/journal.ts";
-import { loadKillSwitch } from "../oms/kill_switch.ts";
 import type { Order } from "../oms/order.ts";
 import { REC } from "../oms/records.ts";
 import { checkLiveConfig, type LiveConfig } from "./config.ts";
@@ -55,9 +54,8 @@ export class LiveLoop implements LoopReader {
     const core = this.#core, dir = core.cfg.stateDir;
     await Deno.mkdir(dir, { recursive: true });
     const boot = this.#boot = await bootOms(dir);
-    const ks = await loadKillSwitch(dir, core.now());
-    core.killSwitch = ks.ks;
-    this.#halted = ks.ks.state === "HALTED";
+    const ks = await core.loadSwitch();
+    this.#halted = core.ks.state === "HALTED";
     core.equity = await loadEquity(dir);
     core.baseline = await loadBaseline(dir);
     const level = boot.classification === "quarantined" ? "error" : ks.problem ? "warn" : "info";
@@ -66,7 +64,7 @@ export class LiveLoop implements LoopReader {
       problems: boot.problems,
       runs: boot.runs.map((r) => ({ run: r.run, status: r.status, records: r.records, problem: r.problem })),
       refused: boot.refused.length,
-      killSwitch: core.killSwitch.state,
+      killSwitch: core.ks.state,
       killSwitchProblem: ks.problem,
     });
     if (boot.classification === "quarantined") {
@@ -195,7 +193,7 @@ export class LiveLoop implements LoopReader {
       await core.j.log.close({ open, queued });
     }
     this.#phase = "stopped";
-    core.counters.emit("info", EV.shutdown, { open, queued, killSwitch: core.killSwitch.state });
+    core.counters.emit("info", EV.shutdown, { open, queued, killSwitch: core.killSwitch?.state ?? null });
     return { open, queued };
   }
 

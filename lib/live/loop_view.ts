@@ -6,6 +6,9 @@ import type { BootClass } from "../oms/boot.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
 import type { Order, OrderFill } from "../oms/order.ts";
 
+/** What /health and the admin API say of a kill switch the loop has not loaded yet (state UNKNOWN). */
+export const NOT_LOADED = "not loaded yet (loop starting)";
+
 /** Why the loop is or is not trading: what /health's 200 vs 503 turns on. */
 export type LoopStatus =
   | "starting" // start() not done yet
@@ -67,7 +70,12 @@ export interface HistogramView {
 export interface StreamView {
   readonly state: "idle" | "up" | "down" | "stopped";
   readonly sinceMs: number | null;
-  /** ms since the last user-stream event (stream_up included); null before the first. */
+  /**
+   * Local ms (LoopEffects.localMs: real time, not the venue's clock) since the venue last proved alive
+   * on the user stream: its subscription answered (stream_up), an event, or a ping answered (every
+   * pingEveryMs, so a quiet healthy stream stays young); null before the first. A stream_down does not
+   * reset it.
+   */
   readonly heartbeatAgeMs: number | null;
   readonly reconnects: number;
   readonly lastDownCause: string | null;
@@ -118,7 +126,8 @@ export interface LoopView {
   readonly status: LoopStatus;
   /** Why the loop is not trading (status not_trading / reconciling / starting), else null. */
   readonly reason: string | null;
-  readonly killSwitch: KillSwitch;
+  /** null until the loop loads the persisted switch (start() does, or an admin change before it). */
+  readonly killSwitch: KillSwitch | null;
   readonly store: StoreView;
   readonly reconciliation: ReconciliationView;
   readonly stream: StreamView;

@@ -35,7 +35,7 @@ export interface LiveMetrics {
   badRequest(reason: BadRequestReason): void;
 }
 
-/** The venue's heartbeat age in seconds: since its last user-stream event, else since the shell started. */
+/** Seconds since the venue last proved alive (stream up, an event, a ping answered), else since the shell started. */
 export const heartbeatAgeSeconds = (v: LoopView, startedMs: number): number =>
   (v.stream.heartbeatAgeMs ?? Math.max(0, v.nowMs - startedMs)) / 1000;
 
@@ -158,11 +158,11 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
   gauge(
     "live_loop_kill_switch_engaged",
     "1 while the kill switch is HALTED (no new exposure), 0 when ACTIVE.",
-    (v) => v.killSwitch?.state === "HALTED" ? 1 : 0, // undefined before the loop's start() loads it
+    (v) => v.killSwitch?.state === "HALTED" ? 1 : 0, // null before the loop's start() loads it
   );
   labelledGauge(
     "live_loop_venue_heartbeat_age_seconds",
-    "Seconds since the venue's user stream last showed life, since the loop started if never.",
+    "Seconds (real time) since the venue last proved alive on the user stream (subscription, event or ping answer), since the loop started if never.",
     ["venue"],
     (v) => [[{ venue: v.venue }, heartbeatAgeSeconds(v, startedMs)] as const],
   );

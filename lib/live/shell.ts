@@ -22,11 +22,13 @@ export interface LoopKillSwitch {
 
 /** The loop's own switch (it records each change in its event log) as the admin API's control. */
 export function loopKillSwitch(loop: LoopKillSwitch): KillSwitchControl {
-  const state = (): KillSwitch => loop.snapshot().killSwitch;
+  const state = (): KillSwitch | null => loop.snapshot().killSwitch;
+  // A change loads the switch first, so it is there once the change resolves.
+  const loaded = (): KillSwitch => state()!;
   return {
     state,
-    engage: async (reason, by) => (await loop.engageKillSwitch(reason, by), state()),
-    reset: async (reason, by) => (await loop.resetKillSwitch(reason, by), state()),
+    engage: async (reason, by) => (await loop.engageKillSwitch(reason, by), loaded()),
+    reset: async (reason, by) => (await loop.resetKillSwitch(reason, by), loaded()),
   };
 }
 

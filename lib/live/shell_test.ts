@@ -80,7 +80,7 @@ Deno.test("shell: serves /health and the admin API on port 0; a busy port is Por
       });
       assert.equal(on.status, 200);
       assert.equal((await on.json()).state, "HALTED");
-      assert.equal(control.state().reason, "shell test");
+      assert.equal(control.state()?.reason, "shell test");
       assert.equal((await fetch(`${shell.url}/admin/kill-switch`, { headers: auth })).status, 200);
       const third = await fetch(`${shell.url}/admin/kill-switch`, { headers: auth });
       assert.equal(third.status, 429, "LIVE_ADMIN_RATE_PER_MIN=2");

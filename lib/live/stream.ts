@@ -16,7 +16,8 @@ export class StreamRunner {
   #view = {
     state: "idle" as StreamView["state"],
     sinceMs: null as number | null,
-    lastEventMs: null as number | null,
+    /** Local ms the venue last proved alive: the subscription answered, an event, a ping answered. */
+    lastAliveMs: null as number | null,
     reconnects: 0,
     lastDownCause: null as string | null,
   };
@@ -48,19 +49,25 @@ export class StreamRunner {
     this.#view.sinceMs = this.core.now();
   }
 
-  view(nowMs: number): StreamView {
+  view(): StreamView {
     const v = this.#view;
     return {
       state: v.state,
       sinceMs: v.sinceMs,
-      heartbeatAgeMs: v.lastEventMs === null ? null : nowMs - v.lastEventMs,
+      heartbeatAgeMs: v.lastAliveMs === null ? null : this.#local() - v.lastAliveMs,
       reconnects: v.reconnects,
       lastDownCause: v.lastDownCause,
     };
   }
 
+  /** Liveness ages run on the local clock (LoopEffects.localMs), not the venue's. */
+  #local(): number {
+    return this.core.fx.localMs ? this.core.fx.localMs() : performance.now();
+  }
+
   #onEvent(ev: UserEvent): void {
-    this.#view.lastEventMs = this.core.now();
+    // A stream_down is the connector's own verdict, not a word from the venue: it proves nothing alive.
+    if (ev.type !== "stream_down") this.#view.lastAliveMs = this.#local();
     if (ev.type === "stream_down") {
       // At once, not behind the chain: submits are denied from this moment.
       this.core.reconciling = true;
@@ -79,7 +86,7 @@ export class StreamRunner {
       }
       return;
     }
-    if (ev.type !== "order") return; // balances: the heartbeat only
+    if (ev.type !== "order") return; // balances, alive (a ping answered): the heartbeat only
     this.exclusive(() => this.#order(ev)).catch((err) =>
       this.core.counters.emit("error", "live_loop.stream_event_failed", { error: String(err) })
     );

@@ -112,7 +112,7 @@ Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and
     await loop.idle();
     await r.step(loop, 100);
     await r.pump("the fill", () => order(loop, "t1-1").state === "FILLED");
-    assert.equal(loop.snapshot().killSwitch.state, "ACTIVE");
+    assert.equal(loop.snapshot().killSwitch?.state, "ACTIVE");
     // Marked at 30000: 9940 USDT + 0.000999 BTC * 30000 = 9969.97, 30 bps under the 10,000 peak.
     await loop.onBar({ symbol: SYMBOL, close: 30_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
     const reason = "DRAWDOWN_EXCEEDED: drawdown 30 bps from peak 1000000000000, limit 20";
@@ -128,10 +128,10 @@ Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and
     await loop.abandon(); // a crash
     const again = r.make({ risk: riskLimits({ maxDrawdownBps: 20 }) });
     const v2 = await again.start();
-    assert.deepEqual([v2.killSwitch.state, v2.killSwitch.reason, v2.killSwitch.sinceMs], [
+    assert.deepEqual([v2.killSwitch?.state, v2.killSwitch?.reason, v2.killSwitch?.sinceMs], [
       "HALTED",
       reason,
-      v.killSwitch.sinceMs,
+      v.killSwitch?.sinceMs,
     ]);
     assert.equal(v2.store.recovery, "crashed_recovered");
     await again.onBar({ symbol: SYMBOL, close: 30_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });

@@ -124,7 +124,7 @@ export class Submitter {
     this.#sendTimes = rateWindow(this.#sendTimes, now);
     const v = checkOrder(core.cfg.risk, {
       nowMs: now,
-      killSwitch: core.killSwitch,
+      killSwitch: core.ks,
       position: core.j.book.position(spec.symbol),
       workingBuy: ex.buy,
       workingSell: ex.sell,
@@ -136,7 +136,7 @@ export class Submitter {
     }, ask);
     if (!v.ok) {
       // Daily loss and drawdown are a latch: the denial also engages the kill switch.
-      if (v.trip && core.killSwitch.state === "ACTIVE") {
+      if (v.trip && core.ks.state === "ACTIVE") {
         await haltSwitch(core, "trip", `${v.reason}: ${v.detail}`, "risk");
       }
       return deny(v.reason, v.detail);
@@ -179,7 +179,7 @@ export class Submitter {
       this.core.j.book.position(o.symbol),
       o.side === "BUY" ? same.buy - (o.quantity - o.filledQty) : same.sell - (o.quantity - o.filledQty),
     );
-    return mayPass(this.core.killSwitch, { kind: "place", reducing });
+    return mayPass(this.core.ks, { kind: "place", reducing });
   }
 
   async #send(o: Order): Promise<void> {

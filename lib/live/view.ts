@@ -41,7 +41,7 @@ export function addCounts(
 }
 
 function reconcilingReason(p: ViewParts): string {
-  const st = p.stream.view(p.core.now());
+  const st = p.stream.view();
   return st.state === "down"
     ? `user stream down (${st.lastDownCause}): new orders wait for the reconnect and its reconciliation`
     : "a reconciliation runs: new orders wait";
@@ -88,7 +88,7 @@ export function buildView(p: ViewParts): LoopView {
       fsync: core.counters.fsyncView(),
     },
     reconciliation: p.recon,
-    stream: p.stream.view(now),
+    stream: p.stream.view(),
     queueDepth: p.sub.depth,
     inflight: working.filter((o) => o.state === "SUBMITTED" || o.state === "PENDING_CANCEL").length,
     openOrders: working.length,

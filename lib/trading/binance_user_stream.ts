@@ -5,7 +5,8 @@
 // refusal, eventStreamTerminated, serverShutdown, no answer to a `ping` request (a silent stall), or the
 // connection's age limit (ours hands over before the venue's 24 h cut). Then a reconnect after
 // full-jitter backoff (reset once a session came up), at once after serverShutdown (the venue asks for
-// a prompt reconnect, §5). Submits are gated by the loop on these events.
+// a prompt reconnect, §5). Submits are gated by the loop on these events. Each answered ping is an
+// `alive` event: a quiet but healthy session still proves the venue alive every pingEveryMs.
 import { type Backoff, backoffDelayMs } from "../async/backoff.ts";
 import { realTimers, sleep, type Timers } from "../async/sleep.ts";
 import { signWsParams } from "./binance_sign.ts";
@@ -184,6 +185,7 @@ function session(
             end(`venue ended the session: ${f.status} ${f.error?.code ?? ""}`.trimEnd());
           } else if (typeof f.id === "string" && f.id.startsWith("ping-")) {
             settled();
+            sink({ type: "alive", atMs: fx.now() });
             schedulePing();
           }
           return;

@@ -83,6 +83,9 @@ Deno.test("a silent stall (pings unanswered) is a stream_down; the stream comes 
   try {
     await waitFor("stream_up", () => s.ups() === 1, WAIT);
     await waitFor("a ping answered", () => s.t.wsMethods.includes("ping"), WAIT);
+    // The answer is an `alive` event (the loop's venue heartbeat), before any stream_down.
+    await waitFor("alive", () => s.events.some((e) => e.type === "alive"), WAIT);
+    assert.equal(s.lifecycle().length, 1);
     s.relay.muteOpen("down"); // nothing from the venue reaches this connection any more
     await waitFor("second stream_up", () => s.ups() === 2, WAIT);
   } finally {

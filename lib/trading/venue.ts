@@ -118,6 +118,8 @@ export type Outcome<T> =
 export type UserEvent =
   | { readonly type: "stream_up"; readonly atMs: number }
   | { readonly type: "stream_down"; readonly atMs: number; readonly cause: string }
+  /** The venue answered the stream's `ping` (a quiet session is still alive): a heartbeat, no data. */
+  | { readonly type: "alive"; readonly atMs: number }
   | {
     readonly type: "order";
     /** clientOrderId is the order's own id, also on cancel events (Binance sends the cancel's id in `c`). */
