@@ -7,6 +7,7 @@ import { realTimers } from "../lib/async/sleep.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
 import { startLiveService } from "../lib/live/service.ts";
+import { CRASH_POINTS, type CrashPoint } from "../lib/live/core.ts";
 import { shellConfig } from "../lib/live/shell_config.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { BinanceSpot } from "../lib/trading/binance_spot.ts";
@@ -36,6 +37,10 @@ Env:
   LIVE_HEARTBEAT_STALE_S      a venue silent longer fails /health (default 60)
   BINANCE_TRADING_PROFILE ... the connector (README "Trading connector"); unset: config/env/paper.env
   BINANCE_API_KEY, BINANCE_API_SECRET (or their _FILE forms): the keys, process env only
+Fault injection (the crash-point proof ./tp live-verify; mode paper and the paper profile only):
+  LIVE_DRILL=1                the drill API: POST/DELETE/GET /admin/drill/orders (bearer token)
+  LIVE_CRASH_POINT=STEP       the process kills itself (SIGKILL) the first time an order reaches STEP:
+                              ${CRASH_POINTS.join(", ")}
 Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config, keys or port busy.`;
 
 async function main(args: string[]): Promise<number> {
@@ -67,13 +72,23 @@ async function main(args: string[]): Promise<number> {
   if (mode !== "live" && trading.profile !== "paper") {
     throw new ConfigError(`mode ${mode} trades on the paper profile only, got ${trading.profile}`);
   }
+  const crash = env("LIVE_CRASH_POINT") || null;
+  const drill = env("LIVE_DRILL") === "1";
+  if (crash !== null && !(CRASH_POINTS as readonly string[]).includes(crash)) {
+    throw new ConfigError(`LIVE_CRASH_POINT must be one of ${CRASH_POINTS.join(", ")}, got "${crash}"`);
+  }
+  if ((crash !== null || drill) && (mode !== "paper" || trading.profile !== "paper")) {
+    throw new ConfigError("LIVE_CRASH_POINT and LIVE_DRILL are for mode paper on the paper profile only");
+  }
   const venue = new BinanceSpot(trading.spot, credentialsFromEnv(env), {
     rest: { fetch, now: () => Date.now() },
     userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
   });
   const log = jsonLogger("live_loop");
   console.log(
-    `live_loop: mode=${mode} ${tradingLine(trading)}${mode === "live" ? " (LIVE: real orders)" : ""}`,
+    `live_loop: mode=${mode} ${tradingLine(trading)}${mode === "live" ? " (LIVE: real orders)" : ""}${
+      drill ? " drill=on" : ""
+    }${crash ? ` crash_point=${crash}` : ""}`,
   );
   const signal = shutdownSignal();
   const svc = await startLiveService({
@@ -84,6 +99,11 @@ async function main(args: string[]): Promise<number> {
     wallNow: () => Date.now(),
     timers: realTimers,
     log,
+    drill,
+    // A real kill -9 at a deterministic step: nothing after it runs, not even a flush.
+    crashAt: crash === null ? undefined : (p: CrashPoint) => {
+      if (p === crash) Deno.kill(Deno.pid, "SIGKILL");
+    },
   });
   console.log(
     `live_loop: http://${shell.hostname}:${svc.shell.port}/ (start ${svc.startMode}, status ${svc.started.status}${

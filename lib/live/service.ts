@@ -13,6 +13,8 @@ import { FeedBars } from "./feed_bars.ts";
 import { connectorLimiterView } from "./limiters.ts";
 import { LiveLoop } from "./loop.ts";
 import type { LoopView } from "./loop_view.ts";
+import type { LoopEffects } from "./core.ts";
+import { drillHandler } from "./drill.ts";
 import { type LiveShell, loopKillSwitch, startLiveShell } from "./shell.ts";
 import type { ShellConfig } from "./shell_config.ts";
 
@@ -26,6 +28,9 @@ export interface LiveServiceDeps {
   readonly wallNow: () => number;
   readonly timers: Timers;
   readonly log: Logger;
+  /** Fault injection and the drill API: the crash-point proof's hooks (paper only, refused otherwise). */
+  readonly crashAt?: LoopEffects["crashAt"];
+  readonly drill?: boolean;
 }
 
 export interface LiveService {
@@ -47,7 +52,13 @@ export async function startModeFor(
 }
 
 export async function startLiveService(d: LiveServiceDeps): Promise<LiveService> {
-  const loop = new LiveLoop(d.file.loop, { venue: d.venue, now: d.now, timers: d.timers, logger: d.log });
+  const loop = new LiveLoop(d.file.loop, {
+    venue: d.venue,
+    now: d.now,
+    timers: d.timers,
+    logger: d.log,
+    crashAt: d.crashAt,
+  });
   const feed = new FeedBars(
     { ...d.file.feed, backoffBaseMs: 500, backoffMaxMs: 10_000, now: d.wallNow },
     (bar) => loop.onBar(bar),
@@ -62,6 +73,7 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
       connectorLimiterView(d.venue.rest.limits.snapshot(d.now()), BINANCE_SPOT_LIMITS, d.now()),
     log: d.log,
     now: d.wallNow,
+    drill: d.drill ? drillHandler(loop, d.venue.name, d.shell.adminToken) : undefined,
   });
   const feedStop = new AbortController();
   const feedRun = feed.run(feedStop.signal);

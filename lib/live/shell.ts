@@ -38,6 +38,8 @@ export interface ShellDeps {
   readonly clientLimiter: () => LimiterView;
   readonly log: Logger;
   readonly now: () => number;
+  /** The drill API's handler (LIVE_DRILL=1, paper only). */
+  readonly drill?: (req: Request) => Promise<Response>;
 }
 
 export interface LiveShell {
@@ -71,6 +73,7 @@ export function startLiveShell(d: ShellDeps): LiveShell {
         log: d.log,
         badRequest: metrics.badRequest,
       }),
+      drill: d.drill,
       metrics,
       startedMs,
       heartbeatStaleMs: d.cfg.heartbeatStaleMs,
