@@ -31,7 +31,8 @@ run.json, gates.junit.xml, MANIFEST_SHA256.txt. Ctrl-C stops the children and st
 folder (FAIL).
 
 Options:
-  --cases LIST      run only these cases, comma-separated (default: the whole matrix)
+  --cases LIST      run only these cases, comma-separated (default: the whole matrix); without
+                    drawdown_kill_switch its gate has no data (NO_DATA, a FAIL)
   --out-root DIR    where evidence folders appear (default .local_tmp)
   -h, --help        this help
 

@@ -207,6 +207,21 @@ export const CASES: Readonly<Record<string, Case>> = {
 
 export const CASE_NAMES = Object.keys(CASES);
 
+/**
+ * One market buy that fills before the matrix: the simulator's taker fills against its last trade, and a
+ * market too young to have one expires the order; the cases then never depend on that moment.
+ */
+export async function warmUp(c: MatrixCtx): Promise<void> {
+  for (let i = 1; i <= 10; i++) {
+    const r = await place(c, `warmup_${i}`);
+    if (!r?.ok) throw new Error(`the warm-up order answered ${JSON.stringify(r)}`);
+    const o = await settled(c, `warmup_${i}`, ["FILLED", "EXPIRED", "REJECTED", "CANCELED"]);
+    if (o.state === "FILLED") return;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+  throw new Error("no warm-up market order filled in 10 tries");
+}
+
 /** Runs one case; a throw is that case's failure, and the matrix goes on. */
 export async function runCase(c: MatrixCtx, name: string): Promise<CaseOutcome> {
   try {

@@ -37,9 +37,11 @@ const rnd = (n: number) => {
 };
 
 export class LiveRig {
-  readonly key = rnd(64);
-  readonly secret = rnd(64);
+  /** The simulator's generated API key pair (from its keys file: never on a command line or in the folder). */
+  key = "";
+  secret = "";
   readonly token = rnd(32);
+  #keysDir: string | null = null;
   readonly simPort = freePort();
   readonly simUrl = `http://127.0.0.1:${this.simPort}`;
   readonly starts: LoopStart[] = [];
@@ -72,6 +74,8 @@ export class LiveRig {
     await Deno.mkdir(this.path("loop/state"), { recursive: true });
     await Deno.mkdir(this.path("api"), { recursive: true });
     await Deno.writeTextFile(this.path("venue/chaos.json"), "{}\n");
+    this.#keysDir = await Deno.makeTempDir({ prefix: "tp_live_verify_keys_" });
+    const keysFile = join(this.#keysDir, "keys.json");
     this.#sim = await startDaemon(
       {
         name: "venue_sim",
@@ -79,7 +83,7 @@ export class LiveRig {
         args: [
           ...["run", "-A", "scripts/venue_sim.ts", "--port", String(this.simPort), "--host", "127.0.0.1"],
           ...["--venues", "binance", "--symbols", "BTC-USDT", "--trading", "--balances", START_BALANCES],
-          ...["--api-key", this.key, "--api-secret", this.secret, "--taker-fee", "0.001"],
+          ...["--keys-file", keysFile, "--taker-fee", "0.001"],
           ...["--orders-truth", this.path("venue/orders_truth.jsonl")],
           ...["--fills-truth", this.path("venue/fills_truth.jsonl")],
           ...["--trading-state", this.path("venue/trading_state.json")],
@@ -89,7 +93,8 @@ export class LiveRig {
             "--chaos-log",
             this.path("venue/chaos_log.jsonl"),
           ],
-          "--quiet",
+          // The venue's clock at the wall clock (by default it starts at the minute's floor).
+          ...["--start-ms", String(Date.now()), "--quiet"],
         ],
         env: { NO_COLOR: "1" },
         logFile: this.path("venue/venue_sim.log"),
@@ -97,6 +102,8 @@ export class LiveRig {
       `${this.simUrl}/sim/health`,
       30_000,
     );
+    const keys = JSON.parse(await Deno.readTextFile(keysFile));
+    [this.key, this.secret] = [String(keys.apiKey), String(keys.apiSecret)];
   }
 
   /** Writes the chaos file's trading section and waits until the simulator logged it as its config. */
@@ -163,7 +170,11 @@ export class LiveRig {
     void loop.exited.then(() => exited = true);
     const got = await pollUntil(
       async () => {
-        if (exited) throw new Error(`the loop (start ${start.n}) exited; see loop/loop_${start.n}.log`);
+        if (exited) {
+          const log = await Deno.readTextFile(this.path(`loop/loop_${start.n}.log`)).catch(() => "");
+          const tail = log.trimEnd().split("\n").slice(-3).join(" | ");
+          throw new Error(`the loop (start ${start.n}) exited: ${tail}`);
+        }
         const s = await this.health();
         if (s.code !== 0 || start.samples.length === 0) start.samples.push(s);
         return done(s) ? s : undefined;
@@ -223,6 +234,7 @@ export class LiveRig {
     await this.stopLoop().catch(() => null);
     await this.#sim?.stop(10_000).catch(() => null);
     this.#sim = null;
+    if (this.#keysDir) await Deno.remove(this.#keysDir, { recursive: true }).catch(() => null);
   }
 }
 

@@ -14,7 +14,15 @@ import { gateJudgement } from "./gate_judgement.ts";
 import type { GateResult } from "./gates.ts";
 import { ProofFeed } from "./live_feed.ts";
 import { judgeLive, LIVE_SUMMARY, readLiveInputs } from "./live_gates.ts";
-import { CASE_NAMES, type CaseOutcome, type MatrixCtx, orders, runCase, startReady } from "./live_matrix.ts";
+import {
+  CASE_NAMES,
+  type CaseOutcome,
+  type MatrixCtx,
+  orders,
+  runCase,
+  startReady,
+  warmUp,
+} from "./live_matrix.ts";
 import { LiveRig, SYMBOL } from "./live_rig.ts";
 
 export interface LiveVerifyOptions extends ProofRunOptions {
@@ -74,6 +82,7 @@ export async function runLiveVerify(opts: LiveVerifyOptions): Promise<LiveVerify
       await ev.writeJson("loop/config.json", proofConfig());
       const c: MatrixCtx = { rig, feed, price, killSwitch: {} };
       await startReady(c);
+      await warmUp(c);
       await saveViews(c, "before");
       for (const name of names) {
         if (opts.signal?.aborted) {
