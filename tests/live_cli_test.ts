@@ -52,6 +52,11 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
     "live: BINANCE_API_KEY (or BINANCE_API_KEY_FILE) is not set\n",
   ]);
   cases.push([["--config", "/nonexistent.json"], {}, "live: /nonexistent.json: NotFound\n"]);
+  cases.push([
+    ["--port", "0"],
+    { LIVE_CRASH_POINT: "before_lunch" },
+    'live: LIVE_CRASH_POINT must be one of after_intent, after_send, after_ack, during_cancel, got "before_lunch"\n',
+  ]);
   for (const [args, env, stderr] of cases) {
     const r = await cli(args, env);
     assert.deepEqual([r.code, r.stderr], [2, stderr], args.join(" "));
