@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runScript } from "../testing/script_proc.ts";
+import { runScript, startScript } from "../testing/script_proc.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const GATES = [
@@ -66,7 +66,10 @@ Deno.test("live-verify: a reduced matrix passes every gate and its folder re-che
       ]
     ) assert.ok((await Deno.stat(join(dir, f))).isFile, f);
     // The loop's start after the crash applied the fill it never logged, and said so.
-    assert.match(await Deno.readTextFile(join(dir, "RECONCILIATION_REPORT.txt")), /missed_fill/);
+    assert.match(
+      await Deno.readTextFile(join(dir, "RECONCILIATION_REPORT.txt")),
+      /"missed_fill: lv-\d+ fill"/,
+    );
 
     const check = await runScript("scripts/evidence.ts", ["check", dir, "--json"], { cwd: ROOT });
     assert.equal(check.code, 0, check.stdout + check.stderr);
@@ -82,5 +85,36 @@ Deno.test("live-verify: a reduced matrix passes every gate and its folder re-che
   } finally {
     // A failed run keeps its folder for a look (the path is in the assertion's output).
     if (passed) await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("live-verify: Ctrl-C mid-matrix stops the children and still seals a FAIL folder", async () => {
+  const root = await Deno.makeTempDir({ prefix: "tp_live_verify_int_" });
+  const p = startScript(
+    "scripts/live_verify.ts",
+    ["--cases", "lost_ack,storm_429,drawdown_kill_switch", "--out-root", root],
+    { cwd: ROOT, env: { NO_COLOR: "1", TICKPROOF_SIGNING_KEY: "" } },
+  );
+  try {
+    await p.waitFor("stderr", "the first case's result", /^live-verify: case lost_ack: ok/m, 120_000);
+    const done = await p.stop("SIGINT", 120_000);
+    assert.equal(done.code, 1, done.stdout + done.stderr);
+    const dir = /^evidence: (.+)$/m.exec(done.stdout)?.[1] ?? "";
+    const summary = await Deno.readTextFile(join(dir, "LIVE_LOOP_VERIFY_SUMMARY.txt"));
+    assert.match(summary, /^verdict=FAIL$/m);
+    const cases = JSON.parse(await Deno.readTextFile(join(dir, "cases.json")));
+    assert.deepEqual(cases.at(-1), {
+      name: "drawdown_kill_switch",
+      ok: false,
+      detail: "not run: interrupted",
+    });
+    // No simulator or loop is left running on this run's files.
+    const ps = await new Deno.Command("ps", { args: ["-eo", "args"] }).output();
+    assert.ok(!new TextDecoder().decode(ps.stdout).includes(root), "a child outlived the proof");
+    const check = await runScript("scripts/evidence.ts", ["check", dir], { cwd: ROOT });
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+  } finally {
+    await p.close();
+    await Deno.remove(root, { recursive: true });
   }
 });

@@ -86,6 +86,9 @@ const restingBuy = (c: MatrixCtx) => ({ type: "LIMIT", price: priceAtoms(c.price
 const crashCase = (point: CrashPoint, end: string): Case => async (c, name) => {
   await c.rig.stopLoop();
   await startReady(c, point);
+  // User events held back, so the REST answer is the first word: the kill lands before the stream can
+  // log the ack, fill or cancel the step is named before.
+  await c.rig.chaos({ tradesBeforeStreamMs: 5_000 });
   if (point === "during_cancel") {
     const r = await place(c, name, restingBuy(c));
     const o = await settled(c, name, ["ACCEPTED"]);
@@ -95,6 +98,7 @@ const crashCase = (point: CrashPoint, end: string): Case => async (c, name) => {
   } else await place(c, name);
   const st = await c.rig.waitCrash();
   if (st.signal !== "SIGKILL") return `the loop ended with ${st.signal ?? `code ${st.code}`}, not SIGKILL`;
+  await c.rig.chaos({});
   await startReady(c);
   const o = await settled(c, name, [end]);
   return `killed at ${point}; warm start settled ${o.clientOrderId} as ${o.state}`;

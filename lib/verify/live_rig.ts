@@ -48,7 +48,6 @@ export class LiveRig {
   #sim: Child | null = null;
   #loop: Child | null = null;
   #loopUrl = "";
-  #chaosN = 0;
   #loopExited = false;
 
   /** The mark feed the loop reads (set once the simulator's price is known). */
@@ -108,7 +107,6 @@ export class LiveRig {
 
   /** Writes the chaos file's trading section and waits until the simulator logged it as its config. */
   async chaos(trading: Record<string, unknown>): Promise<void> {
-    this.#chaosN++;
     await Deno.writeTextFile(this.path("venue/chaos.json"), JSON.stringify({ trading }) + "\n");
     const want = JSON.stringify(trading);
     await waitForValue(`the simulator to load chaos ${want}`, async () => {
