@@ -25,6 +25,7 @@ export const LIVE_FILES = {
   venueAfter: "venue/view_after.json",
   healthStarts: "api/health_starts.json",
   cases: "cases.json",
+  chaosLog: "venue/chaos_log.jsonl",
   ksTripped: "api/kill_switch_tripped.json",
   ksAfterRestart: "api/kill_switch_after_restart.json",
   ksReset: "api/kill_switch_reset.json",
@@ -43,7 +44,7 @@ const LIVE_RAW: Record<string, string[]> = {
     LIVE_FILES.ksReset,
   ],
   health_503_during_reconciliation_then_200: [LIVE_FILES.healthStarts],
-  fault_cases_completed: [LIVE_FILES.cases],
+  fault_cases_completed: [LIVE_FILES.cases, LIVE_FILES.chaosLog, LIVE_FILES.healthStarts],
 };
 
 /** on-call check -> the query answers it is judged from (`up_<job>` reads `up`). */

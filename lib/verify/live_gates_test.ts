@@ -43,9 +43,16 @@ async function inputs(more: Partial<LiveInputs> = {}, recs: Rec[] = SOUND): Prom
     },
     healthStarts: [
       { n: 1, crashPoint: null, samples: [sample(503, "starting"), sample(200, "ready")] },
-      { n: 2, crashPoint: null, samples: [sample(503, "reconciling"), sample(200, "ready")] },
+      {
+        n: 2,
+        crashPoint: "after_ack",
+        exit: { signal: "SIGKILL" },
+        samples: [sample(503, "reconciling"), sample(200, "ready")],
+      },
+      { n: 3, crashPoint: null, samples: [sample(503, "starting"), sample(200, "ready")] },
     ],
-    cases: [{ name: "crash_after_ack", ok: true }],
+    chaosLog: [{ kind: "config" }, { kind: "ack_lost_placed" }],
+    cases: [{ name: "crash_after_ack", ok: true }, { name: "lost_ack", ok: true }],
     ks: {
       tripped: { state: "HALTED", reason: "DRAWDOWN" },
       afterRestart: { state: "HALTED", reason: "DRAWDOWN" },
@@ -66,8 +73,8 @@ Deno.test("live gates: a sound run passes every gate", async () => {
     oms_positions_balances_equal_venue: "PASS 0",
     no_order_in_flight_after_grace: "PASS 0",
     kill_switch_persisted_across_restart: "PASS 1",
-    health_503_during_reconciliation_then_200: "PASS 1",
-    fault_cases_completed: "PASS 1",
+    health_503_during_reconciliation_then_200: "PASS 2",
+    fault_cases_completed: "PASS 2",
   });
 });
 
@@ -105,7 +112,14 @@ Deno.test("live gates: each fault fails the gate that names it, and only that on
   ]);
   assert.deepEqual(
     await failing({
-      healthStarts: [{ n: 2, crashPoint: null, samples: [{ code: 200, status: "ready" }] }],
+      healthStarts: [
+        {
+          n: 2,
+          crashPoint: "after_ack",
+          exit: { signal: "SIGKILL" },
+          samples: [{ code: 200, status: "ready" }],
+        },
+      ],
     }),
     [["health_503_during_reconciliation_then_200", "FAIL 0"]],
   );
@@ -113,4 +127,12 @@ Deno.test("live gates: each fault fails the gate that names it, and only that on
     "fault_cases_completed",
     "FAIL 0",
   ]]);
+  // A case that says ok without its fault on record does not count.
+  assert.deepEqual(await failing({ chaosLog: [] }), [["fault_cases_completed", "FAIL 1"]]);
+  const starts = (await inputs()).healthStarts!.map((s) => ({ ...s, exit: null }));
+  const j = judgeLive(await inputs({ healthStarts: starts }));
+  assert.equal(
+    j.find((g) => g.key === "fault_cases_completed")?.detail,
+    "each with its fault on record; not: crash_after_ack: no SIGKILL at after_ack",
+  );
 });

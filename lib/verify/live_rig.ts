@@ -29,6 +29,8 @@ export interface LoopStart {
   readonly n: number;
   readonly crashPoint: CrashPoint | null;
   readonly samples: HealthSample[];
+  /** How the process ended (null while it runs). */
+  exit: { code: number; signal: string | null } | null;
 }
 
 const rnd = (n: number) => {
@@ -155,8 +157,11 @@ export class LiveRig {
       logFile: this.path(`loop/loop_${n}.log`),
     });
     this.#loopExited = false;
-    void this.#loop.exited.then(() => this.#loopExited = true);
-    const start: LoopStart = { n, crashPoint, samples: [] };
+    const start: LoopStart = { n, crashPoint, samples: [], exit: null };
+    void this.#loop.exited.then((st) => {
+      this.#loopExited = true;
+      start.exit = { code: st.code, signal: st.signal };
+    });
     this.starts.push(start);
     return start;
   }

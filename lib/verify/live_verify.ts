@@ -80,7 +80,7 @@ export async function runLiveVerify(opts: LiveVerifyOptions): Promise<LiveVerify
       feed = new ProofFeed("BTC-USDT", price);
       rig.feedUrl = feed.url;
       await ev.writeJson("loop/config.json", proofConfig());
-      const c: MatrixCtx = { rig, feed, price, killSwitch: {} };
+      const c: MatrixCtx = { rig, feed, price };
       await startReady(c);
       await warmUp(c);
       await saveViews(c, "before");
