@@ -33,16 +33,11 @@ export interface LoopStart {
   exit: { code: number; signal: string | null } | null;
 }
 
-const rnd = (n: number) => {
-  const a = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => a[b % a.length]).join("");
-};
-
 export class LiveRig {
   /** The simulator's generated API key pair (from its keys file: never on a command line or in the folder). */
   key = "";
   secret = "";
-  readonly token = rnd(32);
+  readonly token = crypto.randomUUID().replaceAll("-", "");
   #keysDir: string | null = null;
   readonly simPort = freePort();
   readonly simUrl = `http://127.0.0.1:${this.simPort}`;
@@ -64,10 +59,6 @@ export class LiveRig {
   /** A loop process is up (started and not exited). */
   get running(): boolean {
     return this.#loop !== null && !this.#loopExited;
-  }
-
-  get loopUrl(): string {
-    return this.#loopUrl;
   }
 
   async startSim(): Promise<void> {
