@@ -7,6 +7,7 @@ import { realTimers } from "../lib/async/sleep.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
 import { startLiveService } from "../lib/live/service.ts";
+import { CRASH_POINTS, type CrashPoint } from "../lib/live/core.ts";
 import { shellConfig } from "../lib/live/shell_config.ts";
 import { isId } from "../lib/events/ai_event.ts";
 import { jsonLogger } from "../lib/log.ts";
@@ -42,6 +43,10 @@ Env:
   PEAK_TRADE_AI_EVENTS_JSONL  AI events file: an ai_event action per fill and kill-switch change
                               (default ${DEFAULT_EVENTS_PATH})
   PEAK_TRADE_AI_RUN_ID        run id of those lines (default <tag>-<mode>)
+Fault injection (the crash-point proof ./tp live-verify; mode paper and the paper profile only):
+  LIVE_DRILL=1                the drill API: POST/DELETE/GET /admin/drill/orders (bearer token)
+  LIVE_CRASH_POINT=STEP       the process kills itself (SIGKILL) the first time an order reaches STEP:
+                              ${CRASH_POINTS.join(", ")}
 Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config, keys or port busy.`;
 
 async function main(args: string[]): Promise<number> {
@@ -76,6 +81,14 @@ async function main(args: string[]): Promise<number> {
   const runId = env("PEAK_TRADE_AI_RUN_ID") || `${file.loop.tag}-${mode}`;
   if (!isId(runId)) throw new ConfigError(`PEAK_TRADE_AI_RUN_ID must be 1-64 of [A-Za-z0-9._:-]`);
   const events = { path: env("PEAK_TRADE_AI_EVENTS_JSONL") || DEFAULT_EVENTS_PATH, runId };
+  const crash = env("LIVE_CRASH_POINT") || null;
+  const drill = env("LIVE_DRILL") === "1";
+  if (crash !== null && !(CRASH_POINTS as readonly string[]).includes(crash)) {
+    throw new ConfigError(`LIVE_CRASH_POINT must be one of ${CRASH_POINTS.join(", ")}, got "${crash}"`);
+  }
+  if ((crash !== null || drill) && (mode !== "paper" || trading.profile !== "paper")) {
+    throw new ConfigError("LIVE_CRASH_POINT and LIVE_DRILL are for mode paper on the paper profile only");
+  }
   const venue = new BinanceSpot(trading.spot, credentialsFromEnv(env), {
     rest: { fetch, now: () => Date.now() },
     userStream: { connect: (u) => new WebSocket(u), now: () => Date.now() },
@@ -88,7 +101,7 @@ async function main(args: string[]): Promise<number> {
       file.strategy
         ? `refstrat_01 on ${file.strategy.symbol}${mode === "shadow" ? " (decides, never orders)" : ""}`
         : "none"
-    } events=${events.path}`,
+    } events=${events.path}${drill ? " drill=on" : ""}${crash ? ` crash_point=${crash}` : ""}`,
   );
   const signal = shutdownSignal();
   const svc = await startLiveService({
@@ -100,6 +113,11 @@ async function main(args: string[]): Promise<number> {
     timers: realTimers,
     log,
     events,
+    drill,
+    // A real kill -9 at a deterministic step: nothing after it runs, not even a flush.
+    crashAt: crash === null ? undefined : (p: CrashPoint) => {
+      if (p === crash) Deno.kill(Deno.pid, "SIGKILL");
+    },
   });
   console.log(
     `live_loop: http://${shell.hostname}:${svc.shell.port}/ (start ${svc.startMode}, status ${svc.started.status}${

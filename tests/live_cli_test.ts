@@ -63,6 +63,11 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
     { PEAK_TRADE_AI_RUN_ID: "has space" },
     "live: PEAK_TRADE_AI_RUN_ID must be 1-64 of [A-Za-z0-9._:-]\n",
   ]);
+  cases.push([
+    ["--port", "0"],
+    { LIVE_CRASH_POINT: "before_lunch" },
+    'live: LIVE_CRASH_POINT must be one of after_intent, after_send, after_ack, during_cancel, got "before_lunch"\n',
+  ]);
   for (const [args, env, stderr] of cases) {
     const r = await cli(args, env);
     assert.deepEqual([r.code, r.stderr], [2, stderr], args.join(" "));

@@ -6,6 +6,7 @@ import { checkAttestation } from "./attestation.ts";
 import { checkManifestStrict } from "./manifest_check.ts";
 import { checkReportedGates } from "./reported_gates.ts";
 import { recomputeActivity } from "./recompute_activity.ts";
+import { recomputeLive } from "./recompute_live.ts";
 import { recomputeLocal } from "./recompute_local.ts";
 import { recomputeOncall } from "./recompute_oncall.ts";
 import { recomputeOps } from "./recompute_ops.ts";
@@ -18,6 +19,7 @@ const RECOMPUTE: Record<Kind, (dir: string) => Promise<CheckRow[]>> = {
   ai_live_activity_demo: recomputeActivity,
   ai_live_local_verify: recomputeLocal,
   oncall: recomputeOncall,
+  live_loop_verify: recomputeLive,
 };
 
 export interface CheckReport {

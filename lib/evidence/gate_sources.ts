@@ -16,6 +16,37 @@ export const ACTIVITY_RAW = {
   run_scoped_last_event_series: "prom/last_event_ts_for_run.json",
 } as const;
 
+/** live_loop_verify: where each input of its gates lives in the folder (lib/verify/live_gates.ts). */
+export const LIVE_FILES = {
+  ordersTruth: "venue/orders_truth.jsonl",
+  fillsTruth: "venue/fills_truth.jsonl",
+  state: "loop/state",
+  baseline: "loop/state/balances_baseline.json",
+  venueAfter: "venue/view_after.json",
+  healthStarts: "api/health_starts.json",
+  cases: "cases.json",
+  chaosLog: "venue/chaos_log.jsonl",
+  ksTripped: "api/kill_switch_tripped.json",
+  ksAfterRestart: "api/kill_switch_after_restart.json",
+  ksReset: "api/kill_switch_reset.json",
+  haltedOrder: "api/drill_drawdown_kill_switch_halted.json",
+} as const;
+const LIVE_LOGS = "loop/state/log/";
+const LIVE_RAW: Record<string, string[]> = {
+  no_client_order_id_placed_twice: [LIVE_FILES.ordersTruth],
+  venue_fills_recorded_once: [LIVE_FILES.fillsTruth, LIVE_LOGS],
+  oms_positions_balances_equal_venue: [LIVE_FILES.baseline, LIVE_LOGS, LIVE_FILES.venueAfter],
+  no_order_in_flight_after_grace: [LIVE_LOGS, LIVE_FILES.venueAfter],
+  kill_switch_persisted_across_restart: [
+    LIVE_FILES.ksTripped,
+    LIVE_FILES.ksAfterRestart,
+    LIVE_FILES.haltedOrder,
+    LIVE_FILES.ksReset,
+  ],
+  health_503_during_reconciliation_then_200: [LIVE_FILES.healthStarts],
+  fault_cases_completed: [LIVE_FILES.cases, LIVE_FILES.chaosLog, LIVE_FILES.healthStarts],
+};
+
 /** on-call check -> the query answers it is judged from (`up_<job>` reads `up`). */
 const ONCALL_QUERIES: Record<string, string[]> = {
   feed_p99_transport_latency_ms: ["latency_p99"],
@@ -59,6 +90,8 @@ export function gateSource(kind: Kind, key: string): GateSource {
       if (part) return { raw: [part.raw], json: "OPERATOR_NOTE.txt", jq: "", grep: part.grep };
       return { raw: [stackRawFile(key)], json: "stack/stack_gates.json", jq: sel("gates") };
     }
+    case "live_loop_verify":
+      return { raw: LIVE_RAW[key] ?? [], json: "summary.json", jq: sel("gates") };
     case "ai_live_activity_demo":
       return {
         raw: [ACTIVITY_RAW[key as keyof typeof ACTIVITY_RAW] ?? "events_emitted.jsonl"],

@@ -14,6 +14,7 @@ export const KINDS = {
   ai_live_activity_demo: { summary: "ACTIVITY_DEMO_SUMMARY.txt" },
   ai_live_local_verify: { summary: "OPERATOR_NOTE.txt" },
   oncall: { summary: "ONCALL_SUMMARY.txt" },
+  live_loop_verify: { summary: "LIVE_LOOP_VERIFY_SUMMARY.txt" },
 } as const;
 export type Kind = keyof typeof KINDS;
 
@@ -160,7 +161,9 @@ export async function readGates(path: string, kind: Kind): Promise<GateValue[]> 
       return {};
     }
   };
-  if (kind === "ai_live_ops_verify") return asGates((await json("summary.json")).gates);
+  if (kind === "ai_live_ops_verify" || kind === "live_loop_verify") {
+    return asGates((await json("summary.json")).gates);
+  }
   if (kind === "oncall") return asGates((await json("summary.json")).checks);
   if (kind === "ai_live_local_verify") {
     const note = await readText(join(path, KINDS[kind].summary)) ?? "";

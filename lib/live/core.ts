@@ -28,7 +28,16 @@ export interface LoopEffects {
    * 60) and jumps at each resync of the connector's offset.
    */
   readonly localMs?: () => number;
+  /**
+   * Fault injection for the crash-point proof (`./tp live-verify`, paper only): called at each named
+   * step of an order's life; `./tp live` kills its own process there when LIVE_CRASH_POINT names it.
+   */
+  readonly crashAt?: (point: CrashPoint) => void;
 }
+
+/** The steps of an order's life a crash can be injected at (LIVE_CRASH_POINT). */
+export const CRASH_POINTS = ["after_intent", "after_send", "after_ack", "during_cancel"] as const;
+export type CrashPoint = typeof CRASH_POINTS[number];
 
 /** Per order, when it was sent and what the in-flight checker learned (memory only: boot re-derives). */
 export interface InflightInfo {

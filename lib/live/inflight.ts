@@ -31,6 +31,7 @@ export async function cancelOrder(core: LoopCore, sub: Submitter, id: string): P
   await core.apply(id, { kind: "cancel_requested" }, "cancel");
   core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
   const out = await core.venue.cancel({ symbol: o.symbol, clientOrderId: id });
+  core.fx.crashAt?.("during_cancel");
   await settleCancel(core, id, out);
   return { ok: true, state: core.j.book.order(id)!.state };
 }

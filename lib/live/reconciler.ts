@@ -87,8 +87,10 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
         });
         for (const e of st.events) await apply(st.order.clientOrderId, e, "applied");
       } else if (st.kind === "apply") await apply(st.clientOrderId, st.event, "applied");
-      else if (st.kind === "query") queries.push({ id: st.clientOrderId, symbol: st.symbol });
-      else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
+      // An order the worker holds to resend after a 429 provably never reached the venue: the worker settles it.
+      else if (st.kind === "query") {
+        if (!core.resending.has(st.clientOrderId)) queries.push({ id: st.clientOrderId, symbol: st.symbol });
+      } else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
       else count("problem", st.detail);
     }
     for (const q of queries) await settle(core, q.id, q.symbol, fills, apply, count, signal);

@@ -4,6 +4,7 @@
 import { getOnlyRouter, json, text } from "../http/serve.ts";
 import type { LoopView } from "./loop_view.ts";
 import { ADMIN_PATH } from "./admin.ts";
+import { DRILL_PATH } from "./drill.ts";
 import { type FeedView, judgeHealth } from "./health.ts";
 import type { LimiterView } from "./limiters.ts";
 import type { LiveMetrics } from "./metrics.ts";
@@ -15,6 +16,8 @@ export interface LiveHttpOptions {
   readonly adminLimiter: () => LimiterView;
   /** adminHandler(...), given the client's address as its rate-limit key. */
   readonly admin: (req: Request, client: string) => Promise<Response>;
+  /** The drill API (paper proofs only); absent: 404 like any unknown path. */
+  readonly drill?: (req: Request) => Promise<Response>;
   readonly metrics: LiveMetrics;
   readonly startedMs: number;
   readonly heartbeatStaleMs: number;
@@ -47,6 +50,7 @@ export function liveHttpHandler(o: LiveHttpOptions): LiveHandler {
       const addr = info?.remoteAddr;
       return await o.admin(req, addr && "hostname" in addr ? addr.hostname : "unknown");
     }
+    if (path === DRILL_PATH && o.drill) return await o.drill(req);
     if (!ROUTES.includes(path)) o.metrics.badRequest("not_found");
     else if (req.method !== "GET" && req.method !== "HEAD") o.metrics.badRequest("method");
     return await router(req);

@@ -18,6 +18,8 @@ import { FeedBars } from "./feed_bars.ts";
 import { connectorLimiterView } from "./limiters.ts";
 import { LiveLoop } from "./loop.ts";
 import type { LoopView } from "./loop_view.ts";
+import type { LoopEffects } from "./core.ts";
+import { drillHandler } from "./drill.ts";
 import { type LiveShell, loopKillSwitch, startLiveShell } from "./shell.ts";
 import type { ShellConfig } from "./shell_config.ts";
 
@@ -33,6 +35,9 @@ export interface LiveServiceDeps {
   readonly log: Logger;
   /** The AI events file (PEAK_TRADE_AI_EVENTS_JSONL) and the run id its lines carry; null: none. */
   readonly events?: { readonly path: string; readonly runId: string } | null;
+  /** Fault injection and the drill API: the crash-point proof's hooks (paper only, refused otherwise). */
+  readonly crashAt?: LoopEffects["crashAt"];
+  readonly drill?: boolean;
 }
 
 export interface LiveService {
@@ -57,7 +62,13 @@ export async function startModeFor(
 
 export async function startLiveService(d: LiveServiceDeps): Promise<LiveService> {
   const cfg = d.file.loop;
-  const loop = new LiveLoop(cfg, { venue: d.venue, now: d.now, timers: d.timers, logger: d.log });
+  const loop = new LiveLoop(cfg, {
+    venue: d.venue,
+    now: d.now,
+    timers: d.timers,
+    logger: d.log,
+    crashAt: d.crashAt,
+  });
   const st = d.file.strategy;
   let strategy: BarStrategy | null = null;
   const feed = new FeedBars(
@@ -77,6 +88,7 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
       connectorLimiterView(d.venue.rest.limits.snapshot(d.now()), BINANCE_SPOT_LIMITS, d.now()),
     log: d.log,
     now: d.wallNow,
+    drill: d.drill ? drillHandler(loop, d.venue.name, d.shell.adminToken) : undefined,
   });
   const feedStop = new AbortController();
   const feedRun = feed.run(feedStop.signal);

@@ -40,6 +40,8 @@ export interface ShellDeps {
   readonly clientLimiter: () => LimiterView;
   readonly log: Logger;
   readonly now: () => number;
+  /** The drill API's handler (LIVE_DRILL=1, paper only). */
+  readonly drill?: (req: Request) => Promise<Response>;
 }
 
 export interface LiveShell {
@@ -73,6 +75,7 @@ export function startLiveShell(d: ShellDeps): LiveShell {
         log: d.log,
         badRequest: metrics.badRequest,
       }),
+      drill: d.drill,
       metrics,
       startedMs,
       heartbeatStaleMs: d.cfg.heartbeatStaleMs,

@@ -156,6 +156,7 @@ export class Submitter {
     };
     const r = await core.j.intent(order, counter);
     if ("refused" in r) return deny("INVALID_ORDER", r.refused);
+    core.fx.crashAt?.("after_intent");
     this.#sendTimes.push(now);
     this.enqueue(id);
     return { ok: true, clientOrderId: id };
@@ -194,9 +195,11 @@ export class Submitter {
     core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
     for (let attempt = 1;; attempt++) {
       const out = await core.venue.place(requestOf(o));
+      if (out.kind !== "rejected") core.fx.crashAt?.("after_send");
       if (out.kind === "confirmed") {
         core.resending.delete(id);
         await core.apply(id, { kind: "accepted", venueOrderId: out.value.orderId }, "place");
+        core.fx.crashAt?.("after_ack");
         const s = statusEvent(out.value);
         if (s && s.kind !== "accepted") await core.apply(id, s, "place");
         // Filled at once (a taker): its fills by query too, so a quiet stream cannot lose them.
@@ -214,6 +217,8 @@ export class Submitter {
         const waitMs = Math.max(0, out.retryAtMs - core.now());
         core.counters.emit("warn", EV.submitRetry, { clientOrderId: id, attempt, waitMs, code: out.code });
         await sleep(waitMs, this.#stop.signal, core.fx.timers);
+        // Settled meanwhile (nothing should, it is marked resending): never send it again.
+        if (core.j.book.order(id)?.state !== "SUBMITTED") return void core.resending.delete(id);
         if (this.#stop.signal.aborted || !this.#gate(o).ok) {
           core.resending.delete(id);
           const why = this.#stop.signal.aborted ? "shutdown" : "TRADING_HALTED";

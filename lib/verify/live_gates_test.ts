@@ -1,0 +1,138 @@
+// The crash-point proof's gates on hand-made inputs in the real formats (a hash-chained event log, truth
+// lines, the venue's view): each gate passes on a sound run and fails on the one fault it names.
+import assert from "node:assert/strict";
+import { EventLog } from "../oms/event_log.ts";
+import { REC } from "../oms/records.ts";
+import { ev, fillEv, intent, type Rec, U } from "../../testing/oms_records.ts";
+import { judgeLive, type LiveInputs } from "./live_gates.ts";
+
+async function logBytes(recs: readonly Rec[]): Promise<Uint8Array> {
+  const dir = await Deno.makeTempDir({ prefix: "tp_live_gates_" });
+  try {
+    const log = await EventLog.create(`${dir}/run.jsonl`, { now: () => 0 });
+    await log.append(REC.runStart, { runId: "t-run1", tag: "t" });
+    for (const r of recs) await log.append(r.type, r.data, r.corr ?? null);
+    log.abandon();
+    return await Deno.readFile(`${dir}/run.jsonl`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** One LIMIT buy of 1 BTC at 100 USDT, filled by venue trade 11 of venue order 7. */
+const SOUND: Rec[] = [
+  intent("t-1", 1),
+  ev("t-1", { kind: "submitted" }),
+  ev("t-1", { kind: "accepted", venueOrderId: 7 }),
+  fillEv("t-1", 11, U),
+];
+
+async function inputs(more: Partial<LiveInputs> = {}, recs: Rec[] = SOUND): Promise<LiveInputs> {
+  const sample = (code: number, status: string) => ({ code, status });
+  return {
+    ordersTruth: [
+      { event: "NEW", clientOrderId: "t-1", orderId: 7 },
+      { event: "TRADE", clientOrderId: "t-1", orderId: 7 },
+    ],
+    fillsTruth: [{ orderId: 7, id: 11 }],
+    logs: [await logBytes(recs)],
+    baseline: { BTC: 0, USDT: 1_000 * U },
+    venueAfter: {
+      balances: [{ asset: "BTC", free: "1", locked: "0" }, { asset: "USDT", free: "900", locked: "0" }],
+      openOrders: [],
+    },
+    healthStarts: [
+      { n: 1, crashPoint: null, samples: [sample(503, "starting"), sample(200, "ready")] },
+      {
+        n: 2,
+        crashPoint: "after_ack",
+        exit: { signal: "SIGKILL" },
+        samples: [sample(503, "reconciling"), sample(200, "ready")],
+      },
+      { n: 3, crashPoint: null, samples: [sample(503, "starting"), sample(200, "ready")] },
+    ],
+    chaosLog: [{ kind: "config" }, { kind: "ack_lost_placed" }],
+    cases: [{ name: "crash_after_ack", ok: true }, { name: "lost_ack", ok: true }],
+    ks: {
+      tripped: { state: "HALTED", reason: "DRAWDOWN" },
+      afterRestart: { state: "HALTED", reason: "DRAWDOWN" },
+      halted: { ok: false },
+      reset: { state: "ACTIVE" },
+    },
+    ...more,
+  };
+}
+
+const statuses = (i: LiveInputs) =>
+  Object.fromEntries(judgeLive(i).map((g) => [g.key, `${g.status} ${g.value}`]));
+
+Deno.test("live gates: a sound run passes every gate", async () => {
+  assert.deepEqual(statuses(await inputs()), {
+    no_client_order_id_placed_twice: "PASS 0",
+    venue_fills_recorded_once: "PASS 0",
+    oms_positions_balances_equal_venue: "PASS 0",
+    no_order_in_flight_after_grace: "PASS 0",
+    kill_switch_persisted_across_restart: "PASS 1",
+    health_503_during_reconciliation_then_200: "PASS 2",
+    fault_cases_completed: "PASS 2",
+  });
+});
+
+Deno.test("live gates: each fault fails the gate that names it, and only that one", async () => {
+  const failing = async (more: Partial<LiveInputs>, recs?: Rec[]) =>
+    Object.entries(statuses(await inputs(more, recs))).filter(([, s]) => !s.startsWith("PASS"));
+  const truth = (await inputs()).ordersTruth;
+  assert.deepEqual(
+    await failing({ ordersTruth: [...truth, { event: "NEW", clientOrderId: "t-1", orderId: 8 }] }),
+    [["no_client_order_id_placed_twice", "FAIL 1"]],
+  );
+  // A venue fill the OMS never recorded: the fill gate and (its quantity missing) the balances gate.
+  assert.deepEqual(await failing({ fillsTruth: [{ orderId: 7, id: 11 }, { orderId: 7, id: 12 }] }), [[
+    "venue_fills_recorded_once",
+    "FAIL 1",
+  ]]);
+  assert.deepEqual(await failing({}, SOUND.slice(0, 3)), [
+    ["venue_fills_recorded_once", "FAIL 1"],
+    ["oms_positions_balances_equal_venue", "FAIL 2"],
+  ]);
+  assert.deepEqual(await failing({}, [...SOUND, intent("t-2", 2), ev("t-2", { kind: "submitted" })]), [
+    ["no_order_in_flight_after_grace", "FAIL 1"],
+  ]);
+  const after = (await inputs()).venueAfter!;
+  assert.deepEqual(
+    await failing({ venueAfter: { ...after, openOrders: [{ clientOrderId: "web_x" }] } }),
+    [["no_order_in_flight_after_grace", "FAIL 1"]],
+  );
+  const ks = (await inputs()).ks;
+  assert.deepEqual(await failing({ ks: { ...ks, afterRestart: { state: "ACTIVE", reason: null } } }), [
+    ["kill_switch_persisted_across_restart", "FAIL 0"],
+  ]);
+  assert.deepEqual(await failing({ ks: { ...ks, tripped: null } }), [
+    ["kill_switch_persisted_across_restart", "NO_DATA null"],
+  ]);
+  assert.deepEqual(
+    await failing({
+      healthStarts: [
+        {
+          n: 2,
+          crashPoint: "after_ack",
+          exit: { signal: "SIGKILL" },
+          samples: [{ code: 200, status: "ready" }],
+        },
+      ],
+    }),
+    [["health_503_during_reconciliation_then_200", "FAIL 0"]],
+  );
+  assert.deepEqual(await failing({ cases: [{ name: "lost_ack", ok: false }] }), [[
+    "fault_cases_completed",
+    "FAIL 0",
+  ]]);
+  // A case that says ok without its fault on record does not count.
+  assert.deepEqual(await failing({ chaosLog: [] }), [["fault_cases_completed", "FAIL 1"]]);
+  const starts = (await inputs()).healthStarts!.map((s) => ({ ...s, exit: null }));
+  const j = judgeLive(await inputs({ healthStarts: starts }));
+  assert.equal(
+    j.find((g) => g.key === "fault_cases_completed")?.detail,
+    "each with its fault on record; not: crash_after_ack: no SIGKILL at after_ack",
+  );
+});
