@@ -197,6 +197,7 @@ export async function main(args: string[]): Promise<number> {
       chaosLog,
       onWarn: (m, f) => log("warn", m, f),
       onTrade: (t) => venue?.onTrade(t),
+      onChaosReload: () => venue?.chaosReloaded(),
     });
     const trading = tradingFromFlags(v, sim.instruments, () => sim.clock.nowMs());
     if (trading) {

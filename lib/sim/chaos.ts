@@ -128,7 +128,9 @@ export type ChaosKind =
   | "storm_429"
   | "orphan_order"
   | "vanish"
-  | "cancel_fill_race";
+  | "cancel_fill_race"
+  | "read_held"
+  | "reads_released";
 
 export interface ChaosEvent {
   readonly kind: ChaosKind;

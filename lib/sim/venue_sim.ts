@@ -31,6 +31,8 @@ export interface VenueSimOptions {
   readonly onWarn?: (msg: string, fields: Record<string, unknown>) => void;
   /** Each trade as it is delivered (the paper matching engine trades against this stream). */
   readonly onTrade?: (t: SimTrade) => void;
+  /** After each re-read of the chaos file (the trading venue releases reads it held). */
+  readonly onChaosReload?: () => void;
 }
 
 /** Forming klines are pushed every 2 simulated seconds (Binance's cadence). */
@@ -107,6 +109,7 @@ export class VenueSim implements SimContext {
   /** Re-reads the chaos file (the server does this every wall second) and applies one-shot actions. */
   reloadChaos(): void {
     this.chaosRuntime.reload();
+    this.opts.onChaosReload?.();
   }
 
   dropAll(venue?: Venue): void {

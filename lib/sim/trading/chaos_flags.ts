@@ -21,6 +21,7 @@ export const TRADING_CHAOS_HELP =
   --fill-stream-before-trades-ms N  a fill stays out of myTrades N ms (the user stream has it first)
   --trades-before-stream-ms N       user events held N wall ms (myTrades has the fill first)
   --user-stream-stall               WebSocket API goes silent: no events, no replies (sockets stay open)
+  --hold-signed-reads               signed REST GETs wait unanswered (a chaos file's false lets them go)
   --user-stream-drop-every-s X      close each WebSocket API connection (1011) after X wall seconds
   --trading-chaos-seed N            seed of the per-placement and per-cancel draws (default 1)`;
 
@@ -43,6 +44,7 @@ export const TRADING_CHAOS_FLAGS = {
   "trades-before-stream-ms": str,
   "user-stream-stall": { type: "boolean" },
   "user-stream-drop-every-s": str,
+  "hold-signed-reads": { type: "boolean" },
   "trading-chaos-seed": str,
 } as const;
 
@@ -90,6 +92,7 @@ export function tradingChaosFromFlags(v: Values): TradingChaosConfig | undefined
     fillStreamBeforeTradesMs: int(v, "fill-stream-before-trades-ms", 0, 600_000),
     tradesBeforeStreamMs: int(v, "trades-before-stream-ms", 0, 600_000),
     userStreamStall: v["user-stream-stall"] ? true : undefined,
+    holdSignedReads: v["hold-signed-reads"] ? true : undefined,
     userStreamDropEveryS: num("user-stream-drop-every-s", s("user-stream-drop-every-s"), 0.001, 1e9),
   };
   const defined = Object.fromEntries(Object.entries(cfg).filter(([, x]) => x !== undefined));

@@ -13,6 +13,7 @@ Deno.test("execution chaos flags: none -> undefined; given ones carried exactly"
       "fill-stream-before-trades-ms": "300",
       "trades-before-stream-ms": "400",
       "user-stream-stall": true,
+      "hold-signed-reads": true,
       "user-stream-drop-every-s": "2.5",
       "trading-chaos-seed": "9",
     }),
@@ -24,6 +25,7 @@ Deno.test("execution chaos flags: none -> undefined; given ones carried exactly"
       fillStreamBeforeTradesMs: 300,
       tradesBeforeStreamMs: 400,
       userStreamStall: true,
+      holdSignedReads: true,
       userStreamDropEveryS: 2.5,
     },
   );

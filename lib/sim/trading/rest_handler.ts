@@ -20,9 +20,14 @@ export interface RestOptions {
   readonly limiter?: RateLimiter;
   /**
    * Chaos: sees each call of ours before the limiter ("POST /binance/api/v3/order", signed or not,
-   * its parameters); a Response answers it unprocessed (venue_chaos.ts), null lets it pass.
+   * its parameters); a Response answers it unprocessed (venue_chaos.ts), null lets it pass, a promise
+   * holds it until it settles (the call is then processed at the venue's time of release).
    */
-  readonly gate?: (route: string, signed: boolean, params: URLSearchParams) => Response | null;
+  readonly gate?: (
+    route: string,
+    signed: boolean,
+    params: URLSearchParams,
+  ) => Response | null | Promise<Response | null>;
 }
 
 type Public = { weight: number; call: (p: URLSearchParams, now: number) => Reply };
@@ -69,13 +74,15 @@ export function restHandler(opts: RestOptions): (req: Request, ip?: string) => P
       // Switched off 2026-02-20 (binance_trading.md §5); third parties report HTTP 410 since.
       return json(410, { code: -1000, msg: "This endpoint has been removed." });
     }
-    const now = opts.now();
     const p = pub[route], s = signed.get(route) ?? (route === RATE_LIMIT_ORDER ? ORDER_COUNTS : undefined);
     if (!p && !s) return null;
     const body = req.method === "GET" ? "" : await req.text();
     const query = url.search.slice(1);
-    const gated = opts.gate?.(`${req.method} ${url.pathname}`, !!s, new URLSearchParams(query + "&" + body));
+    let gated = opts.gate?.(`${req.method} ${url.pathname}`, !!s, new URLSearchParams(query + "&" + body));
+    // Awaited only when held: a call that passes keeps its place in the event loop.
+    if (gated instanceof Promise) gated = await gated;
     if (gated) return gated;
+    const now = opts.now();
     const headers: Record<string, string> = {};
     if (opts.limiter) {
       const w = p ? p.weight : s!.weight(new URLSearchParams(query + "&" + body));

@@ -14,6 +14,7 @@
 //   orphans                   orders someone else placed on the account (web_<id>), each placed once
 //   vanishClientOrderIds      open orders with these client ids expire without a user-data event (while listed)
 //   cancelFillRaceRate        share of cancels that lose the race to a fill at the order's limit
+//   holdSignedReads           signed REST GETs wait unanswered until the knob is dropped (read_hold.ts)
 // Windows of calls count from when their knob's value last changed (a re-read with the same value
 // does not restart them), so a test or an operator knows exactly which calls are hit.
 import { z } from "zod";
@@ -67,6 +68,7 @@ export const TradingChaosSchema = z.object({
   orphans: z.array(OrphanSchema).max(100).optional(),
   vanishClientOrderIds: z.array(z.string().regex(CLIENT_ID)).max(1000).optional(),
   cancelFillRaceRate: Rate.optional(),
+  holdSignedReads: z.boolean().optional(),
 }).strict().refine(
   (c) => (c.ackLostPlacedRate ?? 0) + (c.ack5xxUnplacedRate ?? 0) + (c.ackConnectionClosedRate ?? 0) <= 1,
   { message: "ackLostPlacedRate + ack5xxUnplacedRate + ackConnectionClosedRate must be at most 1" },
@@ -166,6 +168,10 @@ export class TradingChaos {
 
   streamDelayMs(): number {
     return this.current.tradesBeforeStreamMs ?? 0;
+  }
+
+  readsHeld(): boolean {
+    return this.current.holdSignedReads === true;
   }
 
   streamStalled(): boolean {

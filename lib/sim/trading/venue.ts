@@ -206,8 +206,15 @@ export class TradingVenue {
     return this.conns.terminateSubscriptions();
   }
 
+  /** The chaos config may have changed (the chaos file was re-read): held reads go on once released. */
+  chaosReloaded(): void {
+    this.chaos.reads.release();
+  }
+
   /** Announces serverShutdown to every WebSocket API connection and closes them after `graceMs`. */
   shutdownStreams(graceMs: number): Promise<number> {
+    // A stopping venue answers the reads it held (the listener's shutdown waits for open requests).
+    this.chaos.reads.release(true);
     return this.conns.shutdown(graceMs);
   }
 

@@ -1,10 +1,11 @@
 // The venue's own chaos acts, driven by the trading chaos config (trading_chaos.ts): REST calls
 // answered before the venue sees them (5xx bursts, 429 storms), orders someone else placed on the
 // account (orphans), open orders that vanish without an event, and a cancel that loses its race to a
-// fill. Each act is one chaos-log line naming ids only (never a key, secret or signature).
+// fill, and a stalled read path (read_hold.ts). Each act is one chaos-log line naming ids only (never a key, secret or signature).
 import type { ChaosSink } from "./chaos_ack.ts";
 import type { OrderRef } from "./engine.ts";
 import { isOpen } from "./order_index.ts";
+import { ReadHold } from "./read_hold.ts";
 import { json } from "./rest_handler.ts";
 import { placeOrder, record, type TradingContext } from "./rest_orders.ts";
 import { applyFill } from "./settle.ts";
@@ -44,13 +45,24 @@ export interface VenueChaosDeps {
 export class VenueChaos {
   readonly #d: VenueChaosDeps;
   readonly #orphansDone = new Set<string>();
+  /** Signed REST reads waiting for `holdSignedReads` to be dropped. */
+  readonly reads: ReadHold;
 
   constructor(deps: VenueChaosDeps) {
     this.#d = deps;
+    this.reads = new ReadHold(() => deps.chaos?.readsHeld() ?? false, deps.log);
   }
 
-  /** REST gate, before rate limits and processing: a storm's 429 or a burst's 502, or null (pass). */
-  gate(route: string, signed: boolean, p: URLSearchParams): Response | null {
+  /**
+   * REST gate, before rate limits and processing: a storm's 429 or a burst's 502, or null (pass); a
+   * signed GET under `holdSignedReads` waits for its release first, then meets the same gate.
+   */
+  gate(route: string, signed: boolean, p: URLSearchParams): Response | null | Promise<Response | null> {
+    const held = signed && route.startsWith("GET ") ? this.reads.hold(route) : null;
+    return held ? held.then(() => this.#fault(route, signed, p)) : this.#fault(route, signed, p);
+  }
+
+  #fault(route: string, signed: boolean, p: URLSearchParams): Response | null {
     const f = this.#d.chaos?.gateFault(signed);
     if (!f) return null;
     const clientOrderId = p.get("newClientOrderId") ?? p.get("origClientOrderId");
