@@ -65,6 +65,19 @@ Deno.test("live-verify: a reduced matrix passes every gate and its folder re-che
         "venue/fills_truth.jsonl",
       ]
     ) assert.ok((await Deno.stat(join(dir, f))).isFile, f);
+    // Each warm start was held in its reconciliation (signed reads stalled at the venue) until the proof
+    // saw its 503, then released once: the gate's window no longer depends on the machine's speed.
+    const starts = JSON.parse(await Deno.readTextFile(join(dir, "api/health_starts.json")));
+    const warm = starts.filter((s: { n: number }) => s.n > 1);
+    assert.equal(warm.length, 3, "after the crash point start, after the crash, after the kill switch");
+    const chaos = (await Deno.readTextFile(join(dir, "venue/chaos_log.jsonl"))).trim().split("\n")
+      .map((l) => JSON.parse(l));
+    assert.equal(chaos.filter((l) => l.kind === "reads_released").length, warm.length);
+    const held = chaos.filter((l) => l.kind === "read_held");
+    assert.ok(held.length >= warm.length);
+    for (const h of held) {
+      assert.match(h.route, /^GET \/binance\/api\/v3\/(openOrders|myTrades|account|order)$/, h.route);
+    }
     // The loop's start after the crash applied the fill it never logged, and said so.
     assert.match(
       await Deno.readTextFile(join(dir, "RECONCILIATION_REPORT.txt")),

@@ -4,6 +4,7 @@
 // outcome; the gates judge the whole run from the ground truth afterwards.
 import { waitForValue } from "../async/poll.ts";
 import type { CrashPoint } from "../live/core.ts";
+import { startHeld } from "./live_hold.ts";
 import { ATOMS, type LiveRig, SYMBOL } from "./live_rig.ts";
 import type { ProofFeed } from "./live_feed.ts";
 
@@ -69,7 +70,7 @@ export async function place(
 
 /** A loop start sampled until /health is 200 (the starts' samples judge the 503-then-200 gate). */
 export async function startReady(c: MatrixCtx, crash: CrashPoint | null = null): Promise<void> {
-  const s = await c.rig.startLoop(crash);
+  const s = await startHeld(c.rig, crash);
   await c.rig.sampleHealth(s, (h) => h.code === 200 && h.bar);
 }
 
@@ -186,7 +187,7 @@ export const CASES: Readonly<Record<string, Case>> = {
       return k.state === "HALTED" ? k : undefined;
     }, { timeoutMs: 20_000, everyMs: 200 });
     await c.rig.stopLoop();
-    const s = await c.rig.startLoop();
+    const s = await startHeld(c.rig);
     await c.rig.sampleHealth(s, (h) => h.code === 503 && h.status === "ready");
     const after = await c.rig.call("kill_switch_after_restart", "GET", "/admin/kill-switch");
     const denied = await place(c, `${name}_halted`);

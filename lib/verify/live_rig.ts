@@ -47,6 +47,8 @@ export class LiveRig {
   #loopUrl = "";
   #loopExited = false;
 
+  /** The chaos file's trading section as last written. */
+  trading: Record<string, unknown> = {};
   /** The mark feed the loop reads (set once the simulator's price is known). */
   feedUrl = "";
 
@@ -101,6 +103,7 @@ export class LiveRig {
   /** Writes the chaos file's trading section and waits until the simulator logged it as its config. */
   async chaos(trading: Record<string, unknown>): Promise<void> {
     await Deno.writeTextFile(this.path("venue/chaos.json"), JSON.stringify({ trading }) + "\n");
+    this.trading = trading;
     const want = JSON.stringify(trading);
     await waitForValue(`the simulator to load chaos ${want}`, async () => {
       const lines = (await Deno.readTextFile(this.path("venue/chaos_log.jsonl")).catch(() => ""))
