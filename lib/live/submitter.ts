@@ -1,32 +1,24 @@
-// New orders and cancels. submit(): the risk check and the durable intent, one order at a time (two
-// concurrent submits must not both pass the limits), then the queue. The worker sends one order at a
+// New orders and cancels. submit(): the risk check, one order at a time, against the book PLUS the
+// orders admitted whose intents are not durable yet (so two concurrent submits cannot both pass a
+// limit); the lock is released once the intent is appended, so concurrent intents share an fsync
+// (group commit); then the queue. The worker sends one order at a
 // time by the send protocol (records.ts): the kill switch checked at the venue boundary, `submitted`
 // durable, then the request. It retries only what provably never reached the venue (a 429 or a local
 // hold, same client id after the wait); an ambiguous answer leaves the order SUBMITTED for the
 // in-flight checker; a duplicate-id refusal proves the order exists, so that one waits for it too.
 import { sleep } from "../async/sleep.ts";
 import { mayPass } from "../oms/kill_switch.ts";
-import { isClosed, type Order } from "../oms/order.ts";
+import type { Order } from "../oms/order.ts";
 import type { NewOrder } from "../oms/records.ts";
 import { checkOrder, isReducing, type OrderAsk, rateWindow } from "../oms/risk.ts";
 import { requestOf, statusEvent } from "../oms/venue_map.ts";
-import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
+import { exposure, newOrderOf, type OrderSpec } from "./admission.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { haltSwitch } from "./kill.ts";
 import { fetchFills } from "./reconciler.ts";
 
-/** What a caller asks for; amounts in atoms of 1e-8. */
-export interface OrderSpec {
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: OrderType;
-  readonly timeInForce?: TimeInForce;
-  readonly quantity: number;
-  readonly price: number | null;
-  readonly reduceOnly?: boolean;
-  readonly strategy?: string;
-}
+export type { OrderSpec };
 
 export type SubmitResult =
   | { readonly ok: true; readonly clientOrderId: string }
@@ -38,6 +30,9 @@ export class Submitter {
   #sendTimes: number[] = [];
   #working: Promise<void> | null = null;
   #stop = new AbortController();
+  /** Admitted orders whose intents are appended but not yet in the book: risk counts them. */
+  readonly #admitted = new Map<string, NewOrder>();
+  readonly #durables = new Set<Promise<unknown>>();
 
   constructor(private readonly core: LoopCore) {}
 
@@ -45,11 +40,11 @@ export class Submitter {
     return this.#queue.length;
   }
 
-  /** Risk check and durable intent (serialized), then queued for the worker. */
+  /** Risk check and intent append (serialized), then the durable wait (shared), then the queue. */
   submit(spec: OrderSpec, correlationId: string): Promise<SubmitResult> {
-    const run = this.#lock.then(() => this.#admit(spec, correlationId));
-    this.#lock = run.catch(() => {});
-    return run;
+    const admit = this.#lock.then(() => this.#admit(spec, correlationId));
+    this.#lock = admit.catch(() => {});
+    return admit.then((a) => "durable" in a ? a.durable : a);
   }
 
   /** Queues a never-sent order again (same client id) and wakes the worker. */
@@ -80,6 +75,7 @@ export class Submitter {
   /** Resolves when the queue is empty and nothing is being sent (or the worker is paused). */
   async idle(): Promise<void> {
     await this.#lock;
+    await Promise.allSettled([...this.#durables]);
     while (this.#working) await this.#working;
   }
 
@@ -88,20 +84,15 @@ export class Submitter {
     this.#stop.abort();
   }
 
-  /** Working orders (queued ones too) of a symbol, as risk counts them. */
   #exposure(symbol: string) {
-    let buy = 0, sell = 0, open = 0;
-    for (const o of this.core.j.book.orders()) {
-      if (isClosed(o.state)) continue;
-      open++;
-      if (o.symbol !== symbol) continue;
-      if (o.side === "BUY") buy += o.quantity - o.filledQty;
-      else sell += o.quantity - o.filledQty;
-    }
-    return { buy, sell, open };
+    return exposure(this.core.j.book, this.#admitted, symbol);
   }
 
-  async #admit(spec: OrderSpec, correlationId: string): Promise<SubmitResult> {
+  /** Under the lock: the risk check and the intent's append; `durable` settles outside the lock. */
+  async #admit(
+    spec: OrderSpec,
+    correlationId: string,
+  ): Promise<SubmitResult | { readonly durable: Promise<SubmitResult> }> {
     const core = this.core;
     const deny = (reason: string, detail: string): SubmitResult => {
       core.counters.denial(reason);
@@ -142,23 +133,32 @@ export class Submitter {
       return deny(v.reason, v.detail);
     }
     const { id, counter } = core.j.nextClientOrderId();
-    const order: NewOrder = {
-      clientOrderId: id,
-      symbol: spec.symbol,
-      side: spec.side,
-      type: spec.type,
-      timeInForce: spec.type === "LIMIT" ? (spec.timeInForce ?? "GTC") : null,
-      quantity: spec.quantity,
-      price: spec.type === "MARKET" ? null : spec.price,
-      reduceOnly: spec.reduceOnly ?? false,
-      strategy: spec.strategy ?? core.cfg.tag,
-      correlationId,
-    };
-    const r = await core.j.intent(order, counter);
-    if ("refused" in r) return deny("INVALID_ORDER", r.refused);
+    const order = newOrderOf(spec, id, correlationId, core.cfg.tag);
+    // Reserved before the lock is released: the next submit's check counts this order and this send.
+    this.#admitted.set(id, order);
     this.#sendTimes.push(now);
-    this.enqueue(id);
-    return { ok: true, clientOrderId: id };
+    const durable = core.j.intent(order, counter).then((r): SubmitResult => {
+      if ("refused" in r) {
+        this.#unreserve(now);
+        return deny("INVALID_ORDER", r.refused);
+      }
+      this.enqueue(id);
+      return { ok: true, clientOrderId: id };
+    }, (err) => {
+      this.#unreserve(now); // the log failed: the loop halts (blockedReason), nothing was sent
+      throw err;
+    }).finally(() => {
+      this.#admitted.delete(id);
+      this.#durables.delete(durable);
+    });
+    this.#durables.add(durable);
+    return { durable };
+  }
+
+  /** Gives back the rate-window slot of an order whose intent was not logged. */
+  #unreserve(at: number): void {
+    const i = this.#sendTimes.lastIndexOf(at);
+    if (i >= 0) this.#sendTimes.splice(i, 1);
   }
 
   async #work(): Promise<void> {
