@@ -1,7 +1,7 @@
 // What every part of the loop shares: config, venue, clock and timers, the journal (the only way the
 // book changes), the kill switch, marks and the counters. `apply` is the one path an order event takes:
-// logged durably, applied, counted, logged as a line; a refused transition is counted and logged, never
-// thrown, and a fill is registered once (the book dedupes by trade id).
+// logged (durable first, or once written where records.ts allows), applied, counted, logged as a line;
+// a refused transition is counted and logged, never thrown; a fill is registered once (by trade id).
 import type { Timers } from "../async/sleep.ts";
 import type { OmsJournal } from "../oms/journal.ts";
 import { type KillSwitch, loadKillSwitch } from "../oms/kill_switch.ts";
@@ -133,7 +133,7 @@ export class LoopCore {
     }
   }
 
-  /** Logs one order event durably, applies it, counts it. Returns whether the book changed. */
+  /** Logs one order event (durable per records.ts), applies it, counts it. Returns whether the book changed. */
   async apply(id: string, event: OrderEvent, via: string): Promise<boolean> {
     const before = this.j.book.order(id);
     const { result } = await this.j.event(id, event);

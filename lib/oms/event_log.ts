@@ -19,6 +19,8 @@ export interface EventLogOptions {
 
 interface Waiting {
   readonly rec: LogRecord;
+  /** Resolves once written, before the sync, when every record before it has resolved. */
+  readonly early: boolean;
   readonly resolve: (r: LogRecord) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -77,14 +79,26 @@ export class EventLog {
     return this.#failed;
   }
 
-  /** Appends one record; resolves with it once durable, rejects if the log failed or is closed. */
-  append(type: string, data: unknown, corr: string | null = null): Promise<LogRecord> {
+  /**
+   * Appends one record; resolves with it once durable, rejects if the log failed or is closed. With
+   * `{ durable: false }` it resolves once written (the sync still follows), yet never before a record
+   * appended earlier: records resolve in seq order. For records nothing acts on before a crash loses
+   * them (records.ts says which).
+   */
+  append(
+    type: string,
+    data: unknown,
+    corr: string | null = null,
+    opts: { readonly durable?: boolean } = {},
+  ): Promise<LogRecord> {
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#closed) return Promise.reject(new Error(`${this.path}: event log is closed`));
     const rec = sealRecord(this.#hash, { seq: this.#seq + 1, type, atMs: this.#opts.now(), corr, data });
     this.#seq = rec.seq;
     this.#hash = rec.hash;
-    const p = new Promise<LogRecord>((resolve, reject) => this.#queue.push({ rec, resolve, reject }));
+    const p = new Promise<LogRecord>((resolve, reject) =>
+      this.#queue.push({ rec, early: opts.durable === false, resolve, reject })
+    );
     this.#flushing ??= this.#flush();
     return p;
   }
@@ -105,24 +119,32 @@ export class EventLog {
     this.#out.close();
   }
 
+  /** Resolves when every record appended so far has had its sync (or the log failed). */
+  async settled(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
   async #flush(): Promise<void> {
     await Promise.resolve(); // appends of the same tick join the first group
     const mono = this.#opts.monoMs ?? (() => performance.now());
     while (this.#queue.length > 0) {
       const group = this.#queue.splice(0);
+      let early = 0;
       try {
         this.#out.appendBatch(group.map((w) => w.rec));
+        // Every record before this group has resolved: its leading run of early ones may resolve now.
+        for (; early < group.length && group[early].early; early++) group[early].resolve(group[early].rec);
         const t0 = mono();
         await this.#out.syncData();
         this.#opts.onSync?.(mono() - t0, group.length);
       } catch (err) {
         this.#failed = err instanceof Error ? err : new Error(String(err));
-        for (const w of [...group, ...this.#queue.splice(0)]) w.reject(this.#failed);
+        for (const w of [...group.slice(early), ...this.#queue.splice(0)]) w.reject(this.#failed);
         break;
       }
       this.#durableSeq = group[group.length - 1].rec.seq;
       this.#lastSyncAtMs = this.#opts.now();
-      for (const w of group) w.resolve(w.rec);
+      for (const w of group.slice(early)) w.resolve(w.rec);
     }
     this.#flushing = null;
   }

@@ -85,3 +85,37 @@ Deno.test("on disk: create refuses an existing run file; what was appended reads
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("durable: false resolves once written, before its sync, but never before an earlier record", async () => {
+  const f = new GatedFile({ hold: true });
+  const log = new EventLog("mem", f, opts);
+  const order: string[] = [];
+  const track = (p: Promise<{ seq: number }>, name: string) =>
+    p.then((r) => void order.push(`${name}${r.seq}`));
+  // Alone in its group: resolves while its sync is still held.
+  const ack = track(log.append("ack", 1, null, { durable: false }), "ack");
+  await waitFor("the first sync to start", () => f.waiting > 0, { everyMs: 1 });
+  await ack;
+  assert.deepEqual([order, log.durableSeq, f.synced], [["ack1"], 0, 0]);
+  // Behind a durable record in the next group: waits for that group's sync, then resolves in seq order.
+  const intent = track(log.append("intent", 2), "intent");
+  const dup = track(log.append("dup", 3, null, { durable: false }), "dup");
+  f.release();
+  await waitFor("the second sync to start", () => f.waiting > 0, { everyMs: 1 });
+  assert.deepEqual([order, log.durableSeq], [["ack1"], 1]);
+  f.release();
+  await Promise.all([intent, dup]);
+  assert.deepEqual([order, log.durableSeq, f.synced], [["ack1", "intent2", "dup3"], 3, 2]);
+  await log.settled();
+});
+
+Deno.test("durable: false records resolved before a failed sync stay resolved; the rest reject", async () => {
+  const f = new GatedFile();
+  f.failNext = new Error("EIO");
+  const log = new EventLog("mem", f, opts);
+  const early = log.append("ack", 1, null, { durable: false });
+  const late = log.append("fill", 2);
+  assert.equal((await early).seq, 1);
+  await assert.rejects(late, /EIO/);
+  assert.equal(log.failed?.message, "EIO");
+});

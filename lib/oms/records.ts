@@ -6,8 +6,17 @@
 // (3) `order_event` submitted, durable, THEN the request leaves the process; (4) the outcome as
 // events: confirmed -> accepted (and fills), rejected -> rejected, ambiguous -> nothing: it stays
 // SUBMITTED until a query or reconciliation settles it (never re-sent with a new id).
+//
+// What must be durable before it is acted on: the intent and `submitted` (both before the request
+// leaves: without the intent the order is unknown, without `submitted` a boot would send it again);
+// fills and order ends (risk, equity, the kill switch and the hooks act on them); cancel requests. A
+// record of the venue's ack, or one the book takes as a duplicate, is applied once WRITTEN (its sync
+// follows, nothing waits for it; the log still resolves records in seq order, so it is never applied
+// before an earlier record is durable): nothing leaves the process on it, and a crash that loses it
+// leaves the order SUBMITTED (or as it was), which the in-flight check and warm-start reconciliation
+// settle by asking the venue. Concurrent intents share one sync (group commit, event_log.ts).
 import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
-import type { OrderEvent } from "./order.ts";
+import { type Order, type OrderEvent, transition } from "./order.ts";
 
 export const REC = {
   /** data: RunStartData */
@@ -54,4 +63,11 @@ export interface AdoptData {
 export interface OrderEventData {
   readonly clientOrderId: string;
   readonly event: OrderEvent;
+}
+
+/** The protocol's rule above: `event` for `order` may be applied once written, before its sync. */
+export function appliesOnceWritten(order: Order, event: OrderEvent): boolean {
+  if (event.kind === "accepted") return true;
+  const t = transition(order, event);
+  return t.ok && t.duplicate;
 }
