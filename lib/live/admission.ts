@@ -1,9 +1,12 @@
 // What admission counts and builds, pure: the exposure risk sees (the book's open orders plus the
-// orders admitted whose intents are not durable yet) and the new order a caller's spec becomes.
+// orders admitted whose intents are not durable yet), the risk verdict on it, and the new order a
+// caller's spec becomes.
 import type { OmsBook } from "../oms/book.ts";
+import { checkOrder, type RiskVerdict } from "../oms/risk.ts";
 import { isClosed } from "../oms/order.ts";
 import type { NewOrder } from "../oms/records.ts";
 import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
+import type { LoopCore } from "./core.ts";
 
 /** What a caller asks for; amounts in atoms of 1e-8. */
 export interface OrderSpec {
@@ -60,4 +63,20 @@ export function newOrderOf(spec: OrderSpec, id: string, correlationId: string, t
     strategy: spec.strategy ?? tag,
     correlationId,
   };
+}
+
+/** The risk check of `spec` against the loop's state now, `ex` and the orders sent in the last second. */
+export function riskVerdict(core: LoopCore, spec: OrderSpec, ex: Exposure, lastSecond: number): RiskVerdict {
+  return checkOrder(core.cfg.risk, {
+    nowMs: core.now(),
+    killSwitch: core.ks,
+    position: core.j.book.position(spec.symbol),
+    workingBuy: ex.buy,
+    workingSell: ex.sell,
+    openOrders: ex.open,
+    ordersLastSecond: lastSecond,
+    lastClose: core.lastClose.get(spec.symbol) ?? null,
+    equity: core.equity ?? { equity: 0, peak: 0, dayStart: 0, day: "" },
+    reconciling: core.reconciling,
+  }, { ...spec, reduceOnly: spec.reduceOnly ?? false });
 }

@@ -5,7 +5,8 @@
 import type { Timers } from "../async/sleep.ts";
 import type { OmsJournal } from "../oms/journal.ts";
 import { type KillSwitch, loadKillSwitch } from "../oms/kill_switch.ts";
-import { isClosed, type OrderEvent } from "../oms/order.ts";
+import type { ApplyResult } from "../oms/book.ts";
+import { isClosed, type Order, type OrderEvent } from "../oms/order.ts";
 import type { EquityTrack } from "../oms/risk.ts";
 import type { ExecutionVenue } from "../trading/venue.ts";
 import type { LiveConfig } from "./config.ts";
@@ -137,6 +138,17 @@ export class LoopCore {
   async apply(id: string, event: OrderEvent, via: string): Promise<boolean> {
     const before = this.j.book.order(id);
     const { result } = await this.j.event(id, event);
+    return this.applied(id, event, via, before, result);
+  }
+
+  /** What apply does once the journal applied `event` (`before`: the order until then): counts it. */
+  async applied(
+    id: string,
+    event: OrderEvent,
+    via: string,
+    before: Order | undefined,
+    result: ApplyResult,
+  ): Promise<boolean> {
     if (!result.ok) {
       this.counters.refusedTransitions++;
       this.counters.emit("warn", EV.refused, {

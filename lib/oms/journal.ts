@@ -62,14 +62,26 @@ export class OmsJournal {
   /**
    * Logs a new local order's intent (durable) and applies it; refused before logging when its id is
    * malformed or already used. `counter` is the one nextClientOrderId gave (0 for an id from elsewhere).
+   * `submitted`: its `submitted` event follows at once, made durable by the same sync (records.ts).
    */
-  async intent(order: NewOrder, counter: number): Promise<Recorded | { readonly refused: string }> {
+  async intent(
+    order: NewOrder,
+    counter: number,
+    opts: { readonly submitted?: boolean } = {},
+  ): Promise<(Recorded & { readonly submitted: Recorded | null }) | { readonly refused: string }> {
     const problem = this.idProblem(order.clientOrderId);
     if (problem) return { refused: problem };
     this.#inFlight.add(order.clientOrderId);
     try {
       const data: IntentData = { order, counter };
-      return await this.record(REC.intent, data, order.correlationId);
+      const made = this.record(REC.intent, data, order.correlationId);
+      // The order about to be sent: its `submitted` in the same group, durable by the same sync.
+      const sent: OrderEventData = { clientOrderId: order.clientOrderId, event: { kind: "submitted" } };
+      const [r, submitted] = await Promise.all([
+        made,
+        opts.submitted ? this.record(REC.event, sent, order.correlationId) : null,
+      ]);
+      return { ...r, submitted };
     } finally {
       this.#inFlight.delete(order.clientOrderId);
     }

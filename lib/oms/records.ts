@@ -14,7 +14,11 @@
 // follows, nothing waits for it; the log still resolves records in seq order, so it is never applied
 // before an earlier record is durable): nothing leaves the process on it, and a crash that loses it
 // leaves the order SUBMITTED (or as it was), which the in-flight check and warm-start reconciliation
-// settle by asking the venue. Concurrent intents share one sync (group commit, event_log.ts).
+// settle by asking the venue. Concurrent intents share one sync (group commit, event_log.ts); an order
+// sent at once (nothing queued before it) logs `submitted` right after its intent, so ONE sync makes
+// both durable before the request leaves. A crash before that sync leaves neither (never admitted,
+// never sent); after it, the order is SUBMITTED: maybe sent, so never re-queued, only queried. The
+// kill switch is checked again after the sync; halted by then, the order is `rejected`, never sent.
 import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
 import { type Order, type OrderEvent, transition } from "./order.ts";
 
