@@ -55,3 +55,39 @@ Deno.test("concurrent submits: the limit counts admitted intents not yet durable
     await r.close();
   }
 });
+
+Deno.test("concurrent submits: the position and rate limits also count admitted intents not yet durable", async () => {
+  const r = await startLoopRig();
+  try {
+    const cases = [
+      [
+        { maxPosition: { [SYMBOL]: 2 * (U / 1000) } },
+        "POSITION_EXCEEDS_MAX",
+        "position would reach 300000, limit 200000 base atoms",
+      ],
+      [{ maxOrdersPerSecond: 2 }, "RATE_LIMIT_EXCEEDED", "2 orders in the last second, limit 2"],
+    ] as const;
+    let n = 0;
+    for (const [limits, reason, detail] of cases) {
+      const loop = r.make({ risk: riskLimits(limits) });
+      await loop.start({ coldStart: true });
+      await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
+      const all = await Promise.all([1, 2, 3].map((i) => loop.submitOrder(VENUE, buy(50_000), `c-${i}`)));
+      assert.deepEqual(all, [
+        { ok: true, clientOrderId: `t1-${++n}` },
+        { ok: true, clientOrderId: `t1-${++n}` },
+        { ok: false, reason, detail },
+      ]);
+      await loop.idle();
+      // The next case starts clean: the cold start cancels nothing (it does not look at the venue),
+      // so these two are canceled here.
+      for (const o of loop.orders()) {
+        if (o.state === "ACCEPTED") await loop.cancelOrder(VENUE, o.clientOrderId);
+      }
+      await loop.shutdown();
+      r.s.tick(2_000); // past the rate window
+    }
+  } finally {
+    await r.close();
+  }
+});
