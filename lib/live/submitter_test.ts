@@ -108,3 +108,18 @@ Deno.test("while the worker is held for a direct order, the next intents queue a
     await sub.idle();
   });
 });
+
+Deno.test("a failed intent sync: the submit rejects with the error, the order is never sent", async () => {
+  await withSubmitter(async ({ core, sub, file, truth }) => {
+    file.failNext = new Error("EIO");
+    const res = assert.rejects(sub.submit(buy, "c-1"), /EIO/);
+    await waitFor("the intent's sync", () => file.syncs === 1, { everyMs: 1 });
+    await res;
+    await sub.idle();
+    assert.deepEqual([core.blockedReason(), core.j.book.has("t1-1"), truth()], [
+      "event log failed: EIO",
+      false,
+      [],
+    ]);
+  });
+});
