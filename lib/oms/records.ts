@@ -10,9 +10,9 @@
 // What must be durable before it is acted on: the intent and `submitted` (both before the request
 // leaves: without the intent the order is unknown, without `submitted` a boot would send it again);
 // fills and order ends (risk, equity, the kill switch and the hooks act on them); cancel requests. A
-// record of the venue's ack, or one the book takes as a duplicate, is applied once WRITTEN (its sync
-// follows, nothing waits for it; the log still resolves records in seq order, so it is never applied
-// before an earlier record is durable): nothing leaves the process on it, and a crash that loses it
+// record of the venue's ack, or one the book takes as a duplicate, is applied once WRITTEN (the next
+// sync covers it, nothing waits for one; the log still resolves records in seq order, so it is never
+// applied before an earlier record is durable): nothing leaves the process on it; a crash that loses it
 // leaves the order SUBMITTED (or as it was), which the in-flight check and warm-start reconciliation
 // settle by asking the venue. Concurrent intents share one sync (group commit, event_log.ts); an order
 // sent at once (nothing queued before it) logs `submitted` right after its intent, so ONE sync makes
