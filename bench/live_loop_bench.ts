@@ -3,10 +3,12 @@
 // (a) durable intents/s through the OMS journal (OmsJournal.intent on the hash-chained EventLog: every
 //     intent fdatasync'ed before it resolves), one at a time and with concurrent submitters (group
 //     commit), beside a bare write+fdatasync loop of lines of the same size in the same folder;
-// (b) per order, LiveLoop.submitOrder to the ack (risk, durable intent, worker, `submitted` durable,
-//     connector place, `accepted` durable) beside a bare connector place plus ONE durable write,
+// (b) per order, LiveLoop.submitOrder to the ack (risk; the intent and `submitted` durable by one sync
+//     when the worker is free; connector place; `accepted` applied once written, records.ts) beside a
+//     bare connector place plus ONE durable write,
 //     interleaved against the venue simulator's private API on loopback (testing/trading_sim.ts).
-// (c) durable intents/s through LiveLoop.submitOrder with concurrent callers (its admission is serial).
+// (c) durable intents/s through LiveLoop.submitOrder with concurrent callers (the risk check is serial,
+//     the durable wait is shared: group commit).
 // Nothing fills and nothing is refused: the sim is never ticked (no prints), the limit price (1,000 USDT)
 // is far under its market, the paper balance covers every order, the risk limits are far above what the
 // run asks and the venue enforces no rate limits. The loop's log lines are formatted (JSON.stringify)
@@ -246,9 +248,9 @@ for (let i = 0; i < N; i++) {
 await loop.idle();
 const loopSyncs = (loop.snapshot().store.fsync.count - fsyncsBefore) / N;
 
-// Durable intents through the loop itself, CONC callers at once: submitOrder admits one order at a
-// time (risk check and durable intent under one lock, so two submits cannot both pass a limit), so
-// this is the loop's own ceiling, whatever group commit the log offers. The worker sends meanwhile.
+// Durable intents through the loop itself, CONC callers at once: submitOrder checks risk one order at a
+// time (against the book plus admitted intents, so two submits cannot both pass a limit) and waits for
+// the durable intent outside its lock, so concurrent intents share fsyncs. The worker sends meanwhile.
 const LOOP_INTENTS = Math.min(INTENTS, 1000);
 let nextLoop = 0;
 const loopCaller = async () => {

@@ -58,7 +58,8 @@ export interface LoopRig {
   /** Every log line of every loop made here: {level, msg, ...fields}. */
   readonly lines: Row[];
   /** A new loop on the rig's state dir (a restart is a new one). */
-  make(more?: Partial<LiveConfig>): LiveLoop;
+  /** `venueAheadMs`: the loop's clock (the venue's, as in production) runs that far ahead of the connector's. */
+  make(more?: Partial<LiveConfig>, venueAheadMs?: number): LiveLoop;
   /** Moves the sim's clock (delivering due prints) and the timers on by `ms`, then lets `loop` settle. */
   step(loop: LiveLoop, ms: number): Promise<void>;
   /** Waits for `cond`, firing zero-delay timers (the stream's reconnect) on each look. */
@@ -79,10 +80,10 @@ export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {})
     s,
     dir,
     lines,
-    make: (more = {}) => {
+    make: (more = {}, venueAheadMs = 0) => {
       const loop = new LiveLoop(liveConfig(dir, more), {
         venue: s.spot,
-        now: () => s.t.sim.clock.nowMs(),
+        now: () => s.t.sim.clock.nowMs() + venueAheadMs,
         // Liveness ages on the same manual wall: the test moves both.
         localMs: () => s.t.sim.clock.nowMs(),
         timers: s.timers as unknown as Timers,

@@ -1,11 +1,12 @@
 // What every part of the loop shares: config, venue, clock and timers, the journal (the only way the
 // book changes), the kill switch, marks and the counters. `apply` is the one path an order event takes:
-// logged durably, applied, counted, logged as a line; a refused transition is counted and logged, never
-// thrown, and a fill is registered once (the book dedupes by trade id).
+// logged (durable first, or once written where records.ts allows), applied, counted, logged as a line;
+// a refused transition is counted and logged, never thrown; a fill is registered once (by trade id).
 import type { Timers } from "../async/sleep.ts";
 import type { OmsJournal } from "../oms/journal.ts";
 import { type KillSwitch, loadKillSwitch } from "../oms/kill_switch.ts";
-import { isClosed, type OrderEvent } from "../oms/order.ts";
+import type { ApplyResult } from "../oms/book.ts";
+import { isClosed, type Order, type OrderEvent } from "../oms/order.ts";
 import type { EquityTrack } from "../oms/risk.ts";
 import type { ExecutionVenue } from "../trading/venue.ts";
 import type { LiveConfig } from "./config.ts";
@@ -142,10 +143,21 @@ export class LoopCore {
     }
   }
 
-  /** Logs one order event durably, applies it, counts it. Returns whether the book changed. */
+  /** Logs one order event (durable per records.ts), applies it, counts it. Returns whether the book changed. */
   async apply(id: string, event: OrderEvent, via: string): Promise<boolean> {
     const before = this.j.book.order(id);
     const { result } = await this.j.event(id, event);
+    return this.applied(id, event, via, before, result);
+  }
+
+  /** What apply does once the journal applied `event` (`before`: the order until then): counts it. */
+  async applied(
+    id: string,
+    event: OrderEvent,
+    via: string,
+    before: Order | undefined,
+    result: ApplyResult,
+  ): Promise<boolean> {
     if (!result.ok) {
       this.counters.refusedTransitions++;
       this.counters.emit("warn", EV.refused, {

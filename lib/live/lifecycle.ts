@@ -112,6 +112,9 @@ export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
 /** The book as of its last applied record, so the next boot replays only what follows. */
 export async function saveBookSnapshot(core: LoopCore): Promise<void> {
   if (!core.journal || core.j.log.failed || core.run === null) return;
+  // The book may hold records applied once written (records.ts): a snapshot only of durable ones.
+  while (core.j.applied.seq > core.j.log.durableSeq && !core.j.log.failed) await core.j.log.settled();
+  if (core.j.log.failed) return;
   const { seq, hash } = core.j.applied;
   await saveSnapshot(core.cfg.stateDir, {
     run: core.run,

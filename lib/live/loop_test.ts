@@ -158,6 +158,29 @@ Deno.test("ambiguous place, nothing placed (ack5xxUnplacedRate): not found, the 
   });
 });
 
+Deno.test("429 storm with the venue's clock an hour ahead of ours: the wait is Retry-After's, on the connector's clock", async () => {
+  await withRig(async (r) => {
+    const ahead = 3_600_000;
+    const loop = r.make({}, ahead);
+    assert.equal((await loop.start()).status, "ready");
+    await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() + ahead });
+    await r.pump("stream up", () => loop.snapshot().stream.state === "up");
+    r.s.setTrading({ storm429: { calls: 1, retryAfterS: 30 } });
+    assert.deepEqual(await loop.submitOrder(VENUE, buy(50_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+    await r.pump("the 429", () => r.named("live_loop.submit_retry").length === 1);
+    // Before the fix the connector's local retry time minus the venue's now was negative: resent at once.
+    assert.deepEqual(r.named("live_loop.submit_retry").map((l) => l.waitMs), [30_000]);
+    r.s.tick(29_999);
+    r.s.timers.advance(29_999);
+    assert.deepEqual(ordersTruth(r.s), [], "still waiting out Retry-After");
+    r.s.tick(1);
+    r.s.timers.advance(1);
+    await loop.idle();
+    await r.pump("the ack", () => order(loop, "t1-1")?.state === "ACCEPTED");
+    assert.deepEqual(truthOf(r, "t1-1"), ["NEW NEW"]);
+  });
+});
+
 Deno.test("429 storm: rejected rate_limited, the same client id sent again after Retry-After, placed once", async () => {
   await withRig(async (r) => {
     const loop = await started(r);

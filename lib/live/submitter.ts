@@ -1,32 +1,25 @@
-// New orders and cancels. submit(): the risk check and the durable intent, one order at a time (two
-// concurrent submits must not both pass the limits), then the queue. The worker sends one order at a
-// time by the send protocol (records.ts): the kill switch checked at the venue boundary, `submitted`
-// durable, then the request. It retries only what provably never reached the venue (a 429 or a local
-// hold, same client id after the wait); an ambiguous answer leaves the order SUBMITTED for the
-// in-flight checker; a duplicate-id refusal proves the order exists, so that one waits for it too.
+// New orders and cancels. submit(): the risk check, one order at a time, against the book PLUS the
+// orders admitted whose intents are not durable yet (so two concurrent submits cannot both pass a
+// limit); the lock is released once the intent is appended, so concurrent intents share an fsync
+// (group commit); then the queue. The worker sends one order at a time by the send protocol
+// (records.ts): `submitted` durable (with the intent's own sync when the order goes at once), the kill
+// switch checked at the venue boundary, then the request. It retries only what provably never reached
+// the venue (a 429 or a local hold, same client id after the wait); an ambiguous answer leaves the
+// order SUBMITTED for the in-flight checker; a duplicate-id refusal proves the order exists, too.
 import { sleep } from "../async/sleep.ts";
 import { mayPass } from "../oms/kill_switch.ts";
-import { isClosed, type Order } from "../oms/order.ts";
+import type { Order } from "../oms/order.ts";
+import type { OmsJournal } from "../oms/journal.ts";
 import type { NewOrder } from "../oms/records.ts";
-import { checkOrder, isReducing, type OrderAsk, rateWindow } from "../oms/risk.ts";
+import { isReducing, rateWindow } from "../oms/risk.ts";
 import { requestOf, statusEvent } from "../oms/venue_map.ts";
-import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
+import { exposure, newOrderOf, type OrderSpec, riskVerdict } from "./admission.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { haltSwitch } from "./kill.ts";
 import { fetchFills } from "./reconciler.ts";
 
-/** What a caller asks for; amounts in atoms of 1e-8. */
-export interface OrderSpec {
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: OrderType;
-  readonly timeInForce?: TimeInForce;
-  readonly quantity: number;
-  readonly price: number | null;
-  readonly reduceOnly?: boolean;
-  readonly strategy?: string;
-}
+export type { OrderSpec };
 
 export type SubmitResult =
   | { readonly ok: true; readonly clientOrderId: string }
@@ -38,6 +31,9 @@ export class Submitter {
   #sendTimes: number[] = [];
   #working: Promise<void> | null = null;
   #stop = new AbortController();
+  /** Admitted orders whose intents are appended but not yet in the book: risk counts them. */
+  readonly #admitted = new Map<string, NewOrder>();
+  readonly #durables = new Set<Promise<unknown>>();
 
   constructor(private readonly core: LoopCore) {}
 
@@ -45,11 +41,11 @@ export class Submitter {
     return this.#queue.length;
   }
 
-  /** Risk check and durable intent (serialized), then queued for the worker. */
+  /** Risk check and intent append (serialized), then the durable wait (shared), then the queue. */
   submit(spec: OrderSpec, correlationId: string): Promise<SubmitResult> {
-    const run = this.#lock.then(() => this.#admit(spec, correlationId));
-    this.#lock = run.catch(() => {});
-    return run;
+    const admit = this.#lock.then(() => this.#admit(spec, correlationId));
+    this.#lock = admit.catch(() => {});
+    return admit.then((a) => "durable" in a ? a.durable : a);
   }
 
   /** Queues a never-sent order again (same client id) and wakes the worker. */
@@ -67,8 +63,16 @@ export class Submitter {
 
   /** Starts the worker unless it runs, or the loop may not send now (it is kicked again after). */
   kick(): void {
-    if (this.#working || this.core.reconciling || this.core.blocked || this.#stop.signal.aborted) return;
-    this.#working = this.#work().catch((err) => {
+    if (!this.#working && this.#maySend()) this.#run(() => this.#work());
+  }
+
+  #maySend(): boolean {
+    return !this.core.reconciling && !this.core.blocked && !this.#stop.signal.aborted;
+  }
+
+  /** Runs `job` as the worker, then the queue. */
+  #run(job: () => Promise<void>): void {
+    this.#working = job().then(() => this.#work()).catch((err) => {
       // The event log failed or closed under the worker: the loop halts (blockedReason says why).
       this.core.counters.emit("error", "live_loop.worker_failed", { error: String(err) });
     }).finally(() => {
@@ -80,6 +84,7 @@ export class Submitter {
   /** Resolves when the queue is empty and nothing is being sent (or the worker is paused). */
   async idle(): Promise<void> {
     await this.#lock;
+    await Promise.allSettled([...this.#durables]);
     while (this.#working) await this.#working;
   }
 
@@ -88,20 +93,15 @@ export class Submitter {
     this.#stop.abort();
   }
 
-  /** Working orders (queued ones too) of a symbol, as risk counts them. */
   #exposure(symbol: string) {
-    let buy = 0, sell = 0, open = 0;
-    for (const o of this.core.j.book.orders()) {
-      if (isClosed(o.state)) continue;
-      open++;
-      if (o.symbol !== symbol) continue;
-      if (o.side === "BUY") buy += o.quantity - o.filledQty;
-      else sell += o.quantity - o.filledQty;
-    }
-    return { buy, sell, open };
+    return exposure(this.core.j.book, this.#admitted, symbol);
   }
 
-  async #admit(spec: OrderSpec, correlationId: string): Promise<SubmitResult> {
+  /** Under the lock: the risk check and the intent's append; `durable` settles outside the lock. */
+  async #admit(
+    spec: OrderSpec,
+    correlationId: string,
+  ): Promise<SubmitResult | { readonly durable: Promise<SubmitResult> }> {
     const core = this.core;
     const deny = (reason: string, detail: string): SubmitResult => {
       core.counters.denial(reason);
@@ -112,28 +112,8 @@ export class Submitter {
     if (blocked || !core.journal) return deny("NOT_TRADING", blocked ?? "the loop has not started");
     if (this.#stop.signal.aborted) return deny("NOT_TRADING", "the loop is shutting down");
     const now = core.now();
-    const ask: OrderAsk = {
-      symbol: spec.symbol,
-      side: spec.side,
-      type: spec.type,
-      quantity: spec.quantity,
-      price: spec.price,
-      reduceOnly: spec.reduceOnly ?? false,
-    };
-    const ex = this.#exposure(spec.symbol);
     this.#sendTimes = rateWindow(this.#sendTimes, now);
-    const v = checkOrder(core.cfg.risk, {
-      nowMs: now,
-      killSwitch: core.ks,
-      position: core.j.book.position(spec.symbol),
-      workingBuy: ex.buy,
-      workingSell: ex.sell,
-      openOrders: ex.open,
-      ordersLastSecond: this.#sendTimes.length,
-      lastClose: core.lastClose.get(spec.symbol) ?? null,
-      equity: core.equity ?? { equity: 0, peak: 0, dayStart: 0, day: "" },
-      reconciling: core.reconciling,
-    }, ask);
+    const v = riskVerdict(core, spec, this.#exposure(spec.symbol), this.#sendTimes.length);
     if (!v.ok) {
       // Daily loss and drawdown are a latch: the denial also engages the kill switch.
       if (v.trip && core.ks.state === "ACTIVE") {
@@ -142,30 +122,41 @@ export class Submitter {
       return deny(v.reason, v.detail);
     }
     const { id, counter } = core.j.nextClientOrderId();
-    const order: NewOrder = {
-      clientOrderId: id,
-      symbol: spec.symbol,
-      side: spec.side,
-      type: spec.type,
-      timeInForce: spec.type === "LIMIT" ? (spec.timeInForce ?? "GTC") : null,
-      quantity: spec.quantity,
-      price: spec.type === "MARKET" ? null : spec.price,
-      reduceOnly: spec.reduceOnly ?? false,
-      strategy: spec.strategy ?? core.cfg.tag,
-      correlationId,
-    };
-    const r = await core.j.intent(order, counter);
-    if ("refused" in r) return deny("INVALID_ORDER", r.refused);
-    core.fx.crashAt?.("after_intent");
+    const order = newOrderOf(spec, id, correlationId, core.cfg.tag);
+    // Reserved before the lock is released: the next submit's check counts this order and this send.
+    this.#admitted.set(id, order);
     this.#sendTimes.push(now);
-    this.enqueue(id);
-    return { ok: true, clientOrderId: id };
+    // Nothing queued and the worker free: this order goes next, so its `submitted` shares the intent's
+    // sync (one fsync before the request leaves, not two); the worker is held for it meanwhile.
+    const direct = !this.#working && this.#queue.length === 0 && this.#maySend() && this.#gate(order).ok;
+    const made = core.j.intent(order, counter, { submitted: direct });
+    if (direct) this.#run(() => this.#sendLogged(id, made));
+    const durable = made.then((r): SubmitResult => {
+      if ("refused" in r) {
+        this.#unreserve(now);
+        return deny("INVALID_ORDER", r.refused);
+      }
+      if (!direct) this.enqueue(id);
+      return { ok: true, clientOrderId: id };
+    }, (err) => {
+      this.#unreserve(now); // the log failed: the loop halts (blockedReason), nothing was sent
+      throw err;
+    }).finally(() => {
+      this.#admitted.delete(id);
+      this.#durables.delete(durable);
+    });
+    this.#durables.add(durable);
+    return { durable };
+  }
+
+  /** Gives back the rate-window slot of an order whose intent was not logged. */
+  #unreserve(at: number): void {
+    const i = this.#sendTimes.lastIndexOf(at);
+    if (i >= 0) this.#sendTimes.splice(i, 1);
   }
 
   async #work(): Promise<void> {
-    while (
-      this.#queue.length > 0 && !this.core.reconciling && !this.core.blocked && !this.#stop.signal.aborted
-    ) {
+    while (this.#queue.length > 0 && this.#maySend()) {
       const id = this.#queue.shift()!;
       const o = this.core.j.book.order(id);
       if (o && o.state === "INITIALIZED" && o.origin === "local") await this.#send(o);
@@ -173,25 +164,39 @@ export class Submitter {
   }
 
   /** The kill switch at the venue boundary: a new order passes only when ACTIVE or when it reduces. */
-  #gate(o: Order) {
-    const same = this.#exposure(o.symbol);
+  #gate(o: NewOrder & { readonly filledQty?: number }) {
+    const same = this.#exposure(o.symbol), left = o.quantity - (o.filledQty ?? 0);
     const reducing = isReducing(
       o,
       this.core.j.book.position(o.symbol),
-      o.side === "BUY" ? same.buy - (o.quantity - o.filledQty) : same.sell - (o.quantity - o.filledQty),
+      (o.side === "BUY" ? same.buy : same.sell) - left,
     );
     return mayPass(this.core.ks, { kind: "place", reducing });
   }
 
-  async #send(o: Order): Promise<void> {
+  /** A direct order (its `submitted` logged with its intent): the gate again, then the request. */
+  async #sendLogged(id: string, made: ReturnType<OmsJournal["intent"]>): Promise<void> {
+    const r = await made.catch(() => null); // a failed log: the admission reports it, nothing is sent
+    if (!r || "refused" in r || !r.submitted) return;
+    await this.core.applied(id, { kind: "submitted" }, "worker", undefined, r.submitted.result);
+    this.core.fx.crashAt?.("after_intent");
+    await this.#send(this.core.j.book.order(id)!, true);
+  }
+
+  async #send(o: Order, logged = false): Promise<void> {
     const core = this.core, id = o.clientOrderId;
     const gate = this.#gate(o);
     if (!gate.ok) {
       core.counters.denial(gate.reason);
-      await core.apply(id, { kind: "denied", reason: `${gate.reason}: ${gate.detail}` }, "worker");
+      const why = `${gate.reason}: ${gate.detail}`;
+      // Halted since admission: the order never leaves; its `submitted` is already on record.
+      if (logged) {
+        await core.apply(id, { kind: "rejected", reason: `never placed, not sent: ${why}` }, "worker");
+      } else await core.apply(id, { kind: "denied", reason: why }, "worker");
       return;
     }
-    await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
+    if (!logged) core.fx.crashAt?.("after_intent");
+    if (!logged) await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
     core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
     for (let attempt = 1;; attempt++) {
       const out = await core.venue.place(requestOf(o));
@@ -214,7 +219,8 @@ export class Submitter {
       if (out.reason === "rate_limited" && out.retryAtMs !== undefined) {
         // Refused before the engine (429) or never sent (local hold): the same id goes again after the wait.
         core.resending.add(id);
-        const waitMs = Math.max(0, out.retryAtMs - core.now());
+        // A wait, not a time: the connector's retry time is on its local clock, core.now() the venue's.
+        const waitMs = out.retryInMs ?? Math.max(0, out.retryAtMs - core.now());
         core.counters.emit("warn", EV.submitRetry, { clientOrderId: id, attempt, waitMs, code: out.code });
         await sleep(waitMs, this.#stop.signal, core.fx.timers);
         // Settled meanwhile (nothing should, it is marked resending): never send it again.

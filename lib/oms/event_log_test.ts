@@ -85,3 +85,41 @@ Deno.test("on disk: create refuses an existing run file; what was appended reads
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("durable: false resolves once written, never before an earlier record, and rides on the next sync", async () => {
+  const f = new GatedFile({ hold: true });
+  const syncs: number[] = [];
+  const log = new EventLog("mem", f, { ...opts, onSync: (_ms, n) => void syncs.push(n) });
+  const order: string[] = [];
+  const track = (p: Promise<{ seq: number }>, name: string) =>
+    p.then((r) => void order.push(`${name}${r.seq}`));
+  // Alone in its group: written and resolved, no sync of its own.
+  await track(log.append("ack", 1, null, { durable: false }), "ack");
+  assert.deepEqual([order, log.durableSeq, f.writes.length, f.syncs], [["ack1"], 0, 1, 0]);
+  // Behind a durable record: waits for that record's sync, then resolves in seq order.
+  const intent = track(log.append("intent", 2), "intent");
+  const dup = track(log.append("dup", 3, null, { durable: false }), "dup");
+  await waitFor("the intent's sync", () => f.waiting > 0, { everyMs: 1 });
+  assert.deepEqual([order, log.durableSeq], [["ack1"], 0]);
+  f.release();
+  await Promise.all([intent, dup]);
+  assert.deepEqual([order, log.durableSeq, f.synced, syncs], [["ack1", "intent2", "dup3"], 3, 1, [3]]);
+  // settled() makes a trailing early record durable by a sync of its own.
+  await log.append("ack", 4, null, { durable: false });
+  const settled = log.settled();
+  await waitFor("settled's sync", () => f.waiting > 0, { everyMs: 1 });
+  f.release();
+  await settled;
+  assert.deepEqual([log.durableSeq, f.synced, syncs], [4, 2, [3, 1]]);
+});
+
+Deno.test("durable: false records resolved before a failed sync stay resolved; the rest reject", async () => {
+  const f = new GatedFile();
+  f.failNext = new Error("EIO");
+  const log = new EventLog("mem", f, opts);
+  const early = log.append("ack", 1, null, { durable: false });
+  const late = log.append("fill", 2);
+  assert.equal((await early).seq, 1);
+  await assert.rejects(late, /EIO/);
+  assert.equal(log.failed?.message, "EIO");
+});

@@ -7,7 +7,14 @@ import { clientIdProblem, counterOf, nextClientOrderId } from "./client_id.ts";
 import type { EventLog } from "./event_log.ts";
 import type { LogRecord } from "./log_record.ts";
 import type { OrderEvent } from "./order.ts";
-import { type AdoptData, type IntentData, type NewOrder, type OrderEventData, REC } from "./records.ts";
+import {
+  type AdoptData,
+  appliesOnceWritten,
+  type IntentData,
+  type NewOrder,
+  type OrderEventData,
+  REC,
+} from "./records.ts";
 
 export interface Recorded {
   readonly record: LogRecord;
@@ -55,14 +62,26 @@ export class OmsJournal {
   /**
    * Logs a new local order's intent (durable) and applies it; refused before logging when its id is
    * malformed or already used. `counter` is the one nextClientOrderId gave (0 for an id from elsewhere).
+   * `submitted`: its `submitted` event follows at once, made durable by the same sync (records.ts).
    */
-  async intent(order: NewOrder, counter: number): Promise<Recorded | { readonly refused: string }> {
+  async intent(
+    order: NewOrder,
+    counter: number,
+    opts: { readonly submitted?: boolean } = {},
+  ): Promise<(Recorded & { readonly submitted: Recorded | null }) | { readonly refused: string }> {
     const problem = this.idProblem(order.clientOrderId);
     if (problem) return { refused: problem };
     this.#inFlight.add(order.clientOrderId);
     try {
       const data: IntentData = { order, counter };
-      return await this.record(REC.intent, data, order.correlationId);
+      const made = this.record(REC.intent, data, order.correlationId);
+      // The order about to be sent: its `submitted` in the same group, durable by the same sync.
+      const sent: OrderEventData = { clientOrderId: order.clientOrderId, event: { kind: "submitted" } };
+      const [r, submitted] = await Promise.all([
+        made,
+        opts.submitted ? this.record(REC.event, sent, order.correlationId) : null,
+      ]);
+      return { ...r, submitted };
     } finally {
       this.#inFlight.delete(order.clientOrderId);
     }
@@ -75,18 +94,28 @@ export class OmsJournal {
     return this.record(REC.adopted, data, order.correlationId);
   }
 
-  /** Logs something that happened to a known order, under the order's correlation id. */
+  /**
+   * Logs something that happened to a known order, under the order's correlation id: applied once
+   * durable, or once written when the send protocol (records.ts) lets this event skip the wait.
+   */
   event(clientOrderId: string, event: OrderEvent): Promise<Recorded> {
     const data: OrderEventData = { clientOrderId, event };
-    return this.record(REC.event, data, this.book.order(clientOrderId)?.correlationId ?? null);
+    const o = this.book.order(clientOrderId);
+    const durable = !o || !appliesOnceWritten(o, event);
+    return this.record(REC.event, data, o?.correlationId ?? null, { durable });
   }
 
   /**
    * Appends any record and, once durable, applies it. The apply runs in the append's own reaction,
    * and the log resolves appends in seq order, so the book sees records in log order.
    */
-  record(type: string, data: unknown, corr: string | null): Promise<Recorded> {
-    return this.log.append(type, data, corr).then((record) => {
+  record(
+    type: string,
+    data: unknown,
+    corr: string | null,
+    opts: { readonly durable?: boolean } = {},
+  ): Promise<Recorded> {
+    return this.log.append(type, data, corr, opts).then((record) => {
       if (record.seq !== this.#applied + 1) {
         throw new Error(`journal applied seq ${this.#applied}, then got ${record.seq}: out of log order`);
       }

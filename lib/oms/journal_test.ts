@@ -5,6 +5,7 @@ import { waitFor } from "../async/poll.ts";
 import { OmsBook } from "./book.ts";
 import { EventLog } from "./event_log.ts";
 import { OmsJournal } from "./journal.ts";
+import { appliesOnceWritten } from "./records.ts";
 import { readLog } from "./log_record.ts";
 
 const opts = { now: () => 42 };
@@ -76,4 +77,72 @@ Deno.test("a failed log: the intent rejects and the book is unchanged", async ()
   await assert.rejects(j.intent(newOrder("rs01-1", { quantity: U }), 1), /EIO/);
   assert.equal(j.book.has("rs01-1"), false);
   assert.equal(j.idProblem("rs01-1"), null, "the id was never used");
+});
+
+Deno.test("the send protocol's rule: an ack or a duplicate applies once written; intent, submitted, fills, ends wait for the sync", () => {
+  const b = new OmsBook();
+  b.apply(intent("rs01-1", 1));
+  const base = { ...b.order("rs01-1")!, state: "ACCEPTED" as const, venueOrderId: 7 };
+  const fill = {
+    tradeId: 5,
+    qty: 1,
+    price: 1,
+    quote: 1,
+    commission: 0,
+    commissionAsset: null,
+    timeMs: 0,
+    isMaker: true,
+  };
+  assert.equal(
+    appliesOnceWritten({ ...base, state: "SUBMITTED", venueOrderId: null }, {
+      kind: "accepted",
+      venueOrderId: 7,
+    }),
+    true,
+  );
+  assert.equal(appliesOnceWritten(base, { kind: "accepted", venueOrderId: 7 }), true);
+  assert.equal(appliesOnceWritten(base, { kind: "fill", fill }), false);
+  assert.equal(appliesOnceWritten({ ...base, tradeIds: [5], filledQty: 1 }, { kind: "fill", fill }), true);
+  assert.equal(appliesOnceWritten(base, { kind: "canceled" }), false);
+  assert.equal(appliesOnceWritten({ ...base, state: "CANCELED" }, { kind: "canceled" }), true);
+  assert.equal(
+    appliesOnceWritten({ ...base, state: "INITIALIZED", venueOrderId: null }, { kind: "submitted" }),
+    false,
+  );
+});
+
+Deno.test("the journal applies the venue's ack once written (no sync of its own), a fill only once durable", async () => {
+  const { j, file } = journal(new OmsBook(), true);
+  const made = j.intent(newOrder("rs01-1"), 1);
+  await waitFor("the intent's sync", () => file.waiting > 0, { everyMs: 1 });
+  file.release();
+  await made;
+  const sub = j.event("rs01-1", { kind: "submitted" });
+  await waitFor("the submitted's sync", () => file.waiting > 0, { everyMs: 1 });
+  file.release();
+  await sub;
+  const ack = await j.event("rs01-1", { kind: "accepted", venueOrderId: 7 });
+  assert.deepEqual([ack.result.ok, j.book.order("rs01-1")?.state, j.log.durableSeq, file.syncs], [
+    true,
+    "ACCEPTED",
+    2,
+    2,
+  ]);
+  const fill = {
+    tradeId: 5,
+    qty: 1,
+    price: 1,
+    quote: 1,
+    commission: 0,
+    commissionAsset: null,
+    timeMs: 0,
+    isMaker: true,
+  };
+  let filled = false;
+  const f = j.event("rs01-1", { kind: "fill", fill }).then(() => filled = true);
+  await waitFor("the fill's sync", () => file.waiting > 0, { everyMs: 1 });
+  assert.deepEqual([filled, j.book.order("rs01-1")?.filledQty], [false, 0]);
+  file.release();
+  await f;
+  assert.deepEqual([j.book.order("rs01-1")?.filledQty, j.log.durableSeq, file.syncs], [1, 4, 3]);
 });

@@ -6,8 +6,21 @@
 // (3) `order_event` submitted, durable, THEN the request leaves the process; (4) the outcome as
 // events: confirmed -> accepted (and fills), rejected -> rejected, ambiguous -> nothing: it stays
 // SUBMITTED until a query or reconciliation settles it (never re-sent with a new id).
+//
+// What must be durable before it is acted on: the intent and `submitted` (both before the request
+// leaves: without the intent the order is unknown, without `submitted` a boot would send it again);
+// fills and order ends (risk, equity, the kill switch and the hooks act on them); cancel requests. A
+// record of the venue's ack, or one the book takes as a duplicate, is applied once WRITTEN (the next
+// sync covers it, nothing waits for one; the log still resolves records in seq order, so it is never
+// applied before an earlier record is durable): nothing leaves the process on it; a crash that loses it
+// leaves the order SUBMITTED (or as it was), which the in-flight check and warm-start reconciliation
+// settle by asking the venue. Concurrent intents share one sync (group commit, event_log.ts); an order
+// sent at once (nothing queued before it) logs `submitted` right after its intent, so ONE sync makes
+// both durable before the request leaves. A crash before that sync leaves neither (never admitted,
+// never sent); after it, the order is SUBMITTED: maybe sent, so never re-queued, only queried. The
+// kill switch is checked again after the sync; halted by then, the order is `rejected`, never sent.
 import type { OrderType, Side, TimeInForce } from "../trading/venue.ts";
-import type { OrderEvent } from "./order.ts";
+import { type Order, type OrderEvent, transition } from "./order.ts";
 
 export const REC = {
   /** data: RunStartData */
@@ -54,4 +67,11 @@ export interface AdoptData {
 export interface OrderEventData {
   readonly clientOrderId: string;
   readonly event: OrderEvent;
+}
+
+/** The protocol's rule above: `event` for `order` may be applied once written, before its sync. */
+export function appliesOnceWritten(order: Order, event: OrderEvent): boolean {
+  if (event.kind === "accepted") return true;
+  const t = transition(order, event);
+  return t.ok && t.duplicate;
 }

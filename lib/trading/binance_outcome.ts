@@ -111,6 +111,7 @@ export function classifyError<T>(
       msg: err?.msg ?? `HTTP ${status}`,
       httpStatus: status,
       retryAtMs: nowMs + waitMs,
+      retryInMs: waitMs,
     };
   }
   if (err) {

@@ -93,6 +93,7 @@ Deno.test("429 and 418 are rate-limit rejections dated by Retry-After", () => {
     msg,
     httpStatus: 429,
     retryAtMs: 8000,
+    retryInMs: 7000,
   });
   const ban = classify({ status: 418, text: "", retryAfterSec: 120 }, asIs, 0);
   assert.deepEqual(ban, {
@@ -102,6 +103,7 @@ Deno.test("429 and 418 are rate-limit rejections dated by Retry-After", () => {
     msg: "HTTP 418",
     httpStatus: 418,
     retryAtMs: 120_000,
+    retryInMs: 120_000,
   });
 });
 

@@ -92,7 +92,7 @@ export class BinanceRest {
     opts: CallOptions,
   ): Promise<Outcome<T>> {
     const held = (): Outcome<T> | null => {
-      const hold = this.limits.holdUntil(this.fx.now(), opts.isOrder ?? false);
+      const at = this.fx.now(), hold = this.limits.holdUntil(at, opts.isOrder ?? false);
       if (hold === null) return null;
       const msg = `held back until ${new Date(hold).toISOString()} (Retry-After or a full rate-limit window)`;
       return {
@@ -102,6 +102,7 @@ export class BinanceRest {
         msg,
         httpStatus: null,
         retryAtMs: hold,
+        retryInMs: Math.max(0, hold - at),
         local: true,
       };
     };
@@ -150,7 +151,8 @@ export class BinanceRest {
       if (out.kind === "rejected" && out.code === -1021) this.clock.invalidate();
       // The retry time is the book's own hold, so the answer and the next request never disagree.
       if (limited && out.kind === "rejected") {
-        return { ...out, retryAtMs: this.limits.holdUntil(now, opts.isOrder ?? false) ?? now };
+        const at = this.limits.holdUntil(now, opts.isOrder ?? false) ?? now;
+        return { ...out, retryAtMs: at, retryInMs: Math.max(0, at - now) };
       }
       return out;
     } catch (e) {

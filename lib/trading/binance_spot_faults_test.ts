@@ -75,6 +75,7 @@ Deno.test("429 with Retry-After: rejected with the retry time, and nothing goes 
         "Please use WebSocket Streams for live updates to avoid polling the API.",
       httpStatus: 429,
       retryAtMs: 0,
+      retryInMs: 30_000,
     });
     const before = sent.length;
     const held = await h.spot.queryByClientId("BTCUSDT", "r-1");

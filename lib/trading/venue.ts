@@ -99,6 +99,8 @@ export type Outcome<T> =
     readonly httpStatus: number | null;
     /** Rate limits: the earliest time (ms, local clock) a retry may go out. */
     readonly retryAtMs?: number;
+    /** The same as a wait from when the outcome was made (for callers on another clock). */
+    readonly retryInMs?: number;
     /**
      * True when the connector refused it itself (a client id it will not send, a failed exchange
      * filter, a Retry-After or full rate-limit window still running): nothing was sent, so this is
