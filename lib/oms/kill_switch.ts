@@ -4,6 +4,9 @@
 // loads as HALTED (fail safe), never as ACTIVE. While HALTED only cancels and reduce-only orders pass.
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
+import { listRuns, runPath } from "./boot.ts";
+import { readLog } from "./log_record.ts";
+import { REC } from "./records.ts";
 
 export const KILL_SWITCH_FILE = "kill_switch.json";
 const KEEP_EVENTS = 20;
@@ -82,7 +85,25 @@ export async function saveKillSwitch(dir: string, ks: KillSwitch): Promise<void>
 }
 
 /**
- * The persisted switch; none yet: ACTIVE. Unreadable: HALTED at `nowMs` with the problem as reason
+ * The switch as of the event log's last kill_switch record (the loop records every change after
+ * saving the file), newest run first; null when no run recorded one.
+ */
+async function switchFromLog(dir: string): Promise<KillSwitch | null> {
+  const runs = await listRuns(dir);
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const recs = readLog(await Deno.readFile(runPath(dir, runs[i]))).records;
+    for (let j = recs.length - 1; j >= 0; j--) {
+      if (recs[j].type !== REC.killSwitch) continue;
+      const r = parseKillSwitch(JSON.stringify(recs[j].data));
+      if (typeof r !== "string") return r;
+    }
+  }
+  return null;
+}
+
+/**
+ * The persisted switch; no file: the event log's last kill-switch record (a deleted file must not
+ * un-halt the loop), none either (a fresh dir, or never changed): ACTIVE. Unreadable: HALTED at `nowMs` with the problem as reason
  * (an operator resets it after a look), and `problem` says what was wrong.
  */
 export async function loadKillSwitch(
@@ -93,8 +114,10 @@ export async function loadKillSwitch(
   try {
     text = await Deno.readTextFile(join(dir, KILL_SWITCH_FILE));
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { ks: ACTIVE_SWITCH, problem: null };
-    throw err;
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    const logged = await switchFromLog(dir);
+    if (logged === null) return { ks: ACTIVE_SWITCH, problem: null };
+    return { ks: logged, problem: `${KILL_SWITCH_FILE} missing: ${logged.state} from the event log` };
   }
   const r = parseKillSwitch(text);
   if (typeof r !== "string") return { ks: r, problem: null };
