@@ -128,6 +128,35 @@ Deno.test("cold start: no venue look; the never-sent intent is cleared (DENIED),
   });
 });
 
+Deno.test("cold start after a clean shutdown: an open order filled while the loop was down is queried once, its fill applied once, the position right", async () => {
+  await withRig(async (r) => {
+    const first = r.make();
+    await first.start();
+    await first.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
+    await first.submitOrder(VENUE, buy(60_000), "c-1");
+    await first.idle();
+    await r.pump("t1-1 acked", () => order(first, "t1-1").state === "ACCEPTED");
+    await first.shutdown();
+    r.s.tick(100); // the +65 ms print fills it while no loop runs
+    const loop = r.make();
+    const v = await loop.start({ coldStart: true });
+    assert.deepEqual([v.status, v.startMode], ["ready", "cold"]);
+    const o = order(loop, "t1-1");
+    assert.deepEqual([o.state, o.filledQty, o.tradeIds], ["FILLED", U / 1000, [1]]);
+    assert.deepEqual(loop.snapshot().positions.map((p) => [p.symbol, p.qty]), [[SYMBOL, U / 1000]]);
+    assert.deepEqual(
+      r.named("live_loop.inflight_check").filter((l) => l.phase === "cold_query").map((
+        l,
+      ) => [l.clientOrderId, l.answer]),
+      [["t1-1", "FILLED"]],
+    );
+    await loop.idle();
+    assert.equal(order(loop, "t1-1").tradeIds.length, 1, "applied once");
+    assertOmsEqualsTruth(loop.orders(), r.s);
+    await loop.shutdown();
+  });
+});
+
 Deno.test("two concurrent submits cannot both pass a limit: risk and intent run one order at a time", async () => {
   await withRig(async (r) => {
     const loop = r.make({ risk: riskLimits({ maxOpenOrders: 1 }) });

@@ -100,6 +100,31 @@ export async function checkInflight(core: LoopCore): Promise<void> {
   }
 }
 
+/**
+ * After a cold start: each open order (ACCEPTED, PARTIALLY_FILLED) queried once by client id, so a fill
+ * or an end while the loop was down is learned (the user stream does not replay it): its fills fetched
+ * and applied once (by trade id), then a CANCELED/EXPIRED end. A failed query is logged; the order stays.
+ */
+export async function pollOpenOnce(core: LoopCore): Promise<void> {
+  for (const o of core.j.book.working()) {
+    if (o.state !== "ACCEPTED" && o.state !== "PARTIALLY_FILLED") continue;
+    const id = o.clientOrderId;
+    const q = await core.venue.queryByClientId(o.symbol, id);
+    core.counters.emit(q.kind === "confirmed" ? "info" : "warn", EV.inflight, {
+      clientOrderId: id,
+      phase: "cold_query",
+      state: o.state,
+      answer: q.kind === "confirmed" ? q.value.status : q.kind === "rejected" ? q.reason : q.cause,
+    });
+    if (q.kind !== "confirmed") continue;
+    await fetchFills(core, o, q.value, "cold");
+    const s = statusEvent(q.value);
+    const now = core.j.book.order(id)!;
+    const open = now.state === "ACCEPTED" || now.state === "PARTIALLY_FILLED";
+    if (s && s.kind !== "accepted" && open) await core.apply(id, s, "cold");
+  }
+}
+
 function stuck(core: LoopCore, o: Order, n: number): void {
   core.counters.emit("error", EV.inflight, {
     clientOrderId: o.clientOrderId,

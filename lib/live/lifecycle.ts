@@ -1,17 +1,20 @@
-// The loop's start procedures and the halt action: a cold start (no venue look: never-sent intents are
-// cleared, open orders tracked again), a reconciliation run with its bookkeeping (start or reconnect:
+// The loop's start procedures and the halt action: a cold start (no reconciliation: never-sent intents are
+// cleared, open orders queried once and tracked again), a reconciliation run with its bookkeeping (start or reconnect:
 // trading waits for it, a failure blocks trading with the reason), and flatten-on-halt.
 import { saveSnapshot } from "../oms/snapshot.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
-import { cancelOrder } from "./inflight.ts";
+import { cancelOrder, pollOpenOnce } from "./inflight.ts";
 import { expectedHoldings, holdingsOf, saveBaseline } from "./ledger.ts";
 import type { ReconciliationView } from "./loop_view.ts";
 import { reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
 import { addCounts } from "./view.ts";
 
-/** Cold: never-sent intents are cleared (the log proves they never left); open orders tracked again. */
+/**
+ * Cold: never-sent intents are cleared (the log proves they never left); open orders tracked again,
+ * each queried once for what happened to it while the loop was down.
+ */
 export async function coldStart(core: LoopCore): Promise<void> {
   for (const o of core.j.book.neverSent()) {
     await core.apply(
@@ -23,6 +26,7 @@ export async function coldStart(core: LoopCore): Promise<void> {
   for (const o of core.j.book.working()) {
     core.inflight.set(o.clientOrderId, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
   }
+  await pollOpenOnce(core);
   if (core.baseline === null) {
     const b = await core.venue.balances();
     const h = b.kind === "confirmed" ? holdingsOf(b.value) : `account: ${b.kind}`;
