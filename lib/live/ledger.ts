@@ -44,6 +44,24 @@ export async function saveBaseline(dir: string, h: Holdings, atMs: number): Prom
   });
 }
 
+export const CURSOR_FILE = "trade_cursor.json";
+/** Symbol -> the first trade id reconciliation fetches: every fill before it is in the book (or history). */
+export type TradeCursor = Readonly<Record<string, number>>;
+
+export async function loadCursor(dir: string): Promise<TradeCursor | null> {
+  try {
+    const c = JSON.parse(await Deno.readTextFile(join(dir, CURSOR_FILE)));
+    return c && typeof c === "object" ? c : null;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return null;
+    throw err;
+  }
+}
+
+export async function saveCursor(dir: string, c: TradeCursor): Promise<void> {
+  await writeFileAtomic(join(dir, CURSOR_FILE), JSON.stringify(c) + "\n", { durable: true });
+}
+
 /** The holdings of the traded assets the OMS expects: baseline + fills - fees. */
 export function expectedHoldings(book: OmsBook, baseline: Holdings, symbols: readonly SymbolSpec[]) {
   const out: Record<string, number> = {};

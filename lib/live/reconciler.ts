@@ -4,13 +4,20 @@
 // nobody named matched once the queries gave venue ids, and the OMS's holdings compared with the
 // venue's. Any venue answer it cannot rely on fails it: the caller does not trade on a guess.
 import { sleep } from "../async/sleep.ts";
-import { missedFills, planReconcile, settleMissing } from "../oms/reconcile.ts";
+import { externalOfFills, missedFills, planReconcile, settleMissing } from "../oms/reconcile.ts";
 import type { Order, OrderEvent } from "../oms/order.ts";
 import { orderFillOf } from "../oms/venue_map.ts";
 import type { Fill, Outcome, VenueOrder } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
-import { expectedHoldings, holdingDiffs, holdingsOf, saveBaseline } from "./ledger.ts";
+import {
+  expectedHoldings,
+  holdingDiffs,
+  holdingsOf,
+  loadCursor,
+  saveBaseline,
+  saveCursor,
+} from "./ledger.ts";
 import type { ReconcileOutcome } from "./loop_view.ts";
 
 export interface ReconcileResult {
@@ -59,9 +66,15 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
   };
   try {
     const open: VenueOrder[] = [], fills: Fill[] = [];
+    // Fills from the persisted cursor; the first start of an empty book takes the venue's trades so
+    // far as the account's history (the baseline's balances include them), not the loop's.
+    const cursor: Record<string, number> = { ...await loadCursor(core.cfg.stateDir) };
+    const history = core.baseline === null && [...j.book.orders()].length === 0;
     for (const s of core.cfg.symbols) {
       open.push(...must(await core.venue.openOrders(s.symbol), `openOrders ${s.symbol}`));
-      fills.push(...await allFills(core, s.symbol));
+      const got = await allFills(core, s.symbol, cursor[s.symbol] ?? 0);
+      if (!history) fills.push(...got);
+      cursor[s.symbol] = Math.max(cursor[s.symbol] ?? 0, ...got.map((f) => f.tradeId + 1));
     }
     const venueHoldings = holdingsOf(must(await core.venue.balances(), "account"));
     if (typeof venueHoldings === "string") throw new Failed(`account: ${venueHoldings}`);
@@ -94,7 +107,7 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
       else count("problem", st.detail);
     }
     for (const q of queries) await settle(core, q.id, q.symbol, fills, apply, count, signal);
-    for (const f of unmatched) await matchFill(core, f, apply, count);
+    for (const f of unmatched) await matchFill(core, f, unmatched, apply, count);
     if (counts.problem) {
       throw new Failed(`${counts.problem} problem(s): ${report.find((l) => l.startsWith("problem"))}`);
     }
@@ -106,6 +119,7 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
       const diffs = holdingDiffs(expectedHoldings(j.book, core.baseline, core.cfg.symbols), venueHoldings);
       if (diffs.length > 0) throw new Failed(`balances differ from the OMS: ${diffs.join("; ")}`);
     }
+    await saveCursor(core.cfg.stateDir, cursor); // every fill before it is in the book now
     count("succeeded", "venue and OMS agree");
     return { ok: true, reason: null, counts, report, requeue };
   } catch (err) {
@@ -169,10 +183,21 @@ async function settle(
   }
 }
 
-/** A fill no plan step named: its order's venue id is known now (after the queries), else a problem. */
-async function matchFill(core: LoopCore, f: Fill, apply: Apply, count: Count): Promise<void> {
-  const o = [...core.j.book.orders()].find((x) => x.venueOrderId === f.orderId);
-  if (!o) return count("problem", `fill ${f.tradeId} of venue order ${f.orderId} the OMS does not know`);
+/**
+ * A fill no plan step named: its order's venue id is known now (after the queries); still unknown, the
+ * order is not the loop's (its orders are all queried by now): adopted as EXTERNAL from its fills.
+ */
+async function matchFill(core: LoopCore, f: Fill, all: readonly Fill[], apply: Apply, count: Count) {
+  let o = [...core.j.book.orders()].find((x) => x.venueOrderId === f.orderId);
+  if (!o) {
+    const order = externalOfFills(all.filter((x) => x.orderId === f.orderId));
+    if (typeof order === "string") return count("problem", order);
+    const { result } = await core.j.adopt(order, f.orderId);
+    if (!result.ok) return count("problem", `adopt ${order.clientOrderId}: ${result.reason}`);
+    count("adopted", `${order.clientOrderId} venue order ${f.orderId} (known by its fills) as EXTERNAL`);
+    await apply(order.clientOrderId, { kind: "accepted", venueOrderId: f.orderId }, "applied");
+    o = core.j.book.order(order.clientOrderId)!;
+  }
   if (o.tradeIds.includes(f.tradeId)) return;
   const of = orderFillOf(f);
   if (typeof of === "string") return count("problem", of);
@@ -184,7 +209,9 @@ export async function fetchFills(core: LoopCore, o: Order, v: VenueOrder, via: s
   if (o.venueOrderId === null || v.executedQty === undefined || Number(v.executedQty) === 0) return;
   let fills: Fill[];
   try {
-    fills = await allFills(core, o.symbol, core.fillsFrom.get(o.clientOrderId) ?? 0);
+    const from = core.fillsFrom.get(o.clientOrderId) ??
+      (await loadCursor(core.cfg.stateDir))?.[o.symbol] ?? 0;
+    fills = await allFills(core, o.symbol, from);
   } catch (err) {
     core.counters.emit("warn", EV.inflight, {
       clientOrderId: o.clientOrderId,

@@ -8,7 +8,7 @@ import type { Fill, Outcome, VenueOrder } from "../trading/venue.ts";
 import type { OmsBook } from "./book.ts";
 import { isWorking, type Order, type OrderEvent } from "./order.ts";
 import type { NewOrder } from "./records.ts";
-import { adoptionOf, orderFillOf, statusEvent } from "./venue_map.ts";
+import { adoptionOf, orderFillOf, statusEvent, toAtoms } from "./venue_map.ts";
 
 export interface VenueView {
   readonly openOrders: readonly VenueOrder[];
@@ -142,4 +142,32 @@ export function settleMissing(
     ? { kind: "rejected", reason: "not found at the venue after the grace period" }
     : { kind: "canceled", reason: "missing at the venue after the grace period" };
   return { kind: "events", events: [event], venueOrderId: o.venueOrderId };
+}
+
+/**
+ * An order neither the book nor the venue's open orders name, known only by its fills (a manual trade
+ * while the loop was down): adopted as external, its quantity what filled (the venue's order query
+ * needs a client id the fills do not carry). Or the problem.
+ */
+export function externalOfFills(fills: readonly Fill[]): NewOrder | string {
+  const f = fills[0];
+  let quantity = 0;
+  for (const x of fills) {
+    const q = toAtoms(x.qty, `fill ${x.tradeId} qty`);
+    if (typeof q === "string") return q;
+    quantity += q;
+  }
+  const id = `external-${f.orderId}`;
+  return {
+    clientOrderId: id,
+    symbol: f.symbol,
+    side: f.isBuyer ? "BUY" : "SELL",
+    type: "MARKET",
+    timeInForce: null,
+    quantity,
+    price: null,
+    reduceOnly: false,
+    strategy: "external",
+    correlationId: id,
+  };
 }
