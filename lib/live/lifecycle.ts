@@ -1,7 +1,10 @@
 // The loop's start procedures and the halt action: a cold start (no reconciliation: never-sent intents are
 // cleared, open orders queried once and tracked again), a reconciliation run with its bookkeeping (start or reconnect:
 // trading waits for it, a failure blocks trading with the reason), and flatten-on-halt.
+import { ACTIVE_SWITCH } from "../oms/kill_switch.ts";
+import { checkOrder } from "../oms/risk.ts";
 import { saveSnapshot } from "../oms/snapshot.ts";
+import { exposure } from "./admission.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { cancelOrder, pollOpenOnce } from "./inflight.ts";
@@ -74,10 +77,45 @@ export async function runReconciliation(
   });
   if (trigger === "reconnect") core.fire("reconnect", { atMs: core.now(), ok: r.ok, reason: r.reason });
   if (!r.ok) return;
-  for (const id of r.requeue) sub.enqueue(id);
+  for (const id of r.requeue) if (await requeueAllowed(core, id)) sub.enqueue(id);
   await saveBookSnapshot(core);
   await after();
   sub.kick();
+}
+
+/**
+ * The risk check a re-queued never-sent order passes before it is sent (its intent's check was against
+ * the state before the crash): against the state now, the order itself not counted as exposure. With
+ * no close yet a limit order's own price stands in for the collar's reference. Denied: DENIED with the
+ * reason, never sent.
+ */
+async function requeueAllowed(core: LoopCore, id: string): Promise<boolean> {
+  const o = core.j.book.order(id)!;
+  const ex = exposure(core.j.book, new Map(), o.symbol);
+  const self = { buy: o.side === "BUY" ? o.quantity : 0, sell: o.side === "SELL" ? o.quantity : 0 };
+  const own = { buy: ex.buy - self.buy, sell: ex.sell - self.sell, open: ex.open - 1 };
+  const close = core.lastClose.get(o.symbol);
+  const stand = close ?? (o.price === null ? undefined : { price: o.price, closeTimeMs: core.now() });
+  const v = checkOrder(core.cfg.risk, {
+    nowMs: core.now(),
+    killSwitch: ACTIVE_SWITCH, // the send's own gate applies the switch (reduce-only passes)
+    position: core.j.book.position(o.symbol),
+    workingBuy: own.buy,
+    workingSell: own.sell,
+    openOrders: own.open,
+    ordersLastSecond: 0, // the sender's rate limiter paces the sends
+    lastClose: stand ?? null,
+    equity: core.equity ?? { equity: 0, peak: 0, dayStart: 0, day: "" },
+  }, o);
+  if (v.ok) return true;
+  core.counters.emit("warn", EV.requeue, {
+    clientOrderId: id,
+    phase: "denied",
+    reason: v.reason,
+    detail: v.detail,
+  });
+  await core.apply(id, { kind: "denied", reason: `${v.reason}: ${v.detail}` }, "reconciliation");
+  return false;
 }
 
 /** Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders. */
