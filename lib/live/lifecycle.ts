@@ -8,9 +8,9 @@ import { exposure } from "./admission.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { cancelOrder, pollOpenOnce } from "./inflight.ts";
-import { expectedHoldings, holdingsOf, saveBaseline } from "./ledger.ts";
+import { expectedHoldings, holdingsOf, loadCursor, saveBaseline, saveCursor } from "./ledger.ts";
 import type { ReconciliationView } from "./loop_view.ts";
-import { reconcile } from "./reconciler.ts";
+import { historyCursor, reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
 import { addCounts } from "./view.ts";
 
@@ -33,8 +33,17 @@ export async function coldStart(core: LoopCore): Promise<void> {
   if (core.baseline === null) {
     const b = await core.venue.balances();
     const h = b.kind === "confirmed" ? holdingsOf(b.value) : `account: ${b.kind}`;
+    // A first start: the account's trades so far are history, before the baseline (reconciler.ts).
+    const c = typeof h === "string" || [...core.j.book.orders()].length > 0 ||
+        await loadCursor(core.cfg.stateDir) !== null
+      ? null
+      : await historyCursor(core);
     if (typeof h === "string") core.blocked = `no balance baseline: ${h}`;
-    else await saveBaseline(core.cfg.stateDir, core.baseline = h, core.now());
+    else if (typeof c === "string") core.blocked = `no trade cursor: ${c}`;
+    else {
+      if (c) await saveCursor(core.cfg.stateDir, c);
+      await saveBaseline(core.cfg.stateDir, core.baseline = h, core.now());
+    }
   }
   core.reconciling = false;
 }

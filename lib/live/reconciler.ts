@@ -50,6 +50,20 @@ export async function allFills(core: LoopCore, symbol: string, fromTradeId = 0):
   }
 }
 
+/** Per symbol, the trade id after the account's trades so far: a first start's history ends there. */
+export async function historyCursor(core: LoopCore): Promise<Record<string, number> | string> {
+  const c: Record<string, number> = {};
+  try {
+    for (const s of core.cfg.symbols) {
+      c[s.symbol] = (await allFills(core, s.symbol)).reduce((m, f) => Math.max(m, f.tradeId + 1), 0);
+    }
+  } catch (err) {
+    if (err instanceof Failed) return err.message;
+    throw err;
+  }
+  return c;
+}
+
 export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<ReconcileResult> {
   const counts: Partial<Record<ReconcileOutcome, number>> = {};
   const report: string[] = [];

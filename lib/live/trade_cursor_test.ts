@@ -55,3 +55,22 @@ Deno.test("an account with a trade before the first start reconciles ready; a ma
     await r.close();
   }
 });
+
+Deno.test("a first start that is cold also takes the account's earlier trades as history: the next warm start is ready", async () => {
+  const r = await startLoopRig();
+  try {
+    assert.equal((await r.s.spot.place(manualBuy("manual-1"))).kind, "confirmed");
+    r.s.tick(100);
+    const cold = r.make();
+    assert.equal((await cold.start({ coldStart: true })).status, "ready");
+    assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${r.dir}/${CURSOR_FILE}`)), { [SYMBOL]: 2 });
+    await cold.shutdown();
+    const warm = r.make();
+    const v = await warm.start();
+    assert.deepEqual([v.status, v.reason, v.reconciliation.last], ["ready", null, { succeeded: 1 }]);
+    assert.deepEqual(warm.orders(), []);
+    await warm.shutdown();
+  } finally {
+    await r.close();
+  }
+});
