@@ -66,6 +66,8 @@ export class LoopCore {
   readonly fillsFrom = new Map<string, number>();
   /** Orders whose send waits (Retry-After): the in-flight checker leaves them to the worker. */
   readonly resending = new Set<string>();
+  /** Orders whose place request is out (or about to be): no answer yet, so not looked up. */
+  readonly placing = new Set<string>();
   reconciling = false;
   /** Why the loop may not trade now (quarantine, failed reconciliation, failed log), or null. */
   blocked: string | null = null;
@@ -78,6 +80,11 @@ export class LoopCore {
     readonly fx: LoopEffects,
     readonly counters: LoopCounters,
   ) {}
+
+  /** Not to be looked up now: a 429 wait or a place without its answer yet (the worker settles it). */
+  heldBySender(id: string): boolean {
+    return this.resending.has(id) || this.placing.has(id);
+  }
 
   /** Why the loop is not trading now (a failed event log first), or null. */
   blockedReason(): string | null {
@@ -172,7 +179,6 @@ export class LoopCore {
     if (result.duplicate || !o) return false;
     const c = this.counters;
     const metric: Partial<Record<OrderEvent["kind"], string>> = {
-      submitted: "placed",
       accepted: "acknowledged",
       rejected: "rejected",
       canceled: "canceled",

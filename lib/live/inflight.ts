@@ -65,7 +65,8 @@ export async function checkInflight(core: LoopCore): Promise<void> {
   const { thresholdMs, retries } = core.cfg.inflight;
   for (const o of core.j.book.working()) {
     if (o.state !== "SUBMITTED" && o.state !== "PENDING_CANCEL") continue;
-    if (core.resending.has(o.clientOrderId)) continue;
+    // A 429 wait, or a place still waiting for its answer (a not_found now would settle a live order).
+    if (core.heldBySender(o.clientOrderId)) continue;
     const now = core.now();
     let info = core.inflight.get(o.clientOrderId);
     if (!info) {

@@ -116,7 +116,7 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
       } else if (st.kind === "apply") await apply(st.clientOrderId, st.event, "applied");
       // An order the worker holds to resend after a 429 provably never reached the venue: the worker settles it.
       else if (st.kind === "query") {
-        if (!core.resending.has(st.clientOrderId)) queries.push({ id: st.clientOrderId, symbol: st.symbol });
+        if (!core.heldBySender(st.clientOrderId)) queries.push({ id: st.clientOrderId, symbol: st.symbol });
       } else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
       else count("problem", st.detail);
     }

@@ -6,18 +6,16 @@
 // switch checked at the venue boundary, then the request. It retries only what provably never reached
 // the venue (a 429 or a local hold, same client id after the wait); an ambiguous answer leaves the
 // order SUBMITTED for the in-flight checker; a duplicate-id refusal proves the order exists, too.
-import { sleep } from "../async/sleep.ts";
 import { mayPass } from "../oms/kill_switch.ts";
 import type { Order } from "../oms/order.ts";
 import type { OmsJournal } from "../oms/journal.ts";
 import type { NewOrder } from "../oms/records.ts";
 import { isReducing, rateWindow } from "../oms/risk.ts";
-import { requestOf, statusEvent } from "../oms/venue_map.ts";
 import { exposure, newOrderOf, type OrderSpec, riskVerdict } from "./admission.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { haltSwitch } from "./kill.ts";
-import { fetchFills } from "./reconciler.ts";
+import { placeOrder } from "./place.ts";
 
 export type { OrderSpec };
 
@@ -160,6 +158,9 @@ export class Submitter {
       const id = this.#queue.shift()!;
       const o = this.core.j.book.order(id);
       if (o && o.state === "INITIALIZED" && o.origin === "local") await this.#send(o);
+      // Held during a reconciliation after its `submitted` sync (never sent): it goes now.
+      else if (o?.state === "SUBMITTED" && this.core.resending.has(id)) await this.#send(o, true);
+      else this.core.resending.delete(id);
     }
   }
 
@@ -178,72 +179,50 @@ export class Submitter {
   async #sendLogged(id: string, made: ReturnType<OmsJournal["intent"]>): Promise<void> {
     const r = await made.catch(() => null); // a failed log: the admission reports it, nothing is sent
     if (!r || "refused" in r || !r.submitted) return;
+    this.core.placing.add(id); // from here to its answer: the checker and reconciliation leave it alone
     await this.core.applied(id, { kind: "submitted" }, "worker", undefined, r.submitted.result);
     this.core.fx.crashAt?.("after_intent");
     await this.#send(this.core.j.book.order(id)!, true);
   }
 
+  /** Never placed, its `submitted` on record: final (REJECTED) with why, so nothing looks for it. */
+  async #unsent(id: string, why: string): Promise<void> {
+    this.core.placing.delete(id);
+    await this.core.apply(id, { kind: "rejected", reason: `never placed, not sent: ${why}` }, "worker");
+  }
+
   async #send(o: Order, logged = false): Promise<void> {
     const core = this.core, id = o.clientOrderId;
-    const gate = this.#gate(o);
+    let gate = this.#gate(o);
+    if (!gate.ok && !logged) {
+      core.counters.denial(gate.reason);
+      return void await core.apply(
+        id,
+        { kind: "denied", reason: `${gate.reason}: ${gate.detail}` },
+        "worker",
+      );
+    }
+    if (!logged) {
+      core.fx.crashAt?.("after_intent");
+      core.placing.add(id);
+      await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
+      gate = this.#gate(o); // halted during the sync: it must not leave (checked right before the request)
+    }
     if (!gate.ok) {
       core.counters.denial(gate.reason);
-      const why = `${gate.reason}: ${gate.detail}`;
-      // Halted since admission: the order never leaves; its `submitted` is already on record.
-      if (logged) {
-        await core.apply(id, { kind: "rejected", reason: `never placed, not sent: ${why}` }, "worker");
-      } else await core.apply(id, { kind: "denied", reason: why }, "worker");
+      return this.#unsent(id, `${gate.reason}: ${gate.detail}`);
+    }
+    if (this.#stop.signal.aborted) return this.#unsent(id, "shutdown");
+    if (!this.#maySend()) {
+      // A reconciliation (stream reconnect) began or the loop blocked during the sync: provably not sent,
+      // so it is held (resending: reconciliation and the checker skip it) and sent after, same client id;
+      // a crash meanwhile leaves it SUBMITTED: the warm start's query finds it absent, REJECTED after grace.
+      core.placing.delete(id);
+      core.resending.add(id);
+      this.#queue.unshift(id);
       return;
     }
-    if (!logged) core.fx.crashAt?.("after_intent");
-    if (!logged) await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
-    core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
-    for (let attempt = 1;; attempt++) {
-      const out = await core.venue.place(requestOf(o));
-      if (out.kind !== "rejected") core.fx.crashAt?.("after_send");
-      if (out.kind === "confirmed") {
-        core.resending.delete(id);
-        await core.apply(id, { kind: "accepted", venueOrderId: out.value.orderId }, "place");
-        core.fx.crashAt?.("after_ack");
-        const s = statusEvent(out.value);
-        if (s && s.kind !== "accepted") await core.apply(id, s, "place");
-        // Filled at once (a taker): its fills by query too, so a quiet stream cannot lose them.
-        await fetchFills(core, core.j.book.order(id)!, out.value, "place");
-        return;
-      }
-      if (out.kind === "ambiguous") {
-        core.resending.delete(id);
-        core.counters.emit("warn", EV.inflight, { clientOrderId: id, phase: "ambiguous", cause: out.cause });
-        return;
-      }
-      if (out.reason === "rate_limited" && out.retryAtMs !== undefined) {
-        // Refused before the engine (429) or never sent (local hold): the same id goes again after the wait.
-        core.resending.add(id);
-        // A wait, not a time: the connector's retry time is on its local clock, core.now() the venue's.
-        const waitMs = out.retryInMs ?? Math.max(0, out.retryAtMs - core.now());
-        core.counters.emit("warn", EV.submitRetry, { clientOrderId: id, attempt, waitMs, code: out.code });
-        await sleep(waitMs, this.#stop.signal, core.fx.timers);
-        // Settled meanwhile (nothing should, it is marked resending): never send it again.
-        if (core.j.book.order(id)?.state !== "SUBMITTED") return void core.resending.delete(id);
-        if (this.#stop.signal.aborted || !this.#gate(o).ok) {
-          core.resending.delete(id);
-          const why = this.#stop.signal.aborted ? "shutdown" : "TRADING_HALTED";
-          await core.apply(
-            id,
-            { kind: "rejected", reason: `never placed (429), not resent: ${why}` },
-            "worker",
-          );
-          return;
-        }
-        continue;
-      }
-      core.resending.delete(id);
-      if (out.reason === "duplicate_client_id") {
-        core.counters.emit("warn", EV.inflight, { clientOrderId: id, phase: "duplicate_id", msg: out.msg });
-        return; // the venue has it: the in-flight checker finds it by query
-      }
-      await core.apply(id, { kind: "rejected", reason: `${out.reason}: ${out.msg}` }, "place");
-      return;
-    }
+    core.resending.delete(id);
+    await placeOrder(this.core, o, () => this.#gate(o).ok, this.#stop.signal);
   }
 }
