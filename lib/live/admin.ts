@@ -7,9 +7,9 @@
 import type { Logger } from "../log.ts";
 import { json } from "../http/serve.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
+import type { WindowLimiter } from "../util/sliding_window.ts";
 import type { AdminToken } from "./admin_token.ts";
 import type { KillSwitchControl } from "./kill_switch_control.ts";
-import type { WindowLimiter } from "./limiters.ts";
 import { NOT_LOADED } from "./loop_view.ts";
 import type { BadRequestReason } from "./metrics.ts";
 

@@ -3,11 +3,11 @@
 import assert from "node:assert/strict";
 import { serve } from "../http/serve.ts";
 import { KILL_SWITCH_FILE, loadKillSwitch } from "../oms/kill_switch.ts";
+import { WindowLimiter } from "../util/sliding_window.ts";
 import { loopView, NOW, T0 } from "../../testing/live_view.ts";
 import { adminHandler } from "./admin.ts";
 import { AdminToken } from "./admin_token.ts";
 import { persistedKillSwitch } from "./kill_switch_control.ts";
-import { WindowLimiter } from "./limiters.ts";
 import { createLiveMetrics } from "./metrics.ts";
 import { liveHttpHandler } from "./server.ts";
 

@@ -4,10 +4,11 @@
 import type { Logger } from "../log.ts";
 import { serve } from "../http/serve.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
+import { WindowLimiter } from "../util/sliding_window.ts";
 import { adminHandler } from "./admin.ts";
 import type { FeedView } from "./health.ts";
 import type { KillSwitchControl } from "./kill_switch_control.ts";
-import { type LimiterView, WindowLimiter } from "./limiters.ts";
+import type { LimiterView } from "./limiters.ts";
 import type { LoopView } from "./loop_view.ts";
 import { createLiveMetrics, type LiveMetrics } from "./metrics.ts";
 import { liveHttpHandler } from "./server.ts";
