@@ -1,11 +1,13 @@
 // The loop's HTTP face over real HTTP on port 0: /health, /metrics, the admin API with its token and
 // rate limit, the kill switch persisted through lib/oms/kill_switch.ts in a temp state dir.
 import assert from "node:assert/strict";
+import type { Logger } from "../log.ts";
 import { serve } from "../http/serve.ts";
 import { KILL_SWITCH_FILE, loadKillSwitch } from "../oms/kill_switch.ts";
 import { WindowLimiter } from "../util/sliding_window.ts";
 import { loopView, NOW, T0 } from "../../testing/live_view.ts";
 import { adminHandler } from "./admin.ts";
+import { adminGuard } from "./admin_guard.ts";
 import { AdminToken } from "./admin_token.ts";
 import { persistedKillSwitch } from "./kill_switch_control.ts";
 import { createLiveMetrics } from "./metrics.ts";
@@ -21,6 +23,7 @@ async function rig(token: string | null = TOKEN) {
   const snapshot = () => loopView({ nowMs: clock.t, killSwitch: control.state() });
   const metrics = createLiveMetrics(snapshot, T0);
   const limiter = new WindowLimiter(6, 60_000);
+  const log: Logger = (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields }));
   const ctrl = new AbortController();
   const server = serve({
     name: "live_loop",
@@ -34,10 +37,15 @@ async function rig(token: string | null = TOKEN) {
       adminLimiter: () => limiter.view(clock.t),
       admin: adminHandler({
         control,
-        token: token === null ? null : new AdminToken(token),
-        limiter,
-        now: () => clock.t,
-        log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })),
+        guard: adminGuard({
+          api: "admin",
+          token: token === null ? null : new AdminToken(token),
+          limiter,
+          now: () => clock.t,
+          log,
+          badRequest: metrics.badRequest,
+        }),
+        log,
         badRequest: metrics.badRequest,
       }),
       metrics,

@@ -9,6 +9,12 @@ import { type AdminToken, adminTokenFromEnv } from "./admin_token.ts";
 const EnvSchema = z.object({
   /** Admin calls per client address per minute (wrong tokens included). */
   LIVE_ADMIN_RATE_PER_MIN: z.coerce.number().int().min(1).max(600).default(10),
+  /**
+   * Drill API calls per client address per minute (LIVE_DRILL=1). `./tp live-verify` polls GET every
+   * 100 ms while it waits for an order to settle (at most 600 a minute) plus a few places and cancels:
+   * the default is twice that.
+   */
+  LIVE_DRILL_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(1200),
   /** A venue silent longer than this fails /health (the alert waits 60 s + 1m too). */
   LIVE_HEARTBEAT_STALE_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
@@ -21,6 +27,7 @@ export interface ShellConfig {
   readonly start: "cold" | "warm" | null;
   readonly adminToken: AdminToken | null;
   readonly adminPerMinute: number;
+  readonly drillPerMinute: number;
   readonly heartbeatStaleMs: number;
 }
 
@@ -54,6 +61,7 @@ export function shellConfig(
     start: flags.start ?? null,
     adminToken: adminTokenFromEnv(env, readText),
     adminPerMinute: r.data.LIVE_ADMIN_RATE_PER_MIN,
+    drillPerMinute: r.data.LIVE_DRILL_RATE_PER_MIN,
     heartbeatStaleMs: r.data.LIVE_HEARTBEAT_STALE_S * 1000,
   };
 }
