@@ -1,16 +1,24 @@
 // The door of the loop's admin port, in front of the admin API and the drill API alike: the bearer token
-// (LIVE_ADMIN_TOKEN, compared in constant time by AdminToken) and each API's own rate limit per client
-// address. Without a configured token the API answers 503; past its limit 429 with Retry-After, wrong
-// tokens included, so a token cannot be guessed quickly; a missing or wrong token 401, logged (method,
-// client, path) and counted. The token is never logged or echoed.
+// (LIVE_ADMIN_TOKEN, compared in constant time by AdminToken), then a rate limit. Without a configured
+// token the API answers 503. A missing or wrong token is 401, logged (method, client, path) and counted,
+// within one budget for all unauthenticated calls (429 with Retry-After past it, counted, not logged);
+// a right one is held to its API's own budget per client address (429 past it). So wrong tokens, from
+// anyone on the box, never use up the operator's calls. The token is never logged or echoed.
+//
+// The price: the right token always reaches its own budget, so a guesser past the unauthenticated budget
+// still tells right (200) from wrong (429). These limits bound log lines and 401s, not guessing; the
+// token's length does (MIN_TOKEN_CHARS, admin_token.ts).
 import type { Logger } from "../log.ts";
 import { json } from "../http/serve.ts";
-import type { WindowLimiter } from "../util/sliding_window.ts";
+import { WindowLimiter } from "../util/sliding_window.ts";
 import type { AdminToken } from "./admin_token.ts";
+import { combinedView, type LimiterView } from "./limiters.ts";
 import type { BadRequestReason } from "./metrics.ts";
 
 /** One log line per admin-port call that changed something or was refused for its token. */
 export const ADMIN_LOG = "live_loop.admin_request";
+/** The unauthenticated budget's one key: it is shared by every client address and both APIs. */
+export const UNAUTHENTICATED = "unauthenticated";
 
 /** Counts a refusal in live_loop_http_bad_requests_total{reason}. */
 export type CountRefusal = (reason: BadRequestReason) => void;
@@ -29,13 +37,15 @@ export function refusal(
   return res;
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   /** The API's name in its answers ("admin", "drill"). */
   readonly api: string;
   /** null: no token configured, the API is off (503). */
   readonly token: AdminToken | null;
-  /** This API's calls per client address. */
+  /** This API's calls with the right token, per client address. */
   readonly limiter: WindowLimiter;
+  /** Calls with a missing or wrong token, under the one key UNAUTHENTICATED. */
+  readonly unauthenticated: WindowLimiter;
   readonly now: () => number;
   readonly log: Logger;
   readonly badRequest: CountRefusal;
@@ -44,23 +54,62 @@ export interface GuardOptions {
 /** The refusal of a request that may not go on, or null when it may. */
 export type Guard = (req: Request, client: string) => Response | null;
 
-export function adminGuard(o: GuardOptions): Guard {
+function adminGuard(o: GuardOptions): Guard {
+  const limited = (l: WindowLimiter, key: string, nowMs: number) => {
+    const s = Math.max(1, Math.ceil(l.retryAfterMs(key, nowMs) / 1000));
+    return refusal(o.badRequest, 429, "rate_limited", `too many ${o.api} requests`, {
+      "retry-after": String(s),
+    });
+  };
   return (req, client) => {
     if (o.token === null) return json(503, { error: `${o.api} API disabled: LIVE_ADMIN_TOKEN is not set` });
     const nowMs = o.now();
-    if (!o.limiter.take(client, nowMs)) {
-      const s = Math.max(1, Math.ceil(o.limiter.retryAfterMs(client, nowMs) / 1000));
-      return refusal(o.badRequest, 429, "rate_limited", `too many ${o.api} requests`, {
-        "retry-after": String(s),
-      });
-    }
     if (!o.token.matches(req.headers.get("authorization"))) {
+      if (!o.unauthenticated.take(UNAUTHENTICATED, nowMs)) {
+        return limited(o.unauthenticated, UNAUTHENTICATED, nowMs);
+      }
       const path = new URL(req.url).pathname;
       o.log("warn", ADMIN_LOG, { method: req.method, client, path, outcome: "unauthorized" });
       return refusal(o.badRequest, 401, "unauthorized", "missing or wrong bearer token", {
         "www-authenticate": "Bearer",
       });
     }
-    return null;
+    return o.limiter.take(client, nowMs) ? null : limited(o.limiter, client, nowMs);
+  };
+}
+
+export interface PortGuardOptions {
+  readonly token: AdminToken | null;
+  /** Admin API calls per client address a minute; also the unauthenticated budget a minute. */
+  readonly adminPerMinute: number;
+  /** Drill API calls per client address a minute. */
+  readonly drillPerMinute: number;
+  readonly now: () => number;
+  readonly log: Logger;
+  readonly badRequest: CountRefusal;
+}
+
+export interface PortGuards {
+  readonly admin: Guard;
+  readonly drill: Guard;
+  /** Every limiter of the port, for /health: client addresses (admin API), drill:<address>, unauthenticated. */
+  view(nowMs: number): LimiterView;
+}
+
+/** The admin port's guards: one limiter per API, one unauthenticated budget shared by both. */
+export function portGuards(o: PortGuardOptions): PortGuards {
+  const admin = new WindowLimiter(o.adminPerMinute, 60_000);
+  const drill = new WindowLimiter(o.drillPerMinute, 60_000);
+  const unauthenticated = new WindowLimiter(o.adminPerMinute, 60_000);
+  const guard = (api: string, limiter: WindowLimiter) => adminGuard({ ...o, api, limiter, unauthenticated });
+  return {
+    admin: guard("admin", admin),
+    drill: guard("drill", drill),
+    view: (nowMs) =>
+      combinedView([
+        ["", admin.view(nowMs)],
+        ["drill:", drill.view(nowMs)],
+        ["", unauthenticated.view(nowMs)],
+      ]),
   };
 }

@@ -3,9 +3,8 @@
 // worker) and its cancel through the loop's cancel; GET lists the OMS's orders. Over HTTP in the shell:
 // its own per-client rate limit, wrong tokens logged as the admin API logs them.
 import assert from "node:assert/strict";
-import { WindowLimiter } from "../util/sliding_window.ts";
 import { startLoopRig, SYMBOL, U, VENUE } from "../../testing/live_loop.ts";
-import { adminGuard } from "./admin_guard.ts";
+import { portGuards } from "./admin_guard.ts";
 import { AdminToken } from "./admin_token.ts";
 import { DRILL_PATH, drillHandler } from "./drill.ts";
 import type { BadRequestReason } from "./metrics.ts";
@@ -31,14 +30,14 @@ Deno.test("drill API: token, body and method refusals; an order submitted, liste
     const drillWith = (token: AdminToken | null) =>
       drillHandler(loop, {
         venue: VENUE,
-        guard: adminGuard({
-          api: "drill",
+        guard: portGuards({
           token,
-          limiter: new WindowLimiter(100, 60_000),
+          adminPerMinute: 100,
+          drillPerMinute: 100,
           now: () => 0,
           log: () => {},
           badRequest: count,
-        }),
+        }).drill,
         badRequest: count,
       });
     const drill = drillWith(new AdminToken(TOKEN));
@@ -93,12 +92,16 @@ Deno.test("drill API: token, body and method refusals; an order submitted, liste
   }
 });
 
-Deno.test("drill API over HTTP: its own per-client limit (429 with Retry-After, counted) apart from the admin API's; wrong tokens logged as the admin API logs them, never a token", async () => {
+Deno.test("drill API over HTTP: its own per-client limit (429 with Retry-After, counted) apart from the admin API's; wrong tokens logged as the admin API logs them, in the unauthenticated budget both share", async () => {
   const r = await startLoopRig();
   const loop = r.make();
   const clock = { t: 1_800_000_000_000 };
   const lines: Record<string, unknown>[] = [];
-  const env: Record<string, string> = { LIVE_ADMIN_TOKEN: TOKEN, LIVE_DRILL_RATE_PER_MIN: "4" };
+  const env: Record<string, string> = {
+    LIVE_ADMIN_TOKEN: TOKEN,
+    LIVE_ADMIN_RATE_PER_MIN: "2",
+    LIVE_DRILL_RATE_PER_MIN: "4",
+  };
   const shell = startLiveShell({
     cfg: shellConfig((k) => env[k], { port: "0" }),
     snapshot: () => loop.snapshot(),
@@ -122,6 +125,14 @@ Deno.test("drill API over HTTP: its own per-client limit (429 with Retry-After, 
     const text = await (await fetch(`${shell.url}/metrics`)).text();
     return text.split("\n").find((l) => l.startsWith(line))?.slice(line.length);
   };
+  const unauthorized = (method: string, path: string) => ({
+    level: "warn",
+    msg: "live_loop.admin_request",
+    method,
+    client: "127.0.0.1",
+    path,
+    outcome: "unauthorized",
+  });
   try {
     await loop.start({ coldStart: true });
     await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
@@ -129,28 +140,34 @@ Deno.test("drill API over HTTP: its own per-client limit (429 with Retry-After, 
     const order = { symbol: SYMBOL, side: "BUY", type: "LIMIT", quantity: U / 1000, price: 50_000 * U };
     const wrong = await call("POST", DRILL_PATH, "Bearer wrong-token-000000", order);
     assert.deepEqual([wrong.status, wrong.json], [401, { error: "missing or wrong bearer token" }]);
-    assert.deepEqual(lines, [{
-      level: "warn",
-      msg: "live_loop.admin_request",
-      method: "POST",
-      client: "127.0.0.1",
-      path: DRILL_PATH,
-      outcome: "unauthorized",
-    }]);
+    assert.deepEqual(lines, [unauthorized("POST", DRILL_PATH)]);
     const placed = await call("POST", DRILL_PATH, undefined, { ...order, correlationId: "drill-http" });
     assert.deepEqual([placed.status, placed.json], [200, { ok: true, clientOrderId: "t1-1" }]);
     clock.t = t0 + 10_000;
-    assert.equal((await call("GET", DRILL_PATH)).status, 200);
-    assert.equal((await call("GET", DRILL_PATH)).status, 200, "the 4th call of the minute (the 401 counted)");
+    for (let i = 2; i <= 4; i++) assert.equal((await call("GET", DRILL_PATH)).status, 200, `drill call ${i}`);
     clock.t = t0 + 20_000;
     const limited = await call("GET", DRILL_PATH);
     assert.deepEqual([limited.status, limited.retryAfter, limited.json], [429, "40", {
       error: "too many drill requests",
     }]);
     assert.equal((await call("GET", "/admin/kill-switch")).status, 200, "the admin API has its own limit");
-    assert.equal(await metric("rate_limited"), "1");
-    assert.equal(await metric("unauthorized"), "1");
-    clock.t = t0 + 60_000; // the 401 leaves the window
+
+    // Wrong tokens on either API share one budget (LIVE_ADMIN_RATE_PER_MIN=2 over all clients).
+    assert.equal((await call("GET", "/admin/kill-switch", "Bearer wrong-token-000001")).status, 401);
+    const flood = await call("GET", DRILL_PATH, "Bearer wrong-token-000002");
+    assert.deepEqual([flood.status, flood.retryAfter], [429, "40"]);
+    assert.deepEqual(lines, [unauthorized("POST", DRILL_PATH), unauthorized("GET", "/admin/kill-switch")]);
+    const health = await (await fetch(`${shell.url}/health`)).json();
+    assert.deepEqual(health.components.admin_rate_limiter, {
+      status: "ok",
+      healthy: true,
+      detail: null,
+      utilisation: 1,
+      saturated_keys: ["drill:127.0.0.1", "unauthenticated"],
+    });
+    assert.equal(await metric("rate_limited"), "2");
+    assert.equal(await metric("unauthorized"), "2");
+    clock.t = t0 + 60_000; // the first drill call leaves the window
     assert.equal((await call("GET", DRILL_PATH)).status, 200);
     assert.ok(
       lines.every((l) => !JSON.stringify(l).includes(TOKEN) && !JSON.stringify(l).includes("wrong-token")),

@@ -1,6 +1,6 @@
-// The two rate limiters /health judges: the connector's view of the venue's limits (from the
-// response headers it books) and the admin API's own per-client window (a WindowLimiter,
-// lib/util/sliding_window.ts). Pure; time is a parameter.
+// The rate limiters /health shows: the connector's view of the venue's limits (from the response
+// headers it books) and the admin port's own windows (WindowLimiters, lib/util/sliding_window.ts, one
+// view for all of them). Pure; time is a parameter.
 import type { RateLimitConfig, RateLimitSnapshot } from "../trading/rate_limits.ts";
 import type { WindowView } from "../util/sliding_window.ts";
 
@@ -20,4 +20,12 @@ export function connectorLimiterView(s: RateLimitSnapshot, l: RateLimitConfig, n
   if (blocked) saturated.push("retry_after");
   const utilisation = Math.min(1, Math.max(blocked ? 1 : 0, ...use.map(([, u]) => u)));
   return { utilisation, saturatedKeys: saturated };
+}
+
+/** Several limiters as one: the busiest key of any, every saturated key named with its limiter's prefix. */
+export function combinedView(parts: readonly (readonly [prefix: string, view: LimiterView])[]): LimiterView {
+  return {
+    utilisation: Math.max(0, ...parts.map(([, v]) => v.utilisation)),
+    saturatedKeys: parts.flatMap(([p, v]) => v.saturatedKeys.map((k) => p + k)).sort(),
+  };
 }

@@ -1,13 +1,12 @@
 // The loop's HTTP shell: binds /health, /metrics, the admin API and (LIVE_DRILL=1) the drill API on one
-// port over a loop's snapshot and kill switch, each API behind the port's guard with its own limiter.
+// port over a loop's snapshot and kill switch, each API behind the port's guard (admin_guard.ts).
 // Started before the loop's start() (its snapshot then says "starting", so /health is 503 through boot
 // and reconciliation), stopped after its shutdown().
 import type { Logger } from "../log.ts";
 import { serve } from "../http/serve.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
-import { WindowLimiter } from "../util/sliding_window.ts";
 import { adminHandler } from "./admin.ts";
-import { adminGuard } from "./admin_guard.ts";
+import { portGuards } from "./admin_guard.ts";
 import { drillHandler, type DrillLoop } from "./drill.ts";
 import type { FeedView } from "./health.ts";
 import type { KillSwitchControl } from "./kill_switch_control.ts";
@@ -59,16 +58,14 @@ export interface LiveShell {
 export function startLiveShell(d: ShellDeps): LiveShell {
   const startedMs = d.now();
   const metrics = createLiveMetrics(d.snapshot, startedMs);
-  const limiter = new WindowLimiter(d.cfg.adminPerMinute, 60_000);
-  const guard = (api: string, l: WindowLimiter) =>
-    adminGuard({
-      api,
-      token: d.cfg.adminToken,
-      limiter: l,
-      now: d.now,
-      log: d.log,
-      badRequest: metrics.badRequest,
-    });
+  const guards = portGuards({
+    token: d.cfg.adminToken,
+    adminPerMinute: d.cfg.adminPerMinute,
+    drillPerMinute: d.cfg.drillPerMinute,
+    now: d.now,
+    log: d.log,
+    badRequest: metrics.badRequest,
+  });
   const ctrl = new AbortController();
   const server = serve({
     name: "live_loop",
@@ -79,16 +76,16 @@ export function startLiveShell(d: ShellDeps): LiveShell {
       snapshot: d.snapshot,
       feed: d.feed,
       clientLimiter: d.clientLimiter,
-      adminLimiter: () => limiter.view(d.now()),
+      adminLimiter: () => guards.view(d.now()),
       admin: adminHandler({
         control: d.killSwitch,
-        guard: guard("admin", limiter),
+        guard: guards.admin,
         log: d.log,
         badRequest: metrics.badRequest,
       }),
       drill: d.drill && drillHandler(d.drill.loop, {
         venue: d.drill.venue,
-        guard: guard("drill", new WindowLimiter(d.cfg.drillPerMinute, 60_000)),
+        guard: guards.drill,
         badRequest: metrics.badRequest,
       }),
       metrics,

@@ -7,7 +7,10 @@ import { ConfigError } from "../util/errors.ts";
 import { type AdminToken, adminTokenFromEnv } from "./admin_token.ts";
 
 const EnvSchema = z.object({
-  /** Admin calls per client address per minute (wrong tokens included). */
+  /**
+   * Admin calls with the right token per client address per minute; calls with a missing or wrong token
+   * (admin and drill APIs) share one budget of the same size over all clients.
+   */
   LIVE_ADMIN_RATE_PER_MIN: z.coerce.number().int().min(1).max(600).default(10),
   /**
    * Drill API calls per client address per minute (LIVE_DRILL=1). `./tp live-verify` polls GET every
