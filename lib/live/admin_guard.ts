@@ -49,6 +49,8 @@ interface GuardOptions {
   readonly now: () => number;
   readonly log: Logger;
   readonly badRequest: CountRefusal;
+  /** Calls with the right token that are never refused for rate (still booked against the budget). */
+  readonly alwaysAllowed?: (req: Request) => boolean;
 }
 
 /** The refusal of a request that may not go on, or null when it may. */
@@ -74,7 +76,8 @@ function adminGuard(o: GuardOptions): Guard {
         "www-authenticate": "Bearer",
       });
     }
-    return o.limiter.take(client, nowMs) ? null : limited(o.limiter, client, nowMs);
+    if (o.limiter.take(client, nowMs) || o.alwaysAllowed?.(req)) return null;
+    return limited(o.limiter, client, nowMs);
   };
 }
 
@@ -101,9 +104,10 @@ export function portGuards(o: PortGuardOptions): PortGuards {
   const admin = new WindowLimiter(o.adminPerMinute, 60_000);
   const drill = new WindowLimiter(o.drillPerMinute, 60_000);
   const unauthenticated = new WindowLimiter(o.adminPerMinute, 60_000);
-  const guard = (api: string, limiter: WindowLimiter) => adminGuard({ ...o, api, limiter, unauthenticated });
+  const guard = (api: string, limiter: WindowLimiter, alwaysAllowed?: (req: Request) => boolean) =>
+    adminGuard({ ...o, api, limiter, unauthenticated, alwaysAllowed });
   return {
-    admin: guard("admin", admin),
+    admin: guard("admin", admin, isEngage),
     drill: guard("drill", drill),
     view: (nowMs) =>
       combinedView([
@@ -112,4 +116,12 @@ export function portGuards(o: PortGuardOptions): PortGuards {
         ["", unauthenticated.view(nowMs)],
       ]),
   };
+}
+
+/**
+ * Engaging the kill switch only ever removes risk: an operator whose budget a polling script used up
+ * must still be able to halt the loop, so an authenticated engage is never refused for rate.
+ */
+function isEngage(req: Request): boolean {
+  return req.method === "POST" && new URL(req.url).pathname === "/admin/kill-switch";
 }

@@ -106,3 +106,23 @@ Deno.test("admin API: wrong tokens have their own budget: 30 of them leave /heal
     await r.stop();
   }
 });
+
+Deno.test("admin API: with the client's budget used up, an authenticated engage still halts; a reset still waits", async () => {
+  const r = await rig();
+  try {
+    for (let i = 0; i < 6; i++) {
+      assert.equal((await r.call("GET", "/admin/kill-switch", { auth: bearer })).status, 200);
+    }
+    assert.equal((await r.call("GET", "/admin/kill-switch", { auth: bearer })).status, 429, "budget used");
+    const on = await r.call("POST", "/admin/kill-switch", { auth: bearer, body: '{"reason":"halt now"}' });
+    assert.deepEqual([on.status, on.json().state], [200, "HALTED"]);
+    assert.equal((await loadKillSwitch(r.dir, NOW)).ks.reason, "halt now");
+    const off = await r.call("DELETE", "/admin/kill-switch", { auth: bearer, body: '{"reason":"resume"}' });
+    assert.equal(off.status, 429, "a reset adds risk: it keeps to the budget");
+    assert.equal((await loadKillSwitch(r.dir, NOW)).ks.state, "HALTED");
+    const wrong = await r.call("POST", "/admin/kill-switch", { auth: "Bearer nope", body: '{"reason":"x"}' });
+    assert.equal(wrong.status, 401, "the exemption needs the right token");
+  } finally {
+    await r.stop();
+  }
+});
