@@ -45,6 +45,7 @@ Env:
   PEAK_TRADE_AI_RUN_ID        run id of those lines (default <tag>-<mode>)
 Fault injection (the crash-point proof ./tp live-verify; mode paper and the paper profile only):
   LIVE_DRILL=1                the drill API: POST/DELETE/GET /admin/drill/orders (bearer token)
+  LIVE_DRILL_RATE_PER_MIN     drill API calls per client address per minute (default 1200)
   LIVE_CRASH_POINT=STEP       the process kills itself (SIGKILL) the first time an order reaches STEP:
                               ${CRASH_POINTS.join(", ")}
 Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config, keys or port busy.`;

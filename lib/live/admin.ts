@@ -1,32 +1,24 @@
 // The admin API on the loop's port: /admin/kill-switch. GET reads the switch, POST engages it,
-// DELETE resets it (both with a JSON {"reason"}). Every call needs `Authorization: Bearer <token>`
-// (LIVE_ADMIN_TOKEN, compared in constant time by AdminToken); without a configured token the API answers 503, a
-// missing or wrong token 401. Each client address may make `max` admin calls per window (429 with
-// Retry-After past it), wrong tokens included, so a token cannot be guessed quickly. The token is
-// never logged or echoed.
+// DELETE resets it (both with a JSON {"reason"}). Every call passes the port's guard first
+// (admin_guard.ts: the bearer token, this API's own per-client rate limit). Each change is logged
+// with its reason; the token never is.
 import type { Logger } from "../log.ts";
 import { json } from "../http/serve.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
-import type { AdminToken } from "./admin_token.ts";
+import { ADMIN_LOG, type CountRefusal, type Guard, refusal } from "./admin_guard.ts";
 import type { KillSwitchControl } from "./kill_switch_control.ts";
-import type { WindowLimiter } from "./limiters.ts";
 import { NOT_LOADED } from "./loop_view.ts";
-import type { BadRequestReason } from "./metrics.ts";
 
 export const ADMIN_PATH = "/admin/kill-switch";
-/** One log line per admin call that changed something or was refused for its token. */
-export const ADMIN_LOG = "live_loop.admin_request";
 const MAX_BODY_BYTES = 4096;
 const MAX_REASON_CHARS = 500;
 
 export interface AdminOptions {
   readonly control: KillSwitchControl;
-  /** null: no token configured, the admin API is off (503). */
-  readonly token: AdminToken | null;
-  readonly limiter: WindowLimiter;
-  readonly now: () => number;
+  /** adminGuard(...) with this API's limiter. */
+  readonly guard: Guard;
   readonly log: Logger;
-  readonly badRequest: (reason: BadRequestReason) => void;
+  readonly badRequest: CountRefusal;
 }
 
 /** The switch as the API shows it (times as ms and ISO); UNKNOWN before the loop loaded it. */
@@ -69,34 +61,17 @@ async function readReason(req: Request): Promise<{ reason: string } | { error: s
 }
 
 export function adminHandler(o: AdminOptions): (req: Request, client: string) => Promise<Response> {
-  const refuse = (
-    status: number,
-    reason: BadRequestReason,
-    error: string,
-    headers: Record<string, string> = {},
-  ) => {
-    o.badRequest(reason);
-    const res = json(status, { error });
-    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-    return res;
-  };
   return async (req, client) => {
     if (!["GET", "POST", "DELETE"].includes(req.method)) {
-      return refuse(405, "method", `method ${req.method} not allowed`, { allow: "GET, POST, DELETE" });
+      return refusal(o.badRequest, 405, "method", `method ${req.method} not allowed`, {
+        allow: "GET, POST, DELETE",
+      });
     }
-    if (o.token === null) return json(503, { error: "admin API disabled: LIVE_ADMIN_TOKEN is not set" });
-    const nowMs = o.now();
-    if (!o.limiter.take(client, nowMs)) {
-      const s = Math.max(1, Math.ceil(o.limiter.retryAfterMs(client, nowMs) / 1000));
-      return refuse(429, "rate_limited", "too many admin requests", { "retry-after": String(s) });
-    }
-    if (!o.token.matches(req.headers.get("authorization"))) {
-      o.log("warn", ADMIN_LOG, { method: req.method, client, outcome: "unauthorized" });
-      return refuse(401, "unauthorized", "missing or wrong bearer token", { "www-authenticate": "Bearer" });
-    }
+    const refused = o.guard(req, client);
+    if (refused) return refused;
     if (req.method === "GET") return json(200, killSwitchBody(o.control.state()));
     const body = await readReason(req);
-    if ("error" in body) return refuse(400, "bad_body", body.error);
+    if ("error" in body) return refusal(o.badRequest, 400, "bad_body", body.error);
     const engaging = req.method === "POST";
     const ks = engaging
       ? await o.control.engage(body.reason, "admin")

@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { ConfigError } from "../util/errors.ts";
 
 const REDACTED = "<redacted>";
-/** Shorter tokens are guessable within the admin rate limit's lifetime. */
+/** Shorter tokens are guessable; the rate limits do not stop guessing (see admin_guard.ts). */
 export const MIN_TOKEN_CHARS = 16;
 
 const digest = (s: string) => createHash("sha256").update(s).digest();

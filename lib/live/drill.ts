@@ -1,11 +1,12 @@
 // The drill API (`./tp live` with LIVE_DRILL=1, paper only): the crash-point proof's order source, so it
 // can have orders in flight at the steps it names without a strategy. POST /admin/drill/orders places
 // one order through submitOrder (risk, durable intent, the worker), DELETE ?clientOrderId= cancels one,
-// GET lists the OMS's orders. Bearer token as the admin API; off (404) unless enabled.
+// GET lists the OMS's orders. Behind the port's guard like the admin API (admin_guard.ts: the bearer
+// token, its own per-client limit: LIVE_DRILL_RATE_PER_MIN); off (404) unless enabled.
 import { json } from "../http/serve.ts";
 import type { Order } from "../oms/order.ts";
 import type { Side } from "../trading/venue.ts";
-import type { AdminToken } from "./admin_token.ts";
+import { type CountRefusal, type Guard, refusal } from "./admin_guard.ts";
 import type { CancelResult } from "./inflight.ts";
 import type { OrderSpec, SubmitResult } from "./submitter.ts";
 
@@ -44,32 +45,40 @@ function parseOrder(o: unknown): { order: OrderSpec; correlationId: string } | s
   };
 }
 
+export interface DrillOptions {
+  readonly venue: string;
+  /** adminGuard(...) with the drill's own limiter. */
+  readonly guard: Guard;
+  readonly badRequest: CountRefusal;
+}
+
 export function drillHandler(
   loop: DrillLoop,
-  venue: string,
-  token: AdminToken | null,
-): (req: Request) => Promise<Response> {
-  return async (req) => {
-    if (token === null) return json(503, { error: "drill API disabled: LIVE_ADMIN_TOKEN is not set" });
-    if (!token.matches(req.headers.get("authorization"))) {
-      return json(401, { error: "missing or wrong bearer token" });
-    }
+  o: DrillOptions,
+): (req: Request, client: string) => Promise<Response> {
+  return async (req, client) => {
+    const refused = o.guard(req, client);
+    if (refused) return refused;
     if (req.method === "GET") return json(200, { orders: loop.orders() });
     if (req.method === "DELETE") {
       const id = new URL(req.url).searchParams.get("clientOrderId") ?? "";
-      const r = await loop.cancelOrder(venue, id);
+      const r = await loop.cancelOrder(o.venue, id);
       return json(r.ok ? 200 : 409, r);
     }
-    if (req.method !== "POST") return json(405, { error: `method ${req.method} not allowed` });
+    if (req.method !== "POST") {
+      return refusal(o.badRequest, 405, "method", `method ${req.method} not allowed`, {
+        allow: "GET, POST, DELETE",
+      });
+    }
     let body: unknown;
     try {
       body = JSON.parse(await req.text());
     } catch {
-      return json(400, { error: "body must be JSON" });
+      return refusal(o.badRequest, 400, "bad_body", "body must be JSON");
     }
     const p = parseOrder(body);
-    if (typeof p === "string") return json(400, { error: p });
-    const r = await loop.submitOrder(venue, p.order, p.correlationId);
+    if (typeof p === "string") return refusal(o.badRequest, 400, "bad_body", p);
+    const r = await loop.submitOrder(o.venue, p.order, p.correlationId);
     return json(r.ok ? 200 : 409, r);
   };
 }

@@ -1,7 +1,8 @@
 // GET /health as the runbook reads it, a pure function of the loop's snapshot and the shell's own
-// inputs (the feed gate, the two rate limiters): 200 "ready" only when the risk manager, the state
-// store, the venue and feed dependencies and both rate limiters are within limits, startup
+// inputs (the feed gate, the rate limiters): 200 "ready" only when the risk manager, the state store,
+// the venue and feed dependencies and the client (venue) rate limiter are within limits, startup
 // reconciliation is done and the loop says it trades; 503 otherwise, every failing component saying why.
+// The admin port's limiters are reported, never judged (see admin_rate_limiter below).
 import { type LoopView, NOT_LOADED } from "./loop_view.ts";
 import type { LimiterView } from "./limiters.ts";
 import { heartbeatAgeSeconds } from "./metrics.ts";
@@ -19,6 +20,7 @@ export interface HealthInput {
   readonly view: LoopView;
   readonly feed: FeedView;
   readonly clientLimiter: LimiterView;
+  /** The admin port's limiters (admin_guard.ts portGuards().view): reported, never failing. */
   readonly adminLimiter: LimiterView;
   /** When the shell started (the venue's heartbeat ages from here until its first event). */
   readonly startedMs: number;
@@ -118,7 +120,13 @@ export function judgeHealth(h: HealthInput): Health {
       last_bar_age_s: h.feed.lastBarAgeMs === null ? null : h.feed.lastBarAgeMs / 1000,
     }),
     client_rate_limiter: limiter("client rate limiter", h.clientLimiter),
-    admin_rate_limiter: limiter("admin rate limiter", h.adminLimiter),
+    // Reported, never a readiness condition: the admin port's limits guard its APIs, not trading, and a
+    // probe failing on them would let any caller of the port get the loop restarted: wrong tokens from
+    // anyone on the box, or an operator's `watch` on GET /admin/kill-switch (10 a minute by default).
+    admin_rate_limiter: part("ok", null, {
+      utilisation: h.adminLimiter.utilisation,
+      saturated_keys: h.adminLimiter.saturatedKeys,
+    }),
     oms_store: part(storeDetail ? "failed" : "ok", storeDetail, {
       recovery: store.recovery,
       recovery_problems: store.recoveryProblems,

@@ -125,16 +125,25 @@ Deno.test("health: a venue down or silent, a feed refused -> their dependency co
   ]]);
 });
 
-Deno.test("health: a saturated rate limiter fails its component with the keys", () => {
+Deno.test("health: a saturated client rate limiter fails its component with the keys; the admin port's are only reported", () => {
+  const admin = { utilisation: 1, saturatedKeys: ["127.0.0.1", "drill:127.0.0.1", "unauthenticated"] };
   const h = judgeHealth(input({
     clientLimiter: { utilisation: 1, saturatedKeys: ["order-count-10s", "retry_after"] },
-    adminLimiter: { utilisation: 1, saturatedKeys: ["127.0.0.1"] },
+    adminLimiter: admin,
   }));
   assert.equal(h.code, 503);
   assert.deepEqual(failing(h), [
     ["client_rate_limiter", "failed", "client rate limiter saturated: order-count-10s, retry_after"],
-    ["admin_rate_limiter", "failed", "admin rate limiter saturated: 127.0.0.1"],
   ]);
+  const adminOnly = judgeHealth(input({ adminLimiter: admin }));
+  assert.equal(adminOnly.code, 200);
+  assert.deepEqual(adminOnly.body.components.admin_rate_limiter, {
+    status: "ok",
+    healthy: true,
+    detail: null,
+    utilisation: 1,
+    saturated_keys: ["127.0.0.1", "drill:127.0.0.1", "unauthenticated"],
+  });
 });
 
 Deno.test("health: quarantined or failed store, reconciliation not done or failed -> 503 saying why", () => {

@@ -1,6 +1,7 @@
 // live_loop's HTTP face on one port: GET /health (the judgement of health.ts), GET /metrics (the
-// owned registry), and the admin API at /admin/kill-switch. Everything but the admin API is GET-only
-// (405 with Allow), unknown paths 404, each refusal counted in live_loop_http_bad_requests_total.
+// owned registry), the admin API at /admin/kill-switch and, when enabled, the drill API. Everything
+// but those two is GET-only (405 with Allow), unknown paths 404, each refusal counted in
+// live_loop_http_bad_requests_total.
 import { getOnlyRouter, json, text } from "../http/serve.ts";
 import type { LoopView } from "./loop_view.ts";
 import { ADMIN_PATH } from "./admin.ts";
@@ -16,8 +17,8 @@ export interface LiveHttpOptions {
   readonly adminLimiter: () => LimiterView;
   /** adminHandler(...), given the client's address as its rate-limit key. */
   readonly admin: (req: Request, client: string) => Promise<Response>;
-  /** The drill API (paper proofs only); absent: 404 like any unknown path. */
-  readonly drill?: (req: Request) => Promise<Response>;
+  /** drillHandler(...) (paper proofs only), given the client's address; absent: 404 like any unknown path. */
+  readonly drill?: (req: Request, client: string) => Promise<Response>;
   readonly metrics: LiveMetrics;
   readonly startedMs: number;
   readonly heartbeatStaleMs: number;
@@ -46,11 +47,10 @@ export function liveHttpHandler(o: LiveHttpOptions): LiveHandler {
   });
   return async (req, info) => {
     const path = new URL(req.url).pathname;
-    if (path === ADMIN_PATH) {
-      const addr = info?.remoteAddr;
-      return await o.admin(req, addr && "hostname" in addr ? addr.hostname : "unknown");
-    }
-    if (path === DRILL_PATH && o.drill) return await o.drill(req);
+    const addr = info?.remoteAddr;
+    const client = addr && "hostname" in addr ? addr.hostname : "unknown";
+    if (path === ADMIN_PATH) return await o.admin(req, client);
+    if (path === DRILL_PATH && o.drill) return await o.drill(req, client);
     if (!ROUTES.includes(path)) o.metrics.badRequest("not_found");
     else if (req.method !== "GET" && req.method !== "HEAD") o.metrics.badRequest("method");
     return await router(req);

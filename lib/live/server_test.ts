@@ -1,75 +1,13 @@
-// The loop's HTTP face over real HTTP on port 0: /health, /metrics, the admin API with its token and
-// rate limit, the kill switch persisted through lib/oms/kill_switch.ts in a temp state dir.
+// The loop's HTTP face over real HTTP on port 0: /health, /metrics, the admin API with its token, the
+// kill switch persisted through lib/oms/kill_switch.ts in a temp state dir. Its rate limits:
+// admin_guard_test.ts.
 import assert from "node:assert/strict";
-import { serve } from "../http/serve.ts";
 import { KILL_SWITCH_FILE, loadKillSwitch } from "../oms/kill_switch.ts";
-import { loopView, NOW, T0 } from "../../testing/live_view.ts";
-import { adminHandler } from "./admin.ts";
-import { AdminToken } from "./admin_token.ts";
-import { persistedKillSwitch } from "./kill_switch_control.ts";
-import { WindowLimiter } from "./limiters.ts";
-import { createLiveMetrics } from "./metrics.ts";
-import { liveHttpHandler } from "./server.ts";
+import { startLiveHttp } from "../../testing/live_http.ts";
+import { NOW } from "../../testing/live_view.ts";
 
 const TOKEN = "s3cret-admin-token-0123456789";
-
-async function rig(token: string | null = TOKEN) {
-  const dir = await Deno.makeTempDir({ prefix: "live_http_" });
-  const clock = { t: NOW };
-  const lines: string[] = [];
-  const control = await persistedKillSwitch(dir, () => clock.t);
-  const snapshot = () => loopView({ nowMs: clock.t, killSwitch: control.state() });
-  const metrics = createLiveMetrics(snapshot, T0);
-  const limiter = new WindowLimiter(6, 60_000);
-  const ctrl = new AbortController();
-  const server = serve({
-    name: "live_loop",
-    hostname: "127.0.0.1",
-    port: 0,
-    signal: ctrl.signal,
-    handler: liveHttpHandler({
-      snapshot,
-      feed: () => ({ ok: true, error: null, lastBarAgeMs: 1000 }),
-      clientLimiter: () => ({ utilisation: 0, saturatedKeys: [] }),
-      adminLimiter: () => limiter.view(clock.t),
-      admin: adminHandler({
-        control,
-        token: token === null ? null : new AdminToken(token),
-        limiter,
-        now: () => clock.t,
-        log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })),
-        badRequest: metrics.badRequest,
-      }),
-      metrics,
-      startedMs: T0,
-      heartbeatStaleMs: 30_000,
-    }),
-  });
-  const base = `http://127.0.0.1:${server.addr.port}`;
-  const call = async (method: string, path: string, opts: { auth?: string; body?: string } = {}) => {
-    const headers: Record<string, string> = {};
-    if (opts.auth !== undefined) headers.authorization = opts.auth;
-    const res = await fetch(base + path, { method, headers, body: opts.body });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
-  };
-  const metric = async (line: string) =>
-    (await call("GET", "/metrics")).text.split("\n").find((l) => l.startsWith(line + " "))?.slice(
-      line.length + 1,
-    );
-  return {
-    dir,
-    clock,
-    lines,
-    call,
-    metric,
-    async stop() {
-      ctrl.abort();
-      await server.finished;
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
+const rig = (token: string | null = TOKEN) => startLiveHttp(token);
 
 const bearer = `Bearer ${TOKEN}`;
 
@@ -173,31 +111,6 @@ Deno.test("admin API: engage and reset over HTTP, persisted, seen by /health and
       reason: "drill over",
       state: "ACTIVE",
     });
-  } finally {
-    await r.stop();
-  }
-});
-
-Deno.test("admin API: rate-limited per client (wrong tokens too), 429 with Retry-After, /health says so", async () => {
-  const r = await rig();
-  try {
-    for (let i = 0; i < 5; i++) {
-      r.clock.t = NOW + i * 1000;
-      assert.equal((await r.call("GET", "/admin/kill-switch", { auth: "Bearer guess" + i })).status, 401);
-    }
-    assert.equal(
-      (await r.call("GET", "/admin/kill-switch", { auth: bearer })).status,
-      200,
-      "the 6th is allowed",
-    );
-    const h = await r.call("GET", "/health");
-    assert.equal(h.status, 503);
-    assert.deepEqual(h.json().reasons, ["admin_rate_limiter: admin rate limiter saturated: 127.0.0.1"]);
-    const limited = await r.call("GET", "/admin/kill-switch", { auth: bearer });
-    assert.deepEqual([limited.status, limited.headers.get("retry-after")], [429, "56"]);
-    r.clock.t = NOW + 60_000; // the first call leaves the window
-    assert.equal((await r.call("GET", "/admin/kill-switch", { auth: bearer })).status, 200);
-    assert.equal(await r.metric('live_loop_http_bad_requests_total{reason="rate_limited"}'), "1");
   } finally {
     await r.stop();
   }

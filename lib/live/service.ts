@@ -19,7 +19,6 @@ import { connectorLimiterView } from "./limiters.ts";
 import { LiveLoop } from "./loop.ts";
 import type { LoopView } from "./loop_view.ts";
 import type { LoopEffects } from "./core.ts";
-import { drillHandler } from "./drill.ts";
 import { type LiveShell, loopKillSwitch, startLiveShell } from "./shell.ts";
 import type { ShellConfig } from "./shell_config.ts";
 
@@ -88,7 +87,7 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
       connectorLimiterView(d.venue.rest.limits.snapshot(d.now()), BINANCE_SPOT_LIMITS, d.now()),
     log: d.log,
     now: d.wallNow,
-    drill: d.drill ? drillHandler(loop, d.venue.name, d.shell.adminToken) : undefined,
+    drill: d.drill ? { loop, venue: d.venue.name } : undefined,
   });
   const feedStop = new AbortController();
   const feedRun = feed.run(feedStop.signal);

@@ -1,13 +1,16 @@
-// The loop's HTTP shell: binds /health, /metrics and the admin API on one port over a loop's
-// snapshot and kill switch. Started before the loop's start() (its snapshot then says "starting",
-// so /health is 503 through boot and reconciliation), stopped after its shutdown().
+// The loop's HTTP shell: binds /health, /metrics, the admin API and (LIVE_DRILL=1) the drill API on one
+// port over a loop's snapshot and kill switch, each API behind the port's guard (admin_guard.ts).
+// Started before the loop's start() (its snapshot then says "starting", so /health is 503 through boot
+// and reconciliation), stopped after its shutdown().
 import type { Logger } from "../log.ts";
 import { serve } from "../http/serve.ts";
 import type { KillSwitch } from "../oms/kill_switch.ts";
 import { adminHandler } from "./admin.ts";
+import { portGuards } from "./admin_guard.ts";
+import { drillHandler, type DrillLoop } from "./drill.ts";
 import type { FeedView } from "./health.ts";
 import type { KillSwitchControl } from "./kill_switch_control.ts";
-import { type LimiterView, WindowLimiter } from "./limiters.ts";
+import type { LimiterView } from "./limiters.ts";
 import type { LoopView } from "./loop_view.ts";
 import { createLiveMetrics, type LiveMetrics } from "./metrics.ts";
 import { liveHttpHandler } from "./server.ts";
@@ -40,8 +43,8 @@ export interface ShellDeps {
   readonly clientLimiter: () => LimiterView;
   readonly log: Logger;
   readonly now: () => number;
-  /** The drill API's handler (LIVE_DRILL=1, paper only). */
-  readonly drill?: (req: Request) => Promise<Response>;
+  /** The loop and venue the drill API orders on (LIVE_DRILL=1, paper only); absent: no drill API. */
+  readonly drill?: { readonly loop: DrillLoop; readonly venue: string };
 }
 
 export interface LiveShell {
@@ -55,7 +58,14 @@ export interface LiveShell {
 export function startLiveShell(d: ShellDeps): LiveShell {
   const startedMs = d.now();
   const metrics = createLiveMetrics(d.snapshot, startedMs);
-  const limiter = new WindowLimiter(d.cfg.adminPerMinute, 60_000);
+  const guards = portGuards({
+    token: d.cfg.adminToken,
+    adminPerMinute: d.cfg.adminPerMinute,
+    drillPerMinute: d.cfg.drillPerMinute,
+    now: d.now,
+    log: d.log,
+    badRequest: metrics.badRequest,
+  });
   const ctrl = new AbortController();
   const server = serve({
     name: "live_loop",
@@ -66,16 +76,18 @@ export function startLiveShell(d: ShellDeps): LiveShell {
       snapshot: d.snapshot,
       feed: d.feed,
       clientLimiter: d.clientLimiter,
-      adminLimiter: () => limiter.view(d.now()),
+      adminLimiter: () => guards.view(d.now()),
       admin: adminHandler({
         control: d.killSwitch,
-        token: d.cfg.adminToken,
-        limiter,
-        now: d.now,
+        guard: guards.admin,
         log: d.log,
         badRequest: metrics.badRequest,
       }),
-      drill: d.drill,
+      drill: d.drill && drillHandler(d.drill.loop, {
+        venue: d.drill.venue,
+        guard: guards.drill,
+        badRequest: metrics.badRequest,
+      }),
       metrics,
       startedMs,
       heartbeatStaleMs: d.cfg.heartbeatStaleMs,

@@ -7,8 +7,17 @@ import { ConfigError } from "../util/errors.ts";
 import { type AdminToken, adminTokenFromEnv } from "./admin_token.ts";
 
 const EnvSchema = z.object({
-  /** Admin calls per client address per minute (wrong tokens included). */
+  /**
+   * Admin calls with the right token per client address per minute; calls with a missing or wrong token
+   * (admin and drill APIs) share one budget of the same size over all clients.
+   */
   LIVE_ADMIN_RATE_PER_MIN: z.coerce.number().int().min(1).max(600).default(10),
+  /**
+   * Drill API calls per client address per minute (LIVE_DRILL=1). `./tp live-verify` polls GET every
+   * 100 ms while it waits for an order to settle (at most 600 a minute) plus a few places and cancels:
+   * the default is twice that.
+   */
+  LIVE_DRILL_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(1200),
   /** A venue silent longer than this fails /health (the alert waits 60 s + 1m too). */
   LIVE_HEARTBEAT_STALE_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
@@ -21,6 +30,7 @@ export interface ShellConfig {
   readonly start: "cold" | "warm" | null;
   readonly adminToken: AdminToken | null;
   readonly adminPerMinute: number;
+  readonly drillPerMinute: number;
   readonly heartbeatStaleMs: number;
 }
 
@@ -54,6 +64,7 @@ export function shellConfig(
     start: flags.start ?? null,
     adminToken: adminTokenFromEnv(env, readText),
     adminPerMinute: r.data.LIVE_ADMIN_RATE_PER_MIN,
+    drillPerMinute: r.data.LIVE_DRILL_RATE_PER_MIN,
     heartbeatStaleMs: r.data.LIVE_HEARTBEAT_STALE_S * 1000,
   };
 }

@@ -22,6 +22,7 @@ Deno.test("shell config: defaults, env and flags; each bad value one ConfigError
       start: null,
       adminToken: null,
       adminPerMinute: 10,
+      drillPerMinute: 1200,
       heartbeatStaleMs: 60_000,
     },
   );
@@ -43,6 +44,11 @@ Deno.test("shell config: defaults, env and flags; each bad value one ConfigError
     { LIVE_ADMIN_RATE_PER_MIN: "1000" },
     {},
     'LIVE_ADMIN_RATE_PER_MIN: Too big: expected number to be <=600 (value: "1000")',
+  );
+  bad(
+    { LIVE_DRILL_RATE_PER_MIN: "0" },
+    {},
+    'LIVE_DRILL_RATE_PER_MIN: Too small: expected number to be >=1 (value: "0")',
   );
   bad(
     { LIVE_HEARTBEAT_STALE_S: "soon" },

@@ -10,7 +10,8 @@ import { mayPass } from "../oms/kill_switch.ts";
 import type { Order } from "../oms/order.ts";
 import type { OmsJournal } from "../oms/journal.ts";
 import type { NewOrder } from "../oms/records.ts";
-import { isReducing, rateWindow } from "../oms/risk.ts";
+import { isReducing } from "../oms/risk.ts";
+import { SlidingLog } from "../util/sliding_window.ts";
 import { exposure, newOrderOf, type OrderSpec, riskVerdict } from "./admission.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
@@ -26,7 +27,8 @@ export type SubmitResult =
 export class Submitter {
   readonly #queue: string[] = [];
   #lock: Promise<unknown> = Promise.resolve();
-  #sendTimes: number[] = [];
+  /** Sends of the last second, for the orders-per-second check. */
+  readonly #sends = new SlidingLog(1_000);
   #working: Promise<void> | null = null;
   #stop = new AbortController();
   /** Admitted orders whose intents are appended but not yet in the book: risk counts them. */
@@ -110,8 +112,7 @@ export class Submitter {
     if (blocked || !core.journal) return deny("NOT_TRADING", blocked ?? "the loop has not started");
     if (this.#stop.signal.aborted) return deny("NOT_TRADING", "the loop is shutting down");
     const now = core.now();
-    this.#sendTimes = rateWindow(this.#sendTimes, now);
-    const v = riskVerdict(core, spec, this.#exposure(spec.symbol), this.#sendTimes.length);
+    const v = riskVerdict(core, spec, this.#exposure(spec.symbol), this.#sends.count(now));
     if (!v.ok) {
       // Daily loss and drawdown are a latch: the denial also engages the kill switch.
       if (v.trip && core.ks.state === "ACTIVE") {
@@ -123,7 +124,7 @@ export class Submitter {
     const order = newOrderOf(spec, id, correlationId, core.cfg.tag);
     // Reserved before the lock is released: the next submit's check counts this order and this send.
     this.#admitted.set(id, order);
-    this.#sendTimes.push(now);
+    this.#sends.add(now);
     // Nothing queued and the worker free: this order goes next, so its `submitted` shares the intent's
     // sync (one fsync before the request leaves, not two); the worker is held for it meanwhile.
     const direct = !this.#working && this.#queue.length === 0 && this.#maySend() && this.#gate(order).ok;
@@ -131,13 +132,13 @@ export class Submitter {
     if (direct) this.#run(() => this.#sendLogged(id, made));
     const durable = made.then((r): SubmitResult => {
       if ("refused" in r) {
-        this.#unreserve(now);
+        this.#sends.remove(now); // not logged: its rate-window slot goes back
         return deny("INVALID_ORDER", r.refused);
       }
       if (!direct) this.enqueue(id);
       return { ok: true, clientOrderId: id };
     }, (err) => {
-      this.#unreserve(now); // the log failed: the loop halts (blockedReason), nothing was sent
+      this.#sends.remove(now); // the log failed: the loop halts (blockedReason), nothing was sent
       throw err;
     }).finally(() => {
       this.#admitted.delete(id);
@@ -145,12 +146,6 @@ export class Submitter {
     });
     this.#durables.add(durable);
     return { durable };
-  }
-
-  /** Gives back the rate-window slot of an order whose intent was not logged. */
-  #unreserve(at: number): void {
-    const i = this.#sendTimes.lastIndexOf(at);
-    if (i >= 0) this.#sendTimes.splice(i, 1);
   }
 
   async #work(): Promise<void> {

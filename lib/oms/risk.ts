@@ -60,7 +60,7 @@ export interface RiskContext {
   readonly workingSell: number;
   /** Working orders over all symbols. */
   readonly openOrders: number;
-  /** Orders sent in the last second (see RateWindow). */
+  /** Orders sent in the last second (the caller's SlidingLog, lib/util/sliding_window.ts). */
   readonly ordersLastSecond: number;
   readonly lastClose: { readonly price: number; readonly closeTimeMs: number } | null;
   readonly equity: EquityTrack;
@@ -177,9 +177,4 @@ export function checkOrder(l: RiskLimits, c: RiskContext, o: OrderAsk): RiskVerd
     if (!acct.ok) return acct;
   }
   return { ok: true };
-}
-
-/** Send times in the last second: a pure sliding window for the orders-per-second check. */
-export function rateWindow(times: readonly number[], nowMs: number, windowMs = 1_000): number[] {
-  return times.filter((t) => t > nowMs - windowMs);
 }

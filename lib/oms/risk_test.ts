@@ -7,7 +7,6 @@ import {
   drawdownBps,
   markEquity,
   type OrderAsk,
-  rateWindow,
   RISK_REASONS,
   type RiskContext,
   type RiskLimits,
@@ -160,8 +159,4 @@ Deno.test("equity marks: the peak rises, a new UTC day restarts the day's loss; 
   assert.deepEqual(next, { equity: 80 * U, peak: 120 * U, dayStart: 80 * U, day: "2026-12-03" });
   assert.equal(drawdownBps({ ...e, equity: 130 * U }), 0);
   assert.deepEqual(accountBreach(limits, ctx.equity), { ok: true });
-});
-
-Deno.test("rateWindow keeps the sends of the last second only", () => {
-  assert.deepEqual(rateWindow([NOW - 1_000, NOW - 999, NOW - 1, NOW], NOW), [NOW - 999, NOW - 1, NOW]);
 });

@@ -3,6 +3,7 @@
 // Retry-After (seconds) on 429/418. Requests wait until Retry-After has passed, and an order is held
 // back when the venue's own count says its calendar-aligned window (on the venue's clock) is full.
 // Pure: time and the venue's clock offset are parameters.
+// Not lib/util/sliding_window.ts: the venue counts, we only mirror its counts on its calendar windows.
 
 export interface RateLimitConfig {
   /** REQUEST_WEIGHT per minute (exchangeInfo.rateLimits; documented 6000). */

@@ -2,6 +2,7 @@
 // per calendar minute, new orders per account per 10 s and per UTC day, all windows calendar-aligned.
 // Over a limit: HTTP 429 with Retry-After (seconds to the window's reset); an IP that keeps going
 // after `banAfter` 429s in one window is banned: HTTP 418 until the ban ends. Pure: time is passed.
+// Not lib/util/sliding_window.ts: Binance's windows reset on calendar boundaries, and this emulates that.
 import type { VenueError } from "./errors.ts";
 
 export interface RateLimitConfig {
