@@ -27,14 +27,21 @@ export async function spawnChild(spec: ChildSpec): Promise<Child> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  // Both streams into one log; the writer is shared, so each chunk lands whole.
-  const writer = log.writable.getWriter();
+  // Both streams into one log, chunk by chunk through one queue, so each chunk lands whole and at once
+  // (FsFile.writable held the bytes until close: an operator tailing a running child's log saw nothing).
+  let queue = Promise.resolve();
+  const append = (chunk: Uint8Array) =>
+    queue = queue.then(async () => {
+      for (let off = 0; off < chunk.length;) off += await log.write(chunk.subarray(off));
+    });
   const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const chunk of s) await writer.write(chunk);
+    for await (const chunk of s) await append(chunk);
   };
-  const pumps = Promise.all([pump(proc.stdout), pump(proc.stderr)]).catch(() => {}).finally(() =>
-    writer.close().catch(() => {})
-  );
+  const pumps = Promise.all([pump(proc.stdout), pump(proc.stderr)]).catch(() => {}).finally(() => {
+    try {
+      log.close();
+    } catch { /* already closed */ }
+  });
   const exited = proc.status.then(async (s) => {
     await pumps;
     return s;
