@@ -37,6 +37,13 @@ export function riskLimits(more: Partial<RiskLimits> = {}): RiskLimits {
   };
 }
 
+/**
+ * The test connector's request timeout: under liveConfig's threshold + grace (5 s + 3 s), as the loop
+ * requires (checkLiveConfig). Those run on the test's manual clock, this on the real one, where loopback
+ * answers take milliseconds: the rule holds in tests and no test waits longer for it.
+ */
+export const TEST_REST_TIMEOUT_MS = 7_000;
+
 export function liveConfig(stateDir: string, more: Partial<LiveConfig> = {}): LiveConfig {
   return {
     stateDir,
@@ -70,7 +77,7 @@ export interface LoopRig {
 }
 
 export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {}): Promise<LoopRig> {
-  const s = await startConnectorSim({ trading: o.trading });
+  const s = await startConnectorSim({ trading: o.trading, rest: { timeoutMs: TEST_REST_TIMEOUT_MS } });
   const dir = Deno.makeTempDirSync({ prefix: "tp_live_loop_" });
   const lines: Row[] = [];
   const loops: LiveLoop[] = [];

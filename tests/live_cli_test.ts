@@ -58,6 +58,18 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
   await Deno.writeTextFile(liveCfg, JSON.stringify({ ...paper, mode: "live" }));
   const needsLive = "live: mode live needs --live and BINANCE_TRADING_PROFILE testnet or live\n";
   cases.push([["--config", liveCfg], {}, needsLive], [["--config", liveCfg, "--live"], {}, needsLive]);
+  // In-flight timings the connector's 11 s request timeout could outlast: refused before anything starts.
+  const shortCfg = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(
+    shortCfg,
+    JSON.stringify({ ...paper, inflight: { ...paper.inflight, threshold_ms: 5000 }, missing_grace_ms: 3000 }),
+  );
+  cases.push([
+    ["--config", shortCfg],
+    {},
+    `live: ${shortCfg}: live loop: inflight threshold + missing grace (5000 + 3000 = 8000 ms) must exceed the ` +
+    "venue connector's request timeout (11000 ms), or an order still awaiting its answer could be settled as final\n",
+  ]);
   cases.push([
     [],
     { PEAK_TRADE_AI_RUN_ID: "has space" },
@@ -74,6 +86,7 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
     assert.ok(!r.stderr.includes("tooshort-secret"));
   }
   await Deno.remove(liveCfg);
+  await Deno.remove(shortCfg);
 });
 
 Deno.test("live CLI on the simulator: 200 trading with the feed's bar, kill switch kept across a warm restart, SIGTERM exits 0", async () => {

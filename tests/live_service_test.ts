@@ -34,7 +34,7 @@ async function service(s: ConnectorSim, feed: TestFeed, stateDir: string, lines:
     ({ LIVE_STATE_DIR: stateDir, LIVE_FEED_URL: feed.url } as Record<string, string>)[k];
   return await startLiveService({
     shell: shellConfig(env, { port: "0" }),
-    file: await loadLiveFile(DEFAULT_LIVE_CONFIG, env),
+    file: await loadLiveFile(DEFAULT_LIVE_CONFIG, env, { venueTimeoutMs: s.spot.requestTimeoutMs }),
     venue: s.spot,
     now: () => s.t.sim.clock.nowMs(),
     wallNow: () => Date.now(),

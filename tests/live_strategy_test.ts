@@ -45,7 +45,7 @@ async function service(s: ConnectorSim, feed: TestFeed, dir: string, lines: Row[
   const env = (k: string) => vars[k];
   return await startLiveService({
     shell: shellConfig(env, { port: "0" }),
-    file: await loadLiveFile(DEFAULT_LIVE_CONFIG, env),
+    file: await loadLiveFile(DEFAULT_LIVE_CONFIG, env, { venueTimeoutMs: s.spot.requestTimeoutMs }),
     venue: s.spot,
     now: () => s.t.sim.clock.nowMs(),
     wallNow: () => Date.now(),
