@@ -164,8 +164,9 @@ const loop = new LiveLoop({
     maxDailyLoss: 1_000_000 * U,
     maxDrawdownBps: 10_000,
   },
-  inflight: { intervalMs: 2_000, thresholdMs: 5_000, retries: 5 },
-  missingGraceMs: 3_000,
+  // config/live/paper.json's timings: they outlast the connector's request timeout, as the loop requires.
+  inflight: { intervalMs: 2_000, thresholdMs: 10_000, retries: 5 },
+  missingGraceMs: 5_000,
   flattenOnHalt: false,
   cancelOnShutdown: false,
 }, {

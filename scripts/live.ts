@@ -12,6 +12,7 @@ import { shellConfig } from "../lib/live/shell_config.ts";
 import { isId } from "../lib/events/ai_event.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { DEFAULT_EVENTS_PATH } from "../lib/shadow/shadow_config.ts";
+import { restTimeoutMs } from "../lib/trading/binance_rest.ts";
 import { BinanceSpot } from "../lib/trading/binance_spot.ts";
 import { tradingConfigFromEnv, tradingLine } from "../lib/trading/binance_config.ts";
 import { credentialsFromEnv } from "../lib/trading/credentials.ts";
@@ -64,7 +65,6 @@ async function main(args: string[]): Promise<number> {
   const v = parsed.values;
   const env = (k: string) => Deno.env.get(k);
   const shell = shellConfig(env, v);
-  const file = await loadLiveFile(v.config ?? DEFAULT_LIVE_CONFIG, env);
   // The paper profile's endpoints unless the process env names a profile (its values win).
   const base = env("BINANCE_TRADING_PROFILE") ? {} : parseEnvFile(
     await Deno.readTextFile("config/env/paper.env"),
@@ -72,6 +72,10 @@ async function main(args: string[]): Promise<number> {
   );
   const tenv = (k: string) => env(k) ?? base[k];
   const trading = tradingConfigFromEnv(tenv);
+  // The file's in-flight timings are checked against the timeout of the connector built below.
+  const file = await loadLiveFile(v.config ?? DEFAULT_LIVE_CONFIG, env, {
+    venueTimeoutMs: restTimeoutMs(trading.spot.rest),
+  });
   const mode = file.loop.mode;
   if (mode === "live" && (!v.live || trading.profile === "paper")) {
     throw new ConfigError("mode live needs --live and BINANCE_TRADING_PROFILE testnet or live");

@@ -1,13 +1,14 @@
 // The live loop (lib/live) on the venue simulator's private API through the real Binance connector over
 // loopback (testing/binance_connector.ts): the sim's clock is the loop's clock, the loop's waits (in-flight
 // checker, Retry-After, grace) and the user stream's timers are one ManualTimers the test moves, its log
-// lines are captured. Also: a state dir as a crashed run leaves it, and the OMS view against the
+// lines are captured. Also: the loop tests' shared steps (a rig closed whatever happens, a started loop,
+// a limit buy, an order by id), a state dir as a crashed run leaves it, and the OMS view against the
 // simulator's orders/fills truth files.
 import assert from "node:assert/strict";
 import { waitFor } from "../lib/async/poll.ts";
 import type { Timers } from "../lib/async/sleep.ts";
 import type { LiveConfig } from "../lib/live/config.ts";
-import { LiveLoop } from "../lib/live/loop.ts";
+import { LiveLoop, type OrderSpec } from "../lib/live/loop.ts";
 import { runPath } from "../lib/oms/boot.ts";
 import { EventLog } from "../lib/oms/event_log.ts";
 import type { Order } from "../lib/oms/order.ts";
@@ -36,6 +37,13 @@ export function riskLimits(more: Partial<RiskLimits> = {}): RiskLimits {
     ...more,
   };
 }
+
+/**
+ * The test connector's request timeout: under liveConfig's threshold + grace (5 s + 3 s), as the loop
+ * requires (checkLiveConfig). Those run on the test's manual clock, this on the real one, where loopback
+ * answers take milliseconds: the rule holds in tests and no test waits longer for it.
+ */
+export const TEST_REST_TIMEOUT_MS = 7_000;
 
 export function liveConfig(stateDir: string, more: Partial<LiveConfig> = {}): LiveConfig {
   return {
@@ -70,7 +78,7 @@ export interface LoopRig {
 }
 
 export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {}): Promise<LoopRig> {
-  const s = await startConnectorSim({ trading: o.trading });
+  const s = await startConnectorSim({ trading: o.trading, rest: { timeoutMs: TEST_REST_TIMEOUT_MS } });
   const dir = Deno.makeTempDirSync({ prefix: "tp_live_loop_" });
   const lines: Row[] = [];
   const loops: LiveLoop[] = [];
@@ -107,6 +115,42 @@ export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {})
   };
 }
 
+/** Runs `body` on a new rig and closes the rig whatever happens. */
+export async function withLoopRig(body: (r: LoopRig) => Promise<void>): Promise<void> {
+  const r = await startLoopRig();
+  try {
+    await body(r);
+  } finally {
+    await r.close();
+  }
+}
+
+/** A new loop started (warm) and ready, a close of 60000 at the sim's now as its mark, its stream up. */
+export async function startedLoop(r: LoopRig, more: Partial<LiveConfig> = {}): Promise<LiveLoop> {
+  const loop = r.make(more);
+  const v = await loop.start();
+  assert.equal(v.status, "ready", `started: ${v.reason}`);
+  await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
+  await r.pump("stream up", () => loop.snapshot().stream.state === "up");
+  return loop;
+}
+
+/** A LIMIT buy of `qty` atoms (default 0.001 BTC) at `price` USDT. */
+export const limitBuy = (price: number, qty = U / 1000): OrderSpec => ({
+  symbol: SYMBOL,
+  side: "BUY",
+  type: "LIMIT",
+  quantity: qty,
+  price: price * U,
+});
+
+/**
+ * The loop's order with this client id. Typed as present, as the tests read it once it is; until then it
+ * is undefined, so a test waiting for it to appear reads it with `?.`.
+ */
+export const orderOf = (loop: LiveLoop, id: string): Order =>
+  loop.orders().find((o) => o.clientOrderId === id)!;
+
 /** A run's log as a crash leaves it: run_start, the records, no clean-end marker. */
 export async function crashedRun(dir: string, run: number, recs: readonly Rec[]): Promise<void> {
   const log = await EventLog.create(runPath(dir, run), { now: () => 0 });
@@ -119,6 +163,9 @@ const jsonl = (path: string): Row[] =>
   Deno.readTextFileSync(path).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 export const ordersTruth = (s: ConnectorSim) => jsonl(`${s.dir}/orders.jsonl`);
 export const fillsTruth = (s: ConnectorSim) => jsonl(`${s.dir}/fills.jsonl`);
+/** The simulator's truth lines of one client order id, as `<event> <status>`. */
+export const truthOf = (r: LoopRig, id: string) =>
+  ordersTruth(r.s).filter((l) => l.clientOrderId === id).map((l) => `${l.event} ${l.status}`);
 export const chaosTruth = (s: ConnectorSim) =>
   jsonl(`${s.dir}/chaos.jsonl`).filter((l) => l.kind !== "config");
 

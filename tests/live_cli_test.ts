@@ -2,30 +2,14 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "../lib/async/poll.ts";
-import type { ClosedBar } from "../lib/market/types.ts";
 import { KEY, SECRET } from "../testing/binance_connector.ts";
+import { closedBar } from "../testing/live_service.ts";
 import { runScript, startScript } from "../testing/script_proc.ts";
 import { TestFeed } from "./shadow_feed_server.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const cli = (args: string[], env: Record<string, string> = {}) =>
   runScript("scripts/live.ts", args, { cwd: ROOT, env: { NO_COLOR: "1", ...env } });
-
-const liveBar = (closeMs: number): ClosedBar => ({
-  venue: "binance",
-  symbol: "BTC-USDT",
-  interval: "1m",
-  openTimeMs: closeMs - 60_000,
-  o: 60_000,
-  h: 60_000,
-  l: 60_000,
-  c: 60_000,
-  v: 1,
-  trades: 1,
-  origin: "trades",
-  closedAtMs: closeMs,
-  features: { ema_12: null, ema_26: null, sma_20: null, rsi_14: null, atr_14: null, vwap_session_utc: null },
-});
 
 Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line, exit 2", async () => {
   const help = await cli(["--help"]);
@@ -58,6 +42,18 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
   await Deno.writeTextFile(liveCfg, JSON.stringify({ ...paper, mode: "live" }));
   const needsLive = "live: mode live needs --live and BINANCE_TRADING_PROFILE testnet or live\n";
   cases.push([["--config", liveCfg], {}, needsLive], [["--config", liveCfg, "--live"], {}, needsLive]);
+  // In-flight timings the connector's 11 s request timeout could outlast: refused before anything starts.
+  const shortCfg = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(
+    shortCfg,
+    JSON.stringify({ ...paper, inflight: { ...paper.inflight, threshold_ms: 5000 }, missing_grace_ms: 3000 }),
+  );
+  cases.push([
+    ["--config", shortCfg],
+    {},
+    `live: ${shortCfg}: live loop: inflight threshold + missing grace (5000 + 3000 = 8000 ms) must exceed the ` +
+    "venue connector's request timeout (11000 ms), or an order still awaiting its answer could be settled as final\n",
+  ]);
   cases.push([
     [],
     { PEAK_TRADE_AI_RUN_ID: "has space" },
@@ -74,6 +70,7 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
     assert.ok(!r.stderr.includes("tooshort-secret"));
   }
   await Deno.remove(liveCfg);
+  await Deno.remove(shortCfg);
 });
 
 Deno.test("live CLI on the simulator: 200 trading with the feed's bar, kill switch kept across a warm restart, SIGTERM exits 0", async () => {
@@ -126,7 +123,7 @@ Deno.test("live CLI on the simulator: 200 trading with the feed's bar, kill swit
       );
       const url = m[1];
       await waitFor("the loop's feed stream", () => feed.clients === 1);
-      feed.publish([liveBar(Date.now())]);
+      feed.publish([closedBar(Date.now())]);
       await waitFor("/health 200 with the bar", async () => {
         const h = await health(url);
         return h.status === 200 && h.body.components["dependency:feed"].last_bar_age_s !== null;

@@ -3,46 +3,13 @@
 // closed bars over SSE, the loop, and its HTTP shell on port 0. A cold start on an empty state dir, a
 // bar as the mark, an order's life, a clean stop, then a warm start on the same state (it reconciles).
 import assert from "node:assert/strict";
-import type { Timers } from "../lib/async/sleep.ts";
 import { waitFor } from "../lib/async/poll.ts";
-import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
-import { type LiveService, startLiveService } from "../lib/live/service.ts";
-import { shellConfig } from "../lib/live/shell_config.ts";
-import type { ClosedBar } from "../lib/market/types.ts";
-import { type ConnectorSim, startConnectorSim } from "../testing/binance_connector.ts";
+import type { LiveService } from "../lib/live/service.ts";
+import { startConnectorSim } from "../testing/binance_connector.ts";
+import { closedBar, startPaperService } from "../testing/live_service.ts";
 import { TestFeed } from "./shadow_feed_server.ts";
 
 const U = 100_000_000;
-const bar = (closeMs: number, c: number): ClosedBar => ({
-  venue: "binance",
-  symbol: "BTC-USDT",
-  interval: "1m",
-  openTimeMs: closeMs - 60_000,
-  o: c,
-  h: c,
-  l: c,
-  c,
-  v: 1,
-  trades: 1,
-  origin: "trades",
-  closedAtMs: closeMs,
-  features: { ema_12: null, ema_26: null, sma_20: null, rsi_14: null, atr_14: null, vwap_session_utc: null },
-});
-
-async function service(s: ConnectorSim, feed: TestFeed, stateDir: string, lines: Record<string, unknown>[]) {
-  const env = (k: string) =>
-    ({ LIVE_STATE_DIR: stateDir, LIVE_FEED_URL: feed.url } as Record<string, string>)[k];
-  return await startLiveService({
-    shell: shellConfig(env, { port: "0" }),
-    file: await loadLiveFile(DEFAULT_LIVE_CONFIG, env),
-    venue: s.spot,
-    now: () => s.t.sim.clock.nowMs(),
-    wallNow: () => Date.now(),
-    timers: s.timers as unknown as Timers,
-    log: (level, msg, fields) => lines.push({ level, msg, ...fields }),
-  });
-}
-
 const health = async (svc: LiveService) => {
   const res = await fetch(`${svc.shell.url}/health`);
   return { status: res.status, body: await res.json() };
@@ -57,10 +24,10 @@ Deno.test("live service: cold start, bars from the feed, an order placed and fil
     waitFor(what, async () => (s.timers.advance(0), await cond()), { timeoutMs: 15_000, everyMs: 10 });
   let svc: LiveService | null = null;
   try {
-    svc = await service(s, feed, dir, lines);
+    svc = await startPaperService(s, { stateDir: dir, feedUrl: feed.url, lines });
     assert.deepEqual([svc.startMode, svc.started.status], ["cold", "ready"]);
     await pump("feed stream open", () => feed.clients === 1);
-    feed.publish([bar(s.t.sim.clock.nowMs(), 60_000)]);
+    feed.publish([closedBar(s.t.sim.clock.nowMs(), { close: 60_000 })]);
     await pump("the bar as mark", () => svc!.feed.lastBarMs !== null);
     await pump("user stream up", () => svc!.loop.snapshot().stream.state === "up");
     const ready = await health(svc);
@@ -90,7 +57,7 @@ Deno.test("live service: cold start, bars from the feed, an order placed and fil
     await assert.rejects(() => fetch(`${svc!.shell.url}/health`));
     svc = null;
 
-    svc = await service(s, feed, dir, lines);
+    svc = await startPaperService(s, { stateDir: dir, feedUrl: feed.url, lines });
     assert.deepEqual([svc.startMode, svc.started.status], ["warm", "ready"]);
     assert.equal(svc.loop.snapshot().reconciliation.state, "done");
     assert.deepEqual(svc.loop.orders().map((o) => [o.clientOrderId, o.state]), [["rs01-1", "FILLED"]]);

@@ -6,54 +6,19 @@
 // position; fills and kill-switch changes are ai_event v1 lines in the events file.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Timers } from "../lib/async/sleep.ts";
 import { waitFor } from "../lib/async/poll.ts";
 import { validateEvent } from "../lib/events/ai_event.ts";
 import { barCorrelationId } from "../lib/live/bar_strategy.ts";
-import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
-import { type LiveService, startLiveService } from "../lib/live/service.ts";
-import { shellConfig } from "../lib/live/shell_config.ts";
-import type { ClosedBar } from "../lib/market/types.ts";
-import { type ConnectorSim, startConnectorSim } from "../testing/binance_connector.ts";
+import type { LiveService } from "../lib/live/service.ts";
+import { startConnectorSim } from "../testing/binance_connector.ts";
+import { crossBar, startPaperService } from "../testing/live_service.ts";
 import { TestFeed } from "./shadow_feed_server.ts";
 
 const SIZE = 100_000; // 0.001 BTC in atoms: config/live/paper.json's strategy.size
 /** The buy's taker fee (20 bps, the test venue's) is paid in BTC: the account holds 0.000998 to sell. */
 const SOLD = SIZE - 200;
 
-/** A closed 1m bar at the sim's time `closeMs` with the EMAs the strategy reads. */
-const bar = (closeMs: number, ema12: number, ema26: number): ClosedBar => ({
-  venue: "binance",
-  symbol: "BTC-USDT",
-  interval: "1m",
-  openTimeMs: closeMs - 60_000,
-  o: 60_000,
-  h: 60_000,
-  l: 60_000,
-  c: 60_000,
-  v: 1,
-  trades: 1,
-  origin: "trades",
-  closedAtMs: closeMs,
-  features: { ema_12: ema12, ema_26: ema26, sma_20: null, rsi_14: null, atr_14: 100, vwap_session_utc: null },
-});
-
 type Row = Record<string, unknown>;
-
-async function service(s: ConnectorSim, feed: TestFeed, dir: string, lines: Row[]): Promise<LiveService> {
-  const vars: Record<string, string> = { LIVE_STATE_DIR: join(dir, "state"), LIVE_FEED_URL: feed.url };
-  const env = (k: string) => vars[k];
-  return await startLiveService({
-    shell: shellConfig(env, { port: "0" }),
-    file: await loadLiveFile(DEFAULT_LIVE_CONFIG, env),
-    venue: s.spot,
-    now: () => s.t.sim.clock.nowMs(),
-    wallNow: () => Date.now(),
-    timers: s.timers as unknown as Timers,
-    log: (level, msg, fields) => lines.push({ level, msg, ...fields }),
-    events: { path: join(dir, "ai_events.jsonl"), runId: "rs01-paper" },
-  });
-}
 
 const events = (dir: string): Row[] =>
   Deno.readTextFileSync(join(dir, "ai_events.jsonl")).split("\n").filter((l) => l).map((l) => {
@@ -71,7 +36,12 @@ Deno.test("live strategy: RefStrat_01 in paper mode orders per bar once, obeys t
     waitFor(what, async () => (s.timers.advance(0), await cond()), { timeoutMs: 15_000, everyMs: 10 });
   let svc: LiveService | null = null;
   const up = async () => {
-    svc = await service(s, feed, dir, lines);
+    svc = await startPaperService(s, {
+      stateDir: join(dir, "state"),
+      feedUrl: feed.url,
+      lines,
+      events: { path: join(dir, "ai_events.jsonl"), runId: "rs01-paper" },
+    });
     await pump("feed stream open", () => feed.clients === 1);
     await pump("user stream up", () => svc!.loop.snapshot().stream.state === "up");
     return svc;
@@ -81,7 +51,7 @@ Deno.test("live strategy: RefStrat_01 in paper mode orders per bar once, obeys t
     let v = await up();
     s.tick(1_000); // the simulated market prints: a MARKET order fills against them
     const t0 = s.t.sim.clock.nowMs();
-    const b1 = bar(t0, 99, 100), b2 = bar(t0 + 60_000, 101, 100);
+    const b1 = crossBar(t0, 99, 100), b2 = crossBar(t0 + 60_000, 101, 100);
     // b1 is warm-up (no previous EMAs); b2 crosses up: one BUY MARKET of the configured size.
     feed.publish([b1, b2]);
     await pump("two decisions", () => strategyLines().length === 2);
@@ -105,7 +75,7 @@ Deno.test("live strategy: RefStrat_01 in paper mode orders per bar once, obeys t
     // Feed before bot: the feed says it is unhealthy, so a cross down is not decided (no sell).
     feed.heartbeat(false);
     await pump("feed not ok", () => !v.feed.view().ok);
-    feed.publish([bar(t0 + 120_000, 99, 100)]);
+    feed.publish([crossBar(t0 + 120_000, 99, 100)]);
     await pump("the gated bar", () => v.strategy!.counts.feed_not_ok === 1);
     assert.deepEqual([v.strategy!.counts.decided, v.loop.orders().length], [2, 1]);
 
@@ -124,7 +94,7 @@ Deno.test("live strategy: RefStrat_01 in paper mode orders per bar once, obeys t
     assert.equal(v.loop.orders().length, 1);
 
     // A cross down sells the position (what the account holds of it; reduce-only), keyed by its own bar.
-    const b4 = bar(t0 + 180_000, 99, 100);
+    const b4 = crossBar(t0 + 180_000, 99, 100);
     feed.publish([b4]);
     await pump("the sell filled", () => v.loop.orders()[1]?.state === "FILLED");
     assert.deepEqual(

@@ -3,17 +3,8 @@
 import assert from "node:assert/strict";
 import { OmsBook } from "../oms/book.ts";
 import { intent, newOrder } from "../../testing/oms_records.ts";
-import { riskLimits, startLoopRig, SYMBOL, U, VENUE } from "../../testing/live_loop.ts";
+import { limitBuy, riskLimits, startLoopRig, SYMBOL, U, VENUE } from "../../testing/live_loop.ts";
 import { exposure } from "./admission.ts";
-import type { OrderSpec } from "./loop.ts";
-
-const buy = (price: number, qty = U / 1000): OrderSpec => ({
-  symbol: SYMBOL,
-  side: "BUY",
-  type: "LIMIT",
-  quantity: qty,
-  price: price * U,
-});
 
 Deno.test("exposure: book orders and admitted ones not yet in the book, each counted once", () => {
   const book = new OmsBook();
@@ -36,7 +27,7 @@ Deno.test("concurrent submits: the limit counts admitted intents not yet durable
     await loop.idle();
     const before = loop.snapshot().store.fsync.count;
     const all = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => loop.submitOrder(VENUE, buy(50_000), `c-${i + 1}`)),
+      Array.from({ length: 6 }, (_, i) => loop.submitOrder(VENUE, limitBuy(50_000), `c-${i + 1}`)),
     );
     // Admission is microtask work, a sync is I/O: the first intent's group is written in its own
     // tick; the other four are all appended before that sync ends, so they make up the next group.
@@ -72,7 +63,9 @@ Deno.test("concurrent submits: the position and rate limits also count admitted 
       const loop = r.make({ risk: riskLimits(limits) });
       await loop.start({ coldStart: true });
       await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
-      const all = await Promise.all([1, 2, 3].map((i) => loop.submitOrder(VENUE, buy(50_000), `c-${i}`)));
+      const all = await Promise.all(
+        [1, 2, 3].map((i) => loop.submitOrder(VENUE, limitBuy(50_000), `c-${i}`)),
+      );
       assert.deepEqual(all, [
         { ok: true, clientOrderId: `t1-${++n}` },
         { ok: true, clientOrderId: `t1-${++n}` },

@@ -6,25 +6,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ClosedBar } from "../market/types.ts";
-import { type LoopRig, startLoopRig, SYMBOL, U } from "../../testing/live_loop.ts";
+import { type LoopRig, SYMBOL, U, withLoopRig } from "../../testing/live_loop.ts";
+import { crossBar } from "../../testing/live_service.ts";
 import { BarStrategy, type BarStrategyConfig, loadStrategyState, strategyStateFile } from "./bar_strategy.ts";
 import type { LiveLoop } from "./loop.ts";
-
-const bar = (closeMs: number, ema12: number, ema26: number): ClosedBar => ({
-  venue: "binance",
-  symbol: "BTC-USDT",
-  interval: "1m",
-  openTimeMs: closeMs - 60_000,
-  o: 60_000,
-  h: 60_000,
-  l: 60_000,
-  c: 60_000,
-  v: 1,
-  trades: 1,
-  origin: "trades",
-  closedAtMs: closeMs,
-  features: { ema_12: ema12, ema_26: ema26, sma_20: null, rsi_14: null, atr_14: 100, vwap_session_utc: null },
-});
 
 const cfg = (r: LoopRig, mode: BarStrategyConfig["mode"]): BarStrategyConfig => ({
   mode,
@@ -40,17 +25,8 @@ async function feedBar(loop: LiveLoop, st: BarStrategy, b: ClosedBar) {
   return await st.onBar(b, SYMBOL);
 }
 
-async function withRig(body: (r: LoopRig) => Promise<void>): Promise<void> {
-  const r = await startLoopRig();
-  try {
-    await body(r);
-  } finally {
-    await r.close();
-  }
-}
-
 Deno.test("bar strategy: shadow mode decides the cross and never orders; not-ready and gated bars wait undecided", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     const loop = r.make({ mode: "shadow" });
     let gateOk = true;
     const st = new BarStrategy(
@@ -62,7 +38,7 @@ Deno.test("bar strategy: shadow mode decides the cross and never orders; not-rea
       null,
     );
     const t0 = r.s.t.sim.clock.nowMs();
-    const b1 = bar(t0, 99, 100), b2 = bar(t0 + 60_000, 101, 100);
+    const b1 = crossBar(t0, 99, 100), b2 = crossBar(t0 + 60_000, 101, 100);
     // Before start(): the loop is not ready, the bar is left undecided.
     assert.deepEqual(await st.onBar(b1, SYMBOL), { kind: "loop_not_ready", detail: "starting" });
     await loop.start();
@@ -99,12 +75,14 @@ Deno.test("bar strategy: shadow mode decides the cross and never orders; not-rea
 });
 
 Deno.test("bar strategy: the saved state resumes exactly; a broken state file is an error", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     const loop = r.make();
     await loop.start();
     const ok = () => ({ ok: true, error: null });
     const t0 = r.s.t.sim.clock.nowMs();
-    const b1 = bar(t0, 99, 100), b2 = bar(t0 + 60_000, 99.5, 100), b3 = bar(t0 + 120_000, 101, 100);
+    const b1 = crossBar(t0, 99, 100),
+      b2 = crossBar(t0 + 60_000, 99.5, 100),
+      b3 = crossBar(t0 + 120_000, 101, 100);
     const first = new BarStrategy(cfg(r, "paper"), loop, ok, () => {}, () => t0, null);
     await feedBar(loop, first, b1);
     await feedBar(loop, first, b2);
@@ -143,7 +121,7 @@ Deno.test("bar strategy: the saved state resumes exactly; a broken state file is
 });
 
 Deno.test("bar strategy: an entry the loop denied leaves no long: the book resyncs flat and the next cross up buys", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     const loop = r.make();
     await loop.start();
     const lines: Record<string, unknown>[] = [];
@@ -151,7 +129,7 @@ Deno.test("bar strategy: an entry the loop denied leaves no long: the book resyn
     const st = new BarStrategy(cfg(r, "paper"), loop, () => ({ ok: true, error: null }), log, () => 0, null);
     const t0 = r.s.t.sim.clock.nowMs();
     const b = [[99, 100], [101, 100], [100.5, 100], [99, 100], [101, 100]].map(([e12, e26], i) =>
-      bar(t0 + i * 60_000, e12, e26)
+      crossBar(t0 + i * 60_000, e12, e26)
     );
     await feedBar(loop, st, b[0]);
     await loop.engageKillSwitch("drill", "test");

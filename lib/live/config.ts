@@ -1,6 +1,7 @@
 // The live loop's configuration: where its state lives, what it trades, its risk limits and the
-// timings of its in-flight checker and reconciliation (Nautilus's defaults: check every 2 s, orders
-// older than 5 s, 5 retries). Plain data; `liveStateDir` reads LIVE_STATE_DIR from the env it is given.
+// timings of its in-flight checker and reconciliation (check every 2 s, 5 retries, as Nautilus; orders
+// queried after 10 s, not its 5 s: with the grace that must outlast the connector's request timeout).
+// Plain data; `liveStateDir` reads LIVE_STATE_DIR from the env it is given.
 import type { RiskLimits } from "../oms/risk.ts";
 import { ConfigError } from "../util/errors.ts";
 
@@ -38,7 +39,7 @@ export interface LiveConfig {
   readonly cancelOnShutdown: boolean;
 }
 
-export const DEFAULT_INFLIGHT = { intervalMs: 2_000, thresholdMs: 5_000, retries: 5 } as const;
+export const DEFAULT_INFLIGHT = { intervalMs: 2_000, thresholdMs: 10_000, retries: 5 } as const;
 
 /** The state dir from LIVE_STATE_DIR, else data/live/. */
 export function liveStateDir(env: (name: string) => string | undefined): string {
@@ -47,8 +48,12 @@ export function liveStateDir(env: (name: string) => string | undefined): string 
   return v;
 }
 
-/** Refuses a config the loop cannot run safely with. */
-export function checkLiveConfig(c: LiveConfig): LiveConfig {
+/**
+ * Refuses a config the loop cannot run safely with. `venueTimeoutMs` is the venue connector's request
+ * timeout (ExecutionVenue.requestTimeoutMs): a place not found at the venue is settled as final after
+ * thresholdMs + missingGraceMs at the earliest, so that must come after its answer could still arrive.
+ */
+export function checkLiveConfig(c: LiveConfig, venueTimeoutMs: number): LiveConfig {
   const pos = (n: number, what: string) => {
     if (!(Number.isFinite(n) && n > 0)) throw new ConfigError(`live loop: ${what} must be > 0, got ${n}`);
   };
@@ -56,6 +61,14 @@ export function checkLiveConfig(c: LiveConfig): LiveConfig {
   pos(c.inflight.thresholdMs, "inflight.thresholdMs");
   pos(c.inflight.retries, "inflight.retries");
   if (!(c.missingGraceMs >= 0)) throw new ConfigError(`live loop: missingGraceMs must be >= 0`);
+  const settleMs = c.inflight.thresholdMs + c.missingGraceMs;
+  if (!(settleMs > venueTimeoutMs)) {
+    throw new ConfigError(
+      `live loop: inflight threshold + missing grace (${c.inflight.thresholdMs} + ${c.missingGraceMs} = ` +
+        `${settleMs} ms) must exceed the venue connector's request timeout (${venueTimeoutMs} ms), ` +
+        "or an order still awaiting its answer could be settled as final",
+    );
+  }
   if (c.symbols.length === 0) throw new ConfigError("live loop: no symbols to trade");
   for (const s of c.symbols) {
     if (s.symbol !== s.base + s.quote) {

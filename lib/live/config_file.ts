@@ -1,12 +1,13 @@
 // The live loop's config file (config/live/paper.json): zod at the edge, one line naming the file and
-// the first bad field (exit 2), then units -> the OMS's atoms and the loop's LiveConfig. LIVE_STATE_DIR
-// and LIVE_FEED_URL (env) override the state dir and the feed URL.
+// the first bad field (exit 2), then units -> the OMS's atoms and the loop's LiveConfig, checked against
+// the connector the loop will trade through (checkLiveConfig). LIVE_STATE_DIR and LIVE_FEED_URL (env)
+// override the state dir and the feed URL.
 import { z } from "zod";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Interval, INTERVALS, VENUES } from "../market/types.ts";
 import type { RefStratParams } from "../strategy/refstrat_01.ts";
 import { ConfigError } from "../util/errors.ts";
-import { DEFAULT_INFLIGHT, type LiveConfig, liveStateDir } from "./config.ts";
+import { checkLiveConfig, DEFAULT_INFLIGHT, type LiveConfig, liveStateDir } from "./config.ts";
 import type { FeedBarsOptions } from "./feed_bars.ts";
 
 export const DEFAULT_LIVE_CONFIG = "config/live/paper.json";
@@ -69,12 +70,19 @@ export interface LiveFileConfig {
   readonly strategy: StrategySettings | null;
 }
 
+/** What the file is checked against besides itself. */
+export interface LiveFileOptions {
+  /** The request timeout of the connector the loop will use (restTimeoutMs of its RestConfig). */
+  readonly venueTimeoutMs: number;
+}
+
 const atoms = (units: number) => Math.round(units * ATOMS);
 
 export function parseLiveFile(
   raw: unknown,
   path: string,
   env: (name: string) => string | undefined,
+  opts: LiveFileOptions,
 ): LiveFileConfig {
   const r = FileSchema.safeParse(raw);
   if (!r.success) {
@@ -99,27 +107,33 @@ export function parseLiveFile(
       retries: f.inflight.retries,
     }
     : DEFAULT_INFLIGHT;
-  return {
-    loop: {
-      stateDir: liveStateDir(env),
-      mode: f.mode,
-      tag: f.tag,
-      symbols: f.symbols.map(({ symbol, base, quote }) => ({ symbol, base, quote })),
-      risk: {
-        maxNotionalPerOrder: atoms(f.risk.max_notional_per_order),
-        maxPosition: Object.fromEntries(Object.entries(f.risk.max_position).map(([s, q]) => [s, atoms(q)])),
-        maxOpenOrders: f.risk.max_open_orders,
-        maxOrdersPerSecond: f.risk.max_orders_per_second,
-        priceCollarBps: f.risk.price_collar_bps,
-        maxBarAgeMs: f.risk.max_bar_age_s * 1000,
-        maxDailyLoss: atoms(f.risk.max_daily_loss),
-        maxDrawdownBps: f.risk.max_drawdown_bps,
-      },
-      inflight,
-      missingGraceMs: f.missing_grace_ms,
-      flattenOnHalt: f.flatten_on_halt,
-      cancelOnShutdown: f.cancel_on_shutdown,
+  const loop: LiveConfig = {
+    stateDir: liveStateDir(env),
+    mode: f.mode,
+    tag: f.tag,
+    symbols: f.symbols.map(({ symbol, base, quote }) => ({ symbol, base, quote })),
+    risk: {
+      maxNotionalPerOrder: atoms(f.risk.max_notional_per_order),
+      maxPosition: Object.fromEntries(Object.entries(f.risk.max_position).map(([s, q]) => [s, atoms(q)])),
+      maxOpenOrders: f.risk.max_open_orders,
+      maxOrdersPerSecond: f.risk.max_orders_per_second,
+      priceCollarBps: f.risk.price_collar_bps,
+      maxBarAgeMs: f.risk.max_bar_age_s * 1000,
+      maxDailyLoss: atoms(f.risk.max_daily_loss),
+      maxDrawdownBps: f.risk.max_drawdown_bps,
     },
+    inflight,
+    missingGraceMs: f.missing_grace_ms,
+    flattenOnHalt: f.flatten_on_halt,
+    cancelOnShutdown: f.cancel_on_shutdown,
+  };
+  try {
+    checkLiveConfig(loop, opts.venueTimeoutMs);
+  } catch (err) {
+    throw err instanceof ConfigError ? new ConfigError(`${path}: ${err.message}`) : err;
+  }
+  return {
+    loop,
     feed: {
       feedUrl,
       venue: f.feed.venue,
@@ -140,6 +154,7 @@ export function parseLiveFile(
 export async function loadLiveFile(
   path: string,
   env: (name: string) => string | undefined,
+  opts: LiveFileOptions,
 ): Promise<LiveFileConfig> {
   let raw: unknown;
   try {
@@ -147,5 +162,5 @@ export async function loadLiveFile(
   } catch (err) {
     throw new ConfigError(`${path}: ${err instanceof SyntaxError ? "not JSON" : (err as Error).name}`);
   }
-  return parseLiveFile(raw, path, env);
+  return parseLiveFile(raw, path, env, opts);
 }

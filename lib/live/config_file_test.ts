@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
+import { DEFAULT_REST_TIMEOUT_MS } from "../trading/binance_rest.ts";
 import { ConfigError } from "../util/errors.ts";
+import { DEFAULT_INFLIGHT } from "./config.ts";
 import { DEFAULT_LIVE_CONFIG, loadLiveFile, parseLiveFile } from "./config_file.ts";
 
 const U = 100_000_000;
 const envOf = (o: Record<string, string>) => (n: string) => o[n];
+/** What `./tp live` checks the file against: a connector on the default request timeout. */
+const REAL = { venueTimeoutMs: DEFAULT_REST_TIMEOUT_MS };
 
 Deno.test("live config file: the committed paper config in atoms, env overrides for state dir and feed", async () => {
-  const c = await loadLiveFile(DEFAULT_LIVE_CONFIG, envOf({}));
+  const c = await loadLiveFile(DEFAULT_LIVE_CONFIG, envOf({}), REAL);
   assert.deepEqual(c.loop, {
     stateDir: "data/live/",
     mode: "paper",
@@ -22,8 +26,8 @@ Deno.test("live config file: the committed paper config in atoms, env overrides 
       maxDailyLoss: 200 * U,
       maxDrawdownBps: 500,
     },
-    inflight: { intervalMs: 2000, thresholdMs: 5000, retries: 5 },
-    missingGraceMs: 3000,
+    inflight: { intervalMs: 2000, thresholdMs: 10_000, retries: 5 },
+    missingGraceMs: 5000,
     flattenOnHalt: false,
     cancelOnShutdown: false,
   });
@@ -42,6 +46,7 @@ Deno.test("live config file: the committed paper config in atoms, env overrides 
   const o = await loadLiveFile(
     DEFAULT_LIVE_CONFIG,
     envOf({ LIVE_STATE_DIR: "/tmp/s", LIVE_FEED_URL: "http://f:1" }),
+    REAL,
   );
   assert.deepEqual([o.loop.stateDir, o.feed.feedUrl], ["/tmp/s", "http://f:1"]);
 });
@@ -53,7 +58,7 @@ Deno.test("live config file: a bad field is one ConfigError line naming the file
     const r = structuredClone(raw);
     mut(r);
     assert.throws(
-      () => parseLiveFile(r, "x.json", envOf({})),
+      () => parseLiveFile(r, "x.json", envOf({}), REAL),
       (e: Error) => e instanceof ConfigError && e.message === msg,
     );
   };
@@ -68,7 +73,27 @@ Deno.test("live config file: a bad field is one ConfigError line naming the file
     'x.json: field "strategy.symbol" ETHUSDT is not one of the symbols',
   );
   assert.throws(
-    () => parseLiveFile(raw, "x.json", envOf({ LIVE_FEED_URL: "not a url" })),
+    () => parseLiveFile(raw, "x.json", envOf({ LIVE_FEED_URL: "not a url" }), REAL),
     (e: Error) => e instanceof ConfigError && e.message === "LIVE_FEED_URL is not a URL: not a url",
   );
+});
+
+Deno.test("live config file: in-flight timings the connector's timeout could outlast are refused, naming the file", async () => {
+  const raw = JSON.parse(await Deno.readTextFile(DEFAULT_LIVE_CONFIG));
+  // The committed timings clear the default connector with margin: 10 s + 5 s > 11 s.
+  assert.ok(raw.inflight.threshold_ms + raw.missing_grace_ms > DEFAULT_REST_TIMEOUT_MS + 3_000);
+  const old = { ...raw, inflight: { ...raw.inflight, threshold_ms: 5000 }, missing_grace_ms: 3000 };
+  assert.throws(
+    () => parseLiveFile(old, "x.json", envOf({}), REAL),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message ===
+        "x.json: live loop: inflight threshold + missing grace (5000 + 3000 = 8000 ms) must exceed the venue " +
+          "connector's request timeout (11000 ms), or an order still awaiting its answer could be settled as final",
+  );
+  // The same file passes a connector with a shorter timeout (the check uses the one it is given).
+  assert.equal(parseLiveFile(old, "x.json", envOf({}), { venueTimeoutMs: 7_999 }).loop.missingGraceMs, 3000);
+  // Without an inflight section the defaults apply, and still clear the default connector with the grace.
+  const { inflight: _, ...noInflight } = raw;
+  assert.deepEqual(parseLiveFile(noInflight, "x.json", envOf({}), REAL).loop.inflight, DEFAULT_INFLIGHT);
 });

@@ -1,7 +1,20 @@
 import assert from "node:assert/strict";
-import { liveConfig } from "../../testing/live_loop.ts";
+import { liveConfig, TEST_REST_TIMEOUT_MS } from "../../testing/live_loop.ts";
+import { realTimers } from "../async/sleep.ts";
+import { DEFAULT_REST_TIMEOUT_MS } from "../trading/binance_rest.ts";
+import { BinanceSpot } from "../trading/binance_spot.ts";
+import { ApiCredentials } from "../trading/credentials.ts";
 import { ConfigError } from "../util/errors.ts";
 import { checkLiveConfig, DEFAULT_STATE_DIR, liveStateDir } from "./config.ts";
+import { LiveLoop } from "./loop.ts";
+
+/** The rule's refusal, as checkLiveConfig words it. */
+const outlasted = (threshold: number, grace: number, timeout: number) =>
+  new ConfigError(
+    `live loop: inflight threshold + missing grace (${threshold} + ${grace} = ${threshold + grace} ms) ` +
+      `must exceed the venue connector's request timeout (${timeout} ms), ` +
+      "or an order still awaiting its answer could be settled as final",
+  );
 
 Deno.test("the state dir is LIVE_STATE_DIR, else data/live/", () => {
   assert.equal(liveStateDir(() => undefined), DEFAULT_STATE_DIR);
@@ -11,17 +24,58 @@ Deno.test("the state dir is LIVE_STATE_DIR, else data/live/", () => {
 
 Deno.test("a config the loop cannot run safely with is refused by name", () => {
   const ok = liveConfig("/tmp/x");
-  assert.equal(checkLiveConfig(ok), ok);
+  assert.equal(checkLiveConfig(ok, TEST_REST_TIMEOUT_MS), ok);
   assert.throws(
-    () => checkLiveConfig({ ...ok, inflight: { ...ok.inflight, thresholdMs: 0 } }),
+    () => checkLiveConfig({ ...ok, inflight: { ...ok.inflight, thresholdMs: 0 } }, TEST_REST_TIMEOUT_MS),
     new ConfigError("live loop: inflight.thresholdMs must be > 0, got 0"),
   );
   assert.throws(
-    () => checkLiveConfig({ ...ok, symbols: [{ symbol: "BTCUSDT", base: "ETH", quote: "USDT" }] }),
+    () =>
+      checkLiveConfig(
+        { ...ok, symbols: [{ symbol: "BTCUSDT", base: "ETH", quote: "USDT" }] },
+        TEST_REST_TIMEOUT_MS,
+      ),
     new ConfigError("live loop: symbol BTCUSDT is not base ETH + quote USDT"),
   );
   assert.throws(
-    () => checkLiveConfig({ ...ok, symbols: [] }),
+    () => checkLiveConfig({ ...ok, symbols: [] }, TEST_REST_TIMEOUT_MS),
     new ConfigError("live loop: no symbols to trade"),
   );
+});
+
+Deno.test("in-flight threshold + missing grace must exceed the connector's timeout: equal is refused, one more passes", () => {
+  const at = (thresholdMs: number, missingGraceMs: number) => {
+    const c = liveConfig("/tmp/x");
+    return { ...c, inflight: { ...c.inflight, thresholdMs }, missingGraceMs };
+  };
+  assert.throws(() => checkLiveConfig(at(8_000, 3_000), 11_000), outlasted(8_000, 3_000, 11_000));
+  assert.throws(() => checkLiveConfig(at(5_000, 3_000), 11_000), outlasted(5_000, 3_000, 11_000));
+  // A grace of 0 leaves the threshold alone to outlast it.
+  assert.throws(() => checkLiveConfig(at(11_000, 0), 11_000), outlasted(11_000, 0, 11_000));
+  const edge = at(8_000, 3_001);
+  assert.equal(checkLiveConfig(edge, 11_000), edge);
+  const noGrace = at(11_001, 0);
+  assert.equal(checkLiveConfig(noGrace, 11_000), noGrace);
+});
+
+Deno.test("a LiveLoop checks its config against its own venue connector's timeout (the default when unset)", () => {
+  const venue = (timeoutMs?: number) =>
+    new BinanceSpot(
+      {
+        rest: { baseUrl: "http://127.0.0.1:9/binance", timeoutMs },
+        userStream: { wsApiUrl: "ws://127.0.0.1:9/ws" },
+      },
+      new ApiCredentials("k".repeat(64), "s".repeat(64)),
+      { rest: { fetch, now: () => 0 }, userStream: { connect: (u) => new WebSocket(u), now: () => 0 } },
+    );
+  const fx = (v: BinanceSpot) => ({ venue: v, now: () => 0, timers: realTimers, logger: () => {} });
+  assert.equal(venue().requestTimeoutMs, DEFAULT_REST_TIMEOUT_MS);
+  assert.equal(DEFAULT_REST_TIMEOUT_MS, 11_000);
+  // liveConfig's 5 s + 3 s: fine for the tests' connector, refused for one on the default timeout.
+  assert.throws(
+    () => new LiveLoop(liveConfig("/tmp/x"), fx(venue())),
+    outlasted(5_000, 3_000, DEFAULT_REST_TIMEOUT_MS),
+  );
+  assert.throws(() => new LiveLoop(liveConfig("/tmp/x"), fx(venue(8_000))), outlasted(5_000, 3_000, 8_000));
+  assert.ok(new LiveLoop(liveConfig("/tmp/x"), fx(venue(TEST_REST_TIMEOUT_MS))));
 });

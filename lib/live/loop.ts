@@ -38,7 +38,11 @@ export class LiveLoop implements LoopReader {
   #halted = false;
 
   constructor(cfg: LiveConfig, fx: LoopEffects) {
-    this.#core = new LoopCore(checkLiveConfig(cfg), fx, new LoopCounters(fx.logger));
+    this.#core = new LoopCore(
+      checkLiveConfig(cfg, fx.venue.requestTimeoutMs),
+      fx,
+      new LoopCounters(fx.logger),
+    );
     this.#sub = new Submitter(this.#core);
     this.#stream = new StreamRunner(this.#core, () => this.#reconcile("reconnect"));
     this.#core.afterFill = () => this.#afterMark();

@@ -6,60 +6,32 @@ import assert from "node:assert/strict";
 import {
   assertOmsEqualsTruth,
   chaosTruth,
+  limitBuy,
   type LoopRig,
+  orderOf,
   ordersTruth,
-  startLoopRig,
+  startedLoop,
   SYMBOL,
+  truthOf,
   U,
   VENUE,
+  withLoopRig,
 } from "../../testing/live_loop.ts";
-import type { ChaosConfig } from "../sim/chaos.ts";
-import type { LiveLoop, OrderSpec } from "./loop.ts";
-
-const buy = (price: number, qty = U / 1000): OrderSpec => ({
-  symbol: SYMBOL,
-  side: "BUY",
-  type: "LIMIT",
-  quantity: qty,
-  price: price * U,
-});
-
-async function withRig(
-  body: (r: LoopRig) => Promise<void>,
-  trading?: ChaosConfig["trading"],
-): Promise<void> {
-  const r = await startLoopRig({ trading });
-  try {
-    await body(r);
-  } finally {
-    await r.close();
-  }
-}
-
-/** Starts a loop (warm) and gives it a close of 60000 at the sim's now. */
-async function started(r: LoopRig, more = {}): Promise<LiveLoop> {
-  const loop = r.make(more);
-  const v = await loop.start();
-  assert.equal(v.status, "ready", `started: ${v.reason}`);
-  await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
-  await r.pump("stream up", () => loop.snapshot().stream.state === "up");
-  return loop;
-}
-
-const order = (loop: LiveLoop, id: string) => loop.orders().find((o) => o.clientOrderId === id);
-const truthOf = (r: LoopRig, id: string) =>
-  ordersTruth(r.s).filter((l) => l.clientOrderId === id).map((l) => `${l.event} ${l.status}`);
+import type { LiveLoop } from "./loop.ts";
 
 Deno.test("a paper order's whole life: risk, intent, placed, acked, filled on the stream; a clean restart agrees with the venue", async () => {
-  await withRig(async (r) => {
-    const loop = await started(r);
-    assert.deepEqual(await loop.submitOrder(VENUE, buy(60_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r);
+    assert.deepEqual(await loop.submitOrder(VENUE, limitBuy(60_000), "c-1"), {
+      ok: true,
+      clientOrderId: "t1-1",
+    });
     await loop.idle();
-    await r.pump("the ack", () => order(loop, "t1-1")?.state === "ACCEPTED");
+    await r.pump("the ack", () => orderOf(loop, "t1-1")?.state === "ACCEPTED");
     await r.step(loop, 100); // the +65 ms sell print fills it
-    await r.pump("the fill", () => order(loop, "t1-1")?.state === "FILLED");
+    await r.pump("the fill", () => orderOf(loop, "t1-1")?.state === "FILLED");
     await loop.idle();
-    const o = order(loop, "t1-1")!;
+    const o = orderOf(loop, "t1-1")!;
     assert.deepEqual([o.venueOrderId, o.filledQty, o.filledQuote, o.tradeIds, o.correlationId], [
       1,
       U / 1000,
@@ -106,17 +78,20 @@ async function stepUntil(r: LoopRig, loop: LiveLoop, every: number, maxMs: numbe
 }
 
 Deno.test("ambiguous place, order placed (ackLostPlacedRate): stays SUBMITTED, the in-flight checker finds it by query; one venue order", async () => {
-  await withRig(async (r) => {
-    const loop = await started(r);
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r);
     r.s.setTrading({ ackLostPlacedRate: 1, userStreamStall: true }); // the stream says nothing either
-    assert.deepEqual(await loop.submitOrder(VENUE, buy(50_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+    assert.deepEqual(await loop.submitOrder(VENUE, limitBuy(50_000), "c-1"), {
+      ok: true,
+      clientOrderId: "t1-1",
+    });
     await loop.idle();
-    assert.equal(order(loop, "t1-1")?.state, "SUBMITTED");
+    assert.equal(orderOf(loop, "t1-1")?.state, "SUBMITTED");
     assert.equal(loop.snapshot().inflight, 1);
     r.s.setTrading({ userStreamStall: true });
     await r.step(loop, 4_000); // rounds at 2 s and 4 s: under the 5 s threshold, no query
     assert.equal(r.named("live_loop.inflight_check").filter((l) => l.phase === "query").length, 0);
-    await stepUntil(r, loop, 2_000, 10_000, () => order(loop, "t1-1")?.state === "ACCEPTED");
+    await stepUntil(r, loop, 2_000, 10_000, () => orderOf(loop, "t1-1")?.state === "ACCEPTED");
     assert.deepEqual(
       r.named("live_loop.inflight_check").map((l) => [l.phase, l.answer ?? null]),
       [["ambiguous", null], ["query", "NEW"]],
@@ -131,19 +106,22 @@ Deno.test("ambiguous place, order placed (ackLostPlacedRate): stays SUBMITTED, t
 });
 
 Deno.test("ambiguous place, nothing placed (ack5xxUnplacedRate): not found, the grace waited out, then REJECTED; never re-sent", async () => {
-  await withRig(async (r) => {
-    const loop = await started(r);
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r);
     r.s.setTrading({ ack5xxUnplacedRate: 1 });
-    assert.deepEqual(await loop.submitOrder(VENUE, buy(50_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+    assert.deepEqual(await loop.submitOrder(VENUE, limitBuy(50_000), "c-1"), {
+      ok: true,
+      clientOrderId: "t1-1",
+    });
     await loop.idle();
     r.s.setTrading({});
-    assert.equal(order(loop, "t1-1")?.state, "SUBMITTED");
+    assert.equal(orderOf(loop, "t1-1")?.state, "SUBMITTED");
     await r.step(loop, 6_000); // the first query (at 6 s): -2013, the grace (3 s) starts
-    assert.equal(order(loop, "t1-1")?.state, "SUBMITTED");
+    assert.equal(orderOf(loop, "t1-1")?.state, "SUBMITTED");
     await r.step(loop, 2_000); // 8 s: 2 s into the grace
-    assert.equal(order(loop, "t1-1")?.state, "SUBMITTED");
+    assert.equal(orderOf(loop, "t1-1")?.state, "SUBMITTED");
     await r.step(loop, 2_000); // 10 s: the grace is over
-    assert.deepEqual([order(loop, "t1-1")?.state, order(loop, "t1-1")?.reason], [
+    assert.deepEqual([orderOf(loop, "t1-1")?.state, orderOf(loop, "t1-1")?.reason], [
       "REJECTED",
       "not found at the venue after the grace period",
     ]);
@@ -159,14 +137,17 @@ Deno.test("ambiguous place, nothing placed (ack5xxUnplacedRate): not found, the 
 });
 
 Deno.test("429 storm with the venue's clock an hour ahead of ours: the wait is Retry-After's, on the connector's clock", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     const ahead = 3_600_000;
     const loop = r.make({}, ahead);
     assert.equal((await loop.start()).status, "ready");
     await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() + ahead });
     await r.pump("stream up", () => loop.snapshot().stream.state === "up");
     r.s.setTrading({ storm429: { calls: 1, retryAfterS: 30 } });
-    assert.deepEqual(await loop.submitOrder(VENUE, buy(50_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+    assert.deepEqual(await loop.submitOrder(VENUE, limitBuy(50_000), "c-1"), {
+      ok: true,
+      clientOrderId: "t1-1",
+    });
     await r.pump("the 429", () => r.named("live_loop.submit_retry").length === 1);
     // Before the fix the connector's local retry time minus the venue's now was negative: resent at once.
     assert.deepEqual(r.named("live_loop.submit_retry").map((l) => l.waitMs), [30_000]);
@@ -176,16 +157,19 @@ Deno.test("429 storm with the venue's clock an hour ahead of ours: the wait is R
     r.s.tick(1);
     r.s.timers.advance(1);
     await loop.idle();
-    await r.pump("the ack", () => order(loop, "t1-1")?.state === "ACCEPTED");
+    await r.pump("the ack", () => orderOf(loop, "t1-1")?.state === "ACCEPTED");
     assert.deepEqual(truthOf(r, "t1-1"), ["NEW NEW"]);
   });
 });
 
 Deno.test("429 storm: rejected rate_limited, the same client id sent again after Retry-After, placed once", async () => {
-  await withRig(async (r) => {
-    const loop = await started(r);
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r);
     r.s.setTrading({ storm429: { calls: 1, retryAfterS: 30 } });
-    assert.deepEqual(await loop.submitOrder(VENUE, buy(50_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+    assert.deepEqual(await loop.submitOrder(VENUE, limitBuy(50_000), "c-1"), {
+      ok: true,
+      clientOrderId: "t1-1",
+    });
     await r.pump("the 429", () => r.named("live_loop.submit_retry").length === 1);
     assert.deepEqual(r.named("live_loop.submit_retry").map((l) => [l.clientOrderId, l.waitMs, l.code]), [[
       "t1-1",
@@ -194,12 +178,12 @@ Deno.test("429 storm: rejected rate_limited, the same client id sent again after
     ]]);
     r.s.tick(29_999); // not r.step: idle() would wait for the worker, asleep on the timers
     r.s.timers.advance(29_999);
-    assert.equal(order(loop, "t1-1")?.state, "SUBMITTED");
+    assert.equal(orderOf(loop, "t1-1")?.state, "SUBMITTED");
     assert.deepEqual(ordersTruth(r.s), []);
     r.s.tick(1);
     r.s.timers.advance(1);
     await loop.idle();
-    await r.pump("the ack", () => order(loop, "t1-1")?.state === "ACCEPTED");
+    await r.pump("the ack", () => orderOf(loop, "t1-1")?.state === "ACCEPTED");
     assert.deepEqual(truthOf(r, "t1-1"), ["NEW NEW"], "placed once, with the same id");
     assert.deepEqual(chaosTruth(r.s).map((l) => [l.kind, l.clientOrderId]), [["storm_429", "t1-1"]]);
     assert.deepEqual(
@@ -213,13 +197,16 @@ Deno.test("429 storm: rejected rate_limited, the same client id sent again after
 });
 
 Deno.test("a taker order filled at once: its fill is read by query right after the place, so a silent stream loses nothing", async () => {
-  await withRig(async (r) => {
-    const loop = await started(r);
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r);
     await r.step(loop, 100); // prints around 60000 exist: a buy at 61000 takes
     r.s.setTrading({ userStreamStall: true });
-    assert.deepEqual(await loop.submitOrder(VENUE, buy(61_000), "c-1"), { ok: true, clientOrderId: "t1-1" });
+    assert.deepEqual(await loop.submitOrder(VENUE, limitBuy(61_000), "c-1"), {
+      ok: true,
+      clientOrderId: "t1-1",
+    });
     await loop.idle();
-    const o = order(loop, "t1-1")!;
+    const o = orderOf(loop, "t1-1")!;
     assert.deepEqual([o.state, o.filledQty, o.tradeIds.length], ["FILLED", U / 1000, 1]);
     assert.deepEqual(r.named("live_loop.register_fill").map((l) => l.via), ["place"]);
     assertOmsEqualsTruth(loop.orders(), r.s);

@@ -6,57 +6,32 @@ import assert from "node:assert/strict";
 import {
   assertOmsEqualsTruth,
   chaosTruth,
-  type LoopRig,
+  limitBuy,
+  orderOf,
   riskLimits,
-  startLoopRig,
+  startedLoop,
   SYMBOL,
   U,
   VENUE,
+  withLoopRig,
 } from "../../testing/live_loop.ts";
 import { waitFor } from "../async/poll.ts";
 import { runPath } from "../oms/boot.ts";
 import { KILL_SWITCH_FILE, type KillSwitch } from "../oms/kill_switch.ts";
 import { readLog } from "../oms/log_record.ts";
 import { REC } from "../oms/records.ts";
-import type { LiveLoop, OrderSpec } from "./loop.ts";
-
-const buy = (price: number, qty = U / 1000): OrderSpec => ({
-  symbol: SYMBOL,
-  side: "BUY",
-  type: "LIMIT",
-  quantity: qty,
-  price: price * U,
-});
-const order = (loop: LiveLoop, id: string) => loop.orders().find((o) => o.clientOrderId === id)!;
-
-async function withRig(body: (r: LoopRig) => Promise<void>): Promise<void> {
-  const r = await startLoopRig();
-  try {
-    await body(r);
-  } finally {
-    await r.close();
-  }
-}
-
-async function started(r: LoopRig, more = {}): Promise<LiveLoop> {
-  const loop = r.make(more);
-  assert.equal((await loop.start()).status, "ready");
-  await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
-  await r.pump("stream up", () => loop.snapshot().stream.state === "up");
-  return loop;
-}
 
 Deno.test("stream drop: submits denied (RECONCILING) until the reconnect's reconciliation is done, cancels pass, the missed fill applied once", async () => {
-  await withRig(async (r) => {
-    const loop = await started(r);
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r);
     const reconnects: unknown[] = [];
     loop.on("reconnect", (e) => reconnects.push({ ok: e.ok, reason: e.reason }));
-    await loop.submitOrder(VENUE, buy(60_000), "c-1"); // fills at the +65 ms print
-    await loop.submitOrder(VENUE, buy(50_000), "c-2"); // rests
+    await loop.submitOrder(VENUE, limitBuy(60_000), "c-1"); // fills at the +65 ms print
+    await loop.submitOrder(VENUE, limitBuy(50_000), "c-2"); // rests
     await loop.idle();
     await r.pump(
       "both acked",
-      () => loop.snapshot().openOrders === 2 && order(loop, "t1-2").state === "ACCEPTED",
+      () => loop.snapshot().openOrders === 2 && orderOf(loop, "t1-2").state === "ACCEPTED",
     );
     r.s.setTrading({ userStreamDropEveryS: 5 });
     r.s.wall.advance(5_000); // no prints delivered yet: t1-1 still rests
@@ -69,7 +44,7 @@ Deno.test("stream drop: submits denied (RECONCILING) until the reconnect's recon
       "reconciling",
       "user stream down (closed 1011): new orders wait for the reconnect and its reconciliation",
     ]);
-    const denied = await loop.submitOrder(VENUE, buy(50_000), "c-3");
+    const denied = await loop.submitOrder(VENUE, limitBuy(50_000), "c-3");
     assert.deepEqual(denied, {
       ok: false,
       reason: "RECONCILING",
@@ -87,31 +62,34 @@ Deno.test("stream drop: submits denied (RECONCILING) until the reconnect's recon
       "reconnect",
     ]);
     assert.deepEqual(v.reconciliation.last, { queried: 1, missed_fill: 1, succeeded: 1 });
-    assert.deepEqual([order(loop, "t1-1").state, order(loop, "t1-1").tradeIds], ["FILLED", [1]]);
+    assert.deepEqual([orderOf(loop, "t1-1").state, orderOf(loop, "t1-1").tradeIds], ["FILLED", [1]]);
     assert.equal(r.named("live_loop.register_fill").length, 1);
     assert.deepEqual(r.named("live_loop.heartbeat_retry").map((l) => [l.cause, l.attempt]), [[
       "closed 1011",
       1,
     ]]);
     assert.deepEqual(chaosTruth(r.s).map((l) => l.kind), ["user_stream_drop"]);
-    assert.deepEqual(await loop.submitOrder(VENUE, buy(50_000), "c-4"), { ok: true, clientOrderId: "t1-3" });
+    assert.deepEqual(await loop.submitOrder(VENUE, limitBuy(50_000), "c-4"), {
+      ok: true,
+      clientOrderId: "t1-3",
+    });
     await loop.idle();
     assert.deepEqual(v.counters.riskDenials, { RECONCILING: 1 });
-    await r.pump("t1-3 acked", () => order(loop, "t1-3").state === "ACCEPTED");
+    await r.pump("t1-3 acked", () => orderOf(loop, "t1-3").state === "ACCEPTED");
     assertOmsEqualsTruth(loop.orders(), r.s);
     await loop.shutdown();
   });
 });
 
 Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and restart, the reset is in the event log", async () => {
-  await withRig(async (r) => {
-    const loop = await started(r, { risk: riskLimits({ maxDrawdownBps: 20 }) });
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r, { risk: riskLimits({ maxDrawdownBps: 20 }) });
     const switches: KillSwitch[] = [];
     loop.on("kill_switch", (ks) => switches.push(ks));
-    await loop.submitOrder(VENUE, buy(60_000), "c-1");
+    await loop.submitOrder(VENUE, limitBuy(60_000), "c-1");
     await loop.idle();
     await r.step(loop, 100);
-    await r.pump("the fill", () => order(loop, "t1-1").state === "FILLED");
+    await r.pump("the fill", () => orderOf(loop, "t1-1").state === "FILLED");
     assert.equal(loop.snapshot().killSwitch?.state, "ACTIVE");
     // Marked at 30000: 9940 USDT + 0.000999 BTC * 30000 = 9969.97, 30 bps under the 10,000 peak.
     await loop.onBar({ symbol: SYMBOL, close: 30_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
@@ -123,7 +101,7 @@ Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and
       1_000_000_000_000,
       30,
     ]);
-    const denied = await loop.submitOrder(VENUE, buy(30_000), "c-2");
+    const denied = await loop.submitOrder(VENUE, limitBuy(30_000), "c-2");
     assert.deepEqual(denied.ok ? "" : denied.reason, "TRADING_HALTED");
     await loop.abandon(); // a crash
     const again = r.make({ risk: riskLimits({ maxDrawdownBps: 20 }) });
@@ -135,11 +113,14 @@ Deno.test("drawdown trips the kill switch (a latch), HALTED survives a crash and
     ]);
     assert.equal(v2.store.recovery, "crashed_recovered");
     await again.onBar({ symbol: SYMBOL, close: 30_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
-    const still = await again.submitOrder(VENUE, buy(30_000), "c-3");
+    const still = await again.submitOrder(VENUE, limitBuy(30_000), "c-3");
     assert.deepEqual(still.ok ? "" : still.reason, "TRADING_HALTED");
     await again.resetKillSwitch("reviewed the drawdown", "admin");
     assert.equal(JSON.parse(Deno.readTextFileSync(`${r.dir}/${KILL_SWITCH_FILE}`)).state, "ACTIVE");
-    assert.deepEqual(await again.submitOrder(VENUE, buy(30_000), "c-4"), { ok: true, clientOrderId: "t1-2" });
+    assert.deepEqual(await again.submitOrder(VENUE, limitBuy(30_000), "c-4"), {
+      ok: true,
+      clientOrderId: "t1-2",
+    });
     await again.shutdown();
     const recs = readLog(Deno.readFileSync(runPath(r.dir, 2))).records.filter((x) =>
       x.type === REC.killSwitch

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { GatedFile } from "../../testing/gated_file.ts";
 import { type ConnectorSim, startConnectorSim } from "../../testing/binance_connector.ts";
-import { liveConfig, ordersTruth, SYMBOL, U } from "../../testing/live_loop.ts";
+import { liveConfig, ordersTruth, SYMBOL, TEST_REST_TIMEOUT_MS, U } from "../../testing/live_loop.ts";
 import type { Timers } from "../async/sleep.ts";
 import { waitFor } from "../async/poll.ts";
 import { OmsBook } from "../oms/book.ts";
@@ -24,11 +24,11 @@ async function withSubmitter(
   ) => Promise<void>,
   fetchFn?: typeof fetch,
 ) {
-  const s = await startConnectorSim({ fetch: fetchFn });
+  const s = await startConnectorSim({ fetch: fetchFn, rest: { timeoutMs: TEST_REST_TIMEOUT_MS } });
   const dir = Deno.makeTempDirSync({ prefix: "tp_submitter_" });
   try {
     const now = () => s.t.sim.clock.nowMs();
-    const core = new LoopCore(checkLiveConfig(liveConfig(dir)), {
+    const core = new LoopCore(checkLiveConfig(liveConfig(dir), s.spot.requestTimeoutMs), {
       venue: s.spot,
       now,
       timers: s.timers as unknown as Timers,

@@ -7,31 +7,18 @@ import {
   assertOmsEqualsTruth,
   crashedRun,
   type LoopRig,
-  ordersTruth,
-  startLoopRig,
+  orderOf,
   SYMBOL,
+  truthOf,
   U,
   VENUE,
+  withLoopRig,
 } from "../../testing/live_loop.ts";
 import { requestOf } from "../oms/venue_map.ts";
 import { BASELINE_FILE } from "./ledger.ts";
-import type { LiveLoop } from "./loop.ts";
 
 const AT = { price: 50_000 * U, quantity: U / 1000 };
 const FILLS_AT = { price: 60_000 * U, quantity: U / 1000 };
-
-async function withRig(body: (r: LoopRig) => Promise<void>): Promise<void> {
-  const r = await startLoopRig();
-  try {
-    await body(r);
-  } finally {
-    await r.close();
-  }
-}
-
-const order = (loop: LiveLoop, id: string) => loop.orders().find((o) => o.clientOrderId === id)!;
-const truthOf = (r: LoopRig, id: string) =>
-  ordersTruth(r.s).filter((l) => l.clientOrderId === id).map((l) => `${l.event} ${l.status}`);
 
 /** The balance baseline of the sim's fresh paper account (10,000 USDT), as a first start records it. */
 const baseline = (r: LoopRig) =>
@@ -41,7 +28,7 @@ const baseline = (r: LoopRig) =>
   );
 
 Deno.test("crash between intent and send: the never-sent order is requeued with its id and placed once", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     await crashedRun(r.dir, 1, [intent("t1-1", 1, AT)]);
     const loop = r.make();
     const v = await loop.start();
@@ -50,10 +37,10 @@ Deno.test("crash between intent and send: the never-sent order is requeued with 
       succeeded: 1,
     }]);
     await loop.idle();
-    await r.pump("the ack", () => order(loop, "t1-1").state === "ACCEPTED");
+    await r.pump("the ack", () => orderOf(loop, "t1-1").state === "ACCEPTED");
     assert.deepEqual(r.named("live_loop.requeue_order").map((l) => l.clientOrderId), ["t1-1"]);
     assert.deepEqual(truthOf(r, "t1-1"), ["NEW NEW"]);
-    assert.equal(order(loop, "t1-1").correlationId, "corr-t1-1", "the intent's correlation id travels on");
+    assert.equal(orderOf(loop, "t1-1").correlationId, "corr-t1-1", "the intent's correlation id travels on");
     assertOmsEqualsTruth(loop.orders(), r.s);
     // The next new order takes the next id past the restored counter.
     await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
@@ -64,7 +51,7 @@ Deno.test("crash between intent and send: the never-sent order is requeued with 
 });
 
 Deno.test("crash after send, before the ack (the order filled meanwhile): not re-sent; the query finds it, its fill applied once", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     await crashedRun(r.dir, 1, [intent("t1-1", 1, FILLS_AT), ev("t1-1", { kind: "submitted" })]);
     baseline(r);
     // What the crashed run sent: the venue has it, then the +65 ms print fills it.
@@ -81,7 +68,7 @@ Deno.test("crash after send, before the ack (the order filled meanwhile): not re
       "missed_fill: t1-1 fill",
       "succeeded: venue and OMS agree",
     ]);
-    assert.deepEqual([order(loop, "t1-1").state, order(loop, "t1-1").tradeIds], ["FILLED", [1]]);
+    assert.deepEqual([orderOf(loop, "t1-1").state, orderOf(loop, "t1-1").tradeIds], ["FILLED", [1]]);
     assert.deepEqual(truthOf(r, "t1-1"), ["NEW NEW", "TRADE FILLED"], "placed once");
     assertOmsEqualsTruth(loop.orders(), r.s);
     await loop.shutdown();
@@ -116,14 +103,14 @@ function intentOrder(id: string, more: { price: number; quantity: number }) {
 }
 
 Deno.test("an orphan at the venue is adopted as EXTERNAL; risk counts it", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     r.s.setTrading({
       orphans: [{ id: "A1", symbol: SYMBOL, side: "BUY", price: "900.00", quantity: "0.02" }],
     });
     const loop = r.make();
     const v = await loop.start();
     assert.deepEqual([v.status, v.reconciliation.last], ["ready", { adopted: 1, applied: 1, succeeded: 1 }]);
-    const o = order(loop, "web_A1");
+    const o = orderOf(loop, "web_A1");
     assert.deepEqual([o.origin, o.state, o.strategy, o.quantity, o.price, o.venueOrderId], [
       "external",
       "ACCEPTED",
@@ -144,7 +131,7 @@ Deno.test("an orphan at the venue is adopted as EXTERNAL; risk counts it", async
 });
 
 Deno.test("a vanished order is settled by its query (EXPIRED); one sent but absent waits out the grace, then REJECTED", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     await crashedRun(r.dir, 1, [
       intent("t1-1", 1, AT),
       ev("t1-1", { kind: "submitted" }),
@@ -171,8 +158,8 @@ Deno.test("a vanished order is settled by its query (EXPIRED); one sent but abse
     r.s.timers.advance(3_000);
     const v = await starting;
     assert.equal(v.status, "ready", String(v.reason));
-    assert.deepEqual([order(loop, "t1-1").state, order(loop, "t1-1").reason], ["EXPIRED", "EXPIRED"]);
-    assert.deepEqual([order(loop, "t1-2").state, order(loop, "t1-2").reason], [
+    assert.deepEqual([orderOf(loop, "t1-1").state, orderOf(loop, "t1-1").reason], ["EXPIRED", "EXPIRED"]);
+    assert.deepEqual([orderOf(loop, "t1-2").state, orderOf(loop, "t1-2").reason], [
       "REJECTED",
       "not found at the venue after the grace period",
     ]);
@@ -184,7 +171,7 @@ Deno.test("a vanished order is settled by its query (EXPIRED); one sent but abse
 });
 
 Deno.test("a fill while the loop was down is applied once at the warm start; balances agree", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     const loop = r.make();
     await loop.start();
     await loop.onBar({ symbol: SYMBOL, close: 60_000 * U, closeTimeMs: r.s.t.sim.clock.nowMs() });
@@ -204,7 +191,7 @@ Deno.test("a fill while the loop was down is applied once at the warm start; bal
       missed_fill: 1,
       succeeded: 1,
     }]);
-    assert.deepEqual([order(again, "t1-1").state, order(again, "t1-1").tradeIds], ["FILLED", [1]]);
+    assert.deepEqual([orderOf(again, "t1-1").state, orderOf(again, "t1-1").tradeIds], ["FILLED", [1]]);
     assertOmsEqualsTruth(again.orders(), r.s);
     assert.deepEqual(v.positions.map((p) => p.qty), [U / 1000]);
     await again.shutdown();
@@ -212,7 +199,7 @@ Deno.test("a fill while the loop was down is applied once at the warm start; bal
 });
 
 Deno.test("a quarantined state never trades and says why; balances that differ fail the reconciliation", async () => {
-  await withRig(async (r) => {
+  await withLoopRig(async (r) => {
     await crashedRun(r.dir, 2, [intent("t1-1", 1, AT)]); // run 1 is missing: a gap
     const loop = r.make();
     const v = await loop.start();

@@ -17,12 +17,18 @@ import {
 } from "./rate_limits.ts";
 import type { Outcome } from "./venue.ts";
 
+/** The client's wait for an answer: past the venue's own 10 s engine timeout (-1007), so ours ends last. */
+export const DEFAULT_REST_TIMEOUT_MS = 11_000;
+
+/** The wait a connector on this config uses: the loop's in-flight timings must outlast it (live/config.ts). */
+export const restTimeoutMs = (cfg: RestConfig): number => cfg.timeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+
 export interface RestConfig {
   /** Up to the host and prefix, without `/api`: `https://api.binance.com`, `http://127.0.0.1:8765/binance`. */
   readonly baseUrl: string;
   /** Default 5000 (the venue's default); at most 60000. */
   readonly recvWindowMs?: number;
-  /** Client-side wait for an answer; default 11000, past the venue's own 10 s engine timeout (-1007). */
+  /** Client-side wait for an answer (ms); default DEFAULT_REST_TIMEOUT_MS. */
   readonly timeoutMs?: number;
   readonly limits?: RateLimitConfig;
 }
@@ -44,7 +50,8 @@ export class BinanceRest {
   readonly clock = new VenueClock();
   readonly limits: RateLimitBook;
   readonly #recvWindowMs: number;
-  readonly #timeoutMs: number;
+  /** How long a request waits for its answer before its outcome is ambiguous (ms). */
+  readonly timeoutMs: number;
   readonly #base: string;
 
   constructor(cfg: RestConfig, private readonly creds: ApiCredentials, private readonly fx: RestEffects) {
@@ -54,7 +61,8 @@ export class BinanceRest {
       throw new ConfigError(`REST base URL is not http(s): ${cfg.baseUrl}`);
     }
     this.#recvWindowMs = rw;
-    this.#timeoutMs = cfg.timeoutMs ?? 11_000;
+    this.timeoutMs = restTimeoutMs(cfg);
+    if (!(this.timeoutMs > 0)) throw new ConfigError(`REST timeout must be > 0 ms, got ${this.timeoutMs}`);
     this.#base = cfg.baseUrl.replace(/\/+$/, "");
     this.limits = new RateLimitBook(cfg.limits ?? BINANCE_SPOT_LIMITS);
   }
@@ -128,7 +136,7 @@ export class BinanceRest {
     const headers: Record<string, string> = { "X-MBX-APIKEY": this.creds.apiKey };
     if (inBody) headers["Content-Type"] = "application/x-www-form-urlencoded";
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.#timeoutMs);
+    const timer = setTimeout(() => ac.abort(), this.timeoutMs);
     try {
       const res = await this.fx.fetch(url, {
         method,
@@ -159,7 +167,7 @@ export class BinanceRest {
       // Deno puts the useful part (and the URL, signature included) in the error's cause.
       const cause = (e as Error).cause;
       const detail = cause instanceof Error ? `${e}: ${cause.message}` : String(e);
-      const what = ac.signal.aborted ? `no answer within ${this.#timeoutMs} ms` : this.#scrub(detail);
+      const what = ac.signal.aborted ? `no answer within ${this.timeoutMs} ms` : this.#scrub(detail);
       return transportOutcome(`${method} ${path}: ${what}`);
     } finally {
       clearTimeout(timer);

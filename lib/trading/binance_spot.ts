@@ -115,6 +115,11 @@ export class BinanceSpot implements ExecutionVenue {
     this.rest = new BinanceRest(cfg.rest, creds, fx.rest);
   }
 
+  /** Places, cancels and queries go over REST only (the WebSocket API carries the user stream). */
+  get requestTimeoutMs(): number {
+    return this.rest.timeoutMs;
+  }
+
   /**
    * Reads every symbol's filters from exchangeInfo (replacing what was read before); later places are
    * checked against them first. A symbol whose filters cannot be read is skipped (the venue judges it).

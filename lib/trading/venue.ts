@@ -151,6 +151,12 @@ export interface CancelRequest {
 
 export interface ExecutionVenue {
   readonly name: string;
+  /**
+   * The longest a request (a place above all) waits for the venue's answer before its outcome is
+   * ambiguous (ms). Until then the order may still be live at the venue: the loop's in-flight checker
+   * must not settle a "not found" sooner (live/config.ts refuses timings that would).
+   */
+  readonly requestTimeoutMs: number;
   place(req: OrderRequest): Promise<Outcome<VenueOrder>>;
   cancel(req: CancelRequest): Promise<Outcome<VenueOrder>>;
   /** Cancels every open order on `symbol` (a kill switch); outcomes as for cancel. */

@@ -39,7 +39,10 @@ export interface LiveVerifyResult {
   summaryText: string;
 }
 
-/** The loop's config for the proof: short in-flight and grace periods, a 3% drawdown latch. */
+/**
+ * The loop's config for the proof: a short in-flight threshold, a 3% drawdown latch, and a grace that
+ * with the threshold just outlasts the connector's default request timeout (11 s), as `./tp live` requires.
+ */
 const proofConfig = () => ({
   mode: "paper",
   tag: "lv",
@@ -56,7 +59,7 @@ const proofConfig = () => ({
     max_drawdown_bps: 300,
   },
   inflight: { interval_ms: 250, threshold_ms: 1_000, retries: 5 },
-  missing_grace_ms: 1_500,
+  missing_grace_ms: 10_500,
   flatten_on_halt: false,
   cancel_on_shutdown: false,
 });
