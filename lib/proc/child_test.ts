@@ -14,10 +14,14 @@ Deno.test("spawnChild: stdout and stderr reach the log file while the child stil
     logFile,
   });
   try {
-    const text = await pollUntil(async () => {
-      const t = await Deno.readTextFile(logFile);
-      return t.includes("out-line") && t.includes("err-line") ? t : undefined;
-    }, 10_000, 50);
+    const text = await pollUntil(
+      async () => {
+        const t = await Deno.readTextFile(logFile);
+        return t.includes("out-line") && t.includes("err-line") ? t : undefined;
+      },
+      10_000,
+      50,
+    );
     assert.ok(text !== undefined, "both lines reach the log within 10 s");
     assert.deepEqual(text.split("\n").filter(Boolean).sort(), ["err-line", "out-line"]);
   } finally {
