@@ -11,14 +11,16 @@ The live loop's crash-point proof. Starts the venue simulator (trading, orders/f
 chaos file) and ./tp live (paper, its own state dir, drill API, LIVE_CRASH_POINT) as child processes
 on free loopback ports (never the contract ports), a mark feed, and runs the fault matrix:
   kill -9 of the loop after the intent is logged, after the send before the ack, after the ack before
-  the fill is logged, during a cancel (each followed by a warm start); a lost ack; a 5xx with the
+  the fill is logged, during a cancel, with an order queued but never sent (each followed by a warm
+  start; the queued one is sent then, same client id); a lost ack; a 5xx with the
   order absent; a fill on the user stream missing from myTrades; a 429 storm; user-stream drops; an
   orphan order at the venue; an order vanished at the venue; drawdown -> kill switch -> restart (still
   HALTED) -> DELETE /admin/kill-switch -> trading.
 Cases: ${CASE_NAMES.join(", ")}
 
 Gates (judged on the simulator's orders/fills truth and the loop's event log; ./tp evidence check
-recomputes them): no client order id placed twice; every venue fill recorded exactly once; the OMS's
+recomputes them): no client order id placed twice (a re-send the venue refused as a duplicate counts);
+every venue fill recorded exactly once; the OMS's
 positions and balances equal the venue's; no order in flight after the grace period; the kill switch
 persisted across a restart; /health 503 during each warm start's reconciliation and 200 after; every
 case completed.

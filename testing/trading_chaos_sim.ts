@@ -10,6 +10,7 @@ import { JsonlWriter } from "../lib/sim/jsonl_writer.ts";
 import { PRIVATE_WS_PATH } from "../lib/sim/sim_server.ts";
 import { TradingChaos } from "../lib/sim/trading/trading_chaos.ts";
 import type { TradingVenue } from "../lib/sim/trading/venue.ts";
+import { REFUSED_EVENT } from "../lib/sim/trading/truth.ts";
 import type { VenueSim } from "../lib/sim/venue_sim.ts";
 import { BinanceSpot } from "../lib/trading/binance_spot.ts";
 import { ApiCredentials } from "../lib/trading/credentials.ts";
@@ -137,7 +138,8 @@ const atoms = (d: string): bigint => {
  */
 export async function assertTruthEqualsConnector(h: ChaosSim, symbol = "BTCUSDT"): Promise<void> {
   const last = new Map<number, Row>();
-  for (const l of h.ordersTruth()) last.set(l.orderId as number, l);
+  // A refused duplicate place (truth.ts) changed no order: not one of the venue's orders.
+  for (const l of h.ordersTruth()) if (l.event !== REFUSED_EVENT) last.set(l.orderId as number, l);
   const key = (o: Row) => [o.orderId, o.clientOrderId, o.status, o.executedQty];
   for (const o of last.values()) {
     const q = confirmed(

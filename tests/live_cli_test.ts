@@ -62,7 +62,7 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
   cases.push([
     ["--port", "0"],
     { LIVE_CRASH_POINT: "before_lunch" },
-    'live: LIVE_CRASH_POINT must be one of after_intent, after_send, after_ack, during_cancel, got "before_lunch"\n',
+    'live: LIVE_CRASH_POINT must be one of after_intent, after_send, after_ack, during_cancel, after_queued_intent, got "before_lunch"\n',
   ]);
   for (const [args, env, stderr] of cases) {
     const r = await cli(args, env);

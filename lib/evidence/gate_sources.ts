@@ -44,7 +44,13 @@ const LIVE_RAW: Record<string, string[]> = {
     LIVE_FILES.ksReset,
   ],
   health_503_during_reconciliation_then_200: [LIVE_FILES.healthStarts],
-  fault_cases_completed: [LIVE_FILES.cases, LIVE_FILES.chaosLog, LIVE_FILES.healthStarts],
+  fault_cases_completed: [
+    LIVE_FILES.cases,
+    LIVE_FILES.chaosLog,
+    LIVE_FILES.healthStarts,
+    LIVE_LOGS,
+    LIVE_FILES.ordersTruth,
+  ],
 };
 
 /** on-call check -> the query answers it is judged from (`up_<job>` reads `up`). */

@@ -36,8 +36,19 @@ export interface LoopEffects {
   readonly crashAt?: (point: CrashPoint) => void;
 }
 
-/** The steps of an order's life a crash can be injected at (LIVE_CRASH_POINT). */
-export const CRASH_POINTS = ["after_intent", "after_send", "after_ack", "during_cancel"] as const;
+/**
+ * The steps of an order's life a crash can be injected at (LIVE_CRASH_POINT). `after_intent`: the first
+ * order whose intent is durable (an idle loop's order has its `submitted` in the same sync, so it may be
+ * sent); `after_queued_intent`: only an order that waited in the queue, taken by the worker before its
+ * `submitted` is logged, so provably never sent (a warm start re-queues it, same client id).
+ */
+export const CRASH_POINTS = [
+  "after_intent",
+  "after_send",
+  "after_ack",
+  "during_cancel",
+  "after_queued_intent",
+] as const;
 export type CrashPoint = typeof CRASH_POINTS[number];
 
 /** Per order, when it was sent and what the in-flight checker learned (memory only: boot re-derives). */

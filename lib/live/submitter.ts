@@ -199,6 +199,7 @@ export class Submitter {
     }
     if (!logged) {
       core.fx.crashAt?.("after_intent");
+      core.fx.crashAt?.("after_queued_intent");
       core.placing.add(id);
       await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
       gate = this.#gate(o); // halted during the sync: it must not leave (checked right before the request)

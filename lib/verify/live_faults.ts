@@ -9,6 +9,8 @@ export interface FaultEvidence {
   /** Loop starts: their crash point and how they ended. */
   readonly starts: readonly { crashPoint: string | null; exit?: { signal: string | null } | null }[];
   readonly killSwitchTripped: boolean;
+  /** Orders the OMS's log shows sent by a later run than their intent's, and placed at the venue. */
+  readonly requeuedPlaced: ReadonlySet<string>;
 }
 
 const killedAt = (point: string) => (e: FaultEvidence) =>
@@ -21,6 +23,10 @@ export const FAULTS: Readonly<Record<string, { what: string; seen: (e: FaultEvid
   crash_after_send: { what: "no SIGKILL at after_send", seen: killedAt("after_send") },
   crash_after_ack: { what: "no SIGKILL at after_ack", seen: killedAt("after_ack") },
   crash_during_cancel: { what: "no SIGKILL at during_cancel", seen: killedAt("during_cancel") },
+  crash_after_queued_intent: {
+    what: "no SIGKILL at after_queued_intent, or no order placed by a later run than its intent's",
+    seen: (e) => killedAt("after_queued_intent")(e) && e.requeuedPlaced.size > 0,
+  },
   lost_ack: { what: "no ack_lost_placed in the chaos log", seen: logged("ack_lost_placed") },
   ack_5xx_unplaced: { what: "no ack_5xx_unplaced in the chaos log", seen: logged("ack_5xx_unplaced") },
   fill_stream_before_trades: { what: "no trades_lag in the chaos log", seen: logged("trades_lag") },

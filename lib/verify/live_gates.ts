@@ -11,6 +11,7 @@ import { expectedHoldings, holdingDiffs, type Holdings, holdingsOf } from "../li
 import type { Balance } from "../trading/venue.ts";
 import type { GateResult } from "./gates.ts";
 import { caseProblem } from "./live_faults.ts";
+import { sendsOf, sentByLaterRun, timesSent } from "./live_sends.ts";
 import { LIVE_FILES } from "../evidence/gate_sources.ts";
 
 type Row = Record<string, unknown>;
@@ -113,14 +114,12 @@ const list = (xs: string[]) => xs.length ? xs.slice(0, 5).join("; ") + (xs.lengt
 export function judgeLive(i: LiveInputs): GateResult[] {
   const book = replayBook(i.logs);
   const orders = book.toJSON().orders;
-  // 1. A client order id placed at the venue more than once (two venue order ids for one client id).
-  const placed = new Map<string, Set<unknown>>();
-  for (const l of i.ordersTruth) {
-    if (l.event !== "NEW") continue;
-    const id = String(l.clientOrderId);
-    placed.set(id, (placed.get(id) ?? new Set()).add(l.orderId));
-  }
-  const twice = [...placed].filter(([, s]) => s.size > 1).map(([id, s]) => `${id} x${s.size}`);
+  // 1. A client order id placed at the venue more than once: two venue order ids for one client id, or a
+  // re-send the venue refused as a duplicate (still the loop sending a known id again).
+  const placed = sendsOf(i.ordersTruth);
+  const refusedAll = [...placed.values()].reduce((n, s) => n + s.refused, 0);
+  const twice = [...placed].filter(([, s]) => timesSent(s) > 1)
+    .map(([id, s]) => `${id} x${timesSent(s)}${s.refused ? ` (${s.refused} refused as a duplicate)` : ""}`);
   // 2. Every venue fill in exactly one OMS order, once; no OMS fill the venue does not know.
   const venueFills = i.fillsTruth.map((f) => `${f.orderId}:${f.id}`);
   const omsFills = orders.flatMap((o) => o.tradeIds.map((t) => `${o.venueOrderId}:${t}`));
@@ -162,6 +161,7 @@ export function judgeLive(i: LiveInputs): GateResult[] {
     chaosKinds: new Set(i.chaosLog.map((l) => String(l.kind))),
     starts: i.healthStarts ?? [],
     killSwitchTripped: k.tripped?.state === "HALTED",
+    requeuedPlaced: new Set([...sentByLaterRun(i.logs)].filter((id) => placed.get(id)?.orders.size)),
   };
   const problems = cases.map((c) => caseProblem(c, evidence)).filter((p) => p !== null);
   return [
@@ -171,7 +171,7 @@ export function judgeLive(i: LiveInputs): GateResult[] {
       "=0",
       twice.length === 0,
       i.ordersTruth.length ? twice.length : null,
-      `${placed.size} client ids placed; twice: ${list(twice)}`,
+      `${placed.size} client ids placed, ${refusedAll} re-sends refused as duplicates; twice: ${list(twice)}`,
     ),
     gate(
       "venue_fills_recorded_once",

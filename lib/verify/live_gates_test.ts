@@ -136,3 +136,83 @@ Deno.test("live gates: each fault fails the gate that names it, and only that on
     "each with its fault on record; not: crash_after_ack: no SIGKILL at after_ack",
   );
 });
+
+Deno.test("live gates: a re-send the venue refused as a duplicate (-2010) is a client id placed twice", async () => {
+  const refused = {
+    event: "REFUSED",
+    clientOrderId: "t-1",
+    code: -2010,
+    msg: "Duplicate order sent.",
+    heldByOrderId: 7,
+  };
+  const clean = await inputs();
+  const placedTwice = (i: LiveInputs) =>
+    judgeLive(i).find((g) => g.key === "no_client_order_id_placed_twice")!;
+  assert.deepEqual([placedTwice(clean).status, placedTwice(clean).value], ["PASS", 0]);
+  const dup = await inputs({ ordersTruth: [...clean.ordersTruth, refused] });
+  const g = placedTwice(dup);
+  assert.deepEqual([g.status, g.value, g.detail], [
+    "FAIL",
+    1,
+    "1 client ids placed, 1 re-sends refused as duplicates; twice: t-1 x2 (1 refused as a duplicate)",
+  ]);
+  // Only that gate: the venue kept one order, so fills and holdings still agree.
+  assert.deepEqual(
+    Object.entries(statuses(dup)).filter(([, s]) => !s.startsWith("PASS")),
+    [["no_client_order_id_placed_twice", "FAIL 1"]],
+  );
+  // Another -2010 (the balance) is not a re-sent client id.
+  const balance = { ...refused, msg: "Account has insufficient balance for requested action." };
+  assert.equal(placedTwice(await inputs({ ordersTruth: [...clean.ordersTruth, balance] })).status, "PASS");
+});
+
+/** What run 2 did with t-2, queued by run 1 and never sent there: sent it (same id), and it filled. */
+const RUN2: Rec[] = [
+  ev("t-2", { kind: "submitted" }),
+  ev("t-2", { kind: "accepted", venueOrderId: 8 }),
+  fillEv("t-2", 12, U),
+];
+
+Deno.test("live gates: crash_after_queued_intent counts only with its SIGKILL and an order a later run sent, placed once", async () => {
+  // Run 1 logged t-2's intent and died before its `submitted`.
+  const [run1, run2] = [await logBytes([...SOUND, intent("t-2", 2)]), await logBytes(RUN2)];
+  const base = await inputs();
+  const warmSamples = [{ code: 503, status: "reconciling" }, { code: 200, status: "ready" }];
+  const queued = {
+    ordersTruth: [...base.ordersTruth, { event: "NEW", clientOrderId: "t-2", orderId: 8 }],
+    fillsTruth: [...base.fillsTruth, { orderId: 8, id: 12 }],
+    logs: [run1, run2],
+    venueAfter: {
+      balances: [{ asset: "BTC", free: "2", locked: "0" }, { asset: "USDT", free: "800", locked: "0" }],
+      openOrders: [],
+    },
+    healthStarts: [
+      ...base.healthStarts!,
+      { n: 4, crashPoint: "after_queued_intent", exit: { signal: "SIGKILL" }, samples: warmSamples },
+      { n: 5, crashPoint: null, samples: warmSamples },
+    ],
+    cases: [...base.cases!, { name: "crash_after_queued_intent", ok: true }],
+  };
+  const all = await inputs(queued);
+  assert.deepEqual(statuses(all), {
+    no_client_order_id_placed_twice: "PASS 0",
+    venue_fills_recorded_once: "PASS 0",
+    oms_positions_balances_equal_venue: "PASS 0",
+    no_order_in_flight_after_grace: "PASS 0",
+    kill_switch_persisted_across_restart: "PASS 1",
+    health_503_during_reconciliation_then_200: "PASS 4",
+    fault_cases_completed: "PASS 3",
+  });
+  const judged = (i: LiveInputs) => judgeLive(i).find((g) => g.key === "fault_cases_completed")!;
+  // Sent in the run that logged its intent: not the queued-never-sent path.
+  const sameRun = await inputs({
+    ...queued,
+    logs: [await logBytes([...SOUND, intent("t-2", 2), ...RUN2])],
+  });
+  assert.deepEqual([judged(sameRun).status, judged(sameRun).detail], [
+    "FAIL",
+    "each with its fault on record; not: crash_after_queued_intent: no SIGKILL at after_queued_intent, or no order placed by a later run than its intent's",
+  ]);
+  // Never placed at the venue: no proof either.
+  assert.equal(judged(await inputs({ ...queued, ordersTruth: base.ordersTruth })).status, "FAIL");
+});

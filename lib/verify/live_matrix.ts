@@ -5,78 +5,25 @@
 import { waitForValue } from "../async/poll.ts";
 import type { CrashPoint } from "../live/core.ts";
 import { startHeld } from "./live_hold.ts";
-import { ATOMS, type LiveRig, SYMBOL } from "./live_rig.ts";
-import type { ProofFeed } from "./live_feed.ts";
+import { crashQueued } from "./live_queued.ts";
+import { ATOMS, SYMBOL } from "./live_rig.ts";
+import {
+  type Case,
+  fail,
+  type MatrixCtx,
+  orders,
+  place,
+  priceAtoms,
+  restart,
+  settled,
+  startReady,
+  untilTruth,
+} from "./live_steps.ts";
 
 export interface CaseOutcome {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
-}
-
-export interface MatrixCtx {
-  readonly rig: LiveRig;
-  readonly feed: ProofFeed;
-  /** The simulator's last price (quote units). */
-  readonly price: number;
-}
-
-type Order = { clientOrderId: string; correlationId: string; state: string; origin: string };
-type Case = (c: MatrixCtx, name: string) => Promise<string>;
-
-const TICK = 1_000_000;
-const priceAtoms = (p: number) => Math.round(p * ATOMS / TICK) * TICK;
-const SMALL = 100_000; // 0.001 BTC
-
-export async function orders(c: MatrixCtx, save?: string): Promise<Order[]> {
-  const r = await c.rig.call(save ?? "last_orders", "GET", "/admin/drill/orders");
-  return r.orders as Order[];
-}
-
-/** Waits until the order with this correlation id is in one of `states`. */
-export async function settled(c: MatrixCtx, corr: string, states: readonly string[]): Promise<Order> {
-  let last = "not in the OMS";
-  try {
-    return await waitForValue(`order ${corr} to be ${states.join("|")}`, async () => {
-      const o = (await orders(c)).find((x) => x.correlationId === corr);
-      if (o) last = `${o.clientOrderId} ${o.state}`;
-      return o && states.includes(o.state) ? o : undefined;
-    }, { timeoutMs: 30_000, everyMs: 100 });
-  } catch (err) {
-    throw new Error(`${err instanceof Error ? err.message : err} (last seen: ${last})`);
-  }
-}
-
-/** Places a drill order; a loop killed mid-request answers nothing (null). */
-export async function place(
-  c: MatrixCtx,
-  corr: string,
-  o: { side?: string; type?: string; quantity?: number; price?: number | null } = {},
-): Promise<Record<string, unknown> | null> {
-  const body = {
-    symbol: SYMBOL,
-    side: o.side ?? "BUY",
-    type: o.type ?? "MARKET",
-    quantity: o.quantity ?? SMALL,
-    price: o.price ?? null,
-    correlationId: corr,
-  };
-  try {
-    return await c.rig.call(`drill_${corr}`, "POST", "/admin/drill/orders", body);
-  } catch {
-    return null;
-  }
-}
-
-/** A loop start sampled until /health is 200 (the starts' samples judge the 503-then-200 gate). */
-export async function startReady(c: MatrixCtx, crash: CrashPoint | null = null): Promise<void> {
-  const s = await startHeld(c.rig, crash);
-  await c.rig.sampleHealth(s, (h) => h.code === 200 && h.bar);
-}
-
-export async function restart(c: MatrixCtx): Promise<void> {
-  await c.rig.stopLoop();
-  await startReady(c);
 }
 
 const restingBuy = (c: MatrixCtx) => ({ type: "LIMIT", price: priceAtoms(c.price * 0.7) });
@@ -120,12 +67,6 @@ async (c, name) => {
   return `${Object.keys(trading).join(",")}: ${o.clientOrderId} settled as ${o.state}`;
 };
 
-const untilTruth = (c: MatrixCtx, what: string, test: (line: string) => boolean) =>
-  waitForValue(what, async () => {
-    const t = await Deno.readTextFile(c.rig.path("venue/orders_truth.jsonl")).catch(() => "");
-    return t.split("\n").some(test) ? true : undefined;
-  }, { timeoutMs: 20_000, everyMs: 100 });
-
 export const CASES: Readonly<Record<string, Case>> = {
   // Intent and `submitted` share one fsync before an idle loop sends: killed after it, the order is
   // "maybe sent", looked up (never re-sent), absent at the venue after the grace, so REJECTED, never placed.
@@ -133,6 +74,9 @@ export const CASES: Readonly<Record<string, Case>> = {
   crash_after_send: crashCase("after_send", "FILLED"),
   crash_after_ack: crashCase("after_ack", "FILLED"),
   crash_during_cancel: crashCase("during_cancel", "CANCELED"),
+  // Queued behind a busy worker, intent durable, `submitted` never logged: provably never sent, so the warm
+  // start sends it with the same client id (the path crash_after_intent no longer reaches).
+  crash_after_queued_intent: crashQueued,
   lost_ack: chaosCase({ ackLostPlacedRate: 1 }, "FILLED"),
   ack_5xx_unplaced: chaosCase({ ack5xxUnplacedRate: 1 }, "REJECTED"),
   fill_stream_before_trades: chaosCase({ fillStreamBeforeTradesMs: 1500 }, "FILLED", async (c, _id) => {
@@ -226,11 +170,6 @@ export async function warmUp(c: MatrixCtx): Promise<void> {
     await new Promise((res) => setTimeout(res, 1000));
   }
   throw new Error("no warm-up market order filled in 10 tries");
-}
-
-/** A case's failure, with what it saw. */
-function fail(detail: string): never {
-  throw new Error(detail);
 }
 
 /** Runs one case; a throw is that case's failure, and the matrix goes on. */

@@ -14,15 +14,8 @@ import { gateJudgement } from "./gate_judgement.ts";
 import type { GateResult } from "./gates.ts";
 import { ProofFeed } from "./live_feed.ts";
 import { judgeLive, LIVE_SUMMARY, readLiveInputs } from "./live_gates.ts";
-import {
-  CASE_NAMES,
-  type CaseOutcome,
-  type MatrixCtx,
-  orders,
-  runCase,
-  startReady,
-  warmUp,
-} from "./live_matrix.ts";
+import { CASE_NAMES, type CaseOutcome, runCase, warmUp } from "./live_matrix.ts";
+import { type MatrixCtx, orders, startReady } from "./live_steps.ts";
 import { LiveRig, SYMBOL } from "./live_rig.ts";
 
 export interface LiveVerifyOptions extends ProofRunOptions {

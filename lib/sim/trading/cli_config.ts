@@ -22,7 +22,8 @@ export const TRADING_HELP = `Trading (Binance spot private API on the same port;
   --taker-fee X          taker commission rate (default 0.001)
   --slippage-bps N       whole bps a taker pays beyond the last trade (default 0)
   --taker-liquidity M    unlimited (default) or last_print: takers fill only what the last trade left
-  --orders-truth FILE    every order state change (allOrders rows + event), JSONL
+  --orders-truth FILE    every order state change (allOrders rows + event) and every place refused
+                         as a duplicate client id (event REFUSED), JSONL
   --fills-truth FILE     every fill (myTrades rows), JSONL
   --trading-state FILE   orders, balances and fills kept across restarts (written atomically)
   --no-rate-limits       do not enforce request weight / order count limits`;

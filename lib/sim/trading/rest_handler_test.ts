@@ -90,7 +90,13 @@ Deno.test("signed REST: place, fill by the engine's prints, query, trades, accou
   assert.deepEqual((await t.call("GET", "/api/v3/openOrders", "")).body, []);
   const all = await t.call("GET", "/api/v3/allOrders", "symbol=BTCUSDT");
   assert.deepEqual(all.body.map((o: Record<string, unknown>) => o.status), ["CANCELED"]);
-  assert.deepEqual(t.orders.map((o) => (o as { event: string }).event), ["NEW", "TRADE", "CANCELED"]);
+  // The duplicate place is on record (the re-sent client id), though no order changed.
+  assert.deepEqual(t.orders.map((o) => (o as { event: string }).event), [
+    "NEW",
+    "REFUSED",
+    "TRADE",
+    "CANCELED",
+  ]);
   assert.deepEqual(t.seen.map((e) => e.execType), ["NEW", "TRADE", "CANCELED"]);
 });
 

@@ -63,6 +63,11 @@ export function placeOrder(ctx: TradingContext, account: string, p: Params, now:
   const n = validateNewOrder(p, ctx.engine.symbols, (s) => ctx.engine.lastPrice(s));
   if (isVenueError(n)) return fail(n);
   const r = ctx.engine.place(account, n, now);
+  if (r === ERR.duplicateOrder && n.clientOrderId !== null) {
+    // A known client id sent again: on record, though nothing changed (truth.ts).
+    const held = ctx.engine.orders.openWithClientId(account, n.symbol, n.clientOrderId);
+    ctx.truth?.refused(account, n, r, held?.orderId ?? null, now);
+  }
   if (isVenueError(r)) return fail(r);
   record(ctx, r.events);
   return ok(placeView(ctx.engine.symbols.get(n.symbol)!, r.order, r.fills, n.respType, now));

@@ -1,10 +1,17 @@
 // The venue's ground truth for trading (--orders-truth / --fills-truth): every order state change
 // as an allOrders row plus `event` (the executionReport execution type) and every fill as a myTrades
-// row, each with the `account` it belongs to (an account name, never a key). Written through the
-// simulator's JSONL writer (the project's one appender), one batch per engine call, in event order.
+// row, each with the `account` it belongs to (an account name, never a key). Also, in the orders
+// truth, each place refused because an open order holds its client id (`event` REFUSED, -2010
+// Duplicate order sent.): no order changed, but a client sent a known id again, which a proof must
+// see even though the venue protected it. Written through the simulator's JSONL writer (the
+// project's one appender), one batch per engine call, in event order.
+import type { VenueError } from "./errors.ts";
 import type { SpotSymbol } from "./symbols.ts";
-import type { OrderEvent } from "./types.ts";
+import type { NewOrder, OrderEvent } from "./types.ts";
 import { fillView, orderView } from "./views.ts";
+
+/** The orders truth's `event` of a refused place (never an executionReport type, never an order row). */
+export const REFUSED_EVENT = "REFUSED";
 
 /** Where truth lines go (JsonlWriter fits; null: not recorded). */
 export interface LineSink {
@@ -17,6 +24,28 @@ export function orderTruthLine(s: SpotSymbol, e: OrderEvent): Record<string, unk
 
 export function fillTruthLine(s: SpotSymbol, e: OrderEvent): Record<string, unknown> | null {
   return e.fill ? { account: e.fill.account, ...fillView(s, e.fill) } : null;
+}
+
+/** A refused place: who sent which client id, the venue's answer, and the open order holding that id. */
+export function refusedTruthLine(
+  account: string,
+  n: NewOrder,
+  err: VenueError,
+  heldByOrderId: number | null,
+  now: number,
+): Record<string, unknown> {
+  return {
+    event: REFUSED_EVENT,
+    account,
+    symbol: n.symbol,
+    clientOrderId: n.clientOrderId,
+    side: n.side,
+    type: n.type,
+    code: err.code,
+    msg: err.msg,
+    heldByOrderId,
+    time: now,
+  };
 }
 
 export class TradingTruth {
@@ -42,5 +71,10 @@ export class TradingTruth {
     }
     this.#orders?.write(orders);
     this.#fills?.write(fills);
+  }
+
+  /** Records a place refused as a duplicate client id (the order holding it: `heldByOrderId`). */
+  refused(account: string, n: NewOrder, err: VenueError, heldByOrderId: number | null, now: number): void {
+    this.#orders?.write([refusedTruthLine(account, n, err, heldByOrderId, now)]);
   }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { engine, order } from "../../../testing/sim_trading.ts";
+import { placeOrder } from "./rest_orders.ts";
 import { TradingTruth } from "./truth.ts";
 
 Deno.test("ground truth: an allOrders row plus event per change, a myTrades row per fill", () => {
@@ -70,4 +71,43 @@ Deno.test("ground truth: an allOrders row plus event per change, a myTrades row 
     isMaker: true,
     isBestMatch: true,
   }]);
+});
+
+Deno.test("ground truth: a place refused as a duplicate client id is a REFUSED line; other refusals are not recorded", () => {
+  const e = engine({ slippageBps: 0, firstOrderId: 7 });
+  const orders: Record<string, unknown>[] = [];
+  const ctx = {
+    engine: e,
+    truth: new TradingTruth(
+      e.symbols,
+      { write: (r) => orders.push(...(r as Record<string, unknown>[])) },
+      null,
+    ),
+  };
+  const p = (q: string) => new URLSearchParams(`symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&${q}`);
+  const resting = p("quantity=0.01&price=60000&newClientOrderId=c1");
+  assert.equal(placeOrder(ctx, "a", resting, 2).status, 200);
+  assert.deepEqual(placeOrder(ctx, "a", resting, 3), {
+    status: 400,
+    body: { code: -2010, msg: "Duplicate order sent." },
+  });
+  // Refused for the balance (also -2010): no client id of an open order was sent again.
+  assert.equal(placeOrder(ctx, "a", p("quantity=10&price=60000&newClientOrderId=c2"), 4).status, 400);
+  assert.deepEqual(orders.map((l) => [l.event, l.clientOrderId, l.orderId]), [["NEW", "c1", 7], [
+    "REFUSED",
+    "c1",
+    undefined,
+  ]]);
+  assert.deepEqual(orders[1], {
+    event: "REFUSED",
+    account: "a",
+    symbol: "BTCUSDT",
+    clientOrderId: "c1",
+    side: "BUY",
+    type: "LIMIT",
+    code: -2010,
+    msg: "Duplicate order sent.",
+    heldByOrderId: 7,
+    time: 3,
+  });
 });

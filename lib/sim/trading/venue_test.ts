@@ -54,13 +54,22 @@ Deno.test("venue: an acked REST order is in the state file before the reply; a r
     const saved = JSON.parse(await Deno.readTextFile(path));
     assert.deepEqual(saved.orders.map((o: { clientOrderId: string }) => o.clientOrderId), ["keep-me"]);
     await v.close();
-    const again = await TradingVenue.open(options(path, []));
+    const later: unknown[] = [];
+    const again = await TradingVenue.open(options(path, later));
     assert.deepEqual(await (await again.rest(place("keep-me")))!.json(), {
       code: -2010,
       msg: "Duplicate order sent.",
     });
     assert.equal(again.engine.accounts.get("paper")!.balance("USDT").locked, 60_000_000_000);
     assert.deepEqual(orders.map((o) => (o as { event: string }).event), ["NEW"]);
+    // The re-sent id is in the truth by the time the refusal is answered (no state change to save).
+    assert.deepEqual(
+      later.map((o) => [(o as { event: string }).event, (o as { heldByOrderId: number }).heldByOrderId]),
+      [[
+        "REFUSED",
+        saved.orders[0].orderId,
+      ]],
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
