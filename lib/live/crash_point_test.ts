@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { GatedFile } from "../../testing/gated_file.ts";
 import { startConnectorSim } from "../../testing/binance_connector.ts";
-import { liveConfig, ordersTruth, SYMBOL, U } from "../../testing/live_loop.ts";
+import { liveConfig, ordersTruth, SYMBOL, TEST_REST_TIMEOUT_MS, U } from "../../testing/live_loop.ts";
 import type { Timers } from "../async/sleep.ts";
 import { waitFor } from "../async/poll.ts";
 import { OmsBook } from "../oms/book.ts";
@@ -20,7 +20,7 @@ import { Submitter } from "./submitter.ts";
 const buy = { symbol: SYMBOL, side: "BUY", type: "LIMIT", quantity: U / 1000, price: 50_000 * U } as const;
 
 Deno.test("crash point after_queued_intent: reached by a queued order only, its intent durable, its `submitted` not logged, nothing at the venue", async () => {
-  const s = await startConnectorSim();
+  const s = await startConnectorSim({ rest: { timeoutMs: TEST_REST_TIMEOUT_MS } });
   const dir = Deno.makeTempDirSync({ prefix: "tp_crash_point_" });
   try {
     const now = () => s.t.sim.clock.nowMs();
@@ -39,7 +39,7 @@ Deno.test("crash point after_queued_intent: reached by a queued order only, its 
         venue: ordersTruth(s).map((l) => l.clientOrderId),
       };
     };
-    const core = new LoopCore(checkLiveConfig(liveConfig(dir)), {
+    const core = new LoopCore(checkLiveConfig(liveConfig(dir), s.spot.requestTimeoutMs), {
       venue: s.spot,
       now,
       timers: s.timers as unknown as Timers,
