@@ -6,6 +6,7 @@ import { checkAttestation } from "./attestation.ts";
 import { checkManifestStrict } from "./manifest_check.ts";
 import { checkReportedGates } from "./reported_gates.ts";
 import { recomputeActivity } from "./recompute_activity.ts";
+import { recomputeDrift } from "./recompute_drift.ts";
 import { recomputeLive } from "./recompute_live.ts";
 import { recomputeLocal } from "./recompute_local.ts";
 import { recomputeOncall } from "./recompute_oncall.ts";
@@ -20,6 +21,7 @@ const RECOMPUTE: Record<Kind, (dir: string) => Promise<CheckRow[]>> = {
   ai_live_local_verify: recomputeLocal,
   oncall: recomputeOncall,
   live_loop_verify: recomputeLive,
+  drift_report: recomputeDrift,
 };
 
 export interface CheckReport {

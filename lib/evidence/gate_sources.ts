@@ -16,6 +16,9 @@ export const ACTIVITY_RAW = {
   run_scoped_last_event_series: "prom/last_event_ts_for_run.json",
 } as const;
 
+/** drift_report: the bars it judged (both windows) and its per-feature table (lib/verify/drift_report.ts). */
+export const DRIFT_FILES = { bars: "bars.tsv", psi: "drift_psi.tsv" } as const;
+
 /** live_loop_verify: where each input of its gates lives in the folder (lib/verify/live_gates.ts). */
 export const LIVE_FILES = {
   ordersTruth: "venue/orders_truth.jsonl",
@@ -98,6 +101,8 @@ export function gateSource(kind: Kind, key: string): GateSource {
     }
     case "live_loop_verify":
       return { raw: LIVE_RAW[key] ?? [], json: "summary.json", jq: sel("gates") };
+    case "drift_report": // every feature's PSI is judged from the bars the report read
+      return { raw: [DRIFT_FILES.bars], json: "summary.json", jq: sel("gates") };
     case "ai_live_activity_demo":
       return {
         raw: [ACTIVITY_RAW[key as keyof typeof ACTIVITY_RAW] ?? "events_emitted.jsonl"],

@@ -15,6 +15,7 @@ export const KINDS = {
   ai_live_local_verify: { summary: "OPERATOR_NOTE.txt" },
   oncall: { summary: "ONCALL_SUMMARY.txt" },
   live_loop_verify: { summary: "LIVE_LOOP_VERIFY_SUMMARY.txt" },
+  drift_report: { summary: "DRIFT_REPORT_SUMMARY.txt" },
 } as const;
 export type Kind = keyof typeof KINDS;
 
@@ -161,7 +162,7 @@ export async function readGates(path: string, kind: Kind): Promise<GateValue[]> 
       return {};
     }
   };
-  if (kind === "ai_live_ops_verify" || kind === "live_loop_verify") {
+  if (kind === "ai_live_ops_verify" || kind === "live_loop_verify" || kind === "drift_report") {
     return asGates((await json("summary.json")).gates);
   }
   if (kind === "oncall") return asGates((await json("summary.json")).checks);

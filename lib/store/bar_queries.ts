@@ -51,6 +51,40 @@ export async function barsAfter(
   return r.getRowObjectsJS().map(rowToBar);
 }
 
+/** A stream's bars opening in [fromMs, toMs), oldest first. */
+export async function barsBetween(
+  con: DuckDBConnection,
+  venue: Venue,
+  symbol: SymbolName,
+  interval: Interval,
+  fromMs: number,
+  toMs: number,
+): Promise<ClosedBar[]> {
+  const r = await con.runAndReadAll(
+    `SELECT * FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3 AND open_time >= $4
+       AND open_time < $5 ORDER BY open_time`,
+    [venue, symbol, interval, fromMs, toMs],
+  );
+  return r.getRowObjectsJS().map(rowToBar);
+}
+
+/** The latest `limit` bars of a stream opening before `beforeMs`, oldest first. */
+export async function barsBefore(
+  con: DuckDBConnection,
+  venue: Venue,
+  symbol: SymbolName,
+  interval: Interval,
+  beforeMs: number,
+  limit: number,
+): Promise<ClosedBar[]> {
+  const r = await con.runAndReadAll(
+    `SELECT * FROM (SELECT * FROM bars WHERE venue = $1 AND symbol = $2 AND interval = $3
+       AND open_time < $4 ORDER BY open_time DESC LIMIT $5) ORDER BY open_time`,
+    [venue, symbol, interval, beforeMs, limit],
+  );
+  return r.getRowObjectsJS().map(rowToBar);
+}
+
 export async function countBars(con: DuckDBConnection, filter: BarFilter): Promise<number> {
   const r = await con.runAndReadAll(
     `SELECT count(*) AS n FROM bars WHERE ($1 IS NULL OR venue = $1) AND ($2 IS NULL OR symbol = $2)

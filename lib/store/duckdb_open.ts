@@ -10,6 +10,11 @@ export interface DuckDbSettings {
   readonly memoryLimit?: string;
   /** DuckDB worker threads (STORE_THREADS); its default is one per core. */
   readonly threads?: number;
+  /**
+   * Open for reading only (DuckDB access_mode READ_ONLY): never creates the file. DuckDB still refuses
+   * it while another process has the file open for writing (one writer, no other readers meanwhile).
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Opens (creating if needed) the DuckDB file at `path`; ":memory:" works for throwaway stores. */
@@ -17,6 +22,7 @@ export async function openDuckDb(path: string, settings: DuckDbSettings): Promis
   const config: Record<string, string> = {};
   if (settings.memoryLimit !== undefined) config.memory_limit = settings.memoryLimit;
   if (settings.threads !== undefined) config.threads = String(settings.threads);
+  if (settings.readOnly) config.access_mode = "READ_ONLY";
   try {
     return await DuckDBInstance.create(path, config);
   } catch (err) {

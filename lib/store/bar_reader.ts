@@ -1,0 +1,94 @@
+// Reading a feed's store from another process (reports such as ./tp drift): DuckDB opened READ_ONLY,
+// so the file is never created, changed or checkpointed. DuckDB allows one process to hold a file for
+// writing and then no other process may open it at all, read-only included: while the feed runs, the
+// open fails with StoreLockedError naming the holder's pid.
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
+import { EnvironmentError } from "../util/errors.ts";
+import { barsBefore, barsBetween, recentBars } from "./bar_queries.ts";
+import { type DuckDbSettings, openDuckDb } from "./duckdb_open.ts";
+
+/** Another process (the feed) holds the store for writing; callers say what to do about it. */
+export class StoreLockedError extends EnvironmentError {
+  override name = "StoreLockedError";
+  constructor(readonly path: string, readonly pid: number | null) {
+    super(
+      `store ${path} is open for writing in another process${pid === null ? "" : ` (pid ${pid})`}, ` +
+        "and DuckDB lets no other process read it meanwhile",
+    );
+  }
+}
+
+export class BarReader {
+  private constructor(private readonly instance: DuckDBInstance, private readonly con: DuckDBConnection) {}
+
+  /**
+   * Opens the store at `path` read-only. EnvironmentError when there is no such file or it holds no
+   * bars table; StoreLockedError while another process writes it.
+   */
+  static async open(path: string, settings: Omit<DuckDbSettings, "readOnly"> = {}): Promise<BarReader> {
+    const st = await Deno.stat(path).catch((err) => {
+      if (err instanceof Deno.errors.NotFound) return null;
+      throw err;
+    });
+    if (st === null) throw new EnvironmentError(`store ${path} does not exist`);
+    if (!st.isFile) throw new EnvironmentError(`store ${path} is not a file`);
+    let instance: DuckDBInstance;
+    try {
+      instance = await openDuckDb(path, { ...settings, readOnly: true });
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (/Could not set lock|Conflicting lock/i.test(msg)) {
+        const pid = /\(PID (\d+)\)/i.exec(msg);
+        throw new StoreLockedError(path, pid ? Number(pid[1]) : null);
+      }
+      throw new EnvironmentError(`store ${path} cannot be read: ${msg}`);
+    }
+    try {
+      const con = await instance.connect();
+      const r = await con.runAndReadAll(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'bars'",
+      );
+      if (Number(r.getRowObjectsJS()[0].n) === 0) {
+        con.closeSync();
+        throw new EnvironmentError(`store ${path} has no bars table (not a feed store)`);
+      }
+      return new BarReader(instance, con);
+    } catch (err) {
+      instance.closeSync();
+      throw err;
+    }
+  }
+
+  /** The latest `limit` bars of a stream, oldest first. */
+  recentBars(venue: Venue, symbol: SymbolName, interval: Interval, limit: number): Promise<ClosedBar[]> {
+    return recentBars(this.con, venue, symbol, interval, limit);
+  }
+
+  /** The latest `limit` bars of a stream opening before `beforeMs`, oldest first. */
+  barsBefore(
+    venue: Venue,
+    symbol: SymbolName,
+    interval: Interval,
+    beforeMs: number,
+    limit: number,
+  ): Promise<ClosedBar[]> {
+    return barsBefore(this.con, venue, symbol, interval, beforeMs, limit);
+  }
+
+  /** A stream's bars opening in [fromMs, toMs), oldest first. */
+  barsBetween(
+    venue: Venue,
+    symbol: SymbolName,
+    interval: Interval,
+    fromMs: number,
+    toMs: number,
+  ): Promise<ClosedBar[]> {
+    return barsBetween(this.con, venue, symbol, interval, fromMs, toMs);
+  }
+
+  close(): void {
+    this.con.closeSync();
+    this.instance.closeSync();
+  }
+}

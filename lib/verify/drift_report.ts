@@ -1,0 +1,178 @@
+// ./tp drift: PSI per feature between a reference and a current window of one stream's stored bars,
+// judged against the fixed thresholds and a seeded null baseline. Reads the store read-only, writes
+// the evidence folder `drift_report_<stamp>/` (summary, drift_psi.tsv, one SVG histogram pair per
+// feature, bars.tsv to re-judge it offline) and then drift.prom for node-exporter's textfile collector.
+import { join } from "node:path";
+import { DRIFT_FEATURES, featureSamples } from "../drift/drift_features.ts";
+import { DRIFT_PROM_FILE, driftSamples, mergeDriftProm } from "../drift/drift_prom.ts";
+import { histogramSvg } from "../drift/drift_svg.ts";
+import {
+  type FeatureDrift,
+  type JudgeOptions,
+  judgeSamples,
+  NULL_PCT,
+  PSI_MODERATE,
+  PSI_SIGNIFICANT,
+  renderPsiTsv,
+  smallestSample,
+} from "../drift/judge.ts";
+import { PSI_EPSILON } from "../drift/psi.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
+import { withEvidence } from "../evidence/with_evidence.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
+import { type ClosedBar, type Interval, INTERVALS, type SymbolName, type Venue } from "../market/types.ts";
+import { BarReader } from "../store/bar_reader.ts";
+import { EnvironmentError } from "../util/errors.ts";
+import { BARS_TSV, renderBarsTsv } from "./drift_bars_tsv.ts";
+import { DRIFT_PSI_TSV, DRIFT_SUMMARY, driftGates, histogramFile } from "./drift_gates.ts";
+import { gateJudgement } from "./gate_judgement.ts";
+
+/** Bars opening in [fromMs, toMs). */
+export interface TimeWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export interface DriftReportOptions extends ProofRunOptions {
+  readonly db: string;
+  readonly venue: Venue;
+  readonly symbol: SymbolName;
+  readonly interval: Interval;
+  /** Default: the `bars` bars before the current window's first bar. */
+  readonly reference?: TimeWindow;
+  /** Default: the stream's last `bars` bars. */
+  readonly current?: TimeWindow;
+  readonly bars: number;
+  /** Each window must give every feature at least this many values. */
+  readonly minBars: number;
+  readonly judge: JudgeOptions;
+  readonly textfileDir: string;
+  readonly now?: () => number;
+}
+
+export interface DriftReportResult {
+  readonly verdict: "PASS" | "FAIL";
+  readonly dir: string;
+  readonly summaryText: string;
+  readonly drifts: readonly FeatureDrift[];
+  readonly promFile: string;
+}
+
+/** A window gives some feature fewer values than the minimum: nothing to judge (no folder, no metrics). */
+export class TooFewBarsError extends EnvironmentError {
+  override name = "TooFewBarsError";
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A window as the report names it: the one asked for, else the span of the bars it holds. */
+function shown(
+  asked: TimeWindow | undefined,
+  bars: readonly ClosedBar[],
+  intervalMs: number,
+): TimeWindow | null {
+  if (asked) return asked;
+  return bars.length
+    ? { fromMs: bars[0].openTimeMs, toMs: bars[bars.length - 1].openTimeMs + intervalMs }
+    : null;
+}
+const windowText = (w: TimeWindow | null) => (w ? `${iso(w.fromMs)}..${iso(w.toMs)}` : "empty");
+
+async function readWindows(o: DriftReportOptions) {
+  const reader = await BarReader.open(o.db, { threads: 1 });
+  try {
+    const current = o.current
+      ? await reader.barsBetween(o.venue, o.symbol, o.interval, o.current.fromMs, o.current.toMs)
+      : await reader.recentBars(o.venue, o.symbol, o.interval, o.bars);
+    const firstCur = current[0]?.openTimeMs ?? o.current?.fromMs ?? null;
+    const reference = o.reference
+      ? await reader.barsBetween(o.venue, o.symbol, o.interval, o.reference.fromMs, o.reference.toMs)
+      : firstCur === null
+      ? []
+      : await reader.barsBefore(o.venue, o.symbol, o.interval, firstCur, o.bars);
+    return { reference, current };
+  } finally {
+    reader.close();
+  }
+}
+
+export async function runDriftReport(o: DriftReportOptions): Promise<DriftReportResult> {
+  const now = o.now ?? Date.now;
+  const intervalMs = INTERVALS[o.interval];
+  const bars = await readWindows(o);
+  const windows = {
+    reference: shown(o.reference, bars.reference, intervalMs),
+    current: shown(o.current, bars.current, intervalMs),
+  };
+  const ref = featureSamples(bars.reference, intervalMs), cur = featureSamples(bars.current, intervalMs);
+  const low = smallestSample(ref, cur, o.judge.features);
+  if (low.n < Math.max(1, o.minBars)) {
+    throw new TooFewBarsError(
+      `too few bars in ${o.db} for ${o.venue} ${o.symbol} ${o.interval}: the ${low.window} window ` +
+        `(${windowText(windows[low.window])}, ${bars[low.window].length} bars) gives ${low.n} values of ` +
+        `${low.feature}, at least ${o.minBars} are needed`,
+    );
+  }
+  const drifts = judgeSamples(ref, cur, o.judge);
+  const results = driftGates(drifts);
+  const flagged = drifts.filter((d) => d.flagged).map((d) => d.feature);
+  const sealed = await withEvidence("drift_report", proofRun(o, "drift", { now }), async (ev) => {
+    await ev.write(BARS_TSV, renderBarsTsv(bars));
+    await ev.write(DRIFT_PSI_TSV, renderPsiTsv(drifts));
+    for (const d of drifts) {
+      const what = DRIFT_FEATURES.find((f) => f.name === d.feature)!.what;
+      await ev.write(histogramFile(d.feature), histogramSvg(d, what));
+    }
+    const header = {
+      venue: o.venue,
+      symbol: o.symbol,
+      interval: o.interval,
+      db: o.db,
+      reference: windowText(windows.reference),
+      reference_bars: String(bars.reference.length),
+      current: windowText(windows.current),
+      current_bars: String(bars.current.length),
+      bins: String(o.judge.bins),
+      epsilon: String(PSI_EPSILON),
+      features: o.judge.features.join(","),
+      null_resamples: String(o.judge.resamples),
+      null_block: String(o.judge.block),
+      null_percentile: String(NULL_PCT),
+      seed: String(o.judge.seed),
+      psi_moderate: String(PSI_MODERATE),
+      psi_significant: String(PSI_SIGNIFICANT),
+      flag_rule: `psi > ${PSI_SIGNIFICANT} and psi > null_p${NULL_PCT}`,
+      flagged_features: flagged.length ? flagged.join(",") : "none",
+      judged_at: iso(now()),
+    };
+    return {
+      ...gateJudgement(DRIFT_SUMMARY, header, results, "gates"),
+      config: {
+        db: o.db,
+        venue: o.venue,
+        symbol: o.symbol,
+        interval: o.interval,
+        reference: windows.reference,
+        current: windows.current,
+        bars: o.bars,
+        minBars: o.minBars,
+        bins: o.judge.bins,
+        resamples: o.judge.resamples,
+        seed: o.judge.seed,
+        block: o.judge.block,
+        epsilon: PSI_EPSILON,
+        features: o.judge.features,
+        textfileDir: o.textfileDir,
+      },
+      value: undefined,
+    };
+  });
+  const promFile = join(o.textfileDir, DRIFT_PROM_FILE);
+  const previous = await Deno.readTextFile(promFile).catch((err) => {
+    if (err instanceof Deno.errors.NotFound) return "";
+    throw err;
+  });
+  const stream = { venue: o.venue, symbol: o.symbol, interval: o.interval };
+  await writeFileAtomic(promFile, mergeDriftProm(previous, stream, driftSamples(stream, drifts, now())));
+  return { verdict: sealed.verdict, dir: sealed.dir, summaryText: sealed.summaryText, drifts, promFile };
+}
