@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["features", "dq", "venues", "sim", "events", "prom", "strategy", "trading", "drift"], // one subject each, mostly pure
   // components; oms (order state machine, event log, risk, kill switch) sits here, above trading, whose
   // venue types it uses, so the live loop above it builds on both
-  ["bars", "store", "exporter", "compose", "web", "shadow", "alerting", "oms"],
+  ["bars", "store", "exporter", "compose", "web", "shadow", "alerting", "oms", "backtest"],
   ["feed", "live"], // the feed service; the live execution loop (over oms and trading)
   ["verify"], // proofs and evidence over the running components
   ["oncall"], // the operator's checks over proofs and alerts

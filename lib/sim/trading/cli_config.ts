@@ -56,7 +56,8 @@ export function randomToken(): string {
   return [...bytes].map((b) => ALNUM[b % ALNUM.length]).join("");
 }
 
-function rate(flag: string, raw: string | undefined): number {
+/** A commission rate flag (--maker-fee, --taker-fee) in atoms of a unit; the simulator's default 0.001. */
+export function rateFlag(flag: string, raw: string | undefined): number {
   const v = parseAtoms(raw ?? "0.001");
   if (typeof v !== "number" || v > 100_000_000) throw new ConfigError(`--${flag} must be a rate from 0 to 1`);
   return v;
@@ -105,8 +106,8 @@ export function tradingFromFlags(
   };
   const account: AccountConfig = {
     balances: parseBalances(s("balances") ?? "USDT=10000"),
-    makerRate: rate("maker-fee", s("maker-fee")),
-    takerRate: rate("taker-fee", s("taker-fee")),
+    makerRate: rateFlag("maker-fee", s("maker-fee")),
+    takerRate: rateFlag("taker-fee", s("taker-fee")),
   };
   return {
     key,

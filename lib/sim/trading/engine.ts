@@ -2,12 +2,14 @@
 // the bars. Resting limits fill at their limit when a print reaches them at or through their price
 // from the opposite aggressor side, capped at the printed size, each print's size used once in
 // price-time priority (maker). MARKET and marketable limits take at the last print's price moved by
-// `slippageBps` against the taker, capped at the limit (taker). Pure: time comes with each call.
+// `slippageBps` against the taker, capped at the limit (taker): the fill model (fill_model.ts) prices and
+// settles both, and the backtest uses the same one. Pure: time comes with each call.
 import { Account, type AccountConfig } from "./accounts.ts";
 import { Books } from "./book.ts";
 import { ERR, type VenueError } from "./errors.ts";
 import { generatedClientId, isOpen, OrderIndex } from "./order_index.ts";
-import { applyFill, lockFor, quoteOf, release } from "./settle.ts";
+import { quoteOf, takerPriceTicks } from "./fill_model.ts";
+import { applyFill, lockFor, release } from "./settle.ts";
 import type { SpotSymbol } from "./symbols.ts";
 import type { ExecType, NewOrder, OrderEvent, Print, SimFill, SimOrder } from "./types.ts";
 
@@ -70,13 +72,6 @@ export class MatchingEngine {
     return this.last.get(symbol)?.priceTicks ?? null;
   }
 
-  #takerPrice(last: number, buy: boolean): number {
-    const bps = this.cfg.slippageBps;
-    return buy
-      ? Math.ceil((last * (10_000 + bps)) / 10_000)
-      : Math.max(1, Math.floor((last * (10_000 - bps)) / 10_000));
-  }
-
   /** Accepts (NEW, then fills / rests / expires) or refuses a validated order. */
   place(account: string, n: NewOrder, now: number): PlaceResult | VenueError {
     const acct = this.accounts.get(account);
@@ -88,7 +83,7 @@ export class MatchingEngine {
     }
     const buy = n.side === "BUY";
     const last = this.lastPrice(n.symbol);
-    const taker = last === null ? null : this.#takerPrice(last, buy);
+    const taker = last === null ? null : takerPriceTicks(last, n.side, this.cfg.slippageBps);
     const marketable = last !== null &&
       (n.type === "MARKET" || (buy ? n.priceTicks >= last : n.priceTicks <= last));
     if (n.type === "LIMIT_MAKER" && marketable) return ERR.wouldTake;

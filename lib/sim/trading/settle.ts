@@ -1,17 +1,11 @@
 // A fill's effect on an order and its account, Binance's way: the buyer receives base and pays the
 // commission in base, the seller receives quote and pays it in quote; maker or taker rate by role.
-// A buy filled below its limit gets the unused part of its lock back at once.
+// A buy filled below its limit gets the unused part of its lock back at once. The amounts themselves
+// come from the fill model (fill_model.ts), which the backtest shares.
 import type { Account } from "./accounts.ts";
-import { mulAtoms } from "./decimal.ts";
+import { fillAmounts, quoteOf } from "./fill_model.ts";
 import type { SpotSymbol } from "./symbols.ts";
 import type { SimFill, SimOrder } from "./types.ts";
-
-/** Quote atoms of `lots` at `ticks`. */
-export function quoteOf(s: SpotSymbol, ticks: number, lots: number): number {
-  const q = ticks * lots * s.quoteScale;
-  if (!Number.isSafeInteger(q)) throw new RangeError(`Cannot price ${lots} lots at ${ticks} ticks exactly`);
-  return q;
-}
 
 /** Atoms an order must lock for `lots` more (quote at `ticks` for a buy, base for a sell). */
 export function lockFor(s: SpotSymbol, side: SimOrder["side"], ticks: number, lots: number): number {
@@ -25,16 +19,12 @@ export function applyFill(
   o: SimOrder,
   fill: { priceTicks: number; lots: number; maker: boolean; id: number; time: number },
 ): SimFill {
-  const quote = quoteOf(s, fill.priceTicks, fill.lots);
-  const base = fill.lots * s.lotAtoms;
   const rate = fill.maker ? acct.makerRate : acct.takerRate;
   const buy = o.side === "BUY";
-  const gross = buy ? base : quote;
-  const commission = mulAtoms(gross, rate);
-  const paid = buy ? quote : base;
+  const { quote, commission, paid, received } = fillAmounts(s, o.side, fill.priceTicks, fill.lots, rate);
   acct.settle(
     { asset: buy ? s.quote : s.base, atoms: paid, fromLocked: true },
-    { asset: buy ? s.base : s.quote, atoms: gross - commission },
+    { asset: buy ? s.base : s.quote, atoms: received },
     fill.time,
   );
   o.lockedAtoms -= paid;

@@ -1,0 +1,200 @@
+// Parity on real parts: RefStrat_01 trades a paper session through the live loop on the venue simulator
+// (the real connector over loopback, testing/live_loop.ts), each bar built from the simulator's own prints
+// and handed to the strategy 1.5 s after it closed, so every MARKET order fills at a later print than the
+// close the backtest uses. Then the backtest over the same bars against the loop's event log: every
+// trade matched, each paper price the last print before the order (the fill model parity assumes), the
+// tracking error above 0 and within the bound derived from the fill model; and `./tp backtest --parity`
+// over a DuckDB store of those bars and the loop's state dir says the same (PASS, parity keys, metrics).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parityCurve } from "../lib/backtest/parity_curve.ts";
+import { matchTrades } from "../lib/backtest/parity.ts";
+import { runBacktest } from "../lib/backtest/run.ts";
+import { BarStrategy, strategyStateFile } from "../lib/live/bar_strategy.ts";
+import type { ClosedBar } from "../lib/market/types.ts";
+import { instrument } from "../lib/sim/instruments.ts";
+import { spotSymbol } from "../lib/sim/trading/symbols.ts";
+import { BarStore } from "../lib/store/bar_store.ts";
+import { placeOnBars, readPaperLog } from "../lib/verify/paper_orders.ts";
+import { startLoopRig, SYMBOL, U } from "../testing/live_loop.ts";
+import { runScript } from "../testing/script_proc.ts";
+
+const MIN = 60_000;
+/** How long after a bar's close the strategy gets it (the feed's close delay and the SSE hop). */
+const DELAY_MS = 1_500;
+const BARS = 26;
+const PARAMS = { stopAtrK: 2, feeBps: 10, size: 0.001 }; // config/live/paper.json's strategy
+const FILL = { symbol: spotSymbol(instrument("BTC-USDT")), takerRate: 200_000, slippageBps: 0 }; // the rig's venue
+
+/** EMAs that cross up at k % 8 == 4 and down at k % 8 == 0; an ATR that keeps the stop out of reach. */
+function barOf(openTimeMs: number, k: number, prices: readonly number[], prevClose: number): ClosedBar {
+  const px = prices.length ? prices : [prevClose];
+  return {
+    venue: "binance",
+    symbol: "BTC-USDT",
+    interval: "1m",
+    openTimeMs,
+    o: px[0],
+    h: Math.max(...px),
+    l: Math.min(...px),
+    c: px[px.length - 1],
+    v: prices.length,
+    trades: prices.length,
+    origin: prices.length ? "trades" : "flat",
+    closedAtMs: openTimeMs + MIN + DELAY_MS,
+    features: {
+      ema_12: k % 8 < 4 ? 99 : 101,
+      ema_26: 100,
+      sma_20: null,
+      rsi_14: null,
+      atr_14: 1e6,
+      vwap_session_utc: null,
+    },
+  };
+}
+
+Deno.test("parity: a paper session on the simulator against its backtest: every trade matched, tracking error within the bound", async () => {
+  const r = await startLoopRig();
+  const tmp = await Deno.makeTempDir({ prefix: "tp_backtest_parity_" });
+  try {
+    const loop = r.make();
+    await loop.start();
+    const st = new BarStrategy(
+      {
+        mode: "paper",
+        tag: "t1",
+        params: PARAMS,
+        sizeAtoms: U / 1000,
+        stateFile: strategyStateFile(r.dir, "t1"),
+      },
+      loop,
+      () => ({ ok: true, error: null }),
+      () => {},
+      () => r.s.t.sim.clock.nowMs(),
+      null,
+    );
+    const now = () => r.s.t.sim.clock.nowMs();
+    const open0 = Math.ceil((now() + 1) / MIN) * MIN;
+    await r.step(loop, open0 - now());
+    const bars: ClosedBar[] = [];
+    /** The last print the simulator had when each order was sent, by bar. */
+    const lastPrint = new Map<number, number>();
+    for (let k = 0; k < BARS; k++) {
+      const open = open0 + k * MIN;
+      // Small steps, as wall time passes: the user stream's pings are answered on time.
+      while (now() < open + MIN + DELAY_MS) {
+        await r.step(loop, Math.min(1_000, open + MIN + DELAY_MS - now()));
+      }
+      await r.pump("the loop ready", () => loop.snapshot().status === "ready");
+      const prices = r.s.prints.filter((p) => p.timeMs >= open && p.timeMs < open + MIN).map((p) =>
+        p.priceTicks / 100
+      );
+      const bar = barOf(open, k, prices, bars.at(-1)?.c ?? 60_000);
+      bars.push(bar);
+      await loop.onBar({ symbol: SYMBOL, close: Math.round(bar.c * U), closeTimeMs: open + MIN });
+      const out = await st.onBar(bar, SYMBOL);
+      if (out.kind === "decided" && out.order) {
+        assert.ok(out.order.ok, `bar ${k}: ${JSON.stringify(out.order)}`);
+        lastPrint.set(k, r.s.prints.at(-1)!.priceTicks / 100);
+        const n = loop.orders().length;
+        await r.pump(`bar ${k}'s order filled`, () => loop.orders()[n - 1]?.state === "FILLED");
+      }
+    }
+    await loop.shutdown();
+    assert.deepEqual([...lastPrint.keys()], [4, 8, 12, 16, 20, 24]);
+
+    const log = await readPaperLog(r.dir, SYMBOL);
+    assert.deepEqual([log.runs, log.problems, log.tags, log.otherSymbols], [1, [], ["t1"], 0]);
+    const paper = placeOnBars(log, SYMBOL, bars);
+    const cfg = { params: PARAMS, sizeAtoms: U / 1000, fill: FILL, startQuoteAtoms: 10_000 * U };
+    const bt = runBacktest(bars, cfg);
+    assert.deepEqual(bt.trades.map((t) => t.bar), [4, 8, 12, 16, 20, 24], "the same decisions");
+    assert.deepEqual(paper.map((o) => [o.bar, o.side]), bt.trades.map((t) => [t.bar, t.side]));
+    const m = matchTrades(bt.trades, paper, bars, FILL, MIN);
+    assert.deepEqual(m.rows.map((x) => x.status), Array(6).fill("matched"));
+    assert.deepEqual([m.period, m.outside], [{ from: 4, to: 24 }, 0]);
+    for (const row of m.rows) {
+      assert.equal(
+        row.paperPrice,
+        lastPrint.get(row.bar!),
+        `bar ${row.bar}: the paper fill is the last print`,
+      );
+      assert.equal(row.btPrice, bars[row.bar!].c, `bar ${row.bar}: the backtest fill is the close`);
+      assert.ok(
+        Math.abs(row.priceDiff!) <= row.priceBound!,
+        `bar ${row.bar}: ${row.priceDiff} within ${row.priceBound}`,
+      );
+    }
+    assert.ok(m.rows.some((x) => x.priceDiff !== 0), "the prints moved between close and order");
+    const c = parityCurve(bt, m, paper, bars, FILL, cfg.startQuoteAtoms)!;
+    assert.equal(c.bars.length, 21);
+    assert.ok(
+      c.trackingError > 0 && c.trackingError <= c.trackingErrorBound!,
+      `${c.trackingError} ${c.trackingErrorBound}`,
+    );
+    assert.ok(Math.abs(c.cumulativeReturnGap) <= c.cumulativeGapBound!);
+
+    // The command, end to end, on a store of those bars and the loop's state dir.
+    const db = join(tmp, "feed.duckdb");
+    const store = await BarStore.open(db);
+    await store.upsertBars(bars);
+    await store.close();
+    const cli = (toMs: number) =>
+      runScript("scripts/backtest.ts", [
+        ...["--db", db, "--from", new Date(open0).toISOString(), "--to", String(toMs)],
+        ...["--taker-fee", "0.002", "--parity", "--state-dir", r.dir, "--out-root", join(tmp, "ev")],
+      ], { env: { NO_COLOR: "1", TICKPROOF_SIGNING_KEY: "", TICKPROOF_TEXTFILE_DIR: join(tmp, "tf") } });
+    const res = await cli(open0 + BARS * MIN);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    const kv = Object.fromEntries(
+      res.stdout.split("\n").filter((l) => l.includes("=")).map((l) => [
+        l.slice(0, l.indexOf("=")),
+        l.slice(l.indexOf("=") + 1),
+      ]),
+    );
+    assert.deepEqual(
+      [
+        kv.bars,
+        kv.fills,
+        kv.trades,
+        kv.parity_matched_trades,
+        kv.parity_unmatched_trades,
+        kv.parity_period_bars,
+      ],
+      ["26", "6", "3", "6", "0", "21"],
+    );
+    assert.equal(Number(kv.parity_tracking_error), Number(c.trackingError.toPrecision(12)));
+    assert.equal(Number(kv.parity_tracking_error_bound), Number(c.trackingErrorBound!.toPrecision(12)));
+    assert.equal(kv.verdict, "PASS");
+    const dir = /^evidence: (.+)$/m.exec(res.stdout)![1];
+    const parityTsv = await Deno.readTextFile(join(dir, "parity.tsv"));
+    assert.equal(parityTsv.trimEnd().split("\n").length, 7);
+    const prom = await Deno.readTextFile(join(tmp, "tf", "backtest.prom"));
+    assert.match(
+      prom,
+      /^backtest_parity_unmatched_trades\{venue="binance",symbol="BTC-USDT",interval="1m"\} 0$/m,
+    );
+    assert.match(prom, /^backtest_tracking_error\{[^}]*\} [0-9.e-]+$/m);
+    assert.match(prom, /^backtest_cumulative_return_gap\{[^}]*\} -?[0-9.e-]+$/m);
+    assert.match(prom, /^backtest_last_run_timestamp_seconds\{[^}]*\} \d{10}$/m);
+
+    // A range that ends before the loop's last two orders: their correlation ids name no bar of it.
+    const cut = await cli(open0 + 20 * MIN);
+    assert.equal(cut.code, 1, cut.stdout + cut.stderr);
+    assert.match(cut.stdout, /^parity_unmatched_trades=2$/m);
+    assert.match(cut.stdout, /^gate\.parity_unmatched_trades=FAIL \(want =0, got 2\)$/m);
+    assert.match(cut.stdout, /^verdict=FAIL$/m);
+    const cutTsv = await Deno.readTextFile(join(/^evidence: (.+)$/m.exec(cut.stdout)![1], "parity.tsv"));
+    assert.deepEqual(
+      cutTsv.trimEnd().split("\n").slice(1).map((l) => l.split("\t")[2]),
+      ["paper_only", "paper_only", "matched", "matched", "matched", "matched"],
+    );
+    assert.match(
+      await Deno.readTextFile(join(tmp, "tf", "backtest.prom")),
+      /^backtest_parity_unmatched_trades\{[^}]*\} 2$/m,
+    );
+  } finally {
+    await r.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
