@@ -5,6 +5,7 @@ import { EXIT, intFlag, numFlag, parseFlags, run, UsageError } from "../lib/cli/
 import { printProof } from "../lib/cli/proof_cli.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
 import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
+import { DEFAULT_REST_TIMEOUT_MS } from "../lib/trading/binance_rest.ts";
 import { type Interval, INTERVALS, type Venue, VENUES } from "../lib/market/types.ts";
 import { DEFAULT_TEXTFILE_DIR, TEXTFILE_DIR_ENV, textfileDir } from "../lib/prom/textfile.ts";
 import { instrument } from "../lib/sim/instruments.ts";
@@ -95,7 +96,8 @@ async function main(args: string[]): Promise<number> {
   const v = flags.values;
   const env = (n: string) => Deno.env.get(n);
   const configPath = v.config ?? DEFAULT_LIVE_CONFIG;
-  const live = await loadLiveFile(configPath, env);
+  // The loop's own file, held to the loop's rules (the connector's default timeout: a backtest sends nothing).
+  const live = await loadLiveFile(configPath, env, { venueTimeoutMs: DEFAULT_REST_TIMEOUT_MS });
   const st = live.strategy;
   if (!st) throw new ConfigError(`${configPath}: no "strategy" to backtest`);
   const venue = v.venue ?? live.feed.venue;
