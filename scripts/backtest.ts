@@ -50,8 +50,9 @@ Output:
 
 Writes .local_tmp/backtest_<UTC stamp>/: BACKTEST_SUMMARY.txt (key=value: return, max drawdown, trades,
 win rate, fees, what the verdict judges, parity keys; verdict= last), trades.jsonl, trades.tsv, equity.tsv
-(per bar), with --parity parity.tsv (per trade) and parity_bars.tsv (per bar), summary.json, run.json,
-gates.junit.xml, MANIFEST_SHA256.txt. Then ${TEXTFILE_DIR_ENV} (default ${DEFAULT_TEXTFILE_DIR})/backtest.prom
+(per bar), bars.tsv (the bars it ran over), with --parity parity.tsv (per trade), parity_bars.tsv (per bar)
+and paper_orders.json (the loop's orders and fills it matched), summary.json, run.json, gates.junit.xml,
+MANIFEST_SHA256.txt: ./tp evidence check DIR re-judges it from its own files. Then ${TEXTFILE_DIR_ENV} (default ${DEFAULT_TEXTFILE_DIR})/backtest.prom
 for node-exporter's textfile collector: backtest_last_run_timestamp_seconds and, with --parity,
 backtest_parity_unmatched_trades, backtest_tracking_error, backtest_cumulative_return_gap and
 backtest_tracking_error_bound.

@@ -1,9 +1,12 @@
 // `./tp backtest` end to end: a real DuckDB store (BarStore) of the 2,000 fixture bars in a temp dir, the
 // command as a child process: the evidence folder (summary key=value with verdict last, trades, equity
-// curve, run.json, a manifest sha256sum accepts), the textfile metrics; and the one-line exit-2 answers to
-// bad input, a missing store, an empty range and a state dir without an event log.
+// curve, run.json, a manifest sha256sum accepts), the textfile metrics; `./tp evidence check` re-judging the
+// folder from its own bars.tsv (AGREE; a changed bar DISAGREE even with the manifest rebuilt) and `evidence
+// list` showing its verdict; and the one-line exit-2 answers to bad input, a missing store, an empty range
+// and a state dir without an event log.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { buildManifest, MANIFEST_NAME } from "../lib/evidence/manifest.ts";
 import { BarStore } from "../lib/store/bar_store.ts";
 import { expectedRun, fixtureClosedBars } from "../testing/shadow_fixture.ts";
 import { runScript } from "../testing/script_proc.ts";
@@ -97,6 +100,39 @@ Deno.test("backtest CLI: the fixture's 2,000 bars from a DuckDB store -> a seale
       /^backtest_last_run_timestamp_seconds\{venue="binance",symbol="BTC-USDT",interval="1m"\} \d{10}$/m,
     );
     assert.doesNotMatch(prom, /backtest_tracking_error/, "not measured without --parity");
+
+    // Checked offline from the folder alone, and listed with its verdict.
+    const evidence = (...args: string[]) =>
+      runScript("scripts/evidence.ts", args, { env: { NO_COLOR: "1" } });
+    const check = await evidence("check", dir);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /^evidence check: AGREE \(backtest, \d+ checks; unsigned/m);
+    const listed = JSON.parse((await evidence("list", "--root", join(tmp, "ev"), "--json")).stdout);
+    assert.deepEqual(
+      listed.map((f: { kind: string; verdict: string; known: boolean; failed: string[] }) => [
+        f.kind,
+        f.verdict,
+        f.known,
+        f.failed,
+      ]),
+      [["backtest", "PASS", true, []]],
+    );
+    // A bar's close changed (the first entry's, bar 65) and the manifest rebuilt as a careful tamperer
+    // would: the recomputed trade, equity and summary values name what no longer follows from the bars.
+    const bars = join(dir, "bars.tsv"), rows = (await Deno.readTextFile(bars)).split("\n");
+    const f = rows[66].split("\t");
+    assert.equal(Number(f[0]), BARS[65].openTimeMs);
+    f[4] = String(Number(f[4]) * 1.01);
+    rows[66] = f.join("\t");
+    await Deno.writeTextFile(bars, rows.join("\n"));
+    await Deno.writeTextFile(join(dir, MANIFEST_NAME), await buildManifest(dir));
+    const forged = await evidence("check", dir, "--json");
+    assert.equal(forged.code, 1, forged.stdout + forged.stderr);
+    const bad = JSON.parse(forged.stdout).rows.filter((x: { verdict: string }) => x.verdict === "DISAGREE")
+      .map((x: { check: string }) => x.check);
+    for (const c of ["summary.json equity_end", "summary.json return", "trades.jsonl", "equity.tsv"]) {
+      assert.ok(bad.includes(c), `${c}: ${bad.join(", ")}`);
+    }
   });
 });
 

@@ -4,7 +4,9 @@
 // close the backtest uses. Then the backtest over the same bars against the loop's event log: every
 // trade matched, each paper price the last print before the order (the fill model parity assumes), the
 // tracking error above 0 and within the bound derived from the fill model; and `./tp backtest --parity`
-// over a DuckDB store of those bars and the loop's state dir says the same (PASS, parity keys, metrics).
+// over a DuckDB store of those bars and the loop's state dir says the same (PASS, parity keys, metrics);
+// `./tp evidence check` judges its folders again from their own bars.tsv and paper_orders.json (AGREE, the
+// FAIL one too) and names the parity values a changed paper fill no longer gives.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parityCurve } from "../lib/backtest/parity_curve.ts";
@@ -14,8 +16,11 @@ import { BarStrategy, strategyStateFile } from "../lib/live/bar_strategy.ts";
 import type { ClosedBar } from "../lib/market/types.ts";
 import { instrument } from "../lib/sim/instruments.ts";
 import { spotSymbol } from "../lib/sim/trading/symbols.ts";
+import { gateSource } from "../lib/evidence/gate_sources.ts";
+import { buildManifest, MANIFEST_NAME } from "../lib/evidence/manifest.ts";
 import { BarStore } from "../lib/store/bar_store.ts";
 import { placeOnBars, readPaperLog } from "../lib/verify/paper_orders.ts";
+import { parsePaperOrdersJson, renderPaperOrdersJson } from "../lib/verify/paper_orders_json.ts";
 import { startLoopRig, SYMBOL, U } from "../testing/live_loop.ts";
 import { runScript } from "../testing/script_proc.ts";
 
@@ -193,6 +198,51 @@ Deno.test("parity: a paper session on the simulator against its backtest: every 
       await Deno.readTextFile(join(tmp, "tf", "backtest.prom")),
       /^backtest_parity_unmatched_trades\{[^}]*\} 2$/m,
     );
+
+    // Both folders re-judged offline from their own files agree (the FAIL one is a true FAIL).
+    const check = (d: string) => runScript("scripts/evidence.ts", ["check", d, "--json"]);
+    for (const d of [dir, /^evidence: (.+)$/m.exec(cut.stdout)![1]]) {
+      const c = await check(d);
+      assert.equal(c.code, 0, c.stdout + c.stderr);
+      const checks = JSON.parse(c.stdout).rows.map((x: { check: string }) => x.check);
+      for (
+        const k of ["gate parity_tracking_error", "summary.json parity_tracking_error_bound", "parity.tsv"]
+      ) {
+        assert.ok(checks.includes(k), k);
+      }
+    }
+    // Every gate's raw answers, as CHECK.txt names them, are in the folder.
+    for (const g of JSON.parse(await Deno.readTextFile(join(dir, "summary.json"))).gates) {
+      for (const f of gateSource("backtest", g.key).raw) assert.ok((await Deno.stat(join(dir, f))).isFile, f);
+    }
+    // The first paper fill's quote amount changed, the manifest rebuilt: its price, the per-bar returns and
+    // the tracking error no longer follow.
+    const orders = join(dir, "paper_orders.json");
+    const kept = parsePaperOrdersJson(await Deno.readTextFile(orders));
+    assert.deepEqual(kept, log, "the folder keeps the orders and fills the loop's event log gave");
+    const o0 = kept.orders[0], changed = { ...o0.fills[0], quote: o0.fills[0].quote + 50 * U / 1000 };
+    const forgedLog = {
+      ...kept,
+      orders: [{ ...o0, fills: [changed, ...o0.fills.slice(1)] }, ...kept.orders.slice(1)],
+    };
+    await Deno.writeTextFile(orders, renderPaperOrdersJson(forgedLog));
+    await Deno.writeTextFile(join(dir, MANIFEST_NAME), await buildManifest(dir));
+    const forged = await check(dir);
+    assert.equal(forged.code, 1, forged.stdout + forged.stderr);
+    const bad = JSON.parse(forged.stdout).rows.filter((x: { verdict: string }) => x.verdict === "DISAGREE")
+      .map((x: { check: string }) => x.check);
+    for (
+      const k of [
+        "summary.json parity_max_abs_price_diff",
+        "summary.json parity_cumulative_return_gap",
+        "gate parity_tracking_error",
+        "parity.tsv",
+        "parity_bars.tsv",
+      ]
+    ) {
+      assert.ok(bad.includes(k), `${k}: ${bad.join(", ")}`);
+    }
+    assert.ok(!bad.includes("trades.jsonl"), "the backtest's own trades do not depend on the paper fills");
   } finally {
     await r.close();
     await Deno.remove(tmp, { recursive: true });

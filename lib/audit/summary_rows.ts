@@ -30,16 +30,25 @@ export async function summaryFileRow(
   return summaryTextRow(file, await readSummaryBody(dir, file), renderSummary(header, results));
 }
 
-/** A text summary must say exactly what its gates say (a hand edit of the .txt alone is caught). */
-export function summaryTextRow(file: string, stored: string | null, recomputed: string): CheckRow {
+/**
+ * A text summary must say exactly what its gates say (a hand edit of the .txt alone is caught); `basis`
+ * names what the recomputed text came from, for the note.
+ */
+export function summaryTextRow(
+  file: string,
+  stored: string | null,
+  recomputed: string,
+  { basis = "the recomputed gates" }: { basis?: string } = {},
+): CheckRow {
   if (stored === null) return problem(file, "missing", "-", `${file} missing`);
   if (stored === recomputed) return row(file, "matches", "matches");
   const a = stored.split("\n"), b = recomputed.split("\n");
-  const i = a.findIndex((l, j) => l !== b[j]);
+  const first = a.findIndex((l, j) => l !== b[j]);
+  const i = first === -1 ? a.length : first; // the stored text is the start of the recomputed one
   return problem(
     file,
     a[i] ?? "(end)",
     b[i] ?? "(end)",
-    `${file} line ${i + 1} differs from the recomputed gates`,
+    `${file} line ${i + 1} differs from ${basis}`,
   );
 }

@@ -31,7 +31,7 @@ export function renderCheckTxt(kind: Kind, gateKeys: readonly string[], signed: 
       ]
       : []),
     "",
-    "3. Gates: each value comes from its raw answer (Prometheus JSON, or an HTTP answer):",
+    "3. Gates: each value comes from its raw answer (Prometheus JSON, an HTTP answer, or the data judged):",
     ...gates,
     "",
     "With tickproof: ./tp evidence check <this folder> recomputes every gate from the raw answers.",

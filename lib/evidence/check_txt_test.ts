@@ -48,6 +48,8 @@ Deno.test("gate sources: raw answer and jq path per kind", () => {
     gateSource("ai_live_activity_demo", "decisions_seen_in_prometheus").jq,
     ".decisions_seen_in_prometheus",
   );
+  assert.deepEqual(gateSource("backtest", "negative_balances").raw, ["bars.tsv"]);
+  assert.deepEqual(gateSource("backtest", "parity_tracking_error").raw, ["bars.tsv", "paper_orders.json"]);
   assert.match(renderCheckTxt("oncall", [], false), /2\. Signature: none \(this proof is unsigned\)\./);
 });
 

@@ -19,6 +19,25 @@ export const ACTIVITY_RAW = {
 /** drift_report: the bars it judged (both windows) and its per-feature table (lib/verify/drift_report.ts). */
 export const DRIFT_FILES = { bars: "bars.tsv", psi: "drift_psi.tsv" } as const;
 
+/**
+ * backtest: the inputs it was judged from (the bars it ran over; with --parity the loop's paper orders and
+ * fills read from its event log) and the files rendered from its result (lib/verify/backtest_proof.ts).
+ */
+export const BACKTEST_FILES = {
+  bars: "bars.tsv",
+  paperOrders: "paper_orders.json",
+  trades: "trades.jsonl",
+  tradesTsv: "trades.tsv",
+  equity: "equity.tsv",
+  parity: "parity.tsv",
+  parityBars: "parity_bars.tsv",
+} as const;
+const BACKTEST_PARITY_RAW: Record<string, string[]> = {
+  parity_log_problems: [BACKTEST_FILES.paperOrders],
+  parity_unmatched_trades: [BACKTEST_FILES.bars, BACKTEST_FILES.paperOrders],
+  parity_tracking_error: [BACKTEST_FILES.bars, BACKTEST_FILES.paperOrders],
+};
+
 /** live_loop_verify: where each input of its gates lives in the folder (lib/verify/live_gates.ts). */
 export const LIVE_FILES = {
   ordersTruth: "venue/orders_truth.jsonl",
@@ -103,6 +122,12 @@ export function gateSource(kind: Kind, key: string): GateSource {
       return { raw: LIVE_RAW[key] ?? [], json: "summary.json", jq: sel("gates") };
     case "drift_report": // every feature's PSI is judged from the bars the report read
       return { raw: [DRIFT_FILES.bars], json: "summary.json", jq: sel("gates") };
+    case "backtest": // the run's own gates are judged from the bars alone; parity's from the paper orders too
+      return {
+        raw: BACKTEST_PARITY_RAW[key] ?? [BACKTEST_FILES.bars],
+        json: "summary.json",
+        jq: sel("gates"),
+      };
     case "ai_live_activity_demo":
       return {
         raw: [ACTIVITY_RAW[key as keyof typeof ACTIVITY_RAW] ?? "events_emitted.jsonl"],

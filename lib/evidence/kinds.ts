@@ -16,6 +16,7 @@ export const KINDS = {
   oncall: { summary: "ONCALL_SUMMARY.txt" },
   live_loop_verify: { summary: "LIVE_LOOP_VERIFY_SUMMARY.txt" },
   drift_report: { summary: "DRIFT_REPORT_SUMMARY.txt" },
+  backtest: { summary: "BACKTEST_SUMMARY.txt" },
 } as const;
 export type Kind = keyof typeof KINDS;
 
@@ -162,7 +163,10 @@ export async function readGates(path: string, kind: Kind): Promise<GateValue[]> 
       return {};
     }
   };
-  if (kind === "ai_live_ops_verify" || kind === "live_loop_verify" || kind === "drift_report") {
+  if (
+    kind === "ai_live_ops_verify" || kind === "live_loop_verify" || kind === "drift_report" ||
+    kind === "backtest"
+  ) {
     return asGates((await json("summary.json")).gates);
   }
   if (kind === "oncall") return asGates((await json("summary.json")).checks);

@@ -1,0 +1,54 @@
+// paper_orders.json: the loop's paper orders and fills a backtest's parity was judged from, as read from
+// the loop's event log (lib/verify/paper_orders.ts), kept in the evidence folder so parity can be judged
+// again offline from the folder alone. Amounts in atoms as the log has them; JSON reads them back exactly.
+import { z } from "zod";
+import { BACKTEST_FILES } from "../evidence/gate_sources.ts";
+import type { PaperLog } from "./paper_orders.ts";
+
+export const PAPER_ORDERS_JSON = BACKTEST_FILES.paperOrders;
+
+const atoms = z.number();
+const PaperLogSchema = z.strictObject({
+  orders: z.array(z.strictObject({
+    clientOrderId: z.string(),
+    correlationId: z.string(),
+    side: z.enum(["BUY", "SELL"]),
+    state: z.string(),
+    fills: z.array(z.strictObject({
+      tradeId: z.number(),
+      price: atoms,
+      qty: atoms,
+      quote: atoms,
+      commission: atoms,
+      commissionAsset: z.string().nullable(),
+      timeMs: z.number(),
+    })),
+  })),
+  tags: z.array(z.string()),
+  runs: z.int().nonnegative(),
+  otherSymbols: z.int().nonnegative(),
+  problems: z.array(z.string()),
+});
+
+export function renderPaperOrdersJson(log: PaperLog): string {
+  const { orders, tags, runs, otherSymbols, problems } = log;
+  return JSON.stringify({ orders, tags, runs, otherSymbols, problems }, null, 2) + "\n";
+}
+
+/** The file back; throws SyntaxError naming the first field that is not as written. */
+export function parsePaperOrdersJson(text: string): PaperLog {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new SyntaxError(`Cannot parse ${PAPER_ORDERS_JSON}: ${(err as Error).message}`);
+  }
+  const r = PaperLogSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new SyntaxError(
+      `Cannot parse ${PAPER_ORDERS_JSON}: field "${issue.path.join(".") || "(top)"}" ${issue.message}`,
+    );
+  }
+  return r.data;
+}
