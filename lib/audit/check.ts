@@ -6,6 +6,7 @@ import { checkAttestation } from "./attestation.ts";
 import { checkManifestStrict } from "./manifest_check.ts";
 import { checkReportedGates } from "./reported_gates.ts";
 import { recomputeActivity } from "./recompute_activity.ts";
+import { recomputeBackupDrill } from "./recompute_backup.ts";
 import { recomputeDrift } from "./recompute_drift.ts";
 import { recomputeLive } from "./recompute_live.ts";
 import { recomputeLocal } from "./recompute_local.ts";
@@ -22,6 +23,7 @@ const RECOMPUTE: Record<Kind, (dir: string) => Promise<CheckRow[]>> = {
   oncall: recomputeOncall,
   live_loop_verify: recomputeLive,
   drift_report: recomputeDrift,
+  backup_drill: recomputeBackupDrill,
 };
 
 export interface CheckReport {

@@ -16,6 +16,7 @@ export const KINDS = {
   oncall: { summary: "ONCALL_SUMMARY.txt" },
   live_loop_verify: { summary: "LIVE_LOOP_VERIFY_SUMMARY.txt" },
   drift_report: { summary: "DRIFT_REPORT_SUMMARY.txt" },
+  backup_drill: { summary: "BACKUP_DRILL_SUMMARY.txt" },
 } as const;
 export type Kind = keyof typeof KINDS;
 
@@ -165,6 +166,7 @@ export async function readGates(path: string, kind: Kind): Promise<GateValue[]> 
   if (kind === "ai_live_ops_verify" || kind === "live_loop_verify" || kind === "drift_report") {
     return asGates((await json("summary.json")).gates);
   }
+  if (kind === "backup_drill") return asGates((await json("summary.json")).gates);
   if (kind === "oncall") return asGates((await json("summary.json")).checks);
   if (kind === "ai_live_local_verify") {
     const note = await readText(join(path, KINDS[kind].summary)) ?? "";
