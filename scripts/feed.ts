@@ -25,6 +25,9 @@ A key the env file sets but nothing reads is warned about, naming the closest kn
   --port N              HTTP port (default ${PORTS.live_connector}; 0 picks a free one)
   --record FILE         append every raw frame as JSONL {"venue","conn","receivedAtMs","frame"}
 
+Backups: ./tp backup drops a request into <STORE_PATH>.backup_spool/ and the feed, the one process
+DuckDB lets read its store, answers it with EXPORT DATABASE between two writes (./tp backup --help).
+
 Prints one line at start naming the profile and where the venues point. Logs are JSON lines on
 stderr; the status line goes to stdout. SIGINT/SIGTERM: stop connections, store every queued bar,
 checkpoint and close the store, exit 0.

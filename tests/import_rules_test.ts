@@ -18,7 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // components; oms (order state machine, event log, risk, kill switch) sits here, above trading, whose
   // venue types it uses, so the live loop above it builds on both
   ["bars", "store", "exporter", "compose", "web", "shadow", "alerting", "oms", "backtest"],
-  ["feed", "live"], // the feed service; the live execution loop (over oms and trading)
+  ["feed", "live", "backup"], // the feed service; the live execution loop; backup and restore (over store, oms)
   ["verify"], // proofs and evidence over the running components
   ["oncall"], // the operator's checks over proofs and alerts
   ["audit"], // re-checking proofs offline: recomputes every kind's gates

@@ -10,6 +10,7 @@ import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
+  "runbooks/backup_and_restore.md",
   "runbooks/incident_handling.md",
   "runbooks/live_trading.md",
   "runbooks/livefeed.md",
@@ -71,7 +72,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 41);
+    assert.equal(n, 42);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);

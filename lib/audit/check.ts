@@ -7,6 +7,7 @@ import { checkManifestStrict } from "./manifest_check.ts";
 import { checkReportedGates } from "./reported_gates.ts";
 import { recomputeActivity } from "./recompute_activity.ts";
 import { recomputeBacktest } from "./recompute_backtest.ts";
+import { recomputeBackupDrill } from "./recompute_backup.ts";
 import { recomputeDrift } from "./recompute_drift.ts";
 import { recomputeLive } from "./recompute_live.ts";
 import { recomputeLocal } from "./recompute_local.ts";
@@ -24,6 +25,7 @@ const RECOMPUTE: Record<Kind, (dir: string) => Promise<CheckRow[]>> = {
   live_loop_verify: recomputeLive,
   drift_report: recomputeDrift,
   backtest: recomputeBacktest,
+  backup_drill: recomputeBackupDrill,
 };
 
 export interface CheckReport {

@@ -37,6 +37,13 @@ const BACKTEST_PARITY_RAW: Record<string, string[]> = {
   parity_unmatched_trades: [BACKTEST_FILES.bars, BACKTEST_FILES.paperOrders],
   parity_tracking_error: [BACKTEST_FILES.bars, BACKTEST_FILES.paperOrders],
 };
+/** backup_drill: the backup's manifest and what its restore found (lib/verify/backup_drill.ts). */
+export const BACKUP_DRILL_FILES = {
+  manifest: "backup/BACKUP_MANIFEST.json",
+  observed: "restore/observed.json",
+  /** Why no backup was made, when none was (then there is no manifest). */
+  error: "backup/backup_error.txt",
+} as const;
 
 /** live_loop_verify: where each input of its gates lives in the folder (lib/verify/live_gates.ts). */
 export const LIVE_FILES = {
@@ -120,6 +127,12 @@ export function gateSource(kind: Kind, key: string): GateSource {
     }
     case "live_loop_verify":
       return { raw: LIVE_RAW[key] ?? [], json: "summary.json", jq: sel("gates") };
+    case "backup_drill": // every check is judged from the manifest against what the restore found
+      return {
+        raw: [BACKUP_DRILL_FILES.manifest, BACKUP_DRILL_FILES.observed],
+        json: "summary.json",
+        jq: sel("gates"),
+      };
     case "drift_report": // every feature's PSI is judged from the bars the report read
       return { raw: [DRIFT_FILES.bars], json: "summary.json", jq: sel("gates") };
     case "backtest": // the run's own gates are judged from the bars alone; parity's from the paper orders too

@@ -17,6 +17,7 @@ export const KINDS = {
   live_loop_verify: { summary: "LIVE_LOOP_VERIFY_SUMMARY.txt" },
   drift_report: { summary: "DRIFT_REPORT_SUMMARY.txt" },
   backtest: { summary: "BACKTEST_SUMMARY.txt" },
+  backup_drill: { summary: "BACKUP_DRILL_SUMMARY.txt" },
 } as const;
 export type Kind = keyof typeof KINDS;
 
@@ -165,7 +166,7 @@ export async function readGates(path: string, kind: Kind): Promise<GateValue[]> 
   };
   if (
     kind === "ai_live_ops_verify" || kind === "live_loop_verify" || kind === "drift_report" ||
-    kind === "backtest"
+    kind === "backtest" || kind === "backup_drill"
   ) {
     return asGates((await json("summary.json")).gates);
   }

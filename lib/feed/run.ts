@@ -1,10 +1,12 @@
-// Starts a whole feed (clock, store, recorder, service, HTTP server, status line) and stops it in
-// order: connections, then the store queue, checkpoint and close. scripts/feed.ts and the end-to-end
-// tests both use it.
+// Starts a whole feed (clock, store, recorder, service, HTTP server, status line, backup trigger) and
+// stops it in order: connections, then the store queue, checkpoint and close. scripts/feed.ts and the
+// end-to-end tests both use it.
 import { dirname } from "node:path";
 import { type Handler, serve, text } from "../http/serve.ts";
 import type { Logger } from "../log.ts";
 import { BarStore } from "../store/bar_store.ts";
+import { spoolDir } from "../store/backup_spool.ts";
+import { BackupTrigger } from "./backup_trigger.ts";
 import { BarStreamHub } from "./bar_stream.ts";
 import type { FeedClock } from "./clock.ts";
 import { feedClockFor } from "./clock_wait.ts";
@@ -101,6 +103,14 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     throw err;
   }
   service.start();
+  // ./tp backup's requests: the store is exported here, by the one process DuckDB lets read it.
+  const backups = s.STORE_PATH === ":memory:" ? null : new BackupTrigger({
+    spool: spoolDir(s.STORE_PATH),
+    parquetDir: s.PARQUET_DIR,
+    exclusive: (job) => store.exclusive(job),
+    log: opts.log,
+  });
+  backups?.start();
   let statusTimer: ReturnType<typeof setInterval> | undefined;
   if (opts.status) {
     let prev: StatusNumbers | null = null;
@@ -123,6 +133,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     stop: () =>
       stopping ??= (async () => {
         clearInterval(statusTimer);
+        await backups?.stop();
         await service.stop();
         hub.close();
         await server.shutdown();

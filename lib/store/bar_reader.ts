@@ -6,18 +6,10 @@ import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
 import { EnvironmentError } from "../util/errors.ts";
 import { barsBefore, barsBetween, recentBars } from "./bar_queries.ts";
-import { type DuckDbSettings, openDuckDb } from "./duckdb_open.ts";
+import type { DuckDbSettings } from "./duckdb_open.ts";
+import { openStoreReadOnly, StoreLockedError } from "./read_only.ts";
 
-/** Another process (the feed) holds the store for writing; callers say what to do about it. */
-export class StoreLockedError extends EnvironmentError {
-  override name = "StoreLockedError";
-  constructor(readonly path: string, readonly pid: number | null) {
-    super(
-      `store ${path} is open for writing in another process${pid === null ? "" : ` (pid ${pid})`}, ` +
-        "and DuckDB lets no other process read it meanwhile",
-    );
-  }
-}
+export { StoreLockedError };
 
 export class BarReader {
   private constructor(private readonly instance: DuckDBInstance, private readonly con: DuckDBConnection) {}
@@ -27,23 +19,7 @@ export class BarReader {
    * bars table; StoreLockedError while another process writes it.
    */
   static async open(path: string, settings: Omit<DuckDbSettings, "readOnly"> = {}): Promise<BarReader> {
-    const st = await Deno.stat(path).catch((err) => {
-      if (err instanceof Deno.errors.NotFound) return null;
-      throw err;
-    });
-    if (st === null) throw new EnvironmentError(`store ${path} does not exist`);
-    if (!st.isFile) throw new EnvironmentError(`store ${path} is not a file`);
-    let instance: DuckDBInstance;
-    try {
-      instance = await openDuckDb(path, { ...settings, readOnly: true });
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (/Could not set lock|Conflicting lock/i.test(msg)) {
-        const pid = /\(PID (\d+)\)/i.exec(msg);
-        throw new StoreLockedError(path, pid ? Number(pid[1]) : null);
-      }
-      throw new EnvironmentError(`store ${path} cannot be read: ${msg}`);
-    }
+    const instance = await openStoreReadOnly(path, settings);
     try {
       const con = await instance.connect();
       const r = await con.runAndReadAll(

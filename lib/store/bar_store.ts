@@ -181,6 +181,11 @@ export class BarStore {
     });
   }
 
+  /** Runs `job` on the store's connection between queued writes (a consistent copy: store_export.ts). */
+  exclusive<T>(job: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.enqueue(() => job(this.con));
+  }
+
   checkpoint(): Promise<void> {
     return this.enqueue(async () => {
       await this.con.run("CHECKPOINT");

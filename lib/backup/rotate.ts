@@ -1,0 +1,82 @@
+// Backup folders under the target: `backup_<YYYYMMDDTHHMMSSZ>[_N]`, complete only with their manifest
+// (written last), and the staging area `.staging/` where a backup is built before its rename. Rotation
+// keeps the newest N complete backups and deletes older ones, only after the new one is in place; an
+// old backup is first renamed into the staging area, so a half-deleted one never looks complete.
+import { join } from "node:path";
+import { MANIFEST_FILE } from "./manifest.ts";
+
+export const STAGING = ".staging";
+export const BACKUP_DIR_RE = /^backup_(\d{8}T\d{6}Z)(?:_(\d+))?$/;
+
+interface Named {
+  readonly name: string;
+  readonly stamp: string;
+  readonly seq: number;
+}
+
+const parse = (name: string): Named | null => {
+  const m = BACKUP_DIR_RE.exec(name);
+  return m ? { name, stamp: m[1], seq: m[2] ? Number(m[2]) : 1 } : null;
+};
+
+/** Oldest first: by stamp, then the same second's later backup. Pure. */
+export function oldestFirst(names: readonly string[]): string[] {
+  return names.map(parse).filter((n): n is Named => n !== null)
+    .sort((a, b) => a.stamp.localeCompare(b.stamp) || a.seq - b.seq).map((n) => n.name);
+}
+
+/** The backups rotation deletes to keep the newest `keep`. Pure. */
+export function beyondKeep(names: readonly string[], keep: number): string[] {
+  const sorted = oldestFirst(names);
+  return sorted.slice(0, Math.max(0, sorted.length - keep));
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Complete backups (manifest present) under `target`, oldest first; none when it does not exist. */
+export async function listBackups(target: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(target)) {
+      if (e.isDirectory && parse(e.name) && await isFile(join(target, e.name, MANIFEST_FILE))) {
+        names.push(e.name);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return oldestFirst(names);
+}
+
+/** Deletes the oldest complete backups beyond `keep`; returns the names deleted. */
+export async function rotate(target: string, keep: number): Promise<string[]> {
+  if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`keep must be at least 1, got ${keep}`);
+  const gone = beyondKeep(await listBackups(target), keep);
+  await Deno.mkdir(join(target, STAGING), { recursive: true });
+  for (const name of gone) {
+    const doomed = join(target, STAGING, `deleting_${name}_${crypto.randomUUID().slice(0, 8)}`);
+    await Deno.rename(join(target, name), doomed);
+    await Deno.remove(doomed, { recursive: true });
+  }
+  return gone;
+}
+
+/** The first free `backup_<stamp>[_N]` name under `target`. */
+export async function freeName(target: string, stamp: string): Promise<string> {
+  for (let seq = 1; seq < 1000; seq++) {
+    const name = `backup_${stamp}${seq === 1 ? "" : `_${seq}`}`;
+    try {
+      await Deno.lstat(join(target, name));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return name;
+      throw err;
+    }
+  }
+  throw new RangeError(`no free backup folder name for ${stamp} under ${target}`);
+}

@@ -1,0 +1,154 @@
+// `./tp backup --drill`: a backup counts only once a restore of it was verified, so the drill makes one
+// (lib/backup/make.ts), restores it into a scratch folder and verifies it (lib/backup/verify.ts), and
+// seals the evidence folder `backup_drill_<stamp>/`: the backup's manifest and what the restore found
+// (so `./tp evidence check` re-judges every gate offline), the summary, run.json. A fresh checkout with
+// no store gets one first from a short simulator + feed + loop run (backup_seed.ts). Then backup.prom
+// for node-exporter's textfile collector: the drill's last run, and its last success.
+import { join, resolve } from "node:path";
+import { ObservedSchema } from "../backup/compare.ts";
+import { type BackupOptions, type BackupResult, makeBackup } from "../backup/make.ts";
+import { BACKUP_PROM_FILE, drillSamples } from "../backup/drill_prom.ts";
+import { MANIFEST_FILE } from "../backup/manifest.ts";
+import { verifyBackup } from "../backup/verify.ts";
+import { BACKUP_DRILL_FILES } from "../evidence/gate_sources.ts";
+import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
+import { withEvidence } from "../evidence/with_evidence.ts";
+import { writeTextfile } from "../prom/textfile.ts";
+import { BACKUP_DRILL_SUMMARY, backupDrillGates, parseDrillManifest } from "./backup_gates.ts";
+import { type SeedStack, seedStack } from "./backup_seed.ts";
+import { gateJudgement } from "./gate_judgement.ts";
+
+export { BACKUP_PROM_FILE };
+
+export interface BackupDrillOptions extends ProofRunOptions {
+  readonly backup: BackupOptions;
+  /** Where backup.prom goes (TICKPROOF_TEXTFILE_DIR). */
+  readonly textfileDir: string;
+  readonly now?: () => number;
+}
+
+export interface BackupDrillResult {
+  readonly verdict: "PASS" | "FAIL";
+  readonly dir: string;
+  readonly summaryText: string;
+  readonly promFile: string;
+}
+
+const message = (err: unknown) => err instanceof Error ? err.message : String(err);
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}
+
+export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrillResult> {
+  const now = o.now ?? Date.now;
+  const b = o.backup;
+  let verdict: "PASS" | "FAIL" = "FAIL";
+  try {
+    const sealed = await withEvidence("backup_drill", proofRun(o, "backup", { now }), async (ev) => {
+      let seed: SeedStack | null = null;
+      let seeded = "no";
+      const work = await Deno.makeTempDir({ prefix: "tp_backup_drill_" });
+      let result: BackupResult | null = null, error: string | null = null;
+      try {
+        if (!await exists(b.storePath)) {
+          b.say(
+            `no store at ${b.storePath} yet: making one first with a short simulator + feed + live loop run ` +
+              `(free ports; logs in ${ev.shown(ev.path("seed_logs"))})`,
+          );
+          seed = await seedStack({
+            storePath: b.storePath,
+            parquetDir: b.parquetDir,
+            stateDir: b.stateDir,
+            workDir: join(work, "seed"),
+            logDir: ev.path("seed_logs"),
+          });
+          seeded =
+            `yes (simulator + feed + live loop: ${seed.bars} bars, ${seed.records} event-log records, ` +
+            "backed up while running)";
+        }
+        try {
+          result = await makeBackup(b);
+        } catch (err) {
+          error = message(err);
+        } finally {
+          await seed?.stop();
+        }
+        const v = result ? await verifyBackup(result.dir, join(work, "restore")) : null;
+        if (result) {
+          await ev.write(BACKUP_DRILL_FILES.manifest, await Deno.readFile(join(result.dir, MANIFEST_FILE)));
+        }
+        if (v?.observed) await ev.writeJson(BACKUP_DRILL_FILES.observed, v.observed);
+        if (error !== null) await ev.write(BACKUP_DRILL_FILES.error, error + "\n");
+      } finally {
+        await Deno.remove(work, { recursive: true }).catch(() => {});
+      }
+      // Judged from the files as written, exactly as `./tp evidence check` will read them.
+      const manifest = parseDrillManifest(
+        await Deno.readTextFile(ev.path(BACKUP_DRILL_FILES.manifest)).catch(() => null),
+      );
+      const observedText = await Deno.readTextFile(ev.path(BACKUP_DRILL_FILES.observed)).catch(() => null);
+      const m = typeof manifest === "string" ? null : manifest;
+      const observed = observedText === null ? null : ObservedSchema.parse(JSON.parse(observedText));
+      const results = backupDrillGates(m, observed, error);
+      const ls = m?.live_state;
+      const header = {
+        seeded,
+        target: resolve(b.target),
+        backup_dir: result?.dir ?? "none",
+        store: b.storePath,
+        store_copied_by: m?.sources.store_copied_by ?? "none",
+        bars: String(m?.duckdb.tables.bars ?? "none"),
+        parquet: m?.parquet ? `${m.parquet.files} files, ${m.parquet.rows} rows` : "none",
+        event_log: ls
+          ? `${ls.event_log.records} records` +
+            (ls.event_log.last ? `, last run ${ls.event_log.last.run} seq ${ls.event_log.last.seq}` : "")
+          : "none",
+        oms: ls
+          ? `${ls.oms.classification}, ${ls.oms.orders} orders, book ${ls.oms.book_sha256.slice(0, 12)}`
+          : "none",
+        files: m ? `${m.files.length} (${m.files.reduce((n, f) => n + f.size, 0)} bytes)` : "none",
+        tickproof_commit: m?.tickproof_commit ?? "none",
+        rotation_deleted: result?.deleted.length ? result.deleted.join(",") : "none",
+        drilled_at: new Date(now()).toISOString(),
+      };
+      return {
+        ...gateJudgement(BACKUP_DRILL_SUMMARY, header, results, "gates"),
+        config: {
+          target: resolve(b.target),
+          keep: b.keep ?? null,
+          storePath: b.storePath,
+          parquetDir: b.parquetDir,
+          stateDir: b.stateDir,
+          configDir: b.configDir,
+          timeoutMs: b.timeoutMs,
+          textfileDir: o.textfileDir,
+        },
+        value: undefined,
+      };
+    });
+    verdict = sealed.verdict;
+    return {
+      verdict,
+      dir: sealed.dir,
+      summaryText: sealed.summaryText,
+      promFile: await writeProm(o, now, verdict),
+    };
+  } catch (err) {
+    await writeProm(o, now, "FAIL").catch(() => {}); // a drill that could not even run is a failed run
+    throw err;
+  }
+}
+
+async function writeProm(
+  o: BackupDrillOptions,
+  now: () => number,
+  verdict: "PASS" | "FAIL",
+): Promise<string> {
+  const previous = await Deno.readTextFile(join(o.textfileDir, BACKUP_PROM_FILE)).catch(() => "");
+  return await writeTextfile(
+    o.textfileDir,
+    BACKUP_PROM_FILE,
+    drillSamples(verdict === "PASS", now(), previous),
+  );
+}
