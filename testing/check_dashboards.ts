@@ -14,13 +14,15 @@ export interface PanelCheck {
   readonly error?: string;
 }
 
+/** `only`: the dashboard files to check (default every one in `dir`). */
 export async function checkDashboardsAgainst(
   promUrl: string,
   dir = DASHBOARD_DIR,
   f: Fetch = fetch,
+  only?: readonly string[],
 ): Promise<PanelCheck[]> {
   const out: PanelCheck[] = [];
-  for (const p of await loadDashboards(dir)) {
+  for (const p of await loadDashboards(dir, only)) {
     for (const q of p.queries) {
       const r = await instantQuery(promUrl, q.expr, f);
       out.push({

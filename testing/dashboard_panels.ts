@@ -4,6 +4,10 @@ import { z } from "zod";
 import { basename, join } from "node:path";
 
 export const DASHBOARD_DIR = "config/grafana/dashboards";
+/** The dashboards the feed stack fills (simulator, feed, shadow, exporter, web). */
+export const FEED_DASHBOARDS: readonly string[] = ["ai_live.json", "data_quality.json", "feed_overview.json"];
+/** The ones that need the live loop and node-exporter (and their textfile metrics) too. */
+export const TRADING_DASHBOARDS: readonly string[] = ["system_health.json", "trading.json"];
 export const DATASOURCE_PROVISIONING = "config/grafana/provisioning/datasources/prometheus.yml";
 
 const DatasourceRef = z.object({ type: z.string().optional(), uid: z.string().optional() }).nullish();
@@ -95,10 +99,12 @@ export function parseDashboard(text: string, file: string): PanelInfo[] {
   return out;
 }
 
-/** Every panel of every dashboard JSON file in `dir`, files in name order. */
-export async function loadDashboards(dir = DASHBOARD_DIR): Promise<PanelInfo[]> {
+/** Every panel of every dashboard JSON file in `dir` (or of the named files only), files in name order. */
+export async function loadDashboards(dir = DASHBOARD_DIR, only?: readonly string[]): Promise<PanelInfo[]> {
   const files: string[] = [];
-  for await (const e of Deno.readDir(dir)) if (e.isFile && e.name.endsWith(".json")) files.push(e.name);
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".json") && (!only || only.includes(e.name))) files.push(e.name);
+  }
   const out: PanelInfo[] = [];
   for (const f of files.sort()) out.push(...parseDashboard(await Deno.readTextFile(join(dir, f)), f));
   return out;

@@ -1,7 +1,8 @@
 // The real demo stack on free loopback ports, for tests: venue simulator (accelerated, chaos file) ->
 // feed -> shadow strategy -> events file -> exporter, scraped by a real Prometheus with the demo rules,
-// alerting into a real Alertmanager; optionally peak_trade_web in this process, scraped too. Nothing
-// here imitates a component: every /metrics Prometheus reads is the component's own.
+// alerting into a real Alertmanager; optionally peak_trade_web in this process, the live loop (paper, on
+// the simulator's private API, drill API on) and node-exporter (its textfile folder given), scraped too.
+// Nothing here imitates a component: every /metrics Prometheus reads is the component's own.
 import { join } from "node:path";
 import { COMPONENTS } from "../lib/config/components.ts";
 import { EXPORTER_V8_FLAGS } from "../lib/exporter/config.ts";
@@ -9,6 +10,7 @@ import { type AlertStack, startAlertStack } from "./alert_stack.ts";
 import { DEMO_RULES_DIR } from "../lib/alerting/rule_files.ts";
 import { serve } from "../lib/http/serve.ts";
 import { type Child, spawnChild } from "../lib/proc/child.ts";
+import { type NodeExporterHandle, startNodeExporter } from "../lib/prom/node_exporter.ts";
 import { createWebHandler } from "../lib/web/app.ts";
 import { defaultWebConfig, resolveWebConfig, type WebConfig } from "../lib/web/config.ts";
 import { createWebMetrics } from "../lib/web/web_metrics.ts";
@@ -25,6 +27,10 @@ export interface DemoStackOptions {
   readonly staleMs?: number;
   /** Serve peak_trade_web (scraped as job peak_trade_web) with this evidence folder. */
   readonly webEvidenceDir?: string;
+  /** Run `./tp live` (job live_loop) in paper mode on config/live/paper.json, trading on the simulator. */
+  readonly trading?: boolean;
+  /** Run node-exporter (job node) with this textfile folder. */
+  readonly nodeTextfileDir?: string;
 }
 
 export interface DemoStack {
@@ -41,12 +47,24 @@ export interface DemoStack {
   readonly children: Readonly<Record<"sim" | "feed" | "shadow" | "exporter", Child>>;
   /** Set when `webEvidenceDir` was given. */
   readonly web: { readonly url: string; readonly config: WebConfig } | null;
+  /** Set with `trading`: the loop's URL and the bearer token of its admin and drill API. */
+  readonly live: { readonly url: string; readonly token: string; readonly child: Child } | null;
+  /** Set with `nodeTextfileDir`. */
+  readonly nodeUrl: string | null;
   stop(): Promise<void>;
 }
 
 /** Starts everything in `dir` (logs, store, events, configs); throws with nothing left running. */
 export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): Promise<DemoStack> {
-  const p = { sim: freePort(), feed: freePort(), shadow: freePort(), exporter: freePort(), web: freePort() };
+  const p = {
+    sim: freePort(),
+    feed: freePort(),
+    shadow: freePort(),
+    exporter: freePort(),
+    web: freePort(),
+    live: freePort(),
+    node: freePort(),
+  };
   const chaosFile = join(dir, "chaos.json");
   const events = join(dir, "ai_events.jsonl");
   const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -54,12 +72,14 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
   const children: Child[] = [];
   let alerts: AlertStack | null = null;
   let stopWeb = async () => {};
+  let node: NodeExporterHandle | null = null;
   let stopping: Promise<void> | null = null;
   // Idempotent: a test may stop the stack early and again in its `finally`.
   const stop = () =>
     stopping ??= (async () => {
       await stopWeb();
       await alerts?.stop();
+      await node?.stop();
       for (const c of [...children].reverse()) await c.stop();
     })();
   try {
@@ -72,6 +92,7 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
       ...["--port", String(p.sim), "--speed", String(opts.speed ?? 60), "--seed", "7", "--quiet"],
       ...["--chaos-file", chaosFile],
       ...["--ground-truth", join(dir, "truth.jsonl"), "--chaos-log", join(dir, "chaos.jsonl")],
+      ...(opts.trading ? ["--trading", "--keys-file", join(dir, "sim_keys.json")] : []),
     ], log(simC.service));
     const feed = spawnScript(
       feedC.service,
@@ -100,6 +121,16 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
     for (const c of [sim, feed, shadow, exporter]) children.push(await c);
     const [simChild, feedChild, shadowChild, exporterChild] = children;
     const web = opts.webEvidenceDir !== undefined;
+    const live = opts.trading ? await startLive(dir, p.sim, p.feed, p.live, events) : null;
+    if (live) children.push(live.child);
+    if (opts.nodeTextfileDir !== undefined) {
+      node = await startNodeExporter({
+        host: "127.0.0.1",
+        port: p.node,
+        textfileDir: opts.nodeTextfileDir,
+        logFile: log("node-exporter"),
+      });
+    }
     alerts = await startAlertStack({
       workDir: join(dir, "alerting"),
       targets: {
@@ -107,6 +138,8 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
         shadow_mvs: `127.0.0.1:${p.shadow}`,
         ai_live: `127.0.0.1:${p.exporter}`,
         ...(web ? { peak_trade_web: `127.0.0.1:${p.web}` } : {}),
+        ...(live ? { live_loop: `127.0.0.1:${p.live}` } : {}),
+        ...(node ? { node: `127.0.0.1:${p.node}` } : {}),
       },
       rulesDir: DEMO_RULES_DIR,
       interval: "1s",
@@ -162,12 +195,57 @@ export async function startDemoStack(dir: string, opts: DemoStackOptions = {}): 
       amUrl,
       children: { sim: simChild, feed: feedChild, shadow: shadowChild, exporter: exporterChild },
       web: webHandle,
+      live: live ? { url: url(p.live), token: live.token, child: live.child } : null,
+      nodeUrl: node?.url ?? null,
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * `./tp live` on config/live/paper.json against the simulator's private API (its generated keys, read
+ * once it answers), the feed's bars as marks, a fresh state dir, the drill API on: a test can place a
+ * paper order. Its shell (/metrics) answering is the start; readiness is the test's to wait for.
+ */
+async function startLive(dir: string, simPort: number, feedPort: number, port: number, events: string) {
+  const sim = `http://127.0.0.1:${simPort}`;
+  await waitHttpOk(`${sim}${COMPONENTS.venue_sim.healthPath}`, 30_000);
+  const keys = JSON.parse(await Deno.readTextFile(join(dir, "sim_keys.json")));
+  const token = crypto.randomUUID().replaceAll("-", "");
+  const liveC = COMPONENTS.live_loop;
+  const child = await spawnScript(
+    liveC.service,
+    liveC.entry,
+    [
+      ...["--start", "warm", "--config", "config/live/paper.json", "--port", String(port)],
+    ],
+    join(dir, `${liveC.service}.log`),
+    {
+      LIVE_STATE_DIR: join(dir, "live_state"),
+      LIVE_FEED_URL: `http://127.0.0.1:${feedPort}`,
+      LIVE_ADMIN_TOKEN: token,
+      LIVE_DRILL: "1",
+      BINANCE_TRADING_PROFILE: "paper",
+      BINANCE_TRADE_REST_URL: `${sim}/binance`,
+      BINANCE_TRADE_WS_API_URL: `ws://127.0.0.1:${simPort}/binance/ws-api/v3`,
+      BINANCE_API_KEY: String(keys.apiKey),
+      BINANCE_API_SECRET: String(keys.apiSecret),
+      BINANCE_API_KEY_FILE: "",
+      BINANCE_API_SECRET_FILE: "",
+      PEAK_TRADE_AI_EVENTS_JSONL: events,
+      PEAK_TRADE_AI_RUN_ID: "stack_demo_live",
+    },
+  );
+  try {
+    await waitHttpOk(`http://127.0.0.1:${port}/metrics`, 30_000);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return { child, token };
 }
 
 /** The last lines of every log in `dir`, for a failure message. */

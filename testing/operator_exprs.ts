@@ -15,7 +15,12 @@ export interface OperatorExpr {
   readonly readsLabels: readonly string[];
 }
 
-export async function operatorExprs(web: WebConfig, oncall: OncallConfig): Promise<OperatorExpr[]> {
+/** `dashboards`: the dashboard files to include (default all). */
+export async function operatorExprs(
+  web: WebConfig,
+  oncall: OncallConfig,
+  dashboards?: readonly string[],
+): Promise<OperatorExpr[]> {
   const out: OperatorExpr[] = [];
   for (const [name, expr] of Object.entries(feedQueries(web.interval, web.divergenceQuery))) {
     // The page joins on venue and symbol; a series may lack one of them (venue-wide, symbol-wide).
@@ -25,7 +30,7 @@ export async function operatorExprs(web: WebConfig, oncall: OncallConfig): Promi
     out.push({ where: `web ai ${name}`, expr, readsLabels: [] });
   }
   out.push({ where: "web stack up", expr: "up", readsLabels: ["job", "instance"] });
-  for (const p of await loadDashboards()) {
+  for (const p of await loadDashboards(undefined, dashboards)) {
     for (const q of p.queries) {
       out.push({
         where: `dashboard ${p.dashboard}: ${p.title} (${q.refId})`,

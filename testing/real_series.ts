@@ -1,6 +1,16 @@
-// Every series the real components export, from their own registries and renderer without a network:
-// the feed (createFeedMetrics + the symbol watch), shadow_mvs, the AI exporter and peak_trade_web, each
-// given a little state so labelled series appear. A catalog (metric -> label names) for checkRefs.
+// Every series the real components export, from their own registries and renderers: the feed
+// (createFeedMetrics + the symbol watch), shadow_mvs, the AI exporter, peak_trade_web and the live loop,
+// each given a little state so labelled series appear; and the real node-exporter on loopback, its
+// textfile folder holding what ./tp drift and ./tp backtest write (their own renderers). A catalog
+// (metric -> label names) for checkRefs.
+import { join } from "node:path";
+import { driftSamples, renderDriftProm } from "../lib/drift/drift_prom.ts";
+import { freePort } from "../lib/http/free_port.ts";
+import { createLiveMetrics } from "../lib/live/metrics.ts";
+import { startNodeExporter } from "../lib/prom/node_exporter.ts";
+import { writeTextfile } from "../lib/prom/textfile.ts";
+import { backtestSamples } from "../lib/verify/backtest_metrics.ts";
+import { loopView, T0 } from "./live_view.ts";
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { catalogFromExposition } from "./dashboard_expr_refs.ts";
 import { Ingest } from "../lib/exporter/line_ingest.ts";
@@ -97,6 +107,51 @@ async function webText(): Promise<string> {
   return await web.registry.metrics();
 }
 
+async function liveText(): Promise<string> {
+  return await createLiveMetrics(() => loopView(), T0).registry.metrics();
+}
+
+/** node-exporter's /metrics with drift.prom and backtest.prom in its textfile folder. */
+async function nodeText(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "tp_real_series_node_" });
+  try {
+    const tf = join(dir, "textfile");
+    await Deno.mkdir(tf);
+    const stream = { venue: "binance", symbol: "BTC-USDT", interval: "1m" };
+    const drift = { nRef: 100, nCur: 100, flagged: false, edges: [], refCounts: [], curCounts: [] };
+    await Deno.writeTextFile(
+      join(tf, "drift.prom"),
+      renderDriftProm(driftSamples(stream, [{ ...drift, feature: "rsi_14", psi: 0.05, nullP95: 0.08 }], T0)),
+    );
+    const curve = {
+      bars: [],
+      equityRef: 1,
+      trackingError: 0.001,
+      trackingErrorBound: 0.002,
+      cumulativeReturnGap: 0,
+      cumulativeGapBound: null,
+    };
+    await writeTextfile(
+      tf,
+      "backtest.prom",
+      backtestSamples(stream, T0 / 1000, { rows: [], period: null, outside: 0 }, curve),
+    );
+    const node = await startNodeExporter({
+      host: "127.0.0.1",
+      port: freePort(),
+      textfileDir: tf,
+      logFile: join(dir, "log"),
+    });
+    try {
+      return await (await fetch(`${node.url}/metrics`)).text();
+    } finally {
+      await node.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** Metric -> label names over every component, plus Prometheus's own `up{job,instance}`. */
 export async function realSeriesCatalog(): Promise<Map<string, Set<string>>> {
   return catalogFromExposition(
@@ -104,6 +159,8 @@ export async function realSeriesCatalog(): Promise<Map<string, Set<string>>> {
     await shadowText(),
     exporterText(),
     await webText(),
+    await liveText(),
+    await nodeText(),
     'up{job="x",instance="x"} 1',
   );
 }

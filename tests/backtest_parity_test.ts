@@ -4,9 +4,11 @@
 // close the backtest uses. Then the backtest over the same bars against the loop's event log: every
 // trade matched, each paper price the last print before the order (the fill model parity assumes), the
 // tracking error above 0 and within the bound derived from the fill model; and `./tp backtest --parity`
-// over a DuckDB store of those bars and the loop's state dir says the same (PASS, parity keys, metrics);
-// `./tp evidence check` judges its folders again from their own bars.tsv and paper_orders.json (AGREE, the
-// FAIL one too) and names the parity values a changed paper fill no longer gives.
+// over a DuckDB store of those bars and the loop's state dir says the same (PASS, parity keys, metrics),
+// which node-exporter's textfile collector hands a real Prometheus: the on-call tracking-error check and
+// the Trading dashboard's panel show the command's numbers; `./tp evidence check` judges its folders again
+// from their own bars.tsv and paper_orders.json (AGREE, the FAIL one too) and names the parity values a
+// changed paper fill no longer gives.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parityCurve } from "../lib/backtest/parity_curve.ts";
@@ -23,6 +25,15 @@ import { placeOnBars, readPaperLog } from "../lib/verify/paper_orders.ts";
 import { parsePaperOrdersJson, renderPaperOrdersJson } from "../lib/verify/paper_orders_json.ts";
 import { startLoopRig, SYMBOL, U } from "../testing/live_loop.ts";
 import { runScript } from "../testing/script_proc.ts";
+import { waitForValue } from "../lib/async/poll.ts";
+import { freePort } from "../lib/http/free_port.ts";
+import { loadOncallConfig } from "../lib/oncall/config.ts";
+import { evaluateReports, reportQueries } from "../lib/oncall/report_checks.ts";
+import { num, Rows } from "../lib/oncall/rows.ts";
+import { instantQuery } from "../lib/prom/client.ts";
+import { startPrometheus } from "../lib/prom/launcher.ts";
+import { startNodeExporter } from "../lib/prom/node_exporter.ts";
+import { checkDashboardsAgainst } from "../testing/check_dashboards.ts";
 
 const MIN = 60_000;
 /** How long after a bar's close the strategy gets it (the feed's close delay and the SSE hop). */
@@ -182,6 +193,57 @@ Deno.test("parity: a paper session on the simulator against its backtest: every 
     assert.match(prom, /^backtest_tracking_error\{[^}]*\} [0-9.e-]+$/m);
     assert.match(prom, /^backtest_cumulative_return_gap\{[^}]*\} -?[0-9.e-]+$/m);
     assert.match(prom, /^backtest_last_run_timestamp_seconds\{[^}]*\} \d{10}$/m);
+
+    // That backtest.prom through node-exporter's textfile collector into a real Prometheus: the on-call
+    // tracking-error check and the Trading dashboard's panel read the command's own numbers.
+    const node = await startNodeExporter({
+      host: "127.0.0.1",
+      port: freePort(),
+      textfileDir: join(tmp, "tf"),
+      logFile: join(tmp, "node_exporter.log"),
+    });
+    const promSrv = await startPrometheus({
+      workDir: join(tmp, "prom"),
+      host: "127.0.0.1",
+      port: 0,
+      scrape: {
+        scrape_interval: "1s",
+        scrape_timeout: "1s",
+        evaluation_interval: "1s",
+        jobs: ["node"],
+        rules_dir: join(tmp, "no_rules"),
+      },
+      targets: { node: new URL(node.url).host },
+      alertmanager: null,
+    });
+    try {
+      const q = reportQueries();
+      const row = await waitForValue("the tracking error in Prometheus", async () => {
+        const rows = new Rows();
+        evaluateReports((await loadOncallConfig()).reports!, {
+          tracking_error: await instantQuery(promSrv.url, q.tracking_error),
+          tracking_error_bound: await instantQuery(promSrv.url, q.tracking_error_bound),
+        }, rows);
+        const r = rows.out.find((x) => x.key === "backtest_tracking_error_ratio")!;
+        return r.status === "NO_DATA" ? undefined : r;
+      }, { timeoutMs: 30_000, everyMs: 500 });
+      const te = Number(kv.parity_tracking_error), bound = Number(kv.parity_tracking_error_bound);
+      assert.deepEqual([row.status, row.detail], [
+        "PASS",
+        `binance/BTC-USDT/1m te=${num(te, 6)} bound=${num(bound, 6)}`,
+      ]);
+      assert.ok(Math.abs(row.value! - te / bound) < 1e-9, `${row.value} vs ${te / bound}`);
+      const panel = (await checkDashboardsAgainst(promSrv.url, undefined, fetch, ["trading.json"]))
+        .filter((c) => c.panel === "Tracking error vs bound");
+      assert.deepEqual(panel.map((c) => [c.refId, c.resultCount, c.error]), [["A", 1, undefined], [
+        "B",
+        1,
+        undefined,
+      ]]);
+    } finally {
+      await promSrv.stop();
+      await node.stop();
+    }
 
     // A range that ends before the loop's last two orders: their correlation ids name no bar of it.
     const cut = await cli(open0 + 20 * MIN);

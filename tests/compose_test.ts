@@ -53,12 +53,20 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
   const services = (parse(r.stdout) as { services: Record<string, Service> }).services;
   const byProfile = (p: string | undefined) =>
     Object.entries(services).filter(([, s]) => s.profiles?.[0] === p).map(([n]) => n).sort();
-  assert.deepEqual(byProfile(undefined), ["exporter", "feed", "prometheus", "shadow", "venue-sim", "web"]);
+  assert.deepEqual(byProfile(undefined), [
+    "exporter",
+    "feed",
+    "node-exporter",
+    "prometheus",
+    "shadow",
+    "venue-sim",
+    "web",
+  ]);
   assert.deepEqual(byProfile("alerting"), ["alertmanager", "alertmanager-init"]);
   assert.deepEqual(byProfile("ui"), ["grafana"]);
   assert.deepEqual(byProfile("debug"), ["emit", "promtool"]);
   assert.deepEqual(byProfile("trading"), ["live"]);
-  assert.equal(Object.keys(services).length, 12);
+  assert.equal(Object.keys(services).length, 13);
 
   // Ports: each contract component's service publishes exactly its contract port, on loopback only.
   for (const [component, svc] of Object.entries(SERVICE_OF)) {

@@ -114,6 +114,14 @@ const CASES: Case[] = [
     ready: /alertmanager ready at/,
     stopped: /alertmanager stopped/,
   },
+  {
+    task: "node-exporter",
+    args: (
+      dir,
+    ) => ["--port", String(freePort()), "--textfile-dir", join(dir, "tf"), "--log", join(dir, "ne.log")],
+    ready: /node-exporter ready at/,
+    stopped: /node-exporter stopped/,
+  },
 ];
 
 for (const c of CASES) {

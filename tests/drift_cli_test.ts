@@ -8,10 +8,9 @@ import { checkFolder } from "../lib/audit/check.ts";
 import { runTool } from "../lib/prom/tools.ts";
 import { BarStore } from "../lib/store/bar_store.ts";
 import { runScript } from "../testing/script_proc.ts";
-import { walkBars } from "../testing/walk_bars.ts";
+import { buildDriftStore } from "../testing/drift_store.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const T0 = Date.UTC(2026, 0, 1);
 const DAY = 1440;
 const JUDGED = ["ema_12_rel", "ema_26_rel", "sma_20_rel", "rsi_14", "atr_14_rel", "log_return", "volume"];
 
@@ -32,30 +31,12 @@ async function listDir(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Two days of 1m bars per stream: binance unchanged, okx with volatility and volume tripled on day 2. */
-async function buildStore(path: string): Promise<void> {
-  const store = await BarStore.open(path);
-  try {
-    const base = { symbol: "BTC-USDT", interval: "1m" as const, firstOpenTimeMs: T0, startPrice: 60_000 };
-    const calm = { count: DAY, sigma: 0.001, volume: 5 };
-    await store.upsertBars(walkBars({ ...base, venue: "binance", seed: 7, regimes: [calm, calm] }));
-    await store.upsertBars(
-      walkBars({ ...base, venue: "okx", seed: 8, regimes: [calm, { count: DAY, sigma: 0.003, volume: 15 }] }),
-    );
-    await store.upsertBars(
-      walkBars({ ...base, venue: "kraken", seed: 9, regimes: [{ ...calm, count: 150 }] }),
-    );
-  } finally {
-    await store.close();
-  }
-}
-
 Deno.test("drift: PASS on an unchanged market, FAIL on a changed one, evidence and drift.prom; bad input is exit 2", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "tp_drift_" });
   try {
     const db = join(dir, "feed.duckdb"), out = join(dir, "evidence"), tf = join(dir, "textfile");
     const prom = join(tf, "drift.prom");
-    await buildStore(db);
+    await buildDriftStore(db);
 
     let passDir = "";
     await t.step("unchanged market: exit 0, summary, TSV, one SVG per feature, bars, metrics", async () => {

@@ -40,7 +40,10 @@ Deno.test({
     await assertPortsFree();
     const root = await Deno.makeTempDir({ prefix: "tp_verify_" });
     try {
-      const r = await runScript("scripts/local_verify.ts", ["--out-root", root, "--wait-s", "90"]);
+      // node-exporter's textfile folder is the operator's (data/textfile/): a temp one here.
+      const r = await runScript("scripts/local_verify.ts", ["--out-root", root, "--wait-s", "90"], {
+        env: { TICKPROOF_TEXTFILE_DIR: join(root, "textfile") },
+      });
       assert.equal(r.code, 0, `verify failed:\n${r.stdout}\n${r.stderr}`);
       const dir = /^evidence: (.+)$/m.exec(r.stdout)?.[1];
       assert.ok(dir);
@@ -49,7 +52,17 @@ Deno.test({
       const note = await Deno.readTextFile(join(dir, "OPERATOR_NOTE.txt"));
       assert.match(note, /^VERDICT: PASS$/m);
       for (
-        const c of ["venue-sim", "feed", "shadow", "live", "exporter", "alertmanager", "web", "prometheus"]
+        const c of [
+          "venue-sim",
+          "feed",
+          "shadow",
+          "live",
+          "exporter",
+          "node-exporter",
+          "alertmanager",
+          "web",
+          "prometheus",
+        ]
       ) {
         assert.match(
           note,
@@ -127,7 +140,11 @@ Deno.test({
     try {
       // Kraken's endpoints point at a port nothing listens on; the AI pack alone would still PASS.
       const r = await runScript("scripts/local_verify.ts", ["--out-root", root, "--wait-s", "20"], {
-        env: { KRAKEN_WS_URL: "ws://127.0.0.1:1/kraken/v2", KRAKEN_REST_URL: "http://127.0.0.1:1/kraken" },
+        env: {
+          KRAKEN_WS_URL: "ws://127.0.0.1:1/kraken/v2",
+          KRAKEN_REST_URL: "http://127.0.0.1:1/kraken",
+          TICKPROOF_TEXTFILE_DIR: join(root, "textfile"),
+        },
       });
       assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
       const note = await Deno.readTextFile(join(/^evidence: (.+)$/m.exec(r.stdout)![1], "OPERATOR_NOTE.txt"));

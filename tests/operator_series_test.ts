@@ -1,6 +1,7 @@
-// Without a network: every PromQL of the page, the dashboards and the on-call checks names only
-// series and labels that the real components' own registries export (testing/real_series.ts). The
-// live counterpart, on the running stack, is tests/operator_stack_test.ts.
+// Without a stack: every PromQL of the page, the dashboards and the on-call checks names only series
+// and labels that the real components' own registries export, and node-exporter on loopback
+// (testing/real_series.ts). The live counterparts, on the running stack, are
+// tests/operator_stack_test.ts and tests/oncall_bots_stack_test.ts.
 import assert from "node:assert/strict";
 import { checkRefs } from "../testing/dashboard_expr_refs.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";

@@ -7,6 +7,8 @@ import { loadAlertRules, splitRunbookUrl } from "../lib/alerting/rule_files.ts";
 import { fencedBlocks, headingAnchors } from "../testing/runbook_md.ts";
 import { instantQuery } from "../lib/prom/client.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
+import { evaluateOncall, QUERY_KEYS } from "../lib/oncall/checks.ts";
+import { loadOncallConfig } from "../lib/oncall/config.ts";
 
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
@@ -53,6 +55,23 @@ Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own 
   assert.equal(RUNBOOK_QUERIES.length, 10);
 });
 
+Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot and report check verbatim", async () => {
+  const text = (await read()).get("runbooks/oncall_checklist.md")!;
+  const blocks = new Set(fencedBlocks(text, "promql").map((b) => b.body.trim()));
+  const cfg = await loadOncallConfig();
+  const empty = { promql: "", raw: "", ok: true, samples: [] };
+  const rows = evaluateOncall(cfg, {
+    queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
+    alerts: { url: "", raw: "[]", ok: true, alerts: [] },
+  }).filter((r) => /^(up|system|errors|bot|drift|backtest)_/.test(r.key));
+  assert.equal(rows.length, 25);
+  for (const r of rows) assert.ok(blocks.has(r.promql), `${r.key}: ${r.promql}`);
+  // Each check the command prints is named in the runbook's tables.
+  for (const r of rows) {
+    assert.ok(text.includes(`\`${r.key.replace(/^(up|errors)_.*/, "$1_<job>")}\``), r.key);
+  }
+});
+
 Deno.test("every promql block parses and runs in a real Prometheus", async () => {
   const tmp = await Deno.makeTempDir();
   const stack = await startAlertStack({
@@ -72,7 +91,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 42);
+    assert.equal(n, 57);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);
@@ -99,7 +118,7 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
       links++;
     }
   }
-  assert.equal(links, 14, "internal links checked");
+  assert.equal(links, 16, "internal links checked");
 });
 
 Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {

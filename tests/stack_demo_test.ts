@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type AmAlert, getAlerts, waitForAlert } from "../lib/alerting/am_client.ts";
 import { checkDashboardsAgainst, type PanelCheck } from "../testing/check_dashboards.ts";
-import { loadDashboards } from "../testing/dashboard_panels.ts";
+import { FEED_DASHBOARDS, loadDashboards } from "../testing/dashboard_panels.ts";
 import { instantQuery } from "../lib/prom/client.ts";
 import { runTool } from "../lib/prom/tools.ts";
 import { pollUntil } from "../lib/async/poll.ts";
@@ -86,7 +86,11 @@ Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStal
     assert.deepEqual(rising, PAIRS, "1m bars rising for every venue/symbol");
 
     await t.step("every panel expression passes promtool and returns data from the demo stack", async () => {
-      const exprs = (await loadDashboards()).flatMap((p) => p.queries.map((q) => q.expr));
+      // The feed dashboards (Trading and System Health need the live loop and node-exporter:
+      // tests/oncall_bots_stack_test.ts).
+      const exprs = (await loadDashboards(undefined, FEED_DASHBOARDS)).flatMap((p) =>
+        p.queries.map((q) => q.expr)
+      );
       assert.equal(exprs.length, 32);
       const file = join(dir, "panels.yml");
       const groups = [{ name: "panels", rules: exprs.map((expr, i) => ({ record: `panel:${i}`, expr })) }];
@@ -98,7 +102,7 @@ Deno.test("demo stack: every panel returns data; a stalled symbol fires FeedStal
       let last: PanelCheck[] = [];
       await pollUntil(
         async () => {
-          last = await checkDashboardsAgainst(promUrl);
+          last = await checkDashboardsAgainst(promUrl, undefined, fetch, FEED_DASHBOARDS);
           return last.every((c) => c.resultCount > 0) ? true : undefined;
         },
         45_000,

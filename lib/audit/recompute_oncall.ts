@@ -3,7 +3,7 @@
 import { parseAlertsAnswer } from "../alerting/am_client.ts";
 import { ONCALL_ALERTS_FILE, oncallQueryFile } from "../evidence/gate_sources.ts";
 import type { QueryOutcome } from "../prom/client.ts";
-import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "../oncall/checks.ts";
+import { evaluateOncall, oncallQueries, type QueryKey, queryKeys, renderTable } from "../oncall/checks.ts";
 import { type OncallConfig, parseOncallConfig } from "../oncall/config.ts";
 import {
   byKey,
@@ -32,11 +32,11 @@ export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   }
   const promql = oncallQueries(cfg);
   const rows: CheckRow[] = [];
-  const queries = {} as Record<QueryKey, QueryOutcome>;
-  for (const k of QUERY_KEYS) {
+  const queries: Partial<Record<QueryKey, QueryOutcome>> = {};
+  for (const k of queryKeys(cfg)) {
     const raw = await readText(dir, oncallQueryFile(k));
     if (raw === null) rows.push(problem(`raw ${k}`, "-", "-", `raw answer ${oncallQueryFile(k)} missing`));
-    queries[k] = storedOutcome(raw ?? "", promql[k]);
+    queries[k] = storedOutcome(raw ?? "", promql[k]!);
   }
   const amRaw = await readText(dir, ONCALL_ALERTS_FILE);
   if (amRaw === null) rows.push(problem("raw alerts", "-", "-", `raw answer ${ONCALL_ALERTS_FILE} missing`));

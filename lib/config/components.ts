@@ -6,7 +6,14 @@
 import { type Component, PORTS } from "./ports.ts";
 
 /** Prometheus job names (contracts): the components Prometheus scrapes. */
-export const JOBS = ["ai_live", "peak_trade_web", "shadow_mvs", "live_connector", "live_loop"] as const;
+export const JOBS = [
+  "ai_live",
+  "peak_trade_web",
+  "shadow_mvs",
+  "live_connector",
+  "live_loop",
+  "node",
+] as const;
 export type Job = typeof JOBS[number];
 
 export interface ComponentInfo {
@@ -44,4 +51,6 @@ export const COMPONENTS: Readonly<Record<Component, ComponentInfo>> = Object.fre
   prometheus: row("prometheus", "prometheus", "prom", "prom", "/-/ready"),
   alertmanager: row("alertmanager", "alertmanager", "alertmanager", "alertmanager", "/-/ready"),
   live_loop: row("live_loop", "live", "live", "live", "/health"),
+  // The system package prometheus-node-exporter (host CPU, memory, disks; the textfile collector).
+  node: row("node", "node-exporter", "node-exporter", "node_exporter", "/metrics"),
 });

@@ -82,7 +82,7 @@ const LIVE_RAW: Record<string, string[]> = {
   ],
 };
 
-/** on-call check -> the query answers it is judged from (`up_<job>` reads `up`). */
+/** on-call check -> the query answers it is judged from (`up_<job>` reads `up`, `errors_<job>` `component_errors`). */
 const ONCALL_QUERIES: Record<string, string[]> = {
   feed_p99_transport_latency_ms: ["latency_p99"],
   feed_symbols_stalled: ["bars_increase", "bars_active"],
@@ -90,6 +90,20 @@ const ONCALL_QUERIES: Record<string, string[]> = {
   feed_gaps: ["gaps"],
   feed_nan_records: ["nan"],
   ai_event_age_max_s: ["ai_event_age"],
+  system_cpu_busy_ratio: ["cpu_busy"],
+  system_memory_available_ratio: ["memory_available"],
+  system_disk_free_ratio: ["disk_free"],
+  bot_equity_unexplained_ratio: ["equity_unexplained"],
+  bot_pnl_today: ["equity_today"],
+  bot_drawdown_max_today: ["drawdown_today"],
+  bot_fills_per_window: ["fills"],
+  bot_kill_switch_engaged: ["kill_switch"],
+  bot_orders_unconfirmed: ["inflight_min"],
+  bot_venue_heartbeat_age_s: ["heartbeat_age"],
+  drift_features_flagged: ["drift_psi", "drift_null_p95"],
+  drift_report_age_s: ["drift_age"],
+  backtest_tracking_error_ratio: ["tracking_error", "tracking_error_bound"],
+  backtest_report_age_s: ["backtest_age"],
 };
 
 export interface GateSource {
@@ -117,7 +131,12 @@ export function gateSource(kind: Kind, key: string): GateSource {
     case "oncall": {
       const raw = key === "critical_alerts_unaddressed"
         ? [ONCALL_ALERTS_FILE]
-        : (key.startsWith("up_") ? ["up"] : ONCALL_QUERIES[key] ?? []).map(oncallQueryFile);
+        : (key.startsWith("up_")
+          ? ["up"]
+          : key.startsWith("errors_")
+          ? ["component_errors"]
+          : ONCALL_QUERIES[key] ?? [])
+          .map(oncallQueryFile);
       return { raw, json: "summary.json", jq: sel("checks") };
     }
     case "ai_live_local_verify": {

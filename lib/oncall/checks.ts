@@ -1,202 +1,92 @@
 // The shift-start checklist as pure functions: PromQL per check from the config, then query outcomes
 // and Alertmanager's answer in, one result per check out. An empty result is NO_DATA (never a pass),
-// a failed query or an unreachable Alertmanager is ERROR.
+// a failed query or an unreachable Alertmanager is ERROR. Groups follow the deployment: the system and
+// report checks when job node is listed, the bot checks when job live_loop is.
 import type { AlertsOutcome } from "../alerting/am_client.ts";
-import { LIVE_SOURCE_SERIES } from "../events/demo_source.ts";
 import { unaddressedCritical } from "../alerting/am_client.ts";
-import type { QueryOutcome, Sample } from "../prom/client.ts";
+import type { QueryOutcome } from "../prom/client.ts";
 import { fmtNum, type GateResult } from "../verify/gates.ts";
+import { BOT_KEYS, botQueries, evaluateBots } from "./bot_checks.ts";
 import type { OncallConfig } from "./config.ts";
+import { evaluateFeed, FEED_KEYS, type FeedKey, feedQueries } from "./feed_checks.ts";
+import { evaluateReports, REPORT_KEYS, reportQueries } from "./report_checks.ts";
+import { Rows } from "./rows.ts";
+import {
+  errorJobs,
+  errorsQuery,
+  evaluateErrors,
+  evaluateSystem,
+  SYSTEM_KEYS,
+  systemQueries,
+} from "./system_checks.ts";
 
+/** Every query key the checklist knows (each one's raw answer is `prom/<key>.json` in the evidence). */
 export const QUERY_KEYS = [
-  "up",
-  "latency_p99",
-  "bars_increase",
-  "bars_active",
-  "reconnects",
-  "gaps",
-  "nan",
-  "ai_event_age",
+  ...FEED_KEYS,
+  ...SYSTEM_KEYS,
+  "component_errors",
+  ...BOT_KEYS,
+  ...REPORT_KEYS,
 ] as const;
 export type QueryKey = typeof QUERY_KEYS[number];
 
-export function oncallQueries(cfg: OncallConfig): Record<QueryKey, string> {
-  const bars = `feed_bars_total{interval="${cfg.bars_interval}"}`;
+const has = (cfg: OncallConfig, job: string) => (cfg.jobs as readonly string[]).includes(job);
+/** The groups this config runs (a group's section present and, for node and live_loop, its job listed). */
+const groups = (cfg: OncallConfig) => ({
+  system: cfg.system !== undefined && has(cfg, "node"),
+  errors: errorJobs(cfg).length > 0,
+  bots: cfg.bots !== undefined && has(cfg, "live_loop"),
+  reports: cfg.reports !== undefined && has(cfg, "node"),
+});
+
+/** The queries this config runs (its groups only), by key, in QUERY_KEYS order. */
+export function oncallQueries(
+  cfg: OncallConfig,
+): Record<FeedKey, string> & Partial<Record<QueryKey, string>> {
+  const g = groups(cfg);
   return {
-    up: `up{job=~"${cfg.jobs.join("|")}"}`,
-    latency_p99:
-      `histogram_quantile(0.99, sum by (venue, le) (rate(feed_transport_latency_ms_bucket[${cfg.latency_window}])))`,
-    // Bars rising from trades only: flat bars from a clock the venue left behind rise too.
-    bars_increase:
-      `increase(${bars}[${cfg.bars_window}]) and on (venue, symbol) (increase(feed_trades_total[${cfg.bars_window}]) > 0)`,
-    bars_active: `max_over_time(${bars}[${cfg.active_lookback}])`,
-    reconnects: `sum by (venue) (increase(feed_reconnects_total[${cfg.reconnects_window}]))`,
-    gaps: `sum(increase(feed_gaps_total[${cfg.dq_window}]))`,
-    nan: `sum(increase(feed_nan_records_total[${cfg.dq_window}]))`,
-    // Per source (demo sources left out), so the detail can name the stale one.
-    ai_event_age: `clamp_min(time() - max by (source) (${LIVE_SOURCE_SERIES}), 0)`,
+    ...feedQueries(cfg),
+    ...(g.system ? systemQueries(cfg.system!) : {}),
+    ...(g.errors ? { component_errors: errorsQuery(cfg) } : {}),
+    ...(g.bots ? botQueries(cfg.bots!) : {}),
+    ...(g.reports ? reportQueries() : {}),
   };
 }
 
+/** The keys of oncallQueries(cfg): what a run asks and stores. */
+export function queryKeys(cfg: OncallConfig): QueryKey[] {
+  const q = oncallQueries(cfg);
+  return QUERY_KEYS.filter((k) => q[k] !== undefined);
+}
+
 export interface OncallInputs {
-  readonly queries: Readonly<Record<QueryKey, QueryOutcome>>;
+  /** An answer per key of queryKeys(cfg); one missing is an ERROR row. */
+  readonly queries: Readonly<Partial<Record<QueryKey, QueryOutcome>>>;
   readonly alerts: AlertsOutcome;
 }
 
-type Row = Omit<GateResult, "promql" | "want">;
-
-function error(key: string, o: QueryOutcome): Row {
-  return { key, status: "ERROR", value: null, detail: o.error ?? "query failed" };
-}
-function noData(key: string, detail: string): Row {
-  return { key, status: "NO_DATA", value: null, detail };
-}
-function judged(key: string, value: number, pass: boolean, detail: string): Row {
-  return { key, status: pass ? "PASS" : "FAIL", value, detail };
-}
-const finite = (s: readonly Sample[]) => s.filter((x) => Number.isFinite(x.value));
-const seriesKey = (m: Record<string, string>) => `${m.venue ?? ""}/${m.symbol ?? ""}`;
-
 /** One result per check, in checklist order. */
 export function evaluateOncall(cfg: OncallConfig, inputs: OncallInputs): GateResult[] {
-  const promql = oncallQueries(cfg);
-  const q = inputs.queries;
-  const out: (Row & { promql: string; want: string })[] = [];
-  const add = (row: Row, query: string, want: string) => out.push({ ...row, promql: query, want });
-
-  for (const job of cfg.jobs) {
-    const key = `up_${job}`;
-    if (!q.up.ok) add(error(key, q.up), promql.up, "=1");
-    else {
-      const s = q.up.samples.filter((x) => x.metric.job === job);
-      if (s.length === 0) add(noData(key, `job ${job} is not scraped (no up series)`), promql.up, "=1");
-      else {
-        const down = s.filter((x) => x.value !== 1).map((x) => x.metric.instance ?? "?");
-        const v = Math.min(...s.map((x) => x.value));
-        add(
-          judged(key, v, down.length === 0, down.length ? `down: ${down.join(",")}` : "up"),
-          promql.up,
-          "=1",
-        );
-      }
-    }
-  }
-
-  const lat = q.latency_p99;
-  const latWant = `<${fmtNum(cfg.feed_p99_latency_ms_max)}`;
-  if (!lat.ok) add(error("feed_p99_transport_latency_ms", lat), promql.latency_p99, latWant);
-  else {
-    const s = finite(lat.samples).sort((a, b) => b.value - a.value);
-    if (s.length === 0) {
-      add(
-        noData("feed_p99_transport_latency_ms", "no latency observations in the window"),
-        promql.latency_p99,
-        latWant,
-      );
-    } else {
-      const detail = `worst venue ${s[0].metric.venue ?? "?"}; ` +
-        s.map((x) => `${x.metric.venue ?? "?"}=${fmtNum(Math.round(x.value * 10) / 10)}`).join(",");
-      add(
-        judged("feed_p99_transport_latency_ms", s[0].value, s[0].value < cfg.feed_p99_latency_ms_max, detail),
-        promql.latency_p99,
-        latWant,
-      );
-    }
-  }
-
-  const barsQuery = `${promql.bars_increase} vs ${promql.bars_active}`;
-  if (!q.bars_active.ok) add(error("feed_symbols_stalled", q.bars_active), barsQuery, "=0");
-  else if (!q.bars_increase.ok) add(error("feed_symbols_stalled", q.bars_increase), barsQuery, "=0");
-  else {
-    const active = [...new Set(q.bars_active.samples.map((x) => seriesKey(x.metric)))].sort();
-    const rising = new Set(
-      q.bars_increase.samples.filter((x) => x.value > 0).map((x) => seriesKey(x.metric)),
-    );
-    const stalled = active.filter((k) => !rising.has(k));
-    if (active.length === 0) {
-      add(
-        noData(
-          "feed_symbols_stalled",
-          `no ${cfg.bars_interval} bar series in the last ${cfg.active_lookback}`,
-        ),
-        barsQuery,
-        "=0",
-      );
-    } else {
-      const detail = stalled.length
-        ? `stalled: ${stalled.join(",")} (of ${active.length} active)`
-        : `${active.length} active, all rising`;
-      add(judged("feed_symbols_stalled", stalled.length, stalled.length === 0, detail), barsQuery, "=0");
-    }
-  }
-
-  const rec = q.reconnects;
-  const recWant = `<=${fmtNum(cfg.reconnects_max_per_venue)}`;
-  if (!rec.ok) add(error("feed_reconnects_max_per_venue", rec), promql.reconnects, recWant);
-  else if (rec.samples.length === 0) {
-    add(
-      noData("feed_reconnects_max_per_venue", "no feed_reconnects_total series"),
-      promql.reconnects,
-      recWant,
-    );
-  } else {
-    const s = [...rec.samples].sort((a, b) => b.value - a.value);
-    const detail = s.map((x) => `${x.metric.venue ?? "?"}=${fmtNum(Math.round(x.value * 100) / 100)}`).join(
-      ",",
-    );
-    add(
-      judged("feed_reconnects_max_per_venue", s[0].value, s[0].value <= cfg.reconnects_max_per_venue, detail),
-      promql.reconnects,
-      recWant,
-    );
-  }
-
-  for (
-    const [key, qk, max, metric] of [
-      ["feed_gaps", "gaps", cfg.gaps_max, "feed_gaps_total"],
-      ["feed_nan_records", "nan", cfg.nan_max, "feed_nan_records_total"],
-    ] as const
-  ) {
-    const o = q[qk];
-    const want = `<=${fmtNum(max)}`;
-    if (!o.ok) add(error(key, o), promql[qk], want);
-    else if (o.samples.length === 0) add(noData(key, `no ${metric} series`), promql[qk], want);
-    else {
-      const v = o.samples[0].value;
-      add(judged(key, v, v <= max, `in the last ${cfg.dq_window}`), promql[qk], want);
-    }
-  }
-
-  const age = q.ai_event_age;
-  const ageWant = `<=${fmtNum(cfg.ai_event_age_max_s)}`;
-  if (!age.ok) add(error("ai_event_age_max_s", age), promql.ai_event_age, ageWant);
-  else if (finite(age.samples).length === 0) {
-    add(
-      noData(
-        "ai_event_age_max_s",
-        "no peaktrade_ai_last_event_timestamp_seconds series (demo sources ignored)",
-      ),
-      promql.ai_event_age,
-      ageWant,
-    );
-  } else {
-    const s = finite(age.samples).sort((a, b) => b.value - a.value);
-    const name = (x: Sample) => x.metric.source ?? "?";
-    const stale = s.filter((x) => x.value > cfg.ai_event_age_max_s).map(name);
-    const detail = `oldest source ${name(s[0])}` + (stale.length ? `; stale: ${stale.join(",")}` : "") +
-      `; ${s.map((x) => `${name(x)}=${fmtNum(Math.round(x.value))}s`).join(",")}`;
-    add(
-      judged("ai_event_age_max_s", s[0].value, s[0].value <= cfg.ai_event_age_max_s, detail),
-      promql.ai_event_age,
-      ageWant,
-    );
-  }
+  const asked = oncallQueries(cfg);
+  const q = Object.fromEntries(
+    QUERY_KEYS.map((k) => [
+      k,
+      inputs.queries[k] ??
+        { promql: asked[k] ?? "", raw: "", ok: false, error: `no answer for query ${k}`, samples: [] },
+    ]),
+  ) as Record<QueryKey, QueryOutcome>;
+  const rows = new Rows(), g = groups(cfg);
+  evaluateFeed(cfg, q, rows);
+  if (g.system) evaluateSystem(cfg.system!, q, rows);
+  if (g.errors) evaluateErrors(cfg, q.component_errors, rows);
+  if (g.bots) evaluateBots(cfg.bots!, q, rows);
+  if (g.reports) evaluateReports(cfg.reports!, q, rows);
 
   const am = inputs.alerts;
   const amQuery = `GET ${am.url} (firing, severity=critical, not silenced/inhibited)`;
   const amWant = `<=${cfg.critical_alerts_max}`;
   if (!am.ok) {
-    add(
+    rows.add(
       {
         key: "critical_alerts_unaddressed",
         status: "ERROR",
@@ -210,13 +100,18 @@ export function evaluateOncall(cfg: OncallConfig, inputs: OncallInputs): GateRes
     const crit = unaddressedCritical(am.alerts);
     const names = crit.map((a) => a.labels.alertname ?? "?").sort();
     const detail = names.length ? names.join(",") : `none (${am.alerts.length} alerts in total)`;
-    add(
-      judged("critical_alerts_unaddressed", crit.length, crit.length <= cfg.critical_alerts_max, detail),
+    rows.add(
+      {
+        key: "critical_alerts_unaddressed",
+        status: crit.length <= cfg.critical_alerts_max ? "PASS" : "FAIL",
+        value: crit.length,
+        detail,
+      },
       amQuery,
       amWant,
     );
   }
-  return out;
+  return rows.out;
 }
 
 /** The stdout table: check, value, threshold, status (and detail). */

@@ -5,7 +5,16 @@ import { overallVerdict } from "../verify/gates.ts";
 import { evaluateOncall, type QueryKey, renderTable } from "./checks.ts";
 import { loadOncallConfig, parseOncallConfig } from "./config.ts";
 
-const cfg = await loadOncallConfig();
+const shipped = await loadOncallConfig();
+/** The feed stack's checklist (the shipped thresholds; the system, error, bot and report groups off). */
+const cfg = parseOncallConfig({
+  ...shipped,
+  jobs: ["ai_live", "peak_trade_web", "shadow_mvs", "live_connector"],
+  system: undefined,
+  errors: undefined,
+  bots: undefined,
+  reports: undefined,
+});
 
 const ok = (samples: [Record<string, string>, number][]): QueryOutcome => ({
   promql: "",
@@ -31,7 +40,7 @@ const bars = (keys: string[], v: number) =>
     return [{ venue, symbol, interval: "1m" }, v];
   });
 
-function healthy(): Record<QueryKey, QueryOutcome> {
+function healthy(): Partial<Record<QueryKey, QueryOutcome>> {
   return {
     up: ok(cfg.jobs.map((job) => [{ job, instance: `${job}:1` }, 1])),
     latency_p99: ok([[{ venue: "binance" }, 120.4], [{ venue: "okx" }, 80]]),
@@ -142,6 +151,25 @@ Deno.test("empty answers are NO_DATA, failed queries and an unreachable Alertman
 Deno.test("config/oncall.json is validated: a bad field is one TypeError line naming it", async () => {
   const raw = JSON.parse(await Deno.readTextFile("config/oncall.json"));
   assert.equal(parseOncallConfig(raw).feed_p99_latency_ms_max, 500);
+  // The bots' limits are the loop's file's, read by the loader, never restated here.
+  assert.equal(raw.bots.risk, undefined);
+  assert.deepEqual(shipped.bots?.risk, {
+    max_daily_loss: 200,
+    max_drawdown_bps: 500,
+    source: "config/live/paper.json",
+  });
+  assert.throws(
+    () => parseOncallConfig({ ...raw, bots: { ...raw.bots, fills_min: 9, fills_max: 3 } }, "x.json"),
+    /^TypeError: Invalid x\.json: bots: fills_min must not exceed fills_max$/,
+  );
+  assert.throws(
+    () =>
+      parseOncallConfig({
+        ...raw,
+        errors: { ...raw.errors, counters: { live_loop: { metric: "x", match: "outcome=failed" } } },
+      }, "x.json"),
+    /^TypeError: Invalid x\.json: errors\.counters\.live_loop\.match: label matchers$/,
+  );
   assert.throws(
     () => parseOncallConfig({ ...raw, bars_window: "five minutes" }, "x.json"),
     /^TypeError: Invalid x\.json: bars_window: a PromQL duration like 5m$/,

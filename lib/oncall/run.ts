@@ -1,13 +1,16 @@
 // ./tp oncall: ask Prometheus and Alertmanager once, judge the checklist, write the evidence folder
-// `.local_tmp/oncall_<UTC stamp>/` (raw answers, summary, run.json, manifest).
+// `.local_tmp/oncall_<UTC stamp>/` (raw answers, summary, run.json, manifest); with `handover`, also
+// HANDOVER.md from the results and the shift's incidents (their raw answers beside the others).
 import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
-import type { GateResult } from "../verify/gates.ts";
+import { type GateResult, overallVerdict } from "../verify/gates.ts";
 import { gateJudgement } from "../verify/gate_judgement.ts";
-import { evaluateOncall, oncallQueries, QUERY_KEYS, type QueryKey, renderTable } from "./checks.ts";
+import { evaluateOncall, oncallQueries, type QueryKey, queryKeys, renderTable } from "./checks.ts";
 import type { OncallConfig } from "./config.ts";
+import { HANDOVER_FILE, renderHandover } from "./handover.ts";
+import { ALERTS_HISTORY_QUERY, incidentsFrom, ruleSummaries } from "./incidents.ts";
 
 export interface OncallOptions extends ProofRunOptions {
   promUrl: string;
@@ -16,6 +19,8 @@ export interface OncallOptions extends ProofRunOptions {
   configPath: string;
   now?: () => number;
   fetch?: Fetch;
+  /** Also write HANDOVER.md (lib/oncall/handover.ts). */
+  handover?: boolean;
 }
 
 export interface OncallResult {
@@ -34,19 +39,19 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
   });
   const sealed = await withEvidence("oncall", run, async (ev) => {
     const promql = oncallQueries(opts.config);
+    const keys = queryKeys(opts.config);
     const [outcomes, alerts, targets] = await Promise.all([
-      Promise.all(QUERY_KEYS.map((k) => instantQuery(opts.promUrl, promql[k], f))),
+      Promise.all(keys.map((k) => instantQuery(opts.promUrl, promql[k]!, f))),
       getAlerts(opts.amUrl, f),
       activeTargets(opts.promUrl, f),
     ]);
-    const queries = Object.fromEntries(QUERY_KEYS.map((k, i) => [k, outcomes[i]])) as Record<
-      QueryKey,
-      QueryOutcome
-    >;
+    const queries: Partial<Record<QueryKey, QueryOutcome>> = Object.fromEntries(
+      keys.map((k, i) => [k, outcomes[i]]),
+    );
     const results = evaluateOncall(opts.config, { queries, alerts });
     const table = renderTable(results);
 
-    for (const [i, k] of QUERY_KEYS.entries()) {
+    for (const [i, k] of keys.entries()) {
       await ev.write(`prom/${k}.json`, outcomes[i].raw || JSON.stringify({ error: outcomes[i].error }));
     }
     await ev.write("prom/targets.json", targets.raw);
@@ -60,6 +65,35 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       judged_at: new Date(now()).toISOString(),
     };
     await ev.write("ONCALL_TABLE.txt", table);
+    if (opts.handover) {
+      const [history, rules] = await Promise.all([
+        instantQuery(opts.promUrl, ALERTS_HISTORY_QUERY, f),
+        f(`${opts.promUrl}/api/v1/rules?type=alert`, { signal: AbortSignal.timeout(5000) })
+          .then(async (r) => await r.text(), (err) => JSON.stringify({ error: String(err) })),
+      ]);
+      await ev.write(
+        "prom/handover_alerts_history.json",
+        history.raw || JSON.stringify({ error: history.error }),
+      );
+      await ev.write("prom/handover_rules.json", rules);
+      const problems = [
+        ...(history.ok ? [] : [`Prometheus's ALERTS history: ${history.error}`]),
+        ...(alerts.ok ? [] : [`Alertmanager: ${alerts.error}`]),
+      ];
+      await ev.write(
+        HANDOVER_FILE,
+        renderHandover({
+          atMs: now(),
+          verdict: overallVerdict(results),
+          results,
+          incidents: incidentsFrom(history, alerts, ruleSummaries(rules)),
+          incidentsProblem: problems.length ? problems.join("; ") : null,
+          config: opts.config,
+          promUrl: opts.promUrl,
+          amUrl: opts.amUrl,
+        }),
+      );
+    }
     return {
       ...gateJudgement("ONCALL_SUMMARY.txt", header, results, "checks"),
       config: {

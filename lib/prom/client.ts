@@ -5,6 +5,10 @@ const SampleSchema = z.object({
   metric: z.record(z.string(), z.string()),
   value: z.tuple([z.number(), z.string()]),
 });
+const SeriesSchema = z.object({
+  metric: z.record(z.string(), z.string()),
+  values: z.array(z.tuple([z.number(), z.string()])),
+});
 const QueryResponseSchema = z.object({
   status: z.enum(["success", "error"]),
   data: z.object({ resultType: z.string(), result: z.array(z.unknown()) }).optional(),
@@ -15,6 +19,8 @@ const QueryResponseSchema = z.object({
 export interface Sample {
   metric: Record<string, string>;
   value: number;
+  /** A range answer's (matrix) points, oldest first, as [unix seconds, value]; `value` is the newest. */
+  values?: [number, number][];
 }
 
 export interface QueryOutcome {
@@ -60,6 +66,14 @@ export function parseQueryAnswer(raw: string, promql = ""): QueryOutcome {
     if (parsed.data.resultType === "scalar") {
       const [, v] = z.tuple([z.number(), z.string()]).parse(parsed.data.result);
       return { promql, raw, ok: true, samples: [{ metric: {}, value: Number(v) }] };
+    }
+    if (parsed.data.resultType === "matrix") {
+      const samples = parsed.data.result.map((r) => {
+        const s = SeriesSchema.parse(r);
+        const values = s.values.map(([t, v]): [number, number] => [t, Number(v)]);
+        return { metric: s.metric, value: values.at(-1)?.[1] ?? NaN, values };
+      });
+      return { promql, raw, ok: true, samples };
     }
     const samples = parsed.data.result.map((r) => {
       const s = SampleSchema.parse(r);

@@ -17,6 +17,16 @@ Deno.test("parseQueryAnswer: samples, scalars, empty, API errors and non-JSON bo
   assert.equal(parseQueryAnswer(BODIES[4]).ok, false);
 });
 
+Deno.test("parseQueryAnswer: a range selector's matrix keeps every point, the newest as the value", () => {
+  const raw = '{"status":"success","data":{"resultType":"matrix","result":[' +
+    '{"metric":{"job":"live_loop"},"values":[[1764633600,"10000"],[1764633630,"9990.5"]]},' +
+    '{"metric":{"job":"x"},"values":[]}]}}';
+  assert.deepEqual(parseQueryAnswer(raw, "live_loop_equity[1d:30s]").samples, [
+    { metric: { job: "live_loop" }, value: 9990.5, values: [[1764633600, 10000], [1764633630, 9990.5]] },
+    { metric: { job: "x" }, value: NaN, values: [] },
+  ]);
+});
+
 Deno.test("instantQuery judges a live answer exactly as parseQueryAnswer judges the stored body", async () => {
   let i = 0;
   const server = Deno.serve(

@@ -3,13 +3,17 @@ import { join } from "node:path";
 import { loadScrapeConfig, renderPromConfig } from "./config.ts";
 import { promtoolCheckConfig } from "./tools.ts";
 
-Deno.test("generated prometheus.yml has the five contract jobs on the contract ports and passes promtool", async () => {
+Deno.test("generated prometheus.yml has the six contract jobs on the contract ports and passes promtool", async () => {
   const scrape = await loadScrapeConfig();
   const yml = renderPromConfig({ scrape, ruleFiles: [], alertmanager: "127.0.0.1:9093" });
-  const jobs = [["ai_live", 9110], ["peak_trade_web", 8080], ["shadow_mvs", 9111], ["live_connector", 8000], [
-    "live_loop",
-    9120,
-  ]] as const;
+  const jobs = [
+    ["ai_live", 9110],
+    ["peak_trade_web", 8080],
+    ["shadow_mvs", 9111],
+    ["live_connector", 8000],
+    ["live_loop", 9120],
+    ["node", 9100],
+  ] as const;
   assert.deepEqual(scrape.jobs, jobs.map(([j]) => j));
   for (const [job, port] of jobs) {
     assert.match(

@@ -11,7 +11,7 @@ export async function findTool(name: string): Promise<string> {
     } catch { /* not here */ }
   }
   throw new ToolMissingError(
-    `${name} is not installed: run ./tp prom (it installs Prometheus from the system packages) or apt-get install prometheus prometheus-alertmanager`,
+    `${name} is not installed: run ./tp prom (it installs Prometheus from the system packages) or apt-get install prometheus prometheus-alertmanager prometheus-node-exporter`,
   );
 }
 

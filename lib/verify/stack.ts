@@ -111,6 +111,12 @@ export const STACK: readonly ComponentSpec[] = [
     env: (c) => ({ PEAK_TRADE_AI_RUN_ID: c.runId, PEAK_TRADE_AI_COMPONENT: "ai_live_exporter" }),
     startTimeoutMs: 20_000,
   }),
+  // Host metrics and the textfile collector over the operator's TICKPROOF_TEXTFILE_DIR (default
+  // data/textfile/), so the last drift and backtest results are in Prometheus too.
+  spec(COMPONENTS.node, {
+    args: (c) => ["--log", join(c.workDir, "node_exporter.log")],
+    startTimeoutMs: 20_000,
+  }),
   spec(COMPONENTS.alertmanager, {
     args: (c) => ["--work-dir", join(c.workDir, "alertmanager")],
     startTimeoutMs: 20_000,

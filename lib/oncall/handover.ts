@@ -1,0 +1,130 @@
+// HANDOVER.md, pure: what the next shift needs on one page, from this run's own results (each row's
+// value and status, nothing asked twice) and the shift's incidents: the checklist verdict, incidents
+// (id, times, summary), the feed, each bot with its PnL, drawdown and tracking error beside the risk
+// limits they are held to, and the host.
+import { fmtNum, type GateResult } from "../verify/gates.ts";
+import type { OncallConfig } from "./config.ts";
+import { HANDOVER_LOOKBACK, type Incident } from "./incidents.ts";
+
+export const HANDOVER_FILE = "HANDOVER.md";
+
+export interface HandoverInput {
+  readonly atMs: number;
+  readonly verdict: "PASS" | "FAIL";
+  readonly results: readonly GateResult[];
+  readonly incidents: readonly Incident[];
+  /** Why the incidents may be incomplete (a source that did not answer), else null. */
+  readonly incidentsProblem: string | null;
+  readonly config: OncallConfig;
+  readonly promUrl: string;
+  readonly amUrl: string;
+}
+
+const utc = (s: number) => new Date(s * 1000).toISOString().slice(0, 16).replace("T", " ");
+const cell = (t: string) => t.replaceAll("|", "\\|").replaceAll("\n", " ");
+const value = (r: GateResult | undefined) =>
+  r?.value === null || r === undefined ? "-" : fmtNum(Math.round(r.value * 1e6) / 1e6);
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ];
+}
+
+function checkTable(rows: readonly GateResult[]): string[] {
+  return table(
+    ["check", "value", "want", "status", "detail"],
+    rows.map((r) => [r.key, value(r), r.want, r.status, r.detail]),
+  );
+}
+
+export function renderHandover(h: HandoverInput): string {
+  const r = h.results;
+  const by = new Map(r.map((x) => [x.key, x]));
+  const failed = r.filter((x) => x.status !== "PASS").map((x) => `${x.key} (${x.status})`);
+  const out = [
+    `# Shift handover ${new Date(h.atMs).toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `Checklist: **${h.verdict}**${
+      failed.length ? `; not passing: ${failed.join(", ")}` : ""
+    } (ONCALL_SUMMARY.txt, ONCALL_TABLE.txt).`,
+    `Prometheus ${h.promUrl}, Alertmanager ${h.amUrl}.`,
+    "",
+    `## Incidents (last ${HANDOVER_LOOKBACK})`,
+    "",
+  ];
+  if (h.incidentsProblem) out.push(`Incomplete: ${h.incidentsProblem}.`, "");
+  if (h.incidents.length === 0) out.push("None.");
+  else {
+    out.push(...table(
+      ["id", "started (UTC)", "ended (UTC)", "alert", "severity", "summary", "labels"],
+      h.incidents.map((
+        i,
+      ) => [
+        i.id,
+        utc(i.startedAt),
+        i.endedAt === null ? "firing" : utc(i.endedAt),
+        i.alertname,
+        i.severity,
+        i.summary,
+        i.labels,
+      ]),
+    ));
+  }
+  out.push("", "## Feed", "");
+  out.push(
+    ...checkTable(
+      r.filter((x) =>
+        x.key === "up_live_connector" || x.key.startsWith("feed_") || x.key === "errors_live_connector"
+      ),
+    ),
+  );
+
+  out.push("", "## Bots", "");
+  const b = h.config.bots;
+  if (!b || !(h.config.jobs as readonly string[]).includes("live_loop")) {
+    out.push("No live loop in this deployment (job live_loop is not in the checklist's jobs).");
+  } else {
+    const risk = b.risk;
+    out.push(
+      risk
+        ? `Risk limits (${risk.source}): max daily loss ${
+          fmtNum(risk.max_daily_loss)
+        } (quote), max drawdown ${risk.max_drawdown_bps} bps (${fmtNum(risk.max_drawdown_bps / 100)}%).`
+        : `Risk limits: not loaded from ${b.risk_config}.`,
+      "",
+      ...table(
+        [
+          "loop",
+          "PnL today",
+          "max drawdown today",
+          "tracking error / bound",
+          "kill switch",
+          "fills per " + b.fills_window,
+        ],
+        [[
+          by.get("up_live_loop")?.detail === "up" ? "up" : `${by.get("up_live_loop")?.status ?? "?"}`,
+          `${value(by.get("bot_pnl_today"))} (${by.get("bot_pnl_today")?.status ?? "-"})`,
+          `${value(by.get("bot_drawdown_max_today"))} (${by.get("bot_drawdown_max_today")?.status ?? "-"})`,
+          `${value(by.get("backtest_tracking_error_ratio"))} (${
+            by.get("backtest_tracking_error_ratio")?.status ?? "-"
+          })`,
+          by.get("bot_kill_switch_engaged")?.detail ?? "-",
+          value(by.get("bot_fills_per_window")),
+        ]],
+      ),
+      "",
+      ...checkTable(r.filter((x) => /^(bot_|backtest_|drift_)/.test(x.key) || x.key === "errors_live_loop")),
+    );
+  }
+  const sys = r.filter((x) => x.key.startsWith("system_"));
+  out.push("", "## Host", "");
+  out.push(
+    ...(sys.length
+      ? checkTable(sys)
+      : ["No node-exporter in this deployment (job node is not in the checklist's jobs)."]),
+  );
+  return out.join("\n") + "\n";
+}
