@@ -55,7 +55,7 @@ Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own 
   assert.equal(RUNBOOK_QUERIES.length, 10);
 });
 
-Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot and report check verbatim", async () => {
+Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot, report and backup check verbatim", async () => {
   const text = (await read()).get("runbooks/oncall_checklist.md")!;
   const blocks = new Set(fencedBlocks(text, "promql").map((b) => b.body.trim()));
   const cfg = await loadOncallConfig();
@@ -63,8 +63,8 @@ Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot 
   const rows = evaluateOncall(cfg, {
     queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
     alerts: { url: "", raw: "[]", ok: true, alerts: [] },
-  }).filter((r) => /^(up|system|errors|bot|drift|backtest)_/.test(r.key));
-  assert.equal(rows.length, 25);
+  }).filter((r) => /^(up|system|errors|bot|drift|backtest|backup)_/.test(r.key));
+  assert.equal(rows.length, 26);
   for (const r of rows) assert.ok(blocks.has(r.promql), `${r.key}: ${r.promql}`);
   // Each check the command prints is named in the runbook's tables.
   for (const r of rows) {
@@ -91,7 +91,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 57);
+    assert.equal(n, 58);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);
