@@ -1,5 +1,6 @@
-// The runbooks are checked like code: every `./tp <task>` exists, every PromQL block parses in a real
-// Prometheus, every alert's runbook_url and every internal link lands on a real heading.
+// The runbooks are checked like code: every `./tp <task>` exists with every flag shown, every PromQL block
+// parses in a real Prometheus, every alert's runbook_url and every internal link lands on a real heading,
+// and every code file a runbook names exists.
 import assert from "node:assert/strict";
 import { dirname, join, normalize } from "node:path";
 import { startAlertStack } from "../testing/alert_stack.ts";
@@ -9,6 +10,7 @@ import { instantQuery } from "../lib/prom/client.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { evaluateOncall, QUERY_KEYS } from "../lib/oncall/checks.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
@@ -17,6 +19,7 @@ const RUNBOOKS = [
   "runbooks/live_trading.md",
   "runbooks/livefeed.md",
   "runbooks/oncall_checklist.md",
+  "runbooks/paper_and_live_bots.md",
 ];
 
 async function read(): Promise<Map<string, string>> {
@@ -46,6 +49,60 @@ Deno.test("every ./tp <task> shown in a sh block is a task in deno.json", async 
   ) {
     assert.ok(shown.has(t), `no runbook shows ./tp ${t}`);
   }
+});
+
+/** A task's entry point (the script its deno.json command runs). */
+async function taskScripts(): Promise<Map<string, string>> {
+  const tasks: Record<string, string> = JSON.parse(await Deno.readTextFile("deno.json")).tasks;
+  return new Map(
+    Object.entries(tasks).map(([t, cmd]) => [t, cmd.split(/\s+/).findLast((w) => w.endsWith(".ts"))!]),
+  );
+}
+
+Deno.test("every flag shown after ./tp <task> in a sh block is in that task's --help", async () => {
+  const scripts = await taskScripts();
+  // The command up to the end of its line or a shell operator (a pipe's flags are another tool's).
+  const shown: { where: string; task: string; flag: string }[] = [];
+  for (const [file, text] of await read()) {
+    for (const b of fencedBlocks(text, "sh")) {
+      for (const m of b.body.matchAll(/\.\/tp\s+([\w:-]+)([^\n|;&>]*)/g)) {
+        for (const f of m[2].matchAll(/(?<=\s)--[\w-]+/g)) {
+          shown.push({ where: `${file}:${b.line}`, task: m[1], flag: f[0] });
+        }
+      }
+    }
+  }
+  // Each task's --help as it prints it (help texts are assembled from parts: the source is not enough).
+  const helps = new Map<string, string>();
+  for (const task of new Set(shown.map((s) => s.task))) {
+    const r = await runScript(scripts.get(task)!, ["--help"], { env: { NO_COLOR: "1" }, timeoutMs: 60_000 });
+    assert.equal(r.code, 0, `./tp ${task} --help: ${r.stderr}`);
+    helps.set(task, r.stdout);
+  }
+  for (const s of shown) {
+    assert.ok(
+      new RegExp(`(^|[\\s,\\[(])${s.flag}\\b`, "m").test(helps.get(s.task)!),
+      `${s.where}: ./tp ${s.task} ${s.flag} is not in its --help`,
+    );
+  }
+  assert.ok(shown.length >= 40, `flags checked: ${shown.length}`);
+});
+
+/** Backticked repository paths (`lib/x.ts`, `config/oncall.json`, `config/grafana/dashboards/`). */
+const namedPaths = (text: string, roots: string) =>
+  [...text.matchAll(new RegExp(`\`((?:${roots})/[\\w./-]*)\``, "g"))].map((m) => m[1]);
+
+const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
+
+Deno.test("every code file a runbook names exists", async () => {
+  let n = 0;
+  for (const [file, text] of await read()) {
+    for (const p of namedPaths(text, "lib|tests|testing|scripts")) {
+      assert.ok(await exists(p), `${file}: ${p}`);
+      n++;
+    }
+  }
+  assert.ok(n > 0);
 });
 
 Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own promql block", async () => {
@@ -91,7 +148,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 58);
+    assert.equal(n, 63);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);
@@ -118,11 +175,17 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
       links++;
     }
   }
-  assert.equal(links, 16, "internal links checked");
+  assert.equal(links, 22, "internal links checked");
 });
 
-Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
-  const text = (await read()).get("runbooks/live_trading.md")!;
+Deno.test("live_trading.md and paper_and_live_bots.md name only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
+  const texts = await read();
+  for (const file of ["runbooks/live_trading.md", "runbooks/paper_and_live_bots.md"]) {
+    await namesOnlyLiveThings(texts.get(file)!);
+  }
+});
+
+async function namesOnlyLiveThings(text: string): Promise<void> {
   const script = await Deno.readTextFile("scripts/live.ts");
   const help = /const HELP = `([\s\S]*?)`;/.exec(script)![1];
   const flags = new Set([...help.matchAll(/^\s+(--[\w-]+)/gm)].map((m) => m[1]));
@@ -148,4 +211,4 @@ Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* 
       assert.ok(metrics.includes(`"${name}"`), `${name} is not a metric of lib/live/metrics.ts`);
     }
   }
-});
+}
