@@ -1,6 +1,6 @@
 // The runbooks are checked like code: every `./tp <task>` exists with every flag shown, every PromQL block
 // parses in a real Prometheus, every alert's runbook_url and every internal link lands on a real heading,
-// and every code file a runbook names exists.
+// every file a runbook names exists, and each test operations.md quotes is in the file it names.
 import assert from "node:assert/strict";
 import { dirname, join, normalize } from "node:path";
 import { startAlertStack } from "../testing/alert_stack.ts";
@@ -19,6 +19,7 @@ const RUNBOOKS = [
   "runbooks/live_trading.md",
   "runbooks/livefeed.md",
   "runbooks/oncall_checklist.md",
+  "runbooks/operations.md",
   "runbooks/paper_and_live_bots.md",
 ];
 
@@ -105,6 +106,36 @@ Deno.test("every code file a runbook names exists", async () => {
   assert.ok(n > 0);
 });
 
+Deno.test("operations.md: each principle's mechanism and proof name files that exist and tests that are in them", async () => {
+  // By file (configs and runbooks too) and by test name.
+  const ops = (await read()).get("runbooks/operations.md")!;
+  const paths = namedPaths(ops, "lib|tests|testing|scripts|config|runbooks|ops");
+  for (const p of paths) assert.ok(await exists(p), `operations.md: ${p}`);
+  assert.ok(new Set(paths).size >= 40, `files named: ${new Set(paths).size}`);
+  const flat = ops.replace(/\s+/g, " ");
+  let quoted = 0;
+  for (const m of flat.matchAll(/`([\w./-]+_test\.ts)` \("([^"]+)"\)/g)) {
+    const src = (await Deno.readTextFile(m[1])).replace(/\s+/g, " ");
+    assert.ok(src.includes(m[2]), `operations.md: ${m[1]} has no test "${m[2]}"`);
+    quoted++;
+  }
+  assert.ok(quoted >= 15, `tests quoted: ${quoted}`);
+  for (
+    const h of [
+      "Feed before bot",
+      "RefStrat_01 as the parity reference",
+      "Observability before scaling",
+      "No silent failure",
+      "Fail-safe when in doubt",
+    ]
+  ) {
+    const section = ops.split(`\n## ${h}\n`)[1]?.split("\n## ")[0] ?? "";
+    for (const part of ["**Mechanism.**", "**Proof.**", "**On shift.**"]) {
+      assert.ok(section.includes(part), `operations.md: ${h} has no ${part}`);
+    }
+  }
+});
+
 Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own promql block", async () => {
   const text = (await read()).get("runbooks/ai_live_ops.md")!;
   const blocks = fencedBlocks(text, "promql").map((b) => b.body.trim());
@@ -175,7 +206,7 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
       links++;
     }
   }
-  assert.equal(links, 22, "internal links checked");
+  assert.equal(links, 26, "internal links checked");
 });
 
 Deno.test("live_trading.md and paper_and_live_bots.md name only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
