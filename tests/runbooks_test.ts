@@ -1,6 +1,7 @@
 // The runbooks are checked like code: every `./tp <task>` exists with every flag shown, every PromQL block
 // parses in a real Prometheus, every alert's runbook_url and every internal link lands on a real heading,
-// every file a runbook names exists, and each test operations.md quotes is in the file it names.
+// every code file a runbook names exists, each test operations.md quotes is in the file it names, and the
+// on-call shift's steps follow the checklist's rows in the order ./tp oncall prints them.
 import assert from "node:assert/strict";
 import { dirname, join, normalize } from "node:path";
 import { startAlertStack } from "../testing/alert_stack.ts";
@@ -160,6 +161,34 @@ Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot,
   }
 });
 
+Deno.test("oncall_checklist.md: the shift's steps name every row the command prints, in the order it prints them", async () => {
+  const text = (await read()).get("runbooks/oncall_checklist.md")!;
+  const shift = text.split("\n## The shift, in order\n")[1].split("\n## ")[0];
+  const cfg = await loadOncallConfig();
+  const empty = { promql: "", raw: "", ok: true, samples: [] };
+  const keys = evaluateOncall(cfg, {
+    queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
+    alerts: { url: "", raw: "[]", ok: true, alerts: [] },
+  }).map((r) => r.key);
+  // Each step's rows (`bot_*`, `errors_<job>`, `backup_drill_age_s`) as the positions of the rows they name.
+  const steps = shift.split(/^\d+\. /m).slice(1).map((step, n) => ({
+    n: n + 1,
+    rows: [...step.matchAll(/`([a-z][a-z0-9_]*(?:<job>|\*)?)`/g)].flatMap((m) => {
+      const re = new RegExp(`^${m[1].replace("<job>", ".+").replace("*", ".*")}$`);
+      return keys.flatMap((k, i) => re.test(k) ? [i] : []);
+    }),
+  })).filter((s) => s.rows.length > 0);
+  assert.equal(new Set(steps.flatMap((s) => s.rows)).size, keys.length, "every row has its step");
+  for (const [a, b] of steps.slice(1).map((b, i) => [steps[i], b])) {
+    assert.ok(
+      Math.max(...a.rows) < Math.min(...b.rows),
+      `step ${b.n} names a row printed before one of step ${a.n}`,
+    );
+  }
+  assert.ok(steps.length >= 7, `steps with rows: ${steps.length}`);
+  assert.ok(shift.includes("./tp oncall --handover") && shift.includes("./tp backup --drill"));
+});
+
 Deno.test("every promql block parses and runs in a real Prometheus", async () => {
   const tmp = await Deno.makeTempDir();
   const stack = await startAlertStack({
@@ -206,7 +235,7 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
       links++;
     }
   }
-  assert.equal(links, 26, "internal links checked");
+  assert.equal(links, 37, "internal links checked");
 });
 
 Deno.test("live_trading.md and paper_and_live_bots.md name only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
