@@ -12,7 +12,8 @@ const HELP = `Usage: ./tp node-exporter [options]
 Starts the system's node-exporter (package prometheus-node-exporter) on 127.0.0.1:${PORTS.node}
 (Prometheus job node) with only the collectors ${NODE_COLLECTORS.join(", ")}. The textfile
 collector exposes the *.prom files one-shot commands write (./tp drift: drift.prom, ./tp backtest:
-backtest.prom) in ${TEXTFILE_DIR_ENV} (default ${DEFAULT_TEXTFILE_DIR}, made when missing). Waits
+backtest.prom, ./tp backup --drill: backup.prom) in ${TEXTFILE_DIR_ENV} (default ${DEFAULT_TEXTFILE_DIR},
+made when missing). Waits
 until /metrics answers and runs until Ctrl-C / SIGTERM, then stops it cleanly.
 
 Options:

@@ -17,15 +17,17 @@ unreachable Alertmanager is its own ERROR row). Thresholds: config/oncall.json.
 
 With job node in the config's jobs: CPU busy, memory available, the fullest filesystem (node-exporter),
 and the reports its textfile collector exposes (drift PSI flagged, backtest tracking error within its
-bound, each report's age); with job live_loop: the bots (equity jumps not explained by PnL, today's PnL
-and drawdown against the loop's own limits in config/live/paper.json, fills per hour in a band, kill
-switch, orders without a venue answer, venue heartbeat); each job's error counter.
+bound, each report's age, the age of the last backup drill that passed); with job live_loop: the bots
+(equity jumps not explained by PnL, today's PnL and drawdown against the loop's own limits in
+config/live/paper.json, fills per hour in a band, kill switch, orders without a venue answer, venue
+heartbeat); each job's error counter.
 
 Prints a table (check, value, threshold, status, detail) and writes .local_tmp/oncall_<UTC stamp>/
 (ONCALL_SUMMARY.txt with verdict= last, summary.json, raw answers under prom/ and alertmanager/,
 run.json, MANIFEST_SHA256.txt). --handover also writes HANDOVER.md there: the shift's incidents (last
 12h: Prometheus's record of the alerts it sent Alertmanager, with Alertmanager's active ones), the feed,
-the bots with PnL, drawdown, tracking error and their risk limits, the host.
+the bots with PnL, drawdown, tracking error and their risk limits, the host and its last verified
+backup.
 
 Options:
   --prom-url URL   Prometheus (default http://${bindHost()}:${PORTS.prometheus})

@@ -69,5 +69,6 @@ export function healthy(cfg: OncallConfig): Partial<Record<QueryKey, QueryOutcom
     tracking_error: vector([[stream, 0.0012]]),
     tracking_error_bound: vector([[stream, 0.004]]),
     backtest_age: vector([[{}, 7200]]),
+    backup_drill_age: vector([[{}, 86_400]]),
   };
 }

@@ -57,8 +57,8 @@ Deno.test("the five dashboards: titles, schema, panel types, units, datasource u
     "tickproof / System Health",
     "tickproof / Trading",
   ]);
-  assert.equal(panels.length, 56);
-  assert.equal(panels.flatMap((p) => p.queries).length, 71);
+  assert.equal(panels.length, 57);
+  assert.equal(panels.flatMap((p) => p.queries).length, 72);
   for (const p of panels) assert.match(p.type, /^(timeseries|stat)$/, p.title);
   assert.deepEqual(lintPanels(panels, UID), []);
   // The AI dashboard covers what the brief names: decisions, actions, freshness, latency, parse errors.
@@ -75,7 +75,7 @@ Deno.test("the five dashboards: titles, schema, panel types, units, datasource u
   ) assert.ok(ai.includes(m), m);
 });
 
-Deno.test("Trading and System Health cover the bots and the host: equity, PnL, drawdown, positions, orders, fills, risk, kill switch, tracking error, drift; CPU, memory, disk", async () => {
+Deno.test("Trading and System Health cover the bots and the host: equity, PnL, drawdown, positions, orders, fills, risk, kill switch, tracking error, drift; CPU, memory, disk, backup drill age", async () => {
   const panels = await loadDashboards();
   const exprs = (file: string) =>
     panels.filter((p) => p.file === file).flatMap((p) => p.queries.map((q) => q.expr)).join("\n");
@@ -105,6 +105,7 @@ Deno.test("Trading and System Health cover the bots and the host: equity, PnL, d
       "node_filesystem_avail_bytes",
       "node_load1",
       "node_textfile_scrape_error",
+      "backup_drill_last_success_timestamp_seconds",
     ]
   ) assert.ok(system.includes(m), m);
   // The stat panels show the on-call checks' own expressions.
@@ -112,6 +113,20 @@ Deno.test("Trading and System Health cover the bots and the host: equity, PnL, d
   const q = oncallQueries(cfg);
   assert.ok(system.includes(q.cpu_busy!), q.cpu_busy);
   assert.ok(system.includes(q.memory_available!), q.memory_available);
+  assert.ok(system.includes(q.backup_drill_age!), q.backup_drill_age);
+  // Its stat panel turns red at the on-call threshold.
+  const raw = JSON.parse(await Deno.readTextFile(join(DASHBOARD_DIR, "system_health.json")));
+  const backup = raw.panels.find((p: { targets?: { expr: string }[] }) =>
+    p.targets?.some((t) => t.expr === q.backup_drill_age)
+  );
+  assert.deepEqual(
+    [
+      backup.type,
+      backup.fieldConfig.defaults.unit,
+      backup.fieldConfig.defaults.thresholds.steps.at(-1).value,
+    ],
+    ["stat", "s", cfg.reports!.backup_drill_max_age_s],
+  );
 });
 
 Deno.test("every panel expression parses (promtool check rules over them as recording rules); a typo does not", async () => {

@@ -2,8 +2,10 @@
 // with the live loop trading paper on the simulator and node-exporter): a real Prometheus scrapes the
 // loop's and node-exporter's own /metrics; node-exporter's textfile folder holds what the real
 // `./tp drift` and `./tp backtest` wrote. Nothing imitates a component. Then: every check has data and
-// its exact outcome; the Trading and System Health dashboards name only real series and have data; the
-// folder re-checks offline; the kill switch engaged is seen as FAIL and as an incident in HANDOVER.md.
+// its exact outcome; the backup drill's age is NO_DATA before any drill and after a failed first one, and
+// PASS from the backup.prom of a real `./tp backup --drill` of this running stack; the Trading and System
+// Health dashboards name only real series and have data; the folder re-checks offline; the kill switch
+// engaged is seen as FAIL and as an incident in HANDOVER.md.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checkFolder } from "../lib/audit/check.ts";
@@ -56,6 +58,11 @@ async function authed(s: DemoStack, path: string, method: string, body: unknown)
   });
   return { status: res.status, body: await res.text() };
 }
+
+/** The backup drill age row's detail while no drill has passed. */
+const NO_DRILL = "no backup drill has passed (backup_drill_last_success_timestamp_seconds missing or 0): " +
+  "run ./tp backup --drill (it writes backup.prom for node-exporter)";
+const promValue = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
 
 const rowsOf = (r: readonly GateResult[], prefix: RegExp) =>
   r.filter((x) => prefix.test(x.key)).map((x) => [x.key, x.status]);
@@ -145,10 +152,11 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
 
     let results: GateResult[] = [];
     await t.step("every check has data; exact outcomes", async () => {
+      // No backup drill has run yet: its age row is NO_DATA (never a pass), until the step below.
       const want = (r: GateResult) =>
         r.key === "drift_features_flagged"
           ? "FAIL"
-          : r.key === "backtest_tracking_error_ratio"
+          : r.key === "backtest_tracking_error_ratio" || r.key === "backup_drill_age_s"
           ? "NO_DATA"
           : "PASS";
       let last = "";
@@ -196,10 +204,68 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
         "no backtest_tracking_error series (run ./tp backtest --parity: it writes backtest.prom for node-exporter)",
       );
       assert.equal(by.get("backtest_report_age_s")!.status, "PASS");
+      assert.equal(by.get("backup_drill_age_s")!.detail, NO_DRILL);
       // The same stack at a CPU threshold of 0: that row alone fails.
       const strict = await run(parseOncallConfig({ ...cfg, system: { ...cfg.system!, cpu_busy_max: 0 } }));
       assert.equal(strict.results.find((r) => r.key === "system_cpu_busy_ratio")!.status, "FAIL");
     });
+
+    await t.step(
+      "backup drill age: a failed first drill is still NO_DATA; a real drill of this running stack PASSes",
+      async () => {
+        const tf = join(dir, "textfile");
+        const drill = (env: Record<string, string>) =>
+          runScript("scripts/backup.ts", [
+            ...["--drill", "--target", join(dir, "backups"), "--out-root", join(dir, "backup_evidence")],
+            ...["--textfile-dir", tf],
+          ], { env: { NO_COLOR: "1", TICKPROOF_SIGNING_KEY: "", ...env }, timeoutMs: 180_000 });
+        const scraped = (name: string, value: number) =>
+          waitForValue(`Prometheus to scrape ${name} ${value} from node-exporter`, async () => {
+            const r = await instantQuery(s.promUrl, `max(${name})`);
+            return r.samples[0]?.value === value || undefined;
+          }, { timeoutMs: 30_000, everyMs: 250 });
+        const row = async () => (await run()).results.find((r) => r.key === "backup_drill_age_s")!;
+
+        // A first drill that fails (its store is no DuckDB file): backup.prom says it ran, its last success 0.
+        const junk = join(dir, "not_a_store.duckdb");
+        await Deno.writeTextFile(junk, "not a DuckDB file\n");
+        const failed = await drill({
+          STORE_PATH: junk,
+          PARQUET_DIR: join(dir, "no_parquet"),
+          LIVE_STATE_DIR: join(dir, "no_state"),
+        });
+        assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+        let prom = await Deno.readTextFile(join(tf, "backup.prom"));
+        assert.equal(promValue(prom, "backup_drill_last_success_timestamp_seconds"), 0);
+        await scraped(
+          "backup_drill_last_run_timestamp_seconds",
+          promValue(prom, "backup_drill_last_run_timestamp_seconds"),
+        );
+        const none = await row();
+        assert.deepEqual([none.status, none.value, none.detail], ["NO_DATA", null, NO_DRILL]);
+
+        // The real drill of this stack: the running feed exports its store, the running loop's state dir.
+        const ok = await drill({
+          STORE_PATH: join(dir, "feed.duckdb"),
+          PARQUET_DIR: join(dir, "parquet"),
+          LIVE_STATE_DIR: join(dir, "live_state"),
+        });
+        assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+        assert.match(ok.stdout, /^seeded=no$/m);
+        assert.match(ok.stdout, /^store_copied_by=feed pid \d+ \(EXPORT DATABASE\)$/m);
+        prom = await Deno.readTextFile(join(tf, "backup.prom"));
+        const success = promValue(prom, "backup_drill_last_success_timestamp_seconds");
+        assert.ok(success > 0, prom);
+        await scraped("backup_drill_last_success_timestamp_seconds", success);
+        const r = await row();
+        assert.deepEqual([r.status, r.detail, r.want], [
+          "PASS",
+          "since the last ./tp backup --drill that passed",
+          `<=${cfg.reports!.backup_drill_max_age_s}`,
+        ]);
+        assert.ok(r.value! > 0 && r.value! <= cfg.reports!.backup_drill_max_age_s!, String(r.value));
+      },
+    );
 
     await t.step(
       "Trading and System Health: every expression names real series; every panel has data",
@@ -245,7 +311,7 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
             "tickproof / Trading: Tracking error vs bound (B)",
           ],
         );
-        assert.equal(last.length, 39);
+        assert.equal(last.length, 40);
       },
     );
 

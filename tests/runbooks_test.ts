@@ -1,5 +1,7 @@
-// The runbooks are checked like code: every `./tp <task>` exists, every PromQL block parses in a real
-// Prometheus, every alert's runbook_url and every internal link lands on a real heading.
+// The runbooks are checked like code: every `./tp <task>` exists with every flag shown, every PromQL block
+// parses in a real Prometheus, every alert's runbook_url and every internal link lands on a real heading,
+// every code file a runbook names exists, each test operations.md quotes is in the file it names, and the
+// on-call shift's steps follow the checklist's rows in the order ./tp oncall prints them.
 import assert from "node:assert/strict";
 import { dirname, join, normalize } from "node:path";
 import { startAlertStack } from "../testing/alert_stack.ts";
@@ -9,6 +11,7 @@ import { instantQuery } from "../lib/prom/client.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { evaluateOncall, QUERY_KEYS } from "../lib/oncall/checks.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
+import { runScript } from "../testing/script_proc.ts";
 
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
@@ -17,6 +20,8 @@ const RUNBOOKS = [
   "runbooks/live_trading.md",
   "runbooks/livefeed.md",
   "runbooks/oncall_checklist.md",
+  "runbooks/operations.md",
+  "runbooks/paper_and_live_bots.md",
 ];
 
 async function read(): Promise<Map<string, string>> {
@@ -48,6 +53,90 @@ Deno.test("every ./tp <task> shown in a sh block is a task in deno.json", async 
   }
 });
 
+/** A task's entry point (the script its deno.json command runs). */
+async function taskScripts(): Promise<Map<string, string>> {
+  const tasks: Record<string, string> = JSON.parse(await Deno.readTextFile("deno.json")).tasks;
+  return new Map(
+    Object.entries(tasks).map(([t, cmd]) => [t, cmd.split(/\s+/).findLast((w) => w.endsWith(".ts"))!]),
+  );
+}
+
+Deno.test("every flag shown after ./tp <task> in a sh block is in that task's --help", async () => {
+  const scripts = await taskScripts();
+  // The command up to the end of its line or a shell operator (a pipe's flags are another tool's).
+  const shown: { where: string; task: string; flag: string }[] = [];
+  for (const [file, text] of await read()) {
+    for (const b of fencedBlocks(text, "sh")) {
+      for (const m of b.body.matchAll(/\.\/tp\s+([\w:-]+)([^\n|;&>]*)/g)) {
+        for (const f of m[2].matchAll(/(?<=\s)--[\w-]+/g)) {
+          shown.push({ where: `${file}:${b.line}`, task: m[1], flag: f[0] });
+        }
+      }
+    }
+  }
+  // Each task's --help as it prints it (help texts are assembled from parts: the source is not enough).
+  const helps = new Map<string, string>();
+  for (const task of new Set(shown.map((s) => s.task))) {
+    const r = await runScript(scripts.get(task)!, ["--help"], { env: { NO_COLOR: "1" }, timeoutMs: 60_000 });
+    assert.equal(r.code, 0, `./tp ${task} --help: ${r.stderr}`);
+    helps.set(task, r.stdout);
+  }
+  for (const s of shown) {
+    assert.ok(
+      new RegExp(`(^|[\\s,\\[(])${s.flag}\\b`, "m").test(helps.get(s.task)!),
+      `${s.where}: ./tp ${s.task} ${s.flag} is not in its --help`,
+    );
+  }
+  assert.ok(shown.length >= 40, `flags checked: ${shown.length}`);
+});
+
+/** Backticked repository paths (`lib/x.ts`, `config/oncall.json`, `config/grafana/dashboards/`). */
+const namedPaths = (text: string, roots: string) =>
+  [...text.matchAll(new RegExp(`\`((?:${roots})/[\\w./-]*)\``, "g"))].map((m) => m[1]);
+
+const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
+
+Deno.test("every code file a runbook names exists", async () => {
+  let n = 0;
+  for (const [file, text] of await read()) {
+    for (const p of namedPaths(text, "lib|tests|testing|scripts")) {
+      assert.ok(await exists(p), `${file}: ${p}`);
+      n++;
+    }
+  }
+  assert.ok(n > 0);
+});
+
+Deno.test("operations.md: each principle's mechanism and proof name files that exist and tests that are in them", async () => {
+  // By file (configs and runbooks too) and by test name.
+  const ops = (await read()).get("runbooks/operations.md")!;
+  const paths = namedPaths(ops, "lib|tests|testing|scripts|config|runbooks|ops");
+  for (const p of paths) assert.ok(await exists(p), `operations.md: ${p}`);
+  assert.ok(new Set(paths).size >= 40, `files named: ${new Set(paths).size}`);
+  const flat = ops.replace(/\s+/g, " ");
+  let quoted = 0;
+  for (const m of flat.matchAll(/`([\w./-]+_test\.ts)` \("([^"]+)"\)/g)) {
+    const src = (await Deno.readTextFile(m[1])).replace(/\s+/g, " ");
+    assert.ok(src.includes(m[2]), `operations.md: ${m[1]} has no test "${m[2]}"`);
+    quoted++;
+  }
+  assert.ok(quoted >= 15, `tests quoted: ${quoted}`);
+  for (
+    const h of [
+      "Feed before bot",
+      "RefStrat_01 as the parity reference",
+      "Observability before scaling",
+      "No silent failure",
+      "Fail-safe when in doubt",
+    ]
+  ) {
+    const section = ops.split(`\n## ${h}\n`)[1]?.split("\n## ")[0] ?? "";
+    for (const part of ["**Mechanism.**", "**Proof.**", "**On shift.**"]) {
+      assert.ok(section.includes(part), `operations.md: ${h} has no ${part}`);
+    }
+  }
+});
+
 Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own promql block", async () => {
   const text = (await read()).get("runbooks/ai_live_ops.md")!;
   const blocks = fencedBlocks(text, "promql").map((b) => b.body.trim());
@@ -55,7 +144,7 @@ Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own 
   assert.equal(RUNBOOK_QUERIES.length, 10);
 });
 
-Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot and report check verbatim", async () => {
+Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot, report and backup check verbatim", async () => {
   const text = (await read()).get("runbooks/oncall_checklist.md")!;
   const blocks = new Set(fencedBlocks(text, "promql").map((b) => b.body.trim()));
   const cfg = await loadOncallConfig();
@@ -63,13 +152,41 @@ Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot 
   const rows = evaluateOncall(cfg, {
     queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
     alerts: { url: "", raw: "[]", ok: true, alerts: [] },
-  }).filter((r) => /^(up|system|errors|bot|drift|backtest)_/.test(r.key));
-  assert.equal(rows.length, 25);
+  }).filter((r) => /^(up|system|errors|bot|drift|backtest|backup)_/.test(r.key));
+  assert.equal(rows.length, 26);
   for (const r of rows) assert.ok(blocks.has(r.promql), `${r.key}: ${r.promql}`);
   // Each check the command prints is named in the runbook's tables.
   for (const r of rows) {
     assert.ok(text.includes(`\`${r.key.replace(/^(up|errors)_.*/, "$1_<job>")}\``), r.key);
   }
+});
+
+Deno.test("oncall_checklist.md: the shift's steps name every row the command prints, in the order it prints them", async () => {
+  const text = (await read()).get("runbooks/oncall_checklist.md")!;
+  const shift = text.split("\n## The shift, in order\n")[1].split("\n## ")[0];
+  const cfg = await loadOncallConfig();
+  const empty = { promql: "", raw: "", ok: true, samples: [] };
+  const keys = evaluateOncall(cfg, {
+    queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
+    alerts: { url: "", raw: "[]", ok: true, alerts: [] },
+  }).map((r) => r.key);
+  // Each step's rows (`bot_*`, `errors_<job>`, `backup_drill_age_s`) as the positions of the rows they name.
+  const steps = shift.split(/^\d+\. /m).slice(1).map((step, n) => ({
+    n: n + 1,
+    rows: [...step.matchAll(/`([a-z][a-z0-9_]*(?:<job>|\*)?)`/g)].flatMap((m) => {
+      const re = new RegExp(`^${m[1].replace("<job>", ".+").replace("*", ".*")}$`);
+      return keys.flatMap((k, i) => re.test(k) ? [i] : []);
+    }),
+  })).filter((s) => s.rows.length > 0);
+  assert.equal(new Set(steps.flatMap((s) => s.rows)).size, keys.length, "every row has its step");
+  for (const [a, b] of steps.slice(1).map((b, i) => [steps[i], b])) {
+    assert.ok(
+      Math.max(...a.rows) < Math.min(...b.rows),
+      `step ${b.n} names a row printed before one of step ${a.n}`,
+    );
+  }
+  assert.ok(steps.length >= 7, `steps with rows: ${steps.length}`);
+  assert.ok(shift.includes("./tp oncall --handover") && shift.includes("./tp backup --drill"));
 });
 
 Deno.test("every promql block parses and runs in a real Prometheus", async () => {
@@ -91,7 +208,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 57);
+    assert.equal(n, 63);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);
@@ -118,11 +235,17 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
       links++;
     }
   }
-  assert.equal(links, 16, "internal links checked");
+  assert.equal(links, 37, "internal links checked");
 });
 
-Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
-  const text = (await read()).get("runbooks/live_trading.md")!;
+Deno.test("live_trading.md and paper_and_live_bots.md name only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
+  const texts = await read();
+  for (const file of ["runbooks/live_trading.md", "runbooks/paper_and_live_bots.md"]) {
+    await namesOnlyLiveThings(texts.get(file)!);
+  }
+});
+
+async function namesOnlyLiveThings(text: string): Promise<void> {
   const script = await Deno.readTextFile("scripts/live.ts");
   const help = /const HELP = `([\s\S]*?)`;/.exec(script)![1];
   const flags = new Set([...help.matchAll(/^\s+(--[\w-]+)/gm)].map((m) => m[1]));
@@ -148,4 +271,4 @@ Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* 
       assert.ok(metrics.includes(`"${name}"`), `${name} is not a metric of lib/live/metrics.ts`);
     }
   }
-});
+}

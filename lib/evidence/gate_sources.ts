@@ -104,6 +104,7 @@ const ONCALL_QUERIES: Record<string, string[]> = {
   drift_report_age_s: ["drift_age"],
   backtest_tracking_error_ratio: ["tracking_error", "tracking_error_bound"],
   backtest_report_age_s: ["backtest_age"],
+  backup_drill_age_s: ["backup_drill_age"],
 };
 
 export interface GateSource {

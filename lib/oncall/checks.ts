@@ -49,7 +49,7 @@ export function oncallQueries(
     ...(g.system ? systemQueries(cfg.system!) : {}),
     ...(g.errors ? { component_errors: errorsQuery(cfg) } : {}),
     ...(g.bots ? botQueries(cfg.bots!) : {}),
-    ...(g.reports ? reportQueries() : {}),
+    ...(g.reports ? reportQueries(cfg.reports!) : {}),
   };
 }
 

@@ -76,6 +76,8 @@ export const OncallConfigSchema = z.object({
     drift_psi_max: z.number().finite().positive(),
     drift_max_age_s: z.number().finite().positive(),
     backtest_max_age_s: z.number().finite().positive(),
+    /** The last passing backup drill's age; optional so a folder from before it existed re-checks. */
+    backup_drill_max_age_s: z.number().finite().positive().optional(),
   }).strict().optional(),
 }).strict();
 export type OncallConfig = Readonly<z.infer<typeof OncallConfigSchema>>;

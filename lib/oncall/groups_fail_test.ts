@@ -45,6 +45,7 @@ Deno.test("each group's threshold fails on its own value", () => {
   q.drift_age = vector([[{ venue: "binance", symbol: "BTC-USDT", interval: "1m" }, 172_801]]);
   q.tracking_error = vector([[stream, 0.005]]);
   q.backtest_age = vector([[{}, 200_000]]);
+  q.backup_drill_age = vector([[{}, 2_678_401]]);
   const r = evaluateOncall(cfg, { queries: q, alerts });
   assert.deepEqual(
     groupRows(r).filter((x) => x[1] !== "PASS"),
@@ -92,6 +93,7 @@ Deno.test("each group's threshold fails on its own value", () => {
       ["drift_report_age_s", "FAIL", 172_801, "oldest binance/BTC-USDT/1m; 1 streams"],
       ["backtest_tracking_error_ratio", "FAIL", 1.25, "binance/BTC-USDT/1m te=0.005 bound=0.004"],
       ["backtest_report_age_s", "FAIL", 200_000, "since the last ./tp backtest"],
+      ["backup_drill_age_s", "FAIL", 2_678_401, "since the last ./tp backup --drill that passed"],
     ].sort((a, b) =>
       groupRows(r).findIndex((x) => x[0] === a[0]) - groupRows(r).findIndex((x) => x[0] === b[0])
     ),
@@ -123,6 +125,8 @@ Deno.test("empty answers are NO_DATA, failed queries ERROR; a missing bound or u
   q.drift_psi = vector([]);
   q.tracking_error_bound = vector([]);
   delete q.backtest_age;
+  // No drill ever passed: backup.prom missing, or its last success 0 (which the query filters out).
+  q.backup_drill_age = vector([]);
   const r = evaluateOncall(cfg, { queries: q, alerts });
   const bad = groupRows(r).filter((x) => x[1] !== "PASS");
   assert.deepEqual(bad, [
@@ -158,7 +162,16 @@ Deno.test("empty answers are NO_DATA, failed queries ERROR; a missing bound or u
       "no backtest_tracking_error_bound beside the tracking error of binance/BTC-USDT/1m",
     ],
     ["backtest_report_age_s", "ERROR", null, "no answer for query backtest_age"],
+    [
+      "backup_drill_age_s",
+      "NO_DATA",
+      null,
+      "no backup drill has passed (backup_drill_last_success_timestamp_seconds missing or 0): run ./tp backup --drill (it writes backup.prom for node-exporter)",
+    ],
   ]);
+  const failed = evaluateOncall(cfg, { queries: { ...healthy(), backup_drill_age: apiError }, alerts })
+    .find((x) => x.key === "backup_drill_age_s")!;
+  assert.deepEqual([failed.status, failed.value, failed.detail], ["ERROR", null, "bad_data: parse error"]);
   const noRisk = parseOncallConfig({ ...cfg, bots: { ...cfg.bots, risk: undefined } });
   const nr = evaluateOncall(noRisk, { queries: healthy(), alerts }).filter((x) => x.key.endsWith("_today"));
   assert.deepEqual(nr.map((x) => [x.key, x.status, x.detail]), [

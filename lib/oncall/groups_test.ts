@@ -97,13 +97,33 @@ Deno.test("a healthy stack: every group's check PASS with its observed value", (
     ["drift_report_age_s", "PASS", 3600, "oldest binance/BTC-USDT/1m; 1 streams"],
     ["backtest_tracking_error_ratio", "PASS", 0.3, "binance/BTC-USDT/1m te=0.0012 bound=0.004"],
     ["backtest_report_age_s", "PASS", 7200, "since the last ./tp backtest"],
+    ["backup_drill_age_s", "PASS", 86_400, "since the last ./tp backup --drill that passed"],
   ]);
-  assert.equal(r.length, 32);
+  assert.equal(r.length, 33);
   assert.equal(overallVerdict(r), "PASS");
   const pnl = r.find((x) => x.key === "bot_pnl_today")!;
   assert.deepEqual([pnl.promql, pnl.want], ["live_loop_equity[1d:30s]", ">-200"]);
   const te = r.find((x) => x.key === "backtest_tracking_error_ratio")!;
   assert.deepEqual([te.promql, te.want], ["backtest_tracking_error / backtest_tracking_error_bound", "<=1"]);
+  const backup = r.find((x) => x.key === "backup_drill_age_s")!;
+  assert.deepEqual([backup.promql, backup.want], [
+    "time() - max(backup_drill_last_success_timestamp_seconds > 0)",
+    "<=2678400",
+  ]);
+});
+
+Deno.test("thresholds from before the backup drill check (a folder's run.json): it is neither asked nor judged", () => {
+  const { backup_drill_max_age_s: _, ...reports } = cfg.reports!;
+  const old = parseOncallConfig({ ...cfg, reports });
+  assert.deepEqual(queryKeys(old), queryKeys(cfg).filter((k) => k !== "backup_drill_age"));
+  const { backup_drill_age: __, ...answers } = healthy();
+  const r = evaluateOncall(old, { queries: answers, alerts });
+  assert.deepEqual(
+    r.map((x) => x.key),
+    evaluateOncall(cfg, { queries: healthy(), alerts }).map((x) => x.key)
+      .filter((k) => k !== "backup_drill_age_s"),
+  );
+  assert.equal(overallVerdict(r), "PASS");
 });
 
 Deno.test("todayPoints: the newest point's UTC day only; NaN points dropped", () => {

@@ -1,7 +1,7 @@
 // HANDOVER.md, pure: what the next shift needs on one page, from this run's own results (each row's
 // value and status, nothing asked twice) and the shift's incidents: the checklist verdict, incidents
 // (id, times, summary), the feed, each bot with its PnL, drawdown and tracking error beside the risk
-// limits they are held to, and the host.
+// limits they are held to, and the host (with the age of its last verified backup).
 import { fmtNum, type GateResult } from "../verify/gates.ts";
 import type { OncallConfig } from "./config.ts";
 import { HANDOVER_LOOKBACK, type Incident } from "./incidents.ts";
@@ -119,7 +119,8 @@ export function renderHandover(h: HandoverInput): string {
       ...checkTable(r.filter((x) => /^(bot_|backtest_|drift_)/.test(x.key) || x.key === "errors_live_loop")),
     );
   }
-  const sys = r.filter((x) => x.key.startsWith("system_"));
+  // The host's resources and its last verified backup (both read from node-exporter).
+  const sys = r.filter((x) => x.key.startsWith("system_") || x.key.startsWith("backup_"));
   out.push("", "## Host", "");
   out.push(
     ...(sys.length

@@ -151,6 +151,7 @@ Deno.test("HANDOVER.md: verdict, incidents, feed, the bots beside their limits, 
     row("bot_fills_per_window", "PASS", 4, "fills in 1h", "0..60"),
     row("bot_kill_switch_engaged", "FAIL", 1, "HALTED: 127.0.0.1:9120 (runbooks/live_trading.md)", "=0"),
     row("backtest_tracking_error_ratio", "PASS", 0.3, "binance/BTC-USDT/1m te=0.0012 bound=0.004", "<=1"),
+    row("backup_drill_age_s", "PASS", 86_400, "since the last ./tp backup --drill that passed", "<=2678400"),
   ];
   const md = renderHandover({
     atMs: T * 1000,
@@ -199,6 +200,7 @@ Deno.test("HANDOVER.md: verdict, incidents, feed, the bots beside their limits, 
     "| check | value | want | status | detail |",
     "| --- | --- | --- | --- | --- |",
     "| system_disk_free_ratio | 0.3 | >=0.1 | PASS | fullest / |",
+    "| backup_drill_age_s | 86400 | <=2678400 | PASS | since the last ./tp backup --drill that passed |",
   ]);
 
   // A deployment without the loop or node-exporter says so instead of empty tables.

@@ -1,7 +1,9 @@
 // The one-shot reports' results, read from node-exporter's textfile collector: drift (./tp drift writes
 // drift.prom: a feature drifted when its PSI is above the fixed threshold and above its own null
 // baseline's p95, as the report judges it) and backtest parity (./tp backtest --parity writes
-// backtest.prom: the tracking error and the bound its fill model allows), each with its age.
+// backtest.prom: the tracking error and the bound its fill model allows), each with its age; and the age of
+// the last backup drill that passed (./tp backup --drill writes backup.prom: its last success is 0 until
+// one passed, which is no drill at all to this check, NO_DATA, never an age of decades).
 import type { QueryOutcome, Sample } from "../prom/client.ts";
 import { fmtNum } from "../verify/gates.ts";
 import type { OncallConfig } from "./config.ts";
@@ -14,8 +16,10 @@ export const REPORT_KEYS = [
   "tracking_error",
   "tracking_error_bound",
   "backtest_age",
+  "backup_drill_age",
 ] as const;
 export type ReportKey = typeof REPORT_KEYS[number];
+type Reports = NonNullable<OncallConfig["reports"]>;
 
 const STREAM = ["venue", "symbol", "interval"] as const;
 /** The labels two series of one report share (node-exporter adds job and instance to both). */
@@ -25,7 +29,13 @@ const joinKey = (m: Record<string, string>) =>
   )
     .join(",");
 
-export function reportQueries(): Record<ReportKey, string> {
+/**
+ * The reports' PromQL. With thresholds `r`, a check whose threshold the config lacks is not asked
+ * (backup_drill_max_age_s came later: a folder's run.json from before it re-checks as it ran).
+ */
+export function reportQueries(
+  r?: Reports,
+): Record<Exclude<ReportKey, "backup_drill_age">, string> & { backup_drill_age?: string } {
   return {
     drift_psi: "drift_psi",
     drift_null_p95: "drift_psi_null_p95",
@@ -33,17 +43,20 @@ export function reportQueries(): Record<ReportKey, string> {
     tracking_error: "backtest_tracking_error",
     tracking_error_bound: "backtest_tracking_error_bound",
     backtest_age: "time() - max(backtest_last_run_timestamp_seconds)",
+    ...(r && r.backup_drill_max_age_s === undefined
+      ? {}
+      : { backup_drill_age: "time() - max(backup_drill_last_success_timestamp_seconds > 0)" }),
   };
 }
 
 const byKey = (s: readonly Sample[]) => new Map(s.map((x) => [joinKey(x.metric), x.value]));
 
 export function evaluateReports(
-  r: NonNullable<OncallConfig["reports"]>,
+  r: Reports,
   q: Readonly<Partial<Record<ReportKey, QueryOutcome>>>,
   rows: Rows,
 ): void {
-  const p = reportQueries();
+  const p = reportQueries(r);
   const driftQuery = `${p.drift_psi} > ${fmtNum(r.drift_psi_max)} and ${p.drift_psi} > ${p.drift_null_p95}`;
   const nulls = q.drift_null_p95?.ok ? byKey(q.drift_null_p95.samples) : new Map<string, number>();
   rows.judge(
@@ -133,6 +146,25 @@ export function evaluateReports(
         status: v <= r.backtest_max_age_s ? "PASS" : "FAIL",
         value: v,
         detail: "since the last ./tp backtest",
+      };
+    },
+  );
+  const maxAge = r.backup_drill_max_age_s;
+  if (maxAge === undefined || p.backup_drill_age === undefined) return;
+  rows.judge(
+    "backup_drill_age_s",
+    q.backup_drill_age,
+    p.backup_drill_age,
+    `<=${fmtNum(maxAge)}`,
+    "no backup drill has passed (backup_drill_last_success_timestamp_seconds missing or 0): " +
+      "run ./tp backup --drill (it writes backup.prom for node-exporter)",
+    (x) => {
+      const v = worst(x).value;
+      return {
+        key: "backup_drill_age_s",
+        status: v <= maxAge ? "PASS" : "FAIL",
+        value: v,
+        detail: "since the last ./tp backup --drill that passed",
       };
     },
   );
