@@ -39,11 +39,11 @@ export function riskLimits(more: Partial<RiskLimits> = {}): RiskLimits {
 }
 
 /**
- * The test connector's request timeout: under liveConfig's threshold + grace (5 s + 3 s), as the loop
- * requires (checkLiveConfig). Those run on the test's manual clock, this on the real one, where loopback
+ * The test connector's request timeout: under liveConfig's missing grace (3 s), as the loop requires
+ * (checkLiveConfig). The grace runs on the test's manual clock, this on the real one, where loopback
  * answers take milliseconds: the rule holds in tests and no test waits longer for it.
  */
-export const TEST_REST_TIMEOUT_MS = 7_000;
+export const TEST_REST_TIMEOUT_MS = 2_500;
 
 export function liveConfig(stateDir: string, more: Partial<LiveConfig> = {}): LiveConfig {
   return {

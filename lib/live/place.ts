@@ -16,9 +16,10 @@ export async function placeOrder(
   signal: AbortSignal,
 ): Promise<void> {
   const id = o.clientOrderId;
-  core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
   let counted = false;
   for (let attempt = 1;; attempt++) {
+    // Each attempt restarts the clock: the threshold counts from the last send (a 429 wait is not age).
+    core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
     core.placing.add(id);
     const out = await core.venue.place(requestOf(o)).finally(() => core.placing.delete(id));
     // `placed`: it left (a venue answer or none); a local refusal (code null) never did. Once per order.
