@@ -118,10 +118,12 @@ export class BarStrategy {
       this.log("warn", "live_loop.strategy_skipped", { symbol, bar: bar.openTimeMs, feed: g.error });
       return { kind: "feed_not_ok", detail: g.error ?? "feed not ok" };
     }
-    // Booting, reconciling or not trading: the bar stays undecided (as a gated one), never an order lost.
-    const status = this.loop.snapshot().status;
+    // Booting, reconciling or not trading: the bar stays undecided (as a gated one), never an order lost;
+    // logged as the gated one is, so a bar the strategy never decided is seen.
+    const { status, reason } = this.loop.snapshot();
     if (status !== "ready") {
       this.counts.loop_not_ready++;
+      this.log("warn", "live_loop.strategy_skipped", { symbol, bar: bar.openTimeMs, loop: status, reason });
       return { kind: "loop_not_ready", detail: status };
     }
     this.#resync(symbol, bar);

@@ -11,7 +11,7 @@ export interface SymbolSpec {
   readonly symbol: string;
   readonly base: string;
   readonly quote: string;
-  /** The venue's quantity step in atoms (LOT_SIZE stepSize); default 1. */
+  /** Stands in for the venue's quantity step (atoms) while its filters are unknown (lots.ts); default 1. */
   readonly lotAtoms?: number;
 }
 

@@ -1,6 +1,7 @@
 // The loop's start procedures and the halt action: a cold start (no reconciliation: never-sent intents are
 // cleared, open orders queried once and tracked again), a reconciliation run with its bookkeeping (start or reconnect:
-// trading waits for it, a failure blocks trading with the reason), and flatten-on-halt.
+// trading waits for it, a failure blocks trading with the reason), and flatten-on-halt. Either start reads
+// the venue's order filters first (lots.ts): a close is sized to them.
 import { ACTIVE_SWITCH } from "../oms/kill_switch.ts";
 import { checkOrder } from "../oms/risk.ts";
 import { saveSnapshot } from "../oms/snapshot.ts";
@@ -10,6 +11,7 @@ import { EV } from "./counters.ts";
 import { cancelOrder, pollOpenOnce } from "./inflight.ts";
 import { expectedHoldings, holdingsOf, loadCursor, saveBaseline, saveCursor } from "./ledger.ts";
 import type { ReconciliationView } from "./loop_view.ts";
+import { type CloseSize, closeSize, filtersMissing, readVenueFilters } from "./lots.ts";
 import { historyCursor, reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
 import { addCounts } from "./view.ts";
@@ -19,6 +21,7 @@ import { addCounts } from "./view.ts";
  * each queried once for what happened to it while the loop was down.
  */
 export async function coldStart(core: LoopCore): Promise<void> {
+  await readVenueFilters(core);
   for (const o of core.j.book.neverSent()) {
     await core.apply(
       o.clientOrderId,
@@ -51,6 +54,7 @@ export async function coldStart(core: LoopCore): Promise<void> {
 /**
  * One reconciliation with new submits denied while it runs; `setView` gets the running and the final
  * state. On success the never-sent orders are queued again (same ids) and `after` runs (marks, hooks).
+ * The venue's filters are read at the first (the warm start), and at any later one while some are missing.
  */
 export async function runReconciliation(
   core: LoopCore,
@@ -64,6 +68,7 @@ export async function runReconciliation(
   const startedAt = core.now();
   setView({ ...prev, state: "running", trigger, lastStartedAtMs: startedAt });
   core.counters.emit("info", EV.reconciliation, { phase: "started", trigger });
+  if (prev.state === "idle" || filtersMissing(core)) await readVenueFilters(core);
   const r = await reconcile(core);
   setView({
     state: r.ok ? "done" : "failed",
@@ -127,21 +132,29 @@ async function requeueAllowed(core: LoopCore, id: string): Promise<boolean> {
   return false;
 }
 
-/** Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders. */
 /**
- * Base atoms that close the symbol's position, in whole lots: a long sells what the account holds (a
- * fee paid in the base asset leaves less than the fills), a short buys back its size. 0 when flat.
+ * Base atoms that close the symbol's position with an order of `type`, rounded down to the venue's lot
+ * (lots.ts): a long sells what the account holds (a fee paid in the base asset leaves less than the
+ * fills), a short buys back its size. `rest`: what that leaves (dust under the venue's minimum). 0 when flat.
  */
-export function closableQty(core: LoopCore, symbol: string): number {
+export function closable(
+  core: LoopCore,
+  symbol: string,
+  type: "MARKET" | "LIMIT" = "MARKET",
+): Pick<CloseSize, "qty" | "rest"> {
   const p = core.positions().find((x) => x.symbol === symbol);
   const sym = core.cfg.symbols.find((s) => s.symbol === symbol);
-  if (!p || !sym) return 0;
+  if (!p || !sym) return { qty: 0, rest: 0 };
   const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
-  const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
-  const lot = sym.lotAtoms ?? 1;
-  return Math.floor(can / lot) * lot;
+  return closeSize(core, sym, p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty, type);
 }
 
+export const closableQty = (core: LoopCore, symbol: string): number => closable(core, symbol).qty;
+
+/**
+ * Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders.
+ * What a close leaves (dust the venue would refuse) is a warn line, never an order.
+ */
 export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
   if (!core.cfg.flattenOnHalt || !core.journal || core.blockedReason()) return;
   (async () => {
@@ -149,7 +162,15 @@ export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
       if (o.origin === "local") await cancelOrder(core, sub, o.clientOrderId);
     }
     for (const p of core.positions()) {
-      const quantity = closableQty(core, p.symbol);
+      const { qty: quantity, rest } = closable(core, p.symbol);
+      if (rest > 0) {
+        core.counters.emit("warn", EV.killSwitch, {
+          phase: "flatten_dust",
+          symbol: p.symbol,
+          quantity,
+          dust: rest,
+        });
+      }
       if (quantity <= 0) continue;
       const side = p.qty > 0 ? "SELL" : "BUY";
       const spec = { symbol: p.symbol, side, type: "MARKET", quantity, price: null } as const;

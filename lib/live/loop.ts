@@ -166,7 +166,7 @@ export class LiveLoop implements LoopReader {
     return this.#core.journal ? this.#core.j.book.toJSON().orders : [];
   }
 
-  /** Base atoms that close the symbol's position (what the account holds of a long), in whole lots. */
+  /** Base atoms that close the symbol's position (what the account holds of a long), on the venue's lot. */
   closableQty(symbol: string): number {
     return this.#core.journal ? closableQty(this.#core, symbol) : 0;
   }

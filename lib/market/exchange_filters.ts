@@ -32,7 +32,8 @@ export interface FilterOrder {
   readonly refPrice: number | null;
 }
 
-function outside(v: number, min: number, max: number, step: number): boolean {
+/** `v` is off a filter: under min, over max (0: none), off the step grid counted from min (0: none). */
+export function outside(v: number, min: number, max: number, step: number): boolean {
   return v < min || (max > 0 && v > max) || (step > 0 && (v - min) % step !== 0);
 }
 
