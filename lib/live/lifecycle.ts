@@ -135,7 +135,8 @@ async function requeueAllowed(core: LoopCore, id: string): Promise<boolean> {
 /**
  * Base atoms that close the symbol's position with an order of `type`, rounded down to the venue's lot
  * (lots.ts): a long sells what the account holds (a fee paid in the base asset leaves less than the
- * fills), a short buys back its size. `rest`: what that leaves (dust under the venue's minimum). 0 when flat.
+ * fills), a short buys back its size; 0 when a MARKET close is worth less than the venue's minimum
+ * notional at the mark. `rest`: what that leaves (dust the venue would refuse). 0 when flat.
  */
 export function closable(
   core: LoopCore,
@@ -146,10 +147,10 @@ export function closable(
   const sym = core.cfg.symbols.find((s) => s.symbol === symbol);
   if (!p || !sym) return { qty: 0, rest: 0 };
   const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
-  return closeSize(core, sym, p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty, type);
+  const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
+  const { qty, rest } = closeSize(core, sym, can, type);
+  return { qty, rest };
 }
-
-export const closableQty = (core: LoopCore, symbol: string): number => closable(core, symbol).qty;
 
 /**
  * Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders.

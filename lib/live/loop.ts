@@ -14,7 +14,7 @@ import { EV, LoopCounters } from "./counters.ts";
 import { cancelOrder, type CancelResult, checkInflight } from "./inflight.ts";
 import { haltSwitch, loadEquity, markAndGuard, resetSwitch } from "./kill.ts";
 import { loadBaseline } from "./ledger.ts";
-import { closableQty, coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
+import { closable, coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
@@ -166,9 +166,9 @@ export class LiveLoop implements LoopReader {
     return this.#core.journal ? this.#core.j.book.toJSON().orders : [];
   }
 
-  /** Base atoms that close the symbol's position (what the account holds of a long), on the venue's lot. */
-  closableQty(symbol: string): number {
-    return this.#core.journal ? closableQty(this.#core, symbol) : 0;
+  /** Base atoms a close of the symbol's position sends, on the venue's filters (`qty`), and the dust left. */
+  closable(symbol: string): { readonly qty: number; readonly rest: number } {
+    return this.#core.journal ? closable(this.#core, symbol) : { qty: 0, rest: 0 };
   }
 
   snapshot(): LoopView {

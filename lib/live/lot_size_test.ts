@@ -50,7 +50,7 @@ Deno.test("lot size: flatten-on-halt sells the holding a base-asset fee left, ro
   await withLoopRig(async (r) => {
     const loop = await startedLoop(r, { flattenOnHalt: true, symbols: [NO_LOT] });
     await bought(r, loop);
-    assert.equal(loop.closableQty(SYMBOL), SOLD);
+    assert.equal(loop.closable(SYMBOL).qty, SOLD);
     await loop.engageKillSwitch("operator stop", "admin");
     await r.pump("the flatten settled", closed(loop, "t1-2"));
     await loop.idle();
@@ -63,7 +63,7 @@ Deno.test("lot size: flatten-on-halt sells the holding a base-asset fee left, ro
       "FILLED",
     ]);
     // 50 atoms held (the position is 800: the fee came out of the fills), under the 100-atom minimum.
-    assert.equal(loop.closableQty(SYMBOL), 0);
+    assert.deepEqual(loop.closable(SYMBOL), { qty: 0, rest: SIZE - FEE - SOLD });
     assert.deepEqual(
       r.named("live_loop.kill_switch").filter((l) => l.phase === "flatten_dust").map((
         l,
@@ -91,7 +91,9 @@ Deno.test("lot size: the strategy's exit sells the holding rounded down to the v
       sizeAtoms: SIZE,
       stateFile: strategyStateFile(r.dir, "t1"),
     } as const;
-    const st = new BarStrategy(cfg, loop, () => ({ ok: true, error: null }), () => {}, () => 0, null);
+    const log = (level: string, msg: string, fields?: Record<string, unknown>) =>
+      void r.lines.push({ level, msg, ...fields });
+    const st = new BarStrategy(cfg, loop, () => ({ ok: true, error: null }), log, () => 0, null);
     const t0 = r.s.t.sim.clock.nowMs();
     const bars = [[99, 100], [101, 100], [99, 100]].map(([e12, e26], i) =>
       crossBar(t0 + i * 60_000, e12, e26)
@@ -113,6 +115,11 @@ Deno.test("lot size: the strategy's exit sells the holding rounded down to the v
     await loop.idle();
     const o = orderOf(loop, "t1-2");
     assert.deepEqual([o.side, o.type, o.quantity, o.state], ["SELL", "MARKET", SOLD, "FILLED"]);
+    // The 50 atoms the exit could not sell: a warn line, never an order.
+    assert.deepEqual(
+      r.named("live_loop.strategy_dust").map((l) => [l.level, l.symbol, l.quantity, l.dust]),
+      [["warn", SYMBOL, SOLD, SIZE - FEE - SOLD]],
+    );
     assertOmsEqualsTruth(loop.orders(), r.s);
     await loop.shutdown();
   }, TAKER_7_5_BPS);
@@ -137,7 +144,7 @@ Deno.test("lot size: a cold start reads the venue's filters too", async () => {
       ],
     );
     await bought(r, loop);
-    assert.equal(loop.closableQty(SYMBOL), SOLD);
+    assert.equal(loop.closable(SYMBOL).qty, SOLD);
     await loop.shutdown();
   }, TAKER_7_5_BPS);
 });
@@ -167,11 +174,11 @@ Deno.test("lot size: a failed filter read at start still starts the loop, the co
     ]);
     assert.match(String(r.named("live_loop.venue_filters")[0].error), /exchangeInfo: .*connection reset/);
     await bought(r, loop);
-    assert.equal(loop.closableQty(SYMBOL), Math.floor((SIZE - FEE) / 1_000) * 1_000);
+    assert.equal(loop.closable(SYMBOL).qty, Math.floor((SIZE - FEE) / 1_000) * 1_000);
     failInfo = false;
     assert.equal((await loop.reconcileNow()).status, "ready");
     assert.deepEqual(filterLines().slice(1), [{ level: "info", outcome: "confirmed", standInLots: {} }]);
-    assert.equal(loop.closableQty(SYMBOL), SOLD);
+    assert.equal(loop.closable(SYMBOL).qty, SOLD);
     // Known now: the next reconciliation does not read them again.
     await loop.reconcileNow();
     assert.deepEqual(reads, ["failed", "read"]);

@@ -1,33 +1,52 @@
 // A closing order's size on the venue's quantity grid. What a long can sell is what the account holds, and a
 // fee paid in the base asset leaves that off the lot: sent as it is, the venue refuses it (-1013 LOT_SIZE /
 // MARKET_LOT_SIZE) and the position can never be closed. So the loop reads the venue's order filters
-// through the connector (at start, cold or warm) and a close is rounded DOWN to them; what is left under
-// the minimum is dust, reported and never sent. The config's lotAtoms, then 1 atom, stand in only while
-// the venue's filters are unknown.
-import { outside, type SymbolFilters } from "../market/exchange_filters.ts";
+// through the connector (at start, cold or warm) and a close is rounded DOWN to them; a MARKET close worth
+// less than the venue's minimum notional at the loop's last mark is refused too (-1013 NOTIONAL). What is
+// left under the minimums is dust, reported and never sent. The config's lotAtoms, then 1 atom, stand in
+// only while the venue's filters are unknown.
+import { cmpNotional, outside, type SymbolFilters } from "../market/exchange_filters.ts";
 import type { SymbolSpec } from "./config.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 
+export interface LotOrder {
+  readonly type: "MARKET" | "LIMIT";
+  /**
+   * The loop's last mark (quote atoms per base unit): a MARKET close's notional is judged at it, as the
+   * venue judges it at its last price when it applies the minimum to MARKET orders. Null (no mark yet):
+   * not judged here, the venue still does. A LIMIT's notional depends on a price the caller sets: not here.
+   */
+  readonly markAtoms?: number | null;
+}
+
 /**
- * The largest quantity ≤ `can` atoms an order of `type` passes the venue's quantity filters with, 0 when
- * none does: LOT_SIZE's bounds and grid, and for a MARKET MARKET_LOT_SIZE's too (the venue checks both on
- * a MARKET, as failedFilter does). Each grid counts its steps from its minimum.
+ * The largest quantity ≤ `can` atoms an order passes the venue's quantity filters with, 0 when none does:
+ * LOT_SIZE's bounds and grid, and for a MARKET MARKET_LOT_SIZE's too (the venue checks both on a MARKET,
+ * as failedFilter does). Each grid counts its steps from its minimum. A MARKET whose notional at the mark
+ * is under the minimum (NOTIONAL, when it applies to MARKET orders) is 0 as well: all of it is dust.
  */
-export function onLot(can: number, f: SymbolFilters, type: "MARKET" | "LIMIT"): number {
+export function onLot(can: number, f: SymbolFilters, o: LotOrder): number {
   const grids = [[f.minQty, f.maxQty, f.stepSize]];
-  if (type === "MARKET") grids.push([f.marketMinQty, f.marketMaxQty, f.marketStepSize]);
+  if (o.type === "MARKET") grids.push([f.marketMinQty, f.marketMaxQty, f.marketStepSize]);
   let q = Math.max(0, Math.floor(can));
   // Each pass lowers q onto one grid that refuses it; the venue's nested steps settle in two passes.
   for (let pass = 0; pass < 64 && q > 0; pass++) {
     const g = grids.find(([min, max, step]) => outside(q, min, max, step));
-    if (!g) return q;
+    if (!g) return underMinNotional(q, f, o) ? 0 : q;
     const [min, max, step] = g;
     if (q < min) return 0;
     if (max > 0 && q > max) q = max;
     if (step > 0) q = min + Math.floor((q - min) / step) * step;
   }
   return 0; // grids with no common point under `can`: nothing to send
+}
+
+/** A MARKET of `q` atoms is worth less than the venue's minimum at the mark (a smaller q is, too). */
+function underMinNotional(q: number, f: SymbolFilters, o: LotOrder): boolean {
+  const mark = o.markAtoms ?? null;
+  return o.type === "MARKET" && f.applyMinToMarket && mark !== null &&
+    cmpNotional(mark, q, f.minNotional) < 0;
 }
 
 /** A close of `can` atoms: what is sent (0: nothing), what stays, and whose lot sized it. */
@@ -40,7 +59,8 @@ export interface CloseSize {
 export function closeSize(core: LoopCore, sym: SymbolSpec, can: number, type: "MARKET" | "LIMIT"): CloseSize {
   const f = core.venue.symbolFilters(sym.symbol);
   const lot = sym.lotAtoms ?? 1;
-  const qty = can <= 0 ? 0 : f ? onLot(can, f, type) : Math.floor(can / lot) * lot;
+  const markAtoms = core.marks.get(sym.symbol) ?? null;
+  const qty = can <= 0 ? 0 : f ? onLot(can, f, { type, markAtoms }) : Math.floor(can / lot) * lot;
   return { qty, rest: Math.max(0, can - qty), lot: f ? "venue" : sym.lotAtoms ? "config" : "default" };
 }
 

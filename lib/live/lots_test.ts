@@ -42,7 +42,7 @@ Deno.test("onLot: rounds down onto LOT_SIZE's grid (and MARKET_LOT_SIZE's for a 
   ];
   for (const [name, more, type, can, want] of cases) {
     const f = { ...F, ...more };
-    const got = onLot(can, f, type);
+    const got = onLot(can, f, { type });
     assert.equal(got, want, name);
     if (got > 0) {
       assert.equal(
@@ -56,6 +56,31 @@ Deno.test("onLot: rounds down onto LOT_SIZE's grid (and MARKET_LOT_SIZE's for a 
         null,
         name,
       );
+    }
+  }
+});
+
+Deno.test("onLot: a MARKET close worth less than the minimum notional at the mark is 0 (all dust), when the minimum applies to MARKET", () => {
+  const U = 100_000_000;
+  // 5 USDT minimum; 8,000 atoms (0.00008 BTC) at 60,000 USDT is 4.80 USDT, at 62,500 exactly 5.00.
+  const f = { ...F, minNotional: 5 * U, applyMinToMarket: true };
+  const cases: [string, Partial<SymbolFilters>, "MARKET" | "LIMIT", number | null, number][] = [
+    ["under the minimum at the mark", {}, "MARKET", 60_000 * U, 0],
+    ["exactly the minimum", {}, "MARKET", 62_500 * U, 8_000],
+    ["above it", {}, "MARKET", 70_000 * U, 8_000],
+    ["no mark yet: not judged here", {}, "MARKET", null, 8_000],
+    ["the minimum not applied to MARKET", { applyMinToMarket: false }, "MARKET", 60_000 * U, 8_000],
+    ["a LIMIT: its own price decides, not the mark", {}, "LIMIT", 60_000 * U, 8_000],
+  ];
+  for (const [name, more, type, markAtoms, want] of cases) {
+    const g = { ...f, ...more };
+    const got = onLot(8_050, g, { type, markAtoms });
+    assert.equal(got, want, name);
+    // What onLot sends the venue passes at that reference; what it keeps back the venue would refuse.
+    if (type === "MARKET" && markAtoms !== null) {
+      const at = (quantity: number) =>
+        failedFilter(g, { type, price: null, quantity, quoteOrderQty: null, refPrice: markAtoms });
+      assert.equal(at(got > 0 ? got : 8_000), got > 0 ? null : "NOTIONAL", name);
     }
   }
 });

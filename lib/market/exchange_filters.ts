@@ -38,7 +38,7 @@ export function outside(v: number, min: number, max: number, step: number): bool
 }
 
 /** price x quantity (both atoms) against a notional bound (atoms): -1, 0, 1 as below, equal, above. */
-function cmpNotional(price: number, qty: number, bound: number): number {
+export function cmpNotional(price: number, qty: number, bound: number): number {
   const p = BigInt(price) * BigInt(qty), b = BigInt(bound) * BigInt(ATOMS);
   return p < b ? -1 : p > b ? 1 : 0;
 }
