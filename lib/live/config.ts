@@ -73,5 +73,15 @@ export function checkLiveConfig(c: LiveConfig, venueTimeoutMs: number): LiveConf
       throw new ConfigError(`live loop: symbol ${s.symbol} is not base ${s.base} + quote ${s.quote}`);
     }
   }
+  // Equity (ledger.ts equityOf) adds every holding in the quote asset: a second quote asset, or a base
+  // that is the quote, would add atoms of different assets as one (and trip the limits on nothing).
+  const quotes = [...new Set(c.symbols.map((s) => s.quote))].sort();
+  const baseQuote = c.symbols.find((s) => s.base === quotes[0]);
+  if (quotes.length > 1 || baseQuote) {
+    const got = quotes.length > 1
+      ? `the symbols quote in ${quotes.join(", ")}`
+      : `${baseQuote!.symbol} has it as base`;
+    throw new ConfigError(`live loop: equity, drawdown and daily loss are in one quote asset, but ${got}`);
+  }
   return c;
 }

@@ -75,10 +75,15 @@ export class LoopCore {
    * symbol known when it was sent; trade ids rise per symbol), so a fill lookup reads only from there.
    */
   readonly fillsFrom = new Map<string, number>();
-  /** Orders whose send waits (Retry-After): the in-flight checker leaves them to the worker. */
+  /**
+   * Orders the worker holds unsent (a Retry-After wait, a reconciliation, their `submitted` sync): it
+   * sends one only while it is here; a cancel takes it out and ends it (held.ts). Nothing looks them up.
+   */
   readonly resending = new Set<string>();
   /** Orders whose place request is out (or about to be): no answer yet, so not looked up. */
   readonly placing = new Set<string>();
+  /** Held orders whose end (never sent) is being logged (held.ts): not sent, not looked up meanwhile. */
+  readonly ending = new Set<string>();
   reconciling = false;
   /** Why the loop may not trade now (quarantine, failed reconciliation, failed log), or null. */
   blocked: string | null = null;
@@ -94,7 +99,7 @@ export class LoopCore {
 
   /** Not to be looked up now: a 429 wait or a place without its answer yet (the worker settles it). */
   heldBySender(id: string): boolean {
-    return this.resending.has(id) || this.placing.has(id);
+    return this.resending.has(id) || this.placing.has(id) || this.ending.has(id);
   }
 
   /** Why the loop is not trading now (a failed event log first), or null. */

@@ -1,14 +1,16 @@
 // Cancels, and the in-flight checker that settles what an ambiguous answer left open. Cancels always
 // pass (kill switch, reconciliation). The checker runs every `intervalMs`: an order SUBMITTED or
-// PENDING_CANCEL for `thresholdMs` is queried by client id; a place not found waits out the grace
-// (a -2013 right after a place is normal, binance_trading.md §8) and is then REJECTED, never re-sent;
-// fills the venue reports are fetched and applied once. Queries that keep failing are reported stuck.
+// PENDING_CANCEL for `thresholdMs` is queried by client id; one not found waits out the grace (a -2013
+// right after a place is normal, binance_trading.md §8) and is then REJECTED (never acked, never
+// re-sent) or CANCELED; fills the venue reports are fetched and applied once. Queries that keep
+// failing are reported stuck.
 import { settleMissing } from "../oms/reconcile.ts";
 import type { Order } from "../oms/order.ts";
 import { statusEvent } from "../oms/venue_map.ts";
 import type { Outcome, VenueOrder } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
+import { endHeld, isHeld } from "./held.ts";
 import { fetchFills } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
 
@@ -16,10 +18,18 @@ export type CancelResult =
   | { readonly ok: true; readonly state: string }
   | { readonly ok: false; readonly reason: string };
 
-/** Cancels one order: dropped from the queue if never sent, else cancel_requested durable, then sent. */
+/**
+ * Cancels one order: never sent (queued, or held by the worker: held.ts) it ends here, the venue not
+ * asked; else cancel_requested durable, then sent.
+ */
 export async function cancelOrder(core: LoopCore, sub: Submitter, id: string): Promise<CancelResult> {
   const o = core.journal?.book.order(id);
   if (!o) return { ok: false, reason: `unknown order "${id}"` };
+  if (o.origin === "local" && isHeld(core, id)) {
+    sub.unqueue(id);
+    await endHeld(core, id, { kind: "canceled", reason: "canceled before it was sent" }, "cancel");
+    return { ok: true, state: core.j.book.order(id)!.state };
+  }
   if (o.state === "INITIALIZED" && o.origin === "local") {
     sub.unqueue(id);
     await core.apply(id, { kind: "denied", reason: "canceled before it was sent" }, "cancel");
@@ -81,11 +91,11 @@ export async function checkInflight(core: LoopCore): Promise<void> {
       state: o.state,
       answer: q.kind === "confirmed" ? q.value.status : q.kind === "rejected" ? q.reason : q.cause,
     });
-    if (o.state === "PENDING_CANCEL") {
-      if (q.kind === "confirmed") await settleCancel(core, o.clientOrderId, q);
-      else if (++info.failedQueries === retries + 1) stuck(core, o, info.failedQueries);
+    if (o.state === "PENDING_CANCEL" && q.kind === "confirmed") {
+      await settleCancel(core, o.clientOrderId, q);
       continue;
     }
+    // Not found (for a cancel too: its place may never have reached the venue): the grace, then settled.
     if (q.kind === "rejected" && q.reason === "not_found") info.firstMissingMs ??= at;
     const s = settleMissing(o, q, {
       nowMs: at,

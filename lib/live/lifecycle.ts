@@ -12,6 +12,7 @@ import { cancelOrder, pollOpenOnce } from "./inflight.ts";
 import { expectedHoldings, holdingsOf, loadCursor, saveBaseline, saveCursor } from "./ledger.ts";
 import type { ReconciliationView } from "./loop_view.ts";
 import { type CloseSize, closeSize, filtersMissing, readVenueFilters } from "./lots.ts";
+import { placesAnswered } from "./place.ts";
 import { historyCursor, reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
 import { addCounts } from "./view.ts";
@@ -64,11 +65,14 @@ export async function runReconciliation(
   setView: (v: ReconciliationView) => void,
   after: () => Promise<void>,
 ): Promise<void> {
-  core.reconciling = true;
+  core.reconciling = true; // from here no place request starts (a resend after a 429 is held too)
   const startedAt = core.now();
   setView({ ...prev, state: "running", trigger, lastStartedAtMs: startedAt });
   core.counters.emit("info", EV.reconciliation, { phase: "started", trigger });
   if (prev.state === "idle" || filtersMissing(core)) await readVenueFilters(core);
+  // A place out now: its answer first, else the venue shows a fill of a venue id the book lacks (adopted
+  // as EXTERNAL, then counted again when the answer comes).
+  await placesAnswered(core);
   const r = await reconcile(core);
   setView({
     state: r.ok ? "done" : "failed",
@@ -91,7 +95,10 @@ export async function runReconciliation(
   });
   if (trigger === "reconnect") core.fire("reconnect", { atMs: core.now(), ok: r.ok, reason: r.reason });
   if (!r.ok) return;
-  for (const id of r.requeue) if (await requeueAllowed(core, id)) sub.enqueue(id);
+  for (const id of r.requeue) {
+    // Canceled while the reconciliation ran: never sent, not queued again.
+    if (core.j.book.order(id)?.state === "INITIALIZED" && await requeueAllowed(core, id)) sub.enqueue(id);
+  }
   await saveBookSnapshot(core);
   await after();
   sub.kick();

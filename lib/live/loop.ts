@@ -11,6 +11,7 @@ import { REC } from "../oms/records.ts";
 import { checkLiveConfig, type LiveConfig } from "./config.ts";
 import { LoopCore, type LoopEffects } from "./core.ts";
 import { EV, LoopCounters } from "./counters.ts";
+import { endAllHeld } from "./held.ts";
 import { cancelOrder, type CancelResult, checkInflight } from "./inflight.ts";
 import { haltSwitch, loadEquity, markAndGuard, resetSwitch } from "./kill.ts";
 import { loadBaseline } from "./ledger.ts";
@@ -190,6 +191,7 @@ export class LiveLoop implements LoopReader {
       }
     }
     await this.#stream.stop();
+    if (core.journal && !core.j.log.failed) await endAllHeld(core, (id) => this.#sub.unqueue(id), "shutdown");
     const open = core.journal ? core.j.book.working().map((o) => o.clientOrderId) : [];
     const queued = core.journal ? core.j.book.neverSent().map((o) => o.clientOrderId) : [];
     if (core.journal && !core.j.log.failed) {
