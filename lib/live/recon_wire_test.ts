@@ -43,7 +43,8 @@ Deno.test("a reconciliation while a taker's place awaits its answer: it waits fo
   const dir = Deno.makeTempDirSync({ prefix: "tp_recon_wire_" });
   const lines: Record<string, unknown>[] = [];
   try {
-    const loop = new LiveLoop(liveConfig(dir), {
+    // The connector's default timeout (the held answer must not time out on a slow machine), so a grace past it.
+    const loop = new LiveLoop(liveConfig(dir, { missingGraceMs: 12_000 }), {
       venue: s.spot,
       now: () => s.t.sim.clock.nowMs(),
       localMs: () => s.t.sim.clock.nowMs(),
