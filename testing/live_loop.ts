@@ -13,11 +13,13 @@ import { runPath } from "../lib/oms/boot.ts";
 import { EventLog } from "../lib/oms/event_log.ts";
 import type { Order } from "../lib/oms/order.ts";
 import type { RiskLimits } from "../lib/oms/risk.ts";
-import { REC } from "../lib/oms/records.ts";
+import { type NewOrder, REC } from "../lib/oms/records.ts";
+import { formatAtoms } from "../lib/sim/trading/decimal.ts";
 import type { ChaosConfig } from "../lib/sim/chaos.ts";
 import { REFUSED_EVENT } from "../lib/sim/trading/truth.ts";
 import { type ConnectorSim, type ConnectorSimOptions, startConnectorSim } from "./binance_connector.ts";
 import type { Rec } from "./oms_records.ts";
+import { tapVenue, type VenueTaps } from "./venue_tap.ts";
 
 export const U = 100_000_000;
 export const SYMBOL = "BTCUSDT";
@@ -75,12 +77,16 @@ export interface LoopRig {
   pump(what: string, cond: () => boolean): Promise<void>;
   /** Log lines named `msg` (a live_loop.* event). */
   named(msg: string): Row[];
+  /** Runs `fn` as a line `when` matches is logged (synchronously: a step taken at that exact point). */
+  onLine(when: (l: Row) => boolean, fn: (l: Row) => void): void;
   close(): Promise<void>;
 }
 
-/** What a rig differs in: chaos, the venue's options (accounts: fees), the connector's fetch. */
+/** What a rig differs in: chaos, the venue's options (accounts: fees), the connector's fetch, taps. */
 export type LoopRigOptions = Pick<ConnectorSimOptions, "venue" | "fetch"> & {
   readonly trading?: ChaosConfig["trading"];
+  /** When the loops' place calls go and come back (testing/venue_tap.ts). */
+  readonly taps?: VenueTaps;
 };
 
 export async function startLoopRig(o: LoopRigOptions = {}): Promise<LoopRig> {
@@ -88,6 +94,7 @@ export async function startLoopRig(o: LoopRigOptions = {}): Promise<LoopRig> {
   const dir = Deno.makeTempDirSync({ prefix: "tp_live_loop_" });
   const lines: Row[] = [];
   const loops: LiveLoop[] = [];
+  const hooks: { when: (l: Row) => boolean; fn: (l: Row) => void }[] = [];
   const pump = (what: string, cond: () => boolean) =>
     waitFor(what, () => (s.timers.advance(0), cond()), { timeoutMs: 10_000, everyMs: 5 });
   return {
@@ -96,12 +103,16 @@ export async function startLoopRig(o: LoopRigOptions = {}): Promise<LoopRig> {
     lines,
     make: (more = {}, venueAheadMs = 0) => {
       const loop = new LiveLoop(liveConfig(dir, more), {
-        venue: s.spot,
+        venue: o.taps ? tapVenue(s.spot, o.taps) : s.spot,
         now: () => s.t.sim.clock.nowMs() + venueAheadMs,
         // Liveness ages on the same manual wall: the test moves both.
         localMs: () => s.t.sim.clock.nowMs(),
         timers: s.timers as unknown as Timers,
-        logger: (level, msg, fields) => lines.push({ level, msg, ...fields }),
+        logger: (level, msg, fields) => {
+          const l = { level, msg, ...fields };
+          lines.push(l);
+          for (const h of hooks) if (h.when(l)) h.fn(l);
+        },
       });
       loops.push(loop);
       return loop;
@@ -113,6 +124,7 @@ export async function startLoopRig(o: LoopRigOptions = {}): Promise<LoopRig> {
     },
     pump,
     named: (msg) => lines.filter((l) => l.msg === msg),
+    onLine: (when, fn) => void hooks.push({ when, fn }),
     close: async () => {
       for (const l of loops) if (l.snapshot().status !== "stopped") await l.abandon();
       await s.close();
@@ -166,6 +178,25 @@ export async function crashedRun(dir: string, run: number, recs: readonly Rec[])
   await log.append(REC.runStart, { runId: `t1-run${run}`, tag: "t1" });
   for (const r of recs) await log.append(r.type, r.data, r.corr ?? null);
   log.abandon();
+}
+
+/**
+ * Test-only setup of what a lost cancel leaves: `order` placed at the venue through the connector (a
+ * LIMIT resting there), whatever the state dir's log says of it (the caller writes that: crashedRun).
+ * Returns its venue order id.
+ */
+export async function restingAtVenue(r: LoopRig, order: NewOrder): Promise<number> {
+  const out = await r.s.spot.place({
+    symbol: order.symbol,
+    side: order.side,
+    type: "LIMIT",
+    timeInForce: "GTC",
+    clientOrderId: order.clientOrderId,
+    quantity: formatAtoms(order.quantity),
+    price: formatAtoms(order.price!),
+  });
+  assert.ok(out.kind === "confirmed" && out.value.status === "NEW", `placed ${order.clientOrderId}`);
+  return out.value.orderId;
 }
 
 const jsonl = (path: string): Row[] =>

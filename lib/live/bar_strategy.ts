@@ -27,8 +27,11 @@ export interface StrategyLoop {
   submitOrder(venue: string, order: OrderSpec, correlationId: string): Promise<SubmitResult>;
   orders(): readonly Order[];
   snapshot(): LoopView;
-  /** What an order closing the position may send (`qty`) and the dust it leaves (`rest`), base atoms. */
-  closable(symbol: string): { readonly qty: number; readonly rest: number };
+  /**
+   * What an order closing the position may send (`qty`), what more orders must close (`rest`: over the
+   * venue's maximum) and the dust no order may send, base atoms.
+   */
+  closable(symbol: string): { readonly qty: number; readonly rest: number; readonly dust: number };
 }
 
 export interface BarStrategyConfig {
@@ -159,7 +162,7 @@ export class BarStrategy {
       return decided(null, "an order for this bar exists");
     }
     const view = this.loop.snapshot();
-    const { qty: held, rest: dust } = this.loop.closable(symbol);
+    const { qty: held, dust } = this.loop.closable(symbol);
     const buy = r.action.action === "open_long";
     // What an exit cannot sell (under the venue's lot or minimum notional) stays held: said, never sent.
     if (!buy && dust > 0) {
@@ -196,7 +199,7 @@ export class BarStrategy {
     this.#state = { ...this.#state, book: { ...book, size: 0, entryPrice: null, stop: null } };
     this.counts.resynced++;
     // `dust`: base atoms still held that no close may sell (under the venue's lot or minimum notional).
-    const fields = { symbol, bar: bar.openTimeMs, was: book.size, dust: held.rest };
+    const fields = { symbol, bar: bar.openTimeMs, was: book.size, dust: held.dust };
     this.log("warn", "live_loop.strategy_resync", fields);
   }
 }

@@ -6,9 +6,15 @@
 import type { OrderEvent } from "../oms/order.ts";
 import type { LoopCore } from "./core.ts";
 
-/** Held unsent by the worker (parked for a send, no place request out), or being ended so. */
+/**
+ * Held unsent by the worker (parked for a send, no place request out), or being ended so. An order with a
+ * request out is never held: place.ts takes it out of `resending` as the request leaves, and drops
+ * `placing` in the same turn as the answer's own update of `resending`; one the venue has named (a venue
+ * order id) is not held either.
+ */
 export function isHeld(core: LoopCore, id: string): boolean {
-  return core.ending.has(id) || (core.resending.has(id) && !core.placing.has(id));
+  if (core.ending.has(id)) return true;
+  return core.resending.has(id) && !core.placing.has(id) && core.j.book.order(id)?.venueOrderId == null;
 }
 
 /**

@@ -54,6 +54,8 @@ async function heldByReconciliation(r: LoopRig, loop: LiveLoop): Promise<{ rec: 
   assert.deepEqual(await sub, { ok: true, clientOrderId: "t1-1" });
   await r.pump("t1-1 held", () => loop.snapshot().queueDepth === 1);
   assert.deepEqual([loop.snapshot().status, order(loop, "t1-1").state], ["reconciling", "SUBMITTED"]);
+  // Queued, not in flight (never sent): before, it counted in both gauges.
+  assert.deepEqual([loop.snapshot().queueDepth, loop.snapshot().inflight], [1, 0]);
   return { rec }; // wrapped: an async function returning it would wait for it
 }
 

@@ -2,6 +2,7 @@
 // cleared, open orders queried once and tracked again), a reconciliation run with its bookkeeping (start or reconnect:
 // trading waits for it, a failure blocks trading with the reason), and flatten-on-halt. Either start reads
 // the venue's order filters first (lots.ts): a close is sized to them.
+import type { BootResult } from "../oms/boot.ts";
 import { ACTIVE_SWITCH } from "../oms/kill_switch.ts";
 import { checkOrder } from "../oms/risk.ts";
 import { saveSnapshot } from "../oms/snapshot.ts";
@@ -13,9 +14,23 @@ import { expectedHoldings, holdingsOf, loadCursor, saveBaseline, saveCursor } fr
 import type { ReconciliationView } from "./loop_view.ts";
 import { type CloseSize, closeSize, filtersMissing, readVenueFilters } from "./lots.ts";
 import { placesAnswered } from "./place.ts";
-import { historyCursor, reconcile } from "./reconciler.ts";
+import { reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
+import { historyCursor } from "./venue_fills.ts";
 import { addCounts } from "./view.ts";
+
+/** The boot's line: how the state dir recovered (quarantined: an error), and the kill switch's state. */
+export function logRecovery(core: LoopCore, boot: BootResult, killSwitchProblem: string | null): void {
+  const level = boot.classification === "quarantined" ? "error" : killSwitchProblem ? "warn" : "info";
+  core.counters.emit(level, EV.recovery, {
+    classification: boot.classification,
+    problems: boot.problems,
+    runs: boot.runs.map((r) => ({ run: r.run, status: r.status, records: r.records, problem: r.problem })),
+    refused: boot.refused.length,
+    killSwitch: core.ks.state,
+    killSwitchProblem,
+  });
+}
 
 /**
  * Cold: never-sent intents are cleared (the log proves they never left); open orders tracked again,
@@ -96,8 +111,11 @@ export async function runReconciliation(
   if (trigger === "reconnect") core.fire("reconnect", { atMs: core.now(), ok: r.ok, reason: r.reason });
   if (!r.ok) return;
   for (const id of r.requeue) {
-    // Canceled while the reconciliation ran: never sent, not queued again.
-    if (core.j.book.order(id)?.state === "INITIALIZED" && await requeueAllowed(core, id)) sub.enqueue(id);
+    // Canceled while the reconciliation ran: never sent, not queued again. A cancel's end may not be in
+    // the book yet (its record still syncing): `ending` says so at once (held.ts). The worker's own
+    // check (Submitter #send: `submitted` refused after an end) guards a cancel after this one.
+    const queued = () => core.j.book.order(id)?.state === "INITIALIZED" && !core.ending.has(id);
+    if (queued() && await requeueAllowed(core, id) && queued()) sub.enqueue(id);
   }
   await saveBookSnapshot(core);
   await after();
@@ -139,29 +157,30 @@ async function requeueAllowed(core: LoopCore, id: string): Promise<boolean> {
   return false;
 }
 
+/** What one order closing a position sends (`qty`), what more orders must close (`rest`), the dust. */
+export type Closable = Pick<CloseSize, "qty" | "rest" | "dust">;
+
 /**
  * Base atoms that close the symbol's position with an order of `type`, rounded down to the venue's lot
  * (lots.ts): a long sells what the account holds (a fee paid in the base asset leaves less than the
  * fills), a short buys back its size; 0 when a MARKET close is worth less than the venue's minimum
- * notional at the mark. `rest`: what that leaves (dust the venue would refuse). 0 when flat.
+ * notional at the mark. `rest`: over the venue's maximum quantity, for more orders; `dust`: what the
+ * venue would refuse. All 0 when flat.
  */
-export function closable(
-  core: LoopCore,
-  symbol: string,
-  type: "MARKET" | "LIMIT" = "MARKET",
-): Pick<CloseSize, "qty" | "rest"> {
+export function closable(core: LoopCore, symbol: string, type: "MARKET" | "LIMIT" = "MARKET"): Closable {
   const p = core.positions().find((x) => x.symbol === symbol);
   const sym = core.cfg.symbols.find((s) => s.symbol === symbol);
-  if (!p || !sym) return { qty: 0, rest: 0 };
+  if (!p || !sym) return { qty: 0, rest: 0, dust: 0 };
   const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
   const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
-  const { qty, rest } = closeSize(core, sym, can, type);
-  return { qty, rest };
+  const { qty, rest, dust } = closeSize(core, sym, can, type);
+  return { qty, rest, dust };
 }
 
 /**
  * Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders.
- * What a close leaves (dust the venue would refuse) is a warn line, never an order.
+ * What a close leaves is a warn line, never an order: dust the venue would refuse, or the rest over its
+ * maximum quantity (one order per halt: the operator sends the rest, or halts again once it filled).
  */
 export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
   if (!core.cfg.flattenOnHalt || !core.journal || core.blockedReason()) return;
@@ -170,13 +189,22 @@ export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
       if (o.origin === "local") await cancelOrder(core, sub, o.clientOrderId);
     }
     for (const p of core.positions()) {
-      const { qty: quantity, rest } = closable(core, p.symbol);
-      if (rest > 0) {
+      const { qty: quantity, rest, dust } = closable(core, p.symbol);
+      if (dust > 0) {
         core.counters.emit("warn", EV.killSwitch, {
           phase: "flatten_dust",
           symbol: p.symbol,
           quantity,
-          dust: rest,
+          dust,
+        });
+      }
+      if (rest > 0) {
+        core.counters.emit("warn", EV.killSwitch, {
+          phase: "flatten_rest",
+          symbol: p.symbol,
+          quantity,
+          rest,
+          detail: "over the venue's maximum order quantity: more orders must close the rest",
         });
       }
       if (quantity <= 0) continue;

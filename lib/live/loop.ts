@@ -15,7 +15,14 @@ import { endAllHeld } from "./held.ts";
 import { cancelOrder, type CancelResult, checkInflight } from "./inflight.ts";
 import { haltSwitch, loadEquity, markAndGuard, resetSwitch } from "./kill.ts";
 import { loadBaseline } from "./ledger.ts";
-import { closable, coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
+import {
+  closable,
+  coldStart,
+  flattenOnHalt,
+  logRecovery,
+  runReconciliation,
+  saveBookSnapshot,
+} from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
@@ -63,15 +70,7 @@ export class LiveLoop implements LoopReader {
     this.#halted = core.ks.state === "HALTED";
     core.equity = await loadEquity(dir);
     core.baseline = await loadBaseline(dir);
-    const level = boot.classification === "quarantined" ? "error" : ks.problem ? "warn" : "info";
-    core.counters.emit(level, EV.recovery, {
-      classification: boot.classification,
-      problems: boot.problems,
-      runs: boot.runs.map((r) => ({ run: r.run, status: r.status, records: r.records, problem: r.problem })),
-      refused: boot.refused.length,
-      killSwitch: core.ks.state,
-      killSwitchProblem: ks.problem,
-    });
+    logRecovery(core, boot, ks.problem);
     if (boot.classification === "quarantined") {
       core.blocked = `state quarantined: ${buildView(this.#parts()).store.recoveryProblems.join("; ")}`;
       this.#phase = "running";
@@ -96,12 +95,9 @@ export class LiveLoop implements LoopReader {
     else await this.#stream.exclusive(() => this.#reconcile("start"));
     this.#phase = "running";
     this.#schedule();
-    core.counters.emit("info", EV.start, {
-      mode: this.#startMode,
-      run: this.#run,
-      status: this.snapshot().status,
-    });
-    return this.snapshot();
+    const v = this.snapshot();
+    core.counters.emit("info", EV.start, { mode: this.#startMode, run: this.#run, status: v.status });
+    return v;
   }
 
   /** Risk check and durable intent; the worker sends it. `venue` must be this loop's venue. */
@@ -167,9 +163,9 @@ export class LiveLoop implements LoopReader {
     return this.#core.journal ? this.#core.j.book.toJSON().orders : [];
   }
 
-  /** Base atoms a close of the symbol's position sends, on the venue's filters (`qty`), and the dust left. */
-  closable(symbol: string): { readonly qty: number; readonly rest: number } {
-    return this.#core.journal ? closable(this.#core, symbol) : { qty: 0, rest: 0 };
+  /** Base atoms one close of the symbol's position sends (`qty`), the `rest` over the maximum, the dust. */
+  closable(symbol: string): ReturnType<typeof closable> {
+    return this.#core.journal ? closable(this.#core, symbol) : { qty: 0, rest: 0, dust: 0 };
   }
 
   snapshot(): LoopView {

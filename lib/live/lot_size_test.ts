@@ -17,6 +17,8 @@ import {
   withLoopRig,
 } from "../../testing/live_loop.ts";
 import { crossBar } from "../../testing/live_service.ts";
+import { instrument } from "../sim/instruments.ts";
+import { DEFAULT_LIMITS, spotSymbol } from "../sim/trading/symbols.ts";
 import { BarStrategy, strategyStateFile } from "./bar_strategy.ts";
 import type { LiveLoop } from "./loop.ts";
 
@@ -63,7 +65,7 @@ Deno.test("lot size: flatten-on-halt sells the holding a base-asset fee left, ro
       "FILLED",
     ]);
     // 50 atoms held (the position is 800: the fee came out of the fills), under the 100-atom minimum.
-    assert.deepEqual(loop.closable(SYMBOL), { qty: 0, rest: SIZE - FEE - SOLD });
+    assert.deepEqual(loop.closable(SYMBOL), { qty: 0, rest: 0, dust: SIZE - FEE - SOLD });
     assert.deepEqual(
       r.named("live_loop.kill_switch").filter((l) => l.phase === "flatten_dust").map((
         l,
@@ -184,4 +186,48 @@ Deno.test("lot size: a failed filter read at start still starts the loop, the co
     assert.deepEqual(reads, ["failed", "read"]);
     await loop.shutdown();
   }, { ...TAKER_7_5_BPS, fetch: flaky });
+});
+
+Deno.test("lot size: a close over the venue's maximum quantity sends the maximum; the rest is still to close (not dust), flatten says so", async () => {
+  const MAX = 600_000; // 0.006 BTC: LOT_SIZE's and MARKET_LOT_SIZE's maximum
+  const maxed = spotSymbol(instrument("BTC-USDT"), { ...DEFAULT_LIMITS, maxQty: MAX / U });
+  const venue = {
+    symbols: [maxed],
+    accounts: { paper: { balances: { USDT: 1e12 }, makerRate: 0, takerRate: 0 } },
+  };
+  await withLoopRig(async (r) => {
+    const loop = await startedLoop(r, { flattenOnHalt: true, symbols: [NO_LOT] });
+    await r.step(loop, 1_000);
+    for (const [i, quantity] of [[1, MAX], [2, 400_000]]) {
+      const spec = { symbol: SYMBOL, side: "BUY", type: "MARKET", quantity, price: null } as const;
+      assert.deepEqual(await loop.submitOrder(VENUE, spec, `c-${i}`), { ok: true, clientOrderId: `t1-${i}` });
+      await r.pump(`buy ${i} filled`, () => orderOf(loop, `t1-${i}`)?.state === "FILLED");
+    }
+    await loop.idle();
+    // Before: { qty: MAX, rest: 400000 }, the 400000 over the maximum reported (and logged) as dust.
+    assert.deepEqual(loop.closable(SYMBOL), { qty: MAX, rest: 400_000, dust: 0 });
+    await loop.engageKillSwitch("operator stop", "admin");
+    await r.pump("the flatten settled", closed(loop, "t1-3"));
+    await loop.idle();
+    const o = orderOf(loop, "t1-3");
+    assert.deepEqual([o.side, o.type, o.reduceOnly, o.quantity, o.state], [
+      "SELL",
+      "MARKET",
+      true,
+      MAX,
+      "FILLED",
+    ]);
+    assert.deepEqual(
+      r.named("live_loop.kill_switch").filter((l) => String(l.phase).startsWith("flatten_")).map((l) => [
+        l.level,
+        l.phase,
+        l.quantity,
+        l.rest,
+      ]),
+      [["warn", "flatten_rest", MAX, 400_000]],
+    );
+    assert.deepEqual(loop.closable(SYMBOL), { qty: 400_000, rest: 0, dust: 0 }, "one more order closes it");
+    assertOmsEqualsTruth(loop.orders(), r.s);
+    await loop.shutdown();
+  }, { venue });
 });

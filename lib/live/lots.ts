@@ -3,7 +3,8 @@
 // MARKET_LOT_SIZE) and the position can never be closed. So the loop reads the venue's order filters
 // through the connector (at start, cold or warm) and a close is rounded DOWN to them; a MARKET close worth
 // less than the venue's minimum notional at the loop's last mark is refused too (-1013 NOTIONAL). What is
-// left under the minimums is dust, reported and never sent. The config's lotAtoms, then 1 atom, stand in
+// left under the minimums is dust, reported and never sent; what one order may not carry (over the
+// maximum quantity) is rest, still to close by more orders. The config's lotAtoms, then 1 atom, stand in
 // only while the venue's filters are unknown.
 import { cmpNotional, outside, type SymbolFilters } from "../market/exchange_filters.ts";
 import type { SymbolSpec } from "./config.ts";
@@ -49,19 +50,28 @@ function underMinNotional(q: number, f: SymbolFilters, o: LotOrder): boolean {
     cmpNotional(mark, q, f.minNotional) < 0;
 }
 
-/** A close of `can` atoms: what is sent (0: nothing), what stays, and whose lot sized it. */
+/**
+ * A close of `can` atoms: what one order sends (0: nothing), what further orders of that size (and one
+ * for the remainder) still have to close (`rest`: over the venue's maximum quantity, never dust), what
+ * no order may send (`dust`: under the minimums), and whose lot sized it. qty + rest + dust = can.
+ */
 export interface CloseSize {
   readonly qty: number;
   readonly rest: number;
+  readonly dust: number;
   readonly lot: "venue" | "config" | "default";
 }
 
 export function closeSize(core: LoopCore, sym: SymbolSpec, can: number, type: "MARKET" | "LIMIT"): CloseSize {
   const f = core.venue.symbolFilters(sym.symbol);
   const lot = sym.lotAtoms ?? 1;
-  const markAtoms = core.marks.get(sym.symbol) ?? null;
-  const qty = can <= 0 ? 0 : f ? onLot(can, f, { type, markAtoms }) : Math.floor(can / lot) * lot;
-  return { qty, rest: Math.max(0, can - qty), lot: f ? "venue" : sym.lotAtoms ? "config" : "default" };
+  const o = { type, markAtoms: core.marks.get(sym.symbol) ?? null };
+  const size = (n: number) => n <= 0 ? 0 : f ? onLot(n, f, o) : Math.floor(n / lot) * lot;
+  const qty = size(can), left = Math.max(0, can - qty);
+  // Full orders of `qty` (the maximum, when one was clamped to it), then what the remainder allows.
+  const full = qty > 0 ? Math.floor(left / qty) * qty : 0;
+  const rest = full + size(left - full);
+  return { qty, rest, dust: left - rest, lot: f ? "venue" : sym.lotAtoms ? "config" : "default" };
 }
 
 /** Some traded symbol has no venue filters (never read, the read failed, or the venue's were unreadable). */

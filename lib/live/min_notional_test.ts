@@ -54,10 +54,10 @@ Deno.test("min notional: flatten-on-halt reports a close worth less than the min
     await r.step(loop, 1_000); // prints flowing: a MARKET order takes at the last one
     await market(r, loop, "BUY", BUY, "c-1");
     await market(r, loop, "SELL", SELL, "c-2");
-    assert.deepEqual(loop.closable(SYMBOL), { qty: 0, rest: LEFT });
+    assert.deepEqual(loop.closable(SYMBOL), { qty: 0, rest: 0, dust: LEFT });
     // The mark decides: at 70000 the same holding is 5.60 USDT, a close the venue takes.
     await mark(r, loop, 70_000);
-    assert.deepEqual(loop.closable(SYMBOL), { qty: LEFT, rest: 0 });
+    assert.deepEqual(loop.closable(SYMBOL), { qty: LEFT, rest: 0, dust: 0 });
     await mark(r, loop, 60_000);
     await loop.engageKillSwitch("operator stop", "admin");
     const dust = () => r.named("live_loop.kill_switch").filter((l) => l.phase === "flatten_dust");

@@ -6,10 +6,12 @@
 import { sleep } from "../async/sleep.ts";
 import type { Order } from "../oms/order.ts";
 import { requestOf, statusEvent } from "../oms/venue_map.ts";
+import type { Outcome, VenueOrder } from "../trading/venue.ts";
+import { cancelAgain } from "./cancels.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import { endHeld } from "./held.ts";
-import { fetchFills } from "./reconciler.ts";
+import { fetchFills } from "./venue_fills.ts";
 
 /** Per loop, the last place attempt: its request and its answer's handling (one worker: one at a time). */
 const attempts = new WeakMap<LoopCore, Promise<unknown>>();
@@ -67,25 +69,34 @@ async function placeOnce(
   const id = o.clientOrderId;
   // Each attempt restarts the clock: the threshold counts from the last send (a 429 wait is not age).
   core.inflight.set(id, { sentAtMs: core.now(), firstMissingMs: null, failedQueries: 0 });
+  // Out from here: `placing`, no longer held (a resend after a 429 was): a cancel now goes to the venue.
   core.placing.add(id);
-  const out = await core.venue.place(requestOf(o)).finally(() => core.placing.delete(id));
+  core.resending.delete(id);
+  let out: Outcome<VenueOrder>;
+  try {
+    out = await core.venue.place(requestOf(o));
+  } finally {
+    // In the answer's own turn, with `resending`'s update below: an order whose answer is in is never
+    // taken for held (held.ts) between the two (a cancel there ended a live order "before it was sent").
+    core.placing.delete(id);
+  }
   // `placed`: it left (a venue answer or none); a local refusal (code null) never did. Once per order.
   if (!sent.counted && (sent.counted = out.kind !== "rejected" || out.code !== null)) {
     core.counters.order(o.symbol, "placed");
   }
   if (out.kind !== "rejected") core.fx.crashAt?.("after_send");
   if (out.kind === "confirmed") {
-    core.resending.delete(id);
     await core.apply(id, { kind: "accepted", venueOrderId: out.value.orderId }, "place");
     core.fx.crashAt?.("after_ack");
     const s = statusEvent(out.value);
     if (s && s.kind !== "accepted") await core.apply(id, s, "place");
+    // Canceled while the place was on the wire, the cancel refused as unknown (-2011): again, now.
+    await cancelAgain(core, id);
     // Filled at once (a taker): its fills by query too, so a quiet stream cannot lose them.
     await fetchFills(core, core.j.book.order(id)!, out.value, "place");
     return null;
   }
   if (out.kind === "ambiguous") {
-    core.resending.delete(id);
     core.counters.emit("warn", EV.inflight, { clientOrderId: id, phase: "ambiguous", cause: out.cause });
     return null;
   }
@@ -97,7 +108,6 @@ async function placeOnce(
     core.counters.emit("warn", EV.submitRetry, { clientOrderId: id, attempt, waitMs, code: out.code });
     return waitMs;
   }
-  core.resending.delete(id);
   if (out.reason === "duplicate_client_id") {
     core.counters.emit("warn", EV.inflight, { clientOrderId: id, phase: "duplicate_id", msg: out.msg });
     return null; // the venue has it: the in-flight checker finds it by query

@@ -202,8 +202,10 @@ export class Submitter {
       core.fx.crashAt?.("after_intent");
       core.fx.crashAt?.("after_queued_intent");
       core.resending.add(id); // held through its sync (held.ts): a cancel meanwhile ends it, never sent
-      await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
-      if (!core.resending.has(id)) return; // canceled during the sync
+      const took = await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
+      // Canceled during the sync (held.ts), or ended before it (a cancel's end appended first, the book
+      // not showing it yet when the order was taken): refused, so never sent.
+      if (!took || !core.resending.has(id)) return void core.resending.delete(id);
       gate = this.#gate(o); // halted during the sync: it must not leave (checked right before the request)
     }
     if (!gate.ok) {
