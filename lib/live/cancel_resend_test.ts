@@ -81,7 +81,7 @@ Deno.test("a cancel lost on its way (502, unprocessed): the checker finds the or
   });
 });
 
-Deno.test("a cancel that keeps getting lost: sent again up to inflight.retries, then stuck (error) in PENDING_CANCEL", async () => {
+Deno.test("a cancel that keeps getting lost: sent again up to inflight.retries, then stuck (error) in PENDING_CANCEL; an operator's cancel sends it again", async () => {
   await withLoopRig(async (r) => {
     const loop = await startedLoop(r, { inflight: { intervalMs: 2_000, thresholdMs: 5_000, retries: 2 } });
     await acked(r, loop);
@@ -104,6 +104,10 @@ Deno.test("a cancel that keeps getting lost: sent again up to inflight.retries, 
     assert.deepEqual(s.filter((x) => x !== "info query").length, 3);
     const stuck = r.named("live_loop.inflight_check").find((l) => l.phase === "stuck")!;
     assert.equal(stuck.cancels, 3);
+    // The venue answers again: the operator's cancel of the stuck order goes out and ends it.
+    r.s.setTrading({});
+    assert.deepEqual(await loop.cancelOrder(VENUE, "t1-1"), { ok: true, state: "CANCELED" });
+    assert.deepEqual(truthOf(r, "t1-1"), ["NEW NEW", "CANCELED CANCELED"]);
     await loop.shutdown();
   });
 });

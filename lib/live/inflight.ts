@@ -33,6 +33,12 @@ export async function cancelOrder(core: LoopCore, sub: Submitter, id: string): P
     await endHeld(core, id, { kind: "canceled", reason: "canceled before it was sent" }, "cancel");
     return { ok: true, state: core.j.book.order(id)!.state };
   }
+  if (o.state === "PENDING_CANCEL") {
+    // Asked again (an operator, cancel on shutdown, a halt) while an earlier cancel is unanswered or
+    // reported stuck: it goes to the venue once more (a cancel twice is harmless; one never sent is not).
+    await settleCancel(core, id, await core.venue.cancel({ symbol: o.symbol, clientOrderId: id }));
+    return { ok: true, state: core.j.book.order(id)!.state };
+  }
   if (o.state !== "ACCEPTED" && o.state !== "PARTIALLY_FILLED" && o.state !== "SUBMITTED") {
     return { ok: false, reason: `order "${id}" is ${o.state}: nothing to cancel` };
   }
