@@ -165,8 +165,8 @@ const loop = new LiveLoop({
     maxDrawdownBps: 10_000,
   },
   // config/live/paper.json's timings: they outlast the connector's request timeout, as the loop requires.
-  inflight: { intervalMs: 2_000, thresholdMs: 10_000, retries: 5 },
-  missingGraceMs: 5_000,
+  inflight: { intervalMs: 2_000, thresholdMs: 5_000, retries: 5 },
+  missingGraceMs: 12_000,
   flattenOnHalt: false,
   cancelOnShutdown: false,
 }, {

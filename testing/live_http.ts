@@ -27,6 +27,7 @@ export async function startLiveHttp(token: string | null) {
     now: () => clock.t,
     log,
     badRequest: metrics.badRequest,
+    halted: () => control.state()?.state === "HALTED",
   });
   const ctrl = new AbortController();
   const server = serve({

@@ -13,10 +13,13 @@ import { runPath } from "../lib/oms/boot.ts";
 import { EventLog } from "../lib/oms/event_log.ts";
 import type { Order } from "../lib/oms/order.ts";
 import type { RiskLimits } from "../lib/oms/risk.ts";
-import { REC } from "../lib/oms/records.ts";
+import { type NewOrder, REC } from "../lib/oms/records.ts";
+import { formatAtoms } from "../lib/sim/trading/decimal.ts";
 import type { ChaosConfig } from "../lib/sim/chaos.ts";
-import { type ConnectorSim, startConnectorSim } from "./binance_connector.ts";
+import { REFUSED_EVENT } from "../lib/sim/trading/truth.ts";
+import { type ConnectorSim, type ConnectorSimOptions, startConnectorSim } from "./binance_connector.ts";
 import type { Rec } from "./oms_records.ts";
+import { tapVenue, type VenueTaps } from "./venue_tap.ts";
 
 export const U = 100_000_000;
 export const SYMBOL = "BTCUSDT";
@@ -39,11 +42,11 @@ export function riskLimits(more: Partial<RiskLimits> = {}): RiskLimits {
 }
 
 /**
- * The test connector's request timeout: under liveConfig's threshold + grace (5 s + 3 s), as the loop
- * requires (checkLiveConfig). Those run on the test's manual clock, this on the real one, where loopback
+ * The test connector's request timeout: under liveConfig's missing grace (3 s), as the loop requires
+ * (checkLiveConfig). The grace runs on the test's manual clock, this on the real one, where loopback
  * answers take milliseconds: the rule holds in tests and no test waits longer for it.
  */
-export const TEST_REST_TIMEOUT_MS = 7_000;
+export const TEST_REST_TIMEOUT_MS = 2_500;
 
 export function liveConfig(stateDir: string, more: Partial<LiveConfig> = {}): LiveConfig {
   return {
@@ -74,14 +77,24 @@ export interface LoopRig {
   pump(what: string, cond: () => boolean): Promise<void>;
   /** Log lines named `msg` (a live_loop.* event). */
   named(msg: string): Row[];
+  /** Runs `fn` as a line `when` matches is logged (synchronously: a step taken at that exact point). */
+  onLine(when: (l: Row) => boolean, fn: (l: Row) => void): void;
   close(): Promise<void>;
 }
 
-export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {}): Promise<LoopRig> {
-  const s = await startConnectorSim({ trading: o.trading, rest: { timeoutMs: TEST_REST_TIMEOUT_MS } });
+/** What a rig differs in: chaos, the venue's options (accounts: fees), the connector's fetch, taps. */
+export type LoopRigOptions = Pick<ConnectorSimOptions, "venue" | "fetch"> & {
+  readonly trading?: ChaosConfig["trading"];
+  /** When the loops' place calls go and come back (testing/venue_tap.ts). */
+  readonly taps?: VenueTaps;
+};
+
+export async function startLoopRig(o: LoopRigOptions = {}): Promise<LoopRig> {
+  const s = await startConnectorSim({ ...o, rest: { timeoutMs: TEST_REST_TIMEOUT_MS } });
   const dir = Deno.makeTempDirSync({ prefix: "tp_live_loop_" });
   const lines: Row[] = [];
   const loops: LiveLoop[] = [];
+  const hooks: { when: (l: Row) => boolean; fn: (l: Row) => void }[] = [];
   const pump = (what: string, cond: () => boolean) =>
     waitFor(what, () => (s.timers.advance(0), cond()), { timeoutMs: 10_000, everyMs: 5 });
   return {
@@ -90,12 +103,16 @@ export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {})
     lines,
     make: (more = {}, venueAheadMs = 0) => {
       const loop = new LiveLoop(liveConfig(dir, more), {
-        venue: s.spot,
+        venue: o.taps ? tapVenue(s.spot, o.taps) : s.spot,
         now: () => s.t.sim.clock.nowMs() + venueAheadMs,
         // Liveness ages on the same manual wall: the test moves both.
         localMs: () => s.t.sim.clock.nowMs(),
         timers: s.timers as unknown as Timers,
-        logger: (level, msg, fields) => lines.push({ level, msg, ...fields }),
+        logger: (level, msg, fields) => {
+          const l = { level, msg, ...fields };
+          lines.push(l);
+          for (const h of hooks) if (h.when(l)) h.fn(l);
+        },
       });
       loops.push(loop);
       return loop;
@@ -107,6 +124,7 @@ export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {})
     },
     pump,
     named: (msg) => lines.filter((l) => l.msg === msg),
+    onLine: (when, fn) => void hooks.push({ when, fn }),
     close: async () => {
       for (const l of loops) if (l.snapshot().status !== "stopped") await l.abandon();
       await s.close();
@@ -116,8 +134,11 @@ export async function startLoopRig(o: { trading?: ChaosConfig["trading"] } = {})
 }
 
 /** Runs `body` on a new rig and closes the rig whatever happens. */
-export async function withLoopRig(body: (r: LoopRig) => Promise<void>): Promise<void> {
-  const r = await startLoopRig();
+export async function withLoopRig(
+  body: (r: LoopRig) => Promise<void>,
+  o: LoopRigOptions = {},
+): Promise<void> {
+  const r = await startLoopRig(o);
   try {
     await body(r);
   } finally {
@@ -159,6 +180,25 @@ export async function crashedRun(dir: string, run: number, recs: readonly Rec[])
   log.abandon();
 }
 
+/**
+ * Test-only setup of what a lost cancel leaves: `order` placed at the venue through the connector (a
+ * LIMIT resting there), whatever the state dir's log says of it (the caller writes that: crashedRun).
+ * Returns its venue order id.
+ */
+export async function restingAtVenue(r: LoopRig, order: NewOrder): Promise<number> {
+  const out = await r.s.spot.place({
+    symbol: order.symbol,
+    side: order.side,
+    type: "LIMIT",
+    timeInForce: "GTC",
+    clientOrderId: order.clientOrderId,
+    quantity: formatAtoms(order.quantity),
+    price: formatAtoms(order.price!),
+  });
+  assert.ok(out.kind === "confirmed" && out.value.status === "NEW", `placed ${order.clientOrderId}`);
+  return out.value.orderId;
+}
+
 const jsonl = (path: string): Row[] =>
   Deno.readTextFileSync(path).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 export const ordersTruth = (s: ConnectorSim) => jsonl(`${s.dir}/orders.jsonl`);
@@ -181,11 +221,12 @@ const STATE: Record<string, string> = {
 /**
  * The OMS equals the simulator's ground truth: every venue order (its last truth line) is one OMS order
  * with its venue id, state and filled quantity; every venue fill is in exactly one OMS order, once;
- * the OMS knows no fill the venue does not.
+ * the OMS knows no fill the venue does not. A REFUSED line (a place refused for a client id an open order
+ * holds) changed no order: never read as the order's state.
  */
 export function assertOmsEqualsTruth(orders: readonly Order[], s: ConnectorSim): void {
   const last = new Map<string, Row>();
-  for (const l of ordersTruth(s)) last.set(l.clientOrderId as string, l);
+  for (const l of ordersTruth(s)) if (l.event !== REFUSED_EVENT) last.set(l.clientOrderId as string, l);
   const byId = new Map(orders.map((o) => [o.clientOrderId, o]));
   for (const [id, t] of last) {
     const o = byId.get(id);

@@ -46,13 +46,13 @@ Deno.test("live CLI: --help exits 0; a bad flag, start mode or token is one line
   const shortCfg = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(
     shortCfg,
-    JSON.stringify({ ...paper, inflight: { ...paper.inflight, threshold_ms: 5000 }, missing_grace_ms: 3000 }),
+    JSON.stringify({ ...paper, missing_grace_ms: 3000 }),
   );
   cases.push([
     ["--config", shortCfg],
     {},
-    `live: ${shortCfg}: live loop: inflight threshold + missing grace (5000 + 3000 = 8000 ms) must exceed the ` +
-    "venue connector's request timeout (11000 ms), or an order still awaiting its answer could be settled as final\n",
+    `live: ${shortCfg}: live loop: missing grace (3000 ms) must exceed the venue connector's request timeout ` +
+    "(11000 ms), or an order still awaiting its answer could be settled as final\n",
   ]);
   cases.push([
     [],

@@ -105,7 +105,7 @@ Deno.test("live strategy: RefStrat_01 in paper mode orders per bar once, obeys t
       ],
     );
     assert.equal(v.loop.snapshot().positions.find((p) => p.symbol === "BTCUSDT")?.qty, 200, "the fee's dust");
-    assert.equal(v.loop.closableQty("BTCUSDT"), 0);
+    assert.equal(v.loop.closable("BTCUSDT").qty, 0);
 
     // The kill switch: engaged and reset, each an action line.
     await v.loop.engageKillSwitch("drill", "test");

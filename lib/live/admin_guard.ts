@@ -49,7 +49,7 @@ interface GuardOptions {
   readonly now: () => number;
   readonly log: Logger;
   readonly badRequest: CountRefusal;
-  /** Calls with the right token that are never refused for rate (still booked against the budget). */
+  /** Calls with the right token that are never refused for rate (booked when the budget has room). */
   readonly alwaysAllowed?: (req: Request) => boolean;
 }
 
@@ -90,6 +90,8 @@ export interface PortGuardOptions {
   readonly now: () => number;
   readonly log: Logger;
   readonly badRequest: CountRefusal;
+  /** True once the switch is HALTED: an engage then changes nothing and keeps to the budget like any call. */
+  readonly halted: () => boolean;
 }
 
 export interface PortGuards {
@@ -107,7 +109,7 @@ export function portGuards(o: PortGuardOptions): PortGuards {
   const guard = (api: string, limiter: WindowLimiter, alwaysAllowed?: (req: Request) => boolean) =>
     adminGuard({ ...o, api, limiter, unauthenticated, alwaysAllowed });
   return {
-    admin: guard("admin", admin, isEngage),
+    admin: guard("admin", admin, (req) => isEngage(req) && !o.halted()),
     drill: guard("drill", drill),
     view: (nowMs) =>
       combinedView([
@@ -120,7 +122,8 @@ export function portGuards(o: PortGuardOptions): PortGuards {
 
 /**
  * Engaging the kill switch only ever removes risk: an operator whose budget a polling script used up
- * must still be able to halt the loop, so an authenticated engage is never refused for rate.
+ * must still be able to halt the loop, so an authenticated engage of an ACTIVE switch is never refused
+ * for rate (once HALTED, engages keep to the budget: a looping script cannot flood the event log).
  */
 function isEngage(req: Request): boolean {
   return req.method === "POST" && new URL(req.url).pathname === "/admin/kill-switch";

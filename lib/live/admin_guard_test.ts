@@ -107,7 +107,7 @@ Deno.test("admin API: wrong tokens have their own budget: 30 of them leave /heal
   }
 });
 
-Deno.test("admin API: with the client's budget used up, an authenticated engage still halts; a reset still waits", async () => {
+Deno.test("admin API: with the client's budget used up, an authenticated engage still halts; a reset and a second engage still wait", async () => {
   const r = await rig();
   try {
     for (let i = 0; i < 6; i++) {
@@ -120,6 +120,8 @@ Deno.test("admin API: with the client's budget used up, an authenticated engage 
     const off = await r.call("DELETE", "/admin/kill-switch", { auth: bearer, body: '{"reason":"resume"}' });
     assert.equal(off.status, 429, "a reset adds risk: it keeps to the budget");
     assert.equal((await loadKillSwitch(r.dir, NOW)).ks.state, "HALTED");
+    const again = await r.call("POST", "/admin/kill-switch", { auth: bearer, body: '{"reason":"again"}' });
+    assert.equal(again.status, 429, "once halted, an engage changes nothing and keeps to the budget");
     const wrong = await r.call("POST", "/admin/kill-switch", { auth: "Bearer nope", body: '{"reason":"x"}' });
     assert.equal(wrong.status, 401, "the exemption needs the right token");
   } finally {

@@ -27,7 +27,11 @@ export interface StrategyLoop {
   submitOrder(venue: string, order: OrderSpec, correlationId: string): Promise<SubmitResult>;
   orders(): readonly Order[];
   snapshot(): LoopView;
-  closableQty(symbol: string): number;
+  /**
+   * What an order closing the position may send (`qty`), what more orders must close (`rest`: over the
+   * venue's maximum) and the dust no order may send, base atoms.
+   */
+  closable(symbol: string): { readonly qty: number; readonly rest: number; readonly dust: number };
 }
 
 export interface BarStrategyConfig {
@@ -118,10 +122,12 @@ export class BarStrategy {
       this.log("warn", "live_loop.strategy_skipped", { symbol, bar: bar.openTimeMs, feed: g.error });
       return { kind: "feed_not_ok", detail: g.error ?? "feed not ok" };
     }
-    // Booting, reconciling or not trading: the bar stays undecided (as a gated one), never an order lost.
-    const status = this.loop.snapshot().status;
+    // Booting, reconciling or not trading: the bar stays undecided (as a gated one), never an order lost;
+    // logged as the gated one is, so a bar the strategy never decided is seen.
+    const { status, reason } = this.loop.snapshot();
     if (status !== "ready") {
       this.counts.loop_not_ready++;
+      this.log("warn", "live_loop.strategy_skipped", { symbol, bar: bar.openTimeMs, loop: status, reason });
       return { kind: "loop_not_ready", detail: status };
     }
     this.#resync(symbol, bar);
@@ -156,8 +162,12 @@ export class BarStrategy {
       return decided(null, "an order for this bar exists");
     }
     const view = this.loop.snapshot();
-    const held = this.loop.closableQty(symbol);
+    const { qty: held, dust } = this.loop.closable(symbol);
     const buy = r.action.action === "open_long";
+    // What an exit cannot sell (under the venue's lot or minimum notional) stays held: said, never sent.
+    if (!buy && dust > 0) {
+      this.log("warn", "live_loop.strategy_dust", { symbol, bar: bar.openTimeMs, quantity: held, dust });
+    }
     if (!buy && held <= 0) return decided(null, "nothing to sell");
     const spec: OrderSpec = {
       symbol,
@@ -175,18 +185,22 @@ export class BarStrategy {
   }
 
   /**
-   * The strategy holds no long the loop does not: when its book says long but the account holds none of
-   * it and no order of the symbol is still open (the entry was denied, rejected or expired; the position
-   * was flattened on a halt), the book goes flat, so the next cross up can enter again.
+   * The strategy holds no long the loop does not: when its book says long but the account holds nothing a
+   * close may sell (dust aside) and no order of the symbol is still open (the entry was denied, rejected
+   * or expired; the position was flattened on a halt), the book goes flat, so the next cross up can enter
+   * again.
    */
   #resync(symbol: string, bar: ClosedBar): void {
     const book = this.#state.book;
     // Shadow mode's book is what it would hold: it never orders, so the loop never holds it.
-    if (this.cfg.mode === "shadow" || book.size === 0 || this.loop.closableQty(symbol) > 0) return;
-    if (this.loop.orders().some((o) => o.symbol === symbol && !isClosed(o.state))) return;
+    if (this.cfg.mode === "shadow" || book.size === 0) return;
+    const held = this.loop.closable(symbol);
+    if (held.qty > 0 || this.loop.orders().some((o) => o.symbol === symbol && !isClosed(o.state))) return;
     this.#state = { ...this.#state, book: { ...book, size: 0, entryPrice: null, stop: null } };
     this.counts.resynced++;
-    this.log("warn", "live_loop.strategy_resync", { symbol, bar: bar.openTimeMs, was: book.size });
+    // `dust`: base atoms still held that no close may sell (under the venue's lot or minimum notional).
+    const fields = { symbol, bar: bar.openTimeMs, was: book.size, dust: held.dust };
+    this.log("warn", "live_loop.strategy_resync", fields);
   }
 }
 

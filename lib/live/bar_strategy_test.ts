@@ -1,6 +1,6 @@
 // BarStrategy on a real LiveLoop (the simulator's private API through the real connector, testing/live_loop.ts):
 // shadow mode decides and never orders; a bar that arrives while the loop is not ready or the feed gate is
-// closed is not decided (the same bar is decided once it opens); the saved state resumes exactly (a
+// closed is not decided, only logged (the same bar is decided once it opens); the saved state resumes exactly (a
 // resend is a duplicate, the next bar's cross is read against the restored EMAs and orders); a broken
 // state file is an error, never a silent reset.
 import assert from "node:assert/strict";
@@ -29,11 +29,12 @@ Deno.test("bar strategy: shadow mode decides the cross and never orders; not-rea
   await withLoopRig(async (r) => {
     const loop = r.make({ mode: "shadow" });
     let gateOk = true;
+    const lines: Record<string, unknown>[] = [];
     const st = new BarStrategy(
       cfg(r, "shadow"),
       loop,
       () => ({ ok: gateOk, error: "stale" }),
-      () => {},
+      (level, msg, f) => void lines.push({ level, msg, ...f }),
       () => 0,
       null,
     );
@@ -60,6 +61,18 @@ Deno.test("bar strategy: shadow mode decides the cross and never orders; not-rea
     });
     assert.deepEqual(await feedBar(loop, st, b2), { kind: "duplicate" });
     assert.deepEqual(loop.orders(), []);
+    // Each bar left undecided is a warn line saying why: the loop's status, or the feed's error.
+    assert.deepEqual(lines.filter((l) => l.msg === "live_loop.strategy_skipped"), [
+      {
+        level: "warn",
+        msg: "live_loop.strategy_skipped",
+        symbol: SYMBOL,
+        bar: b1.openTimeMs,
+        loop: "starting",
+        reason: "starting",
+      },
+      { level: "warn", msg: "live_loop.strategy_skipped", symbol: SYMBOL, bar: b1.openTimeMs, feed: "stale" },
+    ]);
     assert.deepEqual(st.counts, {
       decided: 2,
       duplicate: 1,

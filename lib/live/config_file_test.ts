@@ -26,8 +26,8 @@ Deno.test("live config file: the committed paper config in atoms, env overrides 
       maxDailyLoss: 200 * U,
       maxDrawdownBps: 500,
     },
-    inflight: { intervalMs: 2000, thresholdMs: 10_000, retries: 5 },
-    missingGraceMs: 5000,
+    inflight: { intervalMs: 2000, thresholdMs: 5_000, retries: 5 },
+    missingGraceMs: 12000,
     flattenOnHalt: false,
     cancelOnShutdown: false,
   });
@@ -80,19 +80,19 @@ Deno.test("live config file: a bad field is one ConfigError line naming the file
 
 Deno.test("live config file: in-flight timings the connector's timeout could outlast are refused, naming the file", async () => {
   const raw = JSON.parse(await Deno.readTextFile(DEFAULT_LIVE_CONFIG));
-  // The committed timings clear the default connector with margin: 10 s + 5 s > 11 s.
-  assert.ok(raw.inflight.threshold_ms + raw.missing_grace_ms > DEFAULT_REST_TIMEOUT_MS + 3_000);
-  const old = { ...raw, inflight: { ...raw.inflight, threshold_ms: 5000 }, missing_grace_ms: 3000 };
+  // The committed grace clears the default connector with margin: 12 s > 11 s.
+  assert.ok(raw.missing_grace_ms >= DEFAULT_REST_TIMEOUT_MS + 1_000);
+  const old = { ...raw, missing_grace_ms: 3000 };
   assert.throws(
     () => parseLiveFile(old, "x.json", envOf({}), REAL),
     (e: Error) =>
       e instanceof ConfigError &&
       e.message ===
-        "x.json: live loop: inflight threshold + missing grace (5000 + 3000 = 8000 ms) must exceed the venue " +
-          "connector's request timeout (11000 ms), or an order still awaiting its answer could be settled as final",
+        "x.json: live loop: missing grace (3000 ms) must exceed the venue connector's request timeout " +
+          "(11000 ms), or an order still awaiting its answer could be settled as final",
   );
   // The same file passes a connector with a shorter timeout (the check uses the one it is given).
-  assert.equal(parseLiveFile(old, "x.json", envOf({}), { venueTimeoutMs: 7_999 }).loop.missingGraceMs, 3000);
+  assert.equal(parseLiveFile(old, "x.json", envOf({}), { venueTimeoutMs: 2_999 }).loop.missingGraceMs, 3000);
   // Without an inflight section the defaults apply, and still clear the default connector with the grace.
   const { inflight: _, ...noInflight } = raw;
   assert.deepEqual(parseLiveFile(noInflight, "x.json", envOf({}), REAL).loop.inflight, DEFAULT_INFLIGHT);

@@ -51,11 +51,18 @@ export const CRASH_POINTS = [
 ] as const;
 export type CrashPoint = typeof CRASH_POINTS[number];
 
+/** What became of one order event (LoopCore.tryApply). */
+export type ApplyOutcome = "applied" | "unchanged" | "refused";
+
 /** Per order, when it was sent and what the in-flight checker learned (memory only: boot re-derives). */
 export interface InflightInfo {
   sentAtMs: number;
   firstMissingMs: number | null;
   failedQueries: number;
+  /** Its cancel was refused as unknown (-2011) before the venue knew it: sent again once acked. */
+  cancelRefused?: boolean;
+  /** Cancels the checker sent again for an order still open at the venue after its cancel. */
+  cancelsResent?: number;
 }
 
 export class LoopCore {
@@ -75,10 +82,15 @@ export class LoopCore {
    * symbol known when it was sent; trade ids rise per symbol), so a fill lookup reads only from there.
    */
   readonly fillsFrom = new Map<string, number>();
-  /** Orders whose send waits (Retry-After): the in-flight checker leaves them to the worker. */
+  /**
+   * Orders the worker holds unsent (a Retry-After wait, a reconciliation, their `submitted` sync): it
+   * sends one only while it is here; a cancel takes it out and ends it (held.ts). Nothing looks them up.
+   */
   readonly resending = new Set<string>();
   /** Orders whose place request is out (or about to be): no answer yet, so not looked up. */
   readonly placing = new Set<string>();
+  /** Held orders whose end (never sent) is being logged (held.ts): not sent, not looked up meanwhile. */
+  readonly ending = new Set<string>();
   reconciling = false;
   /** Why the loop may not trade now (quarantine, failed reconciliation, failed log), or null. */
   blocked: string | null = null;
@@ -94,7 +106,7 @@ export class LoopCore {
 
   /** Not to be looked up now: a 429 wait or a place without its answer yet (the worker settles it). */
   heldBySender(id: string): boolean {
-    return this.resending.has(id) || this.placing.has(id);
+    return this.resending.has(id) || this.placing.has(id) || this.ending.has(id);
   }
 
   /** Why the loop is not trading now (a failed event log first), or null. */
@@ -163,6 +175,11 @@ export class LoopCore {
 
   /** Logs one order event (durable per records.ts), applies it, counts it. Returns whether the book changed. */
   async apply(id: string, event: OrderEvent, via: string): Promise<boolean> {
+    return await this.tryApply(id, event, via) === "applied";
+  }
+
+  /** apply, saying what became of the event: applied, unchanged (a duplicate) or refused by the OMS. */
+  async tryApply(id: string, event: OrderEvent, via: string): Promise<ApplyOutcome> {
     const before = this.j.book.order(id);
     const { result } = await this.j.event(id, event);
     return this.applied(id, event, via, before, result);
@@ -175,7 +192,7 @@ export class LoopCore {
     via: string,
     before: Order | undefined,
     result: ApplyResult,
-  ): Promise<boolean> {
+  ): Promise<ApplyOutcome> {
     if (!result.ok) {
       this.counters.refusedTransitions++;
       this.counters.emit("warn", EV.refused, {
@@ -184,10 +201,10 @@ export class LoopCore {
         reason: result.reason,
         via,
       });
-      return false;
+      return "refused";
     }
     const o = result.order;
-    if (result.duplicate || !o) return false;
+    if (result.duplicate || !o) return "unchanged";
     const c = this.counters;
     const metric: Partial<Record<OrderEvent["kind"], string>> = {
       accepted: "acknowledged",
@@ -224,6 +241,6 @@ export class LoopCore {
       via,
     });
     if (event.kind === "fill") await this.afterFill();
-    return true;
+    return "applied";
   }
 }

@@ -19,6 +19,7 @@ export const EV = {
   inflight: "live_loop.inflight_check",
   refused: "live_loop.transition_refused",
   badInput: "live_loop.bad_venue_input",
+  venueFilters: "live_loop.venue_filters",
   shutdown: "live_loop.shutdown",
 } as const;
 

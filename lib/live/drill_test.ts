@@ -37,6 +37,7 @@ Deno.test("drill API: token, body and method refusals; an order submitted, liste
           now: () => 0,
           log: () => {},
           badRequest: count,
+          halted: () => false,
         }).drill,
         badRequest: count,
       });

@@ -94,7 +94,10 @@ export function positionViews(
   });
 }
 
-/** Equity in quote atoms: every expected holding valued at its mark (quote assets at 1); null if unmarked. */
+/**
+ * Equity in quote atoms: every expected holding valued at its mark (the quote asset at 1: checkLiveConfig
+ * allows one quote asset only); null if unmarked.
+ */
 export function equityOf(
   expected: Holdings,
   symbols: readonly SymbolSpec[],

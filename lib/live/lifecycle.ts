@@ -1,6 +1,8 @@
 // The loop's start procedures and the halt action: a cold start (no reconciliation: never-sent intents are
 // cleared, open orders queried once and tracked again), a reconciliation run with its bookkeeping (start or reconnect:
-// trading waits for it, a failure blocks trading with the reason), and flatten-on-halt.
+// trading waits for it, a failure blocks trading with the reason), and flatten-on-halt. Either start reads
+// the venue's order filters first (lots.ts): a close is sized to them.
+import type { BootResult } from "../oms/boot.ts";
 import { ACTIVE_SWITCH } from "../oms/kill_switch.ts";
 import { checkOrder } from "../oms/risk.ts";
 import { saveSnapshot } from "../oms/snapshot.ts";
@@ -10,15 +12,32 @@ import { EV } from "./counters.ts";
 import { cancelOrder, pollOpenOnce } from "./inflight.ts";
 import { expectedHoldings, holdingsOf, loadCursor, saveBaseline, saveCursor } from "./ledger.ts";
 import type { ReconciliationView } from "./loop_view.ts";
-import { historyCursor, reconcile } from "./reconciler.ts";
+import { type CloseSize, closeSize, filtersMissing, readVenueFilters } from "./lots.ts";
+import { placesAnswered } from "./place.ts";
+import { reconcile } from "./reconciler.ts";
 import type { Submitter } from "./submitter.ts";
+import { historyCursor } from "./venue_fills.ts";
 import { addCounts } from "./view.ts";
+
+/** The boot's line: how the state dir recovered (quarantined: an error), and the kill switch's state. */
+export function logRecovery(core: LoopCore, boot: BootResult, killSwitchProblem: string | null): void {
+  const level = boot.classification === "quarantined" ? "error" : killSwitchProblem ? "warn" : "info";
+  core.counters.emit(level, EV.recovery, {
+    classification: boot.classification,
+    problems: boot.problems,
+    runs: boot.runs.map((r) => ({ run: r.run, status: r.status, records: r.records, problem: r.problem })),
+    refused: boot.refused.length,
+    killSwitch: core.ks.state,
+    killSwitchProblem,
+  });
+}
 
 /**
  * Cold: never-sent intents are cleared (the log proves they never left); open orders tracked again,
  * each queried once for what happened to it while the loop was down.
  */
 export async function coldStart(core: LoopCore): Promise<void> {
+  await readVenueFilters(core);
   for (const o of core.j.book.neverSent()) {
     await core.apply(
       o.clientOrderId,
@@ -51,6 +70,7 @@ export async function coldStart(core: LoopCore): Promise<void> {
 /**
  * One reconciliation with new submits denied while it runs; `setView` gets the running and the final
  * state. On success the never-sent orders are queued again (same ids) and `after` runs (marks, hooks).
+ * The venue's filters are read at the first (the warm start), and at any later one while some are missing.
  */
 export async function runReconciliation(
   core: LoopCore,
@@ -60,10 +80,14 @@ export async function runReconciliation(
   setView: (v: ReconciliationView) => void,
   after: () => Promise<void>,
 ): Promise<void> {
-  core.reconciling = true;
+  core.reconciling = true; // from here no place request starts (a resend after a 429 is held too)
   const startedAt = core.now();
   setView({ ...prev, state: "running", trigger, lastStartedAtMs: startedAt });
   core.counters.emit("info", EV.reconciliation, { phase: "started", trigger });
+  if (prev.state === "idle" || filtersMissing(core)) await readVenueFilters(core);
+  // A place out now: its answer first, else the venue shows a fill of a venue id the book lacks (adopted
+  // as EXTERNAL, then counted again when the answer comes).
+  await placesAnswered(core);
   const r = await reconcile(core);
   setView({
     state: r.ok ? "done" : "failed",
@@ -86,7 +110,13 @@ export async function runReconciliation(
   });
   if (trigger === "reconnect") core.fire("reconnect", { atMs: core.now(), ok: r.ok, reason: r.reason });
   if (!r.ok) return;
-  for (const id of r.requeue) if (await requeueAllowed(core, id)) sub.enqueue(id);
+  for (const id of r.requeue) {
+    // Canceled while the reconciliation ran: never sent, not queued again. A cancel's end may not be in
+    // the book yet (its record still syncing): `ending` says so at once (held.ts). The worker's own
+    // check (Submitter #send: `submitted` refused after an end) guards a cancel after this one.
+    const queued = () => core.j.book.order(id)?.state === "INITIALIZED" && !core.ending.has(id);
+    if (queued() && await requeueAllowed(core, id) && queued()) sub.enqueue(id);
+  }
   await saveBookSnapshot(core);
   await after();
   sub.kick();
@@ -127,21 +157,31 @@ async function requeueAllowed(core: LoopCore, id: string): Promise<boolean> {
   return false;
 }
 
-/** Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders. */
+/** What one order closing a position sends (`qty`), what more orders must close (`rest`), the dust. */
+export type Closable = Pick<CloseSize, "qty" | "rest" | "dust">;
+
 /**
- * Base atoms that close the symbol's position, in whole lots: a long sells what the account holds (a
- * fee paid in the base asset leaves less than the fills), a short buys back its size. 0 when flat.
+ * Base atoms that close the symbol's position with an order of `type`, rounded down to the venue's lot
+ * (lots.ts): a long sells what the account holds (a fee paid in the base asset leaves less than the
+ * fills), a short buys back its size; 0 when a MARKET close is worth less than the venue's minimum
+ * notional at the mark. `rest`: over the venue's maximum quantity, for more orders; `dust`: what the
+ * venue would refuse. All 0 when flat.
  */
-export function closableQty(core: LoopCore, symbol: string): number {
+export function closable(core: LoopCore, symbol: string, type: "MARKET" | "LIMIT" = "MARKET"): Closable {
   const p = core.positions().find((x) => x.symbol === symbol);
   const sym = core.cfg.symbols.find((s) => s.symbol === symbol);
-  if (!p || !sym) return 0;
+  if (!p || !sym) return { qty: 0, rest: 0, dust: 0 };
   const held = core.baseline ? expectedHoldings(core.j.book, core.baseline, core.cfg.symbols) : {};
   const can = p.qty > 0 ? Math.min(p.qty, held[sym.base] ?? p.qty) : -p.qty;
-  const lot = sym.lotAtoms ?? 1;
-  return Math.floor(can / lot) * lot;
+  const { qty, rest, dust } = closeSize(core, sym, can, type);
+  return { qty, rest, dust };
 }
 
+/**
+ * Halted with flattenOnHalt: cancel local open orders, close positions with reduce-only market orders.
+ * What a close leaves is a warn line, never an order: dust the venue would refuse, or the rest over its
+ * maximum quantity (one order per halt: the operator sends the rest, or halts again once it filled).
+ */
 export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
   if (!core.cfg.flattenOnHalt || !core.journal || core.blockedReason()) return;
   (async () => {
@@ -149,7 +189,24 @@ export function flattenOnHalt(core: LoopCore, sub: Submitter): void {
       if (o.origin === "local") await cancelOrder(core, sub, o.clientOrderId);
     }
     for (const p of core.positions()) {
-      const quantity = closableQty(core, p.symbol);
+      const { qty: quantity, rest, dust } = closable(core, p.symbol);
+      if (dust > 0) {
+        core.counters.emit("warn", EV.killSwitch, {
+          phase: "flatten_dust",
+          symbol: p.symbol,
+          quantity,
+          dust,
+        });
+      }
+      if (rest > 0) {
+        core.counters.emit("warn", EV.killSwitch, {
+          phase: "flatten_rest",
+          symbol: p.symbol,
+          quantity,
+          rest,
+          detail: "over the venue's maximum order quantity: more orders must close the rest",
+        });
+      }
       if (quantity <= 0) continue;
       const side = p.qty > 0 ? "SELL" : "BUY";
       const spec = { symbol: p.symbol, side, type: "MARKET", quantity, price: null } as const;

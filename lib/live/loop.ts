@@ -11,10 +11,18 @@ import { REC } from "../oms/records.ts";
 import { checkLiveConfig, type LiveConfig } from "./config.ts";
 import { LoopCore, type LoopEffects } from "./core.ts";
 import { EV, LoopCounters } from "./counters.ts";
+import { endAllHeld } from "./held.ts";
 import { cancelOrder, type CancelResult, checkInflight } from "./inflight.ts";
 import { haltSwitch, loadEquity, markAndGuard, resetSwitch } from "./kill.ts";
 import { loadBaseline } from "./ledger.ts";
-import { closableQty, coldStart, flattenOnHalt, runReconciliation, saveBookSnapshot } from "./lifecycle.ts";
+import {
+  closable,
+  coldStart,
+  flattenOnHalt,
+  logRecovery,
+  runReconciliation,
+  saveBookSnapshot,
+} from "./lifecycle.ts";
 import type { LoopHookName, LoopHooks, LoopReader, LoopView, ReconciliationView } from "./loop_view.ts";
 import { StreamRunner } from "./stream.ts";
 import { type OrderSpec, type SubmitResult, Submitter } from "./submitter.ts";
@@ -62,15 +70,7 @@ export class LiveLoop implements LoopReader {
     this.#halted = core.ks.state === "HALTED";
     core.equity = await loadEquity(dir);
     core.baseline = await loadBaseline(dir);
-    const level = boot.classification === "quarantined" ? "error" : ks.problem ? "warn" : "info";
-    core.counters.emit(level, EV.recovery, {
-      classification: boot.classification,
-      problems: boot.problems,
-      runs: boot.runs.map((r) => ({ run: r.run, status: r.status, records: r.records, problem: r.problem })),
-      refused: boot.refused.length,
-      killSwitch: core.ks.state,
-      killSwitchProblem: ks.problem,
-    });
+    logRecovery(core, boot, ks.problem);
     if (boot.classification === "quarantined") {
       core.blocked = `state quarantined: ${buildView(this.#parts()).store.recoveryProblems.join("; ")}`;
       this.#phase = "running";
@@ -95,12 +95,9 @@ export class LiveLoop implements LoopReader {
     else await this.#stream.exclusive(() => this.#reconcile("start"));
     this.#phase = "running";
     this.#schedule();
-    core.counters.emit("info", EV.start, {
-      mode: this.#startMode,
-      run: this.#run,
-      status: this.snapshot().status,
-    });
-    return this.snapshot();
+    const v = this.snapshot();
+    core.counters.emit("info", EV.start, { mode: this.#startMode, run: this.#run, status: v.status });
+    return v;
   }
 
   /** Risk check and durable intent; the worker sends it. `venue` must be this loop's venue. */
@@ -166,9 +163,9 @@ export class LiveLoop implements LoopReader {
     return this.#core.journal ? this.#core.j.book.toJSON().orders : [];
   }
 
-  /** Base atoms that close the symbol's position (what the account holds of a long), in whole lots. */
-  closableQty(symbol: string): number {
-    return this.#core.journal ? closableQty(this.#core, symbol) : 0;
+  /** Base atoms one close of the symbol's position sends (`qty`), the `rest` over the maximum, the dust. */
+  closable(symbol: string): ReturnType<typeof closable> {
+    return this.#core.journal ? closable(this.#core, symbol) : { qty: 0, rest: 0, dust: 0 };
   }
 
   snapshot(): LoopView {
@@ -190,6 +187,7 @@ export class LiveLoop implements LoopReader {
       }
     }
     await this.#stream.stop();
+    if (core.journal && !core.j.log.failed) await endAllHeld(core, (id) => this.#sub.unqueue(id), "shutdown");
     const open = core.journal ? core.j.book.working().map((o) => o.clientOrderId) : [];
     const queued = core.journal ? core.j.book.neverSent().map((o) => o.clientOrderId) : [];
     if (core.journal && !core.j.log.failed) {

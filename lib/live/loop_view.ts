@@ -133,7 +133,10 @@ export interface LoopView {
   readonly stream: StreamView;
   /** Orders waiting for the submission worker (live_loop_submission_queue_depth). */
   readonly queueDepth: number;
-  /** Orders sent whose outcome is not known yet (SUBMITTED / PENDING_CANCEL) (live_loop_inflight_orders). */
+  /**
+   * Orders sent whose outcome is not known yet (SUBMITTED / PENDING_CANCEL) (live_loop_inflight_orders);
+   * not one held unsent (a 429 wait, a reconciliation: held.ts), which queueDepth counts while queued.
+   */
   readonly inflight: number;
   /** Orders open or possibly open at the venue. */
   readonly openOrders: number;

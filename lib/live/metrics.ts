@@ -113,7 +113,7 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
     "Order lifecycle events by venue, symbol and event (placed, acknowledged, rejected, canceled, filled).",
     ["venue", "symbol", "event"],
     (v) => {
-      const symbols = [...new Set(Object.keys(v.counters.orders).map((k) => k.split("|")[0]))];
+      const symbols = tradedSymbols(v, Object.keys(v.counters.orders).map((k) => k.split("|")[0]));
       return symbols.flatMap((symbol) =>
         ORDER_EVENTS.map((event) =>
           [{ venue: v.venue, symbol, event }, v.counters.orders[`${symbol}|${event}`] ?? 0] as const
@@ -125,7 +125,10 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
     "live_loop_fills_total",
     "Fills recorded (each venue trade once), by venue and symbol.",
     ["venue", "symbol"],
-    (v) => Object.entries(v.counters.fills).map(([symbol, n]) => [{ venue: v.venue, symbol }, n] as const),
+    (v) =>
+      tradedSymbols(v, Object.keys(v.counters.fills)).map((symbol) =>
+        [{ venue: v.venue, symbol }, v.counters.fills[symbol] ?? 0] as const
+      ),
   );
   labelledGauge(
     "live_loop_position",
@@ -142,7 +145,7 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
   );
   gauge(
     "live_loop_pnl_realized",
-    "Realized PnL in quote currency, fees included.",
+    "Realized PnL in quote currency, before fees (fees are paid per asset and show in equity).",
     (v) => v.equity.pnlRealized / ATOMS,
   );
   gauge(
@@ -214,4 +217,12 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
   });
   for (const r of BAD_REQUEST_REASONS) badRequests.inc({ reason: r }, 0);
   return { registry, badRequest: (reason) => badRequests.inc({ reason }) };
+}
+
+/**
+ * Every configured symbol (the positions list them from the start) and any counted one: a series at 0
+ * from the first scrape, so increase() counts a run's first order and first fill.
+ */
+function tradedSymbols(v: LoopView, counted: readonly string[]): string[] {
+  return [...new Set([...v.positions.map((p) => p.symbol), ...counted])].sort();
 }

@@ -101,3 +101,17 @@ Deno.test("live_loop metrics: every contract name, in units, read from the view 
   const check = await runTool("promtool", ["check", "metrics"], b2);
   assert.equal(check.code, 0, check.stdout + check.stderr);
 });
+
+Deno.test("live_loop_orders_total and live_loop_fills_total: 0 per traded symbol from the first scrape (increase() counts the first fill)", async () => {
+  const base = loopView();
+  const view: LoopView = {
+    ...base,
+    counters: { ...base.counters, orders: {}, fills: {} },
+  };
+  const body = await createLiveMetrics(() => view, T0).registry.metrics();
+  assert.deepEqual(samples(body, "live_loop_fills_total"), [
+    'live_loop_fills_total{venue="binance",symbol="BTC-USDT"} 0',
+  ]);
+  assert.equal(samples(body, "live_loop_orders_total").length, 5);
+  assert.ok(samples(body, "live_loop_orders_total").every((l) => l.endsWith(" 0")));
+});

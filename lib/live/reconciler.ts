@@ -2,12 +2,13 @@
 // fills and balances, the pure plan (lib/oms/reconcile.ts) applied through the journal, each order sent
 // but missing at the venue settled by a targeted query and the grace period (never re-sent), fills
 // nobody named matched once the queries gave venue ids, and the OMS's holdings compared with the
-// venue's. Any venue answer it cannot rely on fails it: the caller does not trade on a guess.
+// venue's. Any venue answer it cannot rely on fails it: the caller does not trade on a guess. So does an
+// order the OMS holds closed that the venue confirms open, and any event the OMS refuses meanwhile.
 import { sleep } from "../async/sleep.ts";
 import { externalOfFills, missedFills, planReconcile, settleMissing } from "../oms/reconcile.ts";
-import type { Order, OrderEvent } from "../oms/order.ts";
-import { orderFillOf } from "../oms/venue_map.ts";
-import type { Fill, Outcome, VenueOrder } from "../trading/venue.ts";
+import type { OrderEvent } from "../oms/order.ts";
+import { openAtVenue, orderFillOf } from "../oms/venue_map.ts";
+import type { Fill, VenueOrder } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
 import {
@@ -19,6 +20,7 @@ import {
   saveCursor,
 } from "./ledger.ts";
 import type { ReconcileOutcome } from "./loop_view.ts";
+import { allFills, brief, must, ReconcileFailed } from "./venue_fills.ts";
 
 export interface ReconcileResult {
   readonly ok: boolean;
@@ -27,41 +29,6 @@ export interface ReconcileResult {
   readonly report: readonly string[];
   /** Never-sent orders to send again, same client id, in book order. */
   readonly requeue: readonly string[];
-}
-
-class Failed extends Error {}
-
-const brief = (o: Outcome<unknown>) =>
-  o.kind === "ambiguous" ? `ambiguous (${o.cause})` : o.kind === "rejected" ? `${o.reason} ${o.msg}` : "ok";
-
-function must<T>(o: Outcome<T>, what: string): T {
-  if (o.kind !== "confirmed") throw new Failed(`${what}: ${brief(o)}`);
-  return o.value;
-}
-
-/** Every fill of `symbol` from trade id `fromTradeId`, a page (1000) at a time. */
-export async function allFills(core: LoopCore, symbol: string, fromTradeId = 0): Promise<Fill[]> {
-  const out: Fill[] = [];
-  for (let from = fromTradeId;;) {
-    const page = must(await core.venue.fillsSince(symbol, from, 1000), `myTrades ${symbol}`);
-    out.push(...page);
-    if (page.length < 1000) return out;
-    from = page[page.length - 1].tradeId + 1;
-  }
-}
-
-/** Per symbol, the trade id after the account's trades so far: a first start's history ends there. */
-export async function historyCursor(core: LoopCore): Promise<Record<string, number> | string> {
-  const c: Record<string, number> = {};
-  try {
-    for (const s of core.cfg.symbols) {
-      c[s.symbol] = (await allFills(core, s.symbol)).reduce((m, f) => Math.max(m, f.tradeId + 1), 0);
-    }
-  } catch (err) {
-    if (err instanceof Failed) return err.message;
-    throw err;
-  }
-  return c;
 }
 
 export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<ReconcileResult> {
@@ -74,8 +41,11 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
   };
   const j = core.j;
   const apply = async (id: string, e: OrderEvent, k: ReconcileOutcome) => {
-    if (await core.apply(id, e, "reconciliation")) {
-      count(e.kind === "fill" && k === "applied" ? "missed_fill" : k, `${id} ${e.kind}`);
+    const r = await core.tryApply(id, e, "reconciliation");
+    if (r === "applied") count(e.kind === "fill" && k === "applied" ? "missed_fill" : k, `${id} ${e.kind}`);
+    // The OMS and the venue disagree on this order: dropped, it would pass for agreement.
+    else if (r === "refused") {
+      count("problem", `${id}: ${e.kind} refused (the order is ${j.book.order(id)?.state})`);
     }
   };
   try {
@@ -91,9 +61,9 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
       cursor[s.symbol] = Math.max(cursor[s.symbol] ?? 0, ...got.map((f) => f.tradeId + 1));
     }
     const venueHoldings = holdingsOf(must(await core.venue.balances(), "account"));
-    if (typeof venueHoldings === "string") throw new Failed(`account: ${venueHoldings}`);
+    if (typeof venueHoldings === "string") throw new ReconcileFailed(`account: ${venueHoldings}`);
     const steps = planReconcile(j.book, { openOrders: open, fills }, (v) => `adopted-${v.orderId}`);
-    const queries: { id: string; symbol: string }[] = [];
+    const queries: { id: string; symbol: string }[] = [], closedOpen: typeof queries = [];
     const unmatched: Fill[] = [];
     for (const st of steps) {
       if (st.kind === "requeue") {
@@ -102,7 +72,7 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
         core.counters.emit("info", EV.requeue, { clientOrderId: st.clientOrderId });
       } else if (st.kind === "adopt") {
         const { result } = await j.adopt(st.order, st.venueOrderId);
-        if (!result.ok) throw new Failed(`adopt ${st.order.clientOrderId}: ${result.reason}`);
+        if (!result.ok) throw new ReconcileFailed(`adopt ${st.order.clientOrderId}: ${result.reason}`);
         count("adopted", `${st.order.clientOrderId} venue order ${st.venueOrderId} as EXTERNAL`);
         core.counters.emit("info", EV.adopt, {
           clientOrderId: st.order.clientOrderId,
@@ -117,13 +87,17 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
       // An order the worker holds to resend after a 429 provably never reached the venue: the worker settles it.
       else if (st.kind === "query") {
         if (!core.heldBySender(st.clientOrderId)) queries.push({ id: st.clientOrderId, symbol: st.symbol });
-      } else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
+      } else if (st.kind === "closed_open") closedOpen.push({ id: st.clientOrderId, symbol: st.symbol });
+      else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
       else count("problem", st.detail);
     }
     for (const q of queries) await settle(core, q.id, q.symbol, fills, apply, count, signal);
+    for (const c of closedOpen) await confirmClosed(core, c.id, c.symbol, count);
     for (const f of unmatched) await matchFill(core, f, unmatched, apply, count);
     if (counts.problem) {
-      throw new Failed(`${counts.problem} problem(s): ${report.find((l) => l.startsWith("problem"))}`);
+      throw new ReconcileFailed(
+        `${counts.problem} problem(s): ${report.find((l) => l.startsWith("problem"))}`,
+      );
     }
     if (core.baseline === null) {
       core.baseline = venueHoldings;
@@ -131,13 +105,13 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
       report.push("baseline: the venue's balances at the first start");
     } else {
       const diffs = holdingDiffs(expectedHoldings(j.book, core.baseline, core.cfg.symbols), venueHoldings);
-      if (diffs.length > 0) throw new Failed(`balances differ from the OMS: ${diffs.join("; ")}`);
+      if (diffs.length > 0) throw new ReconcileFailed(`balances differ from the OMS: ${diffs.join("; ")}`);
     }
     await saveCursor(core.cfg.stateDir, cursor); // every fill before it is in the book now
     count("succeeded", "venue and OMS agree");
     return { ok: true, reason: null, counts, report, requeue };
   } catch (err) {
-    if (!(err instanceof Failed)) throw err;
+    if (!(err instanceof ReconcileFailed)) throw err;
     count("failed", err.message);
     return { ok: false, reason: err.message, counts, report, requeue };
   }
@@ -180,7 +154,7 @@ async function settle(
       return;
     }
     if (s.kind === "retry" && ++failures > core.cfg.inflight.retries) {
-      throw new Failed(`order ${id} could not be settled: ${s.detail}`);
+      throw new ReconcileFailed(`order ${id} could not be settled: ${s.detail}`);
     }
     const left = firstMissing === null
       ? core.cfg.inflight.intervalMs
@@ -193,8 +167,26 @@ async function settle(
       detail: s.detail,
     });
     await sleep(waitMs, signal, core.fx.timers); // registered before the line above is seen
-    if (signal?.aborted) throw new Failed("stopped while settling " + id);
+    if (signal?.aborted) throw new ReconcileFailed("stopped while settling " + id);
   }
+}
+
+/**
+ * An order the OMS holds closed that the venue listed open: asked once by client id. Open indeed, it is
+ * a problem: the reconciliation fails (no trading) rather than let an order the OMS does not count rest.
+ * Closed there too, the listing was behind; an answer it cannot rely on is a problem as well.
+ */
+async function confirmClosed(core: LoopCore, id: string, symbol: string, count: Count): Promise<void> {
+  const q = await core.venue.queryByClientId(symbol, id);
+  count("queried", `${id}: ${q.kind === "confirmed" ? q.value.status : brief(q)}`);
+  if (q.kind === "confirmed" && !openAtVenue(q.value)) return;
+  const state = core.j.book.order(id)!.state;
+  count(
+    "problem",
+    q.kind === "confirmed"
+      ? `${id} is ${state} in the OMS but open at the venue (venue order ${q.value.orderId}, ${q.value.status})`
+      : `${id} is ${state} in the OMS, listed open at the venue; its query: ${brief(q)}`,
+  );
 }
 
 /**
@@ -216,28 +208,4 @@ async function matchFill(core: LoopCore, f: Fill, all: readonly Fill[], apply: A
   const of = orderFillOf(f);
   if (typeof of === "string") return count("problem", of);
   await apply(o.clientOrderId, { kind: "fill", fill: of }, "applied");
-}
-
-/** Fills the venue's order shows that the OMS lacks: fetched and applied once (a failed fetch is logged). */
-export async function fetchFills(core: LoopCore, o: Order, v: VenueOrder, via: string): Promise<void> {
-  if (o.venueOrderId === null || v.executedQty === undefined || Number(v.executedQty) === 0) return;
-  let fills: Fill[];
-  try {
-    const from = core.fillsFrom.get(o.clientOrderId) ??
-      (await loadCursor(core.cfg.stateDir))?.[o.symbol] ?? 0;
-    fills = await allFills(core, o.symbol, from);
-  } catch (err) {
-    core.counters.emit("warn", EV.inflight, {
-      clientOrderId: o.clientOrderId,
-      phase: "fills",
-      error: String(err),
-    });
-    return;
-  }
-  for (const e of missedFills(o.tradeIds, o.venueOrderId, fills)) {
-    if (typeof e === "string") {
-      core.counters.badVenueInput++;
-      core.counters.emit("warn", EV.badInput, { clientOrderId: o.clientOrderId, detail: e });
-    } else await core.apply(o.clientOrderId, e, via);
-  }
 }

@@ -65,6 +65,7 @@ export function startLiveShell(d: ShellDeps): LiveShell {
     now: d.now,
     log: d.log,
     badRequest: metrics.badRequest,
+    halted: () => d.killSwitch.state()?.state === "HALTED",
   });
   const ctrl = new AbortController();
   const server = serve({

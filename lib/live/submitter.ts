@@ -15,6 +15,7 @@ import { SlidingLog } from "../util/sliding_window.ts";
 import { exposure, newOrderOf, type OrderSpec, riskVerdict } from "./admission.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
+import { endHeld } from "./held.ts";
 import { haltSwitch } from "./kill.ts";
 import { placeOrder } from "./place.ts";
 
@@ -183,7 +184,7 @@ export class Submitter {
   /** Never placed, its `submitted` on record: final (REJECTED) with why, so nothing looks for it. */
   async #unsent(id: string, why: string): Promise<void> {
     this.core.placing.delete(id);
-    await this.core.apply(id, { kind: "rejected", reason: `never placed, not sent: ${why}` }, "worker");
+    await endHeld(this.core, id, { kind: "rejected", reason: `never placed, not sent: ${why}` }, "worker");
   }
 
   async #send(o: Order, logged = false): Promise<void> {
@@ -200,8 +201,11 @@ export class Submitter {
     if (!logged) {
       core.fx.crashAt?.("after_intent");
       core.fx.crashAt?.("after_queued_intent");
-      core.placing.add(id);
-      await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
+      core.resending.add(id); // held through its sync (held.ts): a cancel meanwhile ends it, never sent
+      const took = await core.apply(id, { kind: "submitted" }, "worker"); // durable before the request leaves
+      // Canceled during the sync (held.ts), or ended before it (a cancel's end appended first, the book
+      // not showing it yet when the order was taken): refused, so never sent.
+      if (!took || !core.resending.has(id)) return void core.resending.delete(id);
       gate = this.#gate(o); // halted during the sync: it must not leave (checked right before the request)
     }
     if (!gate.ok) {
@@ -219,6 +223,9 @@ export class Submitter {
       return;
     }
     core.resending.delete(id);
-    await placeOrder(this.core, o, () => this.#gate(o).ok, this.#stop.signal);
+    // Held again after a Retry-After wait that ended in a reconciliation: sent after it, same client id.
+    if (await placeOrder(this.core, o, () => this.#gate(o).ok, this.#stop.signal) === "held") {
+      this.#queue.unshift(id);
+    }
   }
 }

@@ -2,6 +2,7 @@
 import type { BootResult } from "../oms/boot.ts";
 import { drawdownBps } from "../oms/risk.ts";
 import type { LoopCore } from "./core.ts";
+import { isHeld } from "./held.ts";
 import { pnlOf } from "./ledger.ts";
 import type { LoopStatus, LoopView, ReconcileOutcome, ReconciliationView } from "./loop_view.ts";
 import type { StreamRunner } from "./stream.ts";
@@ -90,7 +91,11 @@ export function buildView(p: ViewParts): LoopView {
     reconciliation: p.recon,
     stream: p.stream.view(),
     queueDepth: p.sub.depth,
-    inflight: working.filter((o) => o.state === "SUBMITTED" || o.state === "PENDING_CANCEL").length,
+    // Sent, outcome unknown: an order held unsent (held.ts: a 429 wait, a reconciliation) is not in flight.
+    inflight:
+      working.filter((o) =>
+        (o.state === "SUBMITTED" || o.state === "PENDING_CANCEL") && !isHeld(core, o.clientOrderId)
+      ).length,
     openOrders: working.length,
     positions,
     equity: {

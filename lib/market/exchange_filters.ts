@@ -32,12 +32,13 @@ export interface FilterOrder {
   readonly refPrice: number | null;
 }
 
-function outside(v: number, min: number, max: number, step: number): boolean {
+/** `v` is off a filter: under min, over max (0: none), off the step grid counted from min (0: none). */
+export function outside(v: number, min: number, max: number, step: number): boolean {
   return v < min || (max > 0 && v > max) || (step > 0 && (v - min) % step !== 0);
 }
 
 /** price x quantity (both atoms) against a notional bound (atoms): -1, 0, 1 as below, equal, above. */
-function cmpNotional(price: number, qty: number, bound: number): number {
+export function cmpNotional(price: number, qty: number, bound: number): number {
   const p = BigInt(price) * BigInt(qty), b = BigInt(bound) * BigInt(ATOMS);
   return p < b ? -1 : p > b ? 1 : 0;
 }

@@ -43,9 +43,9 @@ Deno.test("refusals change nothing and say why: duplicate id, unknown order, a m
   const before = JSON.stringify(b);
   assert.deepEqual(b.apply(intent("a-1", 5)), { ok: false, reason: 'client id "a-1" is already used' });
   assert.deepEqual(b.apply(ev("a-9", { kind: "submitted" })), { ok: false, reason: 'unknown order "a-9"' });
-  assert.deepEqual(b.apply(ev("a-1", { kind: "canceled" })), {
+  assert.deepEqual(b.apply(ev("a-1", { kind: "expired" })), {
     ok: false,
-    reason: "INITIALIZED -> canceled is not a transition",
+    reason: "INITIALIZED -> expired is not a transition",
   });
   assert.deepEqual(
     b.apply({ type: REC.adopted, data: { order: { clientOrderId: "a-1" }, venueOrderId: 3 } }),

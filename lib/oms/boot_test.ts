@@ -32,7 +32,7 @@ const RUN2: Rec[] = [
   ev("rs01-1", { kind: "canceled" }),
   fillEv("rs01-1", 2, U / 4), // the fill that raced the cancel
   intent("rs01-3", 3),
-  ev("rs01-3", { kind: "canceled" }), // refused live and at replay: never submitted
+  ev("rs01-3", { kind: "expired" }), // refused live and at replay: never submitted
 ];
 
 async function withDir(body: (dir: string) => Promise<void>) {
@@ -71,7 +71,7 @@ Deno.test("clean, then a crash: the replayed book equals the live one; the refus
       [1, "clean", 7, 7, 0],
       [2, "crashed_recovered", 7, 7, 0],
     ]);
-    assert.deepEqual(r.refused, [{ run: 2, seq: 7, reason: "INITIALIZED -> canceled is not a transition" }]);
+    assert.deepEqual(r.refused, [{ run: 2, seq: 7, reason: "INITIALIZED -> expired is not a transition" }]);
     assert.deepEqual(r.book.order("rs01-1")?.state, "CANCELED");
     assert.deepEqual(r.book.position("BTCUSDT"), { qty: U / 2, cost: 50 * U, realized: 0 });
     assert.deepEqual(r.book.neverSent().map((o) => o.clientOrderId), ["rs01-3"]);

@@ -79,8 +79,16 @@ type Row = Partial<Record<OrderEventKind, OrderState>>;
  * quantity goes to FILLED from any state with a "fill" entry; a partial fill goes where the entry says.
  */
 export const TRANSITIONS: Readonly<Record<OrderState, Row>> = {
-  // External orders enter INITIALIZED and are brought to the venue's state (accepted, fill, ...).
-  INITIALIZED: { submitted: "SUBMITTED", denied: "DENIED", accepted: "ACCEPTED", fill: "PARTIALLY_FILLED" },
+  // External orders enter INITIALIZED and are brought to the venue's state (accepted, fill, ...). A local
+  // one canceled before it was sent ends CANCELED, as a held one does (a user's cancel, one end state);
+  // `denied` stays for the loop's own refusals (and older logs, where a cancel of a queued order was one).
+  INITIALIZED: {
+    submitted: "SUBMITTED",
+    denied: "DENIED",
+    canceled: "CANCELED",
+    accepted: "ACCEPTED",
+    fill: "PARTIALLY_FILLED",
+  },
   SUBMITTED: {
     accepted: "ACCEPTED",
     rejected: "REJECTED",
@@ -141,6 +149,11 @@ export function transition(order: Order, ev: OrderEvent): TransitionResult {
   if (next === undefined) return refuse(`${s} -> ${ev.kind} is not a transition`);
   if (s === "INITIALIZED" && order.origin === "local" && (ev.kind === "accepted" || ev.kind === "fill")) {
     return refuse(`INITIALIZED -> ${ev.kind}: a local order is submitted first (only external ones adopt)`);
+  }
+  if (s === "INITIALIZED" && order.origin === "external" && ev.kind === "canceled") {
+    return refuse(
+      "INITIALIZED -> canceled: an external order is adopted open (only a local one ends unsent)",
+    );
   }
   switch (ev.kind) {
     case "fill":

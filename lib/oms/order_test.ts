@@ -58,7 +58,7 @@ const EVENTS: Record<OrderEventKind, OrderEvent> = {
  * each state of a LOCAL order without fills, "dup" for an unchanged duplicate, "-" for refused.
  */
 const EXPECTED: Record<OrderState, Partial<Record<OrderEventKind, OrderState | "dup">>> = {
-  INITIALIZED: { submitted: "SUBMITTED", denied: "DENIED" },
+  INITIALIZED: { submitted: "SUBMITTED", denied: "DENIED", canceled: "CANCELED" }, // canceled: never sent
   SUBMITTED: {
     accepted: "ACCEPTED",
     rejected: "REJECTED",
@@ -114,11 +114,15 @@ Deno.test("the transition matrix: every (state, event) pair moves as written or 
       }
     }
   }
-  assert.equal(refused, 58, "58 of the 90 pairs are refused");
+  assert.equal(refused, 57, "57 of the 90 pairs are refused");
 });
 
 Deno.test("external orders adopt from INITIALIZED; a local one cannot skip the submit", () => {
   const ext = at("INITIALIZED", { origin: "external" });
+  assert.deepEqual(transition(ext, EVENTS.canceled), {
+    ok: false,
+    reason: "INITIALIZED -> canceled: an external order is adopted open (only a local one ends unsent)",
+  });
   const r = transition(ext, EVENTS.accepted);
   assert.ok(r.ok);
   assert.deepEqual([r.order.state, r.order.venueOrderId], ["ACCEPTED", 7]);
@@ -193,6 +197,10 @@ Deno.test("reasons are kept: denied, rejected, canceled with and without one", (
   const c2 = transition(at("ACCEPTED"), EVENTS.canceled);
   assert.ok(c2.ok);
   assert.equal(c2.order.reason, null);
+  // A queued (never sent) local order canceled ends as a sent one canceled does; `denied` still replays.
+  const q = transition(at("INITIALIZED"), { kind: "canceled", reason: "canceled before it was sent" });
+  assert.ok(q.ok);
+  assert.deepEqual([q.order.state, q.order.reason], ["CANCELED", "canceled before it was sent"]);
 });
 
 Deno.test("the same end reported twice (REST answer and stream) is a duplicate, unchanged", () => {

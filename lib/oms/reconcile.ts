@@ -2,11 +2,12 @@
 // open orders and recent fills gives a plan of steps; the loop logs each applied step through the
 // journal. Never sent (INITIALIZED local) -> requeue with the same id; unknown at the OMS but open at
 // the venue -> adopt as external; working at the OMS but not open at the venue -> one targeted query,
-// then settleMissing: a grace period, then REJECTED (never acked) or CANCELED, fills kept, never re-sent.
+// then settleMissing: a grace period, then REJECTED (never acked) or CANCELED, fills kept, never re-sent;
+// closed at the OMS but open at the venue -> a targeted query, then a problem if it is open indeed.
 // Missed fills are applied once (the trade id dedupes them).
 import type { Fill, Outcome, VenueOrder } from "../trading/venue.ts";
 import type { OmsBook } from "./book.ts";
-import { isWorking, type Order, type OrderEvent } from "./order.ts";
+import { isClosed, isWorking, type Order, type OrderEvent } from "./order.ts";
 import type { NewOrder } from "./records.ts";
 import { adoptionOf, orderFillOf, statusEvent, toAtoms } from "./venue_map.ts";
 
@@ -27,6 +28,11 @@ export type ReconcileStep =
   }
   | { readonly kind: "apply"; readonly clientOrderId: string; readonly event: OrderEvent }
   | { readonly kind: "query"; readonly clientOrderId: string; readonly symbol: string }
+  /**
+   * Closed in the OMS, listed open at the venue (a cancel lost, or an order sent after its end): never
+   * brought back open by the plan; one targeted query, and if the venue confirms it open, a problem.
+   */
+  | { readonly kind: "closed_open"; readonly clientOrderId: string; readonly symbol: string }
   /** A fill of an order neither side names yet (e.g. a SUBMITTED order whose ack was lost): match after the queries. */
   | { readonly kind: "unmatched_fill"; readonly fill: Fill }
   | { readonly kind: "problem"; readonly detail: string };
@@ -79,6 +85,8 @@ export function planReconcile(
       else steps.push({ kind: "requeue", clientOrderId: o.clientOrderId });
     } else if (isWorking(o.state) && !v) {
       steps.push({ kind: "query", clientOrderId: o.clientOrderId, symbol: o.symbol });
+    } else if (v && isClosed(o.state)) {
+      steps.push({ kind: "closed_open", clientOrderId: o.clientOrderId, symbol: o.symbol });
     } else if (v) {
       const ack = ackIfMissing(o, v);
       if (ack) push(o.clientOrderId, [ack]);

@@ -129,6 +129,27 @@ Deno.test("applying the plan twice changes nothing the second time (fills once, 
   assert.equal(JSON.stringify(b), once);
 });
 
+Deno.test("the plan: an order closed in the OMS but listed open at the venue is checked by query, never acked open", () => {
+  const b = bookOf([
+    intent("rs01-1", 1),
+    ev("rs01-1", { kind: "canceled", reason: "canceled before it was sent" }), // then sent anyway
+    intent("rs01-2", 2),
+    ev("rs01-2", { kind: "denied", reason: "canceled before it was sent" }), // an older log's cancel
+    intent("rs01-3", 3),
+    ev("rs01-3", { kind: "submitted" }),
+    ev("rs01-3", { kind: "accepted", venueOrderId: 103 }),
+    ev("rs01-3", { kind: "canceled" }), // its cancel lost at the venue
+  ]);
+  const view = { openOrders: [vo("rs01-1", 101), vo("rs01-2", 102), vo("rs01-3", 103)], fills: [vf(7, 102)] };
+  // Before: an ack for rs01-1 and rs01-2 (refused by the OMS, dropped), nothing for rs01-3.
+  assert.deepEqual(planReconcile(b, view, () => "a"), [
+    { kind: "closed_open", clientOrderId: "rs01-1", symbol: "BTCUSDT" },
+    { kind: "closed_open", clientOrderId: "rs01-2", symbol: "BTCUSDT" },
+    { kind: "apply", clientOrderId: "rs01-2", event: fill(7) }, // refused by the OMS: a problem (reconciler.ts)
+    { kind: "closed_open", clientOrderId: "rs01-3", symbol: "BTCUSDT" },
+  ]);
+});
+
 Deno.test("settleMissing: found, not found within and after the grace, or an answer that is no answer", () => {
   const b = bookOf(BOOK);
   const submitted = b.order("rs01-4") as Order, acked = b.order("rs01-3") as Order;

@@ -69,6 +69,10 @@ export function adoptionOf(v: VenueOrder, correlationId: string): NewOrder | str
   };
 }
 
+/** The venue still works the order: a cancel would find it, a fill may come. */
+export const openAtVenue = (v: VenueOrder): boolean =>
+  v.status === "NEW" || v.status === "PARTIALLY_FILLED" || v.status === "PENDING_NEW";
+
 /**
  * What a venue order's status says happened (fills aside: they come by trade id, from the stream or
  * fillsSince). Open statuses say it was accepted; closed ones say how it closed.

@@ -30,9 +30,17 @@ export async function spawnChild(spec: ChildSpec): Promise<Child> {
   // Both streams into one log, chunk by chunk through one queue, so each chunk lands whole and at once
   // (FsFile.writable held the bytes until close: an operator tailing a running child's log saw nothing).
   let queue = Promise.resolve();
+  let writeFailed = false;
   const append = (chunk: Uint8Array) =>
     queue = queue.then(async () => {
+      if (writeFailed) return;
       for (let off = 0; off < chunk.length;) off += await log.write(chunk.subarray(off));
+    }).catch((e) => {
+      // Keep reading the child's pipes (a full pipe would stall it); say once that its log lost output.
+      if (!writeFailed) {
+        console.error(`${spec.name}: writing ${spec.logFile} failed, its output is dropped: ${e}`);
+      }
+      writeFailed = true;
     });
   const pump = async (s: ReadableStream<Uint8Array>) => {
     for await (const chunk of s) await append(chunk);

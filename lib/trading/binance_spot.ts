@@ -22,6 +22,7 @@ import type {
   CancelRequest,
   ExecutionVenue,
   Fill,
+  FiltersLoaded,
   OrderRequest,
   Outcome,
   UserEvent,
@@ -76,12 +77,6 @@ function orderRef<T>(clientOrderId: string, orderId?: number): Params | Outcome<
 
 const isOutcome = <T>(v: Params | Outcome<T>): v is Outcome<T> => typeof v.kind === "string";
 
-/** What loadFilters() read: how many symbols are checked locally, which were skipped and why. */
-export interface FiltersLoaded {
-  readonly symbols: number;
-  readonly skipped: readonly { readonly symbol: string; readonly why: string }[];
-}
-
 /** The filter a request fails by the symbol's exchangeInfo filters, as a local refusal (null: send it). */
 function filterDenied<T>(req: OrderRequest, f: SymbolFilters | undefined): Outcome<T> | null {
   if (!f) return null;
@@ -133,6 +128,11 @@ export class BinanceSpot implements ExecutionVenue {
     for (const [symbol, f] of out.value.filters) this.#filters.set(symbol, f);
     this.#filtersAtMs = this.fx.rest.now();
     return { kind: "confirmed", value: { symbols: out.value.filters.size, skipped: out.value.skipped } };
+  }
+
+  /** The symbol's filters places are checked against (and the loop sizes a close to); null: none read. */
+  symbolFilters(symbol: string): SymbolFilters | null {
+    return this.#filters.get(symbol) ?? null;
   }
 
   /** How old the filters checked against are (ms, local clock); null before the first load. */

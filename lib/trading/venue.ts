@@ -2,7 +2,9 @@
 // open orders, fills since a trade id, balances, and user-stream events. Every call answers an
 // Outcome: confirmed, definitively rejected (the venue proved nothing happened), or ambiguous (it may
 // have happened: the loop must find out before acting again). Never "failed" for a maybe.
-// Decimals stay strings as the venue sent them, so nothing is rounded on the way.
+// Decimals stay strings as the venue sent them, so nothing is rounded on the way. The venue's order
+// filters (exchange_filters.ts, in atoms) are read on demand and kept: a close is sized to its lot.
+import type { SymbolFilters } from "../market/exchange_filters.ts";
 
 export type Side = "BUY" | "SELL";
 export type OrderType = "LIMIT" | "MARKET" | "LIMIT_MAKER";
@@ -149,6 +151,12 @@ export interface CancelRequest {
   readonly orderId?: number;
 }
 
+/** What a read of the venue's filters found: how many symbols it holds, which were skipped and why. */
+export interface FiltersLoaded {
+  readonly symbols: number;
+  readonly skipped: readonly { readonly symbol: string; readonly why: string }[];
+}
+
 export interface ExecutionVenue {
   readonly name: string;
   /**
@@ -167,6 +175,10 @@ export interface ExecutionVenue {
   /** Fills with trade id ≥ fromTradeId, oldest first, at most `limit`. */
   fillsSince(symbol: string, fromTradeId: number, limit?: number): Promise<Outcome<readonly Fill[]>>;
   balances(): Promise<Outcome<readonly Balance[]>>;
+  /** Reads every symbol's order filters, replacing what an earlier read kept (a failed read keeps it). */
+  loadFilters(): Promise<Outcome<FiltersLoaded>>;
+  /** The symbol's filters as last read; null before a read, or when the venue's were unreadable. */
+  symbolFilters(symbol: string): SymbolFilters | null;
   /** Starts the user stream; events (stream_up/down included) go to `sink` until `signal` aborts. */
   userEvents(sink: (ev: UserEvent) => void, signal: AbortSignal): Promise<void>;
 }

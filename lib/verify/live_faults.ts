@@ -9,13 +9,17 @@ export interface FaultEvidence {
   /** Loop starts: their crash point and how they ended. */
   readonly starts: readonly { crashPoint: string | null; exit?: { signal: string | null } | null }[];
   readonly killSwitchTripped: boolean;
-  /** Orders the OMS's log shows sent by a later run than their intent's, and placed at the venue. */
-  readonly requeuedPlaced: ReadonlySet<string>;
+  /**
+   * Orders the OMS's log shows sent by a later run than their intent's, and placed at the venue: client id
+   * -> the intent's correlation id (a case's orders carry its name, so another case's re-queue is not its).
+   */
+  readonly requeuedPlaced: ReadonlyMap<string, string>;
 }
 
 const killedAt = (point: string) => (e: FaultEvidence) =>
   e.starts.some((s) => s.crashPoint === point && s.exit?.signal === "SIGKILL");
 const logged = (kind: string) => (e: FaultEvidence) => e.chaosKinds.has(kind);
+const requeued = (corr: string) => (e: FaultEvidence) => [...e.requeuedPlaced.values()].includes(corr);
 
 /** Case name -> the evidence its fault leaves, and how to say it is missing. */
 export const FAULTS: Readonly<Record<string, { what: string; seen: (e: FaultEvidence) => boolean }>> = {
@@ -25,7 +29,7 @@ export const FAULTS: Readonly<Record<string, { what: string; seen: (e: FaultEvid
   crash_during_cancel: { what: "no SIGKILL at during_cancel", seen: killedAt("during_cancel") },
   crash_after_queued_intent: {
     what: "no SIGKILL at after_queued_intent, or no order placed by a later run than its intent's",
-    seen: (e) => killedAt("after_queued_intent")(e) && e.requeuedPlaced.size > 0,
+    seen: (e) => killedAt("after_queued_intent")(e) && requeued("crash_after_queued_intent")(e),
   },
   lost_ack: { what: "no ack_lost_placed in the chaos log", seen: logged("ack_lost_placed") },
   ack_5xx_unplaced: { what: "no ack_5xx_unplaced in the chaos log", seen: logged("ack_5xx_unplaced") },

@@ -161,7 +161,7 @@ export function judgeLive(i: LiveInputs): GateResult[] {
     chaosKinds: new Set(i.chaosLog.map((l) => String(l.kind))),
     starts: i.healthStarts ?? [],
     killSwitchTripped: k.tripped?.state === "HALTED",
-    requeuedPlaced: new Set([...sentByLaterRun(i.logs)].filter((id) => placed.get(id)?.orders.size)),
+    requeuedPlaced: new Map([...sentByLaterRun(i.logs)].filter(([id]) => placed.get(id)?.orders.size)),
   };
   const problems = cases.map((c) => caseProblem(c, evidence)).filter((p) => p !== null);
   return [

@@ -174,8 +174,10 @@ const RUN2: Rec[] = [
 ];
 
 Deno.test("live gates: crash_after_queued_intent counts only with its SIGKILL and an order a later run sent, placed once", async () => {
-  // Run 1 logged t-2's intent and died before its `submitted`.
-  const [run1, run2] = [await logBytes([...SOUND, intent("t-2", 2)]), await logBytes(RUN2)];
+  // Run 1 logged t-2's intent (the case's own order: its name is the correlation id) and died before its
+  // `submitted`.
+  const own = intent("t-2", 2, { correlationId: "crash_after_queued_intent" });
+  const [run1, run2] = [await logBytes([...SOUND, own]), await logBytes(RUN2)];
   const base = await inputs();
   const warmSamples = [{ code: 503, status: "reconciling" }, { code: 200, status: "ready" }];
   const queued = {
@@ -207,7 +209,7 @@ Deno.test("live gates: crash_after_queued_intent counts only with its SIGKILL an
   // Sent in the run that logged its intent: not the queued-never-sent path.
   const sameRun = await inputs({
     ...queued,
-    logs: [await logBytes([...SOUND, intent("t-2", 2), ...RUN2])],
+    logs: [await logBytes([...SOUND, own, ...RUN2])],
   });
   assert.deepEqual([judged(sameRun).status, judged(sameRun).detail], [
     "FAIL",
@@ -215,4 +217,11 @@ Deno.test("live gates: crash_after_queued_intent counts only with its SIGKILL an
   ]);
   // Never placed at the venue: no proof either.
   assert.equal(judged(await inputs({ ...queued, ordersTruth: base.ordersTruth })).status, "FAIL");
+  // Only another case's order was re-queued and placed by the later run: not this case's proof.
+  const other = intent("t-2", 2, { correlationId: "order_vanished" });
+  const otherCase = await inputs({ ...queued, logs: [await logBytes([...SOUND, other]), run2] });
+  assert.deepEqual([judged(otherCase).status, judged(otherCase).detail], [
+    "FAIL",
+    "each with its fault on record; not: crash_after_queued_intent: no SIGKILL at after_queued_intent, or no order placed by a later run than its intent's",
+  ]);
 });

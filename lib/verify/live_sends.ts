@@ -33,22 +33,32 @@ export function sendsOf(ordersTruth: readonly Row[]): Map<string, Sends> {
 /** Times the id was sent: each order, each refused re-send (a refusal means an order held the id). */
 export const timesSent = (s: Sends) => Math.max(s.orders.size, s.refused > 0 ? 1 : 0) + s.refused;
 
-/** Client ids whose first `submitted` is in a later run's log than their intent (logs in run order). */
-export function sentByLaterRun(logs: readonly Uint8Array[]): Set<string> {
-  const intentRun = new Map<string, number>(), sentRun = new Map<string, number>();
+/**
+ * Client ids whose first `submitted` is in a later run's log than their intent (logs in run order), each
+ * with its intent's correlation id: a proof case tells its own order by it.
+ */
+export function sentByLaterRun(logs: readonly Uint8Array[]): Map<string, string> {
+  const intentRun = new Map<string, { run: number; corr: string }>(), sentRun = new Map<string, number>();
   logs.forEach((bytes, run) => {
     for (const r of readLog(bytes).records) {
       const d = r.data as {
-        order?: { clientOrderId?: string };
+        order?: { clientOrderId?: string; correlationId?: string };
         clientOrderId?: string;
         event?: { kind?: string };
       };
-      if (r.type === REC.intent && d.order?.clientOrderId) intentRun.set(d.order.clientOrderId, run);
+      if (r.type === REC.intent && d.order?.clientOrderId) {
+        intentRun.set(d.order.clientOrderId, { run, corr: String(d.order.correlationId ?? "") });
+      }
       const id = d.clientOrderId;
       if (r.type === REC.event && d.event?.kind === "submitted" && id && !sentRun.has(id)) {
         sentRun.set(id, run);
       }
     }
   });
-  return new Set([...sentRun].filter(([id, run]) => run > (intentRun.get(id) ?? run)).map(([id]) => id));
+  const out = new Map<string, string>();
+  for (const [id, run] of sentRun) {
+    const i = intentRun.get(id);
+    if (i && run > i.run) out.set(id, i.corr);
+  }
+  return out;
 }

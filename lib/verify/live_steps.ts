@@ -2,6 +2,7 @@
 // wait until settled), loop starts sampled on /health, the venue's orders truth as the cases read it.
 import { waitForValue } from "../async/poll.ts";
 import type { CrashPoint } from "../live/core.ts";
+import { fileLines, untilLine } from "./file_lines.ts";
 import { startHeld } from "./live_hold.ts";
 import { ATOMS, type LiveRig, SYMBOL } from "./live_rig.ts";
 import type { ProofFeed } from "./live_feed.ts";
@@ -71,17 +72,18 @@ export async function restart(c: MatrixCtx): Promise<void> {
   await startReady(c);
 }
 
+/** The simulator's files the cases read (its orders truth, its chaos log). */
+export const truthPath = (c: MatrixCtx) => c.rig.path("venue/orders_truth.jsonl");
+export const chaosLogPath = (c: MatrixCtx) => c.rig.path("venue/chaos_log.jsonl");
+
 /** Waits until a line of the venue's orders truth passes `test`. */
 export const untilTruth = (c: MatrixCtx, what: string, test: (line: string) => boolean) =>
-  waitForValue(what, async () => {
-    const t = await Deno.readTextFile(c.rig.path("venue/orders_truth.jsonl")).catch(() => "");
-    return t.split("\n").some(test) ? true : undefined;
-  }, { timeoutMs: 20_000, everyMs: 100 });
+  untilLine(truthPath(c), what, test);
 
 /** The venue's orders-truth lines of one client id. */
 export const truthLines = async (c: MatrixCtx, id: string) =>
-  (await Deno.readTextFile(c.rig.path("venue/orders_truth.jsonl")).catch(() => "")).split("\n")
-    .filter((l) => l.includes(`"clientOrderId":"${id}"`)).map((l) => JSON.parse(l) as { event: string });
+  (await fileLines(truthPath(c))).filter((l) => l.includes(`"clientOrderId":"${id}"`))
+    .map((l) => JSON.parse(l) as { event: string });
 
 /** A case's failure, with what it saw. */
 export function fail(detail: string): never {

@@ -52,7 +52,7 @@ const proofConfig = () => ({
     max_drawdown_bps: 300,
   },
   inflight: { interval_ms: 250, threshold_ms: 1_000, retries: 5 },
-  missing_grace_ms: 10_500,
+  missing_grace_ms: 11_500,
   flatten_on_halt: false,
   cancel_on_shutdown: false,
 });

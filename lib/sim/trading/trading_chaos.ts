@@ -10,7 +10,8 @@
 //   userStreamDropEveryS      every WebSocket API connection is closed (1011) this often
 //   ackConnectionClosedRate   order placed, then the connection dies mid-reply (no complete answer)
 //   burst5xx                  `calls` signed REST calls (of every `everyCalls`) get 502, unprocessed
-//   storm429                  `calls` REST calls (of every `everyCalls`) get 429 -1003, unprocessed
+//   storm429                  `calls` REST calls (of every `everyCalls`) get 429 -1003, unprocessed; with
+//                             `routes`, only calls to those routes count and are hit (e.g. the place alone)
 //   orphans                   orders someone else placed on the account (web_<id>), each placed once
 //   vanishClientOrderIds      open orders with these client ids expire without a user-data event (while listed)
 //   cancelFillRaceRate        share of cancels that lose the race to a fill at the order's limit
@@ -62,6 +63,8 @@ export const TradingChaosSchema = z.object({
     everyCalls: Calls.optional(),
     /** Retry-After seconds sent with each 429 (default 5). */
     retryAfterS: z.number().int().min(1).max(3600).optional(),
+    /** Only calls to these routes (as PLACE_ROUTE spells one) count and are hit; default every REST call. */
+    routes: z.array(z.string().min(1)).min(1).max(32).optional(),
   }).strict().refine((w) => w.everyCalls === undefined || w.everyCalls > w.calls, {
     message: "everyCalls must be more than calls",
   }).optional(),
@@ -76,8 +79,11 @@ export const TradingChaosSchema = z.object({
 
 export type TradingChaosConfig = z.infer<typeof TradingChaosSchema>;
 
+/** The REST order placement as the chaos names routes (method, space, path). */
+export const PLACE_ROUTE = "POST /binance/api/v3/order";
+
 /** The routes that get ack faults: order placement only (a place is the call whose loss costs most). */
-export const FAULTED_ROUTES: ReadonlySet<string> = new Set(["POST /binance/api/v3/order", "WS order.place"]);
+export const FAULTED_ROUTES: ReadonlySet<string> = new Set([PLACE_ROUTE, "WS order.place"]);
 
 /** Which ack fault a uniform draw `u` selects for one order placement. */
 export function pickAckFault(u: number, c: TradingChaosConfig): AckFault {
@@ -130,10 +136,10 @@ export class TradingChaos {
     return this.#cancelRng() < (c.cancelFillRaceRate ?? 0);
   }
 
-  /** Storm or burst for one REST call (`signed`: it carries an API key and signature), or null. */
-  gateFault(signed: boolean): GateFault | null {
+  /** Storm or burst for one REST call to `route` (`signed`: it carries an API key and signature), or null. */
+  gateFault(signed: boolean, route: string): GateFault | null {
     const c = this.current;
-    if (c.storm429) {
+    if (c.storm429 && (c.storm429.routes === undefined || c.storm429.routes.includes(route))) {
       const n = this.#count("storm429", c.storm429);
       if (inWindow(n, c.storm429)) {
         return { kind: "storm_429", call: n, retryAfterS: c.storm429.retryAfterS ?? 5 };

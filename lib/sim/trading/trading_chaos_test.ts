@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { parseChaos } from "../chaos.ts";
-import { pickAckFault, TradingChaos, type TradingChaosConfig, TradingChaosSchema } from "./trading_chaos.ts";
-
-const PLACE = "POST /binance/api/v3/order";
+import {
+  pickAckFault,
+  PLACE_ROUTE as PLACE,
+  TradingChaos,
+  type TradingChaosConfig,
+  TradingChaosSchema,
+} from "./trading_chaos.ts";
 
 Deno.test("pickAckFault: lost first, then 5xx, then the delay, else none", () => {
   const c = { ackLostPlacedRate: 0.25, ack5xxUnplacedRate: 0.25, ackDelayMs: 700 };
@@ -102,9 +106,9 @@ Deno.test("TradingChaos gateFault: storm and burst windows count calls from the 
   let cfg: TradingChaosConfig = { storm429: { calls: 2, everyCalls: 5, retryAfterS: 7 } };
   const t = new TradingChaos(() => cfg);
   const kinds = (n: number, signed = true) =>
-    Array.from({ length: n }, () => t.gateFault(signed)?.kind ?? "-").join(" ");
+    Array.from({ length: n }, () => t.gateFault(signed, PLACE)?.kind ?? "-").join(" ");
   assert.equal(kinds(7, false), "storm_429 storm_429 - - - storm_429 storm_429");
-  assert.deepEqual(t.gateFault(true), null);
+  assert.deepEqual(t.gateFault(true, PLACE), null);
   cfg = { ...cfg }; // a re-read with the same value: the window goes on
   assert.equal(kinds(3), "- - storm_429");
   assert.equal(kinds(2), "storm_429 -");
@@ -113,11 +117,24 @@ Deno.test("TradingChaos gateFault: storm and burst windows count calls from the 
   assert.equal(kinds(2, false), "- -");
   assert.equal(kinds(3), "burst_5xx burst_5xx -");
   cfg = { burst5xx: { calls: 1 }, storm429: { calls: 1 } };
-  assert.deepEqual([t.gateFault(true), t.gateFault(true), t.gateFault(true)], [
+  assert.deepEqual([t.gateFault(true, PLACE), t.gateFault(true, PLACE), t.gateFault(true, PLACE)], [
     { kind: "storm_429", call: 0, retryAfterS: 5 },
     { kind: "burst_5xx", call: 0 },
     null,
   ]);
+});
+
+Deno.test("TradingChaos gateFault: a storm with routes counts and hits only calls to those routes", () => {
+  const cfg: TradingChaosConfig = { storm429: { calls: 1, retryAfterS: 9, routes: [PLACE] } };
+  const t = new TradingChaos(() => cfg);
+  const calls = ["GET /binance/api/v3/order", "GET /binance/api/v3/account", PLACE, PLACE];
+  assert.deepEqual(calls.map((r) => t.gateFault(true, r)), [
+    null,
+    null,
+    { kind: "storm_429", call: 0, retryAfterS: 9 },
+    null,
+  ]);
+  assert.equal(TradingChaosSchema.safeParse({ storm429: { calls: 1, routes: [] } }).success, false);
 });
 
 Deno.test("TradingChaos cancelLosesRace: its own seeded sequence, untouched by placements", () => {

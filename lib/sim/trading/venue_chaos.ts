@@ -63,7 +63,7 @@ export class VenueChaos {
   }
 
   #fault(route: string, signed: boolean, p: URLSearchParams): Response | null {
-    const f = this.#d.chaos?.gateFault(signed);
+    const f = this.#d.chaos?.gateFault(signed, route);
     if (!f) return null;
     const clientOrderId = p.get("newClientOrderId") ?? p.get("origClientOrderId");
     this.#d.log({
