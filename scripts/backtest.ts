@@ -11,6 +11,7 @@ import { DEFAULT_TEXTFILE_DIR, TEXTFILE_DIR_ENV, textfileDir } from "../lib/prom
 import { instrument } from "../lib/sim/instruments.ts";
 import { rateFlag } from "../lib/sim/trading/cli_config.ts";
 import { spotSymbol } from "../lib/sim/trading/symbols.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { parseSymbol } from "../lib/venues/symbols.ts";
 import { lotsOf } from "../lib/backtest/run.ts";
@@ -147,6 +148,7 @@ async function main(args: string[]): Promise<number> {
     textfileDir: textfileDir(env),
     evidenceRoot: v["out-root"],
     args,
+    registries: registriesFromEnv(env),
   });
   const code = printProof(res);
   console.log(`metrics: ${res.textfile}`);

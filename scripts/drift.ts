@@ -15,7 +15,8 @@ import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_ENV_FILE } from "../lib/feed/load_config.ts";
 import { type Interval, INTERVALS, type Venue, VENUES } from "../lib/market/types.ts";
 import { StoreLockedError } from "../lib/store/bar_reader.ts";
-import { EnvironmentError } from "../lib/util/errors.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
+import { EnvironmentError, SchemaTooNewError } from "../lib/util/errors.ts";
 import { parseSymbol } from "../lib/venues/symbols.ts";
 import { runDriftReport, type TimeWindow, TooFewBarsError } from "../lib/verify/drift_report.ts";
 
@@ -196,8 +197,10 @@ async function main(args: string[]): Promise<number> {
       evidenceRoot: v["out-root"],
       command: "drift",
       args,
+      storeRegistry: registriesFromEnv((k) => Deno.env.get(k)).store,
     });
   } catch (err) {
+    if (err instanceof SchemaTooNewError) throw err; // its own line and exit code (3)
     if (err instanceof StoreLockedError) {
       throw new EnvironmentError(`${err.message}: stop the feed, or point --db at a copy of the store`);
     }
