@@ -11,6 +11,7 @@ import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
   "runbooks/backup_and_restore.md",
+  "runbooks/deploy_rollback.md",
   "runbooks/incident_handling.md",
   "runbooks/live_trading.md",
   "runbooks/livefeed.md",
@@ -99,7 +100,7 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
       links++;
     }
   }
-  assert.equal(links, 14, "internal links checked");
+  assert.equal(links, 17, "internal links checked");
 });
 
 Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {
@@ -129,4 +130,24 @@ Deno.test("live_trading.md names only what ./tp live has: its flags, its LIVE_* 
       assert.ok(metrics.includes(`"${name}"`), `${name} is not a metric of lib/live/metrics.ts`);
     }
   }
+});
+
+Deno.test("deploy_rollback.md runs only flags its tasks have (each script's --help lists them)", async () => {
+  const text = (await read()).get("runbooks/deploy_rollback.md")!;
+  const tasks = JSON.parse(await Deno.readTextFile("deno.json")).tasks as Record<string, string>;
+  let n = 0;
+  for (const b of fencedBlocks(text, "sh")) {
+    for (const m of b.body.matchAll(/\.\/tp\s+([\w:-]+)([^\n]*)/g)) {
+      const script = /scripts\/\S+\.ts/.exec(tasks[m[1]])![0];
+      const help = /const HELP = `([\s\S]*?)`;/.exec(await Deno.readTextFile(script))![1];
+      for (const f of m[2].matchAll(/--[\w-]+/g)) {
+        assert.ok(
+          help.includes(f[0]),
+          `runbooks/deploy_rollback.md:${b.line}: ./tp ${m[1]} ${f[0]} is not in ${script} --help`,
+        );
+        n++;
+      }
+    }
+  }
+  assert.ok(n >= 10, `${n} flags checked`);
 });
