@@ -59,7 +59,7 @@ backtest_parity_unmatched_trades, backtest_tracking_error, backtest_cumulative_r
 backtest_tracking_error_bound.
 
 Exit: 0 PASS, 1 FAIL, 2 usage or environment (a bad flag, a missing store, no bars in the range, no event
-log in the state dir).`;
+log in the state dir), 3 a store or state dir at a schema version newer than this release reads.`;
 
 /** ISO 8601 or epoch ms. */
 function timeFlag(name: string, raw: string | undefined): number | null {

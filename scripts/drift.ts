@@ -88,7 +88,8 @@ Options:
   --out-root DIR      where the evidence folder goes (default .local_tmp)
   -h, --help          this help
 
-Exit: 0 PASS, 1 FAIL (a feature flagged), 2 usage, no store, store held by the feed, too few bars.`;
+Exit: 0 PASS, 1 FAIL (a feature flagged), 2 usage, no store, store held by the feed, too few bars,
+3 a store at a schema version newer than this release reads (./tp version --data).`;
 
 const TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 

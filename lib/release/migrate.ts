@@ -2,6 +2,7 @@
 // applied now rather than at the services' start (--up), and a release's documented down-migrations
 // (--down-to N) run before switching the checkout back to release N. Changes are made only while the
 // feed and the live loop are stopped: one writer per store, and never under a running service.
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { ServicesRunningError } from "../backup/restore.ts";
 import { runningServices, type ServiceProbe } from "../backup/services.ts";
 import { migrateStateDown, prepareStateDir } from "../oms/state_version.ts";
@@ -65,10 +66,10 @@ async function refuseIfRunning(o: MigrateOptions): Promise<void> {
   }
 }
 
-/** Opens the store file for writing (never creating it), runs `job`, checkpoints and closes. */
+/** Opens the store for writing (callers check it exists: DuckDB would make one), runs `job`, checkpoints. */
 async function withStore(
   path: string,
-  job: (con: import("@duckdb/node-api").DuckDBConnection) => Promise<StoreVersion>,
+  job: (con: DuckDBConnection) => Promise<StoreVersion>,
 ) {
   const instance = await openDuckDb(path, { threads: 1 });
   try {
