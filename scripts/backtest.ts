@@ -11,6 +11,7 @@ import { DEFAULT_TEXTFILE_DIR, TEXTFILE_DIR_ENV, textfileDir } from "../lib/prom
 import { instrument } from "../lib/sim/instruments.ts";
 import { rateFlag } from "../lib/sim/trading/cli_config.ts";
 import { spotSymbol } from "../lib/sim/trading/symbols.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
 import { ConfigError } from "../lib/util/errors.ts";
 import { parseSymbol } from "../lib/venues/symbols.ts";
 import { lotsOf } from "../lib/backtest/run.ts";
@@ -58,7 +59,7 @@ backtest_parity_unmatched_trades, backtest_tracking_error, backtest_cumulative_r
 backtest_tracking_error_bound.
 
 Exit: 0 PASS, 1 FAIL, 2 usage or environment (a bad flag, a missing store, no bars in the range, no event
-log in the state dir).`;
+log in the state dir), 3 a store or state dir at a schema version newer than this release reads.`;
 
 /** ISO 8601 or epoch ms. */
 function timeFlag(name: string, raw: string | undefined): number | null {
@@ -147,6 +148,7 @@ async function main(args: string[]): Promise<number> {
     textfileDir: textfileDir(env),
     evidenceRoot: v["out-root"],
     args,
+    registries: registriesFromEnv(env),
   });
   const code = printProof(res);
   console.log(`metrics: ${res.textfile}`);

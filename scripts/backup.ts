@@ -6,6 +6,7 @@ import { makeBackup } from "../lib/backup/make.ts";
 import { describeBackup } from "../lib/backup/report.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
 import { liveStateDir } from "../lib/live/config.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
 import { textfileDir } from "../lib/prom/textfile.ts";
 import { BACKUP_PROM_FILE, runBackupDrill } from "../lib/verify/backup_drill.ts";
 
@@ -51,8 +52,11 @@ Options:
   --textfile-dir DIR  --drill: where ${BACKUP_PROM_FILE} goes (default TICKPROOF_TEXTFILE_DIR, else data/textfile/)
   -h, --help          this help
 
+The manifest records the schema versions of the store and the state dir copied (./tp version); data
+newer than this release reads is refused (exit 3): back it up with the release that wrote it.
+
 Exit: 0 backup complete (--drill: PASS), 1 failed (--drill: FAIL; nothing half-made is left under
-the target), 2 usage, no store, a feed that did not answer in time.`;
+the target), 2 usage, no store, a feed that did not answer in time, 3 data newer than this release.`;
 
 async function main(args: string[]): Promise<number> {
   const flags = parseFlags(args, {
@@ -84,6 +88,7 @@ async function main(args: string[]): Promise<number> {
     keep,
     timeoutMs,
     say: (line: string) => console.log(line),
+    registries: registriesFromEnv(env),
   };
   if (v.drill) {
     const res = await runBackupDrill({

@@ -15,7 +15,8 @@ import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_ENV_FILE } from "../lib/feed/load_config.ts";
 import { type Interval, INTERVALS, type Venue, VENUES } from "../lib/market/types.ts";
 import { StoreLockedError } from "../lib/store/bar_reader.ts";
-import { EnvironmentError } from "../lib/util/errors.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
+import { EnvironmentError, SchemaTooNewError } from "../lib/util/errors.ts";
 import { parseSymbol } from "../lib/venues/symbols.ts";
 import { runDriftReport, type TimeWindow, TooFewBarsError } from "../lib/verify/drift_report.ts";
 
@@ -87,7 +88,8 @@ Options:
   --out-root DIR      where the evidence folder goes (default .local_tmp)
   -h, --help          this help
 
-Exit: 0 PASS, 1 FAIL (a feature flagged), 2 usage, no store, store held by the feed, too few bars.`;
+Exit: 0 PASS, 1 FAIL (a feature flagged), 2 usage, no store, store held by the feed, too few bars,
+3 a store at a schema version newer than this release reads (./tp version --data).`;
 
 const TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -196,8 +198,10 @@ async function main(args: string[]): Promise<number> {
       evidenceRoot: v["out-root"],
       command: "drift",
       args,
+      storeRegistry: registriesFromEnv((k) => Deno.env.get(k)).store,
     });
   } catch (err) {
+    if (err instanceof SchemaTooNewError) throw err; // its own line and exit code (3)
     if (err instanceof StoreLockedError) {
       throw new EnvironmentError(`${err.message}: stop the feed, or point --db at a copy of the store`);
     }

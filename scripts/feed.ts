@@ -6,6 +6,7 @@ import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { jsonLogger } from "../lib/log.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig, venuesLine } from "../lib/feed/load_config.ts";
 import { startFeed } from "../lib/feed/run.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
 
 const HELP = `Usage: ./tp feed [options]
 
@@ -31,7 +32,11 @@ DuckDB lets read its store, answers it with EXPORT DATABASE between two writes (
 Prints one line at start naming the profile and where the venues point. Logs are JSON lines on
 stderr; the status line goes to stdout. SIGINT/SIGTERM: stop connections, store every queued bar,
 checkpoint and close the store, exit 0.
-Exit: 0 stopped cleanly, 1 failure, 2 bad config or flags, port busy.`;
+
+The store carries its schema version (./tp version --data): an older store is migrated forward at
+start, each step in one transaction; a store newer than this release is refused (exit 3, one line
+naming the way back: ./tp migrate --help).
+Exit: 0 stopped cleanly, 1 failure, 2 bad config or flags, port busy, 3 store newer than this release.`;
 
 export async function main(args: string[]): Promise<number> {
   const parsed = parseFlags(args, {
@@ -66,6 +71,7 @@ export async function main(args: string[]): Promise<number> {
     record: v.record,
     signal,
     status: (line) => console.log(line),
+    storeRegistry: registriesFromEnv((k) => Deno.env.get(k)).store,
   });
   if (feed === null) return EXIT.OK; // stopped while waiting for the simulator's clock
   log("info", "listening", { url: `http://${bindHost()}:${feed.port}`, store: s.STORE_PATH });

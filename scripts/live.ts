@@ -7,6 +7,7 @@ import { realTimers } from "../lib/async/sleep.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
 import { startLiveService } from "../lib/live/service.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
 import { CRASH_POINTS, type CrashPoint } from "../lib/live/core.ts";
 import { shellConfig } from "../lib/live/shell_config.ts";
 import { isId } from "../lib/events/ai_event.ts";
@@ -49,7 +50,10 @@ Fault injection (the crash-point proof ./tp live-verify; mode paper and the pape
   LIVE_DRILL_RATE_PER_MIN     drill API calls per client address per minute (default 1200)
   LIVE_CRASH_POINT=STEP       the process kills itself (SIGKILL) the first time an order reaches STEP:
                               ${CRASH_POINTS.join(", ")}
-Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config, keys or port busy.`;
+The state dir carries its schema version (state_version.json, ./tp version --data): marked and
+migrated forward at start; one newer than this release is refused before the loop reads it (exit 3).
+Exit: 0 after SIGINT/SIGTERM (clean stop), 1 run failure, 2 bad flags/config, keys or port busy,
+3 state dir newer than this release.`;
 
 async function main(args: string[]): Promise<number> {
   const parsed = parseFlags(args, {
@@ -119,6 +123,7 @@ async function main(args: string[]): Promise<number> {
     log,
     events,
     drill,
+    stateRegistry: registriesFromEnv(env).state,
     // A real kill -9 at a deterministic step: nothing after it runs, not even a flush.
     crashAt: crash === null ? undefined : (p: CrashPoint) => {
       if (p === crash) Deno.kill(Deno.pid, "SIGKILL");

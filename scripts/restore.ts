@@ -10,6 +10,7 @@ import { verifyBackup } from "../lib/backup/verify.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
 import { liveStateDir } from "../lib/live/config.ts";
+import { registriesFromEnv } from "../lib/release/registries.ts";
 
 const HELP = `Usage: ./tp restore --verify BACKUP [--scratch DIR]
        ./tp restore BACKUP --into-place [options]
@@ -39,8 +40,12 @@ Options:
   --loop-port N       the live loop's port checked before --into-place (default ${PORTS.live_loop})
   -h, --help          this help
 
+A backup whose data is at a schema version newer than this release reads is refused (exit 3): its
+manifest names the release that made it. An older one is restored as it is; the feed and the loop
+migrate it forward at their start (./tp migrate --help).
+
 Exit: 0 verified (or restored), 1 the backup fails verification (nothing restored), 2 usage, or
-services still running.`;
+services still running, 3 a backup of data newer than this release.`;
 
 async function isEmptyOrNew(dir: string): Promise<boolean> {
   try {
@@ -91,6 +96,7 @@ async function main(args: string[]): Promise<number> {
         loopPort: intFlag("loop-port", v["loop-port"], PORTS.live_loop, 1, 65535),
       },
       say: (line) => console.log(line),
+      registries: registriesFromEnv(env),
     });
     for (const s of swapped) {
       console.log(
@@ -104,7 +110,7 @@ async function main(args: string[]): Promise<number> {
   if (keep && !await isEmptyOrNew(v.scratch!)) throw new UsageError(`--scratch ${v.scratch} is not empty`);
   const scratch = v.scratch ?? await Deno.makeTempDir({ prefix: "tp_restore_verify_" });
   try {
-    const r = await verifyBackup(backup, scratch);
+    const r = await verifyBackup(backup, scratch, registriesFromEnv((k) => Deno.env.get(k)));
     if (r.manifest) { for (const line of describeBackup(backup, r.manifest)) console.log(line); }
     for (const line of describeChecks(r.problems)) console.log(line);
     if (keep) console.log(`scratch: ${scratch}`);

@@ -39,7 +39,12 @@ Deno.test("backup with the feed stopped; restore --verify passes; a tampered cop
     const b = await backup(f, "--target", target);
     assert.equal(b.code, 0, b.stderr);
     const dir = /^backup: (.+)$/m.exec(b.stdout)![1];
-    assert.match(b.stdout, /^store: bars 50 rows, exported by backup \(read-only open, EXPORT DATABASE\)/m);
+    // schema_meta: the store's version record (made at 1, stepped to 2: lib/store/store_schema.ts).
+    assert.match(
+      b.stdout,
+      /^store: bars 50, schema_meta 2 rows, exported by backup \(read-only open, EXPORT DATABASE\)/m,
+    );
+    assert.match(b.stdout, /; schema store 2, state dir 1$/m);
     assert.match(b.stdout, /^parquet: 1 files, 50 rows$/m);
     assert.match(
       b.stdout,

@@ -118,7 +118,10 @@ Deno.test("backup while the feed runs: the feed exports through its spool; into-
     );
     assert.match(
       b.stdout,
-      new RegExp(`^store: bars \\d+ rows, exported by feed pid ${pid} \\(EXPORT DATABASE\\)`, "m"),
+      new RegExp(
+        `^store: bars \\d+, schema_meta 2 rows, exported by feed pid ${pid} \\(EXPORT DATABASE\\)`,
+        "m",
+      ),
     );
     assert.match(b.stdout, /^parquet: [1-9]\d* files, [1-9]\d* rows$/m);
     assert.deepEqual(await names(spoolDir(r.store)), []);

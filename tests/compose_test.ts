@@ -24,6 +24,8 @@ interface Service {
   ports?: string[];
   profiles?: string[];
   volumes?: string[];
+  pid?: string;
+  restart?: string;
   depends_on?: Record<string, { condition: string }>;
 }
 
@@ -66,7 +68,8 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
   assert.deepEqual(byProfile("ui"), ["grafana"]);
   assert.deepEqual(byProfile("debug"), ["emit", "promtool"]);
   assert.deepEqual(byProfile("trading"), ["live"]);
-  assert.equal(Object.keys(services).length, 13);
+  assert.deepEqual(byProfile("ops"), ["backup-drill", "migrate"]);
+  assert.equal(Object.keys(services).length, 15);
 
   // Ports: each contract component's service publishes exactly its contract port, on loopback only.
   for (const [component, svc] of Object.entries(SERVICE_OF)) {
@@ -96,7 +99,19 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
 
   // The Deno services: the project's image, a task that exists, bound beyond the container's loopback.
   const tasks = new Set(Object.keys(JSON.parse(await Deno.readTextFile("deno.json")).tasks));
-  for (const name of ["venue-sim", "feed", "shadow", "exporter", "web", "emit", "live"]) {
+  for (
+    const name of [
+      "venue-sim",
+      "feed",
+      "shadow",
+      "exporter",
+      "web",
+      "emit",
+      "live",
+      "migrate",
+      "backup-drill",
+    ]
+  ) {
     const s = services[name];
     assert.equal(s.build?.dockerfile, "ops/compose/Dockerfile", name);
     assert.equal(resolve(s.build!.context), resolve("."), name);
@@ -183,6 +198,47 @@ Deno.test("compose Alertmanager and Grafana: checked config, one node, provision
     providers: { options: { path: string } }[];
   };
   assert.equal(g.get(provider.providers[0].options.path), resolve("config/grafana/dashboards"));
+});
+
+Deno.test("compose one-shots (profile ops) work on the services' own data: same volumes, paths and env", async () => {
+  const r = await composeConfig(COMPOSE_FILE);
+  const services = (parse(r.stdout) as { services: Record<string, Service> }).services;
+  const feed = services.feed, live = services.live;
+  const dataEnv = {
+    STORE_PATH: feed.environment!.STORE_PATH,
+    PARQUET_DIR: feed.environment!.PARQUET_DIR,
+    LIVE_STATE_DIR: live.environment!.LIVE_STATE_DIR,
+  };
+  const volumeAt = (s: Service, target: string) => mounts(s).get(target);
+  for (const name of ["migrate", "backup-drill"]) {
+    const s = services[name];
+    assert.equal(s.restart, "no", `${name} runs once`);
+    assert.equal(s.environment?.STORE_PATH, dataEnv.STORE_PATH, name);
+    assert.equal(s.environment?.LIVE_STATE_DIR, dataEnv.LIVE_STATE_DIR, name);
+    assert.equal(volumeAt(s, "/app/data"), volumeAt(feed, "/app/data"), `${name}: the feed's volume`);
+    assert.equal(
+      volumeAt(s, "/app/data/live"),
+      volumeAt(live, "/app/data/live"),
+      `${name}: the loop's volume`,
+    );
+  }
+  assert.deepEqual(services.migrate.command, ["task", "-q", "migrate", "--status"]);
+  const drill = services["backup-drill"];
+  assert.equal(drill.environment?.PARQUET_DIR, dataEnv.PARQUET_DIR);
+  // The feed exports into the backup's folder (the path the request names): it must be on its volume.
+  const target = drill.command![drill.command!.indexOf("--target") + 1];
+  assert.ok(target.startsWith("/app/data/") && !target.startsWith("/app/data/live"), target);
+  assert.deepEqual(drill.command!.slice(0, 4), ["task", "-q", "backup", "--drill"]);
+  // It watches the feed's pid while waiting for the export: one pid namespace with the feed.
+  assert.equal(drill.pid, "service:feed");
+  // ./tp version in the image: the commit comes from the build (no .git in it).
+  const file = parse(await Deno.readTextFile(COMPOSE_FILE)) as {
+    "x-deno": { build: { args: Record<string, string> } };
+  };
+  assert.equal(file["x-deno"].build.args.TICKPROOF_COMMIT, "${TICKPROOF_COMMIT:-unknown}");
+  const dockerfile = await Deno.readTextFile("ops/compose/Dockerfile");
+  assert.match(dockerfile, /^ARG TICKPROOF_COMMIT=unknown$/m);
+  assert.match(dockerfile, /TICKPROOF_COMMIT=\$\{TICKPROOF_COMMIT\}/);
 });
 
 Deno.test("docker-compose config rejects a broken file (the validation can fail)", async () => {

@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // venue types it uses, so the live loop above it builds on both
   ["bars", "store", "exporter", "compose", "web", "shadow", "alerting", "oms", "backtest"],
   ["feed", "live", "backup"], // the feed service; the live execution loop; backup and restore (over store, oms)
-  ["verify"], // proofs and evidence over the running components
+  ["verify", "release"], // proofs and evidence over the running components; versions and migrations
   ["oncall"], // the operator's checks over proofs and alerts
   ["audit"], // re-checking proofs offline: recomputes every kind's gates
 ];

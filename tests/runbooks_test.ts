@@ -16,6 +16,7 @@ import { runScript } from "../testing/script_proc.ts";
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
   "runbooks/backup_and_restore.md",
+  "runbooks/deploy_rollback.md",
   "runbooks/incident_handling.md",
   "runbooks/live_trading.md",
   "runbooks/livefeed.md",
@@ -235,7 +236,7 @@ Deno.test("every alert's runbook_url and every internal link lands on a heading 
       links++;
     }
   }
-  assert.equal(links, 37, "internal links checked");
+  assert.equal(links, 41, "internal links checked");
 });
 
 Deno.test("live_trading.md and paper_and_live_bots.md name only what ./tp live has: its flags, its LIVE_* env, its metrics", async () => {

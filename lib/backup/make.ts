@@ -10,9 +10,12 @@ import { copyTree, syncTree } from "../fs/copy_tree.ts";
 import { projectCommit } from "../evidence/run_info.ts";
 import { utcStamp } from "../evidence/stamp.ts";
 import { processAlive } from "../proc/alive.ts";
-import { parquetRows } from "../store/store_export.ts";
+import { prepareStateDir } from "../oms/state_version.ts";
+import { refuseNewer } from "../store/store_schema.ts";
+import { exportedStoreVersion, parquetRows } from "../store/store_export.ts";
 import { type BackupManifest, FORMAT, hashFiles, MANIFEST_FILE, PARTS } from "./manifest.ts";
 import { freeName, rotate, STAGING } from "./rotate.ts";
+import { type BackupRegistries, stateRegistry, storeRegistry } from "./schema_guard.ts";
 import { copyStateDir, replayState } from "./state_copy.ts";
 import { copyStore } from "./store_copy.ts";
 
@@ -32,6 +35,8 @@ export interface BackupOptions extends BackupSources {
   readonly timeoutMs: number;
   readonly say: (line: string) => void;
   readonly now?: () => number;
+  /** The schema versions it may copy (default this release's): newer data is refused. */
+  readonly registries?: BackupRegistries;
 }
 
 export interface BackupResult {
@@ -67,6 +72,8 @@ async function dropStaleStaging(staging: string): Promise<void> {
 
 export async function makeBackup(o: BackupOptions): Promise<BackupResult> {
   const now = o.now ?? Date.now;
+  // A state dir newer than this release is refused before anything is made (a reader's check only).
+  const state = await prepareStateDir(o.stateDir, { registry: stateRegistry(o.registries), migrate: false });
   const target = resolve(o.target);
   const stamp = utcStamp(now());
   await dropStaleStaging(join(target, STAGING));
@@ -85,6 +92,8 @@ export async function makeBackup(o: BackupOptions): Promise<BackupResult> {
       say: o.say,
       now,
     });
+    const storeVersion = await exportedStoreVersion(part(PARTS.store));
+    refuseNewer(storeVersion, storeRegistry(o.registries), o.storePath);
     const parquet = store.parquet &&
       { files: store.parquet.files, rows: await parquetRows(part(PARTS.parquet)) };
     let live: BackupManifest["live_state"] = null;
@@ -106,6 +115,7 @@ export async function makeBackup(o: BackupOptions): Promise<BackupResult> {
       format: FORMAT,
       created_at: new Date(now()).toISOString(),
       tickproof_commit: await projectCommit(),
+      schema: { store: storeVersion.version, state: state.version },
       sources: {
         store: o.storePath,
         store_copied_by: store.by,

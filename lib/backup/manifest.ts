@@ -70,6 +70,11 @@ export const BackupManifestSchema = z.object({
   format: z.literal(FORMAT),
   created_at: z.string(),
   tickproof_commit: z.string(),
+  /**
+   * The schema versions of the data copied (the store's schema_meta, the state dir's marker; null:
+   * none copied). Absent in backups made before versions were recorded: their data is version 1.
+   */
+  schema: z.object({ store: z.number().nullable(), state: z.number().nullable() }).optional(),
   sources: z.object({
     store: z.string(),
     /** "feed pid N (EXPORT DATABASE)" or "backup (read-only open)". */

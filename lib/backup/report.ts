@@ -22,7 +22,8 @@ export function describeBackup(dir: string, m: BackupManifest): string[] {
         `; replays to ${ls.oms.classification}, ${ls.oms.orders} orders`
       : `live state: none (no ${m.sources.state_dir})`,
     `config: ${m.config ? `${m.config.files} files` : "none"}`,
-    `files: ${m.files.length}, ${mb(m.files.reduce((n, f) => n + f.size, 0))}; commit ${m.tickproof_commit}`,
+    `files: ${m.files.length}, ${mb(m.files.reduce((n, f) => n + f.size, 0))}; commit ${m.tickproof_commit}` +
+    (m.schema ? `; schema store ${m.schema.store ?? "-"}, state dir ${m.schema.state ?? "-"}` : ""),
   ];
 }
 

@@ -13,6 +13,7 @@ import { EnvironmentError } from "../util/errors.ts";
 import { allProblems } from "./compare.ts";
 import type { BackupSources } from "./make.ts";
 import { PARTS } from "./manifest.ts";
+import type { BackupRegistries } from "./schema_guard.ts";
 import { runningServices, type ServiceProbe } from "./services.ts";
 import { RESTORED_STORE, verifyBackup } from "./verify.ts";
 
@@ -22,6 +23,8 @@ export interface RestoreOptions {
   readonly probe: Omit<ServiceProbe, "storePath">;
   readonly say: (line: string) => void;
   readonly now?: () => number;
+  /** The schema versions this release reads (default its own): a backup of newer data is refused. */
+  readonly registries?: BackupRegistries;
 }
 
 export interface Swapped {
@@ -65,7 +68,7 @@ export async function restoreIntoPlace(o: RestoreOptions): Promise<Swapped[]> {
   const scratch = join(dirname(store), `.restore_${tag}`);
   const staged: { part: string; from: string; to: string; with: string[] }[] = [];
   try {
-    const v = await verifyBackup(o.backup, scratch);
+    const v = await verifyBackup(o.backup, scratch, o.registries);
     if (!v.ok) {
       throw new Error(`${o.backup} fails verification (${allProblems(v.problems)[0]}); nothing was restored`);
     }

@@ -12,6 +12,7 @@ import { storeAnswers } from "../store/store_answers.ts";
 import { parquetRows } from "../store/store_export.ts";
 import { allProblems, compareBackup, type Observed, type Problems } from "./compare.ts";
 import { type BackupManifest, hashFiles, PARTS, readManifest } from "./manifest.ts";
+import { type BackupRegistries, refuseNewerBackup } from "./schema_guard.ts";
 import { replayState, summarizeLog } from "./state_copy.ts";
 
 /** The restored store's file inside the scratch folder. */
@@ -95,13 +96,21 @@ export async function observeBackup(dir: string, scratch: string, m: BackupManif
   return { files, duckdb, parquet, live_state: live, errors };
 }
 
-/** Restores the backup in `dir` into `scratch` (an empty or new folder) and judges it. */
-export async function verifyBackup(dir: string, scratch: string): Promise<VerifyResult> {
+/**
+ * Restores the backup in `dir` into `scratch` (an empty or new folder) and judges it. A backup of data
+ * newer than `registries` (this release's) read is refused (SchemaTooNewError) before anything is done.
+ */
+export async function verifyBackup(
+  dir: string,
+  scratch: string,
+  registries?: BackupRegistries,
+): Promise<VerifyResult> {
   const m = await readManifest(dir);
   if (typeof m === "string") {
     const problems: Problems = { files: [m], tables: [], queries: [], parquet: [], event_log: [] };
     return { dir, manifest: null, observed: null, problems, ok: false };
   }
+  refuseNewerBackup(dir, m, registries);
   await Deno.mkdir(scratch, { recursive: true });
   const observed = await observeBackup(dir, scratch, m);
   const problems = compareBackup(m, observed);

@@ -1,14 +1,22 @@
 // Typed lib errors to exit codes: only run() decides, and the line printed is the error's message.
 import assert from "node:assert/strict";
-import { ConfigError, EnvironmentError, PortBusyError, ToolMissingError } from "../util/errors.ts";
+import {
+  ConfigError,
+  EnvironmentError,
+  PortBusyError,
+  SchemaTooNewError,
+  ToolMissingError,
+} from "../util/errors.ts";
 import { EXIT, exitCodeFor, run, UsageError, verdictExit } from "./main.ts";
 
-Deno.test("exitCodeFor: config, usage and environment errors are 2, anything else is 1", () => {
+Deno.test("exitCodeFor: config, usage and environment errors are 2, data newer than the release 3, anything else 1", () => {
   assert.equal(exitCodeFor(new ConfigError("bad env")), EXIT.USAGE);
   assert.equal(exitCodeFor(new UsageError("bad flag")), EXIT.USAGE);
   assert.equal(exitCodeFor(new EnvironmentError("not ready")), EXIT.USAGE);
   assert.equal(exitCodeFor(new PortBusyError("port 9110 busy")), EXIT.USAGE);
   assert.equal(exitCodeFor(new ToolMissingError("promtool is not installed")), EXIT.USAGE);
+  assert.equal(exitCodeFor(new SchemaTooNewError("store is at schema version 2")), EXIT.SCHEMA);
+  assert.equal(EXIT.SCHEMA, 3);
   assert.equal(exitCodeFor(new Error("boom")), EXIT.FAIL);
   assert.equal(exitCodeFor(new TypeError("bug")), EXIT.FAIL);
   assert.equal(exitCodeFor("a string"), EXIT.FAIL);

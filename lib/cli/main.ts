@@ -1,9 +1,12 @@
 // The CLI habits every script shares: flags via node:util parseArgs, --help, exit codes, signals.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, EnvironmentError } from "../util/errors.ts";
+import { ConfigError, EnvironmentError, SchemaTooNewError } from "../util/errors.ts";
 
-/** Exit codes: 0 ok, 1 verdict or run failure, 2 usage or environment error. */
-export const EXIT = { OK: 0, FAIL: 1, USAGE: 2 } as const;
+/**
+ * Exit codes: 0 ok, 1 verdict or run failure, 2 usage or environment error, 3 the data on disk is at a
+ * newer schema version than this release reads (a rollback that skipped its down-migration).
+ */
+export const EXIT = { OK: 0, FAIL: 1, USAGE: 2, SCHEMA: 3 } as const;
 
 /** Bad flags or flag values: a ConfigError raised by a script itself; prints one line, exits 2. */
 export class UsageError extends ConfigError {
@@ -13,9 +16,11 @@ export class UsageError extends ConfigError {
 /**
  * The exit code for an error that ended main: bad flags, config or env values (ConfigError) and a
  * machine not ready for the run (EnvironmentError: a busy port, a missing tool) are 2, so an operator
- * knows to fix the setup rather than read a verdict; anything else is 1.
+ * knows to fix the setup rather than read a verdict; data newer than this release (SchemaTooNewError)
+ * is 3; anything else is 1.
  */
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof SchemaTooNewError) return EXIT.SCHEMA;
   return err instanceof ConfigError || err instanceof EnvironmentError ? EXIT.USAGE : EXIT.FAIL;
 }
 

@@ -10,10 +10,10 @@ export interface RunInfo {
   config: unknown;
 }
 
-/** First line of `<cmd> --version`, or "unavailable". */
-export async function toolVersion(cmd: string, args = ["--version"]): Promise<string> {
+/** First line of `<cmd> --version` (run in `cwd`, default this process's), or "unavailable". */
+export async function toolVersion(cmd: string, args = ["--version"], cwd?: string): Promise<string> {
   try {
-    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
     const text = new TextDecoder().decode(out.stdout.length ? out.stdout : out.stderr);
     return text.split("\n")[0].trim() || "unavailable";
   } catch {

@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { type Handler, serve, text } from "../http/serve.ts";
 import type { Logger } from "../log.ts";
 import { BarStore } from "../store/bar_store.ts";
+import type { StoreRegistry } from "../store/store_schema.ts";
 import { spoolDir } from "../store/backup_spool.ts";
 import { BackupTrigger } from "./backup_trigger.ts";
 import { BarStreamHub } from "./bar_stream.ts";
@@ -30,6 +31,8 @@ export interface RunOptions {
   /** Status line sink (stdout in the CLI); called every STATUS_MIN_SECS. */
   readonly status?: (line: string) => void;
   readonly clock?: FeedClock;
+  /** The store's migrations (lib/store/store_schema.ts), applied at open; default this release's. */
+  readonly storeRegistry?: StoreRegistry;
 }
 
 export interface RunningFeed {
@@ -64,6 +67,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
       parquetDir: s.PARTITIONING_ENABLED ? s.PARQUET_DIR : undefined,
       memoryLimit: s.STORE_MEMORY_LIMIT,
       threads: s.STORE_THREADS,
+      schema: { registry: opts.storeRegistry },
     });
   } catch (err) {
     await server.shutdown();

@@ -8,6 +8,7 @@
 import type { Timers } from "../async/sleep.ts";
 import type { Logger } from "../log.ts";
 import { listRuns } from "../oms/boot.ts";
+import { prepareStateDir, type StateRegistry } from "../oms/state_version.ts";
 import type { BinanceSpot } from "../trading/binance_spot.ts";
 import { EventWriter } from "../shadow/event_log.ts";
 import { BINANCE_SPOT_LIMITS } from "../trading/rate_limits.ts";
@@ -37,6 +38,8 @@ export interface LiveServiceDeps {
   /** Fault injection and the drill API: the crash-point proof's hooks (paper only, refused otherwise). */
   readonly crashAt?: LoopEffects["crashAt"];
   readonly drill?: boolean;
+  /** The state dir's migrations (lib/oms/state_version.ts); default this release's. */
+  readonly stateRegistry?: StateRegistry;
 }
 
 export interface LiveService {
@@ -107,6 +110,8 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
       const resume = await loadStrategyState(stateFile);
       strategy = new BarStrategy(params, loop, () => feed.view(), d.log, d.wallNow, resume);
     }
+    // Schema first: a state dir newer than this release is refused before the loop reads a byte of it.
+    await prepareStateDir(cfg.stateDir, { registry: d.stateRegistry, migrate: true });
     startMode = await startModeFor(d.shell.start, d.file.loop.stateDir);
     started = await loop.start({ coldStart: startMode === "cold" });
   } catch (err) {

@@ -8,6 +8,7 @@ import { EnvironmentError } from "../util/errors.ts";
 import { barsBefore, barsBetween, recentBars } from "./bar_queries.ts";
 import type { DuckDbSettings } from "./duckdb_open.ts";
 import { openStoreReadOnly, StoreLockedError } from "./read_only.ts";
+import { readStoreVersion, refuseNewer, STORE_MIGRATIONS, type StoreRegistry } from "./store_schema.ts";
 
 export { StoreLockedError };
 
@@ -16,18 +17,26 @@ export class BarReader {
 
   /**
    * Opens the store at `path` read-only. EnvironmentError when there is no such file or it holds no
-   * bars table; StoreLockedError while another process writes it.
+   * bars table; StoreLockedError while another process writes it; SchemaTooNewError when its schema
+   * is newer than `registry` (this release's) reads.
    */
-  static async open(path: string, settings: Omit<DuckDbSettings, "readOnly"> = {}): Promise<BarReader> {
+  static async open(
+    path: string,
+    settings: Omit<DuckDbSettings, "readOnly"> = {},
+    registry: StoreRegistry = STORE_MIGRATIONS,
+  ): Promise<BarReader> {
     const instance = await openStoreReadOnly(path, settings);
     try {
       const con = await instance.connect();
-      const r = await con.runAndReadAll(
-        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'bars'",
-      );
-      if (Number(r.getRowObjectsJS()[0].n) === 0) {
+      try {
+        const v = await readStoreVersion(con);
+        if (v.version === null) {
+          throw new EnvironmentError(`store ${path} has no bars table (not a feed store)`);
+        }
+        refuseNewer(v, registry, path);
+      } catch (err) {
         con.closeSync();
-        throw new EnvironmentError(`store ${path} has no bars table (not a feed store)`);
+        throw err;
       }
       return new BarReader(instance, con);
     } catch (err) {

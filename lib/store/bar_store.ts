@@ -15,15 +15,18 @@ import {
   type Span,
   span,
 } from "./bar_queries.ts";
-import { bindBar, CREATE_BARS, INSERT_BAR, storeProblem, UPSERT_BAR } from "./bar_row.ts";
+import { bindBar, INSERT_BAR, storeProblem, UPSERT_BAR } from "./bar_row.ts";
 import { type DuckDbSettings, openDuckDb } from "./duckdb_open.ts";
 import { dayKeyOf, ParquetExport } from "./parquet_export.ts";
+import { prepareStore, type StoreRegistry } from "./store_schema.ts";
 
 export interface BarStoreOptions extends DuckDbSettings {
   /** PARTITIONING_ENABLED=true: mirror day files as hive-partitioned Parquet under this directory. */
   readonly parquetDir?: string;
   /** Run CHECKPOINT after this many writes. Default 1000. */
   readonly checkpointEvery?: number;
+  /** Schema (store_schema.ts): this release's migrations by default; `migrate: false` for readers. */
+  readonly schema?: { readonly registry?: StoreRegistry; readonly migrate?: boolean };
 }
 
 export class BarStore {
@@ -56,12 +59,12 @@ export class BarStore {
     this.checkpointEvery = opts.checkpointEvery ?? 1000;
   }
 
-  /** Opens (creating if needed) the DuckDB file; ":memory:" works for throwaway stores. */
+  /** Opens (creating if needed, migrating unless told not to) the DuckDB file; ":memory:" works too. */
   static async open(path: string, opts: BarStoreOptions = {}): Promise<BarStore> {
     const instance = await openDuckDb(path, opts);
     try {
       const con = await instance.connect();
-      await con.run(CREATE_BARS);
+      await prepareStore(con, { ...opts.schema, migrate: opts.schema?.migrate ?? true, where: path });
       const upsert = await con.prepare(UPSERT_BAR);
       const insert = await con.prepare(INSERT_BAR);
       return new BarStore(instance, con, upsert, insert, opts);

@@ -5,9 +5,11 @@
 // the partition copy; a backup of a stopped feed runs it on its own read-only connection.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { copyTree } from "../fs/copy_tree.ts";
+import { join } from "node:path";
 import { sqlString } from "./bar_row.ts";
 import { openDuckDb } from "./duckdb_open.ts";
 import { type StoreAnswers, storeAnswers } from "./store_answers.ts";
+import { readHistory, SCHEMA_META, type StoreVersion } from "./store_schema.ts";
 
 export interface ExportTargets {
   /** EXPORT DATABASE's folder: must not exist, its parent must (DuckDB makes only the last level). */
@@ -42,6 +44,26 @@ export async function exportStore(con: DuckDBConnection, t: ExportTargets): Prom
     parquet = { files: copied.files.length, bytes: copied.bytes };
   }
   return { ...answers, parquet };
+}
+
+/** The schema version of an EXPORT DATABASE folder (its schema_meta copy; none: version 1). */
+export async function exportedStoreVersion(storeDir: string): Promise<StoreVersion> {
+  const file = join(storeDir, `${SCHEMA_META}.parquet`);
+  if (!(await Deno.stat(file).then((s) => s.isFile, () => false))) {
+    return { version: 1, marked: false, history: [] };
+  }
+  const instance = await openDuckDb(":memory:", { threads: 1 });
+  try {
+    const con = await instance.connect();
+    try {
+      const history = await readHistory(con, `read_parquet(${sqlString(file)})`);
+      return { version: history.at(-1)?.to ?? 1, marked: true, history };
+    } finally {
+      con.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
 }
 
 /** Rows in every Parquet file under `dir` (0 when none), read by a throwaway in-memory DuckDB. */

@@ -20,3 +20,11 @@ export class PortBusyError extends EnvironmentError {
 export class ToolMissingError extends EnvironmentError {
   override name = "ToolMissingError";
 }
+
+/**
+ * Data on disk (the store, the loop's state dir, a backup) carries a schema version newer than this
+ * binary reads: it must not start on it. Its own exit code, so a deploy script tells it from the rest.
+ */
+export class SchemaTooNewError extends EnvironmentError {
+  override name = "SchemaTooNewError";
+}

@@ -3,7 +3,8 @@
 // has no bar in the range is one line naming what to fix (ConfigError / EnvironmentError: exit 2).
 import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
 import { BarStore } from "../store/bar_store.ts";
-import { ConfigError, EnvironmentError } from "../util/errors.ts";
+import type { StoreRegistry } from "../store/store_schema.ts";
+import { ConfigError, EnvironmentError, SchemaTooNewError } from "../util/errors.ts";
 
 const PAGE = 10_000;
 
@@ -14,14 +15,17 @@ export async function loadBars(
   interval: Interval,
   fromMs: number | null,
   toMs: number | null,
+  registry?: StoreRegistry,
 ): Promise<ClosedBar[]> {
   // BarStore.open would create a missing file: a typo in --db must not become an empty store.
   const info = await Deno.stat(db).catch(() => null);
   if (!info?.isFile) throw new ConfigError(`store ${db} not found (the feed's STORE_PATH; give --db PATH)`);
   let store: BarStore;
   try {
-    store = await BarStore.open(db);
+    // A reader: an older store is read as it is (never migrated here), a newer one refused.
+    store = await BarStore.open(db, { schema: { registry, migrate: false } });
   } catch (err) {
+    if (err instanceof SchemaTooNewError) throw err;
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new EnvironmentError(`cannot open store ${db} (a running feed holds it open?): ${msg}`);
   }

@@ -9,6 +9,8 @@ import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import type { Interval, SymbolName, Venue } from "../market/types.ts";
 import { writeTextfile } from "../prom/textfile.ts";
+import { prepareStateDir, type StateRegistry } from "../oms/state_version.ts";
+import type { StoreRegistry } from "../store/store_schema.ts";
 import { loadBars } from "./backtest_bars.ts";
 import { BACKTEST_SUMMARY } from "./backtest_judge.ts";
 import { judgeBacktest } from "./backtest_judgement.ts";
@@ -32,6 +34,8 @@ export interface BacktestProofOptions extends ProofRunOptions, BacktestConfig {
   readonly parity: { readonly stateDir: string } | null;
   readonly textfileDir: string;
   readonly now?: () => number;
+  /** The schema versions this release reads (default its own): a newer store or state dir is refused. */
+  readonly registries?: { readonly store?: StoreRegistry; readonly state?: StateRegistry };
 }
 
 export interface BacktestProofResult {
@@ -57,7 +61,8 @@ export async function runBacktestProof(o: BacktestProofOptions): Promise<Backtes
     strategySource: o.strategySource,
     parityStateDir: o.parity?.stateDir ?? null,
   };
-  const bars = await loadBars(o.db, o.venue, o.symbol, o.interval, o.fromMs, o.toMs);
+  const bars = await loadBars(o.db, o.venue, o.symbol, o.interval, o.fromMs, o.toMs, o.registries?.store);
+  if (o.parity) await prepareStateDir(o.parity.stateDir, { registry: o.registries?.state, migrate: false });
   const log = o.parity ? await readPaperLog(o.parity.stateDir, o.fill.symbol.name) : null;
   const j = judgeBacktest(settings, bars, log);
   const sealed = await withEvidence(

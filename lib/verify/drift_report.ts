@@ -21,6 +21,7 @@ import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { type ClosedBar, type Interval, INTERVALS, type SymbolName, type Venue } from "../market/types.ts";
+import type { StoreRegistry } from "../store/store_schema.ts";
 import { BarReader } from "../store/bar_reader.ts";
 import { EnvironmentError } from "../util/errors.ts";
 import { BARS_TSV, renderBarsTsv } from "./drift_bars_tsv.ts";
@@ -48,6 +49,8 @@ export interface DriftReportOptions extends ProofRunOptions {
   readonly judge: JudgeOptions;
   readonly textfileDir: string;
   readonly now?: () => number;
+  /** The store's migrations this release reads (default its own): a newer store is refused. */
+  readonly storeRegistry?: StoreRegistry;
 }
 
 export interface DriftReportResult {
@@ -79,7 +82,7 @@ function shown(
 const windowText = (w: TimeWindow | null) => (w ? `${iso(w.fromMs)}..${iso(w.toMs)}` : "empty");
 
 async function readWindows(o: DriftReportOptions) {
-  const reader = await BarReader.open(o.db, { threads: 1 });
+  const reader = await BarReader.open(o.db, { threads: 1 }, o.storeRegistry);
   try {
     const current = o.current
       ? await reader.barsBetween(o.venue, o.symbol, o.interval, o.current.fromMs, o.current.toMs)
