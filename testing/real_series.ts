@@ -1,7 +1,7 @@
 // Every series the real components export, from their own registries and renderers: the feed
 // (createFeedMetrics + the symbol watch), shadow_mvs, the AI exporter, peak_trade_web and the live loop,
 // each given a little state so labelled series appear; and the real node-exporter on loopback, its
-// textfile folder holding what ./tp drift and ./tp backtest write (their own renderers). A catalog
+// textfile folder holding what ./tp drift, ./tp backtest and ./tp backup --drill write (their own renderers). A catalog
 // (metric -> label names) for checkRefs.
 import { join } from "node:path";
 import { driftSamples, renderDriftProm } from "../lib/drift/drift_prom.ts";
@@ -9,6 +9,7 @@ import { freePort } from "../lib/http/free_port.ts";
 import { createLiveMetrics } from "../lib/live/metrics.ts";
 import { startNodeExporter } from "../lib/prom/node_exporter.ts";
 import { writeTextfile } from "../lib/prom/textfile.ts";
+import { drillSamples } from "../lib/backup/drill_prom.ts";
 import { backtestSamples } from "../lib/verify/backtest_metrics.ts";
 import { loopView, T0 } from "./live_view.ts";
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
@@ -111,7 +112,7 @@ async function liveText(): Promise<string> {
   return await createLiveMetrics(() => loopView(), T0).registry.metrics();
 }
 
-/** node-exporter's /metrics with drift.prom and backtest.prom in its textfile folder. */
+/** node-exporter's /metrics with drift.prom, backtest.prom and backup.prom in its textfile folder. */
 async function nodeText(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "tp_real_series_node_" });
   try {
@@ -136,6 +137,7 @@ async function nodeText(): Promise<string> {
       "backtest.prom",
       backtestSamples(stream, T0 / 1000, { rows: [], period: null, outside: 0 }, curve),
     );
+    await writeTextfile(tf, "backup.prom", drillSamples(true, T0, ""));
     const node = await startNodeExporter({
       host: "127.0.0.1",
       port: freePort(),
