@@ -14,6 +14,7 @@ export function loopView(over: Over = {}): LoopView {
   const base: LoopView = {
     nowMs: NOW,
     venue: "binance",
+    symbols: ["BTC-USDT"],
     mode: "paper",
     startMode: "warm",
     status: "ready",

@@ -42,8 +42,10 @@ export async function settleCancel(core: LoopCore, id: string, out: Outcome<Venu
       await core.apply(id, { kind: "accepted", venueOrderId: v.orderId }, "cancel");
     }
     const s = statusEvent(v);
+    // Open still: it stays PENDING_CANCEL and the checker sends the cancel again (as after a query);
+    // cancel_rejected would make it ACCEPTED and the cancel would be dropped.
     if (openAtVenue(v)) {
-      await core.apply(id, { kind: "cancel_rejected", reason: "still open at the venue" }, "cancel");
+      core.counters.emit("warn", EV.inflight, { clientOrderId: id, phase: "cancel_open", status: v.status });
     } else if (s && s.kind !== "accepted") await core.apply(id, s, "cancel");
     await fetchFills(core, core.j.book.order(id)!, v, "cancel");
   } else if (out.kind === "rejected") {

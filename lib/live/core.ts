@@ -77,6 +77,8 @@ export class LoopCore {
   readonly marks = new Map<string, number>();
   readonly lastClose = new Map<string, { price: number; closeTimeMs: number }>();
   readonly inflight = new Map<string, InflightInfo>();
+  /** Venue order id -> client id of closed orders a reconciliation found open (recon_closed.ts; memory). */
+  readonly closedOpenIds = new Map<number, string>();
   /**
    * Per order sent by this process: the first trade id its fills can have (past every fill of its
    * symbol known when it was sent; trade ids rise per symbol), so a fill lookup reads only from there.

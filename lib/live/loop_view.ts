@@ -121,6 +121,8 @@ export interface CountersView {
 export interface LoopView {
   readonly nowMs: number;
   readonly venue: string;
+  /** The configured symbols: the per-symbol series exist (at 0) before any order or position. */
+  readonly symbols: readonly string[];
   readonly mode: "shadow" | "paper" | "live";
   readonly startMode: "cold" | "warm" | null;
   readonly status: LoopStatus;

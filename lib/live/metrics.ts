@@ -110,7 +110,7 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
 
   labelledCounter(
     "live_loop_orders_total",
-    "Order lifecycle events by venue, symbol and event (placed, acknowledged, rejected, canceled, filled).",
+    "Order lifecycle events by venue, symbol and event (placed, acknowledged, rejected, canceled, filled); canceled includes orders canceled before they were sent.",
     ["venue", "symbol", "event"],
     (v) => {
       const symbols = tradedSymbols(v, Object.keys(v.counters.orders).map((k) => k.split("|")[0]));
@@ -220,9 +220,9 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
 }
 
 /**
- * Every configured symbol (the positions list them from the start) and any counted one: a series at 0
+ * Every configured symbol (in the view before the log opens) and any counted or held one: a series at 0
  * from the first scrape, so increase() counts a run's first order and first fill.
  */
 function tradedSymbols(v: LoopView, counted: readonly string[]): string[] {
-  return [...new Set([...v.positions.map((p) => p.symbol), ...counted])].sort();
+  return [...new Set([...v.symbols, ...v.positions.map((p) => p.symbol), ...counted])].sort();
 }

@@ -104,8 +104,10 @@ Deno.test("live_loop metrics: every contract name, in units, read from the view 
 
 Deno.test("live_loop_orders_total and live_loop_fills_total: 0 per traded symbol from the first scrape (increase() counts the first fill)", async () => {
   const base = loopView();
+  // No position and nothing counted yet (before the log opens): the configured symbol still has its series.
   const view: LoopView = {
     ...base,
+    positions: [],
     counters: { ...base.counters, orders: {}, fills: {} },
   };
   const body = await createLiveMetrics(() => view, T0).registry.metrics();

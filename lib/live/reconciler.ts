@@ -3,11 +3,12 @@
 // but missing at the venue settled by a targeted query and the grace period (never re-sent), fills
 // nobody named matched once the queries gave venue ids, and the OMS's holdings compared with the
 // venue's. Any venue answer it cannot rely on fails it: the caller does not trade on a guess. So does an
-// order the OMS holds closed that the venue confirms open, and any event the OMS refuses meanwhile.
+// order the OMS held closed that the venue confirms open (its cancel sent: recon_closed.ts), and any
+// event the OMS refuses meanwhile.
 import { sleep } from "../async/sleep.ts";
 import { externalOfFills, missedFills, planReconcile, settleMissing } from "../oms/reconcile.ts";
-import type { OrderEvent } from "../oms/order.ts";
-import { openAtVenue, orderFillOf } from "../oms/venue_map.ts";
+import { isClosed, type OrderEvent } from "../oms/order.ts";
+import { orderFillOf } from "../oms/venue_map.ts";
 import type { Fill, VenueOrder } from "../trading/venue.ts";
 import type { LoopCore } from "./core.ts";
 import { EV } from "./counters.ts";
@@ -20,6 +21,7 @@ import {
   saveCursor,
 } from "./ledger.ts";
 import type { ReconcileOutcome } from "./loop_view.ts";
+import { confirmClosed } from "./recon_closed.ts";
 import { allFills, brief, must, ReconcileFailed } from "./venue_fills.ts";
 
 export interface ReconcileResult {
@@ -54,6 +56,10 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
     // far as the account's history (the baseline's balances include them), not the loop's.
     const cursor: Record<string, number> = { ...await loadCursor(core.cfg.stateDir) };
     const history = core.baseline === null && [...j.book.orders()].length === 0;
+    // Closed before the venue's list is read: one that closes later (a routine cancel) is no disagreement.
+    const closedBefore = new Set(
+      [...j.book.orders()].filter((o) => isClosed(o.state)).map((o) => o.clientOrderId),
+    );
     for (const s of core.cfg.symbols) {
       open.push(...must(await core.venue.openOrders(s.symbol), `openOrders ${s.symbol}`));
       const got = await allFills(core, s.symbol, cursor[s.symbol] ?? 0);
@@ -87,12 +93,13 @@ export async function reconcile(core: LoopCore, signal?: AbortSignal): Promise<R
       // An order the worker holds to resend after a 429 provably never reached the venue: the worker settles it.
       else if (st.kind === "query") {
         if (!core.heldBySender(st.clientOrderId)) queries.push({ id: st.clientOrderId, symbol: st.symbol });
-      } else if (st.kind === "closed_open") closedOpen.push({ id: st.clientOrderId, symbol: st.symbol });
-      else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
+      } else if (st.kind === "closed_open") {
+        if (closedBefore.has(st.clientOrderId)) closedOpen.push({ id: st.clientOrderId, symbol: st.symbol });
+      } else if (st.kind === "unmatched_fill") unmatched.push(st.fill);
       else count("problem", st.detail);
     }
     for (const q of queries) await settle(core, q.id, q.symbol, fills, apply, count, signal);
-    for (const c of closedOpen) await confirmClosed(core, c.id, c.symbol, count);
+    for (const c of closedOpen) await confirmClosed(core, c.id, c.symbol, apply, count, signal);
     for (const f of unmatched) await matchFill(core, f, unmatched, apply, count);
     if (counts.problem) {
       throw new ReconcileFailed(
@@ -172,29 +179,14 @@ async function settle(
 }
 
 /**
- * An order the OMS holds closed that the venue listed open: asked once by client id. Open indeed, it is
- * a problem: the reconciliation fails (no trading) rather than let an order the OMS does not count rest.
- * Closed there too, the listing was behind; an answer it cannot rely on is a problem as well.
- */
-async function confirmClosed(core: LoopCore, id: string, symbol: string, count: Count): Promise<void> {
-  const q = await core.venue.queryByClientId(symbol, id);
-  count("queried", `${id}: ${q.kind === "confirmed" ? q.value.status : brief(q)}`);
-  if (q.kind === "confirmed" && !openAtVenue(q.value)) return;
-  const state = core.j.book.order(id)!.state;
-  count(
-    "problem",
-    q.kind === "confirmed"
-      ? `${id} is ${state} in the OMS but open at the venue (venue order ${q.value.orderId}, ${q.value.status})`
-      : `${id} is ${state} in the OMS, listed open at the venue; its query: ${brief(q)}`,
-  );
-}
-
-/**
  * A fill no plan step named: its order's venue id is known now (after the queries); still unknown, the
  * order is not the loop's (its orders are all queried by now): adopted as EXTERNAL from its fills.
  */
 async function matchFill(core: LoopCore, f: Fill, all: readonly Fill[], apply: Apply, count: Count) {
-  let o = [...core.j.book.orders()].find((x) => x.venueOrderId === f.orderId);
+  // A closed order's venue id a closed-but-open check learned: the fill is the order's (refused if REJECTED).
+  const ours = core.closedOpenIds.get(f.orderId);
+  let o = [...core.j.book.orders()].find((x) => x.venueOrderId === f.orderId) ??
+    (ours === undefined ? undefined : core.j.book.order(ours));
   if (!o) {
     const order = externalOfFills(all.filter((x) => x.orderId === f.orderId));
     if (typeof order === "string") return count("problem", order);

@@ -71,6 +71,7 @@ export function buildView(p: ViewParts): LoopView {
   return {
     nowMs: now,
     venue: core.venue.name,
+    symbols: core.cfg.symbols.map((s) => s.symbol),
     mode: core.cfg.mode,
     startMode: p.startMode,
     status,

@@ -139,9 +139,13 @@ export function judgeLive(i: LiveInputs): GateResult[] {
     !isClosed(o.state) && !["ACCEPTED", "PARTIALLY_FILLED"].includes(o.state)
   )
     .map((o) => `${o.clientOrderId} ${o.state}`);
-  const known = new Set(orders.map((o) => o.clientOrderId));
-  const unknown = (i.venueAfter?.openOrders ?? []).filter((o) => !known.has(String(o.clientOrderId)))
-    .map((o) => `${o.clientOrderId} open at the venue, unknown to the OMS`);
+  // An open venue order the OMS holds closed rests uncounted as much as an unknown one does.
+  const known = new Map(orders.map((o) => [o.clientOrderId, o.state]));
+  const unknown = (i.venueAfter?.openOrders ?? []).flatMap((o) => {
+    const st = known.get(String(o.clientOrderId));
+    if (st === undefined) return [`${o.clientOrderId} open at the venue, unknown to the OMS`];
+    return isClosed(st) ? [`${o.clientOrderId} open at the venue, ${st} in the OMS`] : [];
+  });
   // 5. The kill switch: tripped, HALTED with its reason after the restart, denied an order, reset.
   const k = i.ks;
   const ksOk = k.tripped?.state === "HALTED" && k.afterRestart?.state === "HALTED" &&

@@ -103,6 +103,14 @@ Deno.test("live gates: each fault fails the gate that names it, and only that on
     await failing({ venueAfter: { ...after, openOrders: [{ clientOrderId: "web_x" }] } }),
     [["no_order_in_flight_after_grace", "FAIL 1"]],
   );
+  // Open at the venue, closed in the OMS (a lost cancel): it rests uncounted. Before: PASS (known id).
+  const gone = await inputs(
+    { venueAfter: { ...after, openOrders: [{ clientOrderId: "t-2" }] } },
+    [...SOUND, intent("t-2", 2), ev("t-2", { kind: "denied", reason: "canceled before it was sent" })],
+  );
+  const g = judgeLive(gone).find((x) => x.key === "no_order_in_flight_after_grace")!;
+  assert.deepEqual([g.status, g.value], ["FAIL", 1]);
+  assert.match(g.detail, /t-2 open at the venue, DENIED in the OMS/);
   const ks = (await inputs()).ks;
   assert.deepEqual(await failing({ ks: { ...ks, afterRestart: { state: "ACTIVE", reason: null } } }), [
     ["kill_switch_persisted_across_restart", "FAIL 0"],
