@@ -40,9 +40,9 @@ Strategy and fills:
   --slippage-bps N    the simulator's taker slippage, whole bps (default 0)
   --equity N          starting quote balance (default 10000)
 Parity with the loop:
-  --parity            compare with the loop's paper fills over the period it traded (its first to last
-                      filled order's bar): trades matched by correlation id (bar), side, quantity; price
-                      differences; tracking error (std of the per-bar return difference) against a bound
+  --parity            compare with the loop's paper fills over the period it ran (bars closed between its
+                      event log's first and last record): trades matched by correlation id (bar), side,
+                      quantity; each price within its own bound; tracking error (std of the per-bar return difference) against a bound
                       derived from the fill model; cumulative return gap
   --state-dir DIR     the loop's LIVE_STATE_DIR with its event log (default: env LIVE_STATE_DIR, data/live/)
 Output:

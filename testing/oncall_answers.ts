@@ -68,6 +68,7 @@ export function healthy(cfg: OncallConfig): Partial<Record<QueryKey, QueryOutcom
     drift_age: vector([[{ venue: "binance", symbol: "BTC-USDT", interval: "1m" }, 3600]]),
     tracking_error: vector([[stream, 0.0012]]),
     tracking_error_bound: vector([[stream, 0.004]]),
+    parity_unmatched: vector([[stream, 0]]),
     backtest_age: vector([[{}, 7200]]),
     backup_drill_age: vector([[{}, 86_400]]),
   };

@@ -126,9 +126,11 @@ Deno.test("parity: a paper session on the simulator against its backtest: every 
     const bt = runBacktest(bars, cfg);
     assert.deepEqual(bt.trades.map((t) => t.bar), [4, 8, 12, 16, 20, 24], "the same decisions");
     assert.deepEqual(paper.map((o) => [o.bar, o.side]), bt.trades.map((t) => [t.bar, t.side]));
-    const m = matchTrades(bt.trades, paper, bars, FILL, MIN);
+    const m = matchTrades(bt.trades, paper, bars, FILL, MIN, log.ran);
     assert.deepEqual(m.rows.map((x) => x.status), Array(6).fill("matched"));
-    assert.deepEqual([m.period, m.outside], [{ from: 4, to: 24 }, 0]);
+    // The period is when the loop ran (its log's first to last record): from before bar 0 to after bar 25,
+    // not only its first to last fill (bars 4..24).
+    assert.deepEqual([m.period, m.outside], [{ from: 0, to: 25 }, 0]);
     for (const row of m.rows) {
       assert.equal(
         row.paperPrice,
@@ -143,7 +145,7 @@ Deno.test("parity: a paper session on the simulator against its backtest: every 
     }
     assert.ok(m.rows.some((x) => x.priceDiff !== 0), "the prints moved between close and order");
     const c = parityCurve(bt, m, paper, bars, FILL, cfg.startQuoteAtoms)!;
-    assert.equal(c.bars.length, 21);
+    assert.equal(c.bars.length, 26);
     assert.ok(
       c.trackingError > 0 && c.trackingError <= c.trackingErrorBound!,
       `${c.trackingError} ${c.trackingErrorBound}`,
@@ -177,8 +179,9 @@ Deno.test("parity: a paper session on the simulator against its backtest: every 
         kv.parity_unmatched_trades,
         kv.parity_period_bars,
       ],
-      ["26", "6", "3", "6", "0", "21"],
+      ["26", "6", "3", "6", "0", "26"],
     );
+    assert.match(res.stdout, /^gate\.parity_prices_outside_bound=PASS \(want =0, got 0\)$/m);
     assert.equal(Number(kv.parity_tracking_error), Number(c.trackingError.toPrecision(12)));
     assert.equal(Number(kv.parity_tracking_error_bound), Number(c.trackingErrorBound!.toPrecision(12)));
     assert.equal(kv.verdict, "PASS");

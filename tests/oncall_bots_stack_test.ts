@@ -156,7 +156,8 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
       const want = (r: GateResult) =>
         r.key === "drift_features_flagged"
           ? "FAIL"
-          : r.key === "backtest_tracking_error_ratio" || r.key === "backup_drill_age_s"
+          : ["backtest_tracking_error_ratio", "backtest_parity_unmatched_trades", "backup_drill_age_s"]
+              .includes(r.key)
           ? "NO_DATA"
           : "PASS";
       let last = "";
@@ -202,6 +203,10 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
       assert.equal(
         by.get("backtest_tracking_error_ratio")!.detail,
         "no backtest_tracking_error series (run ./tp backtest --parity: it writes backtest.prom for node-exporter)",
+      );
+      assert.equal(
+        by.get("backtest_parity_unmatched_trades")!.detail,
+        "no backtest_parity_unmatched_trades series (run ./tp backtest --parity: it writes backtest.prom for node-exporter)",
       );
       assert.equal(by.get("backtest_report_age_s")!.status, "PASS");
       assert.equal(by.get("backup_drill_age_s")!.detail, NO_DRILL);
@@ -278,7 +283,7 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
         const catalog = catalogFromExposition(...texts, 'up{job="x",instance="x"} 1');
         const web = resolveWebConfig(defaultWebConfig("127.0.0.1"), {});
         // The dashboards' and on-call expressions (the page's are the feed stack's: operator_stack_test).
-        // No --parity backtest ran here (its own stack is tests/backtest_parity_test.ts): its two series are
+        // No --parity backtest ran here (its own stack is tests/backtest_parity_test.ts): its three series are
         // the only ones not exported, and exactly them.
         const exprs = (await operatorExprs(web, cfg, TRADING_DASHBOARDS)).filter((e) =>
           !e.where.startsWith("web ")
@@ -287,6 +292,7 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
           e,
         ) => e.expr);
         assert.deepEqual([...new Set(unexported)].sort(), [
+          "backtest_parity_unmatched_trades",
           "backtest_tracking_error",
           "backtest_tracking_error_bound",
         ]);

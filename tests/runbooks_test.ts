@@ -154,7 +154,7 @@ Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot,
     queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
     alerts: { url: "", raw: "[]", ok: true, alerts: [] },
   }).filter((r) => /^(up|system|errors|bot|drift|backtest|backup)_/.test(r.key));
-  assert.equal(rows.length, 26);
+  assert.equal(rows.length, 27);
   for (const r of rows) assert.ok(blocks.has(r.promql), `${r.key}: ${r.promql}`);
   // Each check the command prints is named in the runbook's tables.
   for (const r of rows) {
@@ -209,7 +209,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 63);
+    assert.equal(n, 64);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);

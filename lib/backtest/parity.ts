@@ -1,7 +1,9 @@
 // Parity, part 1: the live loop's paper trades against the backtest's, bar by bar. A paper order names
 // its deciding bar by correlation id (the caller resolves it to a bar index); within the period the loop
-// traded (its first to its last filled order's bar) every backtest fill must meet a paper order of the
-// same bar, side and quantity, and every filled paper order a backtest fill. Pure.
+// ran (the bars that closed between its event log's first and last record, and any bar it filled an order
+// for) every backtest fill must meet a paper order of the same bar, side and quantity, and every filled
+// paper order a backtest fill. Not its fills' span: a trade the loop should have made while it ran and did
+// not (a buy never sold) is then unmatched, not left outside the comparison. Pure.
 //
 // The price bound per trade, from the fill model: a MARKET order fills at the last print when it reaches
 // the simulator, moved by the slippage (takerPriceTicks); the backtest fills the same way at the deciding
@@ -60,10 +62,16 @@ export interface ParityRow {
 
 export interface Matching {
   readonly rows: readonly ParityRow[];
-  /** Bar indexes of the loop's first and last filled order (null: it traded none of these bars). */
+  /** Bar indexes the loop ran over (above); null: it ran over none of these bars and filled no order on them. */
   readonly period: { readonly from: number; readonly to: number } | null;
   /** Backtest fills outside the period (not compared). */
   readonly outside: number;
+}
+
+/** When the loop ran: its event log's first and last record time (ms), over all its runs. */
+export interface LoopSpan {
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 export const filledQty = (o: PaperOrder) => o.fills.reduce((n, f) => n + f.qty, 0);
@@ -75,9 +83,12 @@ export function matchTrades(
   bars: readonly ClosedBar[],
   f: FillConfig,
   intervalMs: number,
+  ran: LoopSpan | null,
 ): Matching {
   const filled = paper.filter((o) => filledQty(o) > 0);
-  const onBars = filled.filter((o) => o.bar !== null).map((o) => o.bar!);
+  const closedWhileRunning = ran === null ? [] : bars.map((b, i) => ({ end: b.openTimeMs + intervalMs, i }))
+    .filter((x) => x.end >= ran.fromMs && x.end <= ran.toMs).map((x) => x.i);
+  const onBars = [...closedWhileRunning, ...filled.filter((o) => o.bar !== null).map((o) => o.bar!)];
   const period = onBars.length ? { from: Math.min(...onBars), to: Math.max(...onBars) } : null;
   const inPeriod = (i: number) => period !== null && i >= period.from && i <= period.to;
   const rows: ParityRow[] = [];

@@ -1,4 +1,4 @@
-// Parity, part 2: the per-bar return difference over the period the loop traded, its standard deviation
+// Parity, part 2: the per-bar return difference over the period the loop ran, its standard deviation
 // (the tracking error) and the cumulative return gap, each against a bound derived from the fill model.
 //
 // Both curves start from the backtest's account just before the period; the paper one applies the
@@ -52,7 +52,9 @@ export function parityCurve(
   const before = r.equity[from - 1];
   let q = before?.quote ?? startQuoteAtoms, b = before?.base ?? 0;
   const equityRef = before?.equity ?? startQuoteAtoms;
-  const byBar = new Map(paper.filter((o) => o.bar !== null && filledQty(o) > 0).map((o) => [o.bar!, o]));
+  // The first filled order of a bar, as matchTrades takes it (a second one is paper_only there).
+  const byBar = new Map<number, PaperOrder>();
+  for (const o of paper) if (o.bar !== null && filledQty(o) > 0 && !byBar.has(o.bar)) byBar.set(o.bar, o);
   const rowAt = new Map(m.rows.filter((x) => x.bar !== null).map((x) => [x.bar!, x]));
   const out: ParityBar[] = [];
   let prevGap = 0, prevBt = equityRef, prevPaper = equityRef;

@@ -89,7 +89,7 @@ Deno.test("parity: matched trades, price differences, per-bar return difference,
     paper("t1-1", 1, "BUY", U, 100.31, 125_000),
     paper("t1-2", 3, "SELL", 99_800_000, 89.5, 245_000),
   ];
-  const m = matchTrades(r.trades, orders, BARS, FILL, 60_000);
+  const m = matchTrades(r.trades, orders, BARS, FILL, 60_000, null);
   assert.deepEqual(m.period, { from: 1, to: 3 });
   assert.equal(m.outside, 0);
   assert.deepEqual(m.rows.map((x) => [x.bar, x.status, x.side, x.btPrice, x.paperPrice, x.priceBound]), [
@@ -132,6 +132,7 @@ Deno.test("parity: an order on no bar, a wrong quantity, a missing paper trade a
     BARS,
     FILL,
     60_000,
+    null,
   );
   assert.deepEqual(m.period, { from: 1, to: 4 });
   assert.deepEqual(m.rows.map((x) => [x.bar, x.status, x.detail]), [
@@ -141,7 +142,35 @@ Deno.test("parity: an order on no bar, a wrong quantity, a missing paper trade a
     [4, "paper_only", "the backtest did not trade this bar"],
   ]);
   // No paper fill on these bars: nothing to compare.
-  const none = matchTrades(r.trades, [unfilled], BARS, FILL, 60_000);
+  const none = matchTrades(r.trades, [unfilled], BARS, FILL, 60_000, null);
   assert.deepEqual([none.period, none.rows, none.outside], [null, [], 2]);
   assert.equal(parityCurve(r, none, [unfilled], BARS, FILL, START), null);
+});
+
+Deno.test("parity: of two filled orders for one bar the curve applies the first, the one matchTrades compared", () => {
+  const r = run();
+  const orders = [paper("t1-1", 1, "BUY", U, 100.31, 125_000), paper("t1-1b", 1, "BUY", U, 130, 126_000)];
+  const m = matchTrades(r.trades, orders, BARS, FILL, 60_000, { fromMs: 120_000, toMs: 126_000 });
+  assert.deepEqual(m.rows.map((x) => [x.clientOrderId, x.status]), [["t1-1b", "paper_only"], [
+    "t1-1",
+    "matched",
+  ]]);
+  const c = parityCurve(r, m, orders, BARS, FILL, START)!;
+  assert.deepEqual(c.bars.map((b) => b.bar), [1]);
+  near(c.bars[0].diff, -0.21 / 1_000, "the first order's price difference");
+});
+
+Deno.test("parity: the period is when the loop ran, so a backtest trade it did not make then is unmatched", () => {
+  const r = run();
+  const orders = [paper("t1-1", 1, "BUY", U, 100.31, 125_000)];
+  // Fills alone would give the period bar 1..1 and leave the sell of bar 3 outside, not compared.
+  const m = matchTrades(r.trades, orders, BARS, FILL, 60_000, { fromMs: 100_000, toMs: 299_999 });
+  assert.deepEqual([m.period, m.outside], [{ from: 1, to: 3 }, 0]);
+  assert.deepEqual(m.rows.map((x) => [x.bar, x.status, x.detail]), [
+    [1, "matched", ""],
+    [3, "backtest_only", "no paper order"],
+  ]);
+  // A run that ended before bar 3 closed (240 s): the sell is outside it, not the loop's miss.
+  const early = matchTrades(r.trades, orders, BARS, FILL, 60_000, { fromMs: 100_000, toMs: 239_999 });
+  assert.deepEqual([early.period, early.outside, early.rows.length], [{ from: 1, to: 2 }, 1, 1]);
 });

@@ -103,6 +103,7 @@ const ONCALL_QUERIES: Record<string, string[]> = {
   drift_features_flagged: ["drift_psi", "drift_null_p95"],
   drift_report_age_s: ["drift_age"],
   backtest_tracking_error_ratio: ["tracking_error", "tracking_error_bound"],
+  backtest_parity_unmatched_trades: ["parity_unmatched"],
   backtest_report_age_s: ["backtest_age"],
   backup_drill_age_s: ["backup_drill_age"],
 };

@@ -44,6 +44,7 @@ Deno.test("each group's threshold fails on its own value", () => {
   ]]);
   q.drift_age = vector([[{ venue: "binance", symbol: "BTC-USDT", interval: "1m" }, 172_801]]);
   q.tracking_error = vector([[stream, 0.005]]);
+  q.parity_unmatched = vector([[stream, 2], [{ ...stream, symbol: "ETH-USDT" }, 0]]);
   q.backtest_age = vector([[{}, 200_000]]);
   q.backup_drill_age = vector([[{}, 2_678_401]]);
   const r = evaluateOncall(cfg, { queries: q, alerts });
@@ -92,6 +93,7 @@ Deno.test("each group's threshold fails on its own value", () => {
       ["drift_features_flagged", "FAIL", 1, "flagged: binance/BTC-USDT/1m volume=0.35"],
       ["drift_report_age_s", "FAIL", 172_801, "oldest binance/BTC-USDT/1m; 1 streams"],
       ["backtest_tracking_error_ratio", "FAIL", 1.25, "binance/BTC-USDT/1m te=0.005 bound=0.004"],
+      ["backtest_parity_unmatched_trades", "FAIL", 2, "binance/BTC-USDT/1m=2,binance/ETH-USDT/1m=0"],
       ["backtest_report_age_s", "FAIL", 200_000, "since the last ./tp backtest"],
       ["backup_drill_age_s", "FAIL", 2_678_401, "since the last ./tp backup --drill that passed"],
     ].sort((a, b) =>
@@ -124,6 +126,8 @@ Deno.test("empty answers are NO_DATA, failed queries ERROR; a missing bound or u
   q.kill_switch = apiError;
   q.drift_psi = vector([]);
   q.tracking_error_bound = vector([]);
+  // A backtest without --parity writes no unmatched count: not measured, never a pass.
+  q.parity_unmatched = vector([]);
   delete q.backtest_age;
   // No drill ever passed: backup.prom missing, or its last success 0 (which the query filters out).
   q.backup_drill_age = vector([]);
@@ -160,6 +164,12 @@ Deno.test("empty answers are NO_DATA, failed queries ERROR; a missing bound or u
       "NO_DATA",
       null,
       "no backtest_tracking_error_bound beside the tracking error of binance/BTC-USDT/1m",
+    ],
+    [
+      "backtest_parity_unmatched_trades",
+      "NO_DATA",
+      null,
+      "no backtest_parity_unmatched_trades series (run ./tp backtest --parity: it writes backtest.prom for node-exporter)",
     ],
     ["backtest_report_age_s", "ERROR", null, "no answer for query backtest_age"],
     [

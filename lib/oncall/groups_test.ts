@@ -96,15 +96,18 @@ Deno.test("a healthy stack: every group's check PASS with its observed value", (
     ["drift_features_flagged", "PASS", 0, "2 features, none flagged"],
     ["drift_report_age_s", "PASS", 3600, "oldest binance/BTC-USDT/1m; 1 streams"],
     ["backtest_tracking_error_ratio", "PASS", 0.3, "binance/BTC-USDT/1m te=0.0012 bound=0.004"],
+    ["backtest_parity_unmatched_trades", "PASS", 0, "binance/BTC-USDT/1m=0"],
     ["backtest_report_age_s", "PASS", 7200, "since the last ./tp backtest"],
     ["backup_drill_age_s", "PASS", 86_400, "since the last ./tp backup --drill that passed"],
   ]);
-  assert.equal(r.length, 33);
+  assert.equal(r.length, 34);
   assert.equal(overallVerdict(r), "PASS");
   const pnl = r.find((x) => x.key === "bot_pnl_today")!;
   assert.deepEqual([pnl.promql, pnl.want], ["live_loop_equity[1d:30s]", ">-200"]);
   const te = r.find((x) => x.key === "backtest_tracking_error_ratio")!;
   assert.deepEqual([te.promql, te.want], ["backtest_tracking_error / backtest_tracking_error_bound", "<=1"]);
+  const unmatched = r.find((x) => x.key === "backtest_parity_unmatched_trades")!;
+  assert.deepEqual([unmatched.promql, unmatched.want], ["backtest_parity_unmatched_trades", "=0"]);
   const backup = r.find((x) => x.key === "backup_drill_age_s")!;
   assert.deepEqual([backup.promql, backup.want], [
     "time() - max(backup_drill_last_success_timestamp_seconds > 0)",

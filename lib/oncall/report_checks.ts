@@ -1,9 +1,10 @@
 // The one-shot reports' results, read from node-exporter's textfile collector: drift (./tp drift writes
 // drift.prom: a feature drifted when its PSI is above the fixed threshold and above its own null
 // baseline's p95, as the report judges it) and backtest parity (./tp backtest --parity writes
-// backtest.prom: the tracking error and the bound its fill model allows), each with its age; and the age of
-// the last backup drill that passed (./tp backup --drill writes backup.prom: its last success is 0 until
-// one passed, which is no drill at all to this check, NO_DATA, never an age of decades).
+// backtest.prom: the trades left unmatched, the tracking error and the bound its fill model allows), each
+// with its age; and the age of the last backup drill that passed (./tp backup --drill writes backup.prom:
+// its last success is 0 until one passed, which is no drill at all to this check, NO_DATA, never an age
+// of decades).
 import type { QueryOutcome, Sample } from "../prom/client.ts";
 import { fmtNum } from "../verify/gates.ts";
 import type { OncallConfig } from "./config.ts";
@@ -15,6 +16,7 @@ export const REPORT_KEYS = [
   "drift_age",
   "tracking_error",
   "tracking_error_bound",
+  "parity_unmatched",
   "backtest_age",
   "backup_drill_age",
 ] as const;
@@ -42,6 +44,7 @@ export function reportQueries(
     drift_age: "time() - max by (venue, symbol, interval) (drift_report_last_run_timestamp_seconds)",
     tracking_error: "backtest_tracking_error",
     tracking_error_bound: "backtest_tracking_error_bound",
+    parity_unmatched: "backtest_parity_unmatched_trades",
     backtest_age: "time() - max(backtest_last_run_timestamp_seconds)",
     ...(r && r.backup_drill_max_age_s === undefined
       ? {}
@@ -133,6 +136,24 @@ export function evaluateReports(
       },
     );
   }
+  // Threshold-free: any trade of the loop's period without its backtest twin (or the reverse) fails.
+  rows.judge(
+    "backtest_parity_unmatched_trades",
+    q.parity_unmatched,
+    p.parity_unmatched,
+    "=0",
+    "no backtest_parity_unmatched_trades series (run ./tp backtest --parity: it writes backtest.prom for node-exporter)",
+    (x) => {
+      const w = worst(x);
+      const detail = x.map((y) => `${labelsOf(y.metric, STREAM)}=${num(y.value)}`).sort().join(",");
+      return {
+        key: "backtest_parity_unmatched_trades",
+        status: w.value === 0 ? "PASS" : "FAIL",
+        value: w.value,
+        detail,
+      };
+    },
+  );
   rows.judge(
     "backtest_report_age_s",
     q.backtest_age,

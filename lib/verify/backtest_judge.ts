@@ -16,8 +16,9 @@ export const JUDGES =
   " - fees + unrealized_pnl and = the trade list's own sum (each within " + IDENTITY_TOLERANCE +
   "); every entry/exit decision filled or has a reason; no balance negative";
 export const PARITY_JUDGES =
-  "the loop's event log verifies; every trade of the loop's period matched by bar (correlation id), side and" +
-  " quantity; tracking error <= parity_tracking_error_bound";
+  "the loop's event log verifies; every trade of the period the loop ran (bars closed between its event" +
+  " log's first and last record) matched by bar (correlation id), side and quantity; every compared" +
+  " price within its own bound (unknown counts as outside); tracking error <= parity_tracking_error_bound";
 export const BOUND_BASIS =
   "per-bar return = the bar's equity change / parity_equity_ref (the equity before the period);" +
   " a MARKET fill is the last print at its arrival moved by the slippage; the backtest" +
@@ -79,6 +80,7 @@ export function parityGates(
   logProblems: readonly string[],
 ): GateResult[] {
   const unmatched = m.rows.filter((r) => r.status !== "matched").length;
+  const outside = pricesOutsideBound(m);
   const te = c?.trackingError ?? null, bound = c?.trackingErrorBound ?? null;
   return [
     gate(
@@ -95,7 +97,17 @@ export function parityGates(
       "=0",
       m.period === null && m.rows.length === 0 ? null : unmatched,
       unmatched === 0,
-      m.period === null ? "the loop filled no order on these bars" : "",
+      m.period === null ? "the loop neither ran nor filled an order on these bars" : "",
+    ),
+    gate(
+      "parity_prices_outside_bound",
+      "parity.tsv price_diff, price_bound",
+      "=0",
+      m.period === null && m.rows.length === 0 ? null : outside,
+      outside === 0,
+      outside
+        ? "a paper fill's price differs from the backtest's by more than its bound (or the bound is unknown)"
+        : "",
     ),
     gate(
       "parity_tracking_error",
@@ -112,6 +124,13 @@ export function parityGates(
   ];
 }
 
+/** Compared trades whose price difference exceeds its own bound; an unknown bound counts as outside. */
+function pricesOutsideBound(m: Matching): number {
+  return m.rows.filter((r) =>
+    r.priceDiff !== null && (r.priceBound === null || Math.abs(r.priceDiff) > r.priceBound)
+  ).length;
+}
+
 /** The summary's parity keys (before the gates' own lines). */
 export function parityHeader(
   stateDir: string,
@@ -121,7 +140,7 @@ export function parityHeader(
   barTime: (i: number) => string,
 ): Record<string, string> {
   const diffs = m.rows.filter((r) => r.priceDiff !== null);
-  const outside = diffs.filter((r) => r.priceBound === null || Math.abs(r.priceDiff!) > r.priceBound).length;
+  const outside = pricesOutsideBound(m);
   const opt = (v: number | null | undefined) => v === null || v === undefined ? "NO_DATA" : num(v);
   return {
     parity_state_dir: stateDir,

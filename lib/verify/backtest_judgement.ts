@@ -39,7 +39,9 @@ export function judgeBacktest(
   const paper = log ? placeOnBars(log, sym, bars) : null;
   const r = runBacktest(bars, s);
   const stats = backtestStats(r, s.startQuoteAtoms);
-  const match = paper ? matchTrades(r.trades, paper, bars, s.fill, INTERVALS[s.interval]) : null;
+  const match = log && paper
+    ? matchTrades(r.trades, paper, bars, s.fill, INTERVALS[s.interval], log.ran)
+    : null;
   const curve = paper && match ? parityCurve(r, match, paper, bars, s.fill, s.startQuoteAtoms) : null;
   const gates = [...backtestGates(stats), ...(match && log ? parityGates(match, curve, log.problems) : [])];
   const p = s.params;

@@ -55,6 +55,7 @@ Deno.test("paper_orders.json: the log back as written; a field out of shape name
     runs: 2,
     otherSymbols: 0,
     problems: ["run 2: chain broken at line 3"],
+    ran: { fromMs: 60_000, toMs: 130_000 },
   };
   assert.deepEqual(parsePaperOrdersJson(renderPaperOrdersJson(log)), log);
   const broken = renderPaperOrdersJson(log).replace('"side": "BUY"', '"side": "HOLD"');

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { barCorrelationId } from "../live/bar_strategy.ts";
 import type { ClosedBar } from "../market/types.ts";
-import type { PaperFill, PaperOrder } from "../backtest/parity.ts";
+import type { LoopSpan, PaperFill, PaperOrder } from "../backtest/parity.ts";
 import { listRuns, LOG_DIR, runPath } from "../oms/boot.ts";
 import { OmsBook } from "../oms/book.ts";
 import { readLog } from "../oms/log_record.ts";
@@ -21,6 +21,9 @@ export interface PaperLog {
   readonly otherSymbols: number;
   /** Runs whose log did not verify to the end (quarantined): what broke. */
   readonly problems: readonly string[];
+  /** When the loop ran: the first and last record time over all runs (null: no record). The log has no
+   * per-bar mark, so a run is evidenced from its run_start to its last record (run_end when clean). */
+  readonly ran: LoopSpan | null;
 }
 
 /** Reads `stateDir`'s logs; a dir with none is a ConfigError (nothing to compare with). */
@@ -35,10 +38,14 @@ export async function readPaperLog(stateDir: string, symbol: string): Promise<Pa
   const fills = new Map<string, PaperFill[]>();
   const order: string[] = [];
   const problems: string[] = [];
+  let ran: LoopSpan | null = null;
   for (const run of runs) {
     const reading = readLog(await Deno.readFile(runPath(stateDir, run)));
     if (reading.status === "quarantined") problems.push(`run ${run}: ${reading.problem}`);
     for (const rec of reading.records) {
+      ran = ran === null
+        ? { fromMs: rec.atMs, toMs: rec.atMs }
+        : { fromMs: Math.min(ran.fromMs, rec.atMs), toMs: Math.max(ran.toMs, rec.atMs) };
       const res = book.apply(rec);
       if (!res.ok || res.duplicate || res.order === null) continue;
       if (rec.type === REC.intent || rec.type === REC.adopted) order.push(res.order.clientOrderId);
@@ -72,6 +79,7 @@ export async function readPaperLog(stateDir: string, symbol: string): Promise<Pa
     runs: runs.length,
     otherSymbols: all.length - mine.length,
     problems,
+    ran,
   };
 }
 

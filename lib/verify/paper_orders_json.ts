@@ -28,11 +28,12 @@ const PaperLogSchema = z.strictObject({
   runs: z.int().nonnegative(),
   otherSymbols: z.int().nonnegative(),
   problems: z.array(z.string()),
+  ran: z.strictObject({ fromMs: z.number(), toMs: z.number() }).nullable(),
 });
 
 export function renderPaperOrdersJson(log: PaperLog): string {
-  const { orders, tags, runs, otherSymbols, problems } = log;
-  return JSON.stringify({ orders, tags, runs, otherSymbols, problems }, null, 2) + "\n";
+  const { orders, tags, runs, otherSymbols, problems, ran } = log;
+  return JSON.stringify({ orders, tags, runs, otherSymbols, problems, ran }, null, 2) + "\n";
 }
 
 /** The file back; throws SyntaxError naming the first field that is not as written. */
