@@ -31,14 +31,17 @@ the answers of fixed queries at the moment of the copy (per venue/symbol/interva
 last open time, trades, non-null features; origins; a SHA-256 of each stream's newest 1000 bars),
 the event log's records and last hash, the OMS state its replay gives, the tickproof commit.
 Built in <target>/.staging/ and renamed into <target>/backup_<UTC stamp>/ only when complete; then
---keep N deletes the oldest complete backups beyond N. Check one with ./tp restore --verify DIR.
+--keep N deletes the oldest complete backups beyond N, never the one just made nor the newest verified
+one (VERIFIED, written by ./tp restore --verify and the drill). Check one with ./tp restore --verify DIR.
 
 --drill: the backup, then a restore of it into a scratch folder, verified as ./tp restore --verify
 does; writes .local_tmp/backup_drill_<stamp>/ (BACKUP_DRILL_SUMMARY.txt, verdict= last; the backup's
 manifest and what the restore found, so ./tp evidence check re-judges it) and ${BACKUP_PROM_FILE} in the
 textfile dir (backup_drill_last_run_timestamp_seconds, backup_drill_last_success_timestamp_seconds;
-0 until a drill passed). With no store yet (a fresh checkout) it first makes one with a short
-simulator + feed + live loop run on free ports, and says so.
+0 until a drill passed). --keep rotates only once the restore verified. With no store, no state dir and
+no Parquet dir yet (a fresh checkout) it first makes them with a short simulator + feed + live loop run
+on free ports, and says so; a missing store beside an existing state dir or Parquet dir (a lost store, a
+wrong STORE_PATH) is refused with exit 2, nothing written.
 
 Options:
   --target DIR        where backups go (default ${DEFAULT_TARGET})
@@ -56,7 +59,7 @@ The manifest records the schema versions of the store and the state dir copied (
 newer than this release reads is refused (exit 3): back it up with the release that wrote it.
 
 Exit: 0 backup complete (--drill: PASS), 1 failed (--drill: FAIL; nothing half-made is left under
-the target), 2 usage, no store, a feed that did not answer in time, 3 data newer than this release.`;
+the target), 2 usage, no store (--drill: a missing store beside existing data), a feed that did not answer in time, 3 data newer than this release.`;
 
 async function main(args: string[]): Promise<number> {
   const flags = parseFlags(args, {

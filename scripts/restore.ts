@@ -6,6 +6,7 @@ import { EXIT, intFlag, parseFlags, run, UsageError } from "../lib/cli/main.ts";
 import { allProblems } from "../lib/backup/compare.ts";
 import { describeBackup, describeChecks } from "../lib/backup/report.ts";
 import { restoreIntoPlace } from "../lib/backup/restore.ts";
+import { markVerified } from "../lib/backup/rotate.ts";
 import { verifyBackup } from "../lib/backup/verify.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
@@ -20,7 +21,8 @@ it against its BACKUP_MANIFEST.json: every file's SHA-256 and size (a file chang
 is named), the store imported with IMPORT DATABASE and its row counts and query answers equal to
 those recorded at backup time, the Parquet partitions read back, the loop's event log booted with the
 loop's own boot code to the same OMS state (last record, book, classification). A backup counts only
-once this passed. The scratch folder is a new temp folder, removed afterwards (--scratch DIR keeps it;
+once this passed; a passing one gets a VERIFIED file beside its manifest (./tp backup --keep never
+deletes the newest verified backup). The scratch folder is a new temp folder, removed afterwards (--scratch DIR keeps it;
 DIR must be new or empty).
 
 --into-place: refuses (one line, exit 2) while the feed or the live loop runs: the store's DuckDB
@@ -119,6 +121,10 @@ async function main(args: string[]): Promise<number> {
       return EXIT.FAIL;
     }
     console.log(`verified: ${backup} restores to the state recorded at backup time`);
+    // Rotation keeps the newest verified backup; a read-only copy (off the host) just stays unmarked.
+    await markVerified(backup, Date.now()).catch((err) =>
+      console.error(`restore: could not mark ${backup} verified: ${err instanceof Error ? err.message : err}`)
+    );
     return EXIT.OK;
   } finally {
     if (!keep) await Deno.remove(scratch, { recursive: true }).catch(() => {});

@@ -3,6 +3,8 @@
 // keeps N; --into-place puts the backup back and keeps what it replaced.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { treeFiles } from "../lib/fs/copy_tree.ts";
 import { freePort } from "../lib/http/free_port.ts";
 import { BarReader } from "../lib/store/bar_reader.ts";
 import {
@@ -24,6 +26,17 @@ async function dirs(path: string): Promise<string[]> {
   for await (const e of Deno.readDir(path)) out.push(e.name);
   return out.sort();
 }
+
+/** Every file under `root` with the SHA-256 of its bytes, by relative path. */
+async function treeBytes(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const rel of await treeFiles(root)) {
+    out[rel] = createHash("sha256").update(await Deno.readFile(join(root, rel))).digest("hex");
+  }
+  return out;
+}
+
+const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
 
 async function withSources(body: (f: BackupSourcesFixture, target: string) => Promise<void>) {
   const f = await backupSources(50);
@@ -111,10 +124,56 @@ Deno.test("no store yet: one line saying so, exit 2, nothing under the target", 
     assert.equal(b.code, 2);
     assert.equal(
       b.stderr.trim(),
-      `backup: no store at ${f.storePath} (STORE_PATH): nothing to back up yet; start the feed, or run ` +
-        "./tp backup --drill, which makes one first",
+      `backup: no store at ${f.storePath} (STORE_PATH): nothing to back up yet; start the feed, or on a ` +
+        "fresh checkout run ./tp backup --drill, which makes one first",
     );
     assert.deepEqual((await dirs(target).catch(() => [])).filter((d) => d !== ".staging"), []);
+  });
+});
+
+Deno.test("backup --drill with no store beside a state dir with data: refused, nothing written, the state dir untouched", async () => {
+  await withSources(async (f, target) => {
+    await Deno.remove(f.storePath);
+    await Deno.remove(f.parquetDir, { recursive: true }).catch(() => {});
+    const before = await treeBytes(f.stateDir);
+    const textfile = join(f.root, "textfile"), evidence = join(f.root, "ev");
+    const d = await runScript(
+      "scripts/backup.ts",
+      ["--drill", "--config-dir", f.configDir, "--target", target, "--out-root", evidence, "--keep", "1"],
+      { env: { ...f.env, TICKPROOF_TEXTFILE_DIR: textfile } },
+    );
+    assert.equal(d.code, 2, d.stdout + d.stderr);
+    assert.equal(d.stdout, "");
+    assert.equal(
+      d.stderr.trim(),
+      `backup: refusing to seed a store for the drill: no store at ${f.storePath} (STORE_PATH), but the live ` +
+        `loop's state dir (LIVE_STATE_DIR) ${f.stateDir} holds data a simulator run would be mixed into; ` +
+        "check STORE_PATH, or restore the store (runbooks/backup_and_restore.md)",
+    );
+    assert.deepEqual(await treeBytes(f.stateDir), before);
+    for (const p of [target, textfile, evidence]) assert.equal(await exists(p), false, p);
+  });
+});
+
+Deno.test("restore --verify marks the backup VERIFIED; --keep 1 never deletes the newest verified one", async () => {
+  await withSources(async (f, target) => {
+    const name = (out: string) => /^backup: (.+)$/m.exec(out)![1].split("/").at(-1)!;
+    const first = await backup(f, "--target", target, "--keep", "1");
+    assert.equal(first.code, 0, first.stderr);
+    const verified = name(first.stdout);
+    const v = await restore(f, "--verify", join(target, verified));
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(await Deno.readTextFile(join(target, verified, "VERIFIED")), /^verified_at=\d{4}-\S+Z\n$/);
+    // The mark is not one of the backup's files: it verifies again.
+    assert.equal((await restore(f, "--verify", join(target, verified))).code, 0);
+    const made: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const b = await backup(f, "--target", target, "--keep", "1");
+      assert.equal(b.code, 0, b.stderr);
+      made.push(name(b.stdout));
+      assert.match(b.stdout, new RegExp(`^rotation: keep 1; deleted ${i === 0 ? "none" : made[0]}$`, "m"));
+    }
+    assert.deepEqual(await dirs(target), [".staging", verified, made[1]].sort());
   });
 });
 

@@ -56,6 +56,10 @@ Deno.test("backup --drill: makes a store first, backs it up while the stack runs
     assert.match(check.stdout, /^evidence check: AGREE \(backup_drill, /m);
     const summary = await Deno.readTextFile(join(folder, "BACKUP_DRILL_SUMMARY.txt"));
     assert.match(summary, /\nverdict=PASS\n$/);
+    // The verified backup is marked: rotation never deletes the newest verified one.
+    const made = /^backup_dir=(.+)$/m.exec(d.stdout)![1];
+    assert.match(await Deno.readTextFile(join(made, "VERIFIED")), /^verified_at=\d{4}-\S+Z\n$/);
+    assert.match(d.stdout, /^rotation_deleted=none$/m);
     const prom1 = await Deno.readTextFile(join(env.TICKPROOF_TEXTFILE_DIR, "backup.prom"));
     const success = promValue(prom1, "backup_drill_last_success_timestamp_seconds");
     assert.ok(success > 0);
@@ -83,7 +87,7 @@ Deno.test("backup --drill: makes a store first, backs it up while the stack runs
     const backups = [...Deno.readDirSync(join(t, "backups"))].map((e) => e.name).filter((n) =>
       n !== ".staging"
     );
-    assert.equal(backups.length, 1);
+    assert.deepEqual(backups, [made.split("/").at(-1)]);
   } finally {
     await Deno.remove(t, { recursive: true });
   }

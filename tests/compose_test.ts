@@ -229,6 +229,17 @@ Deno.test("compose one-shots (profile ops) work on the services' own data: same 
   const target = drill.command![drill.command!.indexOf("--target") + 1];
   assert.ok(target.startsWith("/app/data/") && !target.startsWith("/app/data/live"), target);
   assert.deepEqual(drill.command!.slice(0, 4), ["task", "-q", "backup", "--drill"]);
+  // backup.prom lands in the volume node-exporter's textfile collector reads.
+  const textfile = drill.command![drill.command!.indexOf("--textfile-dir") + 1];
+  const collector = services["node-exporter"];
+  const dirFlag = collector.command!.find((c) => c.startsWith("--collector.textfile.directory="))!;
+  const collected = mounts(collector).get(dirFlag.split("=")[1]);
+  assert.ok(collected && !collected.startsWith("/"), `node-exporter reads a named volume, got ${collected}`);
+  assert.equal(
+    mounts(drill).get(textfile),
+    collected,
+    `backup-drill writes ${textfile} into the collector's volume`,
+  );
   // It watches the feed's pid while waiting for the export: one pid namespace with the feed.
   assert.equal(drill.pid, "service:feed");
   // ./tp version in the image: the commit comes from the build (no .git in it).

@@ -2,9 +2,10 @@
 // (exported by whoever may read it, store_copy.ts), its Parquet partitions (copied in the same
 // moment), the live loop's state dir (state_copy.ts) and the configs. Built in `<target>/.staging/`,
 // synced, hashed into BACKUP_MANIFEST.json (written last), then renamed into `<target>/backup_<stamp>/`
-// in one step; only then does rotation delete the oldest complete backups beyond `keep`. Any failure
-// removes the staging folder: no half backup ever appears under the target.
-import { join, resolve } from "node:path";
+// in one step; only then does rotation delete the oldest complete backups beyond `keep` (never this one
+// nor the newest verified one, rotate.ts; the drill passes no keep and rotates once it verified). Any
+// failure removes the staging folder: no half backup ever appears under the target.
+import { basename, join, resolve } from "node:path";
 import { syncDir, writeFileAtomic } from "../fs/atomic.ts";
 import { copyTree, syncTree } from "../fs/copy_tree.ts";
 import { projectCommit } from "../evidence/run_info.ts";
@@ -139,6 +140,6 @@ export async function makeBackup(o: BackupOptions): Promise<BackupResult> {
     await Deno.remove(staging, { recursive: true }).catch(() => {});
     throw err;
   }
-  const deleted = o.keep === undefined ? [] : await rotate(target, o.keep);
+  const deleted = o.keep === undefined ? [] : await rotate(target, o.keep, basename(dir));
   return { dir, manifest, deleted };
 }

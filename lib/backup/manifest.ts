@@ -9,6 +9,8 @@ import { z } from "zod";
 import { treeFiles } from "../fs/copy_tree.ts";
 
 export const MANIFEST_FILE = "BACKUP_MANIFEST.json";
+/** Beside the manifest once a restore of the backup verified (rotate.ts); not one of its hashed files. */
+export const VERIFIED_FILE = "VERIFIED";
 export const FORMAT = "tickproof-backup/1";
 /** The backup's parts, each a folder inside it. */
 export const PARTS = {
@@ -110,10 +112,12 @@ export async function fileEntry(root: string, rel: string): Promise<FileEntry> {
   return { path: rel, sha256: hash.digest("hex"), size };
 }
 
-/** Every file of a backup folder but its manifest, hashed, sorted by path. */
+/** Every file of a backup folder but its manifest and VERIFIED mark, hashed, sorted by path. */
 export async function hashFiles(root: string): Promise<FileEntry[]> {
   const out: FileEntry[] = [];
-  for (const rel of await treeFiles(root)) if (rel !== MANIFEST_FILE) out.push(await fileEntry(root, rel));
+  for (const rel of await treeFiles(root)) {
+    if (rel !== MANIFEST_FILE && rel !== VERIFIED_FILE) out.push(await fileEntry(root, rel));
+  }
   return out;
 }
 

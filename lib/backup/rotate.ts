@@ -2,8 +2,12 @@
 // (written last), and the staging area `.staging/` where a backup is built before its rename. Rotation
 // keeps the newest N complete backups and deletes older ones, only after the new one is in place; an
 // old backup is first renamed into the staging area, so a half-deleted one never looks complete.
+// Rotation never deletes the backup just made (its stamp may sort first when the clock stepped back) nor
+// the newest verified one (VERIFIED, written when a restore of it verified): N failing backups in a row
+// must not push out the last one known to restore.
 import { join } from "node:path";
-import { MANIFEST_FILE } from "./manifest.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
+import { MANIFEST_FILE, VERIFIED_FILE } from "./manifest.ts";
 
 export const STAGING = ".staging";
 export const BACKUP_DIR_RE = /^backup_(\d{8}T\d{6}Z)(?:_(\d+))?$/;
@@ -25,10 +29,21 @@ export function oldestFirst(names: readonly string[]): string[] {
     .sort((a, b) => a.stamp.localeCompare(b.stamp) || a.seq - b.seq).map((n) => n.name);
 }
 
-/** The backups rotation deletes to keep the newest `keep`. Pure. */
-export function beyondKeep(names: readonly string[], keep: number): string[] {
-  const sorted = oldestFirst(names);
-  return sorted.slice(0, Math.max(0, sorted.length - keep));
+/** What rotation must never delete. */
+export interface Protected {
+  /** The backup just made: counted as the newest, whatever its stamp says. */
+  readonly justMade?: string;
+  /** Backups a restore verified (VERIFIED present): the newest of them is kept. */
+  readonly verified?: readonly string[];
+}
+
+/** The backups rotation deletes to keep the newest `keep`, never a protected one. Pure. */
+export function beyondKeep(names: readonly string[], keep: number, p: Protected = {}): string[] {
+  const ordered = oldestFirst(names.filter((n) => n !== p.justMade));
+  if (p.justMade !== undefined && names.includes(p.justMade)) ordered.push(p.justMade);
+  const verified = new Set(p.verified ?? []);
+  const newestVerified = ordered.findLast((n) => verified.has(n));
+  return ordered.slice(0, Math.max(0, ordered.length - keep)).filter((n) => n !== newestVerified);
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -54,10 +69,23 @@ export async function listBackups(target: string): Promise<string[]> {
   return oldestFirst(names);
 }
 
-/** Deletes the oldest complete backups beyond `keep`; returns the names deleted. */
-export async function rotate(target: string, keep: number): Promise<string[]> {
+/** Marks the backup in `dir` as verified by a restore (atomically; the manifest is left as it is). */
+export async function markVerified(dir: string, at: number): Promise<void> {
+  await writeFileAtomic(join(dir, VERIFIED_FILE), `verified_at=${new Date(at).toISOString()}\n`, {
+    durable: true,
+  });
+}
+
+/**
+ * Deletes the oldest complete backups beyond `keep`, never `justMade` (a folder name under `target`) nor
+ * the newest verified backup; returns the names deleted.
+ */
+export async function rotate(target: string, keep: number, justMade?: string): Promise<string[]> {
   if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`keep must be at least 1, got ${keep}`);
-  const gone = beyondKeep(await listBackups(target), keep);
+  const names = await listBackups(target);
+  const verified: string[] = [];
+  for (const n of names) if (await isFile(join(target, n, VERIFIED_FILE))) verified.push(n);
+  const gone = beyondKeep(names, keep, { justMade, verified });
   await Deno.mkdir(join(target, STAGING), { recursive: true });
   for (const name of gone) {
     const doomed = join(target, STAGING, `deleting_${name}_${crypto.randomUUID().slice(0, 8)}`);

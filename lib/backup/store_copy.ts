@@ -45,8 +45,8 @@ export async function copyStore(o: StoreCopyOptions): Promise<StoreCopy> {
     if (err instanceof StoreLockedError) return await askFeed(o, err.pid);
     if (err instanceof EnvironmentError && /does not exist/.test(err.message)) {
       throw new EnvironmentError(
-        `no store at ${o.storePath} (STORE_PATH): nothing to back up yet; start the feed, or run ` +
-          "./tp backup --drill, which makes one first",
+        `no store at ${o.storePath} (STORE_PATH): nothing to back up yet; start the feed, or on a fresh ` +
+          "checkout run ./tp backup --drill, which makes one first",
       );
     }
     throw err;

@@ -2,20 +2,24 @@
 // (lib/backup/make.ts), restores it into a scratch folder and verifies it (lib/backup/verify.ts), and
 // seals the evidence folder `backup_drill_<stamp>/`: the backup's manifest and what the restore found
 // (so `./tp evidence check` re-judges every gate offline), the summary, run.json. A fresh checkout with
-// no store gets one first from a short simulator + feed + loop run (backup_seed.ts). Then backup.prom
-// for node-exporter's textfile collector: the drill's last run, and its last success.
-import { join, resolve } from "node:path";
+// no store and no state dir gets both first from a short simulator + feed + loop run (backup_seed.ts);
+// a missing store beside existing data is refused (exit 2) before anything is written. Rotation runs only
+// once the restore verified, and the verified backup is marked (rotate.ts): a failing drill deletes
+// nothing. Then backup.prom for node-exporter's textfile collector: the drill's last run, and its last
+// success.
+import { basename, join, resolve } from "node:path";
 import { ObservedSchema } from "../backup/compare.ts";
 import { type BackupOptions, type BackupResult, makeBackup } from "../backup/make.ts";
 import { BACKUP_PROM_FILE, drillSamples } from "../backup/drill_prom.ts";
 import { MANIFEST_FILE } from "../backup/manifest.ts";
+import { markVerified, rotate } from "../backup/rotate.ts";
 import { verifyBackup } from "../backup/verify.ts";
 import { BACKUP_DRILL_FILES } from "../evidence/gate_sources.ts";
 import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import { writeTextfile } from "../prom/textfile.ts";
 import { BACKUP_DRILL_SUMMARY, backupDrillGates, parseDrillManifest } from "./backup_gates.ts";
-import { type SeedStack, seedStack } from "./backup_seed.ts";
+import { needsSeed, type SeedStack, seedStack } from "./backup_seed.ts";
 import { gateJudgement } from "./gate_judgement.ts";
 
 export { BACKUP_PROM_FILE };
@@ -36,22 +40,21 @@ export interface BackupDrillResult {
 
 const message = (err: unknown) => err instanceof Error ? err.message : String(err);
 
-async function exists(path: string): Promise<boolean> {
-  return await Deno.lstat(path).then(() => true, () => false);
-}
-
 export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrillResult> {
   const now = o.now ?? Date.now;
   const b = o.backup;
   let verdict: "PASS" | "FAIL" = "FAIL";
+  // Before any evidence or metric: a refusal (store missing beside existing data) changes nothing.
+  const seedFirst = await needsSeed(b);
   try {
     const sealed = await withEvidence("backup_drill", proofRun(o, "backup", { now }), async (ev) => {
       let seed: SeedStack | null = null;
       let seeded = "no";
       const work = await Deno.makeTempDir({ prefix: "tp_backup_drill_" });
       let result: BackupResult | null = null, error: string | null = null;
+      let deleted = "none";
       try {
-        if (!await exists(b.storePath)) {
+        if (seedFirst) {
           b.say(
             `no store at ${b.storePath} yet: making one first with a short simulator + feed + live loop run ` +
               `(free ports; logs in ${ev.shown(ev.path("seed_logs"))})`,
@@ -68,7 +71,7 @@ export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrill
             "backed up while running)";
         }
         try {
-          result = await makeBackup(b);
+          result = await makeBackup({ ...b, keep: undefined }); // rotated below, once verified
         } catch (err) {
           error = message(err);
         } finally {
@@ -79,6 +82,7 @@ export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrill
           await ev.write(BACKUP_DRILL_FILES.manifest, await Deno.readFile(join(result.dir, MANIFEST_FILE)));
         }
         if (v?.observed) await ev.writeJson(BACKUP_DRILL_FILES.observed, v.observed);
+        if (result && v?.ok) deleted = await markAndRotate(b, result.dir, now());
         if (error !== null) await ev.write(BACKUP_DRILL_FILES.error, error + "\n");
       } finally {
         await Deno.remove(work, { recursive: true }).catch(() => {});
@@ -109,7 +113,7 @@ export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrill
           : "none",
         files: m ? `${m.files.length} (${m.files.reduce((n, f) => n + f.size, 0)} bytes)` : "none",
         tickproof_commit: m?.tickproof_commit ?? "none",
-        rotation_deleted: result?.deleted.length ? result.deleted.join(",") : "none",
+        rotation_deleted: deleted,
         drilled_at: new Date(now()).toISOString(),
       };
       return {
@@ -137,6 +141,18 @@ export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrill
   } catch (err) {
     await writeProm(o, now, "FAIL").catch(() => {}); // a drill that could not even run is a failed run
     throw err;
+  }
+}
+
+/** Marks the verified backup, then rotates (never it, rotate.ts); what rotation deleted, or why it failed. */
+async function markAndRotate(b: BackupOptions, dir: string, at: number): Promise<string> {
+  try {
+    await markVerified(dir, at);
+    const gone = b.keep === undefined ? [] : await rotate(resolve(b.target), b.keep, basename(dir));
+    return gone.length ? gone.join(",") : "none";
+  } catch (err) {
+    b.say(`rotation after the verified backup failed: ${message(err)}`);
+    return `none (rotation failed: ${message(err)})`;
   }
 }
 

@@ -3,7 +3,9 @@
 // the feed, the live loop in paper mode), on free loopback ports so a running stack is left alone,
 // writing to the paths the backup reads (STORE_PATH, PARQUET_DIR, LIVE_STATE_DIR). It waits until the
 // feed has stored bars and the loop has logged records, and is stopped after the backup, so the drill's
-// backup is taken while they run, through the feed's own export.
+// backup is taken while they run, through the feed's own export. Only into paths that hold nothing: a
+// missing store beside an existing state dir (a lost store, a wrong STORE_PATH) is refused, or the
+// seed's simulator run would be appended to the real event log the next warm start boots from.
 import { join } from "node:path";
 import { waitForValue } from "../async/poll.ts";
 import { summarizeLog } from "../backup/state_copy.ts";
@@ -12,6 +14,7 @@ import { PORTS } from "../config/ports.ts";
 import { parseEnvFile } from "../feed/env_file.ts";
 import { DEFAULT_ENV_FILE } from "../feed/load_config.ts";
 import { freePort } from "../http/free_port.ts";
+import { EnvironmentError } from "../util/errors.ts";
 import { type ComponentSpec, STACK, startStack, stopAll } from "./stack.ts";
 
 export interface SeedOptions {
@@ -31,6 +34,49 @@ export interface SeedStack {
   readonly bars: number;
   readonly records: number;
   stop(): Promise<void>;
+}
+
+/** The store is missing but other data the seed would write into exists: nothing was done (exit 2). */
+export class SeedRefusedError extends EnvironmentError {
+  override name = "SeedRefusedError";
+}
+
+/** A non-empty file or a directory with an entry; a missing path holds nothing. */
+async function holdsData(path: string): Promise<boolean> {
+  try {
+    const st = await Deno.stat(path);
+    if (!st.isDirectory) return st.size > 0;
+    for await (const _ of Deno.readDir(path)) return true;
+    return false;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+/**
+ * Whether the drill must seed first: true when the store, its WAL, the Parquet dir and the state dir
+ * all hold nothing; false when the store holds data; otherwise SeedRefusedError naming what exists.
+ */
+export async function needsSeed(
+  o: Pick<SeedOptions, "storePath" | "parquetDir" | "stateDir">,
+): Promise<boolean> {
+  if (await holdsData(o.storePath)) return false;
+  const found: string[] = [];
+  const paths: [string, string][] = [
+    [`${o.storePath}.wal`, "the store's WAL"],
+    [o.stateDir, "the live loop's state dir (LIVE_STATE_DIR)"],
+    [o.parquetDir, "the Parquet dir (PARQUET_DIR)"],
+  ];
+  for (const [path, what] of paths) if (await holdsData(path)) found.push(`${what} ${path}`);
+  if (found.length === 0) return true;
+  throw new SeedRefusedError(
+    `refusing to seed a store for the drill: no store at ${o.storePath} (STORE_PATH), but ${
+      found.join(" and ")
+    } ` +
+      "holds data a simulator run would be mixed into; check STORE_PATH, or restore the store " +
+      "(runbooks/backup_and_restore.md)",
+  );
 }
 
 const spec = (service: string): ComponentSpec => {
