@@ -19,6 +19,7 @@ import { freeName, rotate, STAGING } from "./rotate.ts";
 import { type BackupRegistries, stateRegistry, storeRegistry } from "./schema_guard.ts";
 import { copyStateDir, replayState } from "./state_copy.ts";
 import { copyStore } from "./store_copy.ts";
+import { isDir } from "../fs/exists.ts";
 
 /** Where the things a backup copies live (the feed's STORE_PATH and PARQUET_DIR, LIVE_STATE_DIR, config/). */
 export interface BackupSources {
@@ -46,15 +47,6 @@ export interface BackupResult {
   readonly manifest: BackupManifest;
   /** Older backups rotation deleted (folder names). */
   readonly deleted: readonly string[];
-}
-
-async function isDir(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 /** Staging folders of backups whose process is gone (killed mid-backup): removed, they are no backup. */

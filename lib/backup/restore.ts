@@ -16,6 +16,7 @@ import { PARTS } from "./manifest.ts";
 import type { BackupRegistries } from "./schema_guard.ts";
 import { runningServices, type ServiceProbe } from "./services.ts";
 import { RESTORED_STORE, verifyBackup } from "./verify.ts";
+import { exists } from "../fs/exists.ts";
 
 export interface RestoreOptions {
   readonly backup: string;
@@ -37,16 +38,6 @@ export interface Swapped {
 /** Services still run: nothing was restored (exit 2, one line). */
 export class ServicesRunningError extends EnvironmentError {
   override name = "ServicesRunningError";
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 async function refuseIfRunning(o: RestoreOptions): Promise<void> {

@@ -14,6 +14,7 @@ import { allProblems, compareBackup, type Observed, type Problems } from "./comp
 import { type BackupManifest, hashFiles, PARTS, readManifest } from "./manifest.ts";
 import { type BackupRegistries, refuseNewerBackup } from "./schema_guard.ts";
 import { replayState, summarizeLog } from "./state_copy.ts";
+import { isDir } from "../fs/exists.ts";
 
 /** The restored store's file inside the scratch folder. */
 export const RESTORED_STORE = "feed.duckdb";
@@ -25,15 +26,6 @@ export interface VerifyResult {
   readonly observed: Observed | null;
   readonly problems: Problems;
   readonly ok: boolean;
-}
-
-async function isDir(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 const message = (err: unknown) => err instanceof Error ? err.message : String(err);

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { buildManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
+import { exists } from "../fs/exists.ts";
 
 export const DEFAULT_EVIDENCE_ROOT = ".local_tmp";
 const STAGING = ".staging";
@@ -101,14 +102,4 @@ export class EvidenceFolder {
 
 function finalName(root: string, name: string, stamp: string, seq: number): string {
   return join(root, `${name}_${stamp}${seq === 1 ? "" : `_${seq}`}`);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }

@@ -15,6 +15,7 @@ import {
   writeDone,
 } from "../store/backup_spool.ts";
 import { type ExportResult, exportStore } from "../store/store_export.ts";
+import { exists } from "../fs/exists.ts";
 
 export interface BackupTriggerOptions {
   readonly spool: string;
@@ -26,16 +27,6 @@ export interface BackupTriggerOptions {
   readonly now?: () => number;
   /** How often the spool is looked at (ms); default 250. */
   readonly everyMs?: number;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 export class BackupTrigger {

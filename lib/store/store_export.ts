@@ -10,6 +10,7 @@ import { sqlString } from "./bar_row.ts";
 import { openDuckDb } from "./duckdb_open.ts";
 import { type StoreAnswers, storeAnswers } from "./store_answers.ts";
 import { readHistory, SCHEMA_META, type StoreVersion } from "./store_schema.ts";
+import { isDir } from "../fs/exists.ts";
 
 export interface ExportTargets {
   /** EXPORT DATABASE's folder: must not exist, its parent must (DuckDB makes only the last level). */
@@ -22,15 +23,6 @@ export interface ExportTargets {
 export interface ExportResult extends StoreAnswers {
   /** Partition files copied and their bytes; null when there was no partition folder. */
   readonly parquet: { readonly files: number; readonly bytes: number } | null;
-}
-
-async function isDir(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 /** Exports the database, asks its answers and copies the partitions; nothing may write meanwhile. */
