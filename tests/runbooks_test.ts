@@ -138,6 +138,26 @@ Deno.test("operations.md: each principle's mechanism and proof name files that e
   }
 });
 
+Deno.test("operations.md: the parity principle names every parity row ./tp oncall prints", async () => {
+  const ops = (await read()).get("runbooks/operations.md")!;
+  const section = ops.split("\n## RefStrat_01 as the parity reference\n")[1].split("\n## ")[0];
+  const cfg = await loadOncallConfig();
+  const empty = { promql: "", raw: "", ok: true, samples: [] };
+  // The rows of lib/oncall/report_checks.ts that judge ./tp backtest --parity's backtest.prom.
+  const parity = evaluateOncall(cfg, {
+    queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
+    alerts: { url: "", raw: "[]", ok: true, alerts: [] },
+  }).map((r) => r.key).filter((k) => k.startsWith("backtest_"));
+  assert.deepEqual(parity, [
+    "backtest_tracking_error_ratio",
+    "backtest_parity_unmatched_trades",
+    "backtest_report_age_s",
+  ]);
+  const named = (where: string) => parity.filter((k) => where.includes(`\`${k}\``));
+  assert.deepEqual(named(section.split("**Proof.**")[0]), parity, "Mechanism names every parity row");
+  assert.deepEqual(named(section.split("**On shift.**")[1]), parity, "On shift says what to do on each");
+});
+
 Deno.test("ai_live_ops.md holds the known-good PromQL verbatim, each as its own promql block", async () => {
   const text = (await read()).get("runbooks/ai_live_ops.md")!;
   const blocks = fencedBlocks(text, "promql").map((b) => b.body.trim());
