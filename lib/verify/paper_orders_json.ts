@@ -44,6 +44,18 @@ export function parsePaperOrdersJson(text: string): PaperLog {
   } catch (err) {
     throw new SyntaxError(`Cannot parse ${PAPER_ORDERS_JSON}: ${(err as Error).message}`);
   }
+  // A key absent at the top is a file an older release wrote (`ran` came with judging the period the loop
+  // ran). No stand-in is safe: the folder has no event log to take the span from, and the older run judged
+  // another period, so the recomputation could not agree with what it stored. Say so and how to redo it.
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const missing = Object.keys(PaperLogSchema.shape).find((k) => !(k in value));
+    if (missing !== undefined) {
+      throw new SyntaxError(
+        `Cannot parse ${PAPER_ORDERS_JSON}: field "${missing}" is missing (written by an older release); ` +
+          "regenerate the folder: run ./tp backtest --parity again with the range and --state-dir its run.json names",
+      );
+    }
+  }
   const r = PaperLogSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
