@@ -4,14 +4,20 @@ import { join } from "node:path";
 import { EXIT, intFlag, parseFlags, run, shutdownSignal, untilAborted } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { utcStamp } from "../lib/evidence/stamp.ts";
+import { defaultTargets, loadScrapeConfig, type ScrapeConfig } from "../lib/prom/config.ts";
 import { startPrometheus, writeCheckedConfig } from "../lib/prom/launcher.ts";
 
-const HELP = `Usage: ./tp prom [options]
+/** The help; its job list is the loaded scrape.json's, with the targets the generated config gets. */
+const help = (scrape: ScrapeConfig) =>
+  `Usage: ./tp prom [options]
 
-Generates prometheus.yml from config/prometheus/scrape.json and config/ports.json (jobs ai_live,
-peak_trade_web, shadow_mvs, live_connector; rules from config/prometheus/rules/), checks it with
-promtool, starts the system's Prometheus on 127.0.0.1:${PORTS.prometheus} with a throwaway TSDB under
-.local_tmp/, waits for /-/ready, and runs until Ctrl-C / SIGTERM, then stops it cleanly.
+Generates prometheus.yml from config/prometheus/scrape.json and config/ports.json (rules from
+${scrape.rules_dir}/), checks it with promtool, starts the system's Prometheus on
+127.0.0.1:${PORTS.prometheus} with a throwaway TSDB under .local_tmp/, waits for /-/ready, and runs until
+Ctrl-C / SIGTERM, then stops it cleanly.
+
+Scrape jobs (every job the generated config scrapes, and its target):
+${Object.entries(defaultTargets(scrape.jobs)).map(([job, t]) => `  ${job.padEnd(20)} ${t}`).join("\n")}
 
 Options:
   --port N             listen port (default ${PORTS.prometheus}; a busy port is an error, never a fallback)
@@ -25,8 +31,10 @@ Options:
 Exit: 0 stopped cleanly, 1 Prometheus failed, 2 usage error, Prometheus missing or port busy.`;
 
 async function main(args: string[]): Promise<number> {
+  // Loaded once: the help's job list and the generated config come from the same object.
+  const scrape = await loadScrapeConfig();
   const flags = parseFlags(args, {
-    help: HELP,
+    help: help(scrape),
     options: {
       port: { type: "string" },
       "work-dir": { type: "string" },
@@ -41,6 +49,7 @@ async function main(args: string[]): Promise<number> {
   const port = intFlag("port", v.port, PORTS.prometheus, 1, 65535);
   const workDir = v["work-dir"] ?? join(".local_tmp", `prometheus_${utcStamp(Date.now())}`);
   const opts = {
+    scrape,
     workDir,
     port,
     host: bindHost(),
