@@ -93,7 +93,11 @@ Deno.test("a demo run leaves on-call green ten simulated minutes later (and a si
     const empty: QueryOutcome = { promql: "", raw: "", ok: true, samples: [] };
     const queries = Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])) as Record<QueryKey, QueryOutcome>;
     queries.ai_event_age = { ...empty, samples: [{ metric: { source: "refstrat_01" }, value: 0 }] };
-    const withLive = evaluateOncall(cfg, { queries, alerts: { url: "", raw: "", ok: true, alerts: [] } })
+    const withLive = evaluateOncall(cfg, {
+      queries,
+      alerts: { url: "", raw: "", ok: true, alerts: [] },
+      atMs: 0,
+    })
       .find((r) => r.key === "ai_event_age_max_s");
     assert.deepEqual([withLive?.status, withLive?.detail], [
       "PASS",

@@ -416,5 +416,43 @@ Deno.test("oncall on the real stack: system, error, bot and report checks from t
         assert.deepEqual(report.rows.filter((r) => r.verdict === "DISAGREE"), []);
       },
     );
+
+    await t.step(
+      "the loop stopped: today's PnL and drawdown are stale (NO_DATA naming the age), never judged on its last day",
+      async () => {
+        // A 5 s step and a 10 s limit so the newest point turns stale within seconds, not minutes.
+        const quick = parseOncallConfig({
+          ...cfg,
+          bots: { ...cfg.bots!, today_step: "5s", today_age_max_s: 10 },
+        });
+        const before = (await run(quick)).results.find((r) => r.key === "bot_pnl_today")!;
+        assert.equal(before.status, "PASS", before.detail);
+        await s.live!.child.stop();
+        let rows: GateResult[] = [];
+        const stale = await pollUntil(
+          async () => {
+            rows = (await run(quick)).results.filter((r) => r.key.endsWith("_today"));
+            return rows.every((r) => r.status === "NO_DATA") || undefined;
+          },
+          60_000,
+          1000,
+        );
+        assert.equal(stale, true, JSON.stringify(rows));
+        const instance = new URL(s.live!.url).host.replaceAll(".", "\\.");
+        for (
+          const [r, metric] of rows.map((r, i) =>
+            [r, ["live_loop_equity", "live_loop_drawdown_ratio"][i]] as const
+          )
+        ) {
+          assert.equal(r.value, null);
+          assert.match(
+            r.detail,
+            new RegExp(
+              `^stale: newest ${metric} point \\d+ s before the check \\(${instance}, at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\); today_age_max_s=10: the loop is not being scraped$`,
+            ),
+          );
+        }
+      },
+    );
   });
 });

@@ -147,6 +147,7 @@ Deno.test("operations.md: the parity principle names every parity row ./tp oncal
   const parity = evaluateOncall(cfg, {
     queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
     alerts: { url: "", raw: "[]", ok: true, alerts: [] },
+    atMs: 0,
   }).map((r) => r.key).filter((k) => k.startsWith("backtest_"));
   assert.deepEqual(parity, [
     "backtest_tracking_error_ratio",
@@ -173,6 +174,7 @@ Deno.test("oncall_checklist.md shows the PromQL of every up, system, error, bot,
   const rows = evaluateOncall(cfg, {
     queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
     alerts: { url: "", raw: "[]", ok: true, alerts: [] },
+    atMs: 0,
   }).filter((r) => /^(up|system|errors|bot|drift|backtest|backup)_/.test(r.key));
   assert.equal(rows.length, 27);
   for (const r of rows) assert.ok(blocks.has(r.promql), `${r.key}: ${r.promql}`);
@@ -190,6 +192,7 @@ Deno.test("oncall_checklist.md: the shift's steps name every row the command pri
   const keys = evaluateOncall(cfg, {
     queries: Object.fromEntries(QUERY_KEYS.map((k) => [k, empty])),
     alerts: { url: "", raw: "[]", ok: true, alerts: [] },
+    atMs: 0,
   }).map((r) => r.key);
   // Each step's rows (`bot_*`, `errors_<job>`, `backup_drill_age_s`) as the positions of the rows they name.
   const steps = shift.split(/^\d+\. /m).slice(1).map((step, n) => ({

@@ -17,7 +17,7 @@ Deno.test("gate sources: stack raw files are the writer's; every on-call check n
     QueryOutcome
   >;
   const files = new Set([...QUERY_KEYS.map((k) => `prom/${k}.json`), "alertmanager/alerts.json"]);
-  for (const r of evaluateOncall(cfg, { queries, alerts })) {
+  for (const r of evaluateOncall(cfg, { queries, alerts, atMs: 0 })) {
     const src = gateSource("oncall", r.key);
     assert.ok(src.raw.length > 0, r.key);
     for (const f of src.raw) assert.ok(files.has(f), `${r.key}: ${f}`);

@@ -45,7 +45,12 @@ export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   const alerts = error !== null
     ? { url: amUrl, raw: amRaw ?? "", ok: false, error, alerts: [] }
     : parseAlertsAnswer(amUrl, amRaw ?? "");
-  const results = evaluateOncall(cfg, { queries, alerts });
+  // The run's evaluation time: the bots' "today" was the UTC day of judged_at.
+  const atMs = Date.parse(String(summary.judged_at));
+  if (!Number.isFinite(atMs)) {
+    return [...rows, problem("judged_at", String(summary.judged_at), "an ISO time", "judged_at unreadable")];
+  }
+  const results = evaluateOncall(cfg, { queries, alerts, atMs });
   const stored = byKey(summary.checks);
   for (const r of results) rows.push(compareGate(r.key, stored.get(r.key), r));
   rows.push(...unexpected(stored, results.map((r) => r.key)));

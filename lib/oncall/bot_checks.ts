@@ -2,12 +2,14 @@
 // holdings at the marks and PnL is the OMS's realized plus unrealized, both from the same book, so
 // equity - PnL moves only with fees and with the marks of holdings the loop did not trade; its spread
 // over the window, over equity, is the part of equity's change fills and marks do not explain. Today's
-// PnL and drawdown are judged against the loop's own limits (its config file) over the UTC day, from a
-// range answer whose newest point says which day it is, so the query itself does not depend on the clock.
-import type { QueryOutcome, Sample } from "../prom/client.ts";
+// PnL and drawdown are judged against the loop's own limits (its config file) over the UTC day of the
+// check's evaluation time (lib/oncall/today_rows.ts), from a range answer, so the query itself does not
+// depend on the clock.
+import type { QueryOutcome } from "../prom/client.ts";
 import { fmtNum } from "../verify/gates.ts";
 import type { OncallConfig } from "./config.ts";
-import { errorRow, noDataRow, num, type Rows, worst } from "./rows.ts";
+import { num, type Rows, worst } from "./rows.ts";
+import { inst, todayRow } from "./today_rows.ts";
 
 export const BOT_KEYS = [
   "equity_unexplained",
@@ -39,41 +41,16 @@ export function botQueries(b: BotsConfig): Record<BotKey, string> {
   };
 }
 
-const DAY_S = 86_400;
-
-/** The points of the newest point's UTC day (a range answer's `values`), oldest first. */
-export function todayPoints(s: Sample): [number, number][] {
-  const v = (s.values ?? []).filter(([, x]) => Number.isFinite(x));
-  if (v.length === 0) return [];
-  const midnight = Math.floor(v[v.length - 1][0] / DAY_S) * DAY_S;
-  return v.filter(([t]) => t >= midnight);
-}
-
 const hhmm = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
-const inst = (s: Sample) => s.metric.instance ?? "?";
-
-function rangeRow(
-  rows: Rows,
-  key: string,
-  o: QueryOutcome | undefined,
-  promql: string,
-  want: string,
-  empty: string,
-  judge: (pts: [Sample, [number, number][]][]) => ReturnType<typeof errorRow>,
-): void {
-  if (!o || !o.ok) return rows.add(errorRow(key, o), promql, want);
-  const pts = o.samples.map((s) => [s, todayPoints(s)] as [Sample, [number, number][]]).filter(([, p]) =>
-    p.length
-  );
-  rows.add(pts.length === 0 ? noDataRow(key, empty) : judge(pts), promql, want);
-}
 
 export function evaluateBots(
   b: BotsConfig,
   q: Readonly<Partial<Record<BotKey, QueryOutcome>>>,
   rows: Rows,
+  atMs: number,
 ): void {
   const p = botQueries(b), risk = b.risk;
+  const today = (metric: string) => ({ atMs, metric, ageMaxS: b.today_age_max_s });
   rows.judge(
     "bot_equity_unexplained_ratio",
     q.equity_unexplained,
@@ -108,13 +85,10 @@ export function evaluateBots(
     }
   } else {
     const loss = risk.max_daily_loss, ddMax = risk.max_drawdown_bps / 10_000;
-    rangeRow(
-      rows,
+    const pnlRow = todayRow(
       "bot_pnl_today",
       q.equity_today,
-      p.equity_today,
-      `>-${fmtNum(loss)}`,
-      "no live_loop_equity today",
+      today("live_loop_equity"),
       (pts) => {
         const pnl = pts.map(([s, v]) => ({
           s,
@@ -131,13 +105,11 @@ export function evaluateBots(
         return { key: "bot_pnl_today", status: w.pnl > -loss ? "PASS" : "FAIL", value: w.pnl, detail };
       },
     );
-    rangeRow(
-      rows,
+    rows.add(pnlRow, p.equity_today, `>-${fmtNum(loss)}`);
+    const ddRow = todayRow(
       "bot_drawdown_max_today",
       q.drawdown_today,
-      p.drawdown_today,
-      `<${fmtNum(ddMax)}`,
-      "no live_loop_drawdown_ratio today",
+      today("live_loop_drawdown_ratio"),
       (pts) => {
         const m = pts.map(([s, v]) => ({ s, v: Math.max(...v.map(([, x]) => x)) })).reduce((a, c) =>
           c.v > a.v ? c : a
@@ -148,6 +120,7 @@ export function evaluateBots(
         return { key: "bot_drawdown_max_today", status: m.v < ddMax ? "PASS" : "FAIL", value: m.v, detail };
       },
     );
+    rows.add(ddRow, p.drawdown_today, `<${fmtNum(ddMax)}`);
   }
   const band = `${fmtNum(b.fills_min)}..${fmtNum(b.fills_max)}`;
   rows.judge(

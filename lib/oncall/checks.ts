@@ -63,6 +63,8 @@ export interface OncallInputs {
   /** An answer per key of queryKeys(cfg); one missing is an ERROR row. */
   readonly queries: Readonly<Partial<Record<QueryKey, QueryOutcome>>>;
   readonly alerts: AlertsOutcome;
+  /** The check's evaluation time (ms): the bots' "today" is its UTC day. */
+  readonly atMs: number;
 }
 
 /** One result per check, in checklist order. */
@@ -79,7 +81,7 @@ export function evaluateOncall(cfg: OncallConfig, inputs: OncallInputs): GateRes
   evaluateFeed(cfg, q, rows);
   if (g.system) evaluateSystem(cfg.system!, q, rows);
   if (g.errors) evaluateErrors(cfg, q.component_errors, rows);
-  if (g.bots) evaluateBots(cfg.bots!, q, rows);
+  if (g.bots) evaluateBots(cfg.bots!, q, rows, inputs.atMs);
   if (g.reports) evaluateReports(cfg.reports!, q, rows);
 
   const am = inputs.alerts;

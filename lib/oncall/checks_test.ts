@@ -56,7 +56,7 @@ function healthy(): Partial<Record<QueryKey, QueryOutcome>> {
 const view = (r: ReturnType<typeof evaluateOncall>) => r.map((x) => [x.key, x.status, x.value, x.detail]);
 
 Deno.test("a healthy stack: every check PASS with its value", () => {
-  const r = evaluateOncall(cfg, { queries: healthy(), alerts: am([alert("Info", "info")]) });
+  const r = evaluateOncall(cfg, { queries: healthy(), alerts: am([alert("Info", "info")]), atMs: 0 });
   assert.deepEqual(view(r), [
     ["up_ai_live", "PASS", 1, "up"],
     ["up_peak_trade_web", "PASS", 1, "up"],
@@ -97,7 +97,7 @@ Deno.test("each threshold fails on its own value; silenced and inhibited critica
     alert("FeedHighLatency", "critical", { inhibitedBy: ["x"], state: "suppressed" }),
     alert("FeedHighLatency", "warning"),
   ]);
-  const r = evaluateOncall(cfg, { queries: q, alerts });
+  const r = evaluateOncall(cfg, { queries: q, alerts, atMs: 0 });
   assert.deepEqual(view(r), [
     ["up_ai_live", "FAIL", 0, "down: a:1"],
     ["up_peak_trade_web", "PASS", 1, "up"],
@@ -132,7 +132,7 @@ Deno.test("empty answers are NO_DATA, failed queries and an unreachable Alertman
     error: "connection refused",
     alerts: [],
   };
-  const r = evaluateOncall(cfg, { queries: q, alerts: down });
+  const r = evaluateOncall(cfg, { queries: q, alerts: down, atMs: 0 });
   assert.deepEqual(view(r).slice(4), [
     ["feed_p99_transport_latency_ms", "NO_DATA", null, "no latency observations in the window"],
     ["feed_symbols_stalled", "NO_DATA", null, "no 1m bar series in the last 1h"],

@@ -8,6 +8,9 @@ import { JOBS } from "../config/components.ts";
 export const ONCALL_CONFIG_PATH = "config/oncall.json";
 
 const WINDOW = z.string().regex(/^\d+(s|m|h|d)$/, "a PromQL duration like 5m");
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** A WINDOW in seconds (its regex guarantees the shape). */
+const windowS = (w: string) => Number(w.slice(0, -1)) * UNIT_S[w.slice(-1)];
 const NONNEG = z.number().finite().min(0);
 const RATIO = z.number().finite().min(0).max(1);
 /** A PromQL label matcher list's inside, e.g. status=~"5..". */
@@ -70,7 +73,14 @@ export const OncallConfigSchema = z.object({
     fills_max: NONNEG,
     inflight_window: WINDOW,
     heartbeat_age_max_s: z.number().finite().positive(),
-  }).strict().refine((b) => b.fills_min <= b.fills_max, "fills_min must not exceed fills_max").optional(),
+    /** Optional so a folder's thresholds from before it existed still re-check (not checked there). */
+    today_age_max_s: z.number().finite().positive().optional(),
+  }).strict()
+    .refine((b) => b.fills_min <= b.fills_max, "fills_min must not exceed fills_max")
+    .refine(
+      (b) => b.today_age_max_s === undefined || b.today_age_max_s > windowS(b.today_step),
+      "today_age_max_s must exceed today_step (a fresh answer's newest point is up to one step old)",
+    ).optional(),
   reports: z.object({
     $comment: z.string().optional(),
     drift_psi_max: z.number().finite().positive(),

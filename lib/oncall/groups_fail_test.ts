@@ -47,7 +47,7 @@ Deno.test("each group's threshold fails on its own value", () => {
   q.parity_unmatched = vector([[stream, 2], [{ ...stream, symbol: "ETH-USDT" }, 0]]);
   q.backtest_age = vector([[{}, 200_000]]);
   q.backup_drill_age = vector([[{}, 2_678_401]]);
-  const r = evaluateOncall(cfg, { queries: q, alerts });
+  const r = evaluateOncall(cfg, { queries: q, alerts, atMs: T * 1000 });
   assert.deepEqual(
     groupRows(r).filter((x) => x[1] !== "PASS"),
     [
@@ -103,7 +103,9 @@ Deno.test("each group's threshold fails on its own value", () => {
   // Fewer fills than the band's floor fails too.
   const floor = parseOncallConfig({ ...cfg, bots: { ...cfg.bots, fills_min: 1 } });
   const quiet = { ...healthy(), fills: vector([[{ instance: LOOP.instance }, 0]]) };
-  const f = evaluateOncall(floor, { queries: quiet, alerts }).find((x) => x.key === "bot_fills_per_window")!;
+  const f = evaluateOncall(floor, { queries: quiet, alerts, atMs: T * 1000 }).find((x) =>
+    x.key === "bot_fills_per_window"
+  )!;
   assert.deepEqual([f.status, f.value, f.want], ["FAIL", 0, "1..60"]);
 });
 
@@ -131,7 +133,7 @@ Deno.test("empty answers are NO_DATA, failed queries ERROR; a missing bound or u
   delete q.backtest_age;
   // No drill ever passed: backup.prom missing, or its last success 0 (which the query filters out).
   q.backup_drill_age = vector([]);
-  const r = evaluateOncall(cfg, { queries: q, alerts });
+  const r = evaluateOncall(cfg, { queries: q, alerts, atMs: T * 1000 });
   const bad = groupRows(r).filter((x) => x[1] !== "PASS");
   assert.deepEqual(bad, [
     ["system_cpu_busy_ratio", "NO_DATA", null, "no node_cpu_seconds_total in the last 5m"],
@@ -148,7 +150,7 @@ Deno.test("empty answers are NO_DATA, failed queries ERROR; a missing bound or u
       null,
       "no live_loop_equity (the loop has no baseline or an unmarked holding)",
     ],
-    ["bot_pnl_today", "NO_DATA", null, "no live_loop_equity today"],
+    ["bot_pnl_today", "NO_DATA", null, "no live_loop_equity today (UTC day of 2025-12-02T12:00:00Z)"],
     ["bot_drawdown_max_today", "ERROR", null, "bad_data: parse error"],
     ["bot_fills_per_window", "NO_DATA", null, "no live_loop series (job live_loop not scraped)"],
     ["bot_kill_switch_engaged", "ERROR", null, "bad_data: parse error"],
@@ -179,13 +181,72 @@ Deno.test("empty answers are NO_DATA, failed queries ERROR; a missing bound or u
       "no backup drill has passed (backup_drill_last_success_timestamp_seconds missing or 0): run ./tp backup --drill (it writes backup.prom for node-exporter)",
     ],
   ]);
-  const failed = evaluateOncall(cfg, { queries: { ...healthy(), backup_drill_age: apiError }, alerts })
+  const failed = evaluateOncall(cfg, {
+    queries: { ...healthy(), backup_drill_age: apiError },
+    alerts,
+    atMs: T * 1000,
+  })
     .find((x) => x.key === "backup_drill_age_s")!;
   assert.deepEqual([failed.status, failed.value, failed.detail], ["ERROR", null, "bad_data: parse error"]);
   const noRisk = parseOncallConfig({ ...cfg, bots: { ...cfg.bots, risk: undefined } });
-  const nr = evaluateOncall(noRisk, { queries: healthy(), alerts }).filter((x) => x.key.endsWith("_today"));
+  const nr = evaluateOncall(noRisk, { queries: healthy(), alerts, atMs: T * 1000 }).filter((x) =>
+    x.key.endsWith("_today")
+  );
   assert.deepEqual(nr.map((x) => [x.key, x.status, x.detail]), [
     ["bot_pnl_today", "ERROR", "risk limits not loaded from config/live/paper.json"],
     ["bot_drawdown_max_today", "ERROR", "risk limits not loaded from config/live/paper.json"],
   ]);
+});
+
+Deno.test("bots' today is the check's UTC day: a loop last scraped yesterday or minutes ago is not judged", () => {
+  const today = (q: ReturnType<typeof healthy>, atMs = T * 1000) =>
+    evaluateOncall(cfg, { queries: q, alerts, atMs }).filter((x) => x.key.endsWith("_today"))
+      .map((x) => [x.key, x.status, x.value, x.detail]);
+  // Scraped until 23:59:30 yesterday, losing 250 (over the 200 limit, but yesterday's): not today's PnL.
+  const yesterday = {
+    ...healthy(),
+    equity_today: matrix([[LOOP, [[MIDNIGHT - 3600, 10_000], [MIDNIGHT - 30, 10_100]]]]),
+    drawdown_today: matrix([[LOOP, [[MIDNIGHT - 3600, 0], [MIDNIGHT - 30, 0.001]]]]),
+  };
+  assert.deepEqual(today(yesterday), [
+    [
+      "bot_pnl_today",
+      "NO_DATA",
+      null,
+      "no live_loop_equity today (UTC day of 2025-12-02T12:00:00Z); newest point 2025-12-01T23:59:30Z (127.0.0.1:9120)",
+    ],
+    [
+      "bot_drawdown_max_today",
+      "NO_DATA",
+      null,
+      "no live_loop_drawdown_ratio today (UTC day of 2025-12-02T12:00:00Z); newest point 2025-12-01T23:59:30Z (127.0.0.1:9120)",
+    ],
+  ]);
+  // Today's points, the newest 121 s before the check (today_age_max_s 120): stale, not judged.
+  const stale = {
+    ...healthy(),
+    equity_today: matrix([[LOOP, [[MIDNIGHT, 10_000], [T - 121, 10_050]]]]),
+    drawdown_today: matrix([[LOOP, [[MIDNIGHT, 0], [T - 121, 0.001]]]]),
+  };
+  const why = (m: string) =>
+    `stale: newest ${m} point 121 s before the check (127.0.0.1:9120, at 2025-12-02T11:57:59Z); ` +
+    "today_age_max_s=120: the loop is not being scraped";
+  assert.deepEqual(today(stale), [
+    ["bot_pnl_today", "NO_DATA", null, why("live_loop_equity")],
+    ["bot_drawdown_max_today", "NO_DATA", null, why("live_loop_drawdown_ratio")],
+  ]);
+  // 120 s old is within the threshold: judged (PnL +50).
+  assert.deepEqual(today(stale, (T - 1) * 1000).map((x) => [x[0], x[1], x[2]]), [
+    ["bot_pnl_today", "PASS", 50],
+    ["bot_drawdown_max_today", "PASS", 0.001],
+  ]);
+  // Thresholds from before today_age_max_s (a folder's run.json): the day is still the check's, no age check.
+  const { today_age_max_s: _, ...bots } = cfg.bots!;
+  const old = parseOncallConfig({ ...cfg, bots });
+  const oldRows = evaluateOncall(old, { queries: stale, alerts, atMs: T * 1000 });
+  assert.equal(oldRows.find((x) => x.key === "bot_pnl_today")!.status, "PASS");
+  assert.throws(
+    () => parseOncallConfig({ ...cfg, bots: { ...cfg.bots!, today_age_max_s: 30 } }),
+    /today_age_max_s must exceed today_step/,
+  );
 });

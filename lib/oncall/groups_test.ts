@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { overallVerdict } from "../verify/gates.ts";
 import { evaluateOncall, oncallQueries, queryKeys } from "./checks.ts";
 import { loadOncallConfig, parseOncallConfig } from "./config.ts";
-import { todayPoints } from "./bot_checks.ts";
+import { todayPoints } from "./today_rows.ts";
 import {
   healthy as answers,
   LOOP,
@@ -56,7 +56,7 @@ Deno.test("the shipped config runs every group: its queries, in checklist order"
 });
 
 Deno.test("a healthy stack: every group's check PASS with its observed value", () => {
-  const r = evaluateOncall(cfg, { queries: healthy(), alerts });
+  const r = evaluateOncall(cfg, { queries: healthy(), alerts, atMs: T * 1000 });
   assert.deepEqual(groupRows(r), [
     ["system_cpu_busy_ratio", "PASS", 0.4213, "busiest 127.0.0.1:9100; 127.0.0.1:9100=0.421"],
     ["system_memory_available_ratio", "PASS", 0.62, "127.0.0.1:9100=0.62"],
@@ -120,17 +120,19 @@ Deno.test("thresholds from before the backup drill check (a folder's run.json): 
   const old = parseOncallConfig({ ...cfg, reports });
   assert.deepEqual(queryKeys(old), queryKeys(cfg).filter((k) => k !== "backup_drill_age"));
   const { backup_drill_age: __, ...answers } = healthy();
-  const r = evaluateOncall(old, { queries: answers, alerts });
+  const r = evaluateOncall(old, { queries: answers, alerts, atMs: T * 1000 });
   assert.deepEqual(
     r.map((x) => x.key),
-    evaluateOncall(cfg, { queries: healthy(), alerts }).map((x) => x.key)
+    evaluateOncall(cfg, { queries: healthy(), alerts, atMs: T * 1000 }).map((x) => x.key)
       .filter((k) => k !== "backup_drill_age_s"),
   );
   assert.equal(overallVerdict(r), "PASS");
 });
 
-Deno.test("todayPoints: the newest point's UTC day only; NaN points dropped", () => {
+Deno.test("todayPoints: the check's UTC day only, whatever the newest point's; NaN points dropped", () => {
   const s = matrix([[LOOP, [[MIDNIGHT - 30, 1], [MIDNIGHT, 2], [MIDNIGHT + 30, NaN], [T, 3]]]]).samples[0];
-  assert.deepEqual(todayPoints(s), [[MIDNIGHT, 2], [T, 3]]);
-  assert.deepEqual(todayPoints({ metric: {}, value: 1 }), []);
+  assert.deepEqual(todayPoints(s, T * 1000), [[MIDNIGHT, 2], [T, 3]]);
+  // The next day's check: none of these points is today's.
+  assert.deepEqual(todayPoints(s, (MIDNIGHT + 86_400) * 1000), []);
+  assert.deepEqual(todayPoints({ metric: {}, value: 1 }, T * 1000), []);
 });

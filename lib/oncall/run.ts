@@ -40,6 +40,8 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
   const sealed = await withEvidence("oncall", run, async (ev) => {
     const promql = oncallQueries(opts.config);
     const keys = queryKeys(opts.config);
+    // The checks' evaluation time (the bots' "today" is its UTC day), kept as judged_at for the re-check.
+    const atMs = now();
     const [outcomes, alerts, targets] = await Promise.all([
       Promise.all(keys.map((k) => instantQuery(opts.promUrl, promql[k]!, f))),
       getAlerts(opts.amUrl, f),
@@ -48,7 +50,7 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
     const queries: Partial<Record<QueryKey, QueryOutcome>> = Object.fromEntries(
       keys.map((k, i) => [k, outcomes[i]]),
     );
-    const results = evaluateOncall(opts.config, { queries, alerts });
+    const results = evaluateOncall(opts.config, { queries, alerts, atMs });
     const table = renderTable(results);
 
     for (const [i, k] of keys.entries()) {
@@ -62,7 +64,7 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       alertmanager_url: opts.amUrl,
       alertmanager_reachable: alerts.ok ? "yes" : "no",
       config: opts.configPath,
-      judged_at: new Date(now()).toISOString(),
+      judged_at: new Date(atMs).toISOString(),
     };
     await ev.write("ONCALL_TABLE.txt", table);
     if (opts.handover) {
