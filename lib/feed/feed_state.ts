@@ -166,6 +166,9 @@ export function statusCounts(p: FeedParts, p99LatencyMs: number | null): StatusN
 export interface HealthContext {
   readonly config: Pick<FeedConfig, "source"> & { readonly settings: Pick<FeedSettings, "FEED_PROFILE"> };
   readonly storePath: string;
+  /** The store's schema version, read once it was opened (and migrated): `./tp version --data` asks for
+   * it here while this feed's lock keeps every other process out of the file. */
+  readonly storeSchemaVersion: number | null;
   readonly recorder: { readonly path: string; readonly lines: number } | null;
 }
 
@@ -189,7 +192,12 @@ export function healthJson(p: FeedParts, ctx: HealthContext): Record<string, unk
       failedConnects: c.stats.failedConnects,
     })),
     stale: fh.stale,
-    store: { path: ctx.storePath, barsStored: p.committer.stored, backlog: p.committer.backlog },
+    store: {
+      path: ctx.storePath,
+      schemaVersion: ctx.storeSchemaVersion,
+      barsStored: p.committer.stored,
+      backlog: p.committer.backlog,
+    },
     gaps: {
       pending: p.pipeline.pendingGaps().length,
       backfilled: p.backfill.filled,

@@ -122,6 +122,7 @@ Deno.test("healthJson: every field /health has always had, computed from the par
   const h = healthJson(p, {
     config: { source: "defaults + .env", settings: { FEED_PROFILE: "sim" } },
     storePath: "data/bars.duckdb",
+    storeSchemaVersion: 2,
     recorder: { path: "rec.jsonl", lines: 9 },
   });
   assert.deepEqual(h, {
@@ -159,7 +160,7 @@ Deno.test("healthJson: every field /health has always had, computed from the par
       },
     ],
     stale: ["binance/ETH-USDT"],
-    store: { path: "data/bars.duckdb", barsStored: 3, backlog: 4 },
+    store: { path: "data/bars.duckdb", schemaVersion: 2, barsStored: 3, backlog: 4 },
     gaps: {
       pending: 2, // the first minute of each symbol: the feed started at 0, its first trade came at 89 s
       backfilled: 5,
@@ -175,6 +176,7 @@ Deno.test("healthJson: every field /health has always had, computed from the par
   const quiet = healthJson(parts({ connections: [conn("trades", true, true, 0)] }), {
     config: { source: "x", settings: { FEED_PROFILE: "sim" } },
     storePath: "s",
+    storeSchemaVersion: null,
     recorder: null,
   });
   assert.equal(

@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { type Handler, serve, text } from "../http/serve.ts";
 import type { Logger } from "../log.ts";
 import { BarStore } from "../store/bar_store.ts";
-import type { StoreRegistry } from "../store/store_schema.ts";
+import { readStoreVersion, type StoreRegistry } from "../store/store_schema.ts";
 import { spoolDir } from "../store/backup_spool.ts";
 import { BackupTrigger } from "./backup_trigger.ts";
 import { BarStreamHub } from "./bar_stream.ts";
@@ -55,6 +55,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
   });
   let clock: FeedClock;
   let store: BarStore;
+  let storeSchemaVersion: number | null;
   try {
     const c = opts.clock ?? await feedClockFor(s.FEED_CLOCK, s.SIM_CLOCK_URL, opts.signal, opts.log);
     if (c === null) {
@@ -69,6 +70,8 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
       threads: s.STORE_THREADS,
       schema: { registry: opts.storeRegistry },
     });
+    // Read once: nothing migrates a store while its feed runs (./tp migrate refuses).
+    storeSchemaVersion = (await store.exclusive(readStoreVersion)).version;
   } catch (err) {
     await server.shutdown();
     throw err;
@@ -98,7 +101,8 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
       hub,
       feedHealth: () => svc.feedHealth(),
       recentBars: (v, sym, iv, limit) => store.recentBars(v, sym, iv, limit),
-      health: () => healthJson(svc, { config: opts.config, storePath: s.STORE_PATH, recorder }),
+      health: () =>
+        healthJson(svc, { config: opts.config, storePath: s.STORE_PATH, storeSchemaVersion, recorder }),
     });
   } catch (err) {
     recorder?.close();

@@ -18,9 +18,18 @@ export interface DataVersion {
   /** Why there is no version, or what an unmarked one means. */
   readonly detail: string | null;
   readonly history: readonly StepRecord[];
+  /** Where the version was read (the file itself, or the running feed that holds it); absent: not read. */
+  readonly source?: string;
 }
 
-const read = (path: string, version: number, code: number, marked: boolean, history: readonly StepRecord[]) =>
+/** A version read, judged against the code's `code`. */
+export const versionOf = (
+  path: string,
+  version: number,
+  code: number,
+  marked: boolean,
+  history: readonly StepRecord[],
+) =>
   ({
     path,
     version,
@@ -57,7 +66,10 @@ export async function storeDataVersion(path: string, code: number): Promise<Data
     try {
       const v = await readStoreVersion(con);
       if (v.version === null) return none("unreadable", "no bars table (not a feed store)");
-      return read(path, v.version, code, v.marked, v.history);
+      return {
+        ...versionOf(path, v.version, code, v.marked, v.history),
+        source: "the store file, read-only",
+      };
     } finally {
       con.closeSync();
     }
@@ -79,7 +91,7 @@ export async function stateDataVersion(dir: string, code: number): Promise<DataV
         history: [],
       };
     }
-    return read(dir, v.version, code, v.marked, v.history);
+    return versionOf(dir, v.version, code, v.marked, v.history);
   } catch (err) {
     if (!(err instanceof EnvironmentError)) throw err;
     return { path: dir, version: null, status: "unreadable", detail: message(err), history: [] };

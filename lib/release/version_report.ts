@@ -56,8 +56,8 @@ const WHAT: Record<DataVersion["status"], string> = {
 };
 
 const dataLine = (what: string, d: DataVersion) =>
-  `${what} ${d.path}: ${d.version === null ? "-" : `version ${d.version}`} (${WHAT[d.status]})` +
-  (d.detail ? `: ${d.detail}` : "");
+  `${what} ${d.path}: ${d.version === null ? "-" : `version ${d.version}`} (${WHAT[d.status]}` +
+  (d.source ? `; from ${d.source})` : ")") + (d.detail ? `: ${d.detail}` : "");
 
 /** The report as text lines. */
 export function renderVersion(r: VersionReport): string[] {
