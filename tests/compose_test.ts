@@ -14,6 +14,7 @@ import {
 } from "../lib/compose/prom_config.ts";
 import { loadScrapeConfig } from "../lib/prom/config.ts";
 import { findTool, runTool } from "../lib/prom/tools.ts";
+import { helpHasFlag, taskHelps } from "../testing/task_help.ts";
 
 interface Service {
   image?: string;
@@ -68,8 +69,16 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
   assert.deepEqual(byProfile("ui"), ["grafana"]);
   assert.deepEqual(byProfile("debug"), ["emit", "promtool"]);
   assert.deepEqual(byProfile("trading"), ["live"]);
-  assert.deepEqual(byProfile("ops"), ["backup-drill", "migrate"]);
-  assert.equal(Object.keys(services).length, 15);
+  assert.deepEqual(byProfile("ops"), [
+    "backtest",
+    "backup",
+    "backup-drill",
+    "drift",
+    "migrate",
+    "oncall",
+    "restore",
+  ]);
+  assert.equal(Object.keys(services).length, 20);
 
   // Ports: each contract component's service publishes exactly its contract port, on loopback only.
   for (const [component, svc] of Object.entries(SERVICE_OF)) {
@@ -87,7 +96,7 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
     Object.entries(SERVICE_OF).map(([c, s]) => [s, PORTS[c as keyof typeof PORTS]]),
   );
   const urls = [...r.stdout.matchAll(/(?:https?|wss?):\/\/([a-z][a-z0-9-]*):(\d+)/g)];
-  assert.equal(urls.length, 15, "service URLs in commands and env");
+  assert.equal(urls.length, 17, "service URLs in commands and env");
   for (const [url, host, port] of urls) {
     assert.ok(services[host], `${url}: no service ${host}`);
     assert.equal(
@@ -110,6 +119,11 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
       "live",
       "migrate",
       "backup-drill",
+      "backup",
+      "restore",
+      "oncall",
+      "backtest",
+      "drift",
     ]
   ) {
     const s = services[name];
@@ -210,7 +224,7 @@ Deno.test("compose one-shots (profile ops) work on the services' own data: same 
     LIVE_STATE_DIR: live.environment!.LIVE_STATE_DIR,
   };
   const volumeAt = (s: Service, target: string) => mounts(s).get(target);
-  for (const name of ["migrate", "backup-drill"]) {
+  for (const name of ["migrate", "backup-drill", "backup", "restore"]) {
     const s = services[name];
     assert.equal(s.restart, "no", `${name} runs once`);
     assert.equal(s.environment?.STORE_PATH, dataEnv.STORE_PATH, name);
@@ -242,6 +256,31 @@ Deno.test("compose one-shots (profile ops) work on the services' own data: same 
   );
   // It watches the feed's pid while waiting for the export: one pid namespace with the feed.
   assert.equal(drill.pid, "service:feed");
+  // The plain backup takes it the same way, into the same target (one rotation, one VERIFIED rule).
+  const backup = services.backup;
+  assert.equal(backup.pid, "service:feed");
+  assert.equal(backup.environment?.PARQUET_DIR, dataEnv.PARQUET_DIR);
+  assert.deepEqual(backup.command!.slice(0, 3), ["task", "-q", "backup"]);
+  assert.equal(backup.command![backup.command!.indexOf("--target") + 1], target);
+  assert.ok(!backup.command!.includes("--drill"));
+  assert.deepEqual(services.restore.command, ["task", "-q", "restore", "--help"]);
+  // Backtest and drift read the services' own store and state dir by default, and write their .prom
+  // files where node-exporter collects them.
+  const arg = (s: Service, flag: string) => s.command![s.command!.indexOf(flag) + 1];
+  const bt = services.backtest, drift = services.drift;
+  assert.deepEqual(bt.command!.slice(0, 4), ["task", "-q", "backtest", "--parity"]);
+  assert.equal(arg(bt, "--db"), dataEnv.STORE_PATH);
+  assert.equal(arg(bt, "--state-dir"), dataEnv.LIVE_STATE_DIR);
+  assert.equal(volumeAt(bt, "/app/data/live"), volumeAt(live, "/app/data/live"));
+  assert.equal(mounts(bt).get(bt.environment!.TICKPROOF_TEXTFILE_DIR), collected);
+  assert.equal(arg(drift, "--db"), dataEnv.STORE_PATH);
+  assert.equal(mounts(drift).get(arg(drift, "--textfile-dir")), collected);
+  for (const s of [bt, drift, services.oncall]) {
+    assert.equal(s.restart, "no");
+    assert.equal(volumeAt(s, "/app/data"), volumeAt(feed, "/app/data"));
+    assert.ok(arg(s, "--out-root").startsWith("/app/data/"), "evidence on the feed's volume");
+  }
+  assert.ok(services.oncall.command!.includes("--handover"));
   // ./tp version in the image: the commit comes from the build (no .git in it).
   const file = parse(await Deno.readTextFile(COMPOSE_FILE)) as {
     "x-deno": { build: { args: Record<string, string> } };
@@ -250,6 +289,25 @@ Deno.test("compose one-shots (profile ops) work on the services' own data: same 
   const dockerfile = await Deno.readTextFile("ops/compose/Dockerfile");
   assert.match(dockerfile, /^ARG TICKPROOF_COMMIT=unknown$/m);
   assert.match(dockerfile, /TICKPROOF_COMMIT=\$\{TICKPROOF_COMMIT\}/);
+});
+
+Deno.test("every flag in a Deno service's command is in that task's --help", async () => {
+  const r = await composeConfig(COMPOSE_FILE);
+  const services = (parse(r.stdout) as { services: Record<string, Service> }).services;
+  const deno = Object.entries(services).filter(([, s]) => s.command?.[0] === "task");
+  const helps = await taskHelps(deno.map(([, s]) => s.command![2]));
+  let checked = 0;
+  for (const [name, s] of deno) {
+    for (const flag of s.command!.slice(3).filter((a) => a.startsWith("--"))) {
+      assert.ok(
+        helpHasFlag(helps.get(s.command![2])!, flag),
+        `${name}: ./tp ${s.command![2]} ${flag} is not in its --help`,
+      );
+      checked++;
+    }
+  }
+  assert.equal(deno.length, 14);
+  assert.ok(checked >= 30, `flags checked: ${checked}`);
 });
 
 Deno.test("docker-compose config rejects a broken file (the validation can fail)", async () => {

@@ -11,7 +11,7 @@ import { instantQuery } from "../lib/prom/client.ts";
 import { RUNBOOK_QUERIES } from "../lib/verify/gates.ts";
 import { evaluateOncall, QUERY_KEYS } from "../lib/oncall/checks.ts";
 import { loadOncallConfig } from "../lib/oncall/config.ts";
-import { runScript } from "../testing/script_proc.ts";
+import { helpHasFlag, taskHelps } from "../testing/task_help.ts";
 
 const RUNBOOKS = [
   "runbooks/ai_live_ops.md",
@@ -54,16 +54,7 @@ Deno.test("every ./tp <task> shown in a sh block is a task in deno.json", async 
   }
 });
 
-/** A task's entry point (the script its deno.json command runs). */
-async function taskScripts(): Promise<Map<string, string>> {
-  const tasks: Record<string, string> = JSON.parse(await Deno.readTextFile("deno.json")).tasks;
-  return new Map(
-    Object.entries(tasks).map(([t, cmd]) => [t, cmd.split(/\s+/).findLast((w) => w.endsWith(".ts"))!]),
-  );
-}
-
 Deno.test("every flag shown after ./tp <task> in a sh block is in that task's --help", async () => {
-  const scripts = await taskScripts();
   // The command up to the end of its line or a shell operator (a pipe's flags are another tool's).
   const shown: { where: string; task: string; flag: string }[] = [];
   for (const [file, text] of await read()) {
@@ -75,16 +66,10 @@ Deno.test("every flag shown after ./tp <task> in a sh block is in that task's --
       }
     }
   }
-  // Each task's --help as it prints it (help texts are assembled from parts: the source is not enough).
-  const helps = new Map<string, string>();
-  for (const task of new Set(shown.map((s) => s.task))) {
-    const r = await runScript(scripts.get(task)!, ["--help"], { env: { NO_COLOR: "1" }, timeoutMs: 60_000 });
-    assert.equal(r.code, 0, `./tp ${task} --help: ${r.stderr}`);
-    helps.set(task, r.stdout);
-  }
+  const helps = await taskHelps(shown.map((s) => s.task));
   for (const s of shown) {
     assert.ok(
-      new RegExp(`(^|[\\s,\\[(])${s.flag}\\b`, "m").test(helps.get(s.task)!),
+      helpHasFlag(helps.get(s.task)!, s.flag),
       `${s.where}: ./tp ${s.task} ${s.flag} is not in its --help`,
     );
   }
