@@ -85,7 +85,7 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       await ev.write(
         HANDOVER_FILE,
         renderHandover({
-          atMs: now(),
+          atMs,
           verdict: overallVerdict(results),
           results,
           incidents: incidentsFrom(history, alerts, ruleSummaries(rules)),
