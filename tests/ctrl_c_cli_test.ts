@@ -122,6 +122,12 @@ const CASES: Case[] = [
     ready: /node-exporter ready at/,
     stopped: /node-exporter stopped/,
   },
+  {
+    task: "nats",
+    args: () => [],
+    ready: /nats ready: 1 node\(s\)/,
+    stopped: /nats stopped/,
+  },
 ];
 
 for (const c of CASES) {

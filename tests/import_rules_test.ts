@@ -14,7 +14,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // appends (fs is here, not with the effects above it, because evidence/ builds on its atomic write)
   [".", "util", "config", "market", "async", "fs"],
   ["cli", "http", "proc", "evidence"], // effects at the edge: exit codes, serving, child processes, evidence
-  ["features", "dq", "venues", "sim", "events", "prom", "strategy", "trading", "drift"], // one subject each, mostly pure
+  // one subject each, mostly pure; bus: the market bus (in-process and JetStream) and its nats-server launcher
+  ["features", "dq", "venues", "sim", "events", "prom", "strategy", "trading", "drift", "bus"],
   // components; oms (order state machine, event log, risk, kill switch) sits here, above trading, whose
   // venue types it uses, so the live loop above it builds on both
   ["bars", "store", "exporter", "compose", "web", "shadow", "alerting", "oms", "backtest"],

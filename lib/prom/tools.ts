@@ -1,15 +1,10 @@
 // Locating the system's Prometheus tools; a missing one is an environment error (exit 2).
+import { which } from "../proc/which.ts";
 import { ToolMissingError } from "../util/errors.ts";
 
 export async function findTool(name: string): Promise<string> {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (!dir) continue;
-    const p = `${dir}/${name}`;
-    try {
-      const st = await Deno.stat(p);
-      if (st.isFile && st.mode !== null && (st.mode & 0o111) !== 0) return p;
-    } catch { /* not here */ }
-  }
+  const found = await which(name);
+  if (found !== null) return found;
   throw new ToolMissingError(
     `${name} is not installed: run ./tp prom (it installs Prometheus from the system packages) or apt-get install prometheus prometheus-alertmanager prometheus-node-exporter`,
   );
