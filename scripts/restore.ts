@@ -26,8 +26,8 @@ deletes the newest verified backup). The scratch folder is a new temp folder, re
 DIR must be new or empty).
 
 --into-place: refuses (one line, exit 2) while the feed or the live loop runs: the store's DuckDB
-lock held, or their ports answering. Otherwise verifies the backup as --verify does, prepares each
-part beside its target, then renames them into place: the store (STORE_PATH), the partitions
+lock held, or their ports answering. Otherwise verifies the backup as --verify does (a passing one
+gets its VERIFIED file too), prepares each part beside its target, then renames them into place: the store (STORE_PATH), the partitions
 (PARQUET_DIR) and the state dir (LIVE_STATE_DIR); what they replace is kept beside them as
 <path>.pre_restore_<stamp>_<id> (the store's WAL too). A failed rename puts back the ones before it.
 Configs are not overwritten (they are versioned with the code): compare with diff -r BACKUP/config config.

@@ -3,7 +3,7 @@
 // keeps N; --into-place puts the backup back and keeps what it replaced.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
+import { sha256File } from "../lib/evidence/sha256.ts";
 import { treeFiles } from "../lib/fs/copy_tree.ts";
 import { freePort } from "../lib/http/free_port.ts";
 import { BarReader } from "../lib/store/bar_reader.ts";
@@ -31,7 +31,7 @@ async function dirs(path: string): Promise<string[]> {
 async function treeBytes(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const rel of await treeFiles(root)) {
-    out[rel] = createHash("sha256").update(await Deno.readFile(join(root, rel))).digest("hex");
+    out[rel] = (await sha256File(join(root, rel))).sha256;
   }
   return out;
 }
@@ -198,6 +198,8 @@ Deno.test("restore --into-place with the services stopped puts the backup back a
     );
     assert.match(r.stdout, /^restored live_state: /m);
     assert.match(r.stdout, /^restored parquet: /m);
+    // The restore verified the backup first: marked as --verify marks it, so rotation keeps it alike.
+    assert.match(await Deno.readTextFile(join(dir, "VERIFIED")), /^verified_at=\d{4}-\S+Z\n$/);
     const reader = await BarReader.open(f.storePath);
     try {
       const bars = await reader.recentBars("bybit", "ETH-USDT", "1m", 1000);

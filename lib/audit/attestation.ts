@@ -2,7 +2,7 @@
 // statementProblems) whose every subject names a file of the folder with that file's SHA-256.
 import { join } from "node:path";
 import { ATTESTATION_NAME, statementProblems } from "../evidence/intoto.ts";
-import { sha256Hex } from "../evidence/sha256.ts";
+import { sha256File } from "../evidence/sha256.ts";
 import { type CheckRow, problem, readText, row } from "./rows.ts";
 
 export async function checkAttestation(dir: string): Promise<CheckRow[]> {
@@ -26,7 +26,7 @@ export async function checkAttestation(dir: string): Promise<CheckRow[]> {
     n++;
     let got: string;
     try {
-      got = await sha256Hex(await Deno.readFile(join(dir, name)));
+      got = (await sha256File(join(dir, name))).sha256;
     } catch {
       rows.push(
         problem(`attestation: ${name}`, "subject", "missing", `${name}: an attested subject is missing`),

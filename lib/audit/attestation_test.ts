@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ATTESTATION_NAME, testResultStatement } from "../evidence/intoto.ts";
-import { sha256Hex } from "../evidence/sha256.ts";
+import { sha256File } from "../evidence/sha256.ts";
 import { checkAttestation } from "./attestation.ts";
 
 Deno.test("attestation: none is no row; a valid statement agrees; a changed subject or a broken statement is named", async () => {
@@ -13,7 +13,7 @@ Deno.test("attestation: none is no row; a valid statement agrees; a changed subj
     await Deno.writeTextFile(join(dir, "summary.json"), '{"verdict":"PASS"}');
     const files = new Map<string, string>();
     for (const f of ["prom/up.json", "summary.json"]) {
-      files.set(f, await sha256Hex(await Deno.readFile(join(dir, f))));
+      files.set(f, (await sha256File(join(dir, f))).sha256);
     }
     const statement = testResultStatement({
       files,

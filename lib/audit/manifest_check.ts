@@ -4,7 +4,7 @@
 import { join, relative, sep } from "node:path";
 import { SIGNATURE_NAME } from "../evidence/kinds.ts";
 import { MANIFEST_NAME } from "../evidence/manifest.ts";
-import { sha256Hex } from "../evidence/sha256.ts";
+import { sha256File } from "../evidence/sha256.ts";
 import { type CheckRow, problem, readText, row } from "./rows.ts";
 
 export interface ManifestLine {
@@ -67,7 +67,7 @@ export async function checkManifestStrict(dir: string): Promise<CheckRow[]> {
     try {
       const info = await Deno.lstat(join(dir, m.path));
       if (!info.isFile) throw new Error("not a regular file");
-      got = await sha256Hex(await Deno.readFile(join(dir, m.path)));
+      got = (await sha256File(join(dir, m.path))).sha256;
     } catch {
       rows.push(
         problem(`manifest: ${m.path}`, "listed", "missing", `${m.path}: listed in the manifest but missing`),

@@ -6,8 +6,9 @@
 // nor the newest verified one, rotate.ts; the drill passes no keep and rotates once it verified). Any
 // failure removes the staging folder: no half backup ever appears under the target.
 import { basename, join, resolve } from "node:path";
-import { syncDir, writeFileAtomic } from "../fs/atomic.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
 import { copyTree, syncTree } from "../fs/copy_tree.ts";
+import { createStaging, dropStaging, publishStaging, STAGING } from "../fs/staged_dir.ts";
 import { projectCommit } from "../evidence/run_info.ts";
 import { utcStamp } from "../evidence/stamp.ts";
 import { processAlive } from "../proc/alive.ts";
@@ -15,7 +16,7 @@ import { prepareStateDir } from "../oms/state_version.ts";
 import { refuseNewer } from "../store/store_schema.ts";
 import { exportedStoreVersion, parquetRows } from "../store/store_export.ts";
 import { type BackupManifest, FORMAT, hashFiles, MANIFEST_FILE, PARTS } from "./manifest.ts";
-import { freeName, rotate, STAGING } from "./rotate.ts";
+import { backupName, rotate } from "./rotate.ts";
 import { type BackupRegistries, stateRegistry, storeRegistry } from "./schema_guard.ts";
 import { copyStateDir, replayState } from "./state_copy.ts";
 import { copyStore } from "./store_copy.ts";
@@ -70,8 +71,7 @@ export async function makeBackup(o: BackupOptions): Promise<BackupResult> {
   const target = resolve(o.target);
   const stamp = utcStamp(now());
   await dropStaleStaging(join(target, STAGING));
-  const staging = join(target, STAGING, `backup_${stamp}_${Deno.pid}_${crypto.randomUUID().slice(0, 8)}`);
-  await Deno.mkdir(staging, { recursive: true });
+  const staging = await createStaging(target, `backup_${stamp}_${Deno.pid}`);
   let dir: string;
   let manifest: BackupManifest;
   try {
@@ -125,11 +125,9 @@ export async function makeBackup(o: BackupOptions): Promise<BackupResult> {
     await writeFileAtomic(join(staging, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n", {
       durable: true,
     });
-    dir = join(target, await freeName(target, stamp));
-    await Deno.rename(staging, dir);
-    await syncDir(target);
+    dir = await publishStaging(staging, target, (seq) => backupName(stamp, seq), { durable: true });
   } catch (err) {
-    await Deno.remove(staging, { recursive: true }).catch(() => {});
+    await dropStaging(staging);
     throw err;
   }
   const deleted = o.keep === undefined ? [] : await rotate(target, o.keep, basename(dir));

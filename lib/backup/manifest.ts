@@ -3,10 +3,10 @@
 // of the copy; the Parquet partitions' files and rows; the loop's event log (per run: records, last
 // seq and hash) and the OMS state its replay gives; the tickproof commit. Written last: a backup
 // folder without it is not a backup. One zod schema at the edge; inside, its inferred type.
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { treeFiles } from "../fs/copy_tree.ts";
+import { sha256File } from "../evidence/sha256.ts";
 
 export const MANIFEST_FILE = "BACKUP_MANIFEST.json";
 /** Beside the manifest once a restore of the backup verified (rotate.ts); not one of its hashed files. */
@@ -95,21 +95,7 @@ export type BackupManifest = z.infer<typeof BackupManifestSchema>;
 
 /** SHA-256 (hex) and size of one file, read in chunks (a store's Parquet file may be large). */
 export async function fileEntry(root: string, rel: string): Promise<FileEntry> {
-  const f = await Deno.open(join(root, rel), { read: true });
-  const hash = createHash("sha256");
-  let size = 0;
-  try {
-    const buf = new Uint8Array(1 << 20);
-    for (;;) {
-      const n = await f.read(buf);
-      if (n === null) break;
-      hash.update(buf.subarray(0, n));
-      size += n;
-    }
-  } finally {
-    f.close();
-  }
-  return { path: rel, sha256: hash.digest("hex"), size };
+  return { path: rel, ...await sha256File(join(root, rel)) };
 }
 
 /** Every file of a backup folder but its manifest and VERIFIED mark, hashed, sorted by path. */

@@ -1,6 +1,7 @@
 // `./tp restore BACKUP --into-place`: puts a verified backup back where the feed and the loop read
 // it, only while neither runs (services.ts). Everything is prepared first beside its target (same
-// filesystem): the store imported and verified (verify.ts), the partitions and the state dir copied
+// filesystem): the store imported and verified (verify.ts; a backup that verified is marked VERIFIED as
+// --verify marks it, so rotation keeps it alike, rotate.ts), the partitions and the state dir copied
 // and synced; then each part is swapped in with renames (the old one kept as `<path>.pre_restore_<stamp>_<id>`,
 // the store's WAL with it, since an old WAL replayed onto the new file would corrupt it), and a failed
 // rename puts back the ones done before it. Configs are versioned with the code and are not
@@ -14,6 +15,7 @@ import { allProblems } from "./compare.ts";
 import type { BackupSources } from "./make.ts";
 import { PARTS } from "./manifest.ts";
 import type { BackupRegistries } from "./schema_guard.ts";
+import { markVerified } from "./rotate.ts";
 import { runningServices, type ServiceProbe } from "./services.ts";
 import { RESTORED_STORE, verifyBackup } from "./verify.ts";
 import { exists } from "../fs/exists.ts";
@@ -52,7 +54,8 @@ async function refuseIfRunning(o: RestoreOptions): Promise<void> {
 
 export async function restoreIntoPlace(o: RestoreOptions): Promise<Swapped[]> {
   await refuseIfRunning(o);
-  const stamp = utcStamp((o.now ?? Date.now)());
+  const now = o.now ?? Date.now;
+  const stamp = utcStamp(now());
   const tag = `${stamp}_${crypto.randomUUID().slice(0, 8)}`;
   const store = resolve(o.into.storePath);
   await Deno.mkdir(dirname(store), { recursive: true });
@@ -64,6 +67,10 @@ export async function restoreIntoPlace(o: RestoreOptions): Promise<Swapped[]> {
       throw new Error(`${o.backup} fails verification (${allProblems(v.problems)[0]}); nothing was restored`);
     }
     o.say(`verified ${o.backup}; preparing the restore beside each target`);
+    // A read-only copy (off the host) just stays unmarked: the restore goes on.
+    await markVerified(o.backup, now()).catch((err) =>
+      o.say(`could not mark ${o.backup} verified: ${err instanceof Error ? err.message : err}`)
+    );
     staged.push({ part: "store", from: join(scratch, RESTORED_STORE), to: store, with: [".wal"] });
     for (const [part, dir] of [[PARTS.parquet, o.into.parquetDir], [PARTS.liveState, o.into.stateDir]]) {
       const src = join(o.backup, part), to = resolve(dir);

@@ -1,15 +1,17 @@
 // Backup folders under the target: `backup_<YYYYMMDDTHHMMSSZ>[_N]`, complete only with their manifest
-// (written last), and the staging area `.staging/` where a backup is built before its rename. Rotation
-// keeps the newest N complete backups and deletes older ones, only after the new one is in place; an
-// old backup is first renamed into the staging area, so a half-deleted one never looks complete.
+// (written last), and the staging area `.staging/` where a backup is built before its rename
+// (lib/fs/staged_dir.ts). Rotation keeps the newest N complete backups and deletes older ones, only after
+// the new one is in place; an old backup is deleted whole (removeWhole), so a half-deleted one never
+// looks complete.
 // Rotation never deletes the backup just made (its stamp may sort first when the clock stepped back) nor
 // the newest verified one (VERIFIED, written when a restore of it verified): N failing backups in a row
 // must not push out the last one known to restore.
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
+import { isFile } from "../fs/exists.ts";
+import { removeWhole } from "../fs/staged_dir.ts";
 import { MANIFEST_FILE, VERIFIED_FILE } from "./manifest.ts";
 
-export const STAGING = ".staging";
 export const BACKUP_DIR_RE = /^backup_(\d{8}T\d{6}Z)(?:_(\d+))?$/;
 
 interface Named {
@@ -46,14 +48,6 @@ export function beyondKeep(names: readonly string[], keep: number, p: Protected 
   return ordered.slice(0, Math.max(0, ordered.length - keep)).filter((n) => n !== newestVerified);
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.lstat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
 /** Complete backups (manifest present) under `target`, oldest first; none when it does not exist. */
 export async function listBackups(target: string): Promise<string[]> {
   const names: string[] = [];
@@ -86,25 +80,10 @@ export async function rotate(target: string, keep: number, justMade?: string): P
   const verified: string[] = [];
   for (const n of names) if (await isFile(join(target, n, VERIFIED_FILE))) verified.push(n);
   const gone = beyondKeep(names, keep, { justMade, verified });
-  await Deno.mkdir(join(target, STAGING), { recursive: true });
-  for (const name of gone) {
-    const doomed = join(target, STAGING, `deleting_${name}_${crypto.randomUUID().slice(0, 8)}`);
-    await Deno.rename(join(target, name), doomed);
-    await Deno.remove(doomed, { recursive: true });
-  }
+  for (const name of gone) await removeWhole(target, name);
   return gone;
 }
 
-/** The first free `backup_<stamp>[_N]` name under `target`. */
-export async function freeName(target: string, stamp: string): Promise<string> {
-  for (let seq = 1; seq < 1000; seq++) {
-    const name = `backup_${stamp}${seq === 1 ? "" : `_${seq}`}`;
-    try {
-      await Deno.lstat(join(target, name));
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return name;
-      throw err;
-    }
-  }
-  throw new RangeError(`no free backup folder name for ${stamp} under ${target}`);
-}
+/** The backup folder name for `stamp`: `backup_<stamp>`, the same second's later ones `_2`, `_3`... */
+export const backupName = (stamp: string, seq: number): string =>
+  `backup_${stamp}${seq === 1 ? "" : `_${seq}`}`;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { hashFiles, MANIFEST_FILE, VERIFIED_FILE } from "./manifest.ts";
-import { beyondKeep, freeName, listBackups, markVerified, oldestFirst, rotate } from "./rotate.ts";
+import { firstFreeSeq } from "../fs/staged_dir.ts";
+import { backupName, beyondKeep, listBackups, markVerified, oldestFirst, rotate } from "./rotate.ts";
 
 Deno.test("rotation order: by stamp, then the same second's later backup; other names ignored", () => {
   const names = ["backup_20260102T000000Z", "backup_20260101T000000Z_2", "x", "backup_20260101T000000Z"];
@@ -23,7 +24,10 @@ Deno.test("rotate keeps the newest N complete backups; never an incomplete one o
       await Deno.writeTextFile(join(target, `backup_${s}`, MANIFEST_FILE), "{}");
     }
     await Deno.mkdir(join(target, "backup_20250101T000000Z")); // no manifest: not a backup
-    assert.equal(await freeName(target, stamps[0]), `backup_${stamps[0]}_2`);
+    assert.equal(
+      backupName(stamps[0], await firstFreeSeq(target, (n) => backupName(stamps[0], n))),
+      `backup_${stamps[0]}_2`,
+    );
     assert.deepEqual(await rotate(target, 2), ["backup_20260101T000000Z", "backup_20260102T000000Z"]);
     assert.deepEqual(await listBackups(target), ["backup_20260103T000000Z", "backup_20260104T000000Z"]);
     const left = [];

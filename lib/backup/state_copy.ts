@@ -4,7 +4,7 @@
 // whole line (a record boundary; a line being written is left out) and the copy's hash chain is
 // verified. Then the copy is booted with the loop's own boot code (lib/oms/boot.ts), never the live dir
 // (boot cuts torn tails), and the OMS state it replays to is what a restore must get again.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../evidence/sha256.ts";
 import { join } from "node:path";
 import { isTempFile, treeFiles, writeNewFile } from "../fs/copy_tree.ts";
 import { bootOms, LOG_DIR } from "../oms/boot.ts";
@@ -114,7 +114,7 @@ export async function replayState(copy: string): Promise<OmsState> {
   return {
     classification: b.classification,
     last: b.last,
-    book_sha256: createHash("sha256").update(JSON.stringify(book)).digest("hex"),
+    book_sha256: sha256Hex(JSON.stringify(book)),
     orders: book.orders.length,
     refused: b.refused.length,
     snapshot: { source: b.snapshot.source, run: b.snapshot.run, seq: b.snapshot.seq },

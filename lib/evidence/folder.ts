@@ -1,13 +1,13 @@
 // Evidence folders: `.local_tmp/<name>_<YYYYMMDDTHHMMSSZ>/`, built in a staging folder and renamed
-// into place only when complete (manifest included), so a reader never sees a half-written proof.
+// into place only when complete (manifest included, lib/fs/staged_dir.ts), so a reader never sees a
+// half-written proof.
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { buildManifest, MANIFEST_NAME } from "./manifest.ts";
 import { utcStamp } from "./stamp.ts";
-import { exists } from "../fs/exists.ts";
+import { createStaging, dropStaging, firstFreeSeq, publishStaging } from "../fs/staged_dir.ts";
 
 export const DEFAULT_EVIDENCE_ROOT = ".local_tmp";
-const STAGING = ".staging";
 
 export interface EvidenceOptions {
   /** Folder under which proofs appear; default `.local_tmp`. */
@@ -31,10 +31,8 @@ export class EvidenceFolder {
     if (!/^[a-z0-9_]+$/.test(name)) throw new TypeError(`Evidence name "${name}" must be [a-z0-9_]+`);
     const root = opts.root ?? DEFAULT_EVIDENCE_ROOT;
     const stamp = utcStamp((opts.now ?? Date.now)());
-    const staging = join(root, STAGING, `${name}_${stamp}_${crypto.randomUUID().slice(0, 8)}`);
-    await Deno.mkdir(staging, { recursive: true });
-    let seq = 1;
-    while (seq < 1000 && await exists(finalName(root, name, stamp, seq))) seq++;
+    const staging = await createStaging(root, `${name}_${stamp}`);
+    const seq = await firstFreeSeq(root, (n) => folderName(name, stamp, n));
     return new EvidenceFolder(root, name, stamp, staging, seq);
   }
 
@@ -47,7 +45,7 @@ export class EvidenceFolder {
    * unless a concurrent run takes it first.
    */
   get intended(): string {
-    return finalName(this.root, this.name, this.stamp, this.firstSeq);
+    return join(this.root, folderName(this.name, this.stamp, this.firstSeq));
   }
 
   /**
@@ -79,27 +77,16 @@ export class EvidenceFolder {
     await this.write(MANIFEST_NAME, manifest);
     // The signature covers the manifest exactly as written, so it is made before the folder appears.
     if (sign) await sign(new TextEncoder().encode(manifest));
-    for (let seq = this.firstSeq; seq < 1000; seq++) {
-      const final = finalName(this.root, this.name, this.stamp, seq);
-      if (await exists(final)) continue;
-      try {
-        await Deno.rename(this.staging, final);
-        return final;
-      } catch (err) {
-        // Lost a race for this name (rename onto a non-empty folder fails): try the next one.
-        if (await exists(final)) continue;
-        throw err;
-      }
-    }
-    throw new RangeError(`Cannot find a free evidence folder name for ${this.name}_${this.stamp}`);
+    const name = (seq: number) => folderName(this.name, this.stamp, seq);
+    return await publishStaging(this.staging, this.root, name, { from: this.firstSeq });
   }
 
   /** Drops an unfinished folder (nothing appears under the root). */
   async abandon(): Promise<void> {
-    await Deno.remove(this.staging, { recursive: true }).catch(() => {});
+    await dropStaging(this.staging);
   }
 }
 
-function finalName(root: string, name: string, stamp: string, seq: number): string {
-  return join(root, `${name}_${stamp}${seq === 1 ? "" : `_${seq}`}`);
+function folderName(name: string, stamp: string, seq: number): string {
+  return `${name}_${stamp}${seq === 1 ? "" : `_${seq}`}`;
 }

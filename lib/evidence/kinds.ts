@@ -2,6 +2,7 @@
 // root, sealed (the manifest is there), each kind's verdict and failed gates. `./tp evidence` and the
 // operator page's evidence panel both read folders through here.
 import { basename, join } from "node:path";
+import { isFile } from "../fs/exists.ts";
 import { MANIFEST_NAME, SIGNATURE_NAME } from "./manifest.ts";
 
 export { SIGNATURE_NAME };
@@ -207,13 +208,5 @@ async function readText(path: string): Promise<string | null> {
     return await Deno.readTextFile(path);
   } catch {
     return null;
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.lstat(path)).isFile;
-  } catch {
-    return false;
   }
 }

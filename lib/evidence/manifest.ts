@@ -1,6 +1,6 @@
 // MANIFEST_SHA256.txt in coreutils format, so `sha256sum -c --strict MANIFEST_SHA256.txt` passes.
 import { join, relative, sep } from "node:path";
-import { sha256Hex } from "./sha256.ts";
+import { sha256File } from "./sha256.ts";
 
 export const MANIFEST_NAME = "MANIFEST_SHA256.txt";
 /** The manifest's SSHSIG signature: beside the manifest, never listed in it. */
@@ -30,7 +30,7 @@ export async function buildManifest(dir: string): Promise<string> {
     if (/[\\\n\r]/.test(rel)) {
       throw new TypeError(`Cannot list "${rel}" in a manifest: backslash or newline in name`);
     }
-    lines.push(`${await sha256Hex(await Deno.readFile(join(dir, rel)))}  ${rel}`);
+    lines.push(`${(await sha256File(join(dir, rel))).sha256}  ${rel}`);
   }
   return lines.join("\n") + (lines.length ? "\n" : "");
 }
@@ -48,7 +48,7 @@ export async function checkManifest(dir: string): Promise<string[]> {
     }
     listed.add(m[2]);
     try {
-      const got = await sha256Hex(await Deno.readFile(join(dir, m[2])));
+      const got = (await sha256File(join(dir, m[2]))).sha256;
       if (got !== m[1]) problems.push(`checksum mismatch: ${m[2]}`);
     } catch {
       problems.push(`missing: ${m[2]}`);

@@ -8,7 +8,7 @@ import { ATTESTATION_NAME, testResultStatement } from "./intoto.ts";
 import { JUNIT_NAME, renderJunit } from "./junit.ts";
 import { isKnownKind } from "./kinds.ts";
 import { listFiles } from "./manifest.ts";
-import { sha256Hex } from "./sha256.ts";
+import { sha256File } from "./sha256.ts";
 
 export interface SealExtrasInput {
   /** Folder kind, e.g. `oncall`. */
@@ -43,12 +43,12 @@ export async function writeSealExtras(staging: string, write: Write, x: SealExtr
   }
   const files = new Map<string, string>();
   for (const rel of await listFiles(staging)) {
-    files.set(rel, await sha256Hex(await Deno.readFile(join(staging, rel))));
+    files.set(rel, (await sha256File(join(staging, rel))).sha256);
   }
   const config = new Map<string, string>();
   for (const f of x.configFiles) {
-    const bytes = await Deno.readFile(f).catch(() => null);
-    if (bytes) config.set(f, await sha256Hex(bytes));
+    const got = await sha256File(f).catch(() => null);
+    if (got) config.set(f, got.sha256);
   }
   const statement = testResultStatement({ files, gates: x.gates, command: x.command, config });
   await write(ATTESTATION_NAME, JSON.stringify(statement, null, 2) + "\n");

@@ -19,3 +19,16 @@ export async function isDir(path: string): Promise<boolean> {
     throw err;
   }
 }
+
+/**
+ * Whether `path` is a regular file itself (a link is not followed: a link is no file here, so a served
+ * or counted file never points elsewhere). A path through a file (not a folder) is absent too.
+ */
+export async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isFile;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) return false;
+    throw err;
+  }
+}

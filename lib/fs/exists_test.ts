@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { exists, isDir } from "./exists.ts";
+import { exists, isDir, isFile } from "./exists.ts";
 
-Deno.test("exists/isDir: a file, a dir, a dangling link, nothing", async () => {
+Deno.test("exists/isDir/isFile: a file, a dir, a link, nothing, a path through a file", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/f`, "x");
@@ -11,6 +11,11 @@ Deno.test("exists/isDir: a file, a dir, a dangling link, nothing", async () => {
       [true, true, true, false],
     );
     assert.deepEqual(await Promise.all([`${dir}/f`, dir, `${dir}/none`].map(isDir)), [false, true, false]);
+    await Deno.symlink(`${dir}/f`, `${dir}/to_f`);
+    assert.deepEqual(
+      await Promise.all([`${dir}/f`, dir, `${dir}/to_f`, `${dir}/none`, `${dir}/f/x`].map(isFile)),
+      [true, false, false, false, false],
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

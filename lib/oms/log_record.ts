@@ -2,7 +2,7 @@
 // (1, 2, ...), the record type, the time, the correlation id, the data and a hash chain: each hash is
 // sha256(previous hash + the line's JSON without its hash), the first one chained to GENESIS. Reading
 // is pure over the file's bytes: it verifies every line and classifies the run.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../evidence/sha256.ts";
 
 export const GENESIS = "0".repeat(64);
 /** The clean-end marker: the last record of a run that shut down cleanly. */
@@ -20,7 +20,7 @@ export interface LogRecord extends LogBody {
   readonly hash: string;
 }
 
-const chain = (prev: string, bodyJson: string) => createHash("sha256").update(prev + bodyJson).digest("hex");
+const chain = (prev: string, bodyJson: string) => sha256Hex(prev + bodyJson);
 
 /** The record with its hash, chained to `prevHash`; key order is fixed here, so the line is too. */
 export function sealRecord(prevHash: string, b: LogBody): LogRecord {

@@ -1,7 +1,7 @@
 // Snapshots of the OMS book: where in the log they stand (run, seq, that record's hash) and the book.
 // Written temp + fsync + rename (lib/fs/atomic.ts, durable); before a new one replaces the current
 // file, a valid current one becomes the previous copy, so a bad write never leaves no good snapshot.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../evidence/sha256.ts";
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import type { BookJson } from "./book.ts";
@@ -25,7 +25,7 @@ interface SnapshotFile {
   readonly snapshot: Snapshot;
 }
 
-const digest = (s: Snapshot) => createHash("sha256").update(JSON.stringify(s)).digest("hex");
+const digest = (s: Snapshot) => sha256Hex(JSON.stringify(s));
 
 /** The snapshot in `text`, or why it is not one. */
 export function parseSnapshot(text: string): Snapshot | string {

@@ -9,16 +9,17 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../fs/atomic.ts";
-import { EnvironmentError, SchemaTooNewError } from "../util/errors.ts";
+import { EnvironmentError } from "../util/errors.ts";
 import {
+  type ApplyStep,
   checkRegistry,
-  downRecorded,
-  latest,
-  planDown,
-  planUp,
+  type DataVersion,
+  firstStep,
+  migrateDown,
+  migrateUp,
+  refuseTooNew,
   type Registry,
   type StepRecord,
-  tooNewLine,
 } from "../util/schema_plan.ts";
 
 export const STATE_VERSION_FILE = "state_version.json";
@@ -39,12 +40,10 @@ const Step = z.object({
 const MarkerSchema = z.object({ version: z.number().int().min(1), history: z.array(Step).min(1) })
   .refine((m) => m.history.at(-1)!.to === m.version, "version is not the last step's");
 
-export interface StateVersion {
-  /** null: a new state dir (missing or empty). */
-  readonly version: number | null;
-  readonly marked: boolean;
-  readonly history: readonly StepRecord[];
-}
+/** version null: a new state dir (missing or empty). */
+export type StateVersion = DataVersion;
+
+const STATE_DIR = { name: "live state dir", key: "state" } as const;
 
 /** The dir's version; read-only. An unreadable marker is an EnvironmentError: never guessed past. */
 export async function readStateVersion(dir: string): Promise<StateVersion> {
@@ -82,28 +81,18 @@ async function hasEntries(dir: string): Promise<boolean> {
   }
 }
 
-async function writeMarker(dir: string, history: readonly StepRecord[]): Promise<StateVersion> {
+async function writeMarker(dir: string, history: readonly StepRecord[]): Promise<void> {
   const marker = { version: history.at(-1)!.to, history };
   await writeFileAtomic(join(dir, STATE_VERSION_FILE), JSON.stringify(marker, null, 1) + "\n", {
     durable: true,
   });
-  return { version: marker.version, marked: true, history };
 }
 
-/** Refuses a state dir newer than `reg` reads (SchemaTooNewError naming the dir and the way back). */
-export function refuseNewerState(v: StateVersion, reg: StateRegistry, dir: string): void {
-  const code = latest(reg);
-  if (v.version === null || v.version <= code) return;
-  throw new SchemaTooNewError(
-    tooNewLine(
-      { name: "live state dir", key: "state" },
-      dir,
-      v.version,
-      code,
-      downRecorded(v.history, v.version, code),
-    ),
-  );
-}
+/** A step's files changed, then the marker rewritten with it (a crash between the two reruns the step). */
+const applyIn = (dir: string): ApplyStep<string> => async (run, step) => {
+  await run(dir);
+  await writeMarker(dir, [...(await readStateVersion(dir)).history, step]);
+};
 
 export interface PrepareStateOptions {
   readonly registry?: StateRegistry;
@@ -115,20 +104,16 @@ export interface PrepareStateOptions {
 /** Brings the state dir to the code's version (the loop's start) or checks it can be read. */
 export async function prepareStateDir(dir: string, o: PrepareStateOptions): Promise<StateVersion> {
   const reg = o.registry ?? STATE_MIGRATIONS, now = o.now ?? Date.now;
-  let v = await readStateVersion(dir);
-  refuseNewerState(v, reg, dir);
+  const v = await readStateVersion(dir);
+  refuseTooNew(v, reg, STATE_DIR, dir);
   if (!o.migrate) return v;
   if (!v.marked) {
     await Deno.mkdir(dir, { recursive: true });
     const reason = v.version === null ? "new state dir" : "state dir from before schema versions";
-    v = await writeMarker(dir, [{ from: 0, to: 1, atMs: now(), reason, down: false }]);
+    await writeMarker(dir, [firstStep(reason, now())]);
   }
-  for (const m of planUp(reg, v.version!)) {
-    await m.up(dir);
-    const step = { from: m.to - 1, to: m.to, atMs: now(), reason: m.reason, down: m.down !== undefined };
-    v = await writeMarker(dir, [...v.history, step]);
-  }
-  return v;
+  await migrateUp(reg, v.version ?? 1, now, applyIn(dir));
+  return await readStateVersion(dir);
 }
 
 /** Takes the state dir down to version `to` with the registry's down-migrations, newest step first. */
@@ -138,20 +123,9 @@ export async function migrateStateDown(
   o: { readonly registry?: StateRegistry; readonly now?: () => number } = {},
 ): Promise<StateVersion> {
   const reg = o.registry ?? STATE_MIGRATIONS, now = o.now ?? Date.now;
-  let v = await readStateVersion(dir);
-  refuseNewerState(v, reg, dir);
+  const v = await readStateVersion(dir);
+  refuseTooNew(v, reg, STATE_DIR, dir);
   if (v.version === null || v.version <= to) return v;
-  const plan = planDown(reg, v.version, to);
-  if ("missing" in plan) {
-    throw new RangeError(
-      `state dir step ${plan.missing - 1} -> ${plan.missing} has no down-migration: restore the backup ` +
-        "taken before the upgrade instead (./tp restore BACKUP --into-place)",
-    );
-  }
-  for (const m of plan.steps) {
-    await m.down!(dir);
-    const step = { from: m.to, to: m.to - 1, atMs: now(), reason: `down: ${m.reason}`, down: false };
-    v = await writeMarker(dir, [...v.history, step]);
-  }
-  return v;
+  await migrateDown(reg, { from: v.version, to }, now, applyIn(dir));
+  return await readStateVersion(dir);
 }

@@ -5,7 +5,7 @@
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
 import { EnvironmentError } from "../util/errors.ts";
-import { barsBefore, barsBetween, recentBars } from "./bar_queries.ts";
+import { barsAfter, barsBefore, barsBetween, recentBars, type Span, span } from "./bar_queries.ts";
 import type { DuckDbSettings } from "./duckdb_open.ts";
 import { openStoreReadOnly, StoreLockedError } from "./read_only.ts";
 import { readStoreVersion, refuseNewer, STORE_MIGRATIONS, type StoreRegistry } from "./store_schema.ts";
@@ -59,6 +59,22 @@ export class BarReader {
     limit: number,
   ): Promise<ClosedBar[]> {
     return barsBefore(this.con, venue, symbol, interval, beforeMs, limit);
+  }
+
+  /** Up to `limit` bars of a stream opening after `afterMs`, oldest first (a page of a full read). */
+  barsAfter(
+    venue: Venue,
+    symbol: SymbolName,
+    interval: Interval,
+    afterMs: number,
+    limit: number,
+  ): Promise<ClosedBar[]> {
+    return barsAfter(this.con, venue, symbol, interval, afterMs, limit);
+  }
+
+  /** Open times of a stream's first and last stored bars, or null when it has none. */
+  span(venue: Venue, symbol: SymbolName, interval: Interval): Promise<Span | null> {
+    return span(this.con, venue, symbol, interval);
   }
 
   /** A stream's bars opening in [fromMs, toMs), oldest first. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { sha256File } from "../evidence/sha256.ts";
 import { EnvironmentError } from "../util/errors.ts";
+import { writeNotAStore } from "../../testing/not_a_store.ts";
 import { sampleBars } from "../../testing/sample_bars.ts";
 import { BarReader } from "./bar_reader.ts";
 import { BarStore } from "./bar_store.ts";
@@ -18,10 +19,7 @@ async function withDir(fn: (dir: string) => Promise<void>) {
   }
 }
 
-async function digest(path: string): Promise<string> {
-  const h = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return Array.from(new Uint8Array(h), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+const digest = async (path: string) => (await sha256File(path)).sha256;
 
 Deno.test("reader: windows by time, the last N, the N before a time; the file is left byte for byte", async () => {
   await withDir(async (dir) => {
@@ -82,11 +80,7 @@ Deno.test("reader: no file, not a DuckDB file, no bars table: one-line Environme
       return true;
     });
     const other = join(dir, "other.duckdb");
-    const db = await DuckDBInstance.create(other);
-    const con = await db.connect();
-    await con.run("CREATE TABLE t (x INTEGER)");
-    con.closeSync();
-    db.closeSync();
+    await writeNotAStore(other);
     await assert.rejects(
       () => BarReader.open(other),
       /^EnvironmentError: store .*other\.duckdb has no bars table \(not a feed store\)$/,

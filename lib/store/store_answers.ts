@@ -4,7 +4,7 @@
 // records the answers the store gave at the moment of its copy; a restore asks its copy again and
 // must get the same. Works on any connection: the feed's, a read-only one, a restored scratch store.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../evidence/sha256.ts";
 import { FEATURE_KEYS } from "../features/feature_set.ts";
 import { BAR_COLUMNS } from "./bar_row.ts";
 
@@ -51,7 +51,8 @@ const SLICE_SQL = `SELECT ${BAR_COLUMNS.join(", ")} FROM (
  */
 async function sliceSums(con: DuckDBConnection): Promise<unknown[]> {
   const out: { venue: unknown; symbol: unknown; interval: unknown; bars: number; sha256: string }[] = [];
-  let key = "", hash = createHash("sha256"), n = 0, cur: Record<string, unknown> = {};
+  // A stream's lines are joined and hashed once (at most SLICE_BARS lines: small).
+  let key = "", lines = "", n = 0, cur: Record<string, unknown> = {};
   const flush = () => {
     if (n > 0) {
       out.push({
@@ -59,7 +60,7 @@ async function sliceSums(con: DuckDBConnection): Promise<unknown[]> {
         symbol: cur.symbol,
         interval: cur.interval,
         bars: n,
-        sha256: hash.digest("hex"),
+        sha256: sha256Hex(lines),
       });
     }
   };
@@ -67,9 +68,9 @@ async function sliceSums(con: DuckDBConnection): Promise<unknown[]> {
     const k = `${r.venue}|${r.symbol}|${r.interval}`;
     if (k !== key) {
       flush();
-      [key, hash, n, cur] = [k, createHash("sha256"), 0, r];
+      [key, lines, n, cur] = [k, "", 0, r];
     }
-    hash.update(JSON.stringify(BAR_COLUMNS.map((c) => r[c])) + "\n");
+    lines += JSON.stringify(BAR_COLUMNS.map((c) => r[c])) + "\n";
     n++;
   }
   flush();

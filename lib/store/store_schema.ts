@@ -5,15 +5,16 @@
 // an older one is brought forward, each step in one transaction with its row. A reader never changes
 // the store. Both refuse a store newer than their code with SchemaTooNewError (one line, exit 3).
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { EnvironmentError, SchemaTooNewError } from "../util/errors.ts";
+import { EnvironmentError } from "../util/errors.ts";
 import {
-  downRecorded,
-  latest,
-  planDown,
-  planUp,
+  type ApplyStep,
+  type DataVersion,
+  firstStep,
+  migrateDown,
+  migrateUp,
+  refuseTooNew,
   type Registry,
   type StepRecord,
-  tooNewLine,
 } from "../util/schema_plan.ts";
 import { CREATE_BARS } from "./bar_row.ts";
 import { STORE_MIGRATIONS } from "./store_migrations.ts";
@@ -31,13 +32,8 @@ const CREATE_META = `CREATE TABLE ${SCHEMA_META} (
   down_available BOOLEAN NOT NULL
 )`;
 
-export interface StoreVersion {
-  /** null: the file holds no bars table (new, or not a feed store). */
-  readonly version: number | null;
-  /** The version came from schema_meta (false: unmarked, version 1 by rule). */
-  readonly marked: boolean;
-  readonly history: readonly StepRecord[];
-}
+/** version null: the file holds no bars table (new, or not a feed store); marked: from schema_meta. */
+export type StoreVersion = DataVersion;
 
 async function hasTable(con: DuckDBConnection, name: string): Promise<boolean> {
   const r = await con.runAndReadAll(
@@ -90,10 +86,7 @@ async function record(con: DuckDBConnection, s: StepRecord): Promise<void> {
 
 /** Refuses a store newer than `reg` reads (SchemaTooNewError naming `where` and the way back). */
 export function refuseNewer(v: StoreVersion, reg: StoreRegistry, where: string): void {
-  const code = latest(reg);
-  if (v.version === null || v.version <= code) return;
-  const down = downRecorded(v.history, v.version, code);
-  throw new SchemaTooNewError(tooNewLine({ name: "store", key: "store" }, where, v.version, code, down));
+  refuseTooNew(v, reg, { name: "store", key: "store" }, where);
 }
 
 export interface PrepareOptions {
@@ -106,14 +99,23 @@ export interface PrepareOptions {
   readonly where: string;
 }
 
-/** A step that threw: its transaction was rolled back, the store is where it was. */
-function stepFailed(m: { readonly to: number }, down: boolean, err: unknown): Error {
-  const [from, to] = down ? [m.to, m.to - 1] : [m.to - 1, m.to];
-  const why = err instanceof Error ? err.message : String(err);
-  return new Error(
-    `store ${down ? "down-" : ""}migration ${from} -> ${to} failed and was rolled back (the store is ` +
-      `unchanged at ${from}): ${why}`,
-  );
+/**
+ * A step and its record in one transaction; one that threw was rolled back, so the store is where it
+ * was, and the error says so.
+ */
+function applyIn(con: DuckDBConnection): ApplyStep<DuckDBConnection> {
+  return (run, step) =>
+    inTransaction(con, async () => {
+      await run(con);
+      await record(con, step);
+    }).catch((err) => {
+      const why = err instanceof Error ? err.message : String(err);
+      const down = step.to < step.from ? "down-" : "";
+      throw new Error(
+        `store ${down}migration ${step.from} -> ${step.to} failed and was rolled back (the store is ` +
+          `unchanged at ${step.from}): ${why}`,
+      );
+    });
 }
 
 /** Brings the store to the code's version (writer) or checks it can be read (reader); returns it. */
@@ -127,37 +129,16 @@ export async function prepareStore(con: DuckDBConnection, o: PrepareOptions): Pr
     }
     return v;
   }
-  if (v.version === null) {
+  if (v.version === null || !v.marked) {
+    const isNew = v.version === null;
     await inTransaction(con, async () => {
-      await con.run(CREATE_BARS);
+      if (isNew) await con.run(CREATE_BARS);
       await con.run(CREATE_META);
-      await record(con, { from: 0, to: 1, atMs: now(), reason: "new store", down: false });
-    });
-  } else if (!v.marked) {
-    await inTransaction(con, async () => {
-      await con.run(CREATE_META);
-      await record(con, {
-        from: 0,
-        to: 1,
-        atMs: now(),
-        reason: "store from before schema versions",
-        down: false,
-      });
+      await record(con, firstStep(isNew ? "new store" : "store from before schema versions", now()));
     });
   }
   v = await readStoreVersion(con);
-  for (const m of planUp(reg, v.version!)) {
-    await inTransaction(con, async () => {
-      await m.up(con);
-      await record(con, {
-        from: m.to - 1,
-        to: m.to,
-        atMs: now(),
-        reason: m.reason,
-        down: m.down !== undefined,
-      });
-    }).catch((err) => Promise.reject(stepFailed(m, false, err)));
-  }
+  await migrateUp(reg, v.version!, now, applyIn(con));
   return await readStoreVersion(con);
 }
 
@@ -171,18 +152,6 @@ export async function migrateStoreDown(
   const v = await readStoreVersion(con);
   refuseNewer(v, reg, o.where);
   if (v.version === null) throw new RangeError(`${o.where} holds no bars table: not a feed store`);
-  const plan = planDown(reg, v.version, to);
-  if ("missing" in plan) {
-    throw new RangeError(
-      `store step ${plan.missing - 1} -> ${plan.missing} has no down-migration: restore the backup taken ` +
-        "before the upgrade instead (./tp restore BACKUP --into-place)",
-    );
-  }
-  for (const m of plan.steps) {
-    await inTransaction(con, async () => {
-      await m.down!(con);
-      await record(con, { from: m.to, to: m.to - 1, atMs: now(), reason: `down: ${m.reason}`, down: false });
-    }).catch((err) => Promise.reject(stepFailed(m, true, err)));
-  }
+  await migrateDown(reg, { from: v.version, to }, now, applyIn(con));
   return await readStoreVersion(con);
 }

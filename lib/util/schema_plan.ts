@@ -2,7 +2,10 @@
 // that moves data between them. A registry lists a store's forward migrations in order: version 1 is the
 // format data had before versions were recorded, migration k takes version k-1 to k. A step may carry
 // a documented down-migration; the release that applies a step records whether it had one, so an older
-// release that finds the newer data can say how to go back. Pure: the steps' effects are the owners'.
+// release that finds the newer data can say how to go back. The refusal of newer data and the walk
+// through the steps (each applied and recorded by the owner's `apply`) are here, once for every owner;
+// reading and recording a version are the owners' (a table in the store, a marker file in the state dir).
+import { SchemaTooNewError } from "./errors.ts";
 
 /** One step k-1 -> k of a store's format. */
 export interface Migration<C> {
@@ -108,4 +111,86 @@ export function tooNewLine(
       `stop the services and run ./tp migrate --down-to ${codeVersion} --only ${what.key}, then start this one`
     : `${head}; no down-migration was recorded for it: run the newer release, or restore the backup ` +
       `taken before the upgrade (./tp restore BACKUP --into-place)`;
+}
+
+/** Data's version as its owner read it. */
+export interface DataVersion {
+  /** null: no data yet (a new store or state dir). */
+  readonly version: number | null;
+  /** The version came from the data's own record (false: unmarked, version 1 by rule). */
+  readonly marked: boolean;
+  readonly history: readonly StepRecord[];
+}
+
+/** What the data is, as lines name it, and its key for ./tp migrate --only. */
+export interface DataKind {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** Refuses data newer than `reg` reads: SchemaTooNewError with tooNewLine's one line. */
+export function refuseTooNew(
+  v: DataVersion,
+  reg: { readonly migrations: readonly unknown[] },
+  what: DataKind,
+  where: string,
+): void {
+  const code = latest(reg);
+  if (v.version === null || v.version <= code) return;
+  throw new SchemaTooNewError(
+    tooNewLine(what, where, v.version, code, downRecorded(v.history, v.version, code)),
+  );
+}
+
+/** The record of a version's first marking: from 0 (a new store, or one from before versions). */
+export const firstStep = (reason: string, atMs: number): StepRecord => ({
+  from: 0,
+  to: 1,
+  atMs,
+  reason,
+  down: false,
+});
+
+/** Runs one step's `up` or `down` and records `step`, all or nothing where the owner can. */
+export type ApplyStep<C> = (
+  run: (ctx: C) => Promise<void>,
+  step: StepRecord,
+  m: Migration<C>,
+) => Promise<void>;
+
+/** Applies the steps from `from` up to the registry's latest, oldest first. */
+export async function migrateUp<C>(reg: Registry<C>, from: number, now: () => number, apply: ApplyStep<C>) {
+  for (const m of planUp(reg, from)) {
+    await apply(
+      m.up,
+      { from: m.to - 1, to: m.to, atMs: now(), reason: m.reason, down: m.down !== undefined },
+      m,
+    );
+  }
+}
+
+/**
+ * Applies the down-migrations from `from` to `to`, newest first; RangeError naming the first step that has
+ * none (before any is applied): restore a backup instead.
+ */
+export async function migrateDown<C>(
+  reg: Registry<C>,
+  range: { readonly from: number; readonly to: number },
+  now: () => number,
+  apply: ApplyStep<C>,
+) {
+  const plan = planDown(reg, range.from, range.to);
+  if ("missing" in plan) {
+    throw new RangeError(
+      `${reg.name} step ${plan.missing - 1} -> ${plan.missing} has no down-migration: restore the backup ` +
+        "taken before the upgrade instead (./tp restore BACKUP --into-place)",
+    );
+  }
+  for (const m of plan.steps) {
+    await apply(
+      m.down!,
+      { from: m.to, to: m.to - 1, atMs: now(), reason: `down: ${m.reason}`, down: false },
+      m,
+    );
+  }
 }

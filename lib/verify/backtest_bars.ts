@@ -1,8 +1,9 @@
 // The bars a backtest runs over: one stream of the feed's DuckDB store, open times in [from, to), oldest
-// first, read in pages. A store that is not there, cannot be opened (the running feed holds its lock) or
-// has no bar in the range is one line naming what to fix (ConfigError / EnvironmentError: exit 2).
+// first, read in pages through the read-only BarReader (the store is never created, migrated or
+// checkpointed). A store that is not there, cannot be opened (the running feed holds its lock) or has no
+// bar in the range is one line naming what to fix (ConfigError / EnvironmentError: exit 2).
 import type { ClosedBar, Interval, SymbolName, Venue } from "../market/types.ts";
-import { BarStore } from "../store/bar_store.ts";
+import { BarReader } from "../store/bar_reader.ts";
 import type { StoreRegistry } from "../store/store_schema.ts";
 import { ConfigError, EnvironmentError, SchemaTooNewError } from "../util/errors.ts";
 
@@ -17,13 +18,13 @@ export async function loadBars(
   toMs: number | null,
   registry?: StoreRegistry,
 ): Promise<ClosedBar[]> {
-  // BarStore.open would create a missing file: a typo in --db must not become an empty store.
+  // A typo in --db is the operator's to fix: named with the flag (BarReader would only say it is missing).
   const info = await Deno.stat(db).catch(() => null);
   if (!info?.isFile) throw new ConfigError(`store ${db} not found (the feed's STORE_PATH; give --db PATH)`);
-  let store: BarStore;
+  let store: BarReader;
   try {
     // A reader: an older store is read as it is (never migrated here), a newer one refused.
-    store = await BarStore.open(db, { schema: { registry, migrate: false } });
+    store = await BarReader.open(db, {}, registry);
   } catch (err) {
     if (err instanceof SchemaTooNewError) throw err;
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
@@ -51,6 +52,6 @@ export async function loadBars(
     }
     return bars;
   } finally {
-    await store.close();
+    store.close();
   }
 }

@@ -12,6 +12,7 @@ import {
   verdictFromFiles,
 } from "../evidence/kinds.ts";
 import { MANIFEST_NAME } from "../evidence/manifest.ts";
+import { isFile } from "../fs/exists.ts";
 import { HttpError } from "./http_util.ts";
 
 // The folder reader is the evidence library's (one place knows the kinds); the page's names stay.
@@ -74,14 +75,6 @@ async function describe(root: string, d: FolderName): Promise<ProofFolder> {
     files,
     filesTruncated: truncated,
   };
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.lstat(path)).isFile;
-  } catch {
-    return false;
-  }
 }
 
 /** Regular files and folders only: symlinks are not listed (and are only served if they stay inside). */
