@@ -40,8 +40,9 @@ manifest and what the restore found, so ./tp evidence check re-judges it) and ${
 textfile dir (backup_drill_last_run_timestamp_seconds, backup_drill_last_success_timestamp_seconds;
 0 until a drill passed). --keep rotates only once the restore verified. With no store, no state dir and
 no Parquet dir yet (a fresh checkout) it first makes them with a short simulator + feed + live loop run
-on free ports, and says so; a missing store beside an existing state dir or Parquet dir (a lost store, a
-wrong STORE_PATH) is refused with exit 2, nothing written.
+on free ports, and says so, for the simulator profile only (FEED_PROFILE=sim; with the venues' profile
+it is refused: start the feed first); a missing store beside an existing state dir or Parquet dir (a lost
+store, a wrong STORE_PATH) is refused with exit 2, nothing written.
 
 Options:
   --target DIR        where backups go (default ${DEFAULT_TARGET})
@@ -97,6 +98,7 @@ async function main(args: string[]): Promise<number> {
     const res = await runBackupDrill({
       backup: options,
       textfileDir: v["textfile-dir"] ?? textfileDir(env),
+      feedProfile: feed.FEED_PROFILE,
       evidenceRoot: v["out-root"],
       command: "backup",
       args,

@@ -155,6 +155,41 @@ Deno.test("backup --drill with no store beside a state dir with data: refused, n
   });
 });
 
+Deno.test("backup --drill with no data at all under a venue profile: refused (no simulator bars where the venues' go)", async () => {
+  await withSources(async (f, target) => {
+    await Deno.remove(f.storePath);
+    await Deno.remove(f.parquetDir, { recursive: true }).catch(() => {});
+    await Deno.remove(f.stateDir, { recursive: true });
+    const textfile = join(f.root, "textfile"), evidence = join(f.root, "ev");
+    const d = await runScript(
+      "scripts/backup.ts",
+      [
+        "--drill",
+        "--env",
+        "config/env/live.public.env",
+        "--config-dir",
+        f.configDir,
+        "--target",
+        target,
+        "--out-root",
+        evidence,
+      ],
+      { env: { ...f.env, TICKPROOF_TEXTFILE_DIR: textfile } },
+    );
+    assert.equal(d.code, 2, d.stdout + d.stderr);
+    assert.equal(d.stdout, "");
+    assert.equal(
+      d.stderr.trim(),
+      `backup: refusing to seed a store for the drill: no store at ${f.storePath} (STORE_PATH) and the feed's ` +
+        "profile is public, not sim: a simulator run would leave simulator bars where the feed will store the " +
+        "venues'; start the feed first, then run the drill once it has stored bars",
+    );
+    for (const p of [f.storePath, f.stateDir, f.parquetDir, target, textfile, evidence]) {
+      assert.equal(await exists(p), false, p);
+    }
+  });
+});
+
 Deno.test("restore --verify marks the backup VERIFIED; --keep 1 never deletes the newest verified one", async () => {
   await withSources(async (f, target) => {
     const name = (out: string) => /^backup: (.+)$/m.exec(out)![1].split("/").at(-1)!;

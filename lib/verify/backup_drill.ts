@@ -19,7 +19,7 @@ import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import { writeTextfile } from "../prom/textfile.ts";
 import { BACKUP_DRILL_SUMMARY, backupDrillGates, parseDrillManifest } from "./backup_gates.ts";
-import { needsSeed, type SeedStack, seedStack } from "./backup_seed.ts";
+import { assertSeedable, needsSeed, type SeedStack, seedStack } from "./backup_seed.ts";
 import { gateJudgement } from "./gate_judgement.ts";
 
 export { BACKUP_PROM_FILE };
@@ -28,6 +28,8 @@ export interface BackupDrillOptions extends ProofRunOptions {
   readonly backup: BackupOptions;
   /** Where backup.prom goes (TICKPROOF_TEXTFILE_DIR). */
   readonly textfileDir: string;
+  /** The feed's FEED_PROFILE: the drill seeds a missing store only for the simulator profile. */
+  readonly feedProfile: string;
   readonly now?: () => number;
 }
 
@@ -46,6 +48,7 @@ export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrill
   let verdict: "PASS" | "FAIL" = "FAIL";
   // Before any evidence or metric: a refusal (store missing beside existing data) changes nothing.
   const seedFirst = await needsSeed(b);
+  if (seedFirst) assertSeedable(o.feedProfile, b.storePath);
   try {
     const sealed = await withEvidence("backup_drill", proofRun(o, "backup", { now }), async (ev) => {
       let seed: SeedStack | null = null;

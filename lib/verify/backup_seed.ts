@@ -41,6 +41,20 @@ export class SeedRefusedError extends EnvironmentError {
   override name = "SeedRefusedError";
 }
 
+/**
+ * The seed is a simulator run: it may only make the store of a feed whose profile is the simulator. A
+ * feed configured for the venues (FEED_PROFILE=public) would start later on simulator bars and the loop
+ * warm-start from a simulator's paper orders; there the drill waits for the real feed to store data.
+ */
+export function assertSeedable(feedProfile: string, storePath: string): void {
+  if (feedProfile === "sim") return;
+  throw new SeedRefusedError(
+    `refusing to seed a store for the drill: no store at ${storePath} (STORE_PATH) and the feed's profile is ` +
+      `${feedProfile}, not sim: a simulator run would leave simulator bars where the feed will store the ` +
+      "venues'; start the feed first, then run the drill once it has stored bars",
+  );
+}
+
 /** A non-empty file or a directory with an entry; a missing path holds nothing. */
 async function holdsData(path: string): Promise<boolean> {
   try {
