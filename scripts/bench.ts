@@ -15,6 +15,10 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
     file: "bench/indicators_bench.ts",
     what: "EMA/RSI/ATR update cost vs @debut/indicators, trading-signals",
   },
+  parse: {
+    file: "bench/parse_bench.ts",
+    what: "every venue trade channel: pipeline vs its JSON.parse floor, beside tardis-dev and ccxt",
+  },
   feed: {
     file: "bench/feed_bench.ts",
     what: "feed pipeline vs JSON.parse floor, close lag, compute p99, soak RSS",

@@ -69,3 +69,38 @@ Deno.test("IdWindow keeps its verdicts through heavy hash-table churn (colliding
 Deno.test("IdWindow rejects a window size below 1", () => {
   assert.throws(() => new IdWindow(0), RangeError);
 });
+
+Deno.test("IdWindow: long decimal ids (Bybit's 19 digits, up to 30) as exact pairs, same verdicts as strings", () => {
+  const rand = mulberry32(13);
+  for (const size of [1, 5, 64]) {
+    const ours = new IdWindow(size), ref = new SetWindow(size);
+    let dup = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const r = rand();
+      const n = 2_290_000_001_189_048_101n +
+        BigInt(Math.floor(i / 2) - (r < 0.3 ? Math.floor(rand() * 3 * size) : 0));
+      // Same low 15 digits under other high digits, 16 and 30/31 digits, short ids beside them.
+      const id = r < 0.7
+        ? String(n)
+        : r < 0.8
+        ? String(n + 10n ** 15n * BigInt(Math.floor(rand() * 3)))
+        : r < 0.85
+        ? `1${String(i % 7).padStart(15, "0")}`
+        : r < 0.9
+        ? `${i % 7}`
+        : r < 0.95
+        ? `${"9".repeat(15)}${String(i % 9).padStart(15, "0")}`
+        : `1${"0".repeat(29)}${i % 3}`;
+      const want = ref.admit(id);
+      assert.equal(ours.admit(id), want, `size ${size}, step ${i}, id ${id}`);
+      if (!want) dup++;
+    }
+    assert.ok(dup > 1000, `size ${size}: the sequence must exercise duplicates, got ${dup}`);
+  }
+  // Only ids below 2^53 report a numeric value (TradeGuard's contiguity check reads it).
+  const w = new IdWindow(4);
+  w.admit("2290000001189048101");
+  assert.equal(w.lastNumeric, -1);
+  w.admit("3046929281");
+  assert.equal(w.lastNumeric, 3046929281);
+});

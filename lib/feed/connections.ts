@@ -5,7 +5,7 @@ import type { Interval, SymbolName, Venue } from "../market/types.ts";
 import type { Subscription, VenueAdapter } from "../venues/adapter.ts";
 import { type ConnectionEvent, type ConnectionStats, startConnection } from "../venues/connection.ts";
 import { ADAPTERS, planConnections } from "../venues/registry.ts";
-import { withBinanceFastPath } from "./binance_fast.ts";
+import { withFastPath } from "./fast_paths.ts";
 
 export interface FeedConnection {
   readonly venue: Venue;
@@ -77,7 +77,7 @@ export function startConnections(opts: StartOptions): FeedConnection[] {
   const subs = subscriptionsFor(opts.symbols, opts.intervals);
   return planAll(opts.venues, opts.env, subs).map((plan) => {
     const base = ADAPTERS[plan.venue];
-    const map = plan.venue === "binance" ? withBinanceFastPath(base.map) : base.map;
+    const map = withFastPath(plan.venue, base.map);
     const conn: FeedConnection = {
       venue: plan.venue,
       name: plan.name,
