@@ -26,6 +26,16 @@ A key the env file sets but nothing reads is warned about, naming the closest kn
   --port N              HTTP port (default ${PORTS.live_connector}; 0 picks a free one)
   --record FILE         append every raw frame as JSONL {"venue","conn","receivedAtMs","frame"}
 
+Market bus (scale-out): BUS_URL unset (the default) = no bus, nothing changes and no NATS is needed.
+BUS_URL=nats://host:port[,nats://host:port...] = the feed also publishes every trade it accepts to
+md.trades.<venue>.<symbol> and every stored closed bar (and each corrected one again) to
+md.bars.<venue>.<symbol>.<interval> on NATS JetStream (streams MD_TRADES, MD_BARS; ./tp nats starts a
+server). Publishing never waits: messages go into a bounded outbox (BUS_OUTBOX_CAPACITY, default 10000)
+resent with the same message id until acknowledged; a full outbox refuses and counts
+(feed_bus_outbox_full_total, alert FeedBusOutboxFull), never drops silently; the store is unaffected.
+Also read: BUS_REPLICAS, BUS_ACK_TIMEOUT_MS, BUS_{TRADES,BARS}_{MAX_AGE_S,DUPLICATE_WINDOW_S}.
+The bus must answer at start (else exit 2); an outage later only fills the outbox (runbooks/scale_out.md).
+
 Backups: ./tp backup drops a request into <STORE_PATH>.backup_spool/ and the feed, the one process
 DuckDB lets read its store, answers it with EXPORT DATABASE between two writes (./tp backup --help).
 
@@ -36,7 +46,8 @@ checkpoint and close the store, exit 0.
 The store carries its schema version (./tp version --data): an older store is migrated forward at
 start, each step in one transaction; a store newer than this release is refused (exit 3, one line
 naming the way back: ./tp migrate --help).
-Exit: 0 stopped cleanly, 1 failure, 2 bad config or flags, port busy, 3 store newer than this release.`;
+Exit: 0 stopped cleanly, 1 failure, 2 bad config or flags, port busy, bus not answering at start,
+3 store newer than this release.`;
 
 export async function main(args: string[]): Promise<number> {
   const parsed = parseFlags(args, {

@@ -45,6 +45,16 @@ Deno.test("feed: a bad config value is one line naming the flag or file, the key
   assert.match(file.stderr, /^feed: cannot read env file config\/env\/nope\.env: /);
 });
 
+Deno.test("feed: a bad BUS_URL is one line naming the key, exit 2 before anything starts", async () => {
+  const r = await cli(FEED, ["--port", "0"], { BUS_URL: "http://127.0.0.1:4222" });
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.equal(
+    r.stderr,
+    'feed: config config/env/live.env: BUS_URL must be nats://host:port[,nats://host:port...] (value: "http://127.0.0.1:4222")\n',
+  );
+});
+
 Deno.test("feed: a busy port is exit 2 with the PortBusyError line, after the profile line", async () => {
   const dir = await Deno.makeTempDir({ prefix: "feed_cli_" });
   const holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -23,6 +23,7 @@ const RUNBOOKS = [
   "runbooks/oncall_checklist.md",
   "runbooks/operations.md",
   "runbooks/paper_and_live_bots.md",
+  "runbooks/scale_out.md",
 ];
 
 async function read(): Promise<Map<string, string>> {
@@ -217,7 +218,7 @@ Deno.test("every promql block parses and runs in a real Prometheus", async () =>
         n++;
       }
     }
-    assert.equal(n, 64);
+    assert.equal(n, 66);
     const typo = await instantQuery(stack.prom.url, "sum(rate(feed_bars_total[5m])");
     assert.equal(typo.ok, false);
     assert.match(typo.error ?? "", /^bad_data: /);

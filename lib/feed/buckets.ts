@@ -60,3 +60,24 @@ export const FEATURE_COMPUTE_BUCKETS_MS: readonly number[] = Object.freeze([
   25,
   100,
 ]);
+
+/**
+ * feed_bus_publish_latency_ms (a publish handed to the bus outbox -> the stream's ack). Sub-ms to a
+ * few ms on a healthy bus; seconds while a stream leader is elected; minutes through an outage.
+ */
+export const BUS_PUBLISH_BUCKETS_MS: readonly number[] = Object.freeze([
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+  25,
+  50,
+  100,
+  250,
+  1000,
+  5000,
+  30000,
+  120000,
+  600000,
+]);

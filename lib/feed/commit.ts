@@ -19,7 +19,7 @@ import { UnconfirmedBars } from "./unconfirmed.ts";
 
 export interface CommitDeps {
   readonly store: BarSink;
-  readonly publish: (bar: ClosedBar) => void;
+  readonly publish: (bar: ClosedBar, restated: boolean) => void;
   /** The venue's closed kline for a bar's interval, or null when the venue cannot say (REST failed). */
   readonly venueBar: (bar: Bar) => Promise<VenueKline | null>;
   readonly suspects: SuspectBook;
@@ -205,7 +205,7 @@ export class BarCommitter {
       s.features.rewind(before); // the stream's features follow the stored bars only
       return;
     }
-    this.deps.publish(closed);
+    this.deps.publish(closed, false);
     this.deps.onStored?.(closed);
     s.remember(closed, checked, before);
     if (suspect && !checked) this.unconfirmed.add(s, closed.openTimeMs);
@@ -229,7 +229,7 @@ export class BarCommitter {
   private republish(e: Entry, bar: ClosedBar): void {
     e.bar = bar;
     this.restated++;
-    this.deps.publish(bar);
+    this.deps.publish(bar, true);
     this.deps.onStored?.(bar);
   }
 

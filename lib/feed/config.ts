@@ -1,6 +1,9 @@
 // LiveFeed configuration: defaults <- env file <- process env <- flags, validated once with zod
-// into one frozen object. A bad value is one line naming the key and what is allowed.
+// into one frozen object. A bad value is one line naming the key and what is allowed. The market bus
+// settings (BUS_URL unset = no bus, as before) are read from the same layers by lib/bus/bus_config.ts.
 import { z } from "zod";
+import { BUS_KEYS, type BusConfig, resolveBusConfig } from "../bus/bus_config.ts";
+import { ConfigError } from "../util/errors.ts";
 import { type Interval, INTERVALS, type SymbolName, type Venue, VENUES } from "../market/types.ts";
 import { parseSymbol } from "../venues/symbols.ts";
 
@@ -91,9 +94,11 @@ export interface FeedConfig {
   /** Every key after layering (venue endpoints are read from here by the adapters). */
   readonly env: Readonly<Record<string, string>>;
   readonly source: string;
+  /** Where the feed also publishes trades and closed bars; url null (BUS_URL unset) = nowhere. */
+  readonly bus: BusConfig;
 }
 
-export const FEED_KEYS: readonly string[] = Object.keys(FeedConfigSchema.shape);
+export const FEED_KEYS: readonly string[] = [...Object.keys(FeedConfigSchema.shape), ...BUS_KEYS];
 
 /**
  * Layers the sources (later wins) and validates. Process env only overrides keys the env file
@@ -105,10 +110,7 @@ export function resolveFeedConfig(
   flags: Record<string, string | undefined>,
   source: string,
 ): FeedConfig {
-  const known = new Set([
-    ...Object.keys(fileEnv),
-    ...Object.keys(FeedConfigSchema.shape),
-  ]);
+  const known = new Set([...Object.keys(fileEnv), ...FEED_KEYS]);
   const env: Record<string, string> = { ...fileEnv };
   for (const k of known) if (processEnv[k] !== undefined) env[k] = processEnv[k]!;
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) env[k] = v;
@@ -119,5 +121,12 @@ export function resolveFeedConfig(
     const got = env[key] === undefined ? "missing" : `"${env[key]}"`;
     throw new RangeError(`config ${source}: ${key} ${i.message} (value: ${got})`);
   }
-  return Object.freeze({ settings: Object.freeze(r.data), env: Object.freeze(env), source });
+  let bus: BusConfig;
+  try {
+    bus = resolveBusConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new RangeError(`config ${source}: ${err.message}`);
+    throw err;
+  }
+  return Object.freeze({ settings: Object.freeze(r.data), env: Object.freeze(env), source, bus });
 }

@@ -28,6 +28,8 @@ export interface StreamCounters {
 export interface IngestHooks {
   /** A live (non-replayed) trade entered the bars: receive - venue time, feed-clock ms. */
   readonly latency?: (venue: Venue, symbol: SymbolName, ms: number) => void;
+  /** A trade entered the bars (replayed ones included): the market bus publishes it. */
+  readonly accepted?: (t: Trade) => void;
   /**
    * Trades of [fromMs, toMs] (venue time) may be missing from the bars of this stream (null symbol:
    * every symbol of the venue): the caller checks those bars against the venue's REST klines.
@@ -102,6 +104,7 @@ export class FeedIngest {
     this.verdicts[v]++;
     if (v === "bar_input") {
       c.trades++;
+      this.hooks.accepted?.(t);
       if (dq.id_gaps !== gapsBefore && this.hooks.suspect) {
         // Ids jumped: the missing trades lie between the previous trade and this one.
         this.hooks.suspect(t.venue, t.symbol, Math.min(c.lastTradeMs, t.venueTimeMs), t.venueTimeMs);

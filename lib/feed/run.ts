@@ -9,6 +9,9 @@ import { readStoreVersion, type StoreRegistry } from "../store/store_schema.ts";
 import { spoolDir } from "../store/backup_spool.ts";
 import { BackupTrigger } from "./backup_trigger.ts";
 import { BarStreamHub } from "./bar_stream.ts";
+import { registerBusMetrics } from "./bus_metrics.ts";
+import type { FeedBusPublisher } from "./bus_publisher.ts";
+import { openFeedBus, type OpenFeedBusOptions } from "./feed_bus.ts";
 import type { FeedClock } from "./clock.ts";
 import { feedClockFor } from "./clock_wait.ts";
 import type { FeedConfig } from "./config.ts";
@@ -33,13 +36,20 @@ export interface RunOptions {
   readonly clock?: FeedClock;
   /** The store's migrations (lib/store/store_schema.ts), applied at open; default this release's. */
   readonly storeRegistry?: StoreRegistry;
+  /** How the market bus is opened when BUS_URL is set (default JetStream); see openFeedBus. */
+  readonly openBus?: OpenFeedBusOptions["open"];
 }
+
+/** Wall ms a stopping feed waits for the bus outbox to empty before it gives the rest up (logged). */
+const BUS_DRAIN_MS = 5_000;
 
 export interface RunningFeed {
   readonly port: number;
   readonly service: FeedService;
   readonly store: BarStore;
   readonly recorder: Recorder | null;
+  /** The market bus publisher; null when BUS_URL is unset. */
+  readonly bus: FeedBusPublisher | null;
   stop(): Promise<void>;
 }
 
@@ -77,11 +87,15 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     throw err;
   }
   let recorder: Recorder | null = null;
+  let bus: FeedBusPublisher | null = null;
   const hub = new BarStreamHub();
   let service: FeedService;
   try {
     recorder = opts.record ? Recorder.open(opts.record) : null;
-    service = new FeedService({ config: opts.config, clock, store, hub, log: opts.log, recorder });
+    bus = await openFeedBus(opts.config.bus, { log: opts.log, open: opts.openBus });
+    service = new FeedService({ config: opts.config, clock, store, hub, log: opts.log, recorder, bus });
+    const pub = bus;
+    if (pub) registerBusMetrics(service.metrics.registry, () => pub.stats());
     // Restart backfill: the store's holes (the time the feed was down, and what a previous run
     // could not fill) become gaps before the first live event, so they are held ahead of live bars.
     const streams = s.VENUES_ENABLED.flatMap((venue) =>
@@ -105,6 +119,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
         healthJson(svc, { config: opts.config, storePath: s.STORE_PATH, storeSchemaVersion, recorder }),
     });
   } catch (err) {
+    await bus?.close(0);
     recorder?.close();
     await store.close();
     await server.shutdown();
@@ -138,11 +153,14 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     service,
     store,
     recorder,
+    bus,
     stop: () =>
       stopping ??= (async () => {
         clearInterval(statusTimer);
         await backups?.stop();
         await service.stop();
+        const left = await bus?.close(BUS_DRAIN_MS) ?? 0;
+        if (left > 0) opts.log("warn", "bus publishes left unsent at stop (the store has them)", { left });
         hub.close();
         await server.shutdown();
         recorder?.close();

@@ -7,6 +7,7 @@ import type { Logger } from "../log.ts";
 import { type Interval, INTERVALS, type ReleasedBar, type Venue } from "../market/types.ts";
 import { ADAPTERS } from "../venues/registry.ts";
 import { Backfiller } from "./backfill.ts";
+import type { FeedBusSink } from "./bus_publisher.ts";
 import type { BarStreamHub, FeedHealth } from "./bar_stream.ts";
 import type { FeedClock } from "./clock.ts";
 import { ClockFollow } from "./clock_follow.ts";
@@ -37,6 +38,8 @@ export interface FeedServiceOptions {
   readonly hub: BarStreamHub;
   readonly log: Logger;
   readonly recorder?: Recorder | null;
+  /** The market bus (BUS_URL set): accepted trades and stored bars also go there, never awaited. */
+  readonly bus?: FeedBusSink | null;
   readonly wallNow?: () => number;
   readonly fetch?: typeof fetch;
   /** Where the service's periodic work gets its timers (the runtime's by default). */
@@ -103,6 +106,7 @@ export class FeedService {
       lookbackMs: Math.max(60_000, 2 * s.BAR_CLOSE_GRACE_MS),
       // Venue and receive times are on the feed clock: divide by its speed for wall ms at any speed.
       latency: (v, sym, ms) => this.metrics.latency(v, sym, ms / clock.speed),
+      accepted: opts.bus ? (t) => opts.bus!.trade(t) : undefined,
       suspect: (venue, symbol, fromMs, toMs) =>
         applyFeedActions(this, null, [{ do: "suspect", venue, symbol, fromMs, toMs }]),
     });
@@ -114,7 +118,10 @@ export class FeedService {
     this.backfill = new Backfiller({ pipeline: this.pipeline, rest: this.rest, ...clocks, log: opts.log });
     this.committer = new BarCommitter({
       store: opts.store,
-      publish: (b) => opts.hub.publish(b),
+      publish: (b, restated) => {
+        opts.hub.publish(b);
+        opts.bus?.bar(b, restated);
+      },
       venueBar: venueBarCheck(this.rest, this.ctrl.signal),
       suspects: this.suspects,
       featureTimer: (f, sym, ms) => this.metrics.featureMs(f, sym, ms),
