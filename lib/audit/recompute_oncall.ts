@@ -1,10 +1,14 @@
 // oncall: the checklist recomputed with evaluateOncall from the stored answers (prom/<key>.json,
-// alertmanager/alerts.json) and the thresholds the run used (run.json config.thresholds).
-import { parseAlertsAnswer } from "../alerting/am_client.ts";
+// alertmanager/alerts.json) and the thresholds the run used (run.json config.thresholds); with a
+// HANDOVER.md, the page rendered again from those and the handover's own answers, at judged_at.
+import { type AlertsOutcome, parseAlertsAnswer } from "../alerting/am_client.ts";
 import { ONCALL_ALERTS_FILE, oncallQueryFile } from "../evidence/gate_sources.ts";
 import type { QueryOutcome } from "../prom/client.ts";
 import { evaluateOncall, oncallQueries, type QueryKey, queryKeys, renderTable } from "../oncall/checks.ts";
 import { type OncallConfig, parseOncallConfig } from "../oncall/config.ts";
+import { HANDOVER_FILE, HANDOVER_SOURCES, handoverPage } from "../oncall/handover.ts";
+import { ALERTS_HISTORY_QUERY } from "../oncall/incidents.ts";
+import type { GateResult } from "../verify/gates.ts";
 import {
   byKey,
   type CheckRow,
@@ -59,7 +63,48 @@ export async function recomputeOncall(dir: string): Promise<CheckRow[]> {
   rows.push(
     summaryTextRow("ONCALL_TABLE.txt", await readText(dir, "ONCALL_TABLE.txt"), renderTable(results)),
   );
+  const page = await readText(dir, HANDOVER_FILE);
+  if (page !== null) {
+    const ctx = { atMs, results, alerts, config: cfg, summary };
+    rows.push(...await handoverRows(dir, page, ctx));
+  }
   return rows;
+}
+
+/** HANDOVER.md against the page rendered from the stored answers (a hidden incident is caught). */
+async function handoverRows(
+  dir: string,
+  page: string,
+  c: {
+    atMs: number;
+    results: GateResult[];
+    alerts: AlertsOutcome;
+    config: OncallConfig;
+    summary: Record<string, unknown>;
+  },
+): Promise<CheckRow[]> {
+  const historyRaw = await readText(dir, HANDOVER_SOURCES.history);
+  const rulesRaw = await readText(dir, HANDOVER_SOURCES.rules);
+  if (historyRaw === null || rulesRaw === null) {
+    const gone = historyRaw === null ? HANDOVER_SOURCES.history : HANDOVER_SOURCES.rules;
+    return [problem(HANDOVER_FILE, "present", "-", `raw answer ${gone} missing`)];
+  }
+  // The reason Alertmanager failed (an HTTP status is not in the body kept as alerts.json).
+  const crit = await readJson(dir, "alertmanager/unaddressed_critical.json");
+  const alerts = !c.alerts.ok && crit?.reachable === false && typeof crit.error === "string"
+    ? { ...c.alerts, error: crit.error }
+    : c.alerts;
+  const again = handoverPage({
+    atMs: c.atMs,
+    results: c.results,
+    history: storedOutcome(historyRaw, ALERTS_HISTORY_QUERY),
+    alerts,
+    rulesRaw,
+    config: c.config,
+    promUrl: String(c.summary.prometheus_url),
+    amUrl: String(c.summary.alertmanager_url),
+  });
+  return [summaryTextRow(HANDOVER_FILE, page, again, { basis: "the stored answers at judged_at" })];
 }
 
 const ONCALL_HEADER = ["prometheus_url", "alertmanager_url", "alertmanager_reachable", "config", "judged_at"];

@@ -2,11 +2,18 @@
 // value and status, nothing asked twice) and the shift's incidents: the checklist verdict, incidents
 // (id, times, summary), the feed, each bot with its PnL, drawdown and tracking error beside the risk
 // limits they are held to, and the host (with the age of its last verified backup).
-import { fmtNum, type GateResult } from "../verify/gates.ts";
+import type { AlertsOutcome } from "../alerting/am_client.ts";
+import type { QueryOutcome } from "../prom/client.ts";
+import { fmtNum, type GateResult, overallVerdict } from "../verify/gates.ts";
 import type { OncallConfig } from "./config.ts";
-import { HANDOVER_LOOKBACK, type Incident } from "./incidents.ts";
+import { HANDOVER_LOOKBACK, type Incident, incidentsFrom, ruleSummaries } from "./incidents.ts";
 
 export const HANDOVER_FILE = "HANDOVER.md";
+/** The raw answers behind the incidents, beside the checklist's (alertmanager/alerts.json). */
+export const HANDOVER_SOURCES = {
+  history: "prom/handover_alerts_history.json",
+  rules: "prom/handover_rules.json",
+} as const;
 
 export interface HandoverInput {
   readonly atMs: number;
@@ -18,6 +25,38 @@ export interface HandoverInput {
   readonly config: OncallConfig;
   readonly promUrl: string;
   readonly amUrl: string;
+}
+
+/** What the page is rendered from: the run's results, its time and the raw answers it stored. */
+export interface HandoverSources {
+  readonly atMs: number;
+  readonly results: GateResult[];
+  /** ALERTS_HISTORY_QUERY's answer, evaluated at atMs. */
+  readonly history: QueryOutcome;
+  readonly alerts: AlertsOutcome;
+  /** GET /api/v1/rules's body (or the error, as JSON). */
+  readonly rulesRaw: string;
+  readonly config: OncallConfig;
+  readonly promUrl: string;
+  readonly amUrl: string;
+}
+
+/** HANDOVER.md from the sources: what runOncall writes and `evidence check` renders again to compare. */
+export function handoverPage(s: HandoverSources): string {
+  const problems = [
+    ...(s.history.ok ? [] : [`Prometheus's ALERTS history: ${s.history.error}`]),
+    ...(s.alerts.ok ? [] : [`Alertmanager: ${s.alerts.error}`]),
+  ];
+  return renderHandover({
+    atMs: s.atMs,
+    verdict: overallVerdict(s.results),
+    results: s.results,
+    incidents: incidentsFrom(s.history, s.alerts, { rules: ruleSummaries(s.rulesRaw), atMs: s.atMs }),
+    incidentsProblem: problems.length ? problems.join("; ") : null,
+    config: s.config,
+    promUrl: s.promUrl,
+    amUrl: s.amUrl,
+  });
 }
 
 const utc = (s: number) => new Date(s * 1000).toISOString().slice(0, 16).replace("T", " ");
@@ -64,7 +103,7 @@ export function renderHandover(h: HandoverInput): string {
         i,
       ) => [
         i.id,
-        utc(i.startedAt),
+        i.startedBefore ? `before ${utc(i.startedAt)}` : utc(i.startedAt),
         i.endedAt === null ? "firing" : utc(i.endedAt),
         i.alertname,
         i.severity,

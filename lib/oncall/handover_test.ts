@@ -82,7 +82,7 @@ const am: AlertsOutcome = parseAlertsAnswer(
 );
 
 Deno.test("incidents: each firing stretch of ALERTS, Alertmanager's summary and fingerprint while active, its rule's summary after", () => {
-  const got = incidentsFrom(history, am, rules);
+  const got = incidentsFrom(history, am, { rules, atMs: T * 1000 });
   const h = labelHash;
   const { alertname: _a, severity: _s, ...stalledRest } = stalled;
   assert.deepEqual(got.map((i) => [i.id, i.startedAt, i.endedAt, i.summary, i.fingerprint]), [
@@ -120,7 +120,7 @@ Deno.test("incidents: no history and no Alertmanager is an empty list, never a t
     error: "connection refused",
     alerts: [],
   };
-  assert.deepEqual(incidentsFrom(failed, down, ruleSummaries("not json")), []);
+  assert.deepEqual(incidentsFrom(failed, down, { rules: ruleSummaries("not json"), atMs: T * 1000 }), []);
 });
 
 const row = (
@@ -157,7 +157,7 @@ Deno.test("HANDOVER.md: verdict, incidents, feed, the bots beside their limits, 
     atMs: T * 1000,
     verdict: "FAIL",
     results,
-    incidents: incidentsFrom(history, am, rules),
+    incidents: incidentsFrom(history, am, { rules, atMs: T * 1000 }),
     incidentsProblem: null,
     config: cfg,
     promUrl: "http://127.0.0.1:9092",

@@ -1,23 +1,31 @@
 // The shift's incidents for the handover, pure: Alertmanager's API answers only the alerts active now
 // (a resolved one is gone from it), so the shift's history is Prometheus's own record of what it sent
 // Alertmanager, the ALERTS series at alertstate="firing", read as a range answer; each unbroken firing
-// stretch of one label set is an incident. Alertmanager's active alerts add their summary and
-// fingerprint (and any alert only Alertmanager holds); a resolved one's summary is its rule's template.
+// stretch of one label set is an incident. Alertmanager's active alerts add their summary, fingerprint
+// and start (and any alert only Alertmanager holds); a resolved one's summary is its rule's template.
+// Everything is judged at the run's evaluation time (judged_at), never at the newest point of the answer,
+// so `evidence check` renders the same incidents again from the stored answers.
 import type { AlertsOutcome } from "../alerting/am_client.ts";
 import type { QueryOutcome } from "../prom/client.ts";
 
 /** The shift the handover looks back over, and the resolution of that look. */
-export const HANDOVER_LOOKBACK = "12h";
+export const HANDOVER_LOOKBACK_S = 12 * 3600;
+export const HANDOVER_LOOKBACK = `${HANDOVER_LOOKBACK_S / 3600}h`;
 export const HANDOVER_STEP_S = 60;
 export const ALERTS_HISTORY_QUERY = `ALERTS{alertstate="firing"}[${HANDOVER_LOOKBACK}:${HANDOVER_STEP_S}s]`;
 
 export interface Incident {
-  /** `<alertname>-<8 hex of its labels>-<start, UTC YYYYMMDDTHHMMZ>`: stable across handovers. */
+  /**
+   * `<alertname>-<8 hex of its labels>-<start, UTC YYYYMMDDTHHMMZ>`, or `<alertname>-<8 hex>` when the
+   * start is unknown (began before the window): stable across handovers.
+   */
   readonly id: string;
   readonly alertname: string;
   readonly severity: string;
-  /** Unix seconds. */
+  /** Unix seconds; the window's start when `startedBefore`. */
   readonly startedAt: number;
+  /** It was firing at the window's first step and nothing says since when: it began before startedAt. */
+  readonly startedBefore: boolean;
   /** Unix seconds of the last firing point; null while it still fires. */
   readonly endedAt: number | null;
   readonly summary: string;
@@ -81,17 +89,18 @@ const sameSet = (a: Readonly<Record<string, string>>, b: Readonly<Record<string,
 
 function incident(
   labels: Record<string, string>,
-  startedAt: number,
+  start: { at: number; before: boolean },
   endedAt: number | null,
   summary: string,
   fingerprint: string | null,
 ): Incident {
   const alertname = labels.alertname ?? "?";
   return {
-    id: `${alertname}-${labelHash(labels)}-${stamp(startedAt)}`,
+    id: `${alertname}-${labelHash(labels)}${start.before ? "" : `-${stamp(start.at)}`}`,
     alertname,
     severity: labels.severity ?? "",
-    startedAt,
+    startedAt: start.at,
+    startedBefore: start.before,
     endedAt,
     summary,
     fingerprint,
@@ -100,19 +109,35 @@ function incident(
   };
 }
 
+/** Alertmanager's startsAt in Unix seconds, null when unreadable. */
+function amStart(startsAt: string): number | null {
+  const ms = Date.parse(startsAt);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
+}
+
+export interface IncidentsOptions {
+  /** Alert name -> its rule's summary and severity (ruleSummaries). */
+  readonly rules: ReadonlyMap<string, { summary: string; severity: string }>;
+  /** The evaluation time the history answer ends at (Unix ms): the run's judged_at. */
+  readonly atMs: number;
+  /** The history's resolution; default HANDOVER_STEP_S. */
+  readonly stepS?: number;
+}
+
 /**
  * Incidents of the shift, oldest first: firing stretches of ALERTS (a gap over 1.5 steps ends one; a
- * stretch reaching the newest point of the answer still fires), then Alertmanager's active alerts that
- * match none of them.
+ * stretch whose last point is within 1.5 steps of `atMs` still fires), then Alertmanager's active alerts
+ * that match none of them. A stretch already firing at the window's first step began before the window:
+ * its start is Alertmanager's startsAt while Alertmanager holds it, else unknown (`startedBefore`).
  */
 export function incidentsFrom(
   history: QueryOutcome,
   alerts: AlertsOutcome,
-  rules: ReadonlyMap<string, { summary: string; severity: string }>,
-  stepS = HANDOVER_STEP_S,
+  { rules, atMs, stepS = HANDOVER_STEP_S }: IncidentsOptions,
 ): Incident[] {
   const active = alerts.ok ? alerts.alerts : [];
-  const newest = Math.max(0, ...history.samples.flatMap((s) => (s.values ?? []).map(([t]) => t)));
+  const atS = atMs / 1000;
+  const windowStart = Math.floor(atS) - HANDOVER_LOOKBACK_S;
   const out: Incident[] = [];
   const matched = new Set<string>();
   for (const s of history.ok ? history.samples : []) {
@@ -121,15 +146,23 @@ export function incidentsFrom(
     let start = 0;
     for (let i = 0; i < pts.length; i++) {
       if (i + 1 < pts.length && pts[i + 1] - pts[i] <= stepS * 1.5) continue;
-      const firing = pts[i] >= newest - stepS * 1.5;
+      const firing = pts[i] >= atS - stepS * 1.5;
       const am = firing ? active.find((a) => sameSet(a.labels, labels)) : undefined;
       if (am) matched.add(am.fingerprint);
       const rule = rules.get(labels.alertname ?? "");
       const summary = am?.annotations.summary ?? fillTemplate(rule?.summary ?? "", labels);
+      // No earlier step inside the window: it may have fired long before.
+      const early = pts[start] - stepS <= windowStart;
+      const known = early && am ? amStart(am.startsAt) : null;
+      const begun = known !== null
+        ? { at: known, before: false }
+        : early
+        ? { at: windowStart, before: true }
+        : { at: pts[start], before: false };
       out.push(
         incident(
           labels,
-          pts[start],
+          begun,
           firing ? null : pts[i],
           summary || (labels.alertname ?? "?"),
           am?.fingerprint ?? null,
@@ -140,11 +173,10 @@ export function incidentsFrom(
   }
   for (const a of active) {
     if (matched.has(a.fingerprint)) continue;
-    const started = Math.floor(Date.parse(a.startsAt) / 1000);
     out.push(
       incident(
         { ...a.labels },
-        Number.isFinite(started) ? started : 0,
+        { at: amStart(a.startsAt) ?? 0, before: false },
         null,
         a.annotations.summary ?? a.labels.alertname ?? "?",
         a.fingerprint,

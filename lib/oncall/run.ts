@@ -5,12 +5,12 @@ import { type AlertsOutcome, getAlerts } from "../alerting/am_client.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { activeTargets, type Fetch, instantQuery, type QueryOutcome } from "../prom/client.ts";
-import { type GateResult, overallVerdict } from "../verify/gates.ts";
+import type { GateResult } from "../verify/gates.ts";
 import { gateJudgement } from "../verify/gate_judgement.ts";
 import { evaluateOncall, oncallQueries, type QueryKey, queryKeys, renderTable } from "./checks.ts";
 import type { OncallConfig } from "./config.ts";
-import { HANDOVER_FILE, renderHandover } from "./handover.ts";
-import { ALERTS_HISTORY_QUERY, incidentsFrom, ruleSummaries } from "./incidents.ts";
+import { HANDOVER_FILE, HANDOVER_SOURCES, handoverPage } from "./handover.ts";
+import { ALERTS_HISTORY_QUERY } from "./incidents.ts";
 
 export interface OncallOptions extends ProofRunOptions {
   promUrl: string;
@@ -43,7 +43,8 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
     // The checks' evaluation time (the bots' "today" is its UTC day), kept as judged_at for the re-check.
     const atMs = now();
     const [outcomes, alerts, targets] = await Promise.all([
-      Promise.all(keys.map((k) => instantQuery(opts.promUrl, promql[k]!, f))),
+      // Evaluated at atMs too, so every answer and "today" speak of the same moment.
+      Promise.all(keys.map((k) => instantQuery(opts.promUrl, promql[k]!, f, { atMs }))),
       getAlerts(opts.amUrl, f),
       activeTargets(opts.promUrl, f),
     ]);
@@ -68,32 +69,17 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
     };
     await ev.write("ONCALL_TABLE.txt", table);
     if (opts.handover) {
-      const [history, rules] = await Promise.all([
-        instantQuery(opts.promUrl, ALERTS_HISTORY_QUERY, f),
+      const [history, rulesRaw] = await Promise.all([
+        instantQuery(opts.promUrl, ALERTS_HISTORY_QUERY, f, { atMs }),
         f(`${opts.promUrl}/api/v1/rules?type=alert`, { signal: AbortSignal.timeout(5000) })
           .then(async (r) => await r.text(), (err) => JSON.stringify({ error: String(err) })),
       ]);
-      await ev.write(
-        "prom/handover_alerts_history.json",
-        history.raw || JSON.stringify({ error: history.error }),
-      );
-      await ev.write("prom/handover_rules.json", rules);
-      const problems = [
-        ...(history.ok ? [] : [`Prometheus's ALERTS history: ${history.error}`]),
-        ...(alerts.ok ? [] : [`Alertmanager: ${alerts.error}`]),
-      ];
+      await ev.write(HANDOVER_SOURCES.history, history.raw || JSON.stringify({ error: history.error }));
+      await ev.write(HANDOVER_SOURCES.rules, rulesRaw);
+      const { promUrl, amUrl, config } = opts;
       await ev.write(
         HANDOVER_FILE,
-        renderHandover({
-          atMs,
-          verdict: overallVerdict(results),
-          results,
-          incidents: incidentsFrom(history, alerts, ruleSummaries(rules)),
-          incidentsProblem: problems.length ? problems.join("; ") : null,
-          config: opts.config,
-          promUrl: opts.promUrl,
-          amUrl: opts.amUrl,
-        }),
+        handoverPage({ atMs, results, history, alerts, rulesRaw, config, promUrl, amUrl }),
       );
     }
     return {

@@ -34,9 +34,18 @@ export interface QueryOutcome {
 
 export type Fetch = typeof fetch;
 
-/** Instant query. Network and API errors become `ok: false` with the reason, never a throw. */
-export async function instantQuery(baseUrl: string, promql: string, f: Fetch = fetch): Promise<QueryOutcome> {
-  const url = `${baseUrl}/api/v1/query?query=${encodeURIComponent(promql)}`;
+/**
+ * Instant query, evaluated at `atMs` (Unix ms) when given, else at Prometheus's own clock. Network and API
+ * errors become `ok: false` with the reason, never a throw.
+ */
+export async function instantQuery(
+  baseUrl: string,
+  promql: string,
+  f: Fetch = fetch,
+  { atMs }: { atMs?: number } = {},
+): Promise<QueryOutcome> {
+  const at = atMs === undefined ? "" : `&time=${atMs / 1000}`;
+  const url = `${baseUrl}/api/v1/query?query=${encodeURIComponent(promql)}${at}`;
   let raw = "";
   try {
     const res = await f(url, { signal: AbortSignal.timeout(5000) });

@@ -43,3 +43,19 @@ Deno.test("instantQuery judges a live answer exactly as parseQueryAnswer judges 
     await server.shutdown();
   }
 });
+
+Deno.test("instantQuery asks for the evaluation time it is given, else leaves it to Prometheus", async () => {
+  const asked: (string | null)[] = [];
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (req) => {
+    asked.push(new URL(req.url).searchParams.get("time"));
+    return new Response(BODIES[0]);
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    await instantQuery(url, "up");
+    await instantQuery(url, "up", fetch, { atMs: 1_764_676_800_250 });
+    assert.deepEqual(asked, [null, "1764676800.25"]);
+  } finally {
+    await server.shutdown();
+  }
+});
