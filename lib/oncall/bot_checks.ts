@@ -111,9 +111,10 @@ export function evaluateBots(
       q.drawdown_today,
       today("live_loop_drawdown_ratio"),
       (pts) => {
-        const m = pts.map(([s, v]) => ({ s, v: Math.max(...v.map(([, x]) => x)) })).reduce((a, c) =>
-          c.v > a.v ? c : a
-        );
+        const m = pts.map(([s, v]) => ({ s, v: v.reduce((a, [, x]) => Math.max(a, x), -Infinity) })).reduce((
+          a,
+          c,
+        ) => c.v > a.v ? c : a);
         const detail = `max today (${
           inst(m.s)
         }); limit ${risk.source} risk.max_drawdown_bps=${risk.max_drawdown_bps}`;

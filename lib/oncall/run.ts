@@ -72,7 +72,7 @@ export async function runOncall(opts: OncallOptions): Promise<OncallResult> {
       const [history, rulesRaw] = await Promise.all([
         instantQuery(opts.promUrl, ALERTS_HISTORY_QUERY, f, { atMs }),
         f(`${opts.promUrl}/api/v1/rules?type=alert`, { signal: AbortSignal.timeout(5000) })
-          .then(async (r) => await r.text(), (err) => JSON.stringify({ error: String(err) })),
+          .then((r) => r.text()).catch((err) => JSON.stringify({ error: String(err) })),
       ]);
       await ev.write(HANDOVER_SOURCES.history, history.raw || JSON.stringify({ error: history.error }));
       await ev.write(HANDOVER_SOURCES.rules, rulesRaw);
