@@ -87,7 +87,7 @@ function renderMs(runs = 1000, reps = 50): number {
   for (let i = 0; i < runs; i++) {
     for (const component of ["shadow_strategy", "risk_gate"]) {
       state.apply(
-        { ts: 0, type: "decision", run_id: `run-${i}`, component, source: `src-${i % 20}` },
+        { type: "decision", run_id: `run-${i}`, component, source: `src-${i % 20}` },
         1e12 + i,
       );
     }

@@ -11,6 +11,10 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
     denoFlags: [`--v8-flags=${EXPORTER_V8_FLAGS}`],
     what: "exporter ingestion vs read+split+JSON.parse floor, RSS, render",
   },
+  "exporter-oneshot": {
+    file: "bench/exporter_oneshot_bench.ts",
+    what: "exporter --once vs mtail 3.0 -one_shot vs bare read+split+JSON.parse, whole processes, 1M lines",
+  },
   features: {
     file: "bench/indicators_bench.ts",
     what: "EMA/RSI/ATR update cost vs @debut/indicators, trading-signals",
@@ -41,10 +45,11 @@ const HELP = `Usage: ./tp bench [--only NAME[,NAME]]
 
 Runs the benchmarks (not tests: nothing here is asserted, every row prints its target and
 whether it met it). Benches: ${
-  Object.entries(BENCHES).map(([k, b]) => `\n  ${k.padEnd(9)} ${b.what}`).join("")
+  Object.entries(BENCHES).map(([k, b]) => `\n  ${k.padEnd(16)} ${b.what}`).join("")
 }
 
-Each bench is also its own task (bench:exporter, bench:features, bench:feed) with its own --help;
+Each bench is also its own task (bench:exporter, bench:exporter-oneshot, bench:features, bench:feed)
+with its own --help;
 the feed's 10-minute RSS soak is ./tp bench:feed --soak-s 600 (./tp bench runs a 60 s soak).
 Exit: 0 every bench ran (whatever its numbers), 1 a bench crashed, 2 usage error.`;
 

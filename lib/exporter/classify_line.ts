@@ -28,7 +28,6 @@ export const OVERSIZE: Rejected = new Rejected("oversize");
 
 /** The fields the exporter reads from an accepted line (the parsed object itself, not a copy). */
 export interface FastEvent {
-  readonly ts: string | number;
   readonly type: EventType;
   readonly run_id: string;
   readonly component: string;
@@ -74,7 +73,10 @@ export class LineClassifier {
   /** The last valid `YYYY-MM-DDTHH:MM:` seen and its epoch ms: lines within a minute skip re-parsing it. */
   #minute: string | undefined;
   #minuteMs = 0;
-  readonly #flat = new FlatScan();
+  /** The flat-line scanner; after classifyAt() accepted a line, its fields are the event's. */
+  readonly flat: FlatScan = new FlatScan();
+  /** classifyAt()'s outcome: undefined = accepted (see `flat`, `tsMs`, `sameIds`), else why not. */
+  verdict: Rejected | undefined;
 
   /**
    * Classifies one line. Optional `bytes`/`at`: the line's bytes in the reader's buffer, one byte per
@@ -89,12 +91,11 @@ export class LineClassifier {
     }
     // Flat lines (nearly all) skip JSON.parse; the scanner declines anything else, which then
     // takes the JSON.parse path below. Both end in the same #verdict.
-    const f = this.#flat;
+    const f = this.flat;
     if (f.scan(line, bytes, at)) {
-      const r = this.#verdict(f.type, f.ts, f.run, f.comp, f.src, f.lat, f.sym, f.dec, f.act);
+      const r = this.#verdict(f.type, f.tsMs, f.run, f.comp, f.src, f.lat, f.sym, f.dec, f.act);
       if (r !== undefined) return r;
       return {
-        ts: f.ts as string | number,
         type: f.type as EventType,
         run_id: f.run as string,
         component: f.comp as string,
@@ -112,11 +113,27 @@ export class LineClassifier {
     return this.check(v as Record<string, unknown>);
   }
 
+  /**
+   * The byte path: classifies the line at b[p], which ends at the next newline byte. Returns that
+   * newline's index with the outcome in `verdict`, or -1 when the flat scanner declines the line:
+   * the caller then decodes it and calls classify(). No string is made for an accepted line.
+   */
+  classifyAt(b: Uint8Array, p: number): number {
+    const f = this.flat;
+    const nl = f.scanBytes(b, p);
+    if (nl < 0) return -1;
+    // An accepted line is plain ASCII (one byte a char), so its byte length is its UTF-8 length.
+    this.verdict = nl - p > MAX_LINE_BYTES
+      ? OVERSIZE
+      : this.#verdict(f.type, f.tsMs, f.run, f.comp, f.src, f.lat, f.sym, f.dec, f.act);
+    return nl;
+  }
+
   /** The contract check on an already-parsed object. */
   check(o: Record<string, unknown>): FastEvent | Rejected {
     const r = this.#verdict(
       o.type,
-      o.ts,
+      this.#tsMs(o.ts),
       o.run_id,
       o.component,
       o.source,
@@ -128,10 +145,24 @@ export class LineClassifier {
     return r !== undefined ? r : o as unknown as FastEvent;
   }
 
-  /** The contract check on field values; undefined = accepted (tsMs and sameIds are then set). */
+  /** tsToMs of a parsed ts value, skipping the minute's parse while it repeats. */
+  #tsMs(ts: unknown): number {
+    const minute = this.#minute;
+    if (typeof ts === "string" && minute !== undefined && ts.startsWith(minute)) {
+      return this.#minuteMs + rfc3339TailMs(ts);
+    }
+    const ms = tsToMs(ts);
+    if (typeof ts === "string" && ms === ms) {
+      this.#minute = ts.slice(0, 17);
+      this.#minuteMs = rfc3339MinuteMs(ts);
+    }
+    return ms;
+  }
+
+  /** The contract check on field values (ms: tsToMs of ts); undefined = accepted (tsMs, sameIds set). */
   #verdict(
     type: unknown,
-    ts: unknown,
+    ms: number,
     run: unknown,
     comp: unknown,
     src: unknown,
@@ -142,17 +173,6 @@ export class LineClassifier {
   ): Rejected | undefined {
     if (type !== "decision" && type !== "action" && type !== "heartbeat") {
       return typeof type === "string" ? UNKNOWN_TYPE : INVALID;
-    }
-    let ms: number;
-    const minute = this.#minute;
-    if (typeof ts === "string" && minute !== undefined && ts.startsWith(minute)) {
-      ms = this.#minuteMs + rfc3339TailMs(ts);
-    } else {
-      ms = tsToMs(ts);
-      if (typeof ts === "string" && ms === ms) {
-        this.#minute = ts.slice(0, 17);
-        this.#minuteMs = rfc3339MinuteMs(ts);
-      }
     }
     if (ms !== ms) return INVALID; // NaN
     if (typeof run !== "string" || typeof comp !== "string" || typeof src !== "string") return INVALID;

@@ -1,12 +1,14 @@
 // Id strings read by the flat-line scanner (flat_scan.ts), kept with their bytes so a repeat costs no
 // slice and no parse.
+import { asciiString } from "./ts_bytes.ts";
+
 const MEMO_SLOTS = 8, MEMO_BYTES = 64;
 
 /**
  * The last few strings read for one id field, with their bytes: a repeat (several writers' ids
  * alternate in one file) is found by comparing bytes, with no slice. A new one is COPIED (a slice of
  * 13+ chars would keep the whole decoded chunk alive, and the state keeps ids as map keys); its body
- * has no quote, backslash or control char, so that JSON.parse is exact.
+ * has no quote, backslash, control char or byte >= 0x80, so its bytes are its chars.
  */
 export class IdMemo {
   readonly #strs: string[] = new Array(MEMO_SLOTS).fill("");
@@ -15,8 +17,8 @@ export class IdMemo {
   #last = 0;
   #next = 0;
 
-  /** The string in b[start, end), which is s[start - at, end - at). */
-  get(b: Uint8Array, s: string, start: number, end: number, at: number): string {
+  /** The string in b[start, end) (the body of a JSON string without escapes: ASCII, as it reads). */
+  get(b: Uint8Array, start: number, end: number): string {
     const len = end - start, bytes = this.#bytes, lens = this.#lens;
     for (let k = 0, slot = this.#last; k < MEMO_SLOTS; k++, slot = (slot + 1) & (MEMO_SLOTS - 1)) {
       if (lens[slot] !== len) continue;
@@ -28,7 +30,7 @@ export class IdMemo {
         return this.#strs[slot];
       }
     }
-    const str = JSON.parse(s.slice(start - at - 1, end - at + 1)) as string;
+    const str = asciiString(b, start, end);
     if (len <= MEMO_BYTES) {
       const slot = this.#next, base = slot * MEMO_BYTES;
       this.#next = (slot + 1) & (MEMO_SLOTS - 1);

@@ -1,5 +1,7 @@
 // JSON numbers for the flat-line scanner (flat_scan.ts): the exact grammar over a line's bytes, and the
 // value JSON.parse would give for the few fields the contract check reads (ts, latency_ms).
+import { asciiString } from "./ts_bytes.ts";
+
 const MINUS = 45, PLUS = 43, DOT = 46, C0 = 48, C1 = 49, C9 = 57, E_LOW = 101, E_UP = 69;
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
@@ -9,10 +11,9 @@ export class NumberReader {
 
   /**
    * A JSON number at p (exactly the grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); the index
-   * after it, or -1. With `want`, its value goes to `value`, as JSON.parse would compute it. s is the
-   * line, b[at + i] the byte of s[i].
+   * after it, or -1. With `want`, its value goes to `value`, as JSON.parse would compute it.
    */
-  read(b: Uint8Array, s: string, p: number, want: boolean, at: number): number {
+  read(b: Uint8Array, p: number, want: boolean): number {
     const start = p;
     const neg = b[p] === MINUS;
     if (neg) p++;
@@ -51,7 +52,7 @@ export class NumberReader {
       // 10^frac are exact, so one division is the correctly rounded double, as JSON.parse gives.
       // Otherwise let the engine's own string-to-number conversion do it.
       let v: number;
-      if (exp || digits > 15) v = Number(s.slice(start - at, p - at));
+      if (exp || digits > 15) v = Number(asciiString(b, start, p));
       else {
         v = frac === 0 ? m : m / POW10[frac];
         if (neg) v = -v;

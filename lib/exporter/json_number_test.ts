@@ -7,7 +7,7 @@ function read(text: string, want = true, pad = 0): [number, number] {
   b.set(new TextEncoder().encode(text + "\n"), pad);
   const r = new NumberReader();
   r.value = Number.NaN;
-  const end = r.read(b, text, pad, want, pad);
+  const end = r.read(b, pad, want);
   return [end < 0 ? -1 : end - pad, r.value];
 }
 

@@ -1,6 +1,8 @@
-// Splits a byte stream into lines without per-line decoding: each chunk's complete lines are decoded
-// with ONE TextDecoder call and cut on "\n" in the string ("\n" never occurs inside a multi-byte UTF-8
-// sequence, so byte lines and string lines coincide). A partial last line waits in the buffer.
+// Splits a byte stream into lines. A sink with block() gets each chunk's complete lines as bytes and
+// decodes only what it must; otherwise the lines are decoded with ONE TextDecoder call per piece and
+// cut on "\n" in the string ("\n" never occurs inside a multi-byte UTF-8 sequence, so byte lines and
+// string lines coincide). A partial last line waits in the buffer. A UTF-8 byte order mark is dropped
+// at the start of the stream only (after a reset too); anywhere else it is part of its line.
 import { MAX_LINE_BYTES, OVERSIZE, type Rejected } from "./classify_line.ts";
 
 /** Where complete lines go. */
@@ -10,8 +12,17 @@ export interface LineSink {
    * `bytes[at + text.length]` is its newline: the splitter's buffer, valid only during the call.
    */
   line(text: string, bytes?: Uint8Array, at?: number): void;
+  /**
+   * Optional: complete lines as bytes, buf[from, to); each ends with its newline, the last at to - 1.
+   * The splitter's buffer, valid only during the call. When present, line() only gets an
+   * unterminated last line at flush().
+   */
+  block?(buf: Uint8Array, from: number, to: number): void;
   reject(r: Rejected | "truncated"): void;
 }
+
+/** Decodes as the splitter does: U+FFFD for bad bytes, a byte order mark kept (it is not at the start). */
+export const lineDecoder = (): TextDecoder => new TextDecoder("utf-8", { ignoreBOM: true });
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 /** Decode granularity: well under V8's large-object threshold (128 KiB). */
@@ -23,7 +34,9 @@ export class LineSplitter {
   #carry = 0;
   /** Inside an oversize line (already counted): discard bytes up to the next newline. */
   #skipping = false;
-  readonly #dec = new TextDecoder();
+  /** No byte of the stream handed on yet: a byte order mark here is dropped. */
+  #fresh = true;
+  readonly #dec = lineDecoder();
 
   constructor(
     readonly chunkBytes = DEFAULT_CHUNK_BYTES,
@@ -49,6 +62,10 @@ export class LineSplitter {
     const buf = this.buf;
     const end = this.#carry + n;
     let start = 0;
+    if (this.#fresh && (end >= 3 || buf.subarray(0, end).includes(10))) {
+      this.#fresh = false;
+      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+    }
     if (this.#skipping) {
       const nl = buf.subarray(0, end).indexOf(10);
       if (nl < 0) return;
@@ -58,7 +75,8 @@ export class LineSplitter {
     const rel = buf.subarray(start, end).lastIndexOf(10);
     if (rel >= 0) {
       const lastNl = start + rel;
-      this.#decodeLines(start, lastNl, sink);
+      if (sink.block) sink.block(buf, start, lastNl + 1);
+      else this.#decodeLines(start, lastNl, sink);
       start = lastNl + 1;
     }
     const rest = end - start;
@@ -111,6 +129,7 @@ export class LineSplitter {
     const had = this.#carry > 0;
     this.#carry = 0;
     this.#skipping = false;
+    this.#fresh = true;
     return had;
   }
 }

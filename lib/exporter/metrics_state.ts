@@ -1,5 +1,6 @@
 // The exporter's counts as plain numbers and Maps: one line costs a few field increments, and the
 // Prometheus text is produced from this state only at scrape time (lib/exporter/render_metrics.ts).
+import type { EventType } from "../events/ai_event.ts";
 import { type FastEvent, type Rejected, type RejectReason } from "./classify_line.ts";
 
 /** Every `peaktrade_ai_events_dropped_total{reason}` series, pre-initialised at 0. */
@@ -78,20 +79,32 @@ export class ExporterState {
    * `sameIds`): the cached cells are then used without comparing strings again.
    */
   apply(ev: FastEvent, tsMs: number, sameIds = false): void {
+    this.count(ev.type, ev.run_id, ev.component, ev.source, ev.latency_ms, tsMs, sameIds);
+  }
+
+  /** apply() with the event's fields as arguments (the byte path has no event object). */
+  count(
+    type: EventType,
+    runId: string,
+    comp: string,
+    source: string,
+    lat: number | undefined,
+    tsMs: number,
+    sameIds: boolean,
+  ): void {
     this.lines++;
     let pair = this.#lastPair;
     let run = this.#lastRun!;
     let src = this.#lastSrc;
     if (sameIds && pair !== undefined && src !== undefined) {
-      this.#count(ev, tsMs, pair, run, src);
+      this.#count(type, lat, tsMs, pair, run, src);
       return;
     }
     // Caps are checked before anything is created, so a dropped event leaves no trace but its count.
-    if (src === undefined || src.source !== ev.source) {
-      src = this.sources.get(ev.source);
+    if (src === undefined || src.source !== source) {
+      src = this.sources.get(source);
       if (src === undefined && this.sources.size >= this.maxRunIds) return this.#capped();
     }
-    const runId = ev.run_id, comp = ev.component;
     if (pair === undefined || pair.runId !== runId || pair.component !== comp) {
       const found = this.#pair(runId, comp);
       if (found === undefined) return this.#capped();
@@ -99,13 +112,13 @@ export class ExporterState {
       run = this.runs.get(runId)!;
     }
     if (src === undefined) {
-      src = new SourceCell(ev.source);
-      this.sources.set(ev.source, src);
+      src = new SourceCell(source);
+      this.sources.set(source, src);
     }
     this.#lastPair = pair;
     this.#lastRun = run;
     this.#lastSrc = src;
-    this.#count(ev, tsMs, pair, run, src);
+    this.#count(type, lat, tsMs, pair, run, src);
   }
 
   #capped(): void {
@@ -113,14 +126,19 @@ export class ExporterState {
     this.dropped.cardinality++;
   }
 
-  #count(ev: FastEvent, tsMs: number, pair: PairCell, run: RunCell, src: SourceCell): void {
+  #count(
+    type: EventType,
+    lat: number | undefined,
+    tsMs: number,
+    pair: PairCell,
+    run: RunCell,
+    src: SourceCell,
+  ): void {
     this.accepted++;
     if (tsMs > run.lastTsMs) run.lastTsMs = tsMs;
     if (tsMs > src.lastTsMs) src.lastTsMs = tsMs;
-    const type = ev.type;
     if (type === "decision") {
       pair.decisions++;
-      const lat = ev.latency_ms;
       if (lat !== undefined) this.#observe(lat);
     } else if (type === "action") pair.actions++;
     else pair.heartbeats++;

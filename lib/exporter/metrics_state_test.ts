@@ -3,7 +3,6 @@ import { type FastEvent, INVALID, PARSE_ERROR } from "./classify_line.ts";
 import { ExporterState, LATENCY_BUCKETS_MS, MAX_COMPONENTS_PER_RUN } from "./metrics_state.ts";
 
 const ev = (type: FastEvent["type"], run_id: string, extra: Partial<FastEvent> = {}): FastEvent => ({
-  ts: 0,
   type,
   run_id,
   component: "c",
