@@ -10,7 +10,12 @@ import {
 import { DRIFT_PROM_FILE } from "../lib/drift/drift_prom.ts";
 import { NULL_PCT, PSI_MODERATE, PSI_SIGNIFICANT } from "../lib/drift/judge.ts";
 import { DEFAULT_BINS, PSI_EPSILON } from "../lib/drift/psi.ts";
-import { DEFAULT_BLOCK, DEFAULT_RESAMPLES, DEFAULT_SEED } from "../lib/drift/null_baseline.ts";
+import {
+  DEFAULT_BLOCK,
+  DEFAULT_RESAMPLES,
+  DEFAULT_SEED,
+  DEFAULT_WINDOW_BARS,
+} from "../lib/drift/null_baseline.ts";
 import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_ENV_FILE } from "../lib/feed/load_config.ts";
 import { type Interval, INTERVALS, type Venue, VENUES } from "../lib/market/types.ts";
@@ -20,11 +25,8 @@ import { EnvironmentError, SchemaTooNewError } from "../lib/util/errors.ts";
 import { parseSymbol } from "../lib/venues/symbols.ts";
 import { runDriftReport, type TimeWindow, TooFewBarsError } from "../lib/verify/drift_report.ts";
 
-/**
- * Bars per default window: a whole day of 1m bars, a whole week of 1h bars, so volume and volatility,
- * which follow the time of day (and the weekday), are compared like with like.
- */
-const DEFAULT_BARS: Readonly<Record<Interval, number>> = { "1m": 1440, "1h": 168 };
+/** Bars per default window (null_baseline.ts says why these sizes). */
+const DEFAULT_BARS = DEFAULT_WINDOW_BARS;
 const DEFAULT_MIN_BARS = 100, DEFAULT_TEXTFILE_DIR = "data/textfile";
 
 const HELP = `Usage: ./tp drift [options]
@@ -52,8 +54,12 @@ Windows: bars opening in [FROM, TO); FROM and TO are ISO times with a zone (2026
 +02:00) or dates (UTC midnight). Default: the current window is the last --bars bars, the reference
 the --bars bars before it (--bars: ${DEFAULT_BARS["1m"]} for 1m, a day; ${
   DEFAULT_BARS["1h"]
-} for 1h, a week: volume and
-volatility follow the time of day, so windows of whole days compare like with like).
+} for 1h, eight weeks: volume and
+volatility follow the time of day and the weekday, so windows of whole days and weeks compare like with
+like; and a window must hold many stretches of an indicator's memory for the null baseline to be
+trusted: with a week of 1h bars, calm simulated markets flagged a feature in 25 of 40 reports, with
+eight weeks in 0 of 20 (1 of 40 in a longer probe), as with a day of 1m bars. Shorter windows (--bars, --reference/--current) cap
+the block at a tenth of the reference and false alarms grow as they shrink).
 
 Store: --db, else STORE_PATH from the environment, else from the feed's env file (--env, default
 ${DEFAULT_ENV_FILE}). It is opened read-only; DuckDB lets no other process open a file the feed holds

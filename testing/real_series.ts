@@ -4,13 +4,14 @@
 // textfile folder holding what ./tp drift, ./tp backtest and ./tp backup --drill write (their own renderers). A catalog
 // (metric -> label names) for checkRefs.
 import { join } from "node:path";
-import { driftSamples, renderDriftProm } from "../lib/drift/drift_prom.ts";
+import { DRIFT_METRICS, driftSamples } from "../lib/drift/drift_prom.ts";
+import { renderSamples } from "../lib/prom/stream_textfile.ts";
 import { freePort } from "../lib/http/free_port.ts";
 import { createLiveMetrics } from "../lib/live/metrics.ts";
 import { startNodeExporter } from "../lib/prom/node_exporter.ts";
 import { writeTextfile } from "../lib/prom/textfile.ts";
 import { drillSamples } from "../lib/backup/drill_prom.ts";
-import { backtestSamples } from "../lib/verify/backtest_metrics.ts";
+import { BACKTEST_METRICS, BACKTEST_PROM_FILE, backtestSamples } from "../lib/verify/backtest_metrics.ts";
 import { loopView, T0 } from "./live_view.ts";
 import { renderMetrics } from "../lib/exporter/render_metrics.ts";
 import { catalogFromExposition } from "./dashboard_expr_refs.ts";
@@ -122,7 +123,10 @@ async function nodeText(): Promise<string> {
     const drift = { nRef: 100, nCur: 100, flagged: false, edges: [], refCounts: [], curCounts: [] };
     await Deno.writeTextFile(
       join(tf, "drift.prom"),
-      renderDriftProm(driftSamples(stream, [{ ...drift, feature: "rsi_14", psi: 0.05, nullP95: 0.08 }], T0)),
+      renderSamples(
+        DRIFT_METRICS,
+        driftSamples(stream, [{ ...drift, feature: "rsi_14", psi: 0.05, nullP95: 0.08 }], T0),
+      ),
     );
     const curve = {
       bars: [],
@@ -132,10 +136,12 @@ async function nodeText(): Promise<string> {
       cumulativeReturnGap: 0,
       cumulativeGapBound: null,
     };
-    await writeTextfile(
-      tf,
-      "backtest.prom",
-      backtestSamples(stream, T0 / 1000, { rows: [], period: null, outside: 0 }, curve),
+    await Deno.writeTextFile(
+      join(tf, BACKTEST_PROM_FILE),
+      renderSamples(
+        BACKTEST_METRICS,
+        backtestSamples(stream, T0 / 1000, { rows: [], period: null, outside: 0 }, curve),
+      ),
     );
     await writeTextfile(tf, "backup.prom", drillSamples(true, T0, ""));
     const node = await startNodeExporter({

@@ -89,7 +89,13 @@ export function matchTrades(
   const closedWhileRunning = ran === null ? [] : bars.map((b, i) => ({ end: b.openTimeMs + intervalMs, i }))
     .filter((x) => x.end >= ran.fromMs && x.end <= ran.toMs).map((x) => x.i);
   const onBars = [...closedWhileRunning, ...filled.filter((o) => o.bar !== null).map((o) => o.bar!)];
-  const period = onBars.length ? { from: Math.min(...onBars), to: Math.max(...onBars) } : null;
+  // A loop, not Math.min(...onBars): spreading one index per bar overflows the stack past ~120k bars.
+  const period = onBars.length
+    ? onBars.reduce((p, i) => ({ from: Math.min(p.from, i), to: Math.max(p.to, i) }), {
+      from: onBars[0],
+      to: onBars[0],
+    })
+    : null;
   const inPeriod = (i: number) => period !== null && i >= period.from && i <= period.to;
   const rows: ParityRow[] = [];
   const empty = {

@@ -174,3 +174,10 @@ Deno.test("parity: the period is when the loop ran, so a backtest trade it did n
   const early = matchTrades(r.trades, orders, BARS, FILL, 60_000, { fromMs: 100_000, toMs: 239_999 });
   assert.deepEqual([early.period, early.outside, early.rows.length], [{ from: 1, to: 2 }, 1, 1]);
 });
+
+Deno.test("parity: a loop that ran through 140k 1m bars is matched, not a RangeError from spreading the bars", () => {
+  const n = 140_000, t0 = Date.UTC(2026, 0, 1);
+  const bars = Array.from({ length: n }, (_, i) => ({ openTimeMs: t0 + i * 60_000 }) as unknown as ClosedBar);
+  const m = matchTrades([], [], bars, {} as FillConfig, 60_000, { fromMs: t0, toMs: t0 + n * 60_000 });
+  assert.deepEqual([m.period, m.rows.length], [{ from: 0, to: n - 1 }, 0]);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runTool } from "../prom/tools.ts";
-import { driftSamples, mergeDriftProm, parseDriftProm, renderDriftProm } from "./drift_prom.ts";
+import { mergeSamples, parseSamples, renderSamples } from "../prom/stream_textfile.ts";
+import { DRIFT_METRICS, driftSamples, ownedByDriftRun, type PromSample, type Stream } from "./drift_prom.ts";
 import type { FeatureDrift } from "./judge.ts";
 
 const drift = (feature: FeatureDrift["feature"], psi: number, nullP95: number): FeatureDrift => ({
@@ -17,6 +18,10 @@ const drift = (feature: FeatureDrift["feature"], psi: number, nullP95: number): 
 const BTC = { venue: "binance", symbol: "BTC-USDT", interval: "1m" };
 const ETH = { venue: "okx", symbol: "ETH-USDT", interval: "1h" };
 const T = Date.UTC(2026, 2, 1, 12);
+const renderDriftProm = (samples: readonly PromSample[]) => renderSamples(DRIFT_METRICS, samples);
+const parseDriftProm = (text: string) => parseSamples(text, DRIFT_METRICS);
+const mergeDriftProm = (previous: string, s: Stream, fresh: readonly PromSample[]) =>
+  mergeSamples(previous, DRIFT_METRICS, ownedByDriftRun(s), fresh);
 
 Deno.test("drift.prom: HELP/TYPE per metric, one sample per feature, the run's time in seconds", () => {
   const text = renderDriftProm(
@@ -61,7 +66,7 @@ Deno.test("a run replaces its own stream's series and keeps every other stream's
     mergeDriftProm(
       again + "other_metric 1\ngarbage\n",
       ETH,
-      parseDriftProm(again).filter((s) => s.labels.venue === "okx"),
+      parseDriftProm(again).filter((s) => s.labels.venue === "okx") as PromSample[],
     ),
     again,
   );

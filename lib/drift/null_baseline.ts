@@ -12,6 +12,7 @@
 // null (block 1) let atr_14_rel be flagged in 15 of 30 runs, a 30-bar block in 7 (at 1440-bar windows,
 // none either way); for values that are independent already (log returns, volume) a block changes
 // nothing. Block 1 is the plain bootstrap.
+import type { Interval } from "../market/types.ts";
 import { mulberry32, type Rng } from "../util/mulberry32.ts";
 import { DEFAULT_BINS, psiOf } from "./psi.ts";
 
@@ -19,6 +20,16 @@ export const DEFAULT_RESAMPLES = 200;
 export const DEFAULT_SEED = 1;
 /** Longer than the slowest indicator's window (ema_26), so a block keeps most of one value's memory. */
 export const DEFAULT_BLOCK = 30;
+
+/**
+ * Bars per default window: whole days of 1m bars, whole weeks of 1h bars (volume and volatility follow
+ * the time of day and the weekday), and enough of them for the null to be trusted. A week of 1h bars
+ * (168) is too few: the block is capped at 16 there, shorter than ema_26's or atr_14's memory, and the
+ * windows hold only a handful of independent stretches of a smoothed indicator, so 25 of 40 calm
+ * simulated reports flagged a feature. At 8 weeks (1344) the block keeps its 30 and 0 of 20 did, as
+ * at a day of 1m bars (tests/drift_false_alarm_test.ts; 1 of 40 in a longer probe).
+ */
+export const DEFAULT_WINDOW_BARS: Readonly<Record<Interval, number>> = { "1m": 1440, "1h": 1344 };
 
 export interface NullOptions {
   readonly resamples?: number;

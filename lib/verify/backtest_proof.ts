@@ -1,6 +1,6 @@
 // `./tp backtest`: RefStrat_01 over the feed's stored bars with the simulator's fill model (lib/backtest),
 // optionally against the live loop's paper trades (--parity), sealed as `.local_tmp/backtest_<stamp>/`
-// by withEvidence; its headline numbers go to the textfile collector's `backtest.prom` afterwards. The
+// by withEvidence; its headline numbers are merged per stream into the textfile collector's `backtest.prom` afterwards. The
 // folder keeps what it was judged from (bars.tsv; with --parity paper_orders.json) so `evidence check`
 // judges it again offline (lib/audit/recompute_backtest.ts).
 import type { BacktestConfig } from "../backtest/run.ts";
@@ -8,13 +8,18 @@ import { BACKTEST_FILES } from "../evidence/gate_sources.ts";
 import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import type { Interval, SymbolName, Venue } from "../market/types.ts";
-import { writeTextfile } from "../prom/textfile.ts";
+import { mergeTextfile } from "../prom/stream_textfile.ts";
 import { prepareStateDir, type StateRegistry } from "../oms/state_version.ts";
 import type { StoreRegistry } from "../store/store_schema.ts";
 import { loadBars } from "./backtest_bars.ts";
 import { BACKTEST_SUMMARY } from "./backtest_judge.ts";
 import { judgeBacktest } from "./backtest_judgement.ts";
-import { backtestSamples } from "./backtest_metrics.ts";
+import {
+  BACKTEST_METRICS,
+  BACKTEST_PROM_FILE,
+  backtestSamples,
+  ownedByBacktestRun,
+} from "./backtest_metrics.ts";
 import { backtestRunConfig, type BacktestSettings } from "./backtest_settings.ts";
 import { renderBarsTsv } from "./bars_tsv.ts";
 import { overallVerdict, renderSummary } from "./gates.ts";
@@ -83,8 +88,9 @@ export async function runBacktestProof(o: BacktestProofOptions): Promise<Backtes
       };
     },
   );
-  const labels = { venue: o.venue, symbol: o.symbol, interval: o.interval };
-  const samples = backtestSamples(labels, now() / 1000, j.match, j.curve);
-  const textfile = await writeTextfile(o.textfileDir, "backtest.prom", samples);
+  const stream = { venue: o.venue, symbol: o.symbol, interval: o.interval };
+  const samples = backtestSamples(stream, now() / 1000, j.match, j.curve);
+  const owned = ownedByBacktestRun(stream, o.parity !== null);
+  const textfile = await mergeTextfile(o.textfileDir, BACKTEST_PROM_FILE, BACKTEST_METRICS, owned, samples);
   return { verdict: sealed.verdict, dir: sealed.dir, summaryText: sealed.summaryText, textfile };
 }

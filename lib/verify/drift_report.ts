@@ -2,10 +2,10 @@
 // judged against the fixed thresholds and a seeded null baseline. Reads the store read-only, writes
 // the evidence folder `drift_report_<stamp>/` (summary, drift_psi.tsv, one SVG histogram pair per
 // feature, bars.tsv to re-judge it offline) and then drift.prom for node-exporter's textfile collector.
-import { join } from "node:path";
 import { DRIFT_FEATURES, featureSamples } from "../drift/drift_features.ts";
-import { DRIFT_PROM_FILE, driftSamples, mergeDriftProm } from "../drift/drift_prom.ts";
+import { DRIFT_METRICS, DRIFT_PROM_FILE, driftSamples, ownedByDriftRun } from "../drift/drift_prom.ts";
 import { histogramSvg } from "../drift/drift_svg.ts";
+import { mergeTextfile } from "../prom/stream_textfile.ts";
 import {
   type FeatureDrift,
   type JudgeOptions,
@@ -19,7 +19,6 @@ import {
 import { PSI_EPSILON } from "../drift/psi.ts";
 import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
-import { writeFileAtomic } from "../fs/atomic.ts";
 import { type ClosedBar, type Interval, INTERVALS, type SymbolName, type Venue } from "../market/types.ts";
 import type { StoreRegistry } from "../store/store_schema.ts";
 import { BarReader } from "../store/bar_reader.ts";
@@ -170,12 +169,14 @@ export async function runDriftReport(o: DriftReportOptions): Promise<DriftReport
       value: undefined,
     };
   });
-  const promFile = join(o.textfileDir, DRIFT_PROM_FILE);
-  const previous = await Deno.readTextFile(promFile).catch((err) => {
-    if (err instanceof Deno.errors.NotFound) return "";
-    throw err;
-  });
   const stream = { venue: o.venue, symbol: o.symbol, interval: o.interval };
-  await writeFileAtomic(promFile, mergeDriftProm(previous, stream, driftSamples(stream, drifts, now())));
+  const fresh = driftSamples(stream, drifts, now());
+  const promFile = await mergeTextfile(
+    o.textfileDir,
+    DRIFT_PROM_FILE,
+    DRIFT_METRICS,
+    ownedByDriftRun(stream),
+    fresh,
+  );
   return { verdict: sealed.verdict, dir: sealed.dir, summaryText: sealed.summaryText, drifts, promFile };
 }
