@@ -17,20 +17,10 @@ import type { StepRecord } from "../util/schema_plan.ts";
 import { CREATE_BARS } from "./bar_row.ts";
 import type { PgConn, PgPool } from "./pg_client.ts";
 import { BAR_RULES } from "./store_migrations.ts";
-import { SCHEMA_META, type StoreVersion } from "./store_schema.ts";
+import { CREATE_META, SCHEMA_META, type StoreVersion } from "./store_schema.ts";
 
 /** CREATE_BARS (version 1) for PostgreSQL: DuckDB's DOUBLE is DOUBLE PRECISION there; the rest is shared. */
 export const PG_CREATE_BARS = CREATE_BARS.replaceAll(/\bDOUBLE\b/g, "DOUBLE PRECISION");
-
-/** schema_meta as store_schema.ts makes it in DuckDB (a test compares the two tables' columns). */
-const PG_CREATE_META = `CREATE TABLE ${SCHEMA_META} (
-  seq INTEGER PRIMARY KEY,
-  from_version INTEGER NOT NULL,
-  to_version INTEGER NOT NULL,
-  at_ms BIGINT NOT NULL,
-  reason VARCHAR NOT NULL,
-  down_available BOOLEAN NOT NULL
-)`;
 
 export const POSITIONS = "stream_positions";
 const PG_CREATE_POSITIONS = `CREATE TABLE ${POSITIONS} (
@@ -137,7 +127,7 @@ export function preparePgStore(pool: PgPool, o: PgPrepareOptions): Promise<Store
       return v;
     }
     if (v.version === null) {
-      for (const ddl of [PG_CREATE_BARS, PG_CREATE_META, PG_CREATE_POSITIONS]) await c.query(ddl);
+      for (const ddl of [PG_CREATE_BARS, CREATE_META, PG_CREATE_POSITIONS]) await c.query(ddl);
       await record(c, { from: 0, to: 1, atMs: now(), reason: "new store", down: false });
     } else if (!v.marked || !await hasTable(c, POSITIONS)) {
       throw new EnvironmentError(`database ${o.where} holds a bars table that is not a tickproof store's`);

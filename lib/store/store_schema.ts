@@ -23,7 +23,8 @@ export type StoreRegistry = Registry<DuckDBConnection>;
 export { STORE_MIGRATIONS };
 
 export const SCHEMA_META = "schema_meta";
-const CREATE_META = `CREATE TABLE ${SCHEMA_META} (
+/** schema_meta: the same SQL in DuckDB and PostgreSQL (pg_store_schema.ts). */
+export const CREATE_META = `CREATE TABLE ${SCHEMA_META} (
   seq INTEGER PRIMARY KEY,
   from_version INTEGER NOT NULL,
   to_version INTEGER NOT NULL,
