@@ -114,7 +114,12 @@ function printTable(channel: Channel, rows: readonly Row[]): void {
   }
 }
 
-const HELP = `Usage: ./tp bench --only parse   (or: deno run -A bench/parse_bench.ts [flags])
+const HELP =
+  `Usage: ./tp bench:parse [--trades N] [--repeats N] [--channel C]   (also ./tp bench --only parse)
+
+Every venue's trade channel: JSON.parse floor, the feed pipeline (parse, bars, features, DQ), the
+generic mapper, and the peers tardis-dev and ccxt (mapping only), each as trades/s and a ratio to the
+channel's floor. Not a test: numbers go in the table, never in assertions.
 
   --trades N    frames per channel, one trade each (default 300000)
   --repeats N   runs per row, the median is printed (default 5)
