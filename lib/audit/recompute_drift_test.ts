@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { walkBars } from "../../testing/walk_bars.ts";
 import { DEFAULT_DRIFT_FEATURES } from "../drift/drift_features.ts";
 import { BarStore } from "../store/bar_store.ts";
+import { DRIFT_HEADER } from "../verify/drift_gates.ts";
 import { runDriftReport } from "../verify/drift_report.ts";
 import { recomputeDrift } from "./recompute_drift.ts";
 
@@ -37,9 +38,11 @@ Deno.test("drift_report: recomputed from bars.tsv it agrees; a changed bar, seed
     const rows = await recomputeDrift(res.dir);
     assert.deepEqual(rows.filter((r) => r.verdict !== "AGREE"), []);
     assert.deepEqual(rows.map((r) => r.check), [
+      ...DRIFT_HEADER.map((k) => `summary.json ${k}`),
       ...DEFAULT_DRIFT_FEATURES.map((f) => `gate psi_${f}`),
       "verdict",
       "drift_psi.tsv",
+      ...DEFAULT_DRIFT_FEATURES.map((f) => `hist_${f}.svg`),
       "DRIFT_REPORT_SUMMARY.txt",
     ]);
 

@@ -8,6 +8,33 @@ export function summaryMissing(): CheckRow[] {
   return [problem("summary", "summary.json", "missing", "summary.json missing or not JSON")];
 }
 
+/**
+ * Each header value of summary.json against the one recomputed from the folder's own data; keys that
+ * neither the header nor `ownKeys` (gates, verdict...) hold are named too: no `kind` proof writes them.
+ */
+export function headerRows(
+  summary: Record<string, unknown>,
+  header: Readonly<Record<string, string>>,
+  ownKeys: readonly string[],
+  kind: string,
+): CheckRow[] {
+  const rows = Object.entries(header).map(([k, v]) =>
+    row(
+      `summary.json ${k}`,
+      k in summary ? String(summary[k]) : "(absent)",
+      v,
+      `${k}: recomputed from the folder's inputs differs`,
+    )
+  );
+  const extra = Object.keys(summary).filter((k) => !(k in header) && !ownKeys.includes(k));
+  return [
+    ...rows,
+    ...extra.map((k) =>
+      problem(`summary.json ${k}`, String(summary[k]), "(absent)", `${k}: not a key of a ${kind} summary`)
+    ),
+  ];
+}
+
 /** summary.json's verdict against the verdict of the recomputed `what` (gates, checks). */
 export function verdictRow(summary: Record<string, unknown>, results: GateResult[], what: string): CheckRow {
   return row(

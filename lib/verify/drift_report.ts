@@ -2,17 +2,13 @@
 // judged against the fixed thresholds and a seeded null baseline. Reads the store read-only, writes
 // the evidence folder `drift_report_<stamp>/` (summary, drift_psi.tsv, one SVG histogram pair per
 // feature, bars.tsv to re-judge it offline) and then drift.prom for node-exporter's textfile collector.
-import { DRIFT_FEATURES, featureSamples } from "../drift/drift_features.ts";
+import { featureSamples } from "../drift/drift_features.ts";
 import { DRIFT_METRICS, DRIFT_PROM_FILE, driftSamples, ownedByDriftRun } from "../drift/drift_prom.ts";
-import { histogramSvg } from "../drift/drift_svg.ts";
 import { mergeTextfile } from "../prom/stream_textfile.ts";
 import {
   type FeatureDrift,
   type JudgeOptions,
   judgeSamples,
-  NULL_PCT,
-  PSI_MODERATE,
-  PSI_SIGNIFICANT,
   renderPsiTsv,
   smallestSample,
 } from "../drift/judge.ts";
@@ -24,14 +20,18 @@ import type { StoreRegistry } from "../store/store_schema.ts";
 import { BarReader } from "../store/bar_reader.ts";
 import { EnvironmentError } from "../util/errors.ts";
 import { BARS_TSV, renderBarsTsv } from "./drift_bars_tsv.ts";
-import { DRIFT_PSI_TSV, DRIFT_SUMMARY, driftGates, histogramFile } from "./drift_gates.ts";
+import {
+  DRIFT_PSI_TSV,
+  DRIFT_SUMMARY,
+  driftGates,
+  driftHeader,
+  histogramFiles,
+  type TimeWindow,
+  windowText,
+} from "./drift_gates.ts";
 import { gateJudgement } from "./gate_judgement.ts";
 
-/** Bars opening in [fromMs, toMs). */
-export interface TimeWindow {
-  readonly fromMs: number;
-  readonly toMs: number;
-}
+export type { TimeWindow };
 
 export interface DriftReportOptions extends ProofRunOptions {
   readonly db: string;
@@ -65,8 +65,6 @@ export class TooFewBarsError extends EnvironmentError {
   override name = "TooFewBarsError";
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /** A window as the report names it: the one asked for, else the span of the bars it holds. */
 function shown(
   asked: TimeWindow | undefined,
@@ -78,7 +76,6 @@ function shown(
     ? { fromMs: bars[0].openTimeMs, toMs: bars[bars.length - 1].openTimeMs + intervalMs }
     : null;
 }
-const windowText = (w: TimeWindow | null) => (w ? `${iso(w.fromMs)}..${iso(w.toMs)}` : "empty");
 
 async function readWindows(o: DriftReportOptions) {
   const reader = await BarReader.open(o.db, { threads: 1 }, o.storeRegistry);
@@ -117,36 +114,21 @@ export async function runDriftReport(o: DriftReportOptions): Promise<DriftReport
   }
   const drifts = judgeSamples(ref, cur, o.judge);
   const results = driftGates(drifts);
-  const flagged = drifts.filter((d) => d.flagged).map((d) => d.feature);
   const sealed = await withEvidence("drift_report", proofRun(o, "drift", { now }), async (ev) => {
     await ev.write(BARS_TSV, renderBarsTsv(bars));
     await ev.write(DRIFT_PSI_TSV, renderPsiTsv(drifts));
-    for (const d of drifts) {
-      const what = DRIFT_FEATURES.find((f) => f.name === d.feature)!.what;
-      await ev.write(histogramFile(d.feature), histogramSvg(d, what));
-    }
-    const header = {
+    for (const [file, svg] of histogramFiles(drifts)) await ev.write(file, svg);
+    const header = driftHeader({
       venue: o.venue,
       symbol: o.symbol,
       interval: o.interval,
       db: o.db,
-      reference: windowText(windows.reference),
-      reference_bars: String(bars.reference.length),
-      current: windowText(windows.current),
-      current_bars: String(bars.current.length),
-      bins: String(o.judge.bins),
-      epsilon: String(PSI_EPSILON),
-      features: o.judge.features.join(","),
-      null_resamples: String(o.judge.resamples),
-      null_block: String(o.judge.block),
-      null_percentile: String(NULL_PCT),
-      seed: String(o.judge.seed),
-      psi_moderate: String(PSI_MODERATE),
-      psi_significant: String(PSI_SIGNIFICANT),
-      flag_rule: `psi > ${PSI_SIGNIFICANT} and psi > null_p${NULL_PCT}`,
-      flagged_features: flagged.length ? flagged.join(",") : "none",
-      judged_at: iso(now()),
-    };
+      windows,
+      barCounts: { reference: bars.reference.length, current: bars.current.length },
+      judge: o.judge,
+      drifts,
+      judgedAt: new Date(now()).toISOString(),
+    });
     return {
       ...gateJudgement(DRIFT_SUMMARY, header, results, "gates"),
       config: {
