@@ -18,7 +18,12 @@ import { BACKUP_DRILL_FILES } from "../evidence/gate_sources.ts";
 import { proofRun, type ProofRunOptions } from "../evidence/proof_run.ts";
 import { withEvidence } from "../evidence/with_evidence.ts";
 import { writeTextfile } from "../prom/textfile.ts";
-import { BACKUP_DRILL_SUMMARY, backupDrillGates, parseDrillManifest } from "./backup_gates.ts";
+import {
+  BACKUP_DRILL_SUMMARY,
+  backupDrillGates,
+  backupDrillHeader,
+  parseDrillManifest,
+} from "./backup_gates.ts";
 import { assertSeedable, needsSeed, type SeedStack, seedStack } from "./backup_seed.ts";
 import { gateJudgement } from "./gate_judgement.ts";
 
@@ -98,27 +103,14 @@ export async function runBackupDrill(o: BackupDrillOptions): Promise<BackupDrill
       const m = typeof manifest === "string" ? null : manifest;
       const observed = observedText === null ? null : ObservedSchema.parse(JSON.parse(observedText));
       const results = backupDrillGates(m, observed, error);
-      const ls = m?.live_state;
-      const header = {
+      const header = backupDrillHeader(m, {
         seeded,
         target: resolve(b.target),
         backup_dir: result?.dir ?? "none",
         store: b.storePath,
-        store_copied_by: m?.sources.store_copied_by ?? "none",
-        bars: String(m?.duckdb.tables.bars ?? "none"),
-        parquet: m?.parquet ? `${m.parquet.files} files, ${m.parquet.rows} rows` : "none",
-        event_log: ls
-          ? `${ls.event_log.records} records` +
-            (ls.event_log.last ? `, last run ${ls.event_log.last.run} seq ${ls.event_log.last.seq}` : "")
-          : "none",
-        oms: ls
-          ? `${ls.oms.classification}, ${ls.oms.orders} orders, book ${ls.oms.book_sha256.slice(0, 12)}`
-          : "none",
-        files: m ? `${m.files.length} (${m.files.reduce((n, f) => n + f.size, 0)} bytes)` : "none",
-        tickproof_commit: m?.tickproof_commit ?? "none",
         rotation_deleted: deleted,
         drilled_at: new Date(now()).toISOString(),
-      };
+      });
       return {
         ...gateJudgement(BACKUP_DRILL_SUMMARY, header, results, "gates"),
         config: {

@@ -26,6 +26,51 @@ export const BACKUP_DRILL_HEADER = [
   "drilled_at",
 ] as const;
 
+type HeaderKey = (typeof BACKUP_DRILL_HEADER)[number];
+
+/** The header keys the folder's manifest copy derives; the rest say how and when the drill ran. */
+export const DRILL_MANIFEST_KEYS = [
+  "store_copied_by",
+  "bars",
+  "parquet",
+  "event_log",
+  "oms",
+  "files",
+  "tickproof_commit",
+] as const satisfies readonly HeaderKey[];
+
+/** What only the drill's run knows (seeded, target, backup_dir, store, rotation_deleted, drilled_at). */
+export type DrillRunHeader = Readonly<
+  Record<Exclude<HeaderKey, (typeof DRILL_MANIFEST_KEYS)[number]>, string>
+>;
+
+/** The header values derived from the manifest copy ("none" each when there is none). */
+export function drillManifestHeader(
+  m: BackupManifest | null,
+): Record<(typeof DRILL_MANIFEST_KEYS)[number], string> {
+  const ls = m?.live_state;
+  const last = ls?.event_log.last;
+  return {
+    store_copied_by: m?.sources.store_copied_by ?? "none",
+    bars: String(m?.duckdb.tables.bars ?? "none"),
+    parquet: m?.parquet ? `${m.parquet.files} files, ${m.parquet.rows} rows` : "none",
+    event_log: ls
+      ? `${ls.event_log.records} records` + (last ? `, last run ${last.run} seq ${last.seq}` : "")
+      : "none",
+    oms: ls
+      ? `${ls.oms.classification}, ${ls.oms.orders} orders, book ${ls.oms.book_sha256.slice(0, 12)}`
+      : "none",
+    files: m ? `${m.files.length} (${m.files.reduce((n, f) => n + f.size, 0)} bytes)` : "none",
+    tickproof_commit: m?.tickproof_commit ?? "none",
+  };
+}
+
+/** The whole summary header in BACKUP_DRILL_HEADER order: the run's values and the manifest's. */
+export function backupDrillHeader(m: BackupManifest | null, run: DrillRunHeader): Record<HeaderKey, string> {
+  const all: Record<HeaderKey, string> = { ...run, ...drillManifestHeader(m) };
+  return Object.fromEntries(BACKUP_DRILL_HEADER.map((k) => [k, all[k]])) as Record<HeaderKey, string>;
+}
+
 const SOURCE: Readonly<Record<CheckName, string>> = {
   files: "SHA-256 and size of every file",
   tables: "row count of every table (IMPORT DATABASE)",
