@@ -17,6 +17,10 @@ and GET /health. Feed before bot: while the stream is down or stale, or the feed
 it makes no decisions and its heartbeats say feed_ok:false. A restart resumes after the last bar
 already decided in the events file (per run id), so no bar is decided twice.
 
+With BUS_URL=nats://host:port[,...] it reads its series' bars from the market bus (JetStream stream
+MD_BARS, subject md.bars.<venue>.<symbol>.<interval>) instead of the feed, resuming after the bus
+sequence written with its last decision; /metrics then also has shadow_bus_lag_messages.
+
 Flags (flags win over env, env over the config file):
   --config PATH    strategy config (default: ${DEFAULT_CONFIG_PATH};
                    demo on 1m bars: config/strategy/refstrat_01.demo.json)
@@ -60,7 +64,8 @@ async function main(args: string[]): Promise<number> {
   inner = service.handler;
   const { hostname, port } = server.addr;
   log("info", "listening", { url: `http://${hostname}:${port}/` });
-  console.log(`shadow_mvs: http://${hostname}:${port}/ (events ${cfg.eventsPath}, feed ${cfg.feedUrl})`);
+  const from = cfg.bus.url === null ? `feed ${cfg.feedUrl}` : `bus ${cfg.bus.url}`;
+  console.log(`shadow_mvs: http://${hostname}:${port}/ (events ${cfg.eventsPath}, ${from})`);
   await untilAborted(signal);
   await service.stop();
   await server.finished;

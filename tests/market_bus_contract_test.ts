@@ -169,6 +169,27 @@ for (const impl of IMPLS) {
     }
   });
 
+  Deno.test(`${impl.name} bus: the last bar sequence per filter, 0 before any (a consumer's lag)`, async () => {
+    const s = await impl.open();
+    try {
+      const btc = { venue: "binance", symbol: "BTC-USDT", interval: "1m" };
+      assert.equal(await s.bus.lastBarSeq(btc), 0);
+      for (const b of [BTC[0], ETH[0], BTC[1], ETH[1]]) await s.bus.publishBar(b);
+      await s.bus.publishBar(BTC[1]); // a duplicate stores nothing, so moves nothing
+      assert.deepEqual(
+        [
+          await s.bus.lastBarSeq(btc),
+          await s.bus.lastBarSeq({ venue: "okx" }),
+          await s.bus.lastBarSeq(),
+          await s.bus.lastBarSeq({ interval: "1h" }),
+        ],
+        [3, 4, 4, 0],
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
   Deno.test(`${impl.name} bus: one message id is stored once — two publishers of one bar, a resent trade`, async () => {
     const s = await impl.open();
     try {

@@ -13,7 +13,7 @@ import {
   type MarketBus,
   type PublishAck,
 } from "./market_bus.ts";
-import type { SubscribeOptions } from "./market_bus.ts";
+import type { BarFilter, SubscribeOptions } from "./market_bus.ts";
 import { connectNats, type NatsSession, retryablePublishError, type StreamSpec } from "./nats_client.ts";
 import { Outbox, type OutboxStats } from "./outbox.ts";
 import {
@@ -111,6 +111,10 @@ export class JetStreamBus implements MarketBus {
 
   outboxStats(): OutboxStats {
     return this.#outbox.stats();
+  }
+
+  lastBarSeq(filter?: BarFilter): Promise<number> {
+    return this.session.lastSeq(this.config.bars.name, barFilterSubject(filter));
   }
 
   /** The stream's message count, sequences, replicas and leader (for checks and the runbook). */

@@ -42,6 +42,8 @@ export interface MarketBus {
   publishBar(b: ClosedBar, revision?: number): Promise<PublishAck>;
   /** Bars in stream order from `fromSeq`, then live ones, until the signal aborts or the loop ends. */
   subscribeBars(opts?: SubscribeOptions): AsyncIterable<BusBar>;
+  /** The stream sequence of the newest bar matching `filter` (0 when none): where a consumer's lag ends. */
+  lastBarSeq(filter?: BarFilter): Promise<number>;
   /** The outbox's depth and counters (a full outbox is an alert, never a silent drop). */
   outboxStats(): OutboxStats;
   /** Drains the outbox (up to drainMs), then releases everything; safe to call twice. */
@@ -59,15 +61,26 @@ export function encodeTrade(t: Trade): Uint8Array {
   return enc.encode(JSON.stringify(t));
 }
 
-/** A bar message's payload; a SyntaxError naming the sequence when it is not a valid ClosedBar. */
+/** A bar message that is not a valid ClosedBar; `seq` lets a consumer count it and read on after it. */
+export class BarMessageError extends SyntaxError {
+  constructor(readonly seq: number, message: string) {
+    super(message);
+    this.name = "BarMessageError";
+  }
+}
+
+/** A bar message's payload; a BarMessageError naming the sequence when it is not a valid ClosedBar. */
 export function decodeBar(data: Uint8Array, seq: number): ClosedBar {
   let value: unknown;
   try {
     value = JSON.parse(dec.decode(data));
   } catch (err) {
-    throw new SyntaxError(`bus: bar message ${seq} is not JSON: ${err instanceof Error ? err.message : err}`);
+    throw new BarMessageError(
+      seq,
+      `bus: bar message ${seq} is not JSON: ${err instanceof Error ? err.message : err}`,
+    );
   }
   const r = parseClosedBar(value);
-  if (!r.ok) throw new SyntaxError(`bus: bar message ${seq} is not a closed bar: ${r.error}`);
+  if (!r.ok) throw new BarMessageError(seq, `bus: bar message ${seq} is not a closed bar: ${r.error}`);
   return r.value;
 }

@@ -7,7 +7,7 @@ import type { Clock } from "../async/poll.ts";
 import { realClock } from "../async/poll.ts";
 import type { ClosedBar, Trade } from "../market/types.ts";
 import { BUS_DEFAULTS, type BusConfig, type StreamSettings } from "./bus_config.ts";
-import type { BusBar, MarketBus, PublishAck, SubscribeOptions } from "./market_bus.ts";
+import type { BarFilter, BusBar, MarketBus, PublishAck, SubscribeOptions } from "./market_bus.ts";
 import { Outbox, type OutboxStats } from "./outbox.ts";
 import { barFilterSubject, barMsgId, barSubject, revisionOf, tradeMsgId, tradeSubject } from "./subjects.ts";
 
@@ -144,6 +144,12 @@ export class MemoryBus implements MarketBus {
       }
       await changed;
     }
+  }
+
+  lastBarSeq(filter?: BarFilter): Promise<number> {
+    const f = barFilterSubject(filter);
+    const hit = this.#bars.from(1).findLast((e) => subjectMatches(f, e.subject));
+    return Promise.resolve(hit?.seq ?? 0);
   }
 
   outboxStats(): OutboxStats {

@@ -48,6 +48,8 @@ export interface NatsSession {
   /** An ordered consumer over `stream`: messages matching `filter` from sequence `fromSeq` on. */
   read(stream: string, filter: string, fromSeq: number, signal?: AbortSignal): AsyncIterable<JsMessage>;
   streamState(name: string): Promise<StreamState>;
+  /** The sequence of the newest message on `subject` in `stream` (wildcards allowed); 0 when none. */
+  lastSeq(stream: string, subject: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -134,6 +136,10 @@ class Session implements NatsSession {
       replicas: info.config.num_replicas,
       leader: info.cluster?.leader ?? "",
     };
+  }
+
+  async lastSeq(stream: string, subject: string): Promise<number> {
+    return (await this.jsm.streams.getMessage(stream, { last_by_subj: subject }))?.seq ?? 0;
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import { type Interval, INTERVALS, VENUES } from "../market/types.ts";
 import { isId } from "../events/ai_event.ts";
 import type { RefStratParams } from "../strategy/refstrat_01.ts";
 import type { SeriesKey } from "./feed_schema.ts";
+import { BUS_KEYS, type BusConfig, resolveBusConfig } from "../bus/bus_config.ts";
 
 const Id = z.string().refine(isId, "must be 1-64 characters of [A-Za-z0-9._:-]");
 
@@ -40,6 +41,8 @@ export interface ShadowConfig {
   readonly runId: string;
   readonly eventsPath: string;
   readonly feedUrl: string;
+  /** The market bus (env BUS_*): url null = bars over the feed's SSE stream, as without a bus. */
+  readonly bus: BusConfig;
   readonly warmupBars: number;
   readonly heartbeatEveryMs: number;
   readonly staleAfterMs: number;
@@ -91,6 +94,7 @@ export function resolveConfig(
     runId,
     eventsPath: flags.events ?? env("PEAK_TRADE_AI_EVENTS_JSONL") ?? DEFAULT_EVENTS_PATH,
     feedUrl,
+    bus: resolveBusConfig(Object.fromEntries(BUS_KEYS.map((k) => [k, env(k)]))),
     warmupBars: file.warmup_bars,
     heartbeatEveryMs: file.heartbeat_every_s * 1000,
     staleAfterMs: file.feed_stale_after_s * 1000,

@@ -43,6 +43,8 @@ export interface DecisionMeta {
   /** Omitted for catch-up decisions on history bars: they were not made live. */
   readonly latencyMs: number | null;
   readonly catchUp: boolean;
+  /** The bar's market bus stream sequence (bus mode): written with the decision, resumed after. */
+  readonly busSeq?: number;
 }
 
 export function decisionEvent(id: Identity, bar: ClosedBar, r: StepResult, m: DecisionMeta): AiEventInput {
@@ -62,6 +64,7 @@ export function decisionEvent(id: Identity, bar: ClosedBar, r: StepResult, m: De
     position: r.state.book.size,
     pnl: pnlOf(r.state),
     catch_up: m.catchUp,
+    ...(m.busSeq === undefined ? {} : { bus_seq: m.busSeq }),
     mode: "shadow",
     state: persisted(r.state),
   };
@@ -123,6 +126,7 @@ const num = z.number().finite();
 const ResumeSchema = z.looseObject({
   type: z.literal("decision"),
   bar_open_time_ms: z.number().int().nonnegative(),
+  bus_seq: z.number().int().positive().optional(),
   state: z.object({
     prev_ema_12: num.nullable(),
     prev_ema_26: num.nullable(),
@@ -139,6 +143,8 @@ const ResumeSchema = z.looseObject({
 export interface Resume {
   /** openTimeMs of the last bar already decided: bars at or before it are never decided again. */
   readonly lastDecidedOpenTimeMs: number;
+  /** The decided bar's bus sequence; absent when it came over SSE (a bus consumer then reads from 1). */
+  readonly busSeq?: number;
   readonly state: RefStratState;
 }
 
@@ -149,6 +155,7 @@ export function resumeFromDecision(value: unknown): Resume | null {
   const s = r.data.state;
   return {
     lastDecidedOpenTimeMs: r.data.bar_open_time_ms,
+    ...(r.data.bus_seq === undefined ? {} : { busSeq: r.data.bus_seq }),
     state: {
       prevEma12: s.prev_ema_12,
       prevEma26: s.prev_ema_26,

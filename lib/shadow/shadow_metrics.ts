@@ -42,7 +42,15 @@ export function lastBarAgeSeconds(s: ShadowStatus, nowMs: number): number {
   return Math.max(0, nowMs - (s.lastBarReceivedMs ?? s.startedMs)) / 1000;
 }
 
-export function createShadowMetrics(status: () => ShadowStatus, now: () => number): Registry {
+/**
+ * `busLag` (bus mode only, so the SSE mode's series stay as they were): stream sequences between the
+ * series' newest bar on the bus and the last one applied, asked of the bus at scrape time.
+ */
+export function createShadowMetrics(
+  status: () => ShadowStatus,
+  now: () => number,
+  busLag?: () => Promise<number>,
+): Registry {
   const registry = new Registry();
   const gauge = (name: string, help: string, read: (s: ShadowStatus) => number) =>
     new Gauge({
@@ -166,5 +174,16 @@ export function createShadowMetrics(status: () => ShadowStatus, now: () => numbe
     "ai_event lines that could not be written.",
     (s) => s.eventWriteErrors,
   );
+  if (busLag) {
+    new Gauge({
+      name: "shadow_bus_lag_messages",
+      help: "Bus stream messages from the last bar applied to the series' newest bar (0 = caught up); " +
+        "NaN when the bus does not answer.",
+      registers: [registry],
+      async collect() {
+        this.set(await busLag().catch(() => NaN));
+      },
+    });
+  }
   return registry;
 }

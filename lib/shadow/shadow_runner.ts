@@ -1,8 +1,8 @@
 // The shadow_mvs core: turns feed signals (stream open/close, feed heartbeats, history, live bars) into
 // decisions, actions and heartbeats. Synchronous; the clock and the event sink are injected, so tests
 // drive it (and the service around it) without sleeping. "Feed before bot": no decision unless the gate
-// is open, and never twice for a bar (processed_bars.ts): a correction of a bar already processed is
-// counted and logged, never decided again.
+// is open, and never twice for a bar (processed_bars.ts): a correction of a bar already processed (over
+// the bus: a later revision) is counted and logged, never decided again.
 import type { AiEventInput } from "../events/ai_event.ts";
 import type { Logger } from "../log.ts";
 import { type ClosedBar, INTERVALS } from "../market/types.ts";
@@ -40,11 +40,9 @@ const zeros = <K extends string>(keys: readonly K[]) =>
 
 export class ShadowRunner {
   #state: RefStratState;
-  /** Dedupe: the bars decided or primed. */
-  readonly #bars: ProcessedBars;
+  readonly #bars: ProcessedBars; // dedupe: the bars decided or primed
   #lastDecided: number | null;
-  /** True until something was decided or restored: history then only primes, as warm-up. */
-  #cold: boolean;
+  #cold: boolean; // until something was decided or restored: history then only primes, as warm-up
   #connected = false;
   #feedOkHb = true;
   /** The feed clock's speed (its heartbeat says; 1 until then): its bar times / speed = wall ms. */
@@ -60,8 +58,7 @@ export class ShadowRunner {
   #consumed = 0;
   #primed = 0;
   #writeErrors = 0;
-  /** Set by the service: connection attempts after the first. */
-  reconnects = 0;
+  reconnects = 0; // set by the service: connection attempts after the first
 
   constructor(
     readonly cfg: RunnerConfig,
@@ -118,8 +115,11 @@ export class ShadowRunner {
     return feedGate(view, this.now(), this.cfg.staleAfterMs);
   }
 
-  /** History from /api/bars (oldest first): primes when cold, else decides what is new as catch-up. */
-  history(bars: readonly ClosedBar[]): void {
+  /**
+   * History (oldest first: /api/bars, or bus messages retained before we subscribed): primes when
+   * cold, else decides what is new as catch-up. `busSeq`: the bus sequence of a single bar.
+   */
+  history(bars: readonly ClosedBar[], busSeq?: number): void {
     for (const bar of bars) {
       this.#consumed++;
       if (this.#isDuplicate(bar)) continue;
@@ -127,12 +127,12 @@ export class ShadowRunner {
         this.#state = prime(this.#state, { close: bar.c, ...featuresOf(bar) });
         this.#bars.add(bar);
         this.#primed++;
-      } else this.#decide(bar, null);
+      } else this.#decide(bar, null, busSeq);
     }
   }
 
-  /** A live bar of our series from the stream (already validated). */
-  liveBar(bar: ClosedBar): void {
+  /** A live bar of our series (already validated); `busSeq` is written with its decision. */
+  liveBar(bar: ClosedBar, busSeq?: number): void {
     const receivedMs = this.now();
     this.#lastSeenMs = this.#lastBarMs = receivedMs;
     this.#consumed++;
@@ -141,7 +141,7 @@ export class ShadowRunner {
       this.#skipped.feed_not_ok++;
       return;
     }
-    this.#decide(bar, receivedMs);
+    this.#decide(bar, receivedMs, busSeq);
   }
 
   /**
@@ -187,7 +187,7 @@ export class ShadowRunner {
   }
 
   /** `receivedMs` null = catch-up from history (no live latency). */
-  #decide(bar: ClosedBar, receivedMs: number | null): void {
+  #decide(bar: ClosedBar, receivedMs: number | null, busSeq?: number): void {
     const r = step(this.#state, { close: bar.c, ...featuresOf(bar) }, this.cfg.params);
     this.#state = r.state;
     this.#bars.add(bar);
@@ -201,7 +201,8 @@ export class ShadowRunner {
     const latencyMs = receivedMs === null
       ? null
       : Math.max(0, bar.closedAtMs - barEndMs) / this.#feedSpeed + Math.max(0, nowMs - receivedMs);
-    this.#emit(decisionEvent(this.cfg.id, bar, r, { nowMs, latencyMs, catchUp: receivedMs === null }));
+    const catchUp = receivedMs === null;
+    this.#emit(decisionEvent(this.cfg.id, bar, r, { nowMs, latencyMs, catchUp, busSeq }));
     if (r.action) {
       this.#actions[r.action.action]++;
       this.#emit(actionEvent(this.cfg.id, bar, r, nowMs));
@@ -245,6 +246,4 @@ export class ShadowRunner {
   }
 }
 
-function featuresOf(bar: ClosedBar) {
-  return { ema12: bar.features.ema_12, ema26: bar.features.ema_26, atr14: bar.features.atr_14 };
-}
+const featuresOf = ({ features: f }: ClosedBar) => ({ ema12: f.ema_12, ema26: f.ema_26, atr14: f.atr_14 });
