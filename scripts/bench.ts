@@ -35,6 +35,10 @@ const BENCHES: Record<string, { file: string; what: string; denoFlags?: string[]
     file: "bench/connector_bench.ts",
     what: "Binance spot connector place+ack vs a bare signed fetch (p50/p99, overhead)",
   },
+  "store-writer": {
+    file: "bench/store_writer_bench.ts",
+    what: "store writer rows/s: N bars on JetStream -> PostgreSQL, beside the store alone (COPY + upsert)",
+  },
   live: {
     file: "bench/live_loop_bench.ts",
     what: "live loop: durable intents/s vs an fdatasync floor, submitOrder->ack vs place + 1 durable write",

@@ -69,6 +69,7 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
   assert.deepEqual(byProfile("ui"), ["grafana"]);
   assert.deepEqual(byProfile("debug"), ["emit", "promtool"]);
   assert.deepEqual(byProfile("trading"), ["live"]);
+  assert.deepEqual(byProfile("scale"), ["store-writer"]);
   assert.deepEqual(byProfile("ops"), [
     "backtest",
     "backup",
@@ -78,7 +79,7 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
     "oncall",
     "restore",
   ]);
-  assert.equal(Object.keys(services).length, 20);
+  assert.equal(Object.keys(services).length, 21);
 
   // Ports: each contract component's service publishes exactly its contract port, on loopback only.
   for (const [component, svc] of Object.entries(SERVICE_OF)) {
@@ -117,6 +118,7 @@ Deno.test("docker-compose config accepts the file; services and profiles are the
       "web",
       "emit",
       "live",
+      "store-writer",
       "migrate",
       "backup-drill",
       "backup",
@@ -306,7 +308,7 @@ Deno.test("every flag in a Deno service's command is in that task's --help", asy
       checked++;
     }
   }
-  assert.equal(deno.length, 14);
+  assert.equal(deno.length, 15);
   assert.ok(checked >= 30, `flags checked: ${checked}`);
 });
 

@@ -19,7 +19,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // components; oms (order state machine, event log, risk, kill switch) sits here, above trading, whose
   // venue types it uses, so the live loop above it builds on both
   ["bars", "store", "exporter", "compose", "web", "shadow", "alerting", "oms", "backtest"],
-  ["feed", "live", "backup"], // the feed service; the live execution loop; backup and restore (over store, oms)
+  // the feed service; the live execution loop; backup and restore (over store, oms); the bus -> store writer
+  ["feed", "live", "backup", "store_writer"],
   ["verify", "release"], // proofs and evidence over the running components; versions and migrations
   ["oncall"], // the operator's checks over proofs and alerts
   ["audit"], // re-checking proofs offline: recomputes every kind's gates

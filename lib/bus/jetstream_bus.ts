@@ -48,6 +48,7 @@ export interface JetStreamBusOptions {
 
 export class JetStreamBus implements MarketBus {
   readonly #outbox: Outbox<Outgoing, PublishAck>;
+  #badBars = 0;
   #closing: Promise<void> | null = null;
 
   private constructor(
@@ -104,9 +105,24 @@ export class JetStreamBus implements MarketBus {
     const filter = barFilterSubject(opts.filter);
     const messages = this.session.read(this.config.bars.name, filter, opts.fromSeq ?? 1, opts.signal);
     for await (const m of messages) {
-      const bar = decodeBar(m.data, m.seq);
+      let bar;
+      try {
+        bar = decodeBar(m.data, m.seq);
+      } catch (err) {
+        // One bad message (another publisher, a hand-made one) must not stop every consumer for good:
+        // it is skipped, counted here and reported to the subscriber, which moves past it.
+        this.#badBars++;
+        const error = err instanceof Error ? err.message : String(err);
+        opts.onBadMessage?.({ seq: m.seq, subject: m.subject, msgId: m.msgId, error });
+        continue;
+      }
       yield { seq: m.seq, subject: m.subject, msgId: m.msgId, revision: revisionOf(m.msgId), bar };
     }
+  }
+
+  /** Bar messages skipped by this bus's subscriptions because they were no closed bar. */
+  badBars(): number {
+    return this.#badBars;
   }
 
   outboxStats(): OutboxStats {

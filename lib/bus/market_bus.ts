@@ -27,12 +27,26 @@ export interface BusBar {
   readonly bar: ClosedBar;
 }
 
+/** A message on the bars stream that is no closed bar: skipped, never the end of a subscription. */
+export interface BadBusMessage {
+  readonly seq: number;
+  readonly subject: string;
+  readonly msgId: string;
+  /** Why it was refused (one line naming the sequence). */
+  readonly error: string;
+}
+
 export interface SubscribeOptions {
   /** First stream sequence to deliver (default 1: everything retained). */
   readonly fromSeq?: number;
   readonly filter?: BarFilter;
   /** Ends the iteration (also ended by breaking out of the loop). */
   readonly signal?: AbortSignal;
+  /**
+   * Told of each skipped bad message, in stream order before the next bar is yielded, so a consumer
+   * can count it and move its position past it. The in-process bus holds decoded bars: it has none.
+   */
+  readonly onBadMessage?: (m: BadBusMessage) => void;
 }
 
 export interface MarketBus {

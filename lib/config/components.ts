@@ -12,6 +12,7 @@ export const JOBS = [
   "shadow_mvs",
   "live_connector",
   "live_loop",
+  "store_writer",
   "node",
 ] as const;
 export type Job = typeof JOBS[number];
@@ -51,6 +52,8 @@ export const COMPONENTS: Readonly<Record<Component, ComponentInfo>> = Object.fre
   prometheus: row("prometheus", "prometheus", "prom", "prom", "/-/ready"),
   alertmanager: row("alertmanager", "alertmanager", "alertmanager", "alertmanager", "/-/ready"),
   live_loop: row("live_loop", "live", "live", "live", "/health"),
+  // The bus -> PostgreSQL store writer (issue 14): its position lives in the store, not here.
+  store_writer: row("store_writer", "store-writer", "store-writer", "store_writer", "/health"),
   // The system package prometheus-node-exporter (host CPU, memory, disks; the textfile collector).
   node: row("node", "node-exporter", "node-exporter", "node_exporter", "/metrics"),
 });

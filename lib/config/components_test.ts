@@ -36,6 +36,7 @@ Deno.test("components: the scraped ones are exactly scrape.json's jobs; short na
       prometheus: "prometheus",
       alertmanager: "alertmanager",
       live_loop: "live",
+      store_writer: "store-writer",
       node: "node-exporter",
     },
   );

@@ -14,6 +14,7 @@ const PortsSchema = z.object({
     alertmanager: z.number().int().min(1).max(65535),
     venue_sim: z.number().int().min(1).max(65535),
     live_loop: z.number().int().min(1).max(65535),
+    store_writer: z.number().int().min(1).max(65535),
     node: z.number().int().min(1).max(65535),
   }),
 });

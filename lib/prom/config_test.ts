@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadScrapeConfig, renderPromConfig } from "./config.ts";
 import { promtoolCheckConfig } from "./tools.ts";
 
-Deno.test("generated prometheus.yml has the six contract jobs on the contract ports and passes promtool", async () => {
+Deno.test("generated prometheus.yml has the seven contract jobs on the contract ports and passes promtool", async () => {
   const scrape = await loadScrapeConfig();
   const yml = renderPromConfig({ scrape, ruleFiles: [], alertmanager: "127.0.0.1:9093" });
   const jobs = [
@@ -12,6 +12,7 @@ Deno.test("generated prometheus.yml has the six contract jobs on the contract po
     ["shadow_mvs", 9111],
     ["live_connector", 8000],
     ["live_loop", 9120],
+    ["store_writer", 9130],
     ["node", 9100],
   ] as const;
   assert.deepEqual(scrape.jobs, jobs.map(([j]) => j));
