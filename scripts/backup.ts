@@ -5,6 +5,7 @@ import { EXIT, intFlag, parseFlags, run, verdictExit } from "../lib/cli/main.ts"
 import { makeBackup } from "../lib/backup/make.ts";
 import { describeBackup } from "../lib/backup/report.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
+import { duckDbOnly } from "../lib/feed/store_choice.ts";
 import { liveStateDir } from "../lib/live/config.ts";
 import { registriesFromEnv } from "../lib/release/registries.ts";
 import { textfileDir } from "../lib/prom/textfile.ts";
@@ -42,7 +43,8 @@ textfile dir (backup_drill_last_run_timestamp_seconds, backup_drill_last_success
 no Parquet dir yet (a fresh checkout) it first makes them with a short simulator + feed + live loop run
 on free ports, and says so, for the simulator profile only (FEED_PROFILE=sim; with the venues' profile
 it is refused: start the feed first); a missing store beside an existing state dir or Parquet dir (a lost
-store, a wrong STORE_PATH) is refused with exit 2, nothing written.
+store, a wrong STORE_PATH) is refused with exit 2, nothing written. A PostgreSQL store (STORE_URL=postgres://)
+is not backed up here: one line, exit 2 (use PostgreSQL's own tools).
 
 Options:
   --target DIR        where backups go (default ${DEFAULT_TARGET})
@@ -82,9 +84,15 @@ async function main(args: string[]): Promise<number> {
   const keep = v.keep === undefined ? undefined : intFlag("keep", v.keep, 1, 1, 100_000);
   const timeoutMs = intFlag("timeout-s", v["timeout-s"], 300, 1, 86_400) * 1000;
   const env = (k: string) => Deno.env.get(k);
-  const feed = loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).settings;
+  const config = loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {});
+  const feed = config.settings;
+  const storePath = duckDbOnly(
+    config.store,
+    "./tp backup",
+    "back it up with PostgreSQL's own tools (pg_dump, or the server's base backups)",
+  );
   const options = {
-    storePath: feed.STORE_PATH,
+    storePath,
     parquetDir: feed.PARQUET_DIR,
     stateDir: v["state-dir"] ?? liveStateDir(env),
     configDir: v["config-dir"] ?? "config",

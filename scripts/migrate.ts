@@ -4,6 +4,7 @@
 import { EXIT, intFlag, parseFlags, run, UsageError } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
+import { duckDbOnly } from "../lib/feed/store_choice.ts";
 import { liveStateDir } from "../lib/live/config.ts";
 import {
   dataVersions,
@@ -36,7 +37,8 @@ their ports answering): stop them first.
 
 Options:
   --only KEY          store or state (default both)
-  --store PATH        the store (default STORE_PATH as the feed resolves it: env, else --env's file)
+  --store PATH        the store (default STORE_PATH as the feed resolves it: env, else --env's file;
+                      DuckDB only: with STORE_URL=postgres://... and no --store, exit 2)
   --state-dir DIR     the state dir (default LIVE_STATE_DIR, else data/live/)
   --env FILE          the feed's env file (default ${DEFAULT_ENV_FILE})
   --feed-port N       the feed's port checked before a change (default ${PORTS.live_connector})
@@ -72,8 +74,12 @@ async function main(args: string[]): Promise<number> {
   const only = v.only === undefined ? undefined : [v.only as StoreKey];
   const env = (k: string) => Deno.env.get(k);
   const registries = registriesFromEnv(env);
-  const storePath = v.store ??
-    loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).settings.STORE_PATH;
+  const storePath = v.store ?? duckDbOnly(
+    loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).store,
+    "./tp migrate",
+    "the feed migrates a PostgreSQL store forward at its start (the loop's state dir alone: " +
+      "STORE_URL= ./tp migrate --only state ...)",
+  );
   const targets = { storePath, stateDir: v["state-dir"] ?? liveStateDir(env) };
   if (v.status) {
     const d = await dataVersions(targets, registries);

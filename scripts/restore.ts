@@ -10,6 +10,7 @@ import { markVerified } from "../lib/backup/rotate.ts";
 import { verifyBackup } from "../lib/backup/verify.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
+import { duckDbOnly } from "../lib/feed/store_choice.ts";
 import { liveStateDir } from "../lib/live/config.ts";
 import { registriesFromEnv } from "../lib/release/registries.ts";
 
@@ -83,11 +84,17 @@ async function main(args: string[]): Promise<number> {
   }
   if (v["into-place"]) {
     const env = (k: string) => Deno.env.get(k);
-    const feed = loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).settings;
+    const config = loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {});
+    const feed = config.settings;
+    const storePath = duckDbOnly(
+      config.store,
+      "./tp restore --into-place",
+      "restore a DuckDB backup with STORE_URL unset, or PostgreSQL with its own tools",
+    );
     const swapped = await restoreIntoPlace({
       backup,
       into: {
-        storePath: feed.STORE_PATH,
+        storePath,
         parquetDir: feed.PARQUET_DIR,
         stateDir: v["state-dir"] ?? liveStateDir(env),
         configDir: "config",

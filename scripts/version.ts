@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { EXIT, intFlag, parseFlags, run } from "../lib/cli/main.ts";
 import { bindHost, PORTS } from "../lib/config/ports.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
+import { duckDbOnly } from "../lib/feed/store_choice.ts";
 import { liveStateDir } from "../lib/live/config.ts";
 import { COMMIT_ENV, releaseCommit } from "../lib/release/commit.ts";
 import { withFeedStoreVersion } from "../lib/release/feed_store_version.ts";
@@ -27,7 +28,8 @@ Options:
                       feed holds its lock, the version that feed reports on GET /health) and the live
                       loop's state dir; each says where its number came from
   --feed-port N       the running feed's port for that (default ${PORTS.live_connector}, on the bind host)
-  --store PATH        the store (default STORE_PATH as the feed resolves it: env, else --env's file)
+  --store PATH        the store (default STORE_PATH as the feed resolves it: env, else --env's file;
+                      DuckDB only: with STORE_URL=postgres://... and no --store, exit 2)
   --state-dir DIR     the state dir (default LIVE_STATE_DIR, else data/live/)
   --env FILE          the feed's env file (default ${DEFAULT_ENV_FILE})
   --json              one JSON object instead of lines
@@ -56,8 +58,11 @@ async function main(args: string[]): Promise<number> {
   const commit = await releaseCommit(fileURLToPath(new URL("..", import.meta.url)), env(COMMIT_ENV));
   let data = null;
   if (v.data) {
-    const storePath = v.store ??
-      loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).settings.STORE_PATH;
+    const storePath = v.store ?? duckDbOnly(
+      loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).store,
+      "./tp version --data",
+      "the feed reports that store's schema version on GET /health (store.schemaVersion)",
+    );
     const d = await dataVersions({ storePath, stateDir: v["state-dir"] ?? liveStateDir(env) }, reg);
     const feedUrl = `http://${bindHost()}:${
       intFlag("feed-port", v["feed-port"], PORTS.live_connector, 1, 65535)

@@ -1,11 +1,14 @@
 // LiveFeed configuration: defaults <- env file <- process env <- flags, validated once with zod
 // into one frozen object. A bad value is one line naming the key and what is allowed. The market bus
-// settings (BUS_URL unset = no bus, as before) are read from the same layers by lib/bus/bus_config.ts.
+// settings (BUS_URL unset = no bus, as before) are read from the same layers by lib/bus/bus_config.ts;
+// the store (STORE_URL unset = the DuckDB file at STORE_PATH, as before) by store_choice.ts.
 import { z } from "zod";
 import { BUS_KEYS, type BusConfig, resolveBusConfig } from "../bus/bus_config.ts";
+import { DEFAULT_STORE_PATH, type StoreTarget } from "../store/store_url.ts";
 import { ConfigError } from "../util/errors.ts";
 import { type Interval, INTERVALS, type SymbolName, type Venue, VENUES } from "../market/types.ts";
 import { parseSymbol } from "../venues/symbols.ts";
+import { chooseStore, type Layer, type Setting } from "./store_choice.ts";
 
 const csv = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 const bool = z.enum(["true", "false", "1", "0", "yes", "no"], "must be true or false").transform((v) =>
@@ -63,6 +66,8 @@ export const FeedConfigSchema = z.object({
   STATUS_MIN_SECS: int(1, 86_400),
   PARTITIONING_ENABLED: bool,
   STORE_PATH: z.string().min(1, "must not be empty"),
+  /** Checked by chooseStore (never echoed back: it may hold a password). */
+  STORE_URL: z.string().optional(),
   STORE_MEMORY_LIMIT: z.string().regex(/^[1-9]\d*(MB|MiB|GB|GiB)$/, "must be a size like 128MB or 1GB"),
   STORE_THREADS: int(1, 64),
   PARQUET_DIR: z.string().min(1, "must not be empty"),
@@ -96,6 +101,8 @@ export interface FeedConfig {
   readonly source: string;
   /** Where the feed also publishes trades and closed bars; url null (BUS_URL unset) = nowhere. */
   readonly bus: BusConfig;
+  /** The store the feed writes: STORE_URL's, or the DuckDB file at STORE_PATH (then equal to it). */
+  readonly store: StoreTarget;
 }
 
 export const FEED_KEYS: readonly string[] = [...Object.keys(FeedConfigSchema.shape), ...BUS_KEYS];
@@ -114,12 +121,40 @@ export function resolveFeedConfig(
   const env: Record<string, string> = { ...fileEnv };
   for (const k of known) if (processEnv[k] !== undefined) env[k] = processEnv[k]!;
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) env[k] = v;
+  const setting = (k: string): Setting | undefined => {
+    const layer: Layer | null = flags[k] !== undefined
+      ? "a flag"
+      : processEnv[k] !== undefined
+      ? "the environment"
+      : k in fileEnv
+      ? "the env file"
+      : null;
+    return layer === null ? undefined : { value: env[k], layer };
+  };
+  let chosen: StoreTarget | null;
+  try {
+    chosen = chooseStore(setting("STORE_URL"), setting("STORE_PATH"));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new RangeError(`config ${source}: ${err.message}`);
+    throw err;
+  }
+  // STORE_PATH is what every DuckDB reader of the feed's config opens: the chosen file when STORE_URL
+  // names one. Under a PostgreSQL STORE_URL it is no store (those readers refuse: duckDbOnly).
+  if (chosen?.kind === "duckdb") env.STORE_PATH = chosen.path;
+  else if (chosen && env.STORE_PATH === undefined) env.STORE_PATH = DEFAULT_STORE_PATH;
   const r = FeedConfigSchema.safeParse(env);
   if (!r.success) {
     const i = r.error.issues[0];
     const key = i.path.join(".") || "(config)";
     const got = env[key] === undefined ? "missing" : `"${env[key]}"`;
     throw new RangeError(`config ${source}: ${key} ${i.message} (value: ${got})`);
+  }
+  const store: StoreTarget = chosen ?? { kind: "duckdb", path: r.data.STORE_PATH };
+  if (store.kind === "postgres" && r.data.PARTITIONING_ENABLED) {
+    throw new RangeError(
+      `config ${source}: PARTITIONING_ENABLED true mirrors a DuckDB store to Parquet, and STORE_URL names ` +
+        `PostgreSQL: set PARTITIONING_ENABLED=false`,
+    );
   }
   let bus: BusConfig;
   try {
@@ -128,5 +163,5 @@ export function resolveFeedConfig(
     if (err instanceof ConfigError) throw new RangeError(`config ${source}: ${err.message}`);
     throw err;
   }
-  return Object.freeze({ settings: Object.freeze(r.data), env: Object.freeze(env), source, bus });
+  return Object.freeze({ settings: Object.freeze(r.data), env: Object.freeze(env), source, bus, store });
 }

@@ -165,10 +165,16 @@ export function statusCounts(p: FeedParts, p99LatencyMs: number | null): StatusN
 /** Where the feed runs: the /health fields the parts do not hold. */
 export interface HealthContext {
   readonly config: Pick<FeedConfig, "source"> & { readonly settings: Pick<FeedSettings, "FEED_PROFILE"> };
-  readonly storePath: string;
-  /** The store's schema version, read once it was opened (and migrated): `./tp version --data` asks for
-   * it here while this feed's lock keeps every other process out of the file. */
-  readonly storeSchemaVersion: number | null;
+  /**
+   * The store: its kind, where it is (the DuckDB file, or the PostgreSQL URL without its password) and
+   * its schema version, read once it was opened (and migrated): `./tp version --data` asks for it here
+   * while this feed's lock keeps every other process out of a DuckDB file.
+   */
+  readonly store: {
+    readonly kind: "duckdb" | "postgres";
+    readonly where: string;
+    readonly schemaVersion: number | null;
+  };
   readonly recorder: { readonly path: string; readonly lines: number } | null;
 }
 
@@ -193,8 +199,9 @@ export function healthJson(p: FeedParts, ctx: HealthContext): Record<string, unk
     })),
     stale: fh.stale,
     store: {
-      path: ctx.storePath,
-      schemaVersion: ctx.storeSchemaVersion,
+      kind: ctx.store.kind,
+      path: ctx.store.where,
+      schemaVersion: ctx.store.schemaVersion,
       barsStored: p.committer.stored,
       backlog: p.committer.backlog,
     },

@@ -121,8 +121,7 @@ Deno.test("healthJson: every field /health has always had, computed from the par
   assert.equal(notRecovered(p), 2 + 3);
   const h = healthJson(p, {
     config: { source: "defaults + .env", settings: { FEED_PROFILE: "sim" } },
-    storePath: "data/bars.duckdb",
-    storeSchemaVersion: 2,
+    store: { kind: "duckdb", where: "data/bars.duckdb", schemaVersion: 2 },
     recorder: { path: "rec.jsonl", lines: 9 },
   });
   assert.deepEqual(h, {
@@ -160,7 +159,7 @@ Deno.test("healthJson: every field /health has always had, computed from the par
       },
     ],
     stale: ["binance/ETH-USDT"],
-    store: { path: "data/bars.duckdb", schemaVersion: 2, barsStored: 3, backlog: 4 },
+    store: { kind: "duckdb", path: "data/bars.duckdb", schemaVersion: 2, barsStored: 3, backlog: 4 },
     gaps: {
       pending: 2, // the first minute of each symbol: the feed started at 0, its first trade came at 89 s
       backfilled: 5,
@@ -175,8 +174,7 @@ Deno.test("healthJson: every field /health has always had, computed from the par
   });
   const quiet = healthJson(parts({ connections: [conn("trades", true, true, 0)] }), {
     config: { source: "x", settings: { FEED_PROFILE: "sim" } },
-    storePath: "s",
-    storeSchemaVersion: null,
+    store: { kind: "postgres", where: "postgres://u:***@h/db", schemaVersion: null },
     recorder: null,
   });
   assert.equal(

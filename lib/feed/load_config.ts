@@ -14,6 +14,7 @@ export interface ConfigFlags {
   readonly intervals?: string;
   readonly quiet?: boolean;
   readonly store?: string;
+  readonly "store-url"?: string;
   readonly partitioning?: string;
 }
 
@@ -23,6 +24,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   SYMBOLS: "--symbols",
   INTERVALS: "--intervals",
   STORE_PATH: "--store",
+  STORE_URL: "--store-url",
   PARTITIONING_ENABLED: "--partitioning",
 };
 
@@ -50,6 +52,7 @@ export function loadFeedConfig(
     INTERVALS: flags.intervals,
     QUIET: flags.quiet ? "true" : undefined,
     STORE_PATH: flags.store,
+    STORE_URL: flags["store-url"],
     PARTITIONING_ENABLED: flags.partitioning,
   };
   let config: FeedConfig;

@@ -5,7 +5,7 @@
 // over the stored bars. Bars above an interior hole the restart backfill fills are held until the
 // hole's bars are in (see BarCommitter.prime).
 import type { Logger } from "../log.ts";
-import type { BarStore } from "../store/bar_store.ts";
+import type { BarStoreApi } from "../store/bar_store_api.ts";
 import type { BarCommitter } from "./commit.ts";
 import type { StreamHoles, StreamRef } from "./store_holes.ts";
 import { streamKey } from "../features/feature_stage.ts";
@@ -14,7 +14,7 @@ import { streamKey } from "../features/feature_stage.ts";
 const PAGE = 5000;
 
 export async function primeFeatures(
-  store: Pick<BarStore, "barsAfter">,
+  store: Pick<BarStoreApi, "barsAfter">,
   committer: Pick<BarCommitter, "prime">,
   streams: readonly StreamRef[],
   holes: readonly StreamHoles[],

@@ -1,11 +1,11 @@
 // Starts a whole feed (clock, store, recorder, service, HTTP server, status line, backup trigger) and
 // stops it in order: connections, then the store queue, checkpoint and close. scripts/feed.ts and the
-// end-to-end tests both use it.
-import { dirname } from "node:path";
+// end-to-end tests both use it. The store is the one the config chose (DuckDB or PostgreSQL), seen
+// through BarStoreApi; the backup trigger is DuckDB's alone (a PostgreSQL store has no spool).
 import { type Handler, serve, text } from "../http/serve.ts";
 import type { Logger } from "../log.ts";
-import { BarStore } from "../store/bar_store.ts";
-import { readStoreVersion, type StoreRegistry } from "../store/store_schema.ts";
+import type { BarStoreApi } from "../store/bar_store_api.ts";
+import type { StoreRegistry } from "../store/store_schema.ts";
 import { spoolDir } from "../store/backup_spool.ts";
 import { BackupTrigger } from "./backup_trigger.ts";
 import { BarStreamHub } from "./bar_stream.ts";
@@ -15,6 +15,7 @@ import { openFeedBus, type OpenFeedBusOptions } from "./feed_bus.ts";
 import type { FeedClock } from "./clock.ts";
 import { feedClockFor } from "./clock_wait.ts";
 import type { FeedConfig } from "./config.ts";
+import { type FeedStore, openFeedStore } from "./feed_store.ts";
 import { feedHandler } from "./http.ts";
 import { Recorder } from "./recorder.ts";
 import { healthJson, statusCounts } from "./feed_state.ts";
@@ -46,7 +47,9 @@ const BUS_DRAIN_MS = 5_000;
 export interface RunningFeed {
   readonly port: number;
   readonly service: FeedService;
-  readonly store: BarStore;
+  readonly store: BarStoreApi;
+  /** Which store that is: kind, where (no password), schema version. */
+  readonly storeInfo: Omit<FeedStore, "api" | "duckdb">;
   readonly recorder: Recorder | null;
   /** The market bus publisher; null when BUS_URL is unset. */
   readonly bus: FeedBusPublisher | null;
@@ -64,8 +67,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     handler: (req) => inner ? inner(req) : text(503, "starting\n"),
   });
   let clock: FeedClock;
-  let store: BarStore;
-  let storeSchemaVersion: number | null;
+  let opened: FeedStore;
   try {
     const c = opts.clock ?? await feedClockFor(s.FEED_CLOCK, s.SIM_CLOCK_URL, opts.signal, opts.log);
     if (c === null) {
@@ -73,19 +75,13 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
       return null;
     }
     clock = c;
-    await Deno.mkdir(dirname(s.STORE_PATH), { recursive: true });
-    store = await BarStore.open(s.STORE_PATH, {
-      parquetDir: s.PARTITIONING_ENABLED ? s.PARQUET_DIR : undefined,
-      memoryLimit: s.STORE_MEMORY_LIMIT,
-      threads: s.STORE_THREADS,
-      schema: { registry: opts.storeRegistry },
-    });
-    // Read once: nothing migrates a store while its feed runs (./tp migrate refuses).
-    storeSchemaVersion = (await store.exclusive(readStoreVersion)).version;
+    opened = await openFeedStore(opts.config, opts.storeRegistry);
   } catch (err) {
     await server.shutdown();
     throw err;
   }
+  const store = opened.api, duck = opened.duckdb;
+  const storeInfo = { kind: opened.kind, where: opened.where, schemaVersion: opened.schemaVersion };
   let recorder: Recorder | null = null;
   let bus: FeedBusPublisher | null = null;
   const hub = new BarStreamHub();
@@ -115,8 +111,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
       hub,
       feedHealth: () => svc.feedHealth(),
       recentBars: (v, sym, iv, limit) => store.recentBars(v, sym, iv, limit),
-      health: () =>
-        healthJson(svc, { config: opts.config, storePath: s.STORE_PATH, storeSchemaVersion, recorder }),
+      health: () => healthJson(svc, { config: opts.config, store: storeInfo, recorder }),
     });
   } catch (err) {
     await bus?.close(0);
@@ -127,10 +122,10 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
   }
   service.start();
   // ./tp backup's requests: the store is exported here, by the one process DuckDB lets read it.
-  const backups = s.STORE_PATH === ":memory:" ? null : new BackupTrigger({
+  const backups = duck === null || s.STORE_PATH === ":memory:" ? null : new BackupTrigger({
     spool: spoolDir(s.STORE_PATH),
     parquetDir: s.PARQUET_DIR,
-    exclusive: (job) => store.exclusive(job),
+    exclusive: (job) => duck.exclusive(job),
     log: opts.log,
   });
   backups?.start();
@@ -152,6 +147,7 @@ export async function startFeed(opts: RunOptions): Promise<RunningFeed | null> {
     port: server.addr.port,
     service,
     store,
+    storeInfo,
     recorder,
     bus,
     stop: () =>

@@ -33,7 +33,7 @@ const STOP_REST_MS = 5000;
 export interface FeedServiceOptions {
   readonly config: FeedConfig;
   readonly clock: FeedClock;
-  /** deleteFrom: bars ahead of the venue's clock after it jumped back are deleted (BarStore has it). */
+  /** deleteFrom: bars ahead of the venue's clock after it jumped back are deleted (every BarStoreApi has it). */
   readonly store: BarSink & { deleteFrom?(interval: Interval, fromMs: number): Promise<number> };
   readonly hub: BarStreamHub;
   readonly log: Logger;

@@ -5,7 +5,7 @@
 import type { BarPipeline } from "../bars/bar_pipeline.ts";
 import type { Logger } from "../log.ts";
 import { type Interval, INTERVALS, type SymbolName, type Venue } from "../market/types.ts";
-import type { BarStore } from "../store/bar_store.ts";
+import type { BarStoreApi } from "../store/bar_store_api.ts";
 
 export interface StreamRef {
   readonly venue: Venue;
@@ -21,7 +21,7 @@ export interface StreamHoles extends StreamRef {
 }
 
 /** What the scan reads from the store. */
-export type HoleSource = Pick<BarStore, "span" | "openTimes" | "countBars">;
+export type HoleSource = Pick<BarStoreApi, "span" | "openTimes" | "countBars">;
 
 /** Aligned open times in [fromMs, toMs) that are not in `stored` (ascending). Pure. */
 export function missingOpens(

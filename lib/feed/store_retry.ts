@@ -6,7 +6,7 @@ import type { ClosedBar } from "../market/types.ts";
 
 export const STORE_ATTEMPTS = 3;
 
-/** The store operations the commit path needs (BarStore satisfies it). */
+/** The store operations the commit path needs (both BarStoreApi stores satisfy it). */
 export interface BarSink {
   upsertBar(bar: ClosedBar): Promise<void>;
 }

@@ -42,18 +42,23 @@ const STREAM = "venue = $1 AND symbol = $2 AND interval = $3";
 export class PgBarStore implements PositionedBarStore {
   private closed = false;
 
-  private constructor(private readonly pool: PgPool, private readonly opts: PgBarStoreOptions) {}
+  private constructor(
+    private readonly pool: PgPool,
+    private readonly opts: PgBarStoreOptions,
+    /** The schema version open() found or brought the database to (the feed's /health reports it). */
+    readonly schemaVersion: number | null,
+  ) {}
 
   /** Connects, creates the schema when the database has none (unless told not to) and checks its version. */
   static async open(url: string, opts: PgBarStoreOptions = {}): Promise<PgBarStore> {
     const pool = openPgPool(url, { max: opts.maxConnections, applicationName: opts.applicationName });
     try {
-      await preparePgStore(pool, {
+      const v = await preparePgStore(pool, {
         registry: opts.schema?.registry ?? PG_STORE_MIGRATIONS,
         migrate: opts.schema?.migrate ?? true,
         where: redactUrl(url),
       });
-      return new PgBarStore(pool, opts);
+      return new PgBarStore(pool, opts, v.version);
     } catch (err) {
       await pool.close(1).catch(() => {});
       throw err;

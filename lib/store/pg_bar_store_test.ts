@@ -70,7 +70,9 @@ Deno.test("PgBarStore on a real PostgreSQL", async (t) => {
   try {
     await t.step("the bars and schema_meta tables have DuckDB's columns, key and version", async () => {
       const url = await newDb();
-      await (await PgBarStore.open(url)).close();
+      const made = await PgBarStore.open(url);
+      await made.close();
+      assert.equal(made.schemaVersion, latest(PG_STORE_MIGRATIONS), "the version open() brought it to");
       await withPool(url, async (p) => {
         for (const table of ["bars", "schema_meta"]) {
           assert.deepEqual(columnsOf((await p.query(COLUMNS_SQL, [table])).rows), await duckDbColumns(table));
@@ -100,7 +102,11 @@ Deno.test("PgBarStore on a real PostgreSQL", async (t) => {
       async () => {
         const url = await newDb();
         await assert.rejects(PgBarStore.open(url, { schema: { migrate: false } }), EnvironmentError);
-        await (await PgBarStore.open(url)).close();
+        const made = await PgBarStore.open(url);
+        await made.close();
+        const reader = await PgBarStore.open(url, { schema: { migrate: false } });
+        await reader.close();
+        assert.equal(reader.schemaVersion, made.schemaVersion, "a reader reports the version it found");
         await withPool(
           url,
           (p) => p.query("INSERT INTO schema_meta VALUES (3, 2, 3, 0, 'from the future', false)"),
