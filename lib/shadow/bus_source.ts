@@ -12,7 +12,7 @@
 // feed not ok, the subscription is dropped and made again from the last sequence applied).
 import { backoffDelayMs } from "../async/backoff.ts";
 import { sleep } from "../async/sleep.ts";
-import { type BarFilter, BarMessageError, type BusBar, type MarketBus } from "../bus/market_bus.ts";
+import { type BadBusMessage, type BarFilter, type BusBar, type MarketBus } from "../bus/market_bus.ts";
 import type { Logger } from "../log.ts";
 import { type Interval, INTERVALS } from "../market/types.ts";
 import type { BarSource } from "./bar_source.ts";
@@ -112,19 +112,14 @@ export class BusBarSource implements BarSource {
     this.runner.streamOpened();
     this.#opened = true;
     this.log("info", "bus subscription open", { from_seq: this.#next, history_to_seq: newest });
-    while (!signal.aborted) {
-      try {
-        const bars = this.bus.subscribeBars({ fromSeq: this.#next, filter: this.#filter, signal });
-        for await (const m of bars) this.#apply(m, newest);
-        return;
-      } catch (err) {
-        if (!(err instanceof BarMessageError) || signal.aborted) throw err;
-        // Not a bar: counted, then read on after it (a new subscription from the next sequence).
-        this.#next = err.seq + 1;
-        this.runner.invalidInput();
-        this.log("warn", "invalid bar message on the bus", { seq: err.seq, error: err.message });
-      }
-    }
+    // A message that is no bar is skipped by the bus and reported here: counted, and read on after it.
+    const onBadMessage = (m: BadBusMessage) => {
+      this.#next = m.seq + 1;
+      this.runner.invalidInput();
+      this.log("warn", "invalid bar message on the bus", { seq: m.seq, error: m.error });
+    };
+    const bars = this.bus.subscribeBars({ fromSeq: this.#next, filter: this.#filter, signal, onBadMessage });
+    for await (const m of bars) this.#apply(m, newest);
   }
 
   #apply(m: BusBar, historyTo: number): void {
