@@ -4,6 +4,7 @@
 import { EXIT, intFlag, numFlag, parseFlags, run, UsageError } from "../lib/cli/main.ts";
 import { printProof } from "../lib/cli/proof_cli.ts";
 import { DEFAULT_ENV_FILE, loadFeedConfig } from "../lib/feed/load_config.ts";
+import { duckDbOnly } from "../lib/feed/store_choice.ts";
 import { DEFAULT_LIVE_CONFIG, loadLiveFile } from "../lib/live/config_file.ts";
 import { DEFAULT_REST_TIMEOUT_MS } from "../lib/trading/binance_rest.ts";
 import { type Interval, INTERVALS, type Venue, VENUES } from "../lib/market/types.ts";
@@ -119,7 +120,11 @@ async function main(args: string[]): Promise<number> {
   }
   const fromMs = timeFlag("from", v.from), toMs = timeFlag("to", v.to);
   if (fromMs !== null && toMs !== null && toMs <= fromMs) throw new UsageError("--to must be after --from");
-  const db = v.db ?? loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).settings.STORE_PATH;
+  const db = v.db ?? duckDbOnly(
+    loadFeedConfig(v.env ?? DEFAULT_ENV_FILE, Deno.env.toObject(), {}).store,
+    "./tp backtest",
+    "give --db PATH of a DuckDB copy of the bars",
+  );
   const equity = numFlag("equity", v.equity, 1e-8, 1e12) ?? 10_000;
   if (v["state-dir"] !== undefined && !v.parity) throw new UsageError("--state-dir goes with --parity");
   const fill = {

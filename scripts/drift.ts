@@ -20,6 +20,8 @@ import { parseEnvFile } from "../lib/feed/env_file.ts";
 import { DEFAULT_ENV_FILE } from "../lib/feed/load_config.ts";
 import { type Interval, INTERVALS, type Venue, VENUES } from "../lib/market/types.ts";
 import { StoreLockedError } from "../lib/store/bar_reader.ts";
+import { parseStoreUrl } from "../lib/store/store_url.ts";
+import { duckDbOnly } from "../lib/feed/store_choice.ts";
 import { registriesFromEnv } from "../lib/release/registries.ts";
 import { EnvironmentError, SchemaTooNewError } from "../lib/util/errors.ts";
 import { parseSymbol } from "../lib/venues/symbols.ts";
@@ -130,18 +132,33 @@ function featuresFlag(raw: string | undefined): readonly DriftFeature[] {
   return [...new Set(list)] as DriftFeature[];
 }
 
-/** --db, else STORE_PATH from the environment, else the feed env file's: where the feed writes. */
+/**
+ * --db, else the feed's store: STORE_URL (a DuckDB file; PostgreSQL is one line, exit 2), else STORE_PATH,
+ * each from the environment, then the feed env file's: where the feed writes.
+ */
 function storePath(db: string | undefined, envFile: string): { path: string; from: string } {
   if (db !== undefined) return { path: db, from: "--db" };
+  let file: Record<string, string> | null = null;
+  const fileEnv = () => {
+    if (file) return file;
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(envFile);
+    } catch (err) {
+      throw new UsageError(`cannot read env file ${envFile}: ${err instanceof Error ? err.message : err}`);
+    }
+    return file = parseEnvFile(text, envFile);
+  };
+  const envUrl = Deno.env.get("STORE_URL")?.trim();
+  const url = envUrl || fileEnv().STORE_URL?.trim();
+  if (url) {
+    const where = envUrl ? "STORE_URL in the environment" : `STORE_URL in ${envFile}`;
+    const path = duckDbOnly(parseStoreUrl(url), "./tp drift", "give --db PATH of a DuckDB copy of the bars");
+    return { path, from: where };
+  }
   const fromEnv = Deno.env.get("STORE_PATH");
   if (fromEnv) return { path: fromEnv, from: "STORE_PATH in the environment" };
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(envFile);
-  } catch (err) {
-    throw new UsageError(`cannot read env file ${envFile}: ${err instanceof Error ? err.message : err}`);
-  }
-  const path = parseEnvFile(text, envFile).STORE_PATH;
+  const path = fileEnv().STORE_PATH;
   if (!path) throw new UsageError(`${envFile} sets no STORE_PATH: name the store with --db PATH`);
   return { path, from: `STORE_PATH in ${envFile}` };
 }

@@ -154,7 +154,7 @@ Deno.test("a bad or unreachable STORE_URL: exit 2 at start, one line, no passwor
   assert.ok(!(down.stdout + down.stderr).includes("s3cret"));
 });
 
-Deno.test("backup, restore --into-place, version --data and migrate refuse a PostgreSQL store: one line, exit 2", async () => {
+Deno.test("backup, restore --into-place, version --data, migrate, backtest and drift refuse a PostgreSQL store: one line, exit 2", async () => {
   const env = { STORE_URL: "postgres://tick:s3cret@127.0.0.1:1/bars" };
   const safe = "postgres://tick:***@127.0.0.1:1/bars";
   const cases: [string, string[], string][] = [
@@ -174,6 +174,13 @@ Deno.test("backup, restore --into-place, version --data and migrate refuse a Pos
       `migrate: ./tp migrate works on a DuckDB store only, and STORE_URL names PostgreSQL (${safe}): the feed migrates a PostgreSQL store forward at its start (the loop's state dir alone: STORE_URL= ./tp migrate --only state ...)\n`,
     ],
   ];
+  for (const tool of ["backtest", "drift"]) {
+    cases.push([
+      `${tool}.ts`,
+      [],
+      `${tool}: ./tp ${tool} works on a DuckDB store only, and STORE_URL names PostgreSQL (${safe}): give --db PATH of a DuckDB copy of the bars\n`,
+    ]);
+  }
   const folder = await Deno.makeTempDir({ prefix: "feed_pg_restore_" });
   cases.push([
     "restore.ts",
