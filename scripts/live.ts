@@ -36,6 +36,11 @@ Flags:
 Env:
   LIVE_STATE_DIR              state dir: event log, snapshots, kill switch (default data/live/)
   LIVE_FEED_URL               the feed (default: the config's feed.url, else PORTS.live_connector)
+  BUS_URL                     nats://host:port[,...]: the bars from the market bus (JetStream stream
+                              MD_BARS, md.bars.<venue>.*.<interval>) instead of the feed, read from
+                              after the bus sequence saved with the strategy's last decision; stale
+                              after feed.stale_after_s plus one interval without a bar; /metrics then
+                              also has live_loop_bus_lag_messages (other BUS_* keys: ./tp feed --help)
   LIVE_ADMIN_TOKEN            bearer token of the admin API (or LIVE_ADMIN_TOKEN_FILE; at least
                               16 characters; without one the admin API answers 503)
   LIVE_ADMIN_RATE_PER_MIN     admin calls per client address per minute (default 10)
@@ -110,7 +115,9 @@ async function main(args: string[]): Promise<number> {
       file.strategy
         ? `refstrat_01 on ${file.strategy.symbol}${mode === "shadow" ? " (decides, never orders)" : ""}`
         : "none"
-    } events=${events.path}${drill ? " drill=on" : ""}${crash ? ` crash_point=${crash}` : ""}`,
+    } events=${events.path}${file.bus.url === null ? "" : ` bus=${file.bus.url}`}${drill ? " drill=on" : ""}${
+      crash ? ` crash_point=${crash}` : ""
+    }`,
   );
   const signal = shutdownSignal();
   const svc = await startLiveService({

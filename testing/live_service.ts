@@ -49,11 +49,13 @@ export interface PaperServiceOptions {
   readonly lines: Record<string, unknown>[];
   /** The AI events file and its run id (default none). */
   readonly events?: { readonly path: string; readonly runId: string };
+  /** More env the CLI would read (e.g. BUS_URL: the bars from the market bus). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts the service on config/live/paper.json, checked against the sim connector's own timeout. */
 export async function startPaperService(s: ConnectorSim, o: PaperServiceOptions): Promise<LiveService> {
-  const vars: Record<string, string> = { LIVE_STATE_DIR: o.stateDir, LIVE_FEED_URL: o.feedUrl };
+  const vars: Record<string, string> = { ...o.env, LIVE_STATE_DIR: o.stateDir, LIVE_FEED_URL: o.feedUrl };
   const env = (k: string) => vars[k];
   return await startLiveService({
     shell: shellConfig(env, { port: "0" }),

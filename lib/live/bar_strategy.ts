@@ -4,7 +4,8 @@
 // correlation id that names the bar, so a bar redelivered (a reconnect, a restart) never trades twice:
 // the strategy's memory says the bar was decided, and an order of the OMS already carries its id.
 // Feed before bot: no decision while the feed's stream is stale or unhealthy. In shadow mode it decides
-// and logs, never orders. Its state (the shadow's decision form) is saved atomically in the state dir.
+// and logs, never orders. Its state (the shadow's decision form) is saved atomically in the state dir;
+// over the market bus it carries the bar's stream sequence (`bus_seq`), where a restart reads on from.
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import type { Logger } from "../log.ts";
@@ -109,8 +110,11 @@ export class BarStrategy {
     return this.#state;
   }
 
-  /** One closed bar of `symbol` (the loop's symbol), after the loop took it as its mark. */
-  async onBar(bar: ClosedBar, symbol: string): Promise<BarOutcome> {
+  /**
+   * One closed bar of `symbol` (the loop's symbol), after the loop took it as its mark; `busSeq`: its
+   * market bus sequence, saved with the decision (durable before any order, in the same file).
+   */
+  async onBar(bar: ClosedBar, symbol: string, busSeq?: number): Promise<BarOutcome> {
     const seen = this.#bars.classify(bar);
     if (seen !== "new") {
       this.counts[seen]++;
@@ -137,7 +141,7 @@ export class BarStrategy {
     this.counts.decided++;
     const nowMs = this.now();
     const saved = {
-      ...decisionEvent(ID, bar, r, { nowMs, latencyMs: null, catchUp: false }),
+      ...decisionEvent(ID, bar, r, { nowMs, latencyMs: null, catchUp: false, busSeq }),
       mode: this.cfg.mode,
     };
     // Saved before any order: a crash after it leaves the bar decided, and the OMS's correlation id

@@ -1,8 +1,9 @@
 // The live loop's config file (config/live/paper.json): zod at the edge, one line naming the file and
 // the first bad field (exit 2), then units -> the OMS's atoms and the loop's LiveConfig, checked against
 // the connector the loop will trade through (checkLiveConfig). LIVE_STATE_DIR and LIVE_FEED_URL (env)
-// override the state dir and the feed URL.
+// override the state dir and the feed URL; BUS_URL (and the other BUS_* keys) set: bars from the market bus.
 import { z } from "zod";
+import { BUS_DEFAULTS, BUS_KEYS, type BusConfig, resolveBusConfig } from "../bus/bus_config.ts";
 import { bindHost, PORTS } from "../config/ports.ts";
 import { type Interval, INTERVALS, VENUES } from "../market/types.ts";
 import type { RefStratParams } from "../strategy/refstrat_01.ts";
@@ -68,6 +69,8 @@ export interface LiveFileConfig {
   readonly loop: LiveConfig;
   readonly feed: Omit<FeedBarsOptions, "now" | "backoffBaseMs" | "backoffMaxMs">;
   readonly strategy: StrategySettings | null;
+  /** The market bus (env BUS_*): url null = bars over the feed's SSE stream, as without a bus. */
+  readonly bus: BusConfig;
 }
 
 /** What the file is checked against besides itself. */
@@ -148,6 +151,10 @@ export function parseLiveFile(
         sizeAtoms: atoms(st.size),
       }
       : null,
+    // Without BUS_URL the other BUS_* keys are not read: the SSE mode stays exactly as it was.
+    bus: env("BUS_URL")?.trim()
+      ? resolveBusConfig(Object.fromEntries(BUS_KEYS.map((k) => [k, env(k)])))
+      : BUS_DEFAULTS,
   };
 }
 

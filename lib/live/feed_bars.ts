@@ -85,15 +85,11 @@ export class FeedBars {
           if (ev.event !== "bar") return;
           const r = parseClosedBar(raw);
           if (!r.ok) return bad("bar", r.error);
-          const symbol = o.symbols[r.value.symbol];
-          if (symbol === undefined || r.value.interval !== o.interval) return;
-          this.lastBarMs = this.lastSeenMs;
           const bar = r.value;
-          const loopBar = {
-            symbol,
-            close: Math.round(bar.c * ATOMS),
-            closeTimeMs: bar.openTimeMs + INTERVALS[o.interval],
-          };
+          const loopBar = loopBarOf(bar, o);
+          if (loopBar === null) return;
+          this.lastBarMs = this.lastSeenMs;
+          const symbol = loopBar.symbol;
           this.#chain = this.#chain.then(() => onBar(loopBar, bar))
             .catch((err) => log("error", "live_loop.bar_failed", { symbol, error: String(err) }));
         },
@@ -109,15 +105,37 @@ export class FeedBars {
 
   /** The gate as /health reads it: connected, not silent past staleAfterMs, the feed's own word ok. */
   view(): FeedView {
-    const now = this.o.now();
-    const silentMs = this.lastSeenMs === null ? null : now - this.lastSeenMs;
-    const error = !this.connected
-      ? this.lastError ?? "disconnected"
-      : silentMs !== null && silentMs > this.o.staleAfterMs
-      ? `stale: nothing for ${(silentMs / 1000).toFixed(0)} s`
-      : !this.feedOk
-      ? "the feed says feedOk: false"
-      : null;
-    return { ok: error === null, error, lastBarAgeMs: this.lastBarMs === null ? null : now - this.lastBarMs };
+    return feedGateView(this, this.o.now(), this.o.staleAfterMs);
   }
+}
+
+/** What the gate is judged from (FeedBars over SSE, BusBars over the market bus). */
+export interface FeedGateState {
+  readonly connected: boolean;
+  readonly feedOk: boolean;
+  /** Local ms of the last sign of life (an event, a bar); null before any. */
+  readonly lastSeenMs: number | null;
+  /** Local ms of the last bar of a traded symbol; null before any. */
+  readonly lastBarMs: number | null;
+  readonly lastError: string | null;
+}
+
+/** Feed before bot: ok only when connected, not silent past `staleAfterMs` and the feed's own word ok. */
+export function feedGateView(s: FeedGateState, now: number, staleAfterMs: number): FeedView {
+  const silentMs = s.lastSeenMs === null ? null : now - s.lastSeenMs;
+  const error = !s.connected
+    ? s.lastError ?? "disconnected"
+    : silentMs !== null && silentMs > staleAfterMs
+    ? `stale: nothing for ${(silentMs / 1000).toFixed(0)} s`
+    : !s.feedOk
+    ? "the feed says feedOk: false"
+    : null;
+  return { ok: error === null, error, lastBarAgeMs: s.lastBarMs === null ? null : now - s.lastBarMs };
+}
+
+/** The loop's view of a bar of a traded symbol at the loop's interval; null for any other bar. */
+export function loopBarOf(bar: ClosedBar, o: Pick<FeedBarsOptions, "symbols" | "interval">): LoopBar | null {
+  const symbol = o.symbols[bar.symbol];
+  if (symbol === undefined || bar.interval !== o.interval) return null;
+  return { symbol, close: Math.round(bar.c * ATOMS), closeTimeMs: bar.openTimeMs + INTERVALS[o.interval] };
 }

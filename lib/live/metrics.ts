@@ -219,6 +219,19 @@ export function createLiveMetrics(view: () => LoopView, startedMs: number): Live
   return { registry, badRequest: (reason) => badRequests.inc({ reason }) };
 }
 
+/** Bus mode only (BUS_URL set), read from the bus at scrape time: how far the loop's reading lags. */
+export function registerBusLag(registry: Registry, lag: () => Promise<number>): void {
+  new Gauge({
+    name: "live_loop_bus_lag_messages",
+    help: "Bus stream messages from the last bar read to the newest bar of the loop's venue and interval " +
+      "(0 = caught up); NaN before the first subscription or when the bus does not answer.",
+    registers: [registry],
+    async collect() {
+      this.set(await lag().catch(() => NaN));
+    },
+  });
+}
+
 /**
  * Every configured symbol (in the view before the log opens) and any counted or held one: a series at 0
  * from the first scrape, so increase() counts a run's first order and first fill.

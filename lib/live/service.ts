@@ -4,8 +4,14 @@
 // stop(): the feed (so the strategy gets no new bar; the one being decided finishes), then the loop's
 // shutdown (worker drained, state persisted, clean-end marker), then the shell. With a strategy in the config, RefStrat_01 decides each closed bar of its symbol after the
 // loop took it as its mark (bar_strategy.ts); with an events file, fills and kill-switch changes are
-// ai_event lines (ai_events.ts). Venue, clocks, timers and the logger are injected.
+// ai_event lines (ai_events.ts). Venue, clocks, timers and the logger are injected. With BUS_URL set the
+// bars come from the market bus (bus_bars.ts) instead of the feed's SSE stream, read from after the
+// strategy's last decision once the loop has started.
 import type { Timers } from "../async/sleep.ts";
+import { JetStreamBus } from "../bus/jetstream_bus.ts";
+import type { MarketBus } from "../bus/market_bus.ts";
+import type { ClosedBar } from "../market/types.ts";
+import type { Resume } from "../shadow/shadow_events.ts";
 import type { Logger } from "../log.ts";
 import { listRuns } from "../oms/boot.ts";
 import { prepareStateDir, type StateRegistry } from "../oms/state_version.ts";
@@ -15,11 +21,13 @@ import { BINANCE_SPOT_LIMITS } from "../trading/rate_limits.ts";
 import { attachAiEvents, LIVE_COMPONENT } from "./ai_events.ts";
 import { BarStrategy, loadStrategyState, strategyStateFile } from "./bar_strategy.ts";
 import type { LiveFileConfig } from "./config_file.ts";
-import { FeedBars } from "./feed_bars.ts";
+import { BusBars } from "./bus_bars.ts";
+import { FeedBars, type LoopBar } from "./feed_bars.ts";
 import { connectorLimiterView } from "./limiters.ts";
 import { LiveLoop } from "./loop.ts";
 import type { LoopView } from "./loop_view.ts";
 import type { LoopEffects } from "./core.ts";
+import { registerBusLag } from "./metrics.ts";
 import { type LiveShell, loopKillSwitch, startLiveShell } from "./shell.ts";
 import type { ShellConfig } from "./shell_config.ts";
 
@@ -40,12 +48,15 @@ export interface LiveServiceDeps {
   readonly drill?: boolean;
   /** The state dir's migrations (lib/oms/state_version.ts); default this release's. */
   readonly stateRegistry?: StateRegistry;
+  /** A bus to read bars from (the caller closes it); default: file.bus opened when its url is set. */
+  readonly bus?: MarketBus;
 }
 
 export interface LiveService {
   readonly loop: LiveLoop;
   readonly shell: LiveShell;
-  readonly feed: FeedBars;
+  /** The feed's bars over SSE, or (BUS_URL set) the market bus's. */
+  readonly feed: FeedBars | BusBars;
   /** RefStrat_01 through the loop (null without a strategy in the config). */
   readonly strategy: BarStrategy | null;
   readonly startMode: "cold" | "warm";
@@ -73,27 +84,37 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
   });
   const st = d.file.strategy;
   let strategy: BarStrategy | null = null;
-  const feed = new FeedBars(
-    { ...d.file.feed, backoffBaseMs: 500, backoffMaxMs: 10_000, now: d.wallNow },
-    async (b, bar) => {
-      await loop.onBar(b);
-      if (strategy && b.symbol === st?.symbol) await strategy.onBar(bar, b.symbol);
-    },
-    d.log,
-  );
-  const shell = startLiveShell({
-    cfg: d.shell,
-    snapshot: () => loop.snapshot(),
-    killSwitch: loopKillSwitch(loop),
-    feed: () => feed.view(),
-    clientLimiter: () =>
-      connectorLimiterView(d.venue.rest.limits.snapshot(d.now()), BINANCE_SPOT_LIMITS, d.now()),
-    log: d.log,
-    now: d.wallNow,
-    drill: d.drill ? { loop, venue: d.venue.name } : undefined,
-  });
+  const onBar = async (b: LoopBar, bar: ClosedBar, busSeq?: number) => {
+    await loop.onBar(b);
+    if (strategy && b.symbol === st?.symbol) await strategy.onBar(bar, b.symbol, busSeq);
+  };
+  const ownBus = d.bus === undefined && d.file.bus.url !== null ? await JetStreamBus.open(d.file.bus) : null;
+  const bus = d.bus ?? ownBus;
+  const feedOpts = { ...d.file.feed, backoffBaseMs: 500, backoffMaxMs: 10_000, now: d.wallNow };
+  const feed = bus
+    ? new BusBars(bus, feedOpts, { mark: (b) => loop.onBar(b), bar: onBar }, d.log)
+    : new FeedBars(feedOpts, onBar, d.log);
+  let shell: LiveShell;
+  try {
+    shell = startLiveShell({
+      cfg: d.shell,
+      snapshot: () => loop.snapshot(),
+      killSwitch: loopKillSwitch(loop),
+      feed: () => feed.view(),
+      clientLimiter: () =>
+        connectorLimiterView(d.venue.rest.limits.snapshot(d.now()), BINANCE_SPOT_LIMITS, d.now()),
+      log: d.log,
+      now: d.wallNow,
+      drill: d.drill ? { loop, venue: d.venue.name } : undefined,
+    });
+  } catch (err) {
+    await ownBus?.close();
+    throw err;
+  }
+  // Bus mode only, so the SSE mode's /metrics stays as it was.
+  if (feed instanceof BusBars) registerBusLag(shell.metrics.registry, () => feed.lag());
   const feedStop = new AbortController();
-  const feedRun = feed.run(feedStop.signal);
+  let feedRun = feed instanceof FeedBars ? feed.run(feedStop.signal) : Promise.resolve();
   let writer: EventWriter | null = null;
   let startMode: "cold" | "warm";
   let started: LoopView;
@@ -103,22 +124,27 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
       const id = { run_id: d.events.runId, component: LIVE_COMPONENT, source: st ? "refstrat_01" : cfg.tag };
       attachAiEvents(loop, writer, { id, venue: d.venue.name, mode: cfg.mode }, d.wallNow, d.log);
     }
+    let resume: Resume | null = null;
     if (st) {
       // Bars before this are the loop's marks only; the strategy decides from the next one on.
       const stateFile = strategyStateFile(cfg.stateDir, cfg.tag);
       const params = { mode: cfg.mode, tag: cfg.tag, params: st.params, sizeAtoms: st.sizeAtoms, stateFile };
-      const resume = await loadStrategyState(stateFile);
+      resume = await loadStrategyState(stateFile);
       strategy = new BarStrategy(params, loop, () => feed.view(), d.log, d.wallNow, resume);
     }
     // Schema first: a state dir newer than this release is refused before the loop reads a byte of it.
     await prepareStateDir(cfg.stateDir, { registry: d.stateRegistry, migrate: true });
     startMode = await startModeFor(d.shell.start, d.file.loop.stateDir);
     started = await loop.start({ coldStart: startMode === "cold" });
+    // The bus is read from after the strategy's last decision only now: a bar read while the loop boots
+    // and reconciles would be skipped (loop_not_ready) and, its sequence passed, never decided.
+    if (feed instanceof BusBars) feedRun = feed.run(feedStop.signal, resume);
   } catch (err) {
     feedStop.abort();
     await feedRun;
     await shell.stop();
     writer?.close();
+    await ownBus?.close();
     throw err;
   }
   let stopping: ReturnType<LiveService["stop"]> | null = null;
@@ -137,6 +163,7 @@ export async function startLiveService(d: LiveServiceDeps): Promise<LiveService>
         const left = await loop.shutdown();
         await shell.stop();
         writer?.close();
+        await ownBus?.close();
         return left;
       })(),
   };

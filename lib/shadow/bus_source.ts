@@ -1,5 +1,6 @@
-// The shadow's bars from the market bus (BUS_URL set): one series' subject, read in stream order from
-// a position the shadow derives from its own record — the bus sequence written with its last decision
+// The shadow's bars from the market bus (BUS_URL set): one series' subject (the live loop's: every
+// symbol of its venue and interval, lib/live/bus_bars.ts), read in stream order from a position the
+// consumer derives from its own record — the bus sequence written with its last decision
 // (shadow_events.ts `bus_seq`) — never from a server-side consumer position. Bars already in the stream
 // when a subscription starts are history (prime when cold, else catch-up decisions); later ones are
 // live. Redelivery is harmless: the runner decides by bar open time, once. A revision of a bar already
@@ -15,13 +16,13 @@ import { sleep } from "../async/sleep.ts";
 import { type BadBusMessage, type BarFilter, type BusBar, type MarketBus } from "../bus/market_bus.ts";
 import type { Logger } from "../log.ts";
 import { type Interval, INTERVALS } from "../market/types.ts";
-import type { BarSource } from "./bar_source.ts";
+import type { BarSource, BusBarSink } from "./bar_source.ts";
 import type { SeriesKey } from "./feed_schema.ts";
 import type { Resume } from "./shadow_events.ts";
-import type { ShadowRunner } from "./shadow_runner.ts";
 
 export interface BusSourceOptions {
-  readonly series: SeriesKey;
+  /** The bars read; no symbol: every symbol of the venue and interval (the live loop's). */
+  readonly series: Omit<SeriesKey, "symbol"> & { readonly symbol?: string };
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
   readonly random?: () => number;
@@ -52,7 +53,7 @@ export class BusBarSource implements BarSource {
 
   constructor(
     private readonly bus: Pick<MarketBus, "subscribeBars" | "lastBarSeq">,
-    private readonly runner: ShadowRunner,
+    private readonly runner: BusBarSink,
     private readonly resume: Resume | null,
     private readonly o: BusSourceOptions,
     private readonly log: Logger,
@@ -119,19 +120,20 @@ export class BusBarSource implements BarSource {
       this.log("warn", "invalid bar message on the bus", { seq: m.seq, error: m.error });
     };
     const bars = this.bus.subscribeBars({ fromSeq: this.#next, filter: this.#filter, signal, onBadMessage });
-    for await (const m of bars) this.#apply(m, newest);
+    for await (const m of bars) await this.#apply(m, newest);
   }
 
-  #apply(m: BusBar, historyTo: number): void {
+  #apply(m: BusBar, historyTo: number): void | Promise<void> {
     this.#next = m.seq + 1;
     const k = this.o.series, b = m.bar;
-    if (b.venue !== k.venue || b.symbol !== k.symbol || b.interval !== k.interval) {
+    // Without a symbol in the filter, the subject's own symbol token is what the payload must say.
+    const symbol = k.symbol ?? m.subject.split(".")[3];
+    if (b.venue !== k.venue || b.symbol !== symbol || b.interval !== k.interval) {
       // A bar whose payload disagrees with its subject: a publisher bug, counted, never decided.
       this.runner.invalidInput();
       this.log("warn", "bus bar does not match its subject", { seq: m.seq, subject: m.subject });
       return;
     }
-    if (m.seq <= historyTo) this.runner.history([b], m.seq);
-    else this.runner.liveBar(b, m.seq);
+    return m.seq <= historyTo ? this.runner.history([b], m.seq) : this.runner.liveBar(b, m.seq);
   }
 }
