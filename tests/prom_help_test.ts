@@ -25,6 +25,7 @@ Deno.test("prom --help: its scrape jobs are exactly the generated prometheus.yml
       "shadow_mvs",
       "live_connector",
       "live_loop",
+      "store_writer",
       "node",
     ]);
   } finally {
