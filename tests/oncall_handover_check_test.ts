@@ -4,33 +4,15 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { startAlertStack } from "../testing/alert_stack.ts";
+import { resealFolder as reseal } from "../testing/reseal_folder.ts";
 import { waitFor } from "../lib/async/poll.ts";
 import { checkFolder } from "../lib/audit/check.ts";
-import { ATTESTATION_NAME } from "../lib/evidence/intoto.ts";
-import { buildManifest, MANIFEST_NAME } from "../lib/evidence/manifest.ts";
-import { sha256Hex } from "../lib/evidence/sha256.ts";
 import { freePort } from "../lib/http/free_port.ts";
 import { loadOncallConfig, ONCALL_CONFIG_PATH } from "../lib/oncall/config.ts";
 import { HANDOVER_FILE, HANDOVER_SOURCES } from "../lib/oncall/handover.ts";
 import { ALERTS_HISTORY_QUERY } from "../lib/oncall/incidents.ts";
 import { runOncall } from "../lib/oncall/run.ts";
 import { instantQuery } from "../lib/prom/client.ts";
-
-/** Re-seal a changed folder as anyone with write access to an unsigned one can. */
-async function reseal(dir: string): Promise<void> {
-  const att = await Deno.readTextFile(join(dir, ATTESTATION_NAME)).catch(() => null);
-  if (att !== null) {
-    const st = JSON.parse(att);
-    const kept = [];
-    for (const s of st.subject ?? []) {
-      const bytes = await Deno.readFile(join(dir, s.name)).catch(() => null);
-      if (bytes !== null) kept.push({ ...s, digest: { sha256: await sha256Hex(bytes) } });
-    }
-    st.subject = kept;
-    await Deno.writeTextFile(join(dir, ATTESTATION_NAME), JSON.stringify(st, null, 2) + "\n");
-  }
-  await Deno.writeTextFile(join(dir, MANIFEST_NAME), await buildManifest(dir));
-}
 
 const disagreeing = async (dir: string) =>
   (await checkFolder(dir, null)).rows.filter((r) => r.verdict === "DISAGREE").map((r) => r.check);
